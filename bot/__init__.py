@@ -1,0 +1,1 @@
+"""modelcost: LLM API prices one slash command away (Slack app and CLI)."""

@@ -1,0 +1,126 @@
+"""Typed answers: what the catalog says in reply to a request. Renderers turn these into
+Block Kit, terminal text or JSON; nothing here knows how it will be shown."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+COMPARABLE_MARGIN = 25
+
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class WorkloadView(_Answer):
+    input_tokens: int
+    output_tokens: int
+    cached_share: Decimal
+    given: bool  # False: the default workload, used for ranking
+
+
+class PriceView(_Answer):
+    """One host's current prices for a model, USD per 1M tokens, and where they came from."""
+
+    provider_id: str
+    provider_name: str
+    provider_model_id: str
+    input_mtok: Decimal | None
+    output_mtok: Decimal | None
+    cache_read_mtok: Decimal | None
+    cache_write_mtok: Decimal | None
+    offpeak_window: str | None = None  # UTC, e.g. "16:30-00:30"
+    offpeak_input_mtok: Decimal | None = None
+    offpeak_output_mtok: Decimal | None = None
+    context_window: int | None
+    changed_at: datetime
+    source: str
+    workload_cost: Decimal | None
+
+
+class ModelView(_Answer):
+    id: str
+    name: str
+    lab: str
+    open_weights: bool | None
+    license: str | None
+    arena_score: int | None
+    quality_source: str | None
+    quality_date: date | None
+    release_date: date | None
+    curated: bool
+    price: PriceView  # the lab's own API; the cheapest host when the lab has none
+    lab_api: bool  # whether `price` is the lab's own API
+    cheapest: PriceView | None  # the cheapest host, when it is not `price`
+    hosts: int
+
+
+class AlternativeView(_Answer):
+    model: ModelView
+    cost: Decimal  # the workload at the cheapest host
+    saving_pct: Decimal
+
+
+class CompareAnswer(_Answer):
+    kind: Literal["compare"] = "compare"
+    models: list[ModelView]
+    workload: WorkloadView
+    cheapest_id: str | None
+    # Each model's price as a multiple of the cheapest model's (by workload cost): id -> ratio.
+    input_ratio: dict[str, Decimal | None]
+    output_ratio: dict[str, Decimal | None]
+    cost_ratio: dict[str, Decimal | None]
+    alternatives_for: str | None = None
+    alternatives: list[AlternativeView] = []
+
+
+class ModelAnswer(_Answer):
+    kind: Literal["model"] = "model"
+    model: ModelView
+    workload: WorkloadView
+
+
+class AlternativesAnswer(_Answer):
+    kind: Literal["alternatives"] = "alternatives"
+    target: ModelView
+    workload: WorkloadView
+    min_score: int | None
+    alternatives: list[AlternativeView]
+    footnote: str
+
+
+class ListRow(_Answer):
+    id: str
+    name: str
+    lab: str
+    open_weights: bool | None
+    provider_name: str
+    input_mtok: Decimal | None
+    output_mtok: Decimal | None
+
+
+class ListAnswer(_Answer):
+    kind: Literal["list"] = "list"
+    filter: str | None
+    rows: list[ListRow]
+    more: int  # rows left out to keep the reply short
+
+
+class HelpAnswer(_Answer):
+    kind: Literal["help"] = "help"
+    commands: list[tuple[str, str]]  # (example, what it does)
+    footnote: str
+
+
+Answer = CompareAnswer | ModelAnswer | AlternativesAnswer | ListAnswer | HelpAnswer
+
+
+def comparable_footnote(margin: int = COMPARABLE_MARGIN) -> str:
+    return (
+        f"Comparable quality: an LMArena text score at least the target's minus {margin}. "
+        "Ranked by the workload's cost at each model's cheapest host."
+    )

@@ -1,0 +1,239 @@
+"""Writing the catalog: every price change is a new dated row in `prices` under one `Change`.
+
+Callers own the transaction (bot.db.transaction): a seed, an admin command or a sync is
+written whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.catalog.lookup import normalise
+from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, utcnow
+from bot.catalog.overlay import Overlay
+from bot.catalog.prices import PRICE_KEYS, OfferingData, OffPeak, PriceData, pct_change
+
+
+@dataclass(frozen=True)
+class PriceMove:
+    """An offering's price before and after a change (old is None for a new offering)."""
+
+    offering_id: int
+    provider_id: str
+    provider_name: str
+    provider_model_id: str
+    model_id: str | None
+    model_name: str
+    old: PriceData | None
+    new: PriceData
+
+    def pct(self, key: str) -> Decimal | None:
+        return pct_change(getattr(self.old, key, None), getattr(self.new, key))
+
+    def largest_pct(self) -> Decimal:
+        moves = [abs(p) for k in PRICE_KEYS if (p := self.pct(k)) is not None]
+        return max(moves, default=Decimal(0))
+
+
+@dataclass
+class UpstreamResult:
+    changed: list[PriceMove] = field(default_factory=list)
+    added: list[PriceMove] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)  # "provider/model"
+    overridden: list[tuple[PriceMove, PriceData]] = field(default_factory=list)  # admin price kept, feed's
+
+
+def new_change(session: Session, kind: str, actor: str) -> Change:
+    change = Change(kind=kind, actor=actor, created_at=utcnow())
+    session.add(change)
+    session.flush()
+    return change
+
+
+def price_data(row: Price) -> PriceData:
+    offpeak = None
+    if row.offpeak_window:
+        offpeak = OffPeak(row.offpeak_window, row.offpeak_input_mtok, row.offpeak_output_mtok,
+                          row.offpeak_cache_read_mtok)
+    return PriceData(row.input_mtok, row.output_mtok, row.cache_read_mtok, row.cache_write_mtok, offpeak)
+
+
+def current_prices(session: Session, offering_ids: Iterable[int] | None = None) -> dict[int, Price]:
+    """The newest price row of each offering (all offerings, or those given)."""
+    newest = select(func.max(Price.id)).group_by(Price.offering_id)
+    if offering_ids is not None:
+        ids = list(offering_ids)
+        if not ids:
+            return {}
+        newest = newest.where(Price.offering_id.in_(ids))
+    rows = session.scalars(select(Price).where(Price.id.in_(newest)))
+    return {row.offering_id: row for row in rows}
+
+
+def record_price(
+    session: Session, offering: Offering, price: PriceData, change: Change, source_kind: str, source: str,
+    at: datetime | None = None,
+) -> Price:
+    off = price.offpeak
+    row = Price(
+        offering_id=offering.id,
+        change_id=change.id,
+        input_mtok=price.input_mtok,
+        output_mtok=price.output_mtok,
+        cache_read_mtok=price.cache_read_mtok,
+        cache_write_mtok=price.cache_write_mtok,
+        offpeak_input_mtok=off.input_mtok if off else None,
+        offpeak_output_mtok=off.output_mtok if off else None,
+        offpeak_cache_read_mtok=off.cache_read_mtok if off else None,
+        offpeak_window=off.window if off else None,
+        source_kind=source_kind,
+        source=source,
+        recorded_at=at or change.created_at,
+    )
+    session.add(row)
+    return row
+
+
+def apply_upstream(
+    session: Session,
+    offerings: list[OfferingData],
+    change: Change,
+    *,
+    source_kind: str,
+    source: str,
+    retire_missing: bool,
+) -> UpstreamResult:
+    """Diff upstream offerings against the catalog and write only what changed.
+
+    New hosts and offerings are added; changed prices get a new row; an admin's price is kept and
+    reported as overridden; offerings gone from upstream are marked retired (never deleted).
+    """
+    result = UpstreamResult()
+    providers = {p.id: p for p in session.scalars(select(Provider))}
+    existing = {(o.provider_id, o.provider_model_id): o for o in session.scalars(select(Offering))}
+    prices = current_prices(session)
+    model_names = dict(session.execute(select(Model.id, Model.name)).all())
+    seen: set[tuple[str, str]] = set()
+    new_rows: list[tuple[Offering, OfferingData]] = []
+    for data in offerings:
+        key = (data.provider_id, data.provider_model_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        if data.provider_id not in providers:
+            providers[data.provider_id] = Provider(id=data.provider_id, name=data.provider_name, is_lab=False)
+            session.add(providers[data.provider_id])
+        offering = existing.get(key)
+        if offering is None:
+            offering = Offering(provider_id=data.provider_id, provider_model_id=data.provider_model_id,
+                                name=data.name, context_window=data.context_window)
+            session.add(offering)
+            new_rows.append((offering, data))
+            continue
+        if offering.retired_at is not None:
+            offering.retired_at = None
+        if data.context_window and offering.context_window != data.context_window:
+            offering.context_window = data.context_window
+        if data.name and offering.name != data.name:
+            offering.name = data.name
+        row = prices.get(offering.id)
+        old = price_data(row) if row else None
+        if old is not None and old.same_as(data.price):
+            continue
+        move = _move(offering, providers, model_names, old, data.price)
+        if row is not None and row.source_kind == "admin":
+            result.overridden.append((move, data.price))
+            continue
+        record_price(session, offering, data.price, change, source_kind, source)
+        result.changed.append(move)
+    session.flush()
+    for offering, data in new_rows:
+        record_price(session, offering, data.price, change, source_kind, source)
+        result.added.append(_move(offering, providers, model_names, None, data.price))
+    if retire_missing:
+        for key, offering in existing.items():
+            row = prices.get(offering.id)
+            admin_made = row is not None and row.source_kind == "admin"
+            if key not in seen and offering.retired_at is None and not admin_made:
+                offering.retired_at = change.created_at
+                result.retired.append(f"{key[0]}/{key[1]}")
+    session.flush()
+    return result
+
+
+def _move(
+    offering: Offering, providers: dict[str, Provider], model_names: dict[str, str],
+    old: PriceData | None, new: PriceData,
+) -> PriceMove:
+    name = model_names.get(offering.model_id or "", offering.name or offering.provider_model_id)
+    return PriceMove(offering.id, offering.provider_id, providers[offering.provider_id].name,
+                     offering.provider_model_id, offering.model_id, name, old, new)
+
+
+def apply_overlay(session: Session, overlay: Overlay) -> None:
+    """Make the catalog's curated models, aliases and links match data/catalog.toml; idempotent.
+
+    Offerings the overlay does not map, at a lab's own API, become uncurated models of that lab,
+    so `gpt-5` answers even before anyone curates it. Admin-made aliases are left alone.
+    """
+    labs = overlay.lab_providers
+    providers = {p.id: p for p in session.scalars(select(Provider))}
+    for provider_id, lab_name in labs.items():
+        if provider_id in providers:
+            providers[provider_id].is_lab = True
+    lab_provider_of = {name: pid for pid, name in labs.items()}
+    models = {m.id: m for m in session.scalars(select(Model))}
+    curated_ids = set()
+    for cm in overlay.model:
+        curated_ids.add(cm.id)
+        model = models.get(cm.id) or Model(id=cm.id)
+        model.name, model.lab, model.open_weights, model.license = cm.name, cm.lab, cm.open_weights, cm.license
+        model.lab_provider_id = lab_provider_of.get(cm.lab) if lab_provider_of.get(cm.lab) in providers else None
+        model.arena_score = cm.arena_score
+        model.quality_source = overlay.quality.source if cm.arena_score else None
+        model.quality_date = overlay.quality.date if cm.arena_score else None
+        model.release_date = cm.release_date
+        model.curated = True
+        if cm.id not in models:
+            session.add(model)
+            models[cm.id] = model
+    session.flush()
+    mapping = {key: cm.id for cm in overlay.model for key in cm.offering_keys()}
+    for offering in session.scalars(select(Offering)):
+        key = (offering.provider_id, offering.provider_model_id)
+        target = mapping.get(key)
+        # Fine-tunes (ft:...) and tier variants (...:free) are not models of their own.
+        if target is None and offering.provider_id in labs and ":" not in offering.provider_model_id:
+            target = offering.model_id if offering.model_id in models else None
+            if target is None or models[target].curated and target not in curated_ids:
+                target = _uncurated(session, models, offering, labs[offering.provider_id])
+        if offering.model_id != target:
+            offering.model_id = target
+    aliases = {a.name: a for a in session.scalars(select(Alias))}
+    for cm in overlay.model:
+        for name in cm.aliases:
+            key = normalise(name)
+            alias = aliases.get(key)
+            if alias is None:
+                session.add(Alias(name=key, model_id=cm.id, source="curated", created_at=utcnow()))
+            elif alias.source == "curated" and alias.model_id != cm.id:
+                alias.model_id = cm.id
+    session.flush()
+
+
+def _uncurated(session: Session, models: dict[str, Model], offering: Offering, lab: str) -> str:
+    model_id = normalise(offering.provider_model_id).replace(" ", "-")
+    if model_id in models and models[model_id].curated:
+        model_id = f"{offering.provider_id}:{model_id}"
+    if model_id not in models:
+        models[model_id] = Model(id=model_id, name=offering.name or offering.provider_model_id, lab=lab,
+                                 lab_provider_id=offering.provider_id, curated=False)
+        session.add(models[model_id])
+        session.flush()
+    return model_id

@@ -1,0 +1,216 @@
+"""Reading the catalog: one model, comparisons, cheaper alternatives and lists, as typed answers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.catalog.answers import (
+    COMPARABLE_MARGIN,
+    AlternativesAnswer,
+    AlternativeView,
+    CompareAnswer,
+    ListAnswer,
+    ListRow,
+    ModelAnswer,
+    ModelView,
+    PriceView,
+    WorkloadView,
+    comparable_footnote,
+)
+from bot.catalog.changes import current_prices, price_data
+from bot.catalog.lookup import name_index, normalise
+from bot.catalog.models import Model, Offering, Price, Provider
+from bot.catalog.prices import DEFAULT_WORKLOAD, Workload, ratio, workload_cost
+
+LIST_LIMIT = 40
+ALTERNATIVES_LIMIT = 25
+COMPARE_ALTERNATIVES = 3
+
+
+class NoPriceError(LookupError):
+    """The model is known but no host has a current price for it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"I know {name}, but no host currently publishes a price for it.")
+
+
+def resolve(session: Session, name: str) -> str:
+    """A typed name -> model id (UnknownModelError with suggestions otherwise)."""
+    return name_index(session).resolve(name)
+
+
+def show_model(session: Session, name: str, workload: Workload | None = None) -> ModelAnswer:
+    work = workload or DEFAULT_WORKLOAD
+    view = _views(session, [resolve(session, name)], work)[0]
+    return ModelAnswer(model=view, workload=_workload_view(workload))
+
+
+def compare_models(session: Session, names: list[str], workload: Workload | None = None) -> CompareAnswer:
+    index = name_index(session)
+    ids: list[str] = []
+    for name in names:
+        model_id = index.resolve(name)
+        if model_id not in ids:
+            ids.append(model_id)
+    work = workload or DEFAULT_WORKLOAD
+    views = _views(session, ids, work)
+    costed = [v for v in views if v.price.workload_cost is not None]
+    cheapest = min(costed, key=lambda v: v.price.workload_cost or 0, default=None)
+    base = cheapest.price if cheapest else None
+    alternatives_for: str | None = None
+    alternatives: list[AlternativeView] = []
+    dearest = max(costed, key=lambda v: v.price.workload_cost or 0, default=None)
+    if dearest is not None and not dearest.open_weights and dearest.arena_score is not None:
+        alternatives_for = dearest.id
+        others = [a for a in _alternatives(session, dearest, work) if a.model.id not in ids]
+        alternatives = others[:COMPARE_ALTERNATIVES]
+    return CompareAnswer(
+        models=views,
+        workload=_workload_view(workload),
+        cheapest_id=cheapest.id if cheapest and len(views) > 1 else None,
+        input_ratio={v.id: ratio(v.price.input_mtok, base.input_mtok if base else None) for v in views},
+        output_ratio={v.id: ratio(v.price.output_mtok, base.output_mtok if base else None) for v in views},
+        cost_ratio={v.id: ratio(v.price.workload_cost, base.workload_cost if base else None) for v in views},
+        alternatives_for=alternatives_for,
+        alternatives=alternatives,
+    )
+
+
+def find_alternatives(session: Session, name: str, workload: Workload | None = None) -> AlternativesAnswer:
+    work = workload or DEFAULT_WORKLOAD
+    target = _views(session, [resolve(session, name)], work)[0]
+    min_score = target.arena_score - COMPARABLE_MARGIN if target.arena_score is not None else None
+    footnote = comparable_footnote()
+    if min_score is None:
+        footnote = f"{target.name} has no LMArena score in the catalog, so I can't judge comparable quality."
+    return AlternativesAnswer(
+        target=target,
+        workload=_workload_view(workload),
+        min_score=min_score,
+        alternatives=_alternatives(session, target, work)[:ALTERNATIVES_LIMIT],
+        footnote=footnote,
+    )
+
+
+def list_models(session: Session, filter: str | None = None) -> ListAnswer:
+    query = select(Model).order_by(Model.lab, Model.name)
+    if filter is None:
+        query = query.where(Model.curated.is_(True))
+    elif normalise(filter) in ("open", "open weights", "open-weights", "oss"):
+        query = query.where(Model.open_weights.is_(True))
+    else:
+        key = normalise(filter)
+        hosted = select(Offering.model_id).join(Provider).where(
+            or_(Provider.id == key, Provider.name.ilike(key))
+        )
+        query = query.where(or_(Model.lab.ilike(key), Model.lab_provider_id == key, Model.id.in_(hosted)))
+    models = list(session.scalars(query))
+    shown = models[:LIST_LIMIT]
+    views = {v.id: v for v in _views(session, [m.id for m in shown], DEFAULT_WORKLOAD, strict=False)}
+    rows = [
+        ListRow(id=v.id, name=v.name, lab=v.lab, open_weights=v.open_weights, provider_name=v.price.provider_name,
+                input_mtok=v.price.input_mtok, output_mtok=v.price.output_mtok)
+        for m in shown
+        if (v := views.get(m.id))
+    ]
+    return ListAnswer(filter=filter, rows=rows, more=len(models) - len(shown))
+
+
+def _alternatives(session: Session, target: ModelView, work: Workload) -> list[AlternativeView]:
+    if target.arena_score is None or target.price.workload_cost is None:
+        return []
+    target_cost = target.price.workload_cost
+    if target.cheapest and target.cheapest.workload_cost is not None:
+        target_cost = min(target_cost, target.cheapest.workload_cost)
+    candidates = session.scalars(
+        select(Model.id).where(
+            Model.open_weights.is_(True),
+            Model.arena_score >= target.arena_score - COMPARABLE_MARGIN,
+            Model.id != target.id,
+        )
+    ).all()
+    out: list[AlternativeView] = []
+    for view in _views(session, list(candidates), work, strict=False):
+        best = view.cheapest or view.price
+        cost = best.workload_cost
+        if cost is None or cost >= target_cost:
+            continue
+        saving = ((target_cost - cost) / target_cost * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        out.append(AlternativeView(model=view, cost=cost, saving_pct=saving))
+    out.sort(key=lambda a: (a.cost, a.model.name))
+    return out
+
+
+def _workload_view(workload: Workload | None) -> WorkloadView:
+    w = workload or DEFAULT_WORKLOAD
+    return WorkloadView(input_tokens=w.input_tokens, output_tokens=w.output_tokens, cached_share=w.cached_share,
+                        given=workload is not None)
+
+
+def _views(session: Session, ids: list[str], work: Workload, *, strict: bool = True) -> list[ModelView]:
+    """Model views in the order of `ids`; a model no host prices raises NoPriceError (or is skipped)."""
+    if not ids:
+        return []
+    models = {m.id: m for m in session.scalars(select(Model).where(Model.id.in_(ids)))}
+    offerings = session.execute(
+        select(Offering, Provider.name)
+        .join(Provider)
+        .where(Offering.model_id.in_(ids), Offering.retired_at.is_(None))
+    ).all()
+    prices = current_prices(session, [o.id for o, _ in offerings])
+    by_model: dict[str, list[PriceView]] = defaultdict(list)
+    for offering, provider_name in offerings:
+        row = prices.get(offering.id)
+        if row is not None and _usable(row):
+            by_model[offering.model_id or ""].append(_price_view(offering, provider_name, row, work))
+    views = []
+    for model_id in ids:
+        model = models[model_id]
+        hosts = by_model.get(model_id, [])
+        if not hosts:
+            if strict:
+                raise NoPriceError(model.name)
+            continue
+        ranked = sorted(hosts, key=lambda p: (p.workload_cost is None, p.workload_cost or 0, p.provider_name))
+        own = next((p for p in hosts if p.provider_id == model.lab_provider_id), None)
+        primary = own or ranked[0]
+        cheaper = ranked[0] if _cost(ranked[0]) < _cost(primary) else None
+        views.append(
+            ModelView(
+                id=model.id, name=model.name, lab=model.lab, open_weights=model.open_weights,
+                license=model.license, arena_score=model.arena_score, quality_source=model.quality_source,
+                quality_date=model.quality_date, release_date=model.release_date, curated=model.curated,
+                price=primary, lab_api=own is not None, cheapest=cheaper, hosts=len(hosts),
+            )
+        )
+    return views
+
+
+def _cost(p: PriceView) -> Decimal:
+    return p.workload_cost if p.workload_cost is not None else Decimal("Infinity")
+
+
+def _usable(row: Price) -> bool:
+    """A price worth showing: known input and output, and not a free tier (0 / 0)."""
+    if row.input_mtok is None or row.output_mtok is None:
+        return False
+    return bool(row.input_mtok or row.output_mtok)
+
+
+def _price_view(offering: Offering, provider_name: str, row: Price, work: Workload) -> PriceView:
+    data = price_data(row)
+    return PriceView(
+        provider_id=offering.provider_id, provider_name=provider_name,
+        provider_model_id=offering.provider_model_id,
+        input_mtok=data.input_mtok, output_mtok=data.output_mtok,
+        cache_read_mtok=data.cache_read_mtok, cache_write_mtok=data.cache_write_mtok,
+        offpeak_window=data.offpeak.window if data.offpeak else None,
+        offpeak_input_mtok=data.offpeak.input_mtok if data.offpeak else None,
+        offpeak_output_mtok=data.offpeak.output_mtok if data.offpeak else None,
+        context_window=offering.context_window, changed_at=row.recorded_at, source=row.source,
+        workload_cost=workload_cost(data, work),
+    )

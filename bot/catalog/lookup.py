@@ -1,0 +1,177 @@
+"""Names -> models: exact id, then alias, then normalised forms, then fuzzy suggestions.
+
+Fuzzy matching only ever suggests ("did you mean"); it never picks a model by itself, so `r1`
+can never silently become o1, nor `o3` become o1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process, utils
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.catalog.models import Alias, Model, Offering
+
+_SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+class UnknownModelError(LookupError):
+    """No model answers to this name; `suggestions` holds up to three (id, name) pairs."""
+
+    def __init__(self, name: str, suggestions: list[tuple[str, str]], *, ambiguous: bool = False) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        self.ambiguous = ambiguous
+        what = "could mean several models" if ambiguous else "is not a model I know"
+        super().__init__(f"'{name}' {what}")
+
+
+def normalise(name: str) -> str:
+    """Lower case, any kind of space (including non-breaking) folded to one plain space."""
+    return _SPACES.sub(" ", name.replace("\u00a0", " ")).strip().lower()
+
+
+def compact(name: str) -> str:
+    """Letters and digits only: `GPT-4o`, `gpt 4o` and `gpt_4o` all become `gpt4o`."""
+    return _NOT_ALNUM.sub("", normalise(name))
+
+
+@dataclass
+class NameIndex:
+    """Every name a model answers to, built once from the catalog and reused until it changes."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    forms: dict[str, str] = field(default_factory=dict)  # names and host model ids, normalised
+    compact_forms: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # id -> display name
+    ambiguous: dict[str, set[str]] = field(default_factory=dict)
+    _choices: list[str] = field(default_factory=list)
+    _choice_ids: list[str] = field(default_factory=list)
+    _short_choices: list[str] = field(default_factory=list)
+    _short_ids: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(
+        cls,
+        models: Iterable[tuple[str, str]],
+        aliases: Iterable[tuple[str, str]],
+        host_ids: Iterable[tuple[str, str, str]],
+    ) -> NameIndex:
+        """models: (id, name); aliases: (alias, model id); host_ids: (provider, host model id, model id)."""
+        index = cls()
+        forms: dict[str, set[str]] = {}
+
+        def add(key: str, model_id: str) -> None:
+            if key:
+                forms.setdefault(key, set()).add(model_id)
+
+        for model_id, name in models:
+            index.ids[normalise(model_id)] = model_id
+            index.names[model_id] = name
+            add(normalise(name), model_id)
+        for alias, model_id in aliases:
+            index.aliases[normalise(alias)] = model_id
+        for provider, host_id, model_id in host_ids:
+            host = normalise(host_id)
+            add(host, model_id)
+            add(f"{provider}:{host}", model_id)
+            add(f"{provider}/{host}", model_id)
+            add(host.rsplit("/", 1)[-1], model_id)
+        compacts: dict[str, set[str]] = {}
+        for key, targets in forms.items():
+            if len(targets) == 1:
+                index.forms[key] = next(iter(targets))
+            else:
+                index.ambiguous[key] = targets
+        for key, target in [*index.ids.items(), *index.aliases.items(), *index.forms.items()]:
+            compacts.setdefault(compact(key), set()).add(target)
+        for key, targets in compacts.items():
+            if len(targets) == 1:
+                index.compact_forms[key] = next(iter(targets))
+            elif key not in index.ambiguous:
+                index.ambiguous[key] = targets
+        seen: set[str] = set()
+        for key, target in [*index.aliases.items(), *index.ids.items(), *index.forms.items()]:
+            if key not in seen:
+                seen.add(key)
+                index._choices.append(key)
+                index._choice_ids.append(target)
+                if len(compact(key)) <= 5:
+                    index._short_choices.append(key)
+                    index._short_ids.append(target)
+        return index
+
+    def resolve(self, name: str) -> str:
+        """The model id for a name, or UnknownModelError with suggestions."""
+        key = normalise(name)
+        if not key:
+            raise UnknownModelError(name, [])
+        for table in (self.ids, self.aliases, self.forms):
+            if key in table:
+                return table[key]
+        if key in self.ambiguous:
+            raise UnknownModelError(name, self._named(sorted(self.ambiguous[key])[:3]), ambiguous=True)
+        short = compact(key)
+        if short in self.compact_forms:
+            return self.compact_forms[short]
+        if short in self.ambiguous:
+            raise UnknownModelError(name, self._named(sorted(self.ambiguous[short])[:3]), ambiguous=True)
+        raise UnknownModelError(name, self.suggest(key))
+
+    def suggest(self, name: str, limit: int = 3) -> list[tuple[str, str]]:
+        """Up to `limit` (id, name) pairs that look like `name`, best first.
+
+        Short names (`o5`) are compared whole with short names only: WRatio's partial matching
+        would find `o5` inside any long id.
+        """
+        key = normalise(name)[:100]
+        short = len(compact(key)) <= 3
+        choices = self._short_choices if short else self._choices
+        ids = self._short_ids if short else self._choice_ids
+        scorer = fuzz.ratio if short else fuzz.WRatio
+        found: list[str] = []
+        for _choice, score, i in process.extract(
+            key, choices, scorer=scorer, processor=utils.default_process, limit=limit * 8
+        ):
+            model_id = ids[i]
+            if score >= (50 if short else 70) and model_id not in found:
+                found.append(model_id)
+            if len(found) == limit:
+                break
+        return self._named(found)
+
+    def _named(self, ids: Iterable[str]) -> list[tuple[str, str]]:
+        return [(i, self.names.get(i, i)) for i in ids]
+
+
+_cache: dict[tuple[object, ...], NameIndex] = {}
+
+
+def name_index(session: Session) -> NameIndex:
+    """The index for this catalog, rebuilt only when models, aliases or offerings change."""
+    stamp = (
+        str(session.get_bind().url),
+        session.scalar(select(func.count()).select_from(Model)),
+        session.scalar(select(func.count()).select_from(Alias)),
+        session.scalar(select(func.max(Alias.created_at))),
+        session.scalar(select(func.count(Offering.model_id))),
+    )
+    index = _cache.get(stamp)
+    if index is None:
+        models = session.execute(select(Model.id, Model.name))
+        aliases = session.execute(select(Alias.name, Alias.model_id))
+        hosts = session.execute(
+            select(Offering.provider_id, Offering.provider_model_id, Offering.model_id).where(
+                Offering.model_id.is_not(None), Offering.retired_at.is_(None)
+            )
+        )
+        index = NameIndex.build(models, aliases, hosts)  # type: ignore[arg-type]
+        _cache.clear()
+        _cache[stamp] = index
+    return index

@@ -1,0 +1,204 @@
+"""ORM tables: providers, canonical models, offerings, append-only price history, aliases,
+change batches, and the tables of the alert outbox and the feed sync."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# SQLite keeps NUMERIC as REAL; at 6 decimals and our price bounds the round trip is exact.
+warnings.filterwarnings("ignore", r".*does \*not\* support Decimal objects natively", sa_exc.SAWarning)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every database (SQLite returns naive values otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Money = Numeric(18, 6)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), Decimal: Money, dict[str, Any]: JSON}
+
+
+class Provider(Base):
+    """A host that serves models through an API (genai-prices provider id)."""
+
+    __tablename__ = "providers"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    is_lab: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Model(Base):
+    """A canonical model: the lab's model, whoever hosts it."""
+
+    __tablename__ = "models"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    lab: Mapped[str] = mapped_column(String(100))
+    lab_provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"))
+    open_weights: Mapped[bool | None] = mapped_column(Boolean)
+    license: Mapped[str | None] = mapped_column(String(200))
+    arena_score: Mapped[int | None] = mapped_column(Integer)
+    quality_source: Mapped[str | None] = mapped_column(String(100))
+    quality_date: Mapped[date | None] = mapped_column(Date)
+    release_date: Mapped[date | None] = mapped_column(Date)
+    curated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    offerings: Mapped[list[Offering]] = relationship(back_populates="model")
+
+
+class Offering(Base):
+    """One model at one host, with that host's model id; its prices are its rows in `prices`,
+    the newest (highest id) being the current one."""
+
+    __tablename__ = "offerings"
+    __table_args__ = (UniqueConstraint("provider_id", "provider_model_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"))
+    provider_model_id: Mapped[str] = mapped_column(String(300))
+    model_id: Mapped[str | None] = mapped_column(ForeignKey("models.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(300))
+    context_window: Mapped[int | None] = mapped_column(Integer)
+    retired_at: Mapped[datetime | None]
+    provider: Mapped[Provider] = relationship()
+    model: Mapped[Model | None] = relationship(back_populates="offerings")
+
+
+class Change(Base):
+    """One change set, written in one transaction: a seed, an admin command or a feed sync."""
+
+    __tablename__ = "changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # seed | admin | sync
+    actor: Mapped[str] = mapped_column(String(200))  # "genai-prices 0.2.3 snapshot", "feed", "admin <@U123>"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Price(Base):
+    """A dated price of an offering in USD per 1M tokens. Append-only: a change is a new row."""
+
+    __tablename__ = "prices"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offering_id: Mapped[int] = mapped_column(ForeignKey("offerings.id"), index=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), index=True)
+    input_mtok: Mapped[Decimal | None]
+    output_mtok: Mapped[Decimal | None]
+    cache_read_mtok: Mapped[Decimal | None]
+    cache_write_mtok: Mapped[Decimal | None]
+    offpeak_input_mtok: Mapped[Decimal | None]
+    offpeak_output_mtok: Mapped[Decimal | None]
+    offpeak_cache_read_mtok: Mapped[Decimal | None]
+    offpeak_window: Mapped[str | None] = mapped_column(String(20))  # "16:30-00:30" UTC
+    source_kind: Mapped[str] = mapped_column(String(20))  # seed | feed | admin
+    source: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    offering: Mapped[Offering] = relationship()
+    change: Mapped[Change] = relationship()
+
+
+class Alias(Base):
+    """A name users type for a model (`r1`, `4o`); stored normalised, unique."""
+
+    __tablename__ = "aliases"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    model_id: Mapped[str] = mapped_column(ForeignKey("models.id"), index=True)
+    source: Mapped[str] = mapped_column(String(20))  # curated | admin
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Subscription(Base):
+    """A channel's wish to hear about price changes (all, some models, or moves above a threshold)."""
+
+    __tablename__ = "subscriptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(40), unique=True)
+    model_ids: Mapped[list[str] | None] = mapped_column(JSON)  # None: every model
+    min_change_pct: Mapped[Decimal | None]
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | disabled | broken
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Alert(Base):
+    """The outbox: one digest message per channel per change, written with the change itself."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("change_id", "channel_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"))
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"))
+    channel_id: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class SyncRun(Base):
+    """One attempt to sync from the feed: what it found, and whether it was applied or rejected."""
+
+    __tablename__ = "sync_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(20))  # applied | unchanged | rejected | failed | dry-run
+    etag: Mapped[str | None] = mapped_column(String(300))
+    body_sha256: Mapped[str | None] = mapped_column(String(64))
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"))
+    summary: Mapped[dict[str, Any] | None]
+    error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,79 @@
+"""`modelcost` subcommands; main(argv) -> exit code. Errors become messages here, at the edge."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bot.config import Settings
+
+EXIT_OK, EXIT_ERROR, EXIT_BAD_QUERY = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_BAD_QUERY
+    settings = Settings.from_env()
+    result: int = args.func(args, settings)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="modelcost", description="LLM API prices, one command away.")
+    sub = parser.add_subparsers(dest="command")
+
+    ask = sub.add_parser("ask", help="answer a /modelcost command offline, e.g. modelcost ask \"r1 vs o1\"")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("text", nargs="*", help="the command text")
+    ask.set_defaults(func=_ask)
+
+    dbp = sub.add_parser("db", help="database commands")
+    dbp.add_argument("action", choices=["upgrade"], help="upgrade: migrate and seed the catalog")
+    dbp.set_defaults(func=_db)
+    return parser
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import db
+    from bot.ask import answer
+    from bot.catalog.compare import NoPriceError
+    from bot.catalog.lookup import UnknownModelError
+    from bot.query import QueryError
+    from bot.render import text, words
+    from bot.sync.seed import ensure_catalog
+
+    engine = db.engine_for(settings.database_url)
+    ensure_catalog(engine)
+    with db.session_factory(engine)() as session:
+        try:
+            result = answer(session, " ".join(args.text))
+        except (QueryError, UnknownModelError, NoPriceError) as exc:
+            print(words.error_message(exc), file=sys.stderr)
+            return EXIT_BAD_QUERY
+        finally:
+            session.rollback()  # asking never changes the catalog
+    print(text.to_json(result) if args.json else text.to_text(result))
+    return EXIT_OK
+
+
+def _db(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import db
+    from bot.catalog.changes import apply_overlay
+    from bot.catalog.overlay import load_overlay
+    from bot.sync.seed import ensure_catalog
+
+    engine = db.engine_for(settings.database_url)
+    db.upgrade(engine)
+    ensure_catalog(engine)
+    with db.transaction(engine) as session:
+        apply_overlay(session, load_overlay())
+    print(f"database ready at revision {db.current_revision(engine)}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Settings: every environment variable the app reads is read here, and nowhere else."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_DIR / "data"
+DEFAULT_SQLITE_PATH = Path.home() / ".modelcost" / "modelcost.db"
+DEFAULT_FEED_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
+
+
+class MissingSettingsError(RuntimeError):
+    """Required settings are absent; the message names them all on one line."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        super().__init__(f"missing required settings: {', '.join(names)}")
+
+
+def database_url_from(raw: str | None) -> str:
+    """The SQLAlchemy URL for DATABASE_URL; `postgres://` (Heroku style) becomes psycopg 3."""
+    if not raw:
+        return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+class Settings(BaseModel):
+    """The app's configuration, read from the environment by `Settings.from_env()`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    database_url: str = database_url_from(None)
+    admin_users: frozenset[str] = frozenset()
+    feed_url: str = DEFAULT_FEED_URL
+    sync_interval: timedelta = timedelta(hours=6)
+    port: int = 3000
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, v: str) -> str:
+        return v if v.endswith("/") else v + "/"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        admins = frozenset(u.strip() for u in (get("MODELCOST_ADMIN_USERS") or "").split(",") if u.strip())
+        values: dict[str, object] = {
+            "slack_bot_token": get("SLACK_BOT_TOKEN"),
+            "slack_signing_secret": get("SLACK_SIGNING_SECRET"),
+            "slack_app_token": get("SLACK_APP_TOKEN"),
+            "database_url": database_url_from(get("DATABASE_URL")),
+            "admin_users": admins,
+        }
+        if api := get("SLACK_API_URL"):
+            values["slack_api_url"] = api
+        if feed := get("MODELCOST_FEED_URL"):
+            values["feed_url"] = feed
+        if interval := get("MODELCOST_SYNC_INTERVAL"):
+            values["sync_interval"] = _parse_interval(interval)
+        if port := get("PORT"):
+            values["port"] = int(port)
+        return cls.model_validate(values)
+
+    def require(self, *names: str) -> None:
+        """Fail at start, in one line, when any of these settings (environment names) is missing."""
+        fields = {
+            "SLACK_BOT_TOKEN": self.slack_bot_token,
+            "SLACK_SIGNING_SECRET": self.slack_signing_secret,
+            "SLACK_APP_TOKEN": self.slack_app_token,
+        }
+        missing = [n for n in names if fields.get(n) is None]
+        if missing:
+            raise MissingSettingsError(missing)
+
+
+def _parse_interval(text: str) -> timedelta:
+    """`3600`, `90s`, `15m`, `6h`, `1d` -> timedelta."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    unit = text[-1].lower()
+    seconds = float(text[:-1]) * units[unit] if unit in units else float(text)
+    if seconds <= 0:
+        raise ValueError("MODELCOST_SYNC_INTERVAL must be positive")
+    return timedelta(seconds=seconds)

@@ -1,0 +1,156 @@
+"""Typed answers -> plain text for the terminal (small aligned tables) and JSON."""
+
+from __future__ import annotations
+
+import json
+
+from bot.catalog.answers import (
+    AlternativesAnswer,
+    Answer,
+    CompareAnswer,
+    HelpAnswer,
+    ListAnswer,
+    ModelAnswer,
+    ModelView,
+    PriceView,
+)
+from bot.catalog.prices import fmt_cost, fmt_usd
+from bot.render import words
+
+
+def to_json(answer: Answer) -> str:
+    return json.dumps(answer.model_dump(mode="json"), indent=2, ensure_ascii=False)
+
+
+def to_text(answer: Answer) -> str:
+    match answer:
+        case CompareAnswer():
+            return _compare(answer)
+        case ModelAnswer():
+            return _model(answer)
+        case AlternativesAnswer():
+            return _alternatives(answer)
+        case ListAnswer():
+            return _list(answer)
+        case HelpAnswer():
+            return _help(answer)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [header, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _price_row(name: str, p: PriceView) -> list[str]:
+    return [name, p.provider_name, fmt_usd(p.input_mtok), fmt_usd(p.output_mtok), fmt_usd(p.cache_read_mtok),
+            fmt_cost(p.workload_cost)]
+
+
+def _sources(models: list[ModelView]) -> str:
+    seen: dict[str, str] = {}
+    for m in models:
+        for p in (m.price, m.cheapest):
+            if p is not None:
+                seen.setdefault(p.source, p.changed_at.date().isoformat())
+    prices = "; ".join(f"{src}, {day}" for src, day in seen.items())
+    dates = sorted({m.quality_date.isoformat() for m in models if m.quality_date})
+    quality = f" Quality: LMArena text {', '.join(dates)}." if dates else ""
+    return f"Prices: USD per 1M tokens ({prices}).{quality}"
+
+
+def _notes(models: list[ModelView]) -> list[str]:
+    notes = []
+    for m in models:
+        for p in (m.price, m.cheapest):
+            if p is not None and (text := words.offpeak(p)):
+                notes.append(f"{m.name} at {p.provider_name}: {text}.")
+    return notes
+
+
+def _compare(a: CompareAnswer) -> str:
+    cost_head = words.workload(a.workload)
+    rows = []
+    for m in a.models:
+        rows.append([*_price_row(m.name, m.price), words.times(a.cost_ratio[m.id])])
+        if m.cheapest:
+            rows.append([*_price_row("  cheapest host", m.cheapest), ""])
+    lines = [" vs ".join(m.name for m in a.models), ""]
+    lines.append(_table(["model", "host", "input", "output", "cached in", cost_head, "ratio"], rows))
+    lines.append("")
+    if sentence := words.ratio_sentence(a):
+        lines.append(sentence)
+    lines += _notes(a.models)
+    if a.alternatives:
+        lines += ["", words.alternatives_intro(a) + ":"]
+        lines += [_alt_line(x) for x in a.alternatives]
+        lines.append(f"More: `cheaper {a.alternatives_for}`.")
+    lines += ["", _sources(a.models)]
+    return "\n".join(lines)
+
+
+def _alt_line(x: object) -> str:
+    from bot.catalog.answers import AlternativeView
+
+    assert isinstance(x, AlternativeView)
+    best = x.model.cheapest or x.model.price
+    return (f"  - {x.model.name} ({x.model.lab}, LMArena {x.model.arena_score}): {fmt_cost(x.cost)} at "
+            f"{best.provider_name}, {x.saving_pct}% less")
+
+
+def _model(a: ModelAnswer) -> str:
+    m = a.model
+    rows = [_price_row("lab API" if m.lab_api else "cheapest host", m.price)]
+    if m.cheapest:
+        rows.append(_price_row("cheapest host", m.cheapest))
+    lines = [f"{m.name} · {m.lab} · {words.weights(m)} · {words.quality(m)}"]
+    ctx = m.price.context_window
+    lines.append(f"Context window: {ctx:,} tokens" if ctx else "Context window: unknown")
+    lines.append(f"Served by {m.hosts} host{'s' if m.hosts != 1 else ''} in the catalog.")
+    lines += ["", _table(["", "host", "input", "output", "cached in", words.workload(a.workload)], rows), ""]
+    lines += _notes([m])
+    lines.append(f"Price last changed {m.price.changed_at:%Y-%m-%d %H:%M} UTC, from {m.price.source}.")
+    if m.open_weights is False:
+        lines.append(f"Cheaper open-weights options: `cheaper {m.id}`.")
+    lines += ["", _sources([m])]
+    return "\n".join(lines)
+
+
+def _alternatives(a: AlternativesAnswer) -> str:
+    t = a.target
+    target_best = t.cheapest or t.price
+    lines = [f"Cheaper than {t.name} ({words.quality(t)}): {fmt_cost(target_best.workload_cost)} for "
+             f"{words.workload(a.workload)} at {target_best.provider_name}", ""]
+    if a.alternatives:
+        rows = []
+        for x in a.alternatives:
+            best = x.model.cheapest or x.model.price
+            rows.append([x.model.name, str(x.model.arena_score), best.provider_name, fmt_usd(best.input_mtok),
+                         fmt_usd(best.output_mtok), fmt_cost(x.cost), f"-{x.saving_pct}%"])
+        lines.append(_table(["model", "LMArena", "cheapest host", "input", "output", "cost", "saving"], rows))
+    else:
+        lines.append("No open-weights model of comparable quality costs less.")
+    lines += ["", a.footnote, _sources([t, *[x.model for x in a.alternatives]])]
+    return "\n".join(lines)
+
+
+def _list(a: ListAnswer) -> str:
+    if not a.rows:
+        return f"No models match '{a.filter}'. Try `list`, `list open`, a lab or a host."
+    rows = [[r.name, r.id, r.lab, "open" if r.open_weights else "", r.provider_name, fmt_usd(r.input_mtok),
+             fmt_usd(r.output_mtok)] for r in a.rows]
+    title = f"Models ({a.filter})" if a.filter else "Models"
+    lines = [title, "", _table(["model", "id", "lab", "weights", "host", "input", "output"], rows)]
+    if a.more:
+        lines.append(f"… and {a.more} more; narrow it with a lab or host.")
+    lines.append("")
+    lines.append("Prices: USD per 1M tokens, at the lab's API or the cheapest host.")
+    return "\n".join(lines)
+
+
+def _help(a: HelpAnswer) -> str:
+    width = max(len(c) for c, _ in a.commands)
+    lines = ["modelcost: LLM API prices, one command away.", ""]
+    lines += [f"  {c.ljust(width)}  {d}" for c, d in a.commands]
+    return "\n".join([*lines, "", a.footnote])
