@@ -1,0 +1,1 @@
+"""Price-change alerts: the outbox written with each change, and the worker that posts it."""

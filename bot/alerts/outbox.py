@@ -1,0 +1,77 @@
+"""The outbox: alerts are rows written in the same transaction as the price change they announce,
+one digest per subscribed channel per change, so a change is never announced twice nor lost."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.catalog.changes import PriceMove
+from bot.catalog.models import Alert, Change, Subscription, utcnow
+from bot.catalog.prices import PRICE_KEYS, PriceData, plain
+
+
+def queue_alerts(session: Session, change: Change, moves: Sequence[PriceMove]) -> int:
+    """Queue one digest per active subscription that wants any of these moves; returns how many."""
+    if not moves:
+        return 0
+    queued = 0
+    for sub in session.scalars(select(Subscription).where(Subscription.status == "active")):
+        wanted = [m for m in moves if wants(sub, m)]
+        if not wanted:
+            continue
+        session.add(
+            Alert(
+                change_id=change.id,
+                subscription_id=sub.id,
+                channel_id=sub.channel_id,
+                payload=digest_payload(change, wanted),
+                status="pending",
+                next_attempt_at=utcnow(),
+                created_at=utcnow(),
+            )
+        )
+        queued += 1
+    session.flush()
+    return queued
+
+
+def wants(sub: Subscription, move: PriceMove) -> bool:
+    """Whether a subscription asked to hear about this move (its models, its threshold)."""
+    if sub.model_ids is not None and move.model_id not in sub.model_ids:
+        return False
+    if sub.min_change_pct is not None:
+        return move.old is not None and move.largest_pct() >= sub.min_change_pct
+    return True
+
+
+def digest_payload(change: Change, moves: Sequence[PriceMove]) -> dict[str, Any]:
+    """What the worker needs to render the digest, as plain JSON (prices as decimal strings)."""
+    return {
+        "change_id": change.id,
+        "kind": change.kind,
+        "actor": change.actor,
+        "at": change.created_at.isoformat(),
+        "moves": [
+            {
+                "model_id": m.model_id,
+                "model_name": m.model_name,
+                "provider_id": m.provider_id,
+                "provider_name": m.provider_name,
+                "provider_model_id": m.provider_model_id,
+                "old": _prices(m.old),
+                "new": _prices(m.new),
+                "pct": {k: plain(m.pct(k)) for k in PRICE_KEYS},
+            }
+            for m in sorted(moves, key=lambda m: (-m.largest_pct(), m.model_name, m.provider_name))
+        ],
+    }
+
+
+def _prices(price: PriceData | None) -> dict[str, str | None] | None:
+    if price is None:
+        return None
+    return {k: plain(v) for k, v in price.values().items()}
