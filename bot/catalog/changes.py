@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.catalog.lookup import normalise
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, utcnow
 from bot.catalog.overlay import Overlay
-from bot.catalog.prices import PRICE_KEYS, OfferingData, OffPeak, PriceData, pct_change
+from bot.catalog.prices import PRICE_KEYS, OfferingData, OffPeak, PriceData, clean, pct_change
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,10 @@ def new_change(session: Session, kind: str, actor: str) -> Change:
 def price_data(row: Price) -> PriceData:
     offpeak = None
     if row.offpeak_window:
-        offpeak = OffPeak(row.offpeak_window, row.offpeak_input_mtok, row.offpeak_output_mtok,
-                          row.offpeak_cache_read_mtok)
-    return PriceData(row.input_mtok, row.output_mtok, row.cache_read_mtok, row.cache_write_mtok, offpeak)
+        offpeak = OffPeak(row.offpeak_window, clean(row.offpeak_input_mtok), clean(row.offpeak_output_mtok),
+                          clean(row.offpeak_cache_read_mtok))
+    return PriceData(clean(row.input_mtok), clean(row.output_mtok), clean(row.cache_read_mtok),
+                     clean(row.cache_write_mtok), offpeak)
 
 
 def current_prices(session: Session, offering_ids: Iterable[int] | None = None) -> dict[int, Price]:

@@ -69,7 +69,7 @@ def workload_cost(price: PriceData, workload: Workload) -> Decimal | None:
     cache_rate = price.cache_read_mtok if price.cache_read_mtok is not None else price.input_mtok
     total = fresh_in * price.input_mtok + cached_in * cache_rate
     total += Decimal(workload.output_tokens) * (price.output_mtok or Decimal(0))
-    return total / MILLION
+    return Decimal(format((total / MILLION).normalize(), "f"))
 
 
 def pct_change(old: Decimal | None, new: Decimal | None) -> Decimal | None:
@@ -104,6 +104,14 @@ def fmt_cost(value: Decimal | None) -> str:
     if value >= 1:
         return f"${value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
     return fmt_usd(value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+def clean(value: Decimal | None) -> Decimal | None:
+    """At most six decimals (what the database keeps), no trailing zeros, never an exponent."""
+    if value is None:
+        return None
+    q = value.quantize(Decimal("0.000001")).normalize()
+    return q.quantize(Decimal(1)) if q.as_tuple().exponent > 0 or q == 0 else q  # type: ignore[operator]
 
 
 def plain(value: Decimal | None) -> str | None:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
-from bot.catalog.prices import OfferingData, OffPeak, PriceData
+from bot.catalog.prices import OfferingData, OffPeak, PriceData, clean
 
 # A price above this (USD per 1M tokens) is a mistake in the data, not a price.
 MAX_PRICE_MTOK = Decimal(10_000)
@@ -218,26 +218,18 @@ def _current_price(options: Sequence[_Option], today: date) -> PriceData | None:
 
 def _price(values: dict[str, Decimal | None], offpeak: OffPeak | None) -> PriceData:
     return PriceData(
-        input_mtok=_norm(values.get("input_mtok")),
-        output_mtok=_norm(values.get("output_mtok")),
-        cache_read_mtok=_norm(values.get("cache_read_mtok")),
-        cache_write_mtok=_norm(values.get("cache_write_mtok")),
+        input_mtok=clean(values.get("input_mtok")),
+        output_mtok=clean(values.get("output_mtok")),
+        cache_read_mtok=clean(values.get("cache_read_mtok")),
+        cache_write_mtok=clean(values.get("cache_write_mtok")),
         offpeak=offpeak
         and OffPeak(
             offpeak.window,
-            _norm(offpeak.input_mtok),
-            _norm(offpeak.output_mtok),
-            _norm(offpeak.cache_read_mtok),
+            clean(offpeak.input_mtok),
+            clean(offpeak.output_mtok),
+            clean(offpeak.cache_read_mtok),
         ),
     )
-
-
-def _norm(value: Decimal | None) -> Decimal | None:
-    """Six decimals at most (what the database keeps), trailing zeros dropped."""
-    if value is None:
-        return None
-    q = value.quantize(Decimal("0.000001")).normalize()
-    return q.quantize(Decimal(1)) if q.as_tuple().exponent > 0 or q == 0 else q
 
 
 def _hhmm(t: time) -> str:

@@ -1,0 +1,66 @@
+"""`modelcost ask`: what a user sees in the terminal, and the exit codes."""
+
+import json
+
+import pytest
+
+from bot.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _database(catalog_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", catalog_url)
+
+
+def test_r1_vs_o1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "r1 vs o1"]) == 0
+    out = capsys.readouterr().out
+    for text in ("DeepSeek R1", "$0.55", "$2.19", "$15", "$60", "27.4x as much as DeepSeek R1 on output",
+                 "off-peak 16:30–00:30 UTC: $0.135 / $0.55", "genai-prices"):
+        assert text in out
+
+
+def test_words_as_separate_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "r1", "vs", "o1", "for", "10M", "in", "2M", "out"]) == 0
+    out = capsys.readouterr().out
+    assert "10M in + 2M out" in out and "$9.88" in out and "$270.00" in out
+
+
+def test_cheaper_o1_lists_r1_with_saving(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "cheaper o1"]) == 0
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("DeepSeek R1 "))
+    assert "%" in line and "-9" in line
+
+
+def test_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "r1 vs o1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "compare"
+    r1, o1 = data["models"]
+    assert (r1["id"], r1["lab"], r1["price"]["provider_id"]) == ("deepseek-r1", "DeepSeek", "deepseek")
+    assert (r1["price"]["input_mtok"], r1["price"]["output_mtok"]) == ("0.55", "2.19")
+    assert (o1["price"]["input_mtok"], o1["price"]["output_mtok"]) == ("15", "60")
+    assert data["output_ratio"]["o1"] == "27.4"
+    assert o1["price"]["workload_cost"] == "270"
+
+
+def test_help_when_empty(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask"]) == 0
+    assert "cheaper o1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("gpt-9000 vs o1", "I don't know a model called 'gpt-9000'"),
+        ("deepsek r1", "Did you mean: DeepSeek R1"),
+        ("r1 vs o1 for 10M sideways", "couldn't read the workload"),
+        ("x" * 5000, "at most 1000"),
+    ],
+)
+def test_bad_queries_exit_2_with_a_message(text: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", text]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert captured.out == ""
+    assert "Traceback" not in captured.err
