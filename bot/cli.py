@@ -39,23 +39,21 @@ def _parser() -> argparse.ArgumentParser:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot import db
-    from bot.ask import answer
-    from bot.catalog.compare import NoPriceError
-    from bot.catalog.lookup import UnknownModelError
-    from bot.query import QueryError
+    from bot.ask import respond
+    from bot.query import SyncRequest
     from bot.render import text, words
     from bot.sync.seed import ensure_catalog
 
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)
-    with db.session_factory(engine)() as session:
-        try:
-            result = answer(session, " ".join(args.text))
-        except (QueryError, UnknownModelError, NoPriceError) as exc:
-            print(words.error_message(exc), file=sys.stderr)
-            return EXIT_BAD_QUERY
-        finally:
-            session.rollback()  # asking never changes the catalog
+    try:
+        result = respond(engine, " ".join(args.text))
+    except words.EXPECTED_ERRORS as exc:
+        print(words.error_message(exc), file=sys.stderr)
+        return EXIT_BAD_QUERY
+    if isinstance(result, SyncRequest):
+        print("From a terminal, run `modelcost sync` (or `modelcost sync --dry-run`).", file=sys.stderr)
+        return EXIT_BAD_QUERY
     print(text.to_json(result) if args.json else text.to_text(result))
     return EXIT_OK
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -64,10 +64,74 @@ class AlternativesRequest(_Request):
     workload: Workload | None = None
 
 
+class SetPriceRequest(_Request):
+    """Admin: `set o1 input 15 output 60 cached 7.5`, `set r1 at together input 3 output 7`."""
+
+    kind: Literal["set"] = "set"
+    name: str
+    host: str | None = None
+    prices: dict[str, Decimal]  # price key (input_mtok, ...) -> USD per 1M tokens
+
+
+class AliasRequest(_Request):
+    kind: Literal["alias"] = "alias"
+    alias: str
+    name: str
+
+
+class UnaliasRequest(_Request):
+    kind: Literal["unalias"] = "unalias"
+    alias: str
+
+
+class HistoryRequest(_Request):
+    kind: Literal["history"] = "history"
+    name: str
+
+
+class SubscribeRequest(_Request):
+    kind: Literal["subscribe"] = "subscribe"
+    names: list[str] = []  # empty: every model
+    min_change_pct: Decimal | None = None
+
+
+class UnsubscribeRequest(_Request):
+    kind: Literal["unsubscribe"] = "unsubscribe"
+
+
+class SubscriptionsRequest(_Request):
+    kind: Literal["subscriptions"] = "subscriptions"
+
+
+class SyncRequest(_Request):
+    kind: Literal["sync"] = "sync"
+    dry_run: bool = False
+
+
 Request = Annotated[
-    HelpRequest | ListRequest | ModelRequest | CompareRequest | AlternativesRequest,
+    HelpRequest | ListRequest | ModelRequest | CompareRequest | AlternativesRequest | SetPriceRequest
+    | AliasRequest | UnaliasRequest | HistoryRequest | SubscribeRequest | UnsubscribeRequest
+    | SubscriptionsRequest | SyncRequest,
     Field(discriminator="kind"),
 ]
+ADMIN_KINDS = frozenset({"set", "alias", "unalias", "sync"})
+
+MAX_PRICE = Decimal(10_000)
+SET_FORMS = (
+    "Set prices like `set o1 output 50`, `set o1 input 15 output 60 cached 7.5` or "
+    "`set r1 at together input 3 output 7`: USD per 1M tokens, `$` optional, 0 to 10000, "
+    "at most 6 decimals. Prices: input, output, cached (cache read), cache-write."
+)
+_PRICE_FIELDS = {
+    "input": "input_mtok", "in": "input_mtok",
+    "output": "output_mtok", "out": "output_mtok",
+    "cached": "cache_read_mtok", "cache": "cache_read_mtok", "cache-read": "cache_read_mtok",
+    "cached-input": "cache_read_mtok",
+    "cache-write": "cache_write_mtok", "write": "cache_write_mtok",
+}
+_SET_PAIR = re.compile(r"\s+(?P<field>[a-z-]+)\s*[:=]?\s*(?P<value>\S+)$")
+_PRICE_VALUE = re.compile(r"^\$?(?P<n>\d{1,5}(?:\.\d{1,6})?|\.\d{1,6})$")
+_ABOVE = re.compile(r"(?:^|\s)(?:above|over|>=?)\s*(?P<pct>\d{1,4}(?:\.\d+)?)\s*%?$")
 
 _SEPARATORS = re.compile(r"\s*(?:,|;|&|\bvs\.?(?=\s|$)|\bversus\b|\band\b)\s*")
 _ALTERNATIVES = re.compile(
@@ -85,14 +149,18 @@ _WORKLOAD_PART = re.compile(
 _UNITS = {None: 1, "k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, "b": 10**9, "billion": 10**9}
 
 
-def parse(text: str) -> HelpRequest | ListRequest | ModelRequest | CompareRequest | AlternativesRequest:
-    """Parse a command; QueryError with a friendly message if it is not one."""
+def parse(text: str) -> Any:
+    """Parse a command into one of the Request types; QueryError with a friendly message if it is not one."""
     clean = normalise(text)
     if len(clean) > MAX_TEXT:
         raise QueryError(f"That's {len(clean)} characters; a command is at most {MAX_TEXT}. Try {EXAMPLES}.")
     clean = clean.strip(" ?!")
     if clean in ("", "help", "h", "usage", "commands"):
         return HelpRequest()
+    verb, _, rest = clean.partition(" ")
+    rest = rest.strip()
+    if verb in _VERBS:
+        return _VERBS[verb](rest)
     if clean == "list" or clean.startswith("list "):
         rest = clean[4:].strip()
         return ListRequest(filter=rest or None)
@@ -108,6 +176,95 @@ def parse(text: str) -> HelpRequest | ListRequest | ModelRequest | CompareReques
     if len(names) == 1:
         return ModelRequest(name=_name(names[0]), workload=workload)
     return CompareRequest(names=[_name(n) for n in names], workload=workload)
+
+
+def _set(rest: str) -> SetPriceRequest:
+    prices: dict[str, Decimal] = {}
+    body = " " + rest
+    while m := _SET_PAIR.search(body):
+        key = _PRICE_FIELDS.get(m.group("field"))
+        if key is None:
+            break
+        value = _PRICE_VALUE.match(m.group("value"))
+        if value is None or Decimal(value.group("n")) > MAX_PRICE:
+            raise QueryError(f"'{m.group('value')}' is not a price I accept. {SET_FORMS}")
+        if key in prices:
+            raise QueryError(f"{m.group('field')} is given twice. {SET_FORMS}")
+        prices[key] = Decimal(value.group("n"))
+        body = body[: m.start()]
+    body = body.strip()
+    if not prices or not body:
+        raise QueryError(SET_FORMS)
+    name, _, host = body.partition(" at ")
+    if not name.strip() or (" at " in body and not host.strip()):
+        raise QueryError(SET_FORMS)
+    return SetPriceRequest(name=_name(name), host=host.strip() or None, prices=prices)
+
+
+def _alias(rest: str) -> AliasRequest:
+    alias, _, name = rest.partition(" ")
+    alias, name = alias.strip(" '\"`"), name.strip()
+    for prefix in ("to ", "for ", "= ", "-> "):
+        name = name.removeprefix(prefix)
+    if not alias or not name:
+        raise QueryError("Add an alias like `alias gpt4 gpt-4o` (the alias is one word, then the model).")
+    if len(alias) > 50:
+        raise QueryError("An alias is at most 50 characters.")
+    return AliasRequest(alias=alias, name=_name(name))
+
+
+def _unalias(rest: str) -> UnaliasRequest:
+    if not rest:
+        raise QueryError("Remove an alias like `unalias gpt4`.")
+    return UnaliasRequest(alias=_name(rest))
+
+
+def _history(rest: str) -> HistoryRequest:
+    if not rest:
+        raise QueryError("Whose history? Try `history o1`.")
+    return HistoryRequest(name=_name(rest))
+
+
+def _subscribe(rest: str) -> SubscribeRequest:
+    pct: Decimal | None = None
+    if m := _ABOVE.search(rest):
+        pct = Decimal(m.group("pct"))
+        if pct > 1000:
+            raise QueryError("A threshold is a percentage from 0 to 1000, e.g. `subscribe above 5%`.")
+        rest = rest[: m.start()].strip()
+    # `subscribe o1 r1` (one word each) or `subscribe deepseek r1, o1` (separated names)
+    parts = _SEPARATORS.split(rest) if _SEPARATORS.search(rest) else rest.split(" ")
+    names = [_name(n) for n in parts if n.strip()] if rest else []
+    if len(names) > 50:
+        raise QueryError("Subscribe to at most 50 models at once.")
+    return SubscribeRequest(names=names, min_change_pct=pct)
+
+
+def _no_args(request: Any, usage: str) -> Any:
+    def parse_it(rest: str) -> Any:
+        if rest:
+            raise QueryError(f"`{usage}` takes nothing after it.")
+        return request
+
+    return parse_it
+
+
+def _sync(rest: str) -> SyncRequest:
+    if rest not in ("", "--dry-run", "dry-run", "dry run"):
+        raise QueryError("Use `sync`, or `sync dry-run` to see what would change.")
+    return SyncRequest(dry_run=bool(rest))
+
+
+_VERBS = {
+    "set": _set,
+    "alias": _alias,
+    "unalias": _unalias,
+    "history": _history,
+    "subscribe": _subscribe,
+    "unsubscribe": _no_args(UnsubscribeRequest(), "unsubscribe"),
+    "subscriptions": _no_args(SubscriptionsRequest(), "subscriptions"),
+    "sync": _sync,
+}
 
 
 def _name(raw: str) -> str:

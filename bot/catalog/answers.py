@@ -124,3 +124,62 @@ def comparable_footnote(margin: int = COMPARABLE_MARGIN) -> str:
         f"Comparable quality: an LMArena text score at least the target's minus {margin}. "
         "Ranked by the workload's cost at each model's cheapest host."
     )
+
+
+class PriceChangeView(_Answer):
+    """One offering's price before and after a change, with the % move of each price."""
+
+    model_id: str | None
+    model_name: str
+    provider_id: str
+    provider_name: str
+    old: dict[str, Decimal | None] | None  # price key -> value; None for a new offering
+    new: dict[str, Decimal | None]
+    pct: dict[str, Decimal | None]
+
+
+class SetPriceAnswer(_Answer):
+    kind: Literal["set"] = "set"
+    change: PriceChangeView
+    unchanged: bool  # the prices were already these: nothing was written
+    actor: str
+    alerts_queued: int
+
+
+class AliasAnswer(_Answer):
+    kind: Literal["alias"] = "alias"
+    alias: str
+    model_id: str
+    model_name: str
+    removed: bool = False
+
+
+class HistoryEntry(_Answer):
+    at: datetime
+    provider_name: str
+    old: dict[str, Decimal | None] | None
+    new: dict[str, Decimal | None]
+    pct: dict[str, Decimal | None]
+    source: str  # "genai-prices 0.2.3 snapshot", "feed", "admin <@U123>"
+
+
+class HistoryAnswer(_Answer):
+    kind: Literal["history"] = "history"
+    model_id: str
+    model_name: str
+    entries: list[HistoryEntry]  # newest first
+    more: int
+
+
+class SubscriptionView(_Answer):
+    channel_id: str
+    model_ids: list[str] | None
+    min_change_pct: Decimal | None
+    status: str
+    status_reason: str | None
+
+
+class SubscriptionAnswer(_Answer):
+    kind: Literal["subscription"] = "subscription"
+    action: Literal["subscribed", "unsubscribed", "listed", "none"]
+    subscription: SubscriptionView | None

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bot.catalog.answers import (
+    AliasAnswer,
     AlternativesAnswer,
-    Answer,
+    HistoryAnswer,
+    SetPriceAnswer,
+    SubscriptionAnswer,
     CompareAnswer,
     HelpAnswer,
     ListAnswer,
@@ -18,11 +22,11 @@ from bot.catalog.prices import fmt_cost, fmt_usd
 from bot.render import words
 
 
-def to_json(answer: Answer) -> str:
+def to_json(answer: Any) -> str:
     return json.dumps(answer.model_dump(mode="json"), indent=2, ensure_ascii=False)
 
 
-def to_text(answer: Answer) -> str:
+def to_text(answer: Any) -> str:
     match answer:
         case CompareAnswer():
             return _compare(answer)
@@ -34,6 +38,15 @@ def to_text(answer: Answer) -> str:
             return _list(answer)
         case HelpAnswer():
             return _help(answer)
+        case SetPriceAnswer():
+            return _set(answer)
+        case AliasAnswer():
+            return _alias(answer)
+        case HistoryAnswer():
+            return _history(answer)
+        case SubscriptionAnswer():
+            return _subscription(answer)
+    raise TypeError(f"no text for {type(answer).__name__}")
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -154,3 +167,46 @@ def _help(a: HelpAnswer) -> str:
     lines = ["modelcost: LLM API prices, one command away.", ""]
     lines += [f"  {c.ljust(width)}  {d}" for c, d in a.commands]
     return "\n".join([*lines, "", a.footnote])
+
+
+def _set(a: SetPriceAnswer) -> str:
+    c = a.change
+    where = f"{c.model_name} at {c.provider_name}"
+    if a.unchanged:
+        return f"{where} is already {words.price_line(c.new)}. Nothing changed."
+    lines = [f"Updated {where} (by {a.actor}):"]
+    lines += [f"  {m}" for m in words.moves(c.old, c.new, c.pct)]
+    if a.alerts_queued:
+        lines.append(f"Alert queued for {a.alerts_queued} subscribed channel{'s' if a.alerts_queued != 1 else ''}.")
+    return "\n".join(lines)
+
+
+def _alias(a: AliasAnswer) -> str:
+    if a.removed:
+        return f"Removed the alias '{a.alias}' (it meant {a.model_name})."
+    return f"'{a.alias}' now means {a.model_name} (`{a.model_id}`)."
+
+
+def _history(a: HistoryAnswer) -> str:
+    if not a.entries:
+        return f"No price history for {a.model_name}."
+    lines = [f"Price history of {a.model_name} (newest first, USD per 1M tokens)", ""]
+    for e in a.entries:
+        what = "; ".join(words.moves(e.old, e.new, e.pct)) if e.old else f"first price: {words.price_line(e.new)}"
+        lines.append(f"{e.at:%Y-%m-%d %H:%M} UTC  {e.provider_name}: {what}  ({e.source})")
+    if a.more:
+        lines.append(f"… and {a.more} older entries.")
+    return "\n".join(lines)
+
+
+def _subscription(a: SubscriptionAnswer) -> str:
+    s = a.subscription
+    if a.action == "none" or s is None:
+        return "This channel has no subscription. `subscribe` to get price-change alerts here."
+    if a.action == "unsubscribed":
+        return "This channel will get no more price-change alerts."
+    models = ", ".join(s.model_ids) if s.model_ids else "every model"
+    threshold = f", moves of at least {s.min_change_pct.normalize():f}%" if s.min_change_pct is not None else ""
+    state = "" if s.status == "active" else f"\nStatus: {s.status} ({s.status_reason or 'no reason recorded'})"
+    lead = "Subscribed: this channel gets alerts for" if a.action == "subscribed" else "This channel gets alerts for"
+    return f"{lead} {models}{threshold}.{state}"

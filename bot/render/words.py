@@ -8,6 +8,8 @@ from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ModelView, Pr
 from bot.catalog.compare import NoPriceError
 from bot.catalog.lookup import UnknownModelError
 from bot.catalog.prices import fmt_usd
+from bot.ask import NeedsChannelError, NotAdminError
+from bot.catalog.edits import EditError
 from bot.query import EXAMPLES, QueryError
 
 
@@ -85,9 +87,38 @@ def error_message(exc: Exception) -> str:
         if exc.suggestions:
             return lead + " Did you mean: " + ", ".join(f"{n} (`{i}`)" for i, n in exc.suggestions) + "?"
         return lead + " Try `list` to see the models I know."
-    if isinstance(exc, (QueryError, NoPriceError)):
+    if isinstance(exc, (QueryError, NoPriceError, EditError, NotAdminError, NeedsChannelError)):
         return str(exc)
     raise exc
+
+
+EXPECTED_ERRORS = (QueryError, UnknownModelError, NoPriceError, EditError, NotAdminError, NeedsChannelError)
+
+
+def price_line(prices: dict[str, Decimal | None] | None) -> str:
+    """'in $15 · out $60 · cached $7.50' for the prices that are set."""
+    if prices is None:
+        return "new"
+    labels = {"input_mtok": "in", "output_mtok": "out", "cache_read_mtok": "cached", "cache_write_mtok": "cache write"}
+    return " · ".join(f"{label} {fmt_usd(prices.get(k))}" for k, label in labels.items() if prices.get(k) is not None)
+
+
+def moves(old: dict[str, Decimal | None] | None, new: dict[str, Decimal | None],
+          pct: dict[str, Decimal | None]) -> list[str]:
+    """['output $60 -> $50 (-16.7%)', ...] for each price that changed (all of them for a new offering)."""
+    labels = {"input_mtok": "input", "output_mtok": "output", "cache_read_mtok": "cached input",
+              "cache_write_mtok": "cache write"}
+    out = []
+    for key, label in labels.items():
+        before = old.get(key) if old else None
+        after = new.get(key)
+        if old is not None and before == after:
+            continue
+        if before is None and after is None:
+            continue
+        change = f" ({pct[key]:+}%)" if pct.get(key) is not None else ""
+        out.append(f"{label} {fmt_usd(before) if old else 'new'} -> {fmt_usd(after)}{change}")
+    return out
 
 
 __all__ = ["EXAMPLES", "error_message"]
