@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     dbp = sub.add_parser("db", help="database commands")
     dbp.add_argument("action", choices=["upgrade"], help="upgrade: migrate and seed the catalog")
     dbp.set_defaults(func=_db)
+
+    syncp = sub.add_parser("sync", help="update prices from the genai-prices feed (MODELCOST_FEED_URL)")
+    syncp.add_argument("--url", help="fetch this feed instead of the configured one")
+    syncp.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    syncp.set_defaults(func=_sync)
     return parser
 
 
@@ -71,6 +76,19 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
         apply_overlay(session, load_overlay())
     print(f"database ready at revision {db.current_revision(engine)}")
     return EXIT_OK
+
+
+def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import db
+    from bot.render.sync import summary_text
+    from bot.sync.run import sync
+    from bot.sync.seed import ensure_catalog
+
+    engine = db.engine_for(settings.database_url)
+    ensure_catalog(engine)  # a new catalog starts from the bundled snapshot; the feed is judged against it
+    summary = sync(engine, args.url or settings.feed_url, dry_run=args.dry_run)
+    print(summary_text(summary), file=sys.stdout if summary.ok else sys.stderr)
+    return EXIT_OK if summary.ok else EXIT_ERROR
 
 
 if __name__ == "__main__":

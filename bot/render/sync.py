@@ -1,0 +1,78 @@
+"""A sync summary -> plain text for the terminal (and a Slack text fallback)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.catalog.prices import fmt_usd
+from bot.sync.summary import Move, SyncSummary
+
+_HEADLINE = {
+    "applied": "applied",
+    "unchanged": "unchanged: the feed has nothing new",
+    "rejected": "REJECTED, nothing was changed",
+    "failed": "FAILED, nothing was changed",
+}
+
+
+def summary_text(summary: SyncSummary) -> str:
+    s = summary
+    mode = "Dry run: " if s.dry_run else ""
+    headline = _HEADLINE[s.status]
+    if s.dry_run and s.status == "applied":
+        headline = "would apply; nothing was written"
+    elif s.dry_run and s.status in ("rejected", "failed"):
+        headline = s.status.upper()
+    lines = [f"{mode}sync from {s.url}: {headline}"]
+    if s.reason:
+        lines.append(f"Reason: {s.reason}")
+    if s.status == "applied" or (s.status == "unchanged" and s.feed_offerings is not None):
+        verb = "would be " if s.dry_run else ""
+        lines.append(
+            f"{s.changed} changed, {s.added} added, {s.retired} retired, {s.overridden} overridden "
+            f"{verb}({s.feed_offerings} offerings in the feed)"
+        )
+    if s.held:
+        lines.append(
+            f"{s.held} price{'s' if s.held != 1 else ''} held back: the feed returns to values upstream "
+            f"already replaced ({', '.join(s.held_examples)})"
+        )
+    if s.largest_moves:
+        lines += ["", "Largest moves (input / output, USD per 1M tokens):"]
+        lines += _moves(s.largest_moves)
+    if s.overrides:
+        lines += ["", "Overridden: the admin's price is kept, the feed differs (admin -> feed):"]
+        lines += _moves(s.overrides)
+    if s.added_examples:
+        lines += ["", f"Added: {_examples(s.added_examples, s.added)}"]
+    if s.retired_examples:
+        lines += ["", f"Retired: {_examples(s.retired_examples, s.retired)}"]
+    if s.alerts_queued:
+        lines.append(f"Alerts queued for {s.alerts_queued} channel{'s' if s.alerts_queued != 1 else ''}.")
+    return "\n".join(lines)
+
+
+def _moves(moves: list[Move]) -> list[str]:
+    rows = [
+        [
+            f"{m.model} at {m.host}",
+            f"{fmt_usd(m.old_input_mtok)} / {fmt_usd(m.old_output_mtok)}",
+            "->",
+            f"{fmt_usd(m.new_input_mtok)} / {fmt_usd(m.new_output_mtok)}",
+            _pct(m.pct),
+        ]
+        for m in moves
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
+def _examples(shown: list[str], total: int) -> str:
+    more = f" and {total - len(shown)} more" if total > len(shown) else ""
+    return ", ".join(shown) + more
+
+
+def _pct(pct: Decimal | None) -> str:
+    if pct is None:
+        return ""
+    return f"{'+' if pct > 0 else ''}{pct}%"
