@@ -122,3 +122,20 @@ def fresh(fresh_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def empty_url(databases: Databases) -> str:
     return databases.empty()
+
+
+@pytest.fixture(scope="session")
+def pg_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """PostgreSQL only, for tests of what only PostgreSQL does (concurrent workers' row locks)."""
+    if not POSTGRES_URL:
+        pytest.skip("MODELCOST_TEST_POSTGRES_URL is not set")
+    dbs = Databases("postgresql", tmp_path_factory.mktemp("pg"))
+    yield dbs
+    dbs.close()
+
+
+@pytest.fixture
+def pg_fresh(pg_databases: Databases) -> Iterator[Engine]:
+    engine = db.make_engine(pg_databases.seeded())
+    yield engine
+    engine.dispose()

@@ -14,7 +14,7 @@ from bot.catalog.models import Alert, Change, Subscription, utcnow
 from bot.catalog.prices import PRICE_KEYS, PriceData, plain
 
 
-def queue_alerts(session: Session, change: Change, moves: Sequence[PriceMove]) -> int:  # noqa: D401
+def queue_alerts(session: Session, change: Change, moves: Sequence[PriceMove]) -> int:
     """Queue one digest per active subscription that wants any of these moves; returns how many."""
     if not moves:
         return 0

@@ -1,0 +1,65 @@
+"""An alert digest (the outbox payload) -> Block Kit and its text fallback."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from bot.render.words import moves
+
+MAX_SECTIONS = 40  # leaves room for header and context within Slack's 50 blocks
+MAX_SECTION_CHARS = 2900
+
+
+def _dec(values: dict[str, str | None] | None) -> dict[str, Decimal | None] | None:
+    if values is None:
+        return None
+    return {k: Decimal(v) if v is not None else None for k, v in values.items()}
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _who(payload: dict[str, Any]) -> str:
+    actor = str(payload.get("actor", ""))
+    # Admin actors are stored as "admin <@U123>": a real mention, made by us, not user text.
+    if actor.startswith("admin <@") and actor.endswith(">"):
+        return actor
+    return _escape(actor)
+
+
+def digest(payload: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """(text fallback, blocks) for one channel's digest of one change."""
+    items = payload["moves"]
+    lines = []
+    for m in items:
+        where = f"*{_escape(m['model_name'])}* at {_escape(m['provider_name'])}"
+        what = "; ".join(moves(_dec(m["old"]), _dec(m["new"]) or {}, _dec(m["pct"]) or {}))
+        lines.append(f"{where}: {what.replace('->', '→')}")
+    count = len(items)
+    title = "Price change" if count == 1 else f"{count} price changes"
+    who = _who(payload)
+    text = f"{title} by {who}: " + "; ".join(line.replace("*", "") for line in lines[:5])
+    if count > 5:
+        text += f"; and {count - 5} more"
+    blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": f"💸 {title}"}}]
+    chunk: list[str] = []
+    shown = 0
+    for line in lines:
+        if sum(len(x) + 1 for x in chunk) + len(line) > MAX_SECTION_CHARS:
+            if len(blocks) > MAX_SECTIONS:
+                break
+            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(chunk)}})
+            chunk = []
+        chunk.append(line)
+        shown += 1
+    if chunk and len(blocks) <= MAX_SECTIONS:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(chunk)}})
+    else:
+        shown -= len(chunk)
+    context = f"Changed by {who} · {payload['at'][:16].replace('T', ' ')} UTC · USD per 1M tokens"
+    if shown < count:
+        context += f" · and {count - shown} more: see `/modelcost history <model>`"
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
+    return text[:3000], blocks

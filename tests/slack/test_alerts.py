@@ -1,0 +1,170 @@
+"""Price-change alerts reach each subscribed channel exactly once, through a fake Slack Web API."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, select
+
+from bot import db
+from bot.alerts.worker import Worker, slack_client
+from bot.ask import Context, respond
+from bot.catalog.models import Alert, Subscription, utcnow
+from tests.fakeslack import FakeSlack
+
+ADMIN = Context(user_id="UADMIN", channel_id="CADMIN", is_admin=True)
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+def subscribe(engine: Engine, channel: str, text: str = "subscribe") -> None:
+    respond(engine, text, Context(user_id="UMEMBER", channel_id=channel, is_admin=False))
+
+
+def worker(engine: Engine, slack: FakeSlack, **kw: float) -> Worker:
+    kw.setdefault("channel_interval", 0)
+    return Worker(engine, slack_client("xoxb-test", slack.api_url), **kw)  # type: ignore[arg-type]
+
+
+def alerts(engine: Engine) -> list[Alert]:
+    with db.session_factory(engine)() as s:
+        return list(s.scalars(select(Alert).order_by(Alert.id)))
+
+
+def subscription(engine: Engine, channel: str) -> Subscription:
+    with db.session_factory(engine)() as s:
+        return s.scalars(select(Subscription).where(Subscription.channel_id == channel)).one()
+
+
+def test_a_price_change_reaches_each_subscribed_channel_once(fresh: Engine, slack: FakeSlack) -> None:
+    subscribe(fresh, "C1")
+    subscribe(fresh, "C2", "subscribe o1")
+    subscribe(fresh, "C3", "subscribe r1")  # not about o1: hears nothing
+    respond(fresh, "set o1 output 50", ADMIN)
+    assert worker(fresh, slack).run_once() == 2
+    assert worker(fresh, slack).run_once() == 0  # nothing left to send
+    posts = slack.calls("chat.postMessage")
+    assert sorted(p.body["channel"] for p in posts) == ["C1", "C2"]
+    text = posts[0].body["text"]
+    assert "o1 at OpenAI" in text and "$60 → $50 (-16.7%)" in text and "<@UADMIN>" in text
+    assert [a.status for a in alerts(fresh)] == ["sent", "sent"]
+
+
+def test_threshold_subscriptions_hear_only_big_moves(fresh: Engine, slack: FakeSlack) -> None:
+    subscribe(fresh, "CBIG", "subscribe above 20%")
+    respond(fresh, "set o1 output 50", ADMIN)  # -16.7%
+    respond(fresh, "set o1 input 30", ADMIN)  # +100%
+    worker(fresh, slack).run_once()
+    [post] = slack.calls("chat.postMessage")
+    assert "input $15 → $30 (+100%)" in post.body["text"]
+
+
+def test_429_with_retry_after_is_retried_and_delivered_once(fresh: Engine, slack: FakeSlack) -> None:
+    subscribe(fresh, "C1")
+    respond(fresh, "set o1 output 50", ADMIN)
+    slack.rate_limit("chat.postMessage", retry_after=1, times=1)
+    assert worker(fresh, slack).run_once() == 1
+    assert len(slack.calls("chat.postMessage")) == 2  # the 429, then the delivery
+    assert [a.status for a in alerts(fresh)] == ["sent"]
+
+
+def test_a_long_retry_after_is_rescheduled_not_slept(fresh: Engine, slack: FakeSlack) -> None:
+    subscribe(fresh, "C1")
+    respond(fresh, "set o1 output 50", ADMIN)
+    slack.rate_limit("chat.postMessage", retry_after=120, times=1)
+    assert worker(fresh, slack).run_once() == 0
+    [alert] = alerts(fresh)
+    assert alert.status == "pending"
+    assert alert.next_attempt_at > utcnow() + timedelta(seconds=100)
+    assert len(slack.calls("chat.postMessage")) == 1
+
+
+def test_not_in_channel_joins_and_delivers(fresh: Engine, slack: FakeSlack) -> None:
+    subscribe(fresh, "CPUBLIC")
+    respond(fresh, "set o1 output 50", ADMIN)
+    slack.fail("chat.postMessage", "not_in_channel", times=1)
+    assert worker(fresh, slack).run_once() == 1
+    assert [c.body["channel"] for c in slack.calls("conversations.join")] == ["CPUBLIC"]
+    assert [a.status for a in alerts(fresh)] == ["sent"]
+
+
+@pytest.mark.parametrize("error", ["is_archived", "channel_not_found"])
+def test_a_gone_channel_disables_its_subscription(fresh: Engine, slack: FakeSlack, error: str) -> None:
+    subscribe(fresh, "COLD")
+    respond(fresh, "set o1 output 50", ADMIN)
+    slack.fail("chat.postMessage", error, times=1)
+    assert worker(fresh, slack).run_once() == 0
+    sub = subscription(fresh, "COLD")
+    assert sub.status == "disabled" and error in (sub.status_reason or "")
+    shown = respond(fresh, "subscriptions", Context(user_id="U1", channel_id="COLD", is_admin=False))
+    assert shown.subscription.status == "disabled"
+    respond(fresh, "set o1 output 40", ADMIN)
+    worker(fresh, slack).run_once()
+    assert len(slack.calls("chat.postMessage")) == 1  # a disabled channel gets nothing more
+
+
+def test_other_errors_retry_with_backoff_then_give_up_visibly(fresh: Engine, slack: FakeSlack) -> None:
+    subscribe(fresh, "CFLAKY")
+    respond(fresh, "set o1 output 50", ADMIN)
+    slack.fail("chat.postMessage", "internal_error", times=None)
+    w = worker(fresh, slack, max_attempts=3)
+    for _ in range(3):
+        w.run_once()
+        with db.transaction(fresh) as s:  # let the backoff pass
+            for a in s.scalars(select(Alert)):
+                a.next_attempt_at = utcnow()
+    [alert] = alerts(fresh)
+    assert alert.status == "failed" and alert.attempts == 3
+    sub = subscription(fresh, "CFLAKY")
+    assert sub.status == "broken" and "internal_error" in (sub.status_reason or "")
+    assert len(slack.calls("chat.postMessage")) == 3
+
+
+def test_unsubscribed_channels_get_nothing(fresh: Engine, slack: FakeSlack) -> None:
+    subscribe(fresh, "C1")
+    respond(fresh, "unsubscribe", Context(user_id="U1", channel_id="C1", is_admin=False))
+    respond(fresh, "set o1 output 50", ADMIN)
+    worker(fresh, slack).run_once()
+    assert slack.calls("chat.postMessage") == []
+
+
+def test_each_channel_gets_at_most_one_message_per_interval(fresh: Engine, slack: FakeSlack) -> None:
+    subscribe(fresh, "C1")
+    respond(fresh, "set o1 output 50", ADMIN)
+    respond(fresh, "set o1 output 40", ADMIN)
+    w = worker(fresh, slack, channel_interval=60)
+    assert w.run_once() == 1  # the second waits for the channel's interval
+    assert [a.status for a in alerts(fresh)] == ["sent", "pending"]
+
+
+def test_two_workers_on_postgresql_deliver_each_alert_once(pg_fresh: Engine, slack: FakeSlack) -> None:
+    fresh = pg_fresh
+    channels = [f"C{i:03}" for i in range(40)]
+    for ch in channels:
+        subscribe(fresh, ch)
+    respond(fresh, "set o1 output 50", ADMIN)
+    respond(fresh, "set r1 output 2", ADMIN)
+    engines = [db.make_engine(str(fresh.url.render_as_string(hide_password=False))) for _ in range(2)]
+    workers = [worker(e, slack, threads=4) for e in engines]
+    counts: list[int] = []
+    threads = [threading.Thread(target=lambda w=w: counts.append(w.run_once())) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for e in engines:
+        e.dispose()
+    posts = slack.calls("chat.postMessage")
+    assert sum(counts) == len(posts) == 80
+    per_channel = {ch: 0 for ch in channels}
+    for p in posts:
+        per_channel[p.body["channel"]] += 1
+    assert set(per_channel.values()) == {2}
+    assert {a.status for a in alerts(fresh)} == {"sent"}
