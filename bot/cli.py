@@ -39,6 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     syncp.add_argument("--url", help="fetch this feed instead of the configured one")
     syncp.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     syncp.set_defaults(func=_sync)
+
+    sock = sub.add_parser("socket", help="run the Slack app over Socket Mode (development; SLACK_APP_TOKEN)")
+    sock.set_defaults(func=_socket)
+
+    serve = sub.add_parser("serve", help="run the Slack app over HTTP under gunicorn on 0.0.0.0:$PORT")
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    serve.set_defaults(func=_serve)
     return parser
 
 
@@ -89,6 +97,41 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
     summary = sync(engine, args.url or settings.feed_url, dry_run=args.dry_run)
     print(summary_text(summary), file=sys.stdout if summary.ok else sys.stderr)
     return EXIT_OK if summary.ok else EXIT_ERROR
+
+
+def _socket(args: argparse.Namespace, settings: Settings) -> int:
+    from slack_sdk.errors import SlackApiError
+
+    from bot.config import MissingSettingsError
+    from bot.slack.socket_mode import run_socket_mode
+
+    try:
+        run_socket_mode(settings)
+    except MissingSettingsError as exc:
+        print(f"modelcost: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except SlackApiError as exc:
+        print(f"modelcost: Slack refused the connection: {exc.response.get('error')}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        pass
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    from bot.config import MissingSettingsError
+    from bot.slack.app import HTTP_SETTINGS
+
+    try:
+        settings.require(*HTTP_SETTINGS)
+    except MissingSettingsError as exc:
+        print(f"modelcost: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    argv = [sys.executable, "-m", "gunicorn", "--bind", f"0.0.0.0:{settings.port}",
+            "--workers", str(args.workers), "--threads", str(args.threads), "bot.slack.wsgi:app"]
+    os.execv(sys.executable, argv)  # gunicorn takes over the process, and its signals
 
 
 if __name__ == "__main__":

@@ -1,0 +1,343 @@
+"""Typed answers -> Slack messages: Block Kit blocks plus a plain `text` fallback.
+
+Every message stays inside Block Kit's limits by construction (long text is split or clipped here,
+not rejected by Slack), and every piece of text that reaches mrkdwn is escaped (`&`, `<`, `>`), so
+a typed `<!channel>` stays text. Buttons carry the command to run as their value: "Share in
+channel" re-runs it visibly, "Cheaper alternatives" and "did you mean" choices run their own.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Literal, NotRequired, TypedDict
+
+from bot.catalog.answers import (
+    AlternativesAnswer,
+    AlternativeView,
+    Answer,
+    CompareAnswer,
+    HelpAnswer,
+    ListAnswer,
+    ModelAnswer,
+    ModelView,
+    PriceView,
+)
+from bot.catalog.lookup import UnknownModelError
+from bot.catalog.prices import fmt_cost, fmt_usd
+from bot.render import words
+
+# Block Kit's limits (https://api.slack.com/reference/block-kit/blocks); tests check them too.
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_FIELDS = 10
+MAX_FIELD_TEXT = 2000
+MAX_HEADER = 150
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_CONTEXT_ELEMENTS = 10
+MAX_CONTEXT_TEXT = 3000
+MAX_FALLBACK = 3000  # Slack takes up to 40,000; a notification needs far less
+
+ACTION_SHARE = "modelcost_share"
+ACTION_RUN = "modelcost_run"  # + "_<n>": run the command in the value, reply privately
+ACTION_SUGGEST = "modelcost_suggest"  # + "_<n>": a "did you mean" choice; replaces the error
+COMMAND = "/modelcost"
+
+Block = dict[str, Any]
+
+
+class Message(TypedDict):
+    text: str
+    blocks: list[Block]
+    response_type: NotRequired[Literal["ephemeral", "in_channel"]]
+    replace_original: NotRequired[bool]
+
+
+_PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
+
+
+def escape(text: str) -> str:
+    """Text safe inside mrkdwn: Slack's three control characters as entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, with an ellipsis when cut (never half an escaped entity)."""
+    if len(text) <= limit:
+        return text
+    return _PARTIAL_ENTITY.sub("", text[: limit - 1]) + "…"
+
+
+# -- messages ---------------------------------------------------------------------------------------
+def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) -> Message:
+    """The message for an answer to `query`; `shared_by` (a user id) marks the visible re-post,
+    which carries no Share button."""
+    match answer:
+        case CompareAnswer():
+            blocks, text = _compare(answer)
+        case ModelAnswer():
+            blocks, text = _model(answer)
+        case AlternativesAnswer():
+            blocks, text = _alternatives(answer)
+        case ListAnswer():
+            blocks, text = _list(answer)
+        case HelpAnswer():
+            return _finish(*_help(answer))
+    buttons = []
+    if shared_by is None and len(query) <= MAX_BUTTON_VALUE:
+        buttons.append(_button("Share in channel", ACTION_SHARE, query, primary=True))
+    if (target := _cheaper_target(answer)) is not None:
+        buttons.append(_button("Cheaper alternatives", f"{ACTION_RUN}_0", f"cheaper {target}"))
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
+    if shared_by is not None:
+        blocks.append(_context(f"Shared by <@{_user_id(shared_by)}> with `{COMMAND} {escape(query)}`"))
+    return _finish(blocks, text)
+
+
+def error_message(exc: Exception, *, query: str) -> Message:
+    """The friendly reply to an expected error; an unknown name offers its suggestions as buttons."""
+    text = words.error_message(exc)
+    blocks: list[Block] = [_section(f":warning: {escape(text)}")]
+    if isinstance(exc, UnknownModelError) and exc.suggestions:
+        buttons = [
+            _button(name, f"{ACTION_SUGGEST}_{i}", _substitute(query, exc.name, model_id))
+            for i, (model_id, name) in enumerate(exc.suggestions)
+        ]
+        blocks.append({"type": "actions", "elements": buttons})
+    blocks.append(_context(f"`{COMMAND} help` lists what I understand."))
+    return _finish(blocks, text)
+
+
+def failure_message() -> Message:
+    """The reply when answering failed unexpectedly (the error itself is logged, not shown)."""
+    text = "Sorry, something went wrong on my side; please try again."
+    return _finish([_section(f":warning: {text}")], text)
+
+
+def working_message() -> Message:
+    """The ack when an answer takes longer than Slack waits; the answer follows via response_url."""
+    text = "Working on it…"
+    return _finish([_context(f":hourglass_flowing_sand: {text}")], text)
+
+
+# -- one kind of answer each ------------------------------------------------------------------------
+def _compare(a: CompareAnswer) -> tuple[list[Block], str]:
+    title = " vs ".join(m.name for m in a.models)
+    blocks: list[Block] = [_header(title)]
+    workload = words.workload(a.workload)
+    if a.workload.given:
+        blocks.append(_context(f"Workload: {escape(workload)}"))
+    for m in a.models:
+        blocks.append(
+            _section(_model_line(m), fields=_price_fields(m.price, workload, a.cost_ratio.get(m.id)))
+        )
+        notes = _host_notes(m)
+        if notes:
+            blocks.append(_context(" · ".join(notes)))
+    sentence = words.ratio_sentence(a)
+    if sentence:
+        blocks.append(_section(f"*{escape(sentence)}*"))
+    if a.alternatives:
+        lines = [_alternative_line(x) for x in a.alternatives]
+        blocks.append(_section(f"*{escape(words.alternatives_intro(a))}*\n" + "\n".join(lines)))
+    blocks.append(_context(_sources(a.models)))
+    prices = "; ".join(
+        f"{m.name} {fmt_usd(m.price.input_mtok)} in / {fmt_usd(m.price.output_mtok)} out" for m in a.models
+    )
+    return blocks, f"{title}: {prices}." + (f" {sentence}" if sentence else "")
+
+
+def _model(a: ModelAnswer) -> tuple[list[Block], str]:
+    m = a.model
+    workload = words.workload(a.workload)
+    fields = _price_fields(m.price, workload, None)
+    ctx = m.price.context_window
+    fields.append(_field("Context window", f"{ctx:,} tokens" if ctx else "unknown"))
+    blocks: list[Block] = [_header(m.name), _section(_model_line(m), fields=fields)]
+    notes = _host_notes(m)
+    hosts = f"Served by {m.hosts} host{'s' if m.hosts != 1 else ''} in the catalog"
+    blocks.append(_context(" · ".join([*notes, escape(hosts)])))
+    blocks.append(_context(_sources([m])))
+    text = (
+        f"{m.name} ({m.lab}) at {m.price.provider_name}: {fmt_usd(m.price.input_mtok)} in / "
+        f"{fmt_usd(m.price.output_mtok)} out per 1M tokens."
+    )
+    return blocks, text
+
+
+def _alternatives(a: AlternativesAnswer) -> tuple[list[Block], str]:
+    t = a.target
+    best = t.cheapest or t.price
+    lead = (
+        f"{t.name} ({words.quality(t)}) costs {fmt_cost(best.workload_cost)} for "
+        f"{words.workload(a.workload)} at {best.provider_name}."
+    )
+    blocks: list[Block] = [_header(f"Cheaper than {t.name}"), _section(escape(lead))]
+    if a.alternatives:
+        blocks += _sections([_alternative_line(x) for x in a.alternatives])
+        text = f"{len(a.alternatives)} cheaper open-weights models of comparable quality to {t.name}."
+    else:
+        text = "No open-weights model of comparable quality costs less."
+        blocks.append(_section(text))
+    blocks.append(_context(escape(a.footnote) + " " + _sources([t], dates=False)))
+    return blocks, text
+
+
+def _list(a: ListAnswer) -> tuple[list[Block], str]:
+    title = f"Models ({a.filter})" if a.filter else "Models"
+    blocks: list[Block] = [_header(title)]
+    if not a.rows:
+        text = f"No models match '{a.filter}'. Try `list`, `list open`, a lab or a host."
+        return [*blocks, _section(escape(text))], text
+    lines = [
+        f"*{escape(r.name)}* `{escape(r.id)}` · {escape(r.lab)}{' · open' if r.open_weights else ''} · "
+        f"{escape(r.provider_name)} {fmt_usd(r.input_mtok)} / {fmt_usd(r.output_mtok)}"
+        for r in a.rows
+    ]
+    if a.more:
+        lines.append(f"_… and {a.more} more; narrow it with a lab or host._")
+    blocks += _sections(lines)
+    blocks.append(_context("Prices: USD per 1M tokens in / out, at the lab's API or the cheapest host."))
+    return blocks, f"{title}: {len(a.rows)} shown" + (f", {a.more} more." if a.more else ".")
+
+
+def _help(a: HelpAnswer) -> tuple[list[Block], str]:
+    lines = [f"`{COMMAND} {escape(example)}`  {escape(what)}" for example, what in a.commands]
+    blocks = [
+        _header("modelcost: LLM API prices, one command away"),
+        *_sections(lines),
+        _context(escape(a.footnote)),
+    ]
+    return blocks, "modelcost commands: " + "; ".join(f"{COMMAND} {c}" for c, _ in a.commands)
+
+
+# -- pieces -----------------------------------------------------------------------------------------
+def _model_line(m: ModelView) -> str:
+    where = "lab API" if m.lab_api else "cheapest host"
+    return (
+        f"*{escape(m.name)}* · {escape(m.lab)} · {escape(words.weights(m))} · {escape(words.quality(m))}\n"
+        f"at {escape(m.price.provider_name)} ({where})"
+    )
+
+
+def _price_fields(p: PriceView, workload: str, ratio: Decimal | None) -> list[Block]:
+    cost = fmt_cost(p.workload_cost)
+    if ratio is not None:
+        cost += f" · {words.times(ratio)}"
+    return [
+        _field("Input", fmt_usd(p.input_mtok)),
+        _field("Output", fmt_usd(p.output_mtok)),
+        _field("Cached input", fmt_usd(p.cache_read_mtok)),
+        _field(workload, cost),
+    ]
+
+
+def _host_notes(m: ModelView) -> list[str]:
+    notes = []
+    if m.cheapest is not None:
+        c = m.cheapest
+        notes.append(
+            f"Cheapest host: {escape(c.provider_name)} {fmt_usd(c.input_mtok)} / "
+            f"{fmt_usd(c.output_mtok)} ({fmt_cost(c.workload_cost)} for the workload)"
+        )
+    for p in (m.price, m.cheapest):
+        if p is not None and (offpeak := words.offpeak(p)):
+            notes.append(f"{escape(p.provider_name)} {escape(offpeak)}")
+    return notes
+
+
+def _alternative_line(x: AlternativeView) -> str:
+    best = x.model.cheapest or x.model.price
+    return (
+        f"• *{escape(x.model.name)}* ({escape(x.model.lab)}, LMArena {x.model.arena_score}): "
+        f"{fmt_cost(x.cost)} at {escape(best.provider_name)}, {x.saving_pct}% less"
+    )
+
+
+def _sources(models: list[ModelView], *, dates: bool = True) -> str:
+    """Where the prices come from and when each last changed; quality's source and date."""
+    changed = []
+    sources: dict[str, None] = {}
+    for m in models:
+        for p in (m.price, m.cheapest):
+            if p is not None:
+                sources.setdefault(p.source)
+                changed.append(f"{m.name} at {p.provider_name} {p.changed_at:%Y-%m-%d}")
+    text = "Prices: USD per 1M tokens, from " + ", ".join(sources) + "."
+    if dates:
+        text += " Last changed: " + "; ".join(changed) + "."
+    quality = sorted({m.quality_date.isoformat() for m in models if m.quality_date})
+    if quality:
+        text += f" Quality: LMArena text, {', '.join(quality)}."
+    return escape(text)
+
+
+def _cheaper_target(answer: Answer) -> str | None:
+    if isinstance(answer, CompareAnswer):
+        return answer.alternatives_for
+    if isinstance(answer, ModelAnswer) and answer.model.open_weights is False:
+        return answer.model.id
+    return None
+
+
+def _substitute(query: str, name: str, model_id: str) -> str:
+    """The query with the unknown `name` replaced by a suggested model id (just the id if absent)."""
+    pattern = re.compile(rf"(?<![\w.\-]){re.escape(name)}(?![\w.\-])", re.IGNORECASE)
+    replaced, count = pattern.subn(lambda _: model_id, query, count=1)
+    result = replaced if count else model_id
+    return result if len(result) <= MAX_BUTTON_VALUE else model_id
+
+
+def _user_id(user_id: str) -> str:
+    return user_id if re.fullmatch(r"[A-Z0-9]{1,32}", user_id) else "unknown"
+
+
+def _header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, MAX_HEADER), "emoji": True}}
+
+
+def _section(text: str, *, fields: list[Block] | None = None) -> Block:
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION_TEXT)}}
+    if fields:
+        block["fields"] = fields[:MAX_FIELDS]
+    return block
+
+
+def _sections(lines: list[str]) -> list[Block]:
+    """Lines packed into as few sections as fit the per-section limit."""
+    out: list[str] = []
+    for line in lines:
+        line = clip(line, MAX_SECTION_TEXT)
+        if out and len(out[-1]) + 1 + len(line) <= MAX_SECTION_TEXT:
+            out[-1] += "\n" + line
+        else:
+            out.append(line)
+    return [_section(chunk) for chunk in out]
+
+
+def _field(label: str, value: str) -> Block:
+    return {"type": "mrkdwn", "text": clip(f"*{escape(label)}*\n{escape(value)}", MAX_FIELD_TEXT)}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, MAX_CONTEXT_TEXT)}]}
+
+
+def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> Block:
+    button: Block = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": clip(text, MAX_BUTTON_TEXT), "emoji": True},
+        "action_id": action_id,
+        "value": value[:MAX_BUTTON_VALUE],
+    }
+    if primary:
+        button["style"] = "primary"
+    return button
+
+
+def _finish(blocks: list[Block], text: str) -> Message:
+    if len(blocks) > MAX_BLOCKS:
+        blocks = [*blocks[: MAX_BLOCKS - 1], _context("_… cut to fit one Slack message._")]
+    return {"text": clip(escape(text), MAX_FALLBACK) or "modelcost", "blocks": blocks}

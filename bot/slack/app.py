@@ -1,0 +1,47 @@
+"""build_app(settings): the Bolt app, over HTTP (signed requests) or Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot import db
+from bot.config import Settings
+from bot.slack import listeners
+from bot.slack.clients import web_client
+from bot.slack.replies import ACK_BUDGET_S, Replier
+from bot.sync.seed import ensure_catalog
+
+HTTP_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+SOCKET_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+
+
+def build_app(
+    settings: Settings,
+    client: WebClient | None = None,
+    *,
+    socket_mode: bool = False,
+    ack_budget: float = ACK_BUDGET_S,
+) -> App:
+    """The app, its catalog migrated and seeded; MissingSettingsError naming what is absent.
+
+    Bolt verifies each HTTP request's signature and timestamp itself (401 otherwise); Socket Mode
+    needs no signing secret. It checks the bot token once, with auth.test, at start.
+    """
+    settings.require(*(SOCKET_SETTINGS if socket_mode else HTTP_SETTINGS))
+    engine = db.engine_for(settings.database_url)
+    ensure_catalog(engine)
+    secret = settings.slack_signing_secret
+    app = App(
+        client=client or web_client(settings),
+        signing_secret=secret.get_secret_value() if secret else "",
+        request_verification_enabled=not socket_mode,
+        # The listener decides itself when to ack (see replies.py); running it in the request's
+        # thread saves Bolt's 10 ms ack polling.
+        process_before_response=True,
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+    listeners.register(app, Replier(settings, engine, ack_budget=ack_budget))
+    return app

@@ -1,0 +1,55 @@
+"""Slack HTTP clients: the Web API client every part of the app uses (always at SLACK_API_URL),
+and the response_url sender, which checks the status Slack answers and logs failures."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+from urllib.error import URLError
+from urllib.parse import urlsplit
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.webhook import WebhookClient
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+TIMEOUT_S = 10
+RATE_LIMIT_RETRIES = 2
+
+
+def _retries() -> list[Any]:
+    return [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)]
+
+
+def web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client at settings.slack_api_url, with the bot token unless another is given;
+    it waits out 429s (Retry-After) a couple of times before giving up."""
+    if token is None and settings.slack_bot_token is not None:
+        token = settings.slack_bot_token.get_secret_value()
+    return WebClient(
+        token=token, base_url=settings.slack_api_url, timeout=TIMEOUT_S, retry_handlers=_retries()
+    )
+
+
+def post_response(response_url: str, message: Mapping[str, Any]) -> bool:
+    """POST a message to a response_url; False (and a log line) when Slack doesn't take it.
+
+    A response_url is itself a credential, so logs name its host only.
+    """
+    host = urlsplit(response_url).netloc or "?"
+    client = WebhookClient(response_url, timeout=TIMEOUT_S, retry_handlers=_retries())
+    try:
+        response = client.send_dict(dict(message))
+    except (URLError, OSError) as exc:
+        log.error("response_url post to %s failed: %s", host, type(exc).__name__)
+        return False
+    if response.status_code != 200:
+        log.error(
+            "response_url post to %s failed: HTTP %s %s", host, response.status_code, response.body[:200]
+        )
+        return False
+    return True

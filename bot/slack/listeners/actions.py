@@ -1,0 +1,23 @@
+"""Button clicks: Share in channel, Cheaper alternatives, and "did you mean" choices."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.render.blocks import ACTION_RUN, ACTION_SHARE, ACTION_SUGGEST
+from bot.slack.replies import Replier
+
+
+def register(app: App, replier: Replier) -> None:
+    @app.action(ACTION_SHARE)
+    def share(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        replier.click(body, share=True)
+
+    @app.action(re.compile(rf"^(?:{ACTION_RUN}|{ACTION_SUGGEST})_\d+$"))
+    def run(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        replier.click(body, share=False)

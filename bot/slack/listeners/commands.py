@@ -1,0 +1,16 @@
+"""The `/modelcost` slash command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.render.blocks import COMMAND
+from bot.slack.replies import Replier
+
+
+def register(app: App, replier: Replier) -> None:
+    @app.command(COMMAND)
+    def modelcost(ack: Ack, command: dict[str, Any]) -> None:
+        replier.command(ack, command)

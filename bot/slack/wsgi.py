@@ -1,0 +1,23 @@
+"""The production entry point: `gunicorn bot.slack.wsgi:app` (see the Procfile).
+
+Each gunicorn worker builds the app once at import: settings, catalog check, auth.test.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from bot.config import MissingSettingsError, Settings
+from bot.slack.app import build_app
+from bot.slack.web import wsgi_app
+
+APP_LOAD_ERROR = 4  # gunicorn's exit code for "App failed to load": it stops rather than respawning
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+try:
+    app = wsgi_app(build_app(Settings.from_env()))
+except MissingSettingsError as exc:
+    print(f"modelcost: {exc}", file=sys.stderr)
+    sys.exit(APP_LOAD_ERROR)

@@ -1,0 +1,278 @@
+"""A fake Slack Web API on loopback: a real HTTP server that records every call and can be scripted.
+
+slack_sdk talks urllib, so `responses` can't intercept it; point `base_url` (SLACK_API_URL) at
+`FakeSlack.api_url` instead. It serves
+
+    POST|GET /api/<method>     Web API methods: `{"ok": true, ...}` by default, with plausible
+                               defaults for auth.test, chat.postMessage, conversations.join, users.info
+    POST     /response/<id>    response_url posts (slash commands and button clicks): "ok"
+
+and can be told to answer the next N calls of a method (or of response URLs, method "response")
+with an error (`fail`), a 429 with Retry-After (`rate_limit`), any HTTP status (`status`) or a
+payload of your own (`reply`). Use it as a context manager, or start()/stop().
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+RESPONSE = "response"  # the pseudo-method that response_url posts are recorded and scripted under
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake received."""
+
+    method: str  # "chat.postMessage", or "response" for a response_url post
+    path: str
+    body: dict[str, Any]  # the JSON body, or the form / query fields (first value of each)
+    headers: dict[str, str]  # lower-case names
+    raw: bytes
+    response_id: str | None = None  # the <id> of /response/<id>
+
+    @property
+    def token(self) -> str | None:
+        """The token the client sent: the Authorization bearer, else a `token` field."""
+        auth = self.headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            return auth[7:]
+        token = self.body.get("token")
+        return str(token) if token is not None else None
+
+
+@dataclass
+class _Script:
+    status: int
+    payload: Any
+    headers: dict[str, str]
+    times: int | None  # None: every call from now on
+
+
+@dataclass
+class FakeSlack:
+    """Start it, point clients at `api_url`, then read `calls()`; see the module docstring."""
+
+    team_id: str = "T0FAKE"
+    bot_user_id: str = "U0BOT"
+    _calls: list[Call] = field(default_factory=list)
+    _scripts: dict[str, list[_Script]] = field(default_factory=dict)
+    _lock: threading.Condition = field(default_factory=threading.Condition)
+    _server: ThreadingHTTPServer | None = None
+    _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    def start(self) -> FakeSlack:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                fake._handle(self, self.rfile.read(length) if length else b"")
+
+            def do_GET(self) -> None:
+                fake._handle(self, b"")
+
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, name="fakeslack", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base(self) -> str:
+        assert self._server is not None, "start() the fake first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        """The base URL for WebClient / SLACK_API_URL."""
+        return self.base + "/api/"
+
+    def response_url(self, response_id: str | None = None) -> str:
+        """A fresh response_url served by this fake."""
+        return f"{self.base}/response/{response_id or next(self._ids)}"
+
+    # -- scripting ---------------------------------------------------------------------------------
+    def reply(
+        self,
+        method: str,
+        payload: Any,
+        *,
+        times: int | None = None,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Answer the next `times` calls of `method` (all of them when None) with this payload."""
+        with self._lock:
+            self._scripts.setdefault(method, []).append(_Script(status, payload, headers or {}, times))
+
+    def fail(self, method: str, error: str, *, times: int | None = 1, **extra: Any) -> None:
+        """`{"ok": false, "error": error}` (HTTP 200, as Slack does) for the next `times` calls."""
+        self.reply(method, {"ok": False, "error": error, **extra}, times=times)
+
+    def rate_limit(self, method: str, *, retry_after: int = 1, times: int | None = 1) -> None:
+        """HTTP 429 with Retry-After for the next `times` calls."""
+        self.reply(
+            method,
+            {"ok": False, "error": "ratelimited"},
+            times=times,
+            status=429,
+            headers={"Retry-After": str(retry_after)},
+        )
+
+    def status(self, method: str, status: int, *, times: int | None = 1, body: Any = "error") -> None:
+        """Any HTTP status (e.g. 500, or 404 for an expired response_url) for the next `times` calls."""
+        self.reply(method, body, times=times, status=status)
+
+    # -- reading -----------------------------------------------------------------------------------
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self._lock:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def responses(self) -> list[Call]:
+        """The response_url posts so far."""
+        return self.calls(RESPONSE)
+
+    def wait_for(self, method: str | None = None, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Block until at least `count` calls of `method` arrived (work done after an ack is
+        asynchronous); AssertionError naming what did arrive if they don't within `timeout`."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [c for c in self._calls if method is None or c.method == method]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [c.method for c in self._calls]
+                    raise AssertionError(f"expected {count} call(s) of {method or 'any method'}; got {seen}")
+                self._lock.wait(left)
+
+    def reset(self) -> None:
+        """Forget the calls and scripts so far."""
+        with self._lock:
+            self._calls.clear()
+            self._scripts.clear()
+
+    # -- serving -----------------------------------------------------------------------------------
+    def _handle(self, handler: BaseHTTPRequestHandler, raw: bytes) -> None:
+        url = urlsplit(handler.path)
+        parts = url.path.strip("/").split("/")
+        headers = {k.lower(): v for k, v in handler.headers.items()}
+        if len(parts) == 2 and parts[0] == "api":
+            method, response_id = parts[1], None
+        elif len(parts) == 2 and parts[0] == RESPONSE:
+            method, response_id = RESPONSE, parts[1]
+        else:
+            self._send(handler, 404, "not found", {})
+            return
+        call = Call(method, url.path, self._body(raw, headers, url.query), headers, raw, response_id)
+        with self._lock:
+            self._calls.append(call)
+            script = self._next_script(method)
+            self._lock.notify_all()
+        if script is not None:
+            self._send(handler, script.status, script.payload, script.headers)
+        elif method == RESPONSE:
+            self._send(handler, 200, "ok", {})
+        else:
+            self._send(handler, 200, self._default(call), {})
+
+    def _next_script(self, method: str) -> _Script | None:
+        queue = self._scripts.get(method)
+        if not queue:
+            return None
+        script = queue[0]
+        if script.times is not None:
+            script.times -= 1
+            if script.times <= 0:
+                queue.pop(0)
+        return script
+
+    @staticmethod
+    def _body(raw: bytes, headers: dict[str, str], query: str) -> dict[str, Any]:
+        if headers.get("content-type", "").startswith("application/json") and raw:
+            data = json.loads(raw)
+            return data if isinstance(data, dict) else {"_": data}
+        fields = parse_qs(raw.decode() if raw else query, keep_blank_values=True)
+        out: dict[str, Any] = {k: v[0] for k, v in fields.items()}
+        for key in ("blocks", "attachments"):  # form posts carry these as JSON strings
+            if isinstance(out.get(key), str):
+                try:
+                    out[key] = json.loads(out[key])
+                except ValueError:
+                    pass
+        return out
+
+    def _default(self, call: Call) -> dict[str, Any]:
+        defaults: dict[str, Callable[[], dict[str, Any]]] = {
+            "auth.test": lambda: {
+                "url": "https://fake.slack.com/",
+                "team": "Fake",
+                "user": "modelcost",
+                "team_id": self.team_id,
+                "user_id": self.bot_user_id,
+                "bot_id": "B0BOT",
+            },
+            "chat.postMessage": lambda: {
+                "channel": call.body.get("channel"),
+                "ts": self._next_ts(),
+                "message": {k: call.body[k] for k in ("text", "blocks") if k in call.body},
+            },
+            "chat.postEphemeral": lambda: {"message_ts": self._next_ts()},
+            "conversations.join": lambda: {"channel": {"id": call.body.get("channel"), "is_member": True}},
+            "users.info": lambda: {
+                "user": {
+                    "id": call.body.get("user"),
+                    "name": "someone",
+                    "tz": "UTC",
+                    "is_admin": False,
+                    "is_bot": False,
+                }
+            },
+        }
+        make = defaults.get(call.method)
+        return {"ok": True, **(make() if make else {})}
+
+    def _next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    @staticmethod
+    def _send(handler: BaseHTTPRequestHandler, status: int, payload: Any, headers: dict[str, str]) -> None:
+        if isinstance(payload, (dict, list)):
+            body, ctype = json.dumps(payload).encode(), "application/json; charset=utf-8"
+        else:
+            body, ctype = str(payload).encode(), "text/plain; charset=utf-8"
+        handler.send_response(status)
+        handler.send_header("Content-Type", ctype)
+        handler.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(body)
