@@ -21,6 +21,8 @@ def summary_text(summary: SyncSummary) -> str:
     headline = _HEADLINE[s.status]
     if s.dry_run and s.status == "applied":
         headline = "would apply; nothing was written"
+    elif s.status == "unchanged" and s.held:
+        headline = "nothing applied (prices held back, below)"
     elif s.dry_run and s.status in ("rejected", "failed"):
         headline = s.status.upper()
     lines = [f"{mode}sync from {s.url}: {headline}"]
