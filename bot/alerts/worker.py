@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -76,6 +77,15 @@ def _retry_after(headers: dict[str, list[str]] | dict[str, str] | object) -> flo
     return 1.0
 
 
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    channel_id: str
+    payload: dict[str, Any]
+    attempts: int
+    active: bool
+
+
 @dataclass
 class Outcome:
     status: str  # sent | retry | disable | give_up
@@ -109,10 +119,11 @@ class Worker:
         lock = threading.Lock()
 
         def loop() -> None:
-            while (alert_id := self.claim()) is not None:
-                if self.deliver(alert_id):
-                    with lock:
-                        sent[0] += 1
+            while claimed := self.claim():
+                for one in claimed:
+                    if self.deliver(one):
+                        with lock:
+                            sent[0] += 1
 
         workers = [threading.Thread(target=loop, daemon=True) for _ in range(max(1, self.threads))]
         for t in workers:
@@ -134,23 +145,25 @@ class Worker:
             stop.wait(poll)
 
     # -- claim ----------------------------------------------------------------------------------
-    def claim(self) -> int | None:
-        """Take one due alert for this worker, or None when nothing is due."""
+    def claim(self, limit: int = 10) -> list[_Claimed]:
+        """Take up to `limit` due alerts, for distinct channels, for this worker; [] when nothing is due."""
         now = utcnow()
         due = or_(
             (Alert.status == "pending") & (Alert.next_attempt_at <= now),
             (Alert.status == "sending") & (Alert.next_attempt_at <= now),  # a lease that ran out
         )
+        claimed: list[_Claimed] = []
         with db.transaction(self.engine) as session:
             candidates = session.execute(
                 select(Alert.id, Alert.channel_id, Alert.status, Alert.next_attempt_at)
                 .where(due)
                 .order_by(Alert.id)
-                .limit(20)
+                .limit(limit * 2)
                 .with_for_update(skip_locked=True)
             ).all()
+            channels: set[str] = set()
             for alert_id, channel_id, status, next_at in candidates:
-                if self._channel_busy(session, channel_id, alert_id, now):
+                if channel_id in channels or self._channel_busy(session, channel_id, alert_id, now):
                     continue
                 won = session.execute(
                     update(Alert)
@@ -158,31 +171,34 @@ class Worker:
                     .values(status="sending", next_attempt_at=now + self.lease, attempts=Alert.attempts + 1)
                     .execution_options(synchronize_session=False)
                 ).rowcount
-                if won:
-                    return int(alert_id)
-        return None
+                if not won:
+                    continue
+                channels.add(channel_id)
+                payload, attempts, sub_status = session.execute(
+                    select(Alert.payload, Alert.attempts, Subscription.status)
+                    .join(Subscription, Alert.subscription_id == Subscription.id)
+                    .where(Alert.id == alert_id)
+                ).one()
+                claimed.append(_Claimed(int(alert_id), channel_id, payload, attempts, sub_status == "active"))
+                if len(claimed) == limit:
+                    break
+        return claimed
 
     def _channel_busy(self, session, channel_id: str, alert_id: int, now: datetime) -> bool:  # type: ignore[no-untyped-def]
         """Another alert to this channel is in flight, or one went out less than the interval ago."""
-        in_flight = session.scalar(
-            select(func.count()).select_from(Alert).where(
-                Alert.channel_id == channel_id, Alert.status == "sending", Alert.next_attempt_at > now,
-                Alert.id != alert_id,
-            )
-        )
-        if in_flight:
-            return True
-        last = session.scalar(select(func.max(Alert.sent_at)).where(Alert.channel_id == channel_id))
-        return last is not None and now - last < self.channel_interval
+        in_flight, last = session.execute(
+            select(
+                func.count().filter(Alert.status == "sending", Alert.next_attempt_at > now, Alert.id != alert_id),
+                func.max(Alert.sent_at),
+            ).where(Alert.channel_id == channel_id)
+        ).one()
+        return bool(in_flight) or (last is not None and now - last < self.channel_interval)
 
     # -- deliver --------------------------------------------------------------------------------
-    def deliver(self, alert_id: int) -> bool:
-        with db.session_factory(self.engine)() as session:
-            alert = session.get_one(Alert, alert_id)
-            sub = session.get_one(Subscription, alert.subscription_id)
-            payload, channel, active, attempts = alert.payload, alert.channel_id, sub.status == "active", alert.attempts
-        if not active:
-            self._finish(alert_id, "skipped", f"subscription {sub.status}")
+    def deliver(self, claimed: _Claimed) -> bool:
+        alert_id, channel, payload, attempts = claimed.id, claimed.channel_id, claimed.payload, claimed.attempts
+        if not claimed.active:
+            self._finish(alert_id, "skipped", "the subscription is no longer active")
             return False
         outcome = self._send(channel, payload)
         if outcome.status == "sent":

@@ -68,6 +68,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_alerts_status"), ["status"], unique=False)
+        batch_op.create_index(batch_op.f("ix_alerts_channel_id"), ["channel_id"], unique=False)
 
     op.create_table(
         "models",
