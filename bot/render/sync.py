@@ -29,10 +29,9 @@ def summary_text(summary: SyncSummary) -> str:
     if s.reason:
         lines.append(f"Reason: {s.reason}")
     if s.status == "applied" or (s.status == "unchanged" and s.feed_offerings is not None):
-        verb = "would be " if s.dry_run else ""
         lines.append(
-            f"{s.changed} changed, {s.added} added, {s.retired} retired, {s.overridden} overridden "
-            f"{verb}({s.feed_offerings} offerings in the feed)"
+            f"{'Would be: ' if s.dry_run else ''}{s.changed} changed, {s.added} added, {s.retired} retired, "
+            f"{s.overridden} overridden ({s.feed_offerings} offerings in the feed)"
         )
     if s.held:
         lines.append(
