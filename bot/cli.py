@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.config import Settings
+from bot.config import MissingSettingsError, Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_QUERY = 0, 1, 2
 
@@ -17,8 +17,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_BAD_QUERY
-    settings = Settings.from_env()
-    result: int = args.func(args, settings)
+    try:
+        settings = Settings.from_env()
+        result: int = args.func(args, settings)
+    except MissingSettingsError as exc:
+        print(f"modelcost: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     return result
 
 
@@ -26,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="modelcost", description="LLM API prices, one command away.")
     sub = parser.add_subparsers(dest="command")
 
-    ask = sub.add_parser("ask", help="answer a /modelcost command offline, e.g. modelcost ask \"r1 vs o1\"")
+    ask = sub.add_parser("ask", help='answer a /modelcost command offline, e.g. modelcost ask "r1 vs o1"')
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("text", nargs="*", help="the command text")
     ask.set_defaults(func=_ask)
@@ -34,6 +38,18 @@ def _parser() -> argparse.ArgumentParser:
     dbp = sub.add_parser("db", help="database commands")
     dbp.add_argument("action", choices=["upgrade"], help="upgrade: migrate and seed the catalog")
     dbp.set_defaults(func=_db)
+
+    work = sub.add_parser(
+        "worker", help="deliver price-change alerts, and sync the feed every MODELCOST_SYNC_INTERVAL"
+    )
+    work.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
+    work.add_argument(
+        "--lease",
+        type=float,
+        default=120.0,
+        help="seconds a claimed alert stays reserved before another worker may retry it",
+    )
+    work.set_defaults(func=_worker)
 
     syncp = sub.add_parser("sync", help="update prices from the genai-prices feed (MODELCOST_FEED_URL)")
     syncp.add_argument("--url", help="fetch this feed instead of the configured one")
@@ -129,9 +145,57 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     except MissingSettingsError as exc:
         print(f"modelcost: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    argv = [sys.executable, "-m", "gunicorn", "--bind", f"0.0.0.0:{settings.port}",
-            "--workers", str(args.workers), "--threads", str(args.threads), "bot.slack.wsgi:app"]
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        f"0.0.0.0:{settings.port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "bot.slack.wsgi:app",
+    ]
     os.execv(sys.executable, argv)  # gunicorn takes over the process, and its signals
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    import logging
+    import signal
+    import threading
+
+    from bot import db
+    from bot.alerts.worker import Worker, slack_client
+    from bot.sync.run import sync, sync_due
+    from bot.sync.seed import ensure_catalog
+
+    settings.require("SLACK_BOT_TOKEN")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine = db.engine_for(settings.database_url)
+    ensure_catalog(engine)
+    worker = Worker(
+        engine,
+        slack_client(
+            settings.slack_bot_token.get_secret_value(),  # type: ignore[union-attr]
+            settings.slack_api_url,
+        ),
+        lease=args.lease,
+    )
+    if args.once:
+        print(f"sent {worker.run_once()} alert(s)")
+        return EXIT_OK
+
+    def tick() -> None:
+        if sync_due(engine, settings.sync_interval):
+            summary = sync(engine, settings.feed_url)
+            logging.getLogger("bot.sync").info("feed sync: %s %s", summary.status, summary.reason or "")
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    worker.run_forever(stop, tick=tick)
+    return EXIT_OK
 
 
 if __name__ == "__main__":

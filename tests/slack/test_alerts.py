@@ -168,3 +168,70 @@ def test_two_workers_on_postgresql_deliver_each_alert_once(pg_fresh: Engine, sla
         per_channel[p.body["channel"]] += 1
     assert set(per_channel.values()) == {2}
     assert {a.status for a in alerts(fresh)} == {"sent"}
+
+
+class HangingSlack(FakeSlack):
+    """A fake whose Nth chat.postMessage never answers: the sender dies before Slack accepts it."""
+
+    def __init__(self, hang_at: int) -> None:
+        super().__init__()
+        self.hang_at = hang_at
+        self.release = threading.Event()
+        self.hung: list[str] = []
+
+    def _handle(self, handler, raw: bytes) -> None:  # type: ignore[no-untyped-def, override]
+        if handler.path.endswith("/chat.postMessage"):
+            with self._lock:
+                self.seen = getattr(self, "seen", 0) + 1
+                hang = self.seen == self.hang_at
+            if hang:
+                body = self._body(raw, {k.lower(): v for k, v in handler.headers.items()}, "")
+                self.hung.append(str(body.get("channel")))
+                self.release.wait(30)
+                return
+        super()._handle(handler, raw)
+
+    def stop(self) -> None:
+        self.release.set()
+        super().stop()
+
+
+def test_a_killed_workers_alerts_go_out_after_restart(fresh_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    engine = db.make_engine(fresh_url)
+    channels = [f"CK{i}" for i in range(5)]
+    for ch in channels:
+        subscribe(engine, ch)
+    respond(engine, "set o1 output 50", ADMIN)
+    with HangingSlack(hang_at=3) as slack:
+        env = {
+            **os.environ,
+            "DATABASE_URL": fresh_url,
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_API_URL": slack.api_url,
+        }
+        cmd = [sys.executable, "-m", "bot.cli", "worker", "--lease", "2"]
+        first = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            slack.wait_for("chat.postMessage", count=2, timeout=30)
+            deadline = time.monotonic() + 30
+            while not slack.hung and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert slack.hung, "the worker never reached the third message"
+        finally:
+            first.send_signal(signal.SIGKILL)
+            first.wait(10)
+        stuck = [a for a in alerts(engine) if a.status != "sent"]
+        assert len(stuck) == 3  # one in flight when killed, two not yet sent
+        time.sleep(2.5)  # the dead worker's lease runs out
+        second = subprocess.run([*cmd, "--once"], env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 0, second.stderr
+    delivered = [c.body["channel"] for c in slack.calls("chat.postMessage")]
+    assert sorted(delivered) == sorted(channels)  # each channel exactly once; the hung post never landed
+    assert {a.status for a in alerts(engine)} == {"sent"}
+    engine.dispose()
