@@ -10,9 +10,12 @@ from slack_sdk import WebClient
 from bot import db
 from bot.config import Settings
 from bot.slack import listeners
+from bot.slack.cache import SIZE
 from bot.slack.clients import web_client
 from bot.slack.replies import ACK_BUDGET_S, Replier
 from bot.sync.seed import ensure_catalog
+
+BOLT_LOGGER = logging.getLogger("bot.slack.bolt")
 
 HTTP_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 SOCKET_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
@@ -24,6 +27,7 @@ def build_app(
     *,
     socket_mode: bool = False,
     ack_budget: float = ACK_BUDGET_S,
+    cache_size: int = SIZE,
 ) -> App:
     """The app, its catalog migrated and seeded; MissingSettingsError naming what is absent.
 
@@ -34,6 +38,7 @@ def build_app(
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)
     secret = settings.slack_signing_secret
+    _quiet_token_warning(BOLT_LOGGER)
     app = App(
         client=client or web_client(settings),
         signing_secret=secret.get_secret_value() if secret else "",
@@ -41,7 +46,19 @@ def build_app(
         # The listener decides itself when to ack (see replies.py); running it in the request's
         # thread saves Bolt's 10 ms ack polling.
         process_before_response=True,
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=BOLT_LOGGER,
     )
-    listeners.register(app, Replier(settings, engine, ack_budget=ack_budget))
+    listeners.register(app, Replier(settings, engine, ack_budget=ack_budget, cache_size=cache_size))
     return app
+
+
+def _quiet_token_warning(bolt_logger: logging.Logger) -> None:
+    """Bolt reads SLACK_BOT_TOKEN from the environment itself and then warns, at every start, that
+    the client we hand it (the one at SLACK_API_URL, with that very token) wins: true, and noise."""
+    if not any(isinstance(f, _TokenSkipped) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_TokenSkipped())
+
+
+class _TokenSkipped(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()

@@ -1,7 +1,8 @@
 """Turning a command into a reply within Slack's 3 seconds.
 
-The answer is computed on a worker thread. If it is ready within `ack_budget` seconds (the
-catalog answers in milliseconds, so it nearly always is) it goes back in the ack itself;
+A reply already made for the same text (and the same catalog) goes straight back in the ack.
+Otherwise the answer is computed on a worker thread: if it is ready within `ack_budget` seconds
+(the catalog answers in milliseconds, so it nearly always is) it goes back in the ack itself;
 otherwise the ack says "working on it" and the answer follows through response_url.
 """
 
@@ -15,10 +16,12 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine
 
+from bot.catalog.version import catalog_version
 from bot.config import Settings
 from bot.render import blocks
 from bot.render.blocks import Message
 from bot.render.words import EXPECTED_ERRORS
+from bot.slack.cache import SIZE, ReplyCache
 from bot.slack.clients import post_response
 from bot.slack.dispatch import run_command
 
@@ -31,25 +34,40 @@ WORKERS = 8
 class Replier:
     """Answers commands and button clicks for one app: owns the worker threads."""
 
-    def __init__(self, settings: Settings, engine: Engine, *, ack_budget: float = ACK_BUDGET_S) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine, *, ack_budget: float = ACK_BUDGET_S, cache_size: int = SIZE
+    ) -> None:
         self.settings = settings
         self.engine = engine
         self.ack_budget = ack_budget  # 0: always answer through response_url
+        self.cache = ReplyCache(lambda: catalog_version(engine), size=cache_size)  # 0: no cache
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="modelcost")
 
     def message(self, user_id: str, channel_id: str, text: str, *, shared_by: str | None = None) -> Message:
         """The rendered reply to `text`: an answer, or the friendly message for an expected error."""
         query = text.strip()
+        if shared_by is None and (cached := self.cache.get(query)) is not None:
+            return cached
+        cacheable = shared_by is None and self.cache.enabled
+        before = self.cache.read_version() if cacheable else None
         try:
             answer = run_command(self.settings, self.engine, user_id, channel_id, query)
         except EXPECTED_ERRORS as exc:
-            return blocks.error_message(exc, query=query)
-        return blocks.answer_message(answer, query=query, shared_by=shared_by)
+            message = blocks.error_message(exc, query=query)
+        else:
+            message = blocks.answer_message(answer, query=query, shared_by=shared_by)
+        if cacheable:
+            self.cache.put(query, message, before, self.cache.read_version())
+        return message
 
     def command(self, ack: Callable[..., Any], payload: dict[str, Any]) -> None:
         """The slash command: reply in the ack when the answer is ready in time, else via response_url."""
+        text = payload.get("text") or ""
+        if (cached := self.cache.get(text.strip())) is not None:
+            ack(response_type="ephemeral", **cached)
+            return
         future = self._pool.submit(
-            self.message, payload.get("user_id", ""), payload.get("channel_id", ""), payload.get("text") or ""
+            self.message, payload.get("user_id", ""), payload.get("channel_id", ""), text
         )
         if self.ack_budget > 0:
             try:

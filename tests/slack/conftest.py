@@ -68,11 +68,12 @@ class Served:
 
 @pytest.fixture
 def serve(make_settings: Callable[..., Settings], fake_slack: FakeSlack) -> Iterator[Callable[..., Served]]:
-    """serve(**build_app options) -> the real WSGI app listening on 127.0.0.1 in a thread."""
+    """serve(database_url=..., **build_app options) -> the real WSGI app on 127.0.0.1, in a thread."""
     servers: list[WSGIServer] = []
 
-    def start(**options: Any) -> Served:
-        app = wsgi_app(build_app(make_settings(), **options))
+    def start(database_url: str | None = None, **options: Any) -> Served:
+        settings = make_settings(**({"database_url": database_url} if database_url else {}))
+        app = wsgi_app(build_app(settings, **options))
         server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

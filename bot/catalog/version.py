@@ -1,0 +1,30 @@
+"""The catalog's version: aggregates that move whenever prices, offerings, models or aliases change.
+
+Read in one query on the DBAPI fast path (no ORM, no SQL compilation), so that caches of answers
+can afford to ask often. Prices are append-only and every change set is a `changes` row, so new
+ids and counts catch every edit, sync and alias; in-place model metadata (the curated overlay,
+applied at release) is caught by the caches' maximum age.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from bot.catalog.models import Alias, Change, Model, Offering, Price
+
+_VERSION_SQL = (
+    f"SELECT (SELECT max(id) FROM {Price.__tablename__}),"
+    f" (SELECT max(id) FROM {Change.__tablename__}), (SELECT count(*) FROM {Change.__tablename__}),"
+    f" (SELECT max(id) FROM {Offering.__tablename__}),"
+    f" (SELECT count(*) FROM {Offering.__tablename__} WHERE retired_at IS NULL),"
+    f" (SELECT count(*) FROM {Alias.__tablename__}), (SELECT max(created_at) FROM {Alias.__tablename__}),"
+    f" (SELECT count(*) FROM {Model.__tablename__})"
+)
+
+
+def catalog_version(engine: Engine) -> tuple[Any, ...]:
+    """Equal for two reads when nothing in the catalog changed in between."""
+    with engine.connect() as conn:
+        return tuple(conn.exec_driver_sql(_VERSION_SQL).one())

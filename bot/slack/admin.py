@@ -1,0 +1,51 @@
+"""Who may change the catalog: the workspace's admins and owners (users.info, cached a few minutes)
+plus the user IDs in MODELCOST_ADMIN_USERS. Guests, deleted users and other members may not."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+
+TTL_S = 300.0
+
+
+class AdminCheck:
+    def __init__(self, client: WebClient, admin_users: frozenset[str], *, ttl: float = TTL_S) -> None:
+        self.client = client
+        self.admin_users = admin_users
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[float, bool]] = {}
+
+    def is_admin(self, user_id: str) -> bool:
+        if not user_id:
+            return False
+        if user_id in self.admin_users:
+            return True
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(user_id)
+        if hit is not None and now - hit[0] < self.ttl:
+            return hit[1]
+        try:
+            user = self.client.users_info(user=user_id).get("user") or {}
+        except SlackApiError as exc:
+            # Not cached: Slack may answer next time. Refusing is the safe answer now.
+            log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
+            return False
+        allowed = bool(
+            (user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+            and not user.get("deleted")
+            and not user.get("is_restricted")
+            and not user.get("is_ultra_restricted")
+            and not user.get("is_bot")
+        )
+        with self._lock:
+            self._cache[user_id] = (now, allowed)
+        return allowed

@@ -1,0 +1,78 @@
+"""Rendered replies by command text, kept while the catalog's version stays the same.
+
+The catalog changes a few times a day (a feed sync, an admin's edit) while the same questions come
+again and again, so a reply computed once serves until then. Each reply is tagged with the version
+read (fresh) just before and after making it, and kept only if the two agree; it is served while
+the version last seen is that tag. The version is reread at most once per `recheck` seconds, so a
+change made by another process shows within that time; entries also expire after `max_age`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from bot.render.blocks import Message
+
+RECHECK_S = 1.0
+MAX_AGE_S = 300.0
+SIZE = 512
+MAX_KEY = 200  # longer texts are rare and not worth keeping
+
+
+class ReplyCache:
+    def __init__(
+        self,
+        version: Callable[[], Any],
+        *,
+        recheck: float = RECHECK_S,
+        max_age: float = MAX_AGE_S,
+        size: int = SIZE,
+    ) -> None:
+        self._version = version
+        self._recheck = recheck
+        self._max_age = max_age
+        self._size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, tuple[float, Any, Message]] = OrderedDict()
+        self._seen: Any = None
+        self._checked = float("-inf")
+
+    @property
+    def enabled(self) -> bool:
+        return self._size > 0
+
+    def get(self, text: str) -> Message | None:
+        if not self.enabled or len(text) > MAX_KEY:
+            return None
+        if time.monotonic() - self._checked >= self._recheck:
+            self.read_version()
+        with self._lock:
+            entry = self._entries.get(text)
+            if entry is None or entry[1] != self._seen or time.monotonic() - entry[0] > self._max_age:
+                return None
+            self._entries.move_to_end(text)
+            return entry[2]
+
+    def read_version(self) -> Any:
+        """The catalog's version, read now (and remembered as the version last seen)."""
+        current = self._version()
+        with self._lock:
+            self._checked = time.monotonic()
+            if current != self._seen:
+                self._seen = current
+                self._entries.clear()
+        return current
+
+    def put(self, text: str, message: Message, before: Any, after: Any) -> None:
+        """Keep `message` if the catalog's version was the same before and after making it."""
+        if not self.enabled or len(text) > MAX_KEY or before != after:
+            return
+        with self._lock:
+            self._entries[text] = (time.monotonic(), after, message)
+            self._entries.move_to_end(text)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)

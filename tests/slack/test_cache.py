@@ -1,0 +1,90 @@
+"""Replies are reused while the catalog stays the same, and never outlive a change to it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+
+from bot.ask import Context, respond
+from bot.catalog.version import catalog_version
+from bot.render.blocks import Message
+from bot.slack.cache import ReplyCache
+from tests.slack.conftest import Served, command_body, post_signed, reply_of, visible_text
+
+
+def _msg(text: str) -> Message:
+    return {"text": text, "blocks": []}
+
+
+def test_a_reply_is_kept_until_the_catalog_version_moves() -> None:
+    version = [1]
+    cache = ReplyCache(lambda: version[0], recheck=0)
+    cache.put("o1", _msg("old"), cache.read_version(), cache.read_version())
+    assert cache.get("o1") == _msg("old")
+
+    version[0] = 2
+    assert cache.get("o1") is None  # dropped as soon as the change is seen
+    cache.put("o1", _msg("raced"), 1, 2)  # the catalog moved while it was made: not kept
+    assert cache.get("o1") is None
+
+
+def test_a_reply_made_in_a_version_never_seen_by_the_cache_is_not_served_later() -> None:
+    version = [1]
+    cache = ReplyCache(lambda: version[0], recheck=3600)
+    cache.read_version()
+    version[0] = 2  # e.g. an alias added ...
+    cache.put("chatty", _msg("o1"), cache.read_version(), cache.read_version())
+    version[0] = 1  # ... and removed again, between two rechecks
+    cache.read_version()
+    assert cache.get("chatty") is None
+
+
+def test_the_cache_is_bounded() -> None:
+    cache = ReplyCache(lambda: 1, recheck=0, size=2)
+    cache.read_version()
+    for text in ("a", "b", "c"):
+        cache.put(text, _msg(text), 1, 1)
+    assert [cache.get(t) is not None for t in ("a", "b", "c")] == [False, True, True]
+    cache.put("x" * 201, _msg("long"), 1, 1)
+    assert cache.get("x" * 201) is None
+    aged = ReplyCache(lambda: 1, recheck=0, max_age=-1)
+    aged.read_version()
+    aged.put("a", _msg("a"), 1, 1)
+    assert aged.get("a") is None
+    off = ReplyCache(lambda: 1, size=0)
+    off.put("a", _msg("a"), 1, 1)
+    assert off.get("a") is None
+
+
+def test_the_catalog_version_moves_with_every_kind_of_change(fresh: Engine) -> None:
+    admin = Context(user_id="UADMIN", channel_id="C1", is_admin=True)
+    seen = [catalog_version(fresh)]
+    for command in (
+        "set o1 output 50",
+        "alias chatty o1",
+        "unalias chatty",
+        "set o1 at together input 1 output 2",
+    ):
+        respond(fresh, command, admin)
+        seen.append(catalog_version(fresh))
+    assert all(a != b for a, b in zip(seen, seen[1:], strict=False))  # each change moves it
+    assert catalog_version(fresh) == seen[-1]  # and it stays put while nothing changes
+
+
+def test_slack_shows_a_new_price_soon_after_it_changes(
+    serve: Callable[..., Served], fresh_url: str, fresh: Engine
+) -> None:
+    slack = serve(database_url=fresh_url)
+
+    def ask() -> str:
+        return visible_text(reply_of(post_signed(slack.url, command_body(slack.fake, "o1"))))
+
+    assert "$60" in ask() and "$60" in ask()  # the second one from the cache
+    respond(fresh, "set o1 output 50", Context(user_id="UADMIN", is_admin=True))
+
+    deadline = time.monotonic() + 15  # the cache rechecks the catalog's version every second
+    while "$50" not in (shown := ask()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "$50" in shown and "$60" not in shown
