@@ -67,8 +67,11 @@ def answer(session: Session, text: str) -> Answer:
 
 def respond(engine: Engine, text: str, context: Context | None = None) -> Any:
     """Any command: reads roll back, changes commit in one transaction. Sync is the caller's (it fetches)."""
-    context = context or Context()
-    request = query.parse(text)
+    return respond_to(engine, query.parse(text), context or Context())
+
+
+def respond_to(engine: Engine, request: Any, context: Context) -> Any:
+    """`respond` for a parsed request."""
     if request.kind in query.ADMIN_KINDS and not context.is_admin:
         raise NotAdminError()
     if isinstance(request, query.SyncRequest):

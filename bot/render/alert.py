@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from bot.render.blocks import actor, escape
 from bot.render.words import moves
 
 MAX_SECTIONS = 40  # leaves room for header and context within Slack's 50 blocks
@@ -17,29 +18,17 @@ def _dec(values: dict[str, str | None] | None) -> dict[str, Decimal | None] | No
     return {k: Decimal(v) if v is not None else None for k, v in values.items()}
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _who(payload: dict[str, Any]) -> str:
-    actor = str(payload.get("actor", ""))
-    # Admin actors are stored as "admin <@U123>": a real mention, made by us, not user text.
-    if actor.startswith("admin <@") and actor.endswith(">"):
-        return actor
-    return _escape(actor)
-
-
 def digest(payload: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     """(text fallback, blocks) for one channel's digest of one change."""
     items = payload["moves"]
     lines = []
     for m in items:
-        where = f"*{_escape(m['model_name'])}* at {_escape(m['provider_name'])}"
+        where = f"*{escape(m['model_name'])}* at {escape(m['provider_name'])}"
         what = "; ".join(moves(_dec(m["old"]), _dec(m["new"]) or {}, _dec(m["pct"]) or {}))
-        lines.append(f"{where}: {what.replace('->', '→')}")
+        lines.append(f"{where}: {escape(what)}")
     count = len(items)
     title = "Price change" if count == 1 else f"{count} price changes"
-    who = _who(payload)
+    who = actor(str(payload.get("actor", "")))
     text = f"{title} by {who}: " + "; ".join(line.replace("*", "") for line in lines[:5])
     if count > 5:
         text += f"; and {count - 5} more"

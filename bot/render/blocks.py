@@ -62,6 +62,16 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_ADMIN_ACTOR = re.compile(r"^admin <@([A-Z0-9]{1,32})>$")
+
+
+def actor(source: str) -> str:
+    """Who made a change, for mrkdwn: our own "admin <@U123>" stays a mention; anything else is escaped."""
+    if m := _ADMIN_ACTOR.match(source):
+        return f"admin <@{m.group(1)}>"
+    return escape(source)
+
+
 def clip(text: str, limit: int) -> str:
     """At most `limit` characters, with an ellipsis when cut (never half an escaped entity)."""
     if len(text) <= limit:
@@ -70,9 +80,13 @@ def clip(text: str, limit: int) -> str:
 
 
 # -- messages ---------------------------------------------------------------------------------------
-def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) -> Message:
+def answer_message(answer: Answer | Any, *, query: str, shared_by: str | None = None) -> Message:
     """The message for an answer to `query`; `shared_by` (a user id) marks the visible re-post,
     which carries no Share button."""
+    from bot.render import changes
+
+    if isinstance(answer, changes.KINDS):
+        return changes.message(answer)
     match answer:
         case CompareAnswer():
             blocks, text = _compare(answer)

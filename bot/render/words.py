@@ -105,7 +105,7 @@ def price_line(prices: dict[str, Decimal | None] | None) -> str:
 
 def moves(old: dict[str, Decimal | None] | None, new: dict[str, Decimal | None],
           pct: dict[str, Decimal | None]) -> list[str]:
-    """['output $60 -> $50 (-16.7%)', ...] for each price that changed (all of them for a new offering)."""
+    """['output $60 → $50 (-16.7%)', ...] for each price that changed (all of them for a new offering)."""
     labels = {"input_mtok": "input", "output_mtok": "output", "cache_read_mtok": "cached input",
               "cache_write_mtok": "cache write"}
     out = []
@@ -117,7 +117,7 @@ def moves(old: dict[str, Decimal | None] | None, new: dict[str, Decimal | None],
         if before is None and after is None:
             continue
         change = f" ({pct[key]:+}%)" if pct.get(key) is not None else ""
-        out.append(f"{label} {fmt_usd(before) if old else 'new'} -> {fmt_usd(after)}{change}")
+        out.append(f"{label} {fmt_usd(before) if old else 'new'} → {fmt_usd(after)}{change}")
     return out
 
 

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot import db
 from bot.config import Settings
 from bot.slack import listeners
+from bot.slack.admin import AdminCheck
 from bot.slack.cache import SIZE
 from bot.slack.clients import web_client
 from bot.slack.replies import ACK_BUDGET_S, Replier
@@ -48,7 +49,10 @@ def build_app(
         process_before_response=True,
         logger=BOLT_LOGGER,
     )
-    listeners.register(app, Replier(settings, engine, ack_budget=ack_budget, cache_size=cache_size))
+    admins = AdminCheck(app.client, settings.admin_users)
+    listeners.register(
+        app, Replier(settings, engine, admins=admins, ack_budget=ack_budget, cache_size=cache_size)
+    )
     return app
 
 

@@ -23,7 +23,8 @@ from bot.render.blocks import Message
 from bot.render.words import EXPECTED_ERRORS
 from bot.slack.cache import SIZE, ReplyCache
 from bot.slack.clients import post_response
-from bot.slack.dispatch import run_command
+from bot.slack.admin import AdminCheck
+from bot.slack.dispatch import cacheable, run_command
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +36,17 @@ class Replier:
     """Answers commands and button clicks for one app: owns the worker threads."""
 
     def __init__(
-        self, settings: Settings, engine: Engine, *, ack_budget: float = ACK_BUDGET_S, cache_size: int = SIZE
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        admins: AdminCheck | None = None,
+        ack_budget: float = ACK_BUDGET_S,
+        cache_size: int = SIZE,
     ) -> None:
         self.settings = settings
         self.engine = engine
+        self.admins = admins
         self.ack_budget = ack_budget  # 0: always answer through response_url
         self.cache = ReplyCache(lambda: catalog_version(engine), size=cache_size)  # 0: no cache
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="modelcost")
@@ -46,24 +54,26 @@ class Replier:
     def message(self, user_id: str, channel_id: str, text: str, *, shared_by: str | None = None) -> Message:
         """The rendered reply to `text`: an answer, or the friendly message for an expected error."""
         query = text.strip()
-        if shared_by is None and (cached := self.cache.get(query)) is not None:
+        keep = shared_by is None and self.cache.enabled and cacheable(query)
+        if keep and (cached := self.cache.get(query)) is not None:
             return cached
-        cacheable = shared_by is None and self.cache.enabled
-        before = self.cache.read_version() if cacheable else None
+        before = self.cache.read_version() if keep else None
         try:
-            answer = run_command(self.settings, self.engine, user_id, channel_id, query)
+            answer = run_command(self.settings, self.engine, user_id, channel_id, query, self.admins)
         except EXPECTED_ERRORS as exc:
             message = blocks.error_message(exc, query=query)
         else:
             message = blocks.answer_message(answer, query=query, shared_by=shared_by)
-        if cacheable:
+        if keep:
             self.cache.put(query, message, before, self.cache.read_version())
+        elif self.cache.enabled:
+            self.cache.read_version()  # a change made here shows in this process's next reply at once
         return message
 
     def command(self, ack: Callable[..., Any], payload: dict[str, Any]) -> None:
         """The slash command: reply in the ack when the answer is ready in time, else via response_url."""
         text = payload.get("text") or ""
-        if (cached := self.cache.get(text.strip())) is not None:
+        if cacheable(text.strip()) and (cached := self.cache.get(text.strip())) is not None:
             ack(response_type="ephemeral", **cached)
             return
         future = self._pool.submit(
