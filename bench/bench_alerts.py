@@ -32,8 +32,10 @@ def run(url: str, channels: int, fake: FakeSlack, label: str) -> None:
     engine = db.make_engine(url)
     ensure_catalog(engine)
     with db.transaction(engine) as s:
-        s.add_all(Subscription(channel_id=f"C{i:05}", created_by="UBENCH", created_at=utcnow())
-                  for i in range(channels))
+        s.add_all(
+            Subscription(channel_id=f"C{i:05}", created_by="UBENCH", created_at=utcnow())
+            for i in range(channels)
+        )
     start = time.perf_counter()
     respond(engine, "set o1 output 50", Context(user_id="UADMIN", channel_id="C0", is_admin=True))
     queued = time.perf_counter() - start
@@ -43,8 +45,10 @@ def run(url: str, channels: int, fake: FakeSlack, label: str) -> None:
     sent = worker.run_once()
     took = time.perf_counter() - start
     assert sent == channels == len(fake.calls("chat.postMessage")), (sent, len(fake.calls()))
-    print(f"{label}: queue {channels} alerts in the change's transaction: {queued * 1000:.0f} ms; "
-          f"deliver all ({worker.threads} thread(s)): {took:.2f} s, {channels / took:.0f} messages/s")
+    print(
+        f"{label}: queue {channels} alerts in the change's transaction: {queued * 1000:.0f} ms; "
+        f"deliver all ({worker.threads} thread(s)): {took:.2f} s, {channels / took:.0f} messages/s"
+    )
     engine.dispose()
 
 
@@ -58,7 +62,10 @@ def main() -> None:
         for i in range(args.channels):
             client.chat_postMessage(channel=f"C{i:05}", text="baseline")
         base = time.perf_counter() - start
-        print(f"baseline: {args.channels} bare chat.postMessage calls: {base:.2f} s, {args.channels / base:.0f}/s")
+        print(
+            f"baseline: {args.channels} bare chat.postMessage calls: "
+            f"{base:.2f} s, {args.channels / base:.0f}/s"
+        )
         with tempfile.TemporaryDirectory() as tmp:
             run(f"sqlite:///{tmp}/bench.db", args.channels, fake, "SQLite")
         pg = os.environ.get("MODELCOST_TEST_POSTGRES_URL")

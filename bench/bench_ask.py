@@ -39,9 +39,11 @@ def main() -> None:
         cold = timed_process(ask, env, args.runs)
         print(f"first run on an empty database (migrate + seed + answer): {first * 1000:.0f} ms")
         print(f"bare python process:        median {statistics.median(bare) * 1000:.0f} ms")
-        print(f"cold `modelcost ask`:       median {statistics.median(cold) * 1000:.0f} ms "
-              f"(p90 {sorted(cold)[int(len(cold) * 0.9) - 1] * 1000:.0f} ms), "
-              f"{statistics.median(cold) / statistics.median(bare):.1f}x the bare process")
+        print(
+            f"cold `modelcost ask`:       median {statistics.median(cold) * 1000:.0f} ms "
+            f"(p90 {sorted(cold)[int(len(cold) * 0.9) - 1] * 1000:.0f} ms), "
+            f"{statistics.median(cold) / statistics.median(bare):.1f}x the bare process"
+        )
 
         from bot import db
         from bot.catalog.lookup import name_index
@@ -72,8 +74,10 @@ def main() -> None:
                 except LookupError:
                     pass
         per_miss = (time.perf_counter() - start) / (reps * len(misses))
-        print(f"name resolution over {len(names)} aliases and ids: {per_call * 1e6:.1f} µs per call "
-              f"({per_call / per_dict:.0f}x a bare dict lookup of {per_dict * 1e9:.0f} ns)")
+        print(
+            f"name resolution over {len(names)} aliases and ids: {per_call * 1e6:.1f} µs per call "
+            f"({per_call / per_dict:.0f}x a bare dict lookup of {per_dict * 1e9:.0f} ns)"
+        )
         print(f"unknown name with fuzzy suggestions: {per_miss * 1e6:.0f} µs per call")
 
 

@@ -25,9 +25,15 @@ HELP = [
     ("cheaper o1", "open-weights models of comparable quality that cost less, with their cheapest host"),
     ("list open", "list models: all curated ones, `open`, a lab (`list anthropic`) or a host (`list groq`)"),
     ("history o1", "a model's dated price changes, and who or which feed made each"),
-    ("subscribe", "this channel gets an alert when a price changes (`subscribe o1 r1`, `subscribe above 5%`)"),
+    (
+        "subscribe",
+        "this channel gets an alert when a price changes (`subscribe o1 r1`, `subscribe above 5%`)",
+    ),
     ("unsubscribe", "stop this channel's alerts; `subscriptions` shows what it gets"),
-    ("set o1 input 15 output 60", "admins: correct a price (`set r1 at together input 3 output 7` for a host)"),
+    (
+        "set o1 input 15 output 60",
+        "admins: correct a price (`set r1 at together input 3 output 7` for a host)",
+    ),
     ("alias gpt4 gpt-4o", "admins: add a name for a model (`unalias gpt4` removes it)"),
     ("sync", "admins: fetch the genai-prices feed now (`sync dry-run` shows what would change)"),
     ("help", "this help"),
@@ -39,8 +45,10 @@ class NotAdminError(PermissionError):
     """The command changes the catalog and the user is not an admin."""
 
     def __init__(self) -> None:
-        super().__init__("Only workspace admins and owners (or users in MODELCOST_ADMIN_USERS) can change "
-                         "prices, aliases or sync the feed. Nothing was changed.")
+        super().__init__(
+            "Only workspace admins and owners (or users in MODELCOST_ADMIN_USERS) can change "
+            "prices, aliases or sync the feed. Nothing was changed."
+        )
 
 
 class NeedsChannelError(ValueError):

@@ -1,11 +1,11 @@
 """The text of a command -> a typed request. One parser, shared by the CLI and Slack.
 
-    r1 vs o1                       compare 2 to 6 models (vs, vs., versus, commas, and)
-    r1 vs o1 for 10M in 2M out     ... with a workload (k/M/B; optional "30% cached")
-    o1                             one model
-    cheaper o1 / alternatives to o1
-    list [open | <lab> | <provider>]
-    help, or nothing at all
+r1 vs o1                       compare 2 to 6 models (vs, vs., versus, commas, and)
+r1 vs o1 for 10M in 2M out     ... with a workload (k/M/B; optional "30% cached")
+o1                             one model
+cheaper o1 / alternatives to o1
+list [open | <lab> | <provider>]
+help, or nothing at all
 """
 
 from __future__ import annotations
@@ -24,9 +24,7 @@ MAX_NAME = 100
 MAX_MODELS = 6
 MAX_TOKENS = 10**15
 
-EXAMPLES = (
-    "`r1 vs o1` · `r1 vs o1 for 10M in 2M out` · `o1` · `cheaper o1` · `list open` · `help`"
-)
+EXAMPLES = "`r1 vs o1` · `r1 vs o1 for 10M in 2M out` · `o1` · `cheaper o1` · `list open` · `help`"
 
 
 class QueryError(ValueError):
@@ -109,9 +107,19 @@ class SyncRequest(_Request):
 
 
 Request = Annotated[
-    HelpRequest | ListRequest | ModelRequest | CompareRequest | AlternativesRequest | SetPriceRequest
-    | AliasRequest | UnaliasRequest | HistoryRequest | SubscribeRequest | UnsubscribeRequest
-    | SubscriptionsRequest | SyncRequest,
+    HelpRequest
+    | ListRequest
+    | ModelRequest
+    | CompareRequest
+    | AlternativesRequest
+    | SetPriceRequest
+    | AliasRequest
+    | UnaliasRequest
+    | HistoryRequest
+    | SubscribeRequest
+    | UnsubscribeRequest
+    | SubscriptionsRequest
+    | SyncRequest,
     Field(discriminator="kind"),
 ]
 ADMIN_KINDS = frozenset({"set", "alias", "unalias", "sync"})
@@ -123,11 +131,16 @@ SET_FORMS = (
     "at most 6 decimals. Prices: input, output, cached (cache read), cache-write."
 )
 _PRICE_FIELDS = {
-    "input": "input_mtok", "in": "input_mtok",
-    "output": "output_mtok", "out": "output_mtok",
-    "cached": "cache_read_mtok", "cache": "cache_read_mtok", "cache-read": "cache_read_mtok",
+    "input": "input_mtok",
+    "in": "input_mtok",
+    "output": "output_mtok",
+    "out": "output_mtok",
+    "cached": "cache_read_mtok",
+    "cache": "cache_read_mtok",
+    "cache-read": "cache_read_mtok",
     "cached-input": "cache_read_mtok",
-    "cache-write": "cache_write_mtok", "write": "cache_write_mtok",
+    "cache-write": "cache_write_mtok",
+    "write": "cache_write_mtok",
 }
 _SET_PAIR = re.compile(r"\s+(?P<field>[a-z-]+)\s*[:=]?\s*(?P<value>\S+)$")
 _PRICE_VALUE = re.compile(r"^\$?(?P<n>\d{1,5}(?:\.\d{1,6})?|\.\d{1,6})$")
@@ -139,11 +152,12 @@ _ALTERNATIVES = re.compile(
     r"replace(?:ments?)?(?:\s+(?:for|to))?)\s+(?P<name>.+)$"
 )
 _WORKLOAD = re.compile(r"\s+(?:for|with|@)\s+(?P<spec>(?:\d|\.\d).*)$")
-_AMOUNT = r"(?P<{0}>\d[\d,_]*(?:\.\d+)?|\.\d+)\s*(?P<{0}_unit>[kmb]|thousand|million|billion)?\s*(?:tokens?|tok)?"
+_AMOUNT = (
+    r"(?P<{0}>\d[\d,_]*(?:\.\d+)?|\.\d+)\s*(?P<{0}_unit>[kmb]|thousand|million|billion)?\s*(?:tokens?|tok)?"
+)
 _WORKLOAD_PART = re.compile(
-    r"^(?:with\s+|and\s+)?(?:"
-    + _AMOUNT.format("n")
-    + r"\s*(?P<dir>in|input|out|output|cached|cache)\b|(?P<pct>\d{1,3}(?:\.\d+)?)\s*%\s*(?:cached|cache(?:d)?\s*(?:input)?)"
+    r"^(?:with\s+|and\s+)?(?:" + _AMOUNT.format("n") + r"\s*(?P<dir>in|input|out|output|cached|cache)\b"
+    r"|(?P<pct>\d{1,3}(?:\.\d+)?)\s*%\s*(?:cached|cache(?:d)?\s*(?:input)?)"
     r"|cached\s+(?P<pct2>\d{1,3}(?:\.\d+)?)\s*%)\s*[,/+;]?\s*(?:and\s+)?"
 )
 _UNITS = {None: 1, "k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, "b": 10**9, "billion": 10**9}
@@ -299,7 +313,9 @@ def parse_workload(spec: str) -> Workload:
         if pct is not None:
             cached = Decimal(pct) / 100
         else:
-            direction = {"in": "in", "input": "in", "out": "out", "output": "out"}.get(m.group("dir"), "cached")
+            direction = {"in": "in", "input": "in", "out": "out", "output": "out"}.get(
+                m.group("dir"), "cached"
+            )
             count = _count(m.group("n"), m.group("n_unit"))
             if direction == "cached":
                 tokens["cached"] = count

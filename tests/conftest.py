@@ -89,7 +89,9 @@ class Databases:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+def databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Databases]:
     dbs = Databases(request.param, tmp_path_factory.mktemp(request.param))
     yield dbs
     dbs.close()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,9 +25,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
-from slack_sdk.http_retry.handler import RetryState
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from sqlalchemy import Engine, func, or_, select, update
 
 from bot import db
@@ -50,8 +50,14 @@ class ShortRateLimitRetry(RateLimitErrorRetryHandler):
         super().__init__(max_retry_count=1)
         self.max_wait = max_wait
 
-    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
-                   error: Exception | None = None) -> bool:
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
         if not super()._can_retry(state=state, request=request, response=response, error=error):
             return False
         return response is not None and _retry_after(response.headers) <= self.max_wait
@@ -66,8 +72,8 @@ def slack_client(token: str | None, base_url: str) -> WebClient:
     )
 
 
-def _retry_after(headers: dict[str, list[str]] | dict[str, str] | object) -> float:
-    for key, value in dict(headers).items():  # type: ignore[call-overload]
+def _retry_after(headers: Mapping[str, Any]) -> float:
+    for key, value in headers.items():
         if key.lower() == "retry-after":
             raw = value[0] if isinstance(value, list) else value
             try:
@@ -132,8 +138,9 @@ class Worker:
             t.join()
         return sent[0]
 
-    def run_forever(self, stop: threading.Event, poll: float = 2.0,
-                    tick: Callable[[], None] | None = None) -> None:
+    def run_forever(
+        self, stop: threading.Event, poll: float = 2.0, tick: Callable[[], None] | None = None
+    ) -> None:
         """Deliver alerts until `stop` is set; `tick` runs between passes (the periodic feed sync)."""
         while not stop.is_set():
             try:
@@ -165,7 +172,7 @@ class Worker:
             for alert_id, channel_id, status, next_at in candidates:
                 if channel_id in channels or self._channel_busy(session, channel_id, alert_id, now):
                     continue
-                won = session.execute(
+                won = session.execute(  # type: ignore[attr-defined]
                     update(Alert)
                     .where(Alert.id == alert_id, Alert.status == status, Alert.next_attempt_at == next_at)
                     .values(status="sending", next_attempt_at=now + self.lease, attempts=Alert.attempts + 1)
@@ -188,7 +195,9 @@ class Worker:
         """Another alert to this channel is in flight, or one went out less than the interval ago."""
         in_flight, last = session.execute(
             select(
-                func.count().filter(Alert.status == "sending", Alert.next_attempt_at > now, Alert.id != alert_id),
+                func.count().filter(
+                    Alert.status == "sending", Alert.next_attempt_at > now, Alert.id != alert_id
+                ),
                 func.max(Alert.sent_at),
             ).where(Alert.channel_id == channel_id)
         ).one()
@@ -196,7 +205,12 @@ class Worker:
 
     # -- deliver --------------------------------------------------------------------------------
     def deliver(self, claimed: _Claimed) -> bool:
-        alert_id, channel, payload, attempts = claimed.id, claimed.channel_id, claimed.payload, claimed.attempts
+        alert_id, channel, payload, attempts = (
+            claimed.id,
+            claimed.channel_id,
+            claimed.payload,
+            claimed.attempts,
+        )
         if not claimed.active:
             self._finish(alert_id, "skipped", "the subscription is no longer active")
             return False
@@ -245,8 +259,13 @@ class Worker:
             except OSError as exc:  # network: URLError, timeouts, refused connections
                 return Outcome("retry", f"network error: {exc}")
 
-    def _finish(self, alert_id: int, status: str, error: str | None,
-                subscription: tuple[str, str | None] | None = None) -> None:
+    def _finish(
+        self,
+        alert_id: int,
+        status: str,
+        error: str | None,
+        subscription: tuple[str, str | None] | None = None,
+    ) -> None:
         with db.transaction(self.engine) as session:
             alert = session.get_one(Alert, alert_id)
             alert.status, alert.last_error = status, error

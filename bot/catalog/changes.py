@@ -59,10 +59,19 @@ def new_change(session: Session, kind: str, actor: str) -> Change:
 def price_data(row: Price) -> PriceData:
     offpeak = None
     if row.offpeak_window:
-        offpeak = OffPeak(row.offpeak_window, clean(row.offpeak_input_mtok), clean(row.offpeak_output_mtok),
-                          clean(row.offpeak_cache_read_mtok))
-    return PriceData(clean(row.input_mtok), clean(row.output_mtok), clean(row.cache_read_mtok),
-                     clean(row.cache_write_mtok), offpeak)
+        offpeak = OffPeak(
+            row.offpeak_window,
+            clean(row.offpeak_input_mtok),
+            clean(row.offpeak_output_mtok),
+            clean(row.offpeak_cache_read_mtok),
+        )
+    return PriceData(
+        clean(row.input_mtok),
+        clean(row.output_mtok),
+        clean(row.cache_read_mtok),
+        clean(row.cache_write_mtok),
+        offpeak,
+    )
 
 
 def current_prices(session: Session, offering_ids: Iterable[int] | None = None) -> dict[int, Price]:
@@ -78,7 +87,12 @@ def current_prices(session: Session, offering_ids: Iterable[int] | None = None) 
 
 
 def record_price(
-    session: Session, offering: Offering, price: PriceData, change: Change, source_kind: str, source: str,
+    session: Session,
+    offering: Offering,
+    price: PriceData,
+    change: Change,
+    source_kind: str,
+    source: str,
     at: datetime | None = None,
 ) -> Price:
     off = price.offpeak
@@ -132,8 +146,12 @@ def apply_upstream(
             session.add(providers[data.provider_id])
         offering = existing.get(key)
         if offering is None:
-            offering = Offering(provider_id=data.provider_id, provider_model_id=data.provider_model_id,
-                                name=data.name, context_window=data.context_window)
+            offering = Offering(
+                provider_id=data.provider_id,
+                provider_model_id=data.provider_model_id,
+                name=data.name,
+                context_window=data.context_window,
+            )
             session.add(offering)
             new_rows.append((offering, data))
             continue
@@ -169,12 +187,23 @@ def apply_upstream(
 
 
 def _move(
-    offering: Offering, providers: dict[str, Provider], model_names: dict[str, str],
-    old: PriceData | None, new: PriceData,
+    offering: Offering,
+    providers: dict[str, Provider],
+    model_names: dict[str, str],
+    old: PriceData | None,
+    new: PriceData,
 ) -> PriceMove:
     name = model_names.get(offering.model_id or "", offering.name or offering.provider_model_id)
-    return PriceMove(offering.id, offering.provider_id, providers[offering.provider_id].name,
-                     offering.provider_model_id, offering.model_id, name, old, new)
+    return PriceMove(
+        offering.id,
+        offering.provider_id,
+        providers[offering.provider_id].name,
+        offering.provider_model_id,
+        offering.model_id,
+        name,
+        old,
+        new,
+    )
 
 
 def apply_overlay(session: Session, overlay: Overlay) -> None:
@@ -185,7 +214,7 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
     """
     labs = overlay.lab_providers
     providers = {p.id: p for p in session.scalars(select(Provider))}
-    for provider_id, lab_name in labs.items():
+    for provider_id in labs:
         if provider_id in providers:
             providers[provider_id].is_lab = True
     lab_provider_of = {name: pid for pid, name in labs.items()}
@@ -194,8 +223,15 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
     for cm in overlay.model:
         curated_ids.add(cm.id)
         model = models.get(cm.id) or Model(id=cm.id)
-        model.name, model.lab, model.open_weights, model.license = cm.name, cm.lab, cm.open_weights, cm.license
-        model.lab_provider_id = lab_provider_of.get(cm.lab) if lab_provider_of.get(cm.lab) in providers else None
+        model.name, model.lab, model.open_weights, model.license = (
+            cm.name,
+            cm.lab,
+            cm.open_weights,
+            cm.license,
+        )
+        model.lab_provider_id = (
+            lab_provider_of.get(cm.lab) if lab_provider_of.get(cm.lab) in providers else None
+        )
         model.arena_score = cm.arena_score
         model.quality_source = overlay.quality.source if cm.arena_score else None
         model.quality_date = overlay.quality.date if cm.arena_score else None
@@ -219,10 +255,10 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
     aliases = {a.name: a for a in session.scalars(select(Alias))}
     for cm in overlay.model:
         for name in cm.aliases:
-            key = normalise(name)
-            alias = aliases.get(key)
+            alias_key = normalise(name)
+            alias = aliases.get(alias_key)
             if alias is None:
-                session.add(Alias(name=key, model_id=cm.id, source="curated", created_at=utcnow()))
+                session.add(Alias(name=alias_key, model_id=cm.id, source="curated", created_at=utcnow()))
             elif alias.source == "curated" and alias.model_id != cm.id:
                 alias.model_id = cm.id
     session.flush()
@@ -233,8 +269,13 @@ def _uncurated(session: Session, models: dict[str, Model], offering: Offering, l
     if model_id in models and models[model_id].curated:
         model_id = f"{offering.provider_id}:{model_id}"
     if model_id not in models:
-        models[model_id] = Model(id=model_id, name=offering.name or offering.provider_model_id, lab=lab,
-                                 lab_provider_id=offering.provider_id, curated=False)
+        models[model_id] = Model(
+            id=model_id,
+            name=offering.name or offering.provider_model_id,
+            lab=lab,
+            lab_provider_id=offering.provider_id,
+            curated=False,
+        )
         session.add(models[model_id])
         session.flush()
     return model_id

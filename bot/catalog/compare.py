@@ -104,16 +104,23 @@ def list_models(session: Session, filter: str | None = None) -> ListAnswer:
         query = query.where(Model.open_weights.is_(True))
     else:
         key = normalise(filter)
-        hosted = select(Offering.model_id).join(Provider).where(
-            or_(Provider.id == key, Provider.name.ilike(key))
+        hosted = (
+            select(Offering.model_id).join(Provider).where(or_(Provider.id == key, Provider.name.ilike(key)))
         )
         query = query.where(or_(Model.lab.ilike(key), Model.lab_provider_id == key, Model.id.in_(hosted)))
     models = list(session.scalars(query))
     shown = models[:LIST_LIMIT]
     views = {v.id: v for v in _views(session, [m.id for m in shown], DEFAULT_WORKLOAD, strict=False)}
     rows = [
-        ListRow(id=v.id, name=v.name, lab=v.lab, open_weights=v.open_weights, provider_name=v.price.provider_name,
-                input_mtok=v.price.input_mtok, output_mtok=v.price.output_mtok)
+        ListRow(
+            id=v.id,
+            name=v.name,
+            lab=v.lab,
+            open_weights=v.open_weights,
+            provider_name=v.price.provider_name,
+            input_mtok=v.price.input_mtok,
+            output_mtok=v.price.output_mtok,
+        )
         for m in shown
         if (v := views.get(m.id))
     ]
@@ -147,8 +154,12 @@ def _alternatives(session: Session, target: ModelView, work: Workload) -> list[A
 
 def _workload_view(workload: Workload | None) -> WorkloadView:
     w = workload or DEFAULT_WORKLOAD
-    return WorkloadView(input_tokens=w.input_tokens, output_tokens=w.output_tokens, cached_share=w.cached_share,
-                        given=workload is not None)
+    return WorkloadView(
+        input_tokens=w.input_tokens,
+        output_tokens=w.output_tokens,
+        cached_share=w.cached_share,
+        given=workload is not None,
+    )
 
 
 def _views(session: Session, ids: list[str], work: Workload, *, strict: bool = True) -> list[ModelView]:
@@ -181,10 +192,20 @@ def _views(session: Session, ids: list[str], work: Workload, *, strict: bool = T
         cheaper = ranked[0] if _cost(ranked[0]) < _cost(primary) else None
         views.append(
             ModelView(
-                id=model.id, name=model.name, lab=model.lab, open_weights=model.open_weights,
-                license=model.license, arena_score=model.arena_score, quality_source=model.quality_source,
-                quality_date=model.quality_date, release_date=model.release_date, curated=model.curated,
-                price=primary, lab_api=own is not None, cheapest=cheaper, hosts=len(hosts),
+                id=model.id,
+                name=model.name,
+                lab=model.lab,
+                open_weights=model.open_weights,
+                license=model.license,
+                arena_score=model.arena_score,
+                quality_source=model.quality_source,
+                quality_date=model.quality_date,
+                release_date=model.release_date,
+                curated=model.curated,
+                price=primary,
+                lab_api=own is not None,
+                cheapest=cheaper,
+                hosts=len(hosts),
             )
         )
     return views
@@ -204,13 +225,18 @@ def _usable(row: Price) -> bool:
 def _price_view(offering: Offering, provider_name: str, row: Price, work: Workload) -> PriceView:
     data = price_data(row)
     return PriceView(
-        provider_id=offering.provider_id, provider_name=provider_name,
+        provider_id=offering.provider_id,
+        provider_name=provider_name,
         provider_model_id=offering.provider_model_id,
-        input_mtok=data.input_mtok, output_mtok=data.output_mtok,
-        cache_read_mtok=data.cache_read_mtok, cache_write_mtok=data.cache_write_mtok,
+        input_mtok=data.input_mtok,
+        output_mtok=data.output_mtok,
+        cache_read_mtok=data.cache_read_mtok,
+        cache_write_mtok=data.cache_write_mtok,
         offpeak_window=data.offpeak.window if data.offpeak else None,
         offpeak_input_mtok=data.offpeak.input_mtok if data.offpeak else None,
         offpeak_output_mtok=data.offpeak.output_mtok if data.offpeak else None,
-        context_window=offering.context_window, changed_at=row.recorded_at, source=row.source,
+        context_window=offering.context_window,
+        changed_at=row.recorded_at,
+        source=row.source,
         workload_cost=workload_cost(data, work),
     )

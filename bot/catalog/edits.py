@@ -3,12 +3,11 @@ add or remove an alias, and read a model's dated price changes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-
-from collections.abc import Callable
 
 from bot.catalog.answers import (
     AliasAnswer,
@@ -31,7 +30,11 @@ class EditError(ValueError):
 
 
 def set_prices(
-    session: Session, name: str, host: str | None, prices: dict[str, Decimal], actor: str,
+    session: Session,
+    name: str,
+    host: str | None,
+    prices: dict[str, Decimal],
+    actor: str,
     on_change: OnChange | None = None,
 ) -> SetPriceAnswer:
     """Set some prices of a model at a host (default: the lab's own API), as `actor`.
@@ -41,30 +44,51 @@ def set_prices(
     model = session.get_one(Model, name_index(session).resolve(name))
     provider = _provider(session, model, host)
     offering = session.scalar(
-        select(Offering).where(Offering.model_id == model.id, Offering.provider_id == provider.id)
+        select(Offering)
+        .where(Offering.model_id == model.id, Offering.provider_id == provider.id)
         .order_by(Offering.retired_at.is_not(None), Offering.id)
     )
     row = current_prices(session, [offering.id]).get(offering.id) if offering else None
     old = price_data(row) if row else None
     if old is None and not {"input_mtok", "output_mtok"} <= prices.keys():
-        raise EditError(f"{model.name} has no price at {provider.name} yet: give both input and output, e.g. "
-                        f"`set {model.id} at {provider.id} input 3 output 7`.")
+        raise EditError(
+            f"{model.name} has no price at {provider.name} yet: give both input and output, e.g. "
+            f"`set {model.id} at {provider.id} input 3 output 7`."
+        )
     base = old.values() if old else {}
-    new = PriceData(**{**base, **prices}, offpeak=old.offpeak if old else None)  # type: ignore[arg-type]
+    new = PriceData(**{**base, **prices}, offpeak=old.offpeak if old else None)
     view_old = old
-    if old is not None and old.same_as(new):
-        move = PriceMove(offering.id, provider.id, provider.name, offering.provider_model_id,  # type: ignore[union-attr]
-                         model.id, model.name, view_old, new)
+    if offering is not None and old is not None and old.same_as(new):
+        move = PriceMove(
+            offering.id,
+            provider.id,
+            provider.name,
+            offering.provider_model_id,
+            model.id,
+            model.name,
+            view_old,
+            new,
+        )
         return SetPriceAnswer(change=change_view(move), unchanged=True, actor=actor, alerts_queued=0)
     change = new_change(session, "admin", actor)
     if offering is None:
-        offering = Offering(provider_id=provider.id, provider_model_id=model.id, model_id=model.id, name=model.name)
+        offering = Offering(
+            provider_id=provider.id, provider_model_id=model.id, model_id=model.id, name=model.name
+        )
         session.add(offering)
         session.flush()
     offering.retired_at = None
     record_price(session, offering, new, change, "admin", actor)
-    move = PriceMove(offering.id, provider.id, provider.name, offering.provider_model_id, model.id, model.name,
-                     view_old, new)
+    move = PriceMove(
+        offering.id,
+        provider.id,
+        provider.name,
+        offering.provider_model_id,
+        model.id,
+        model.name,
+        view_old,
+        new,
+    )
     queued = on_change(session, change, [move]) if on_change else 0
     return SetPriceAnswer(change=change_view(move), unchanged=False, actor=actor, alerts_queued=queued)
 
@@ -73,8 +97,10 @@ def _provider(session: Session, model: Model, host: str | None) -> Provider:
     if host is None:
         if model.lab_provider_id:
             return session.get_one(Provider, model.lab_provider_id)
-        raise EditError(f"{model.name} has no API of its own at {model.lab}: say which host, e.g. "
-                        f"`set {model.id} at together input 3 output 7`.")
+        raise EditError(
+            f"{model.name} has no API of its own at {model.lab}: say which host, e.g. "
+            f"`set {model.id} at together input 3 output 7`."
+        )
     key = normalise(host)
     found = session.scalar(select(Provider).where((Provider.id == key) | (func.lower(Provider.name) == key)))
     if found is None:
@@ -82,9 +108,15 @@ def _provider(session: Session, model: Model, host: str | None) -> Provider:
         found = session.scalar(select(Provider).where(func.lower(Provider.name).like(f"%{compact_key}%")))
     if found is None:
         hosts = session.scalars(
-            select(Provider.id).join(Offering).where(Offering.model_id == model.id).distinct().order_by(Provider.id)
+            select(Provider.id)
+            .join(Offering)
+            .where(Offering.model_id == model.id)
+            .distinct()
+            .order_by(Provider.id)
         ).all()
-        raise EditError(f"I don't know a host called '{host}'. {model.name} is served by: {', '.join(hosts)}.")
+        raise EditError(
+            f"I don't know a host called '{host}'. {model.name} is served by: {', '.join(hosts)}."
+        )
     return found
 
 
@@ -121,8 +153,11 @@ def history(session: Session, name: str, limit: int = HISTORY_LIMIT) -> HistoryA
     """A model's price changes at every host, newest first: old -> new, and who made each."""
     model = session.get_one(Model, name_index(session).resolve(name))
     rows = session.execute(
-        select(Price, Provider.name).join(Offering, Price.offering_id == Offering.id).join(Provider)
-        .where(Offering.model_id == model.id).order_by(Price.offering_id, Price.id)
+        select(Price, Provider.name)
+        .join(Offering, Price.offering_id == Offering.id)
+        .join(Provider)
+        .where(Offering.model_id == model.id)
+        .order_by(Price.offering_id, Price.id)
     ).all()
     entries: list[tuple[int, HistoryEntry]] = []
     previous: dict[int, PriceData] = {}
@@ -130,19 +165,36 @@ def history(session: Session, name: str, limit: int = HISTORY_LIMIT) -> HistoryA
         new = price_data(row)
         old = previous.get(row.offering_id)
         previous[row.offering_id] = new
-        entries.append((row.id, HistoryEntry(
-            at=row.recorded_at, provider_name=provider_name, old=old.values() if old else None, new=new.values(),
-            pct={k: pct_change(getattr(old, k, None), getattr(new, k)) for k in PRICE_KEYS}, source=row.source,
-        )))
+        entries.append(
+            (
+                row.id,
+                HistoryEntry(
+                    at=row.recorded_at,
+                    provider_name=provider_name,
+                    old=old.values() if old else None,
+                    new=new.values(),
+                    pct={k: pct_change(getattr(old, k, None), getattr(new, k)) for k in PRICE_KEYS},
+                    source=row.source,
+                ),
+            )
+        )
     entries.sort(key=lambda e: (e[1].at, e[0]), reverse=True)
-    return HistoryAnswer(model_id=model.id, model_name=model.name, entries=[e for _, e in entries[:limit]],
-                         more=max(0, len(entries) - limit))
+    return HistoryAnswer(
+        model_id=model.id,
+        model_name=model.name,
+        entries=[e for _, e in entries[:limit]],
+        more=max(0, len(entries) - limit),
+    )
 
 
 def change_view(move: PriceMove) -> PriceChangeView:
     return PriceChangeView(
-        model_id=move.model_id, model_name=move.model_name, provider_id=move.provider_id,
-        provider_name=move.provider_name, old=move.old.values() if move.old else None, new=move.new.values(),
+        model_id=move.model_id,
+        model_name=move.model_name,
+        provider_id=move.provider_id,
+        provider_name=move.provider_name,
+        old=move.old.values() if move.old else None,
+        new=move.new.values(),
         pct={k: move.pct(k) for k in PRICE_KEYS},
     )
 

@@ -156,7 +156,7 @@ _cache: dict[tuple[object, ...], NameIndex] = {}
 def name_index(session: Session) -> NameIndex:
     """The index for this catalog, rebuilt only when models, aliases or offerings change."""
     stamp = (
-        str(session.get_bind().url),
+        str(getattr(session.get_bind(), "url", "")),
         session.scalar(select(func.count()).select_from(Model)),
         session.scalar(select(func.count()).select_from(Alias)),
         session.scalar(select(func.max(Alias.created_at))),

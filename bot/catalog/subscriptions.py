@@ -47,5 +47,10 @@ def show(session: Session, channel_id: str) -> SubscriptionAnswer:
 
 
 def view(sub: Subscription) -> SubscriptionView:
-    return SubscriptionView(channel_id=sub.channel_id, model_ids=sub.model_ids, min_change_pct=sub.min_change_pct,
-                            status=sub.status, status_reason=sub.status_reason)
+    return SubscriptionView(
+        channel_id=sub.channel_id,
+        model_ids=sub.model_ids,
+        min_change_pct=sub.min_change_pct,
+        status=sub.status,
+        status_reason=sub.status_reason,
+    )

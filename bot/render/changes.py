@@ -20,20 +20,33 @@ def message(answer: Any) -> Message:
     if isinstance(answer, SyncSummary):
         body = summary_text(answer)
         icon = ":white_check_mark:" if answer.ok else ":no_entry:"
-        return _finish([*_sections([f"{icon} {escape(line)}" if i == 0 else escape(line)
-                                    for i, line in enumerate(body.splitlines())])], body)
+        return _finish(
+            [
+                *_sections(
+                    [
+                        f"{icon} {escape(line)}" if i == 0 else escape(line)
+                        for i, line in enumerate(body.splitlines())
+                    ]
+                )
+            ],
+            body,
+        )
     if isinstance(answer, HistoryAnswer):
         return _history(answer)
     body = text.to_text(answer)
     blocks: list[Block] = _sections([escape(line) for line in body.splitlines() if line.strip()])
     if isinstance(answer, SetPriceAnswer) and not answer.unchanged:
         c = answer.change
-        blocks = [_header(f"Price updated: {c.model_name} at {c.provider_name}"),
-                  *_sections([escape(m) for m in words.moves(c.old, c.new, c.pct)])]
+        blocks = [
+            _header(f"Price updated: {c.model_name} at {c.provider_name}"),
+            *_sections([escape(m) for m in words.moves(c.old, c.new, c.pct)]),
+        ]
         note = f"By {actor(answer.actor)}"
         if answer.alerts_queued:
             note += f" · alert queued for {answer.alerts_queued} subscribed channel(s)"
-        blocks.append(_context(note + " · USD per 1M tokens · `/modelcost history " + escape(c.model_id or "") + "`"))
+        blocks.append(
+            _context(note + " · USD per 1M tokens · `/modelcost history " + escape(c.model_id or "") + "`")
+        )
     return _finish(blocks, body)
 
 
@@ -43,8 +56,14 @@ def _history(a: HistoryAnswer) -> Message:
         return _finish(_sections([escape(body)]), body)
     lines = []
     for e in a.entries:
-        what = "; ".join(words.moves(e.old, e.new, e.pct)) if e.old else f"first price: {words.price_line(e.new)}"
-        lines.append(f"`{e.at:%Y-%m-%d %H:%M}` *{escape(e.provider_name)}*: {escape(what)} _({actor(e.source)})_")
+        what = (
+            "; ".join(words.moves(e.old, e.new, e.pct))
+            if e.old
+            else f"first price: {words.price_line(e.new)}"
+        )
+        lines.append(
+            f"`{e.at:%Y-%m-%d %H:%M}` *{escape(e.provider_name)}*: {escape(what)} _({actor(e.source)})_"
+        )
     blocks = [_header(f"Price history: {a.model_name}"), *_sections(lines)]
     more = f" · {a.more} older entries not shown" if a.more else ""
     blocks.append(_context(f"Newest first · UTC · USD per 1M tokens{more}"))

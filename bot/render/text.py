@@ -8,15 +8,15 @@ from typing import Any
 from bot.catalog.answers import (
     AliasAnswer,
     AlternativesAnswer,
-    HistoryAnswer,
-    SetPriceAnswer,
-    SubscriptionAnswer,
     CompareAnswer,
     HelpAnswer,
+    HistoryAnswer,
     ListAnswer,
     ModelAnswer,
     ModelView,
     PriceView,
+    SetPriceAnswer,
+    SubscriptionAnswer,
 )
 from bot.catalog.prices import fmt_cost, fmt_usd
 from bot.render import words
@@ -57,8 +57,14 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def _price_row(name: str, p: PriceView) -> list[str]:
-    return [name, p.provider_name, fmt_usd(p.input_mtok), fmt_usd(p.output_mtok), fmt_usd(p.cache_read_mtok),
-            fmt_cost(p.workload_cost)]
+    return [
+        name,
+        p.provider_name,
+        fmt_usd(p.input_mtok),
+        fmt_usd(p.output_mtok),
+        fmt_usd(p.cache_read_mtok),
+        fmt_cost(p.workload_cost),
+    ]
 
 
 def _sources(models: list[ModelView]) -> str:
@@ -108,8 +114,10 @@ def _alt_line(x: object) -> str:
 
     assert isinstance(x, AlternativeView)
     best = x.model.cheapest or x.model.price
-    return (f"  - {x.model.name} ({x.model.lab}, LMArena {x.model.arena_score}): {fmt_cost(x.cost)} at "
-            f"{best.provider_name}, {x.saving_pct}% less")
+    return (
+        f"  - {x.model.name} ({x.model.lab}, LMArena {x.model.arena_score}): {fmt_cost(x.cost)} at "
+        f"{best.provider_name}, {x.saving_pct}% less"
+    )
 
 
 def _model(a: ModelAnswer) -> str:
@@ -133,14 +141,26 @@ def _model(a: ModelAnswer) -> str:
 def _alternatives(a: AlternativesAnswer) -> str:
     t = a.target
     target_best = t.cheapest or t.price
-    lines = [f"Cheaper than {t.name} ({words.quality(t)}): {fmt_cost(target_best.workload_cost)} for "
-             f"{words.workload(a.workload)} at {target_best.provider_name}", ""]
+    lines = [
+        f"Cheaper than {t.name} ({words.quality(t)}): {fmt_cost(target_best.workload_cost)} for "
+        f"{words.workload(a.workload)} at {target_best.provider_name}",
+        "",
+    ]
     if a.alternatives:
         rows = []
         for x in a.alternatives:
             best = x.model.cheapest or x.model.price
-            rows.append([x.model.name, str(x.model.arena_score), best.provider_name, fmt_usd(best.input_mtok),
-                         fmt_usd(best.output_mtok), fmt_cost(x.cost), f"-{x.saving_pct}%"])
+            rows.append(
+                [
+                    x.model.name,
+                    str(x.model.arena_score),
+                    best.provider_name,
+                    fmt_usd(best.input_mtok),
+                    fmt_usd(best.output_mtok),
+                    fmt_cost(x.cost),
+                    f"-{x.saving_pct}%",
+                ]
+            )
         lines.append(_table(["model", "LMArena", "cheapest host", "input", "output", "cost", "saving"], rows))
     else:
         lines.append("No open-weights model of comparable quality costs less.")
@@ -151,8 +171,18 @@ def _alternatives(a: AlternativesAnswer) -> str:
 def _list(a: ListAnswer) -> str:
     if not a.rows:
         return f"No models match '{a.filter}'. Try `list`, `list open`, a lab or a host."
-    rows = [[r.name, r.id, r.lab, "open" if r.open_weights else "", r.provider_name, fmt_usd(r.input_mtok),
-             fmt_usd(r.output_mtok)] for r in a.rows]
+    rows = [
+        [
+            r.name,
+            r.id,
+            r.lab,
+            "open" if r.open_weights else "",
+            r.provider_name,
+            fmt_usd(r.input_mtok),
+            fmt_usd(r.output_mtok),
+        ]
+        for r in a.rows
+    ]
     title = f"Models ({a.filter})" if a.filter else "Models"
     lines = [title, "", _table(["model", "id", "lab", "weights", "host", "input", "output"], rows)]
     if a.more:
@@ -177,7 +207,9 @@ def _set(a: SetPriceAnswer) -> str:
     lines = [f"Updated {where} (by {a.actor}):"]
     lines += [f"  {m}" for m in words.moves(c.old, c.new, c.pct)]
     if a.alerts_queued:
-        lines.append(f"Alert queued for {a.alerts_queued} subscribed channel{'s' if a.alerts_queued != 1 else ''}.")
+        lines.append(
+            f"Alert queued for {a.alerts_queued} subscribed channel{'s' if a.alerts_queued != 1 else ''}."
+        )
     return "\n".join(lines)
 
 
@@ -192,7 +224,11 @@ def _history(a: HistoryAnswer) -> str:
         return f"No price history for {a.model_name}."
     lines = [f"Price history of {a.model_name} (newest first, USD per 1M tokens)", ""]
     for e in a.entries:
-        what = "; ".join(words.moves(e.old, e.new, e.pct)) if e.old else f"first price: {words.price_line(e.new)}"
+        what = (
+            "; ".join(words.moves(e.old, e.new, e.pct))
+            if e.old
+            else f"first price: {words.price_line(e.new)}"
+        )
         lines.append(f"{e.at:%Y-%m-%d %H:%M} UTC  {e.provider_name}: {what}  ({e.source})")
     if a.more:
         lines.append(f"… and {a.more} older entries.")
@@ -206,7 +242,15 @@ def _subscription(a: SubscriptionAnswer) -> str:
     if a.action == "unsubscribed":
         return "This channel will get no more price-change alerts."
     models = ", ".join(s.model_ids) if s.model_ids else "every model"
-    threshold = f", moves of at least {s.min_change_pct.normalize():f}%" if s.min_change_pct is not None else ""
-    state = "" if s.status == "active" else f"\nStatus: {s.status} ({s.status_reason or 'no reason recorded'})"
-    lead = "Subscribed: this channel gets alerts for" if a.action == "subscribed" else "This channel gets alerts for"
+    threshold = (
+        f", moves of at least {s.min_change_pct.normalize():f}%" if s.min_change_pct is not None else ""
+    )
+    state = (
+        "" if s.status == "active" else f"\nStatus: {s.status} ({s.status_reason or 'no reason recorded'})"
+    )
+    lead = (
+        "Subscribed: this channel gets alerts for"
+        if a.action == "subscribed"
+        else "This channel gets alerts for"
+    )
     return f"{lead} {models}{threshold}.{state}"

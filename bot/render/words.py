@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bot.ask import NeedsChannelError, NotAdminError
 from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ModelView, PriceView, WorkloadView
 from bot.catalog.compare import NoPriceError
+from bot.catalog.edits import EditError
 from bot.catalog.lookup import UnknownModelError
 from bot.catalog.prices import fmt_usd
-from bot.ask import NeedsChannelError, NotAdminError
-from bot.catalog.edits import EditError
 from bot.query import EXAMPLES, QueryError
 
 
@@ -38,8 +38,7 @@ def offpeak(p: PriceView) -> str | None:
     if not p.offpeak_window:
         return None
     start, _, end = p.offpeak_window.partition("-")
-    return (f"off-peak {start}–{end} UTC: {fmt_usd(p.offpeak_input_mtok)} / "
-            f"{fmt_usd(p.offpeak_output_mtok)}")
+    return f"off-peak {start}–{end} UTC: {fmt_usd(p.offpeak_input_mtok)} / {fmt_usd(p.offpeak_output_mtok)}"
 
 
 def quality(m: ModelView) -> str:
@@ -65,14 +64,19 @@ def ratio_sentence(answer: CompareAnswer) -> str | None:
         if m.id == cheap.id:
             continue
         out, inp, cost = answer.output_ratio[m.id], answer.input_ratio[m.id], answer.cost_ratio[m.id]
-        parts.append(f"{m.name} costs {times(out)} as much as {cheap.name} on output "
-                     f"({times(inp)} on input; {times(cost)} for the workload).")
+        parts.append(
+            f"{m.name} costs {times(out)} as much as {cheap.name} on output "
+            f"({times(inp)} on input; {times(cost)} for the workload)."
+        )
     return " ".join(parts) or None
 
 
 def alternatives_intro(answer: CompareAnswer | AlternativesAnswer) -> str:
-    target = answer.target if isinstance(answer, AlternativesAnswer) else next(
-        m for m in answer.models if m.id == answer.alternatives_for)
+    target = (
+        answer.target
+        if isinstance(answer, AlternativesAnswer)
+        else next(m for m in answer.models if m.id == answer.alternatives_for)
+    )
     return f"Open-weights models of comparable quality that cost less than {target.name}"
 
 
@@ -99,15 +103,27 @@ def price_line(prices: dict[str, Decimal | None] | None) -> str:
     """'in $15 · out $60 · cached $7.50' for the prices that are set."""
     if prices is None:
         return "new"
-    labels = {"input_mtok": "in", "output_mtok": "out", "cache_read_mtok": "cached", "cache_write_mtok": "cache write"}
-    return " · ".join(f"{label} {fmt_usd(prices.get(k))}" for k, label in labels.items() if prices.get(k) is not None)
+    labels = {
+        "input_mtok": "in",
+        "output_mtok": "out",
+        "cache_read_mtok": "cached",
+        "cache_write_mtok": "cache write",
+    }
+    return " · ".join(
+        f"{label} {fmt_usd(prices.get(k))}" for k, label in labels.items() if prices.get(k) is not None
+    )
 
 
-def moves(old: dict[str, Decimal | None] | None, new: dict[str, Decimal | None],
-          pct: dict[str, Decimal | None]) -> list[str]:
+def moves(
+    old: dict[str, Decimal | None] | None, new: dict[str, Decimal | None], pct: dict[str, Decimal | None]
+) -> list[str]:
     """['output $60 → $50 (-16.7%)', ...] for each price that changed (all of them for a new offering)."""
-    labels = {"input_mtok": "input", "output_mtok": "output", "cache_read_mtok": "cached input",
-              "cache_write_mtok": "cache write"}
+    labels = {
+        "input_mtok": "input",
+        "output_mtok": "output",
+        "cache_read_mtok": "cached input",
+        "cache_write_mtok": "cache write",
+    }
     out = []
     for key, label in labels.items():
         before = old.get(key) if old else None

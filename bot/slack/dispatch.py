@@ -27,7 +27,12 @@ def cacheable(text: str) -> bool:
 
 
 def run_command(
-    settings: Settings, engine: Engine, user_id: str, channel_id: str, text: str, admins: AdminCheck | None = None
+    settings: Settings,
+    engine: Engine,
+    user_id: str,
+    channel_id: str,
+    text: str,
+    admins: AdminCheck | None = None,
 ) -> Any:
     """The typed answer; an expected error (QueryError, UnknownModelError, NotAdminError, ...) otherwise."""
     request = query.parse(text)
@@ -40,4 +45,6 @@ def run_command(
         from bot.sync.run import sync
 
         return sync(engine, settings.feed_url, dry_run=request.dry_run)
-    return ask.respond_to(engine, request, ask.Context(user_id=user_id, channel_id=channel_id, is_admin=is_admin))
+    return ask.respond_to(
+        engine, request, ask.Context(user_id=user_id, channel_id=channel_id, is_admin=is_admin)
+    )

@@ -21,9 +21,9 @@ from bot.config import Settings
 from bot.render import blocks
 from bot.render.blocks import Message
 from bot.render.words import EXPECTED_ERRORS
+from bot.slack.admin import AdminCheck
 from bot.slack.cache import SIZE, ReplyCache
 from bot.slack.clients import post_response
-from bot.slack.admin import AdminCheck
 from bot.slack.dispatch import cacheable, run_command
 
 log = logging.getLogger(__name__)

@@ -136,7 +136,7 @@ def from_snapshot(providers: Iterable[Any] | None = None, *, today: date | None 
                     options.append(
                         _Option(
                             getattr(con, "start_date", None),
-                            (con.start_time, con.end_time) if hasattr(con, "start_time") else None,
+                            _window(con),
                             _snapshot_prices(c.prices),
                         )
                     )
@@ -147,6 +147,11 @@ def from_snapshot(providers: Iterable[Any] | None = None, *, today: date | None 
                 out.append(offering)
     _check_values(out)
     return out
+
+
+def _window(constraint: object) -> tuple[time, time] | None:
+    start, end = getattr(constraint, "start_time", None), getattr(constraint, "end_time", None)
+    return (start, end) if isinstance(start, time) and isinstance(end, time) else None
 
 
 def snapshot_label() -> str:

@@ -15,8 +15,16 @@ def _database(catalog_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_r1_vs_o1(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "r1 vs o1"]) == 0
     out = capsys.readouterr().out
-    for text in ("DeepSeek R1", "$0.55", "$2.19", "$15", "$60", "27.4x as much as DeepSeek R1 on output",
-                 "off-peak 16:30–00:30 UTC: $0.135 / $0.55", "genai-prices"):
+    for text in (
+        "DeepSeek R1",
+        "$0.55",
+        "$2.19",
+        "$15",
+        "$60",
+        "27.4x as much as DeepSeek R1 on output",
+        "off-peak 16:30–00:30 UTC: $0.135 / $0.55",
+        "genai-prices",
+    ):
         assert text in out
 
 
@@ -58,7 +66,9 @@ def test_help_when_empty(capsys: pytest.CaptureFixture[str]) -> None:
         ("x" * 5000, "at most 1000"),
     ],
 )
-def test_bad_queries_exit_2_with_a_message(text: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_queries_exit_2_with_a_message(
+    text: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["ask", text]) == 2
     captured = capsys.readouterr()
     assert message in captured.err

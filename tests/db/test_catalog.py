@@ -36,8 +36,11 @@ def test_r1_vs_o1_prices_and_ratio(catalog: Engine) -> None:
 
 def test_money_round_trips_exactly(catalog: Engine) -> None:
     with db.session_factory(catalog)() as session:
-        prices = session.scalars(select(Price.output_mtok).join(Offering).where(
-            Offering.provider_id == "deepseek", Offering.provider_model_id == "deepseek-reasoner")).all()
+        prices = session.scalars(
+            select(Price.output_mtok)
+            .join(Offering)
+            .where(Offering.provider_id == "deepseek", Offering.provider_model_id == "deepseek-reasoner")
+        ).all()
     assert prices == [D("2.19")]
     assert str(prices[0].normalize()) == "2.19"
 

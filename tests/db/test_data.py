@@ -15,7 +15,9 @@ OVERLAY = load_overlay()
 
 def test_every_mapped_offering_exists_upstream_with_a_price() -> None:
     upstream = {(o.provider_id, o.provider_model_id) for o in from_snapshot()}
-    missing = [f"{m.id}: {p}:{i}" for m in OVERLAY.model for p, i in m.offering_keys() if (p, i) not in upstream]
+    missing = [
+        f"{m.id}: {p}:{i}" for m in OVERLAY.model for p, i in m.offering_keys() if (p, i) not in upstream
+    ]
     assert missing == []
 
 

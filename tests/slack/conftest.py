@@ -71,7 +71,9 @@ def serve(make_settings: Callable[..., Settings], fake_slack: FakeSlack) -> Iter
     """serve(database_url=..., **build_app options) -> the real WSGI app on 127.0.0.1, in a thread."""
     servers: list[WSGIServer] = []
 
-    def start(database_url: str | None = None, settings: dict[str, Any] | None = None, **options: Any) -> Served:
+    def start(
+        database_url: str | None = None, settings: dict[str, Any] | None = None, **options: Any
+    ) -> Served:
         overrides = {**({"database_url": database_url} if database_url else {}), **(settings or {})}
         settings_ = make_settings(**overrides)
         app = wsgi_app(build_app(settings_, **options))

@@ -21,7 +21,10 @@ FEED = "https://feed.example/v2/data.json"
 
 
 def user_info(user: str, **flags: Any) -> dict[str, Any]:
-    return {"ok": True, "user": {"id": user, "name": user.lower(), "is_admin": False, "is_bot": False, **flags}}
+    return {
+        "ok": True,
+        "user": {"id": user, "name": user.lower(), "is_admin": False, "is_bot": False, **flags},
+    }
 
 
 @pytest.fixture
@@ -36,7 +39,9 @@ def send(app: Served, text: str, *, user: str = MEMBER, channel: str = "C0GENERA
 def o1_output(engine: Engine) -> Decimal:
     with db.session_factory(engine)() as s:
         row = s.scalars(
-            select(Price).join(Offering).where(Offering.provider_id == "openai", Offering.provider_model_id == "o1")
+            select(Price)
+            .join(Offering)
+            .where(Offering.provider_id == "openai", Offering.provider_model_id == "o1")
             .order_by(Price.id.desc())
         ).first()
     assert row is not None and row.output_mtok is not None
@@ -71,7 +76,9 @@ def test_an_admin_sets_a_price_and_the_channel_gets_one_alert(app: Served, fresh
     ids=["member", "guest", "single-channel-guest", "deleted-admin"],
 )
 @pytest.mark.parametrize("text", ["set o1 output 1", "alias cheapo o1", "sync"])
-def test_non_admins_are_refused_and_nothing_changes(app: Served, fresh: Engine, flags: dict, text: str) -> None:  # type: ignore[type-arg]
+def test_non_admins_are_refused_and_nothing_changes(
+    app: Served, fresh: Engine, flags: dict, text: str
+) -> None:  # type: ignore[type-arg]
     app.fake.reply("users.info", user_info(MEMBER, **flags))
     before = changes(fresh), o1_output(fresh)
     shown = visible_text(send(app, text))
@@ -80,8 +87,9 @@ def test_non_admins_are_refused_and_nothing_changes(app: Served, fresh: Engine, 
     assert "I don't know a model called 'cheapo'" in visible_text(send(app, "cheapo"))  # no alias made
 
 
-def test_admin_users_from_the_environment_need_no_lookup(serve: Callable[..., Served], fresh_url: str,
-                                                         fresh: Engine) -> None:
+def test_admin_users_from_the_environment_need_no_lookup(
+    serve: Callable[..., Served], fresh_url: str, fresh: Engine
+) -> None:
     app = serve(database_url=fresh_url, settings={"admin_users": frozenset({"U0OPS"})})
     assert "Price updated" in visible_text(send(app, "set o1 input 14", user="U0OPS"))
     assert app.fake.calls("users.info") == []

@@ -5,24 +5,51 @@ import pytest
 from bot.catalog.lookup import NameIndex, UnknownModelError
 
 INDEX = NameIndex.build(
-    models=[("o1", "o1"), ("o3", "o3"), ("deepseek-r1", "DeepSeek R1"), ("gpt-4o", "GPT-4o"),
-            ("llama-3.3-70b", "Llama 3.3 70B"), ("claude-sonnet-4", "Claude Sonnet 4")],
-    aliases=[("r1", "deepseek-r1"), ("4o", "gpt-4o"), ("gpt4o", "gpt-4o"), ("llama 70b", "llama-3.3-70b"),
-             ("sonnet", "claude-sonnet-4")],
-    host_ids=[("deepseek", "deepseek-reasoner", "deepseek-r1"), ("openai", "o1-2024-12-17", "o1"),
-              ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo", "llama-3.3-70b"),
-              ("groq", "shared-name", "o1"), ("novita", "shared-name", "o3")],
+    models=[
+        ("o1", "o1"),
+        ("o3", "o3"),
+        ("deepseek-r1", "DeepSeek R1"),
+        ("gpt-4o", "GPT-4o"),
+        ("llama-3.3-70b", "Llama 3.3 70B"),
+        ("claude-sonnet-4", "Claude Sonnet 4"),
+    ],
+    aliases=[
+        ("r1", "deepseek-r1"),
+        ("4o", "gpt-4o"),
+        ("gpt4o", "gpt-4o"),
+        ("llama 70b", "llama-3.3-70b"),
+        ("sonnet", "claude-sonnet-4"),
+    ],
+    host_ids=[
+        ("deepseek", "deepseek-reasoner", "deepseek-r1"),
+        ("openai", "o1-2024-12-17", "o1"),
+        ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo", "llama-3.3-70b"),
+        ("groq", "shared-name", "o1"),
+        ("novita", "shared-name", "o3"),
+    ],
 )
 
 
 @pytest.mark.parametrize(
     ("name", "model_id"),
     [
-        ("o1", "o1"), ("O1", "o1"), ("r1", "deepseek-r1"), ("R1", "deepseek-r1"), ("o3", "o3"),
-        ("deepseek r1", "deepseek-r1"), ("DeepSeek-R1", "deepseek-r1"), ("deepseek\u00a0r1", "deepseek-r1"),
-        ("4o", "gpt-4o"), ("gpt 4o", "gpt-4o"), ("GPT_4o", "gpt-4o"), ("llama 70b", "llama-3.3-70b"),
-        ("deepseek-reasoner", "deepseek-r1"), ("o1-2024-12-17", "o1"), ("openai:o1-2024-12-17", "o1"),
-        ("Llama-3.3-70B-Instruct-Turbo", "llama-3.3-70b"), ("sonnet", "claude-sonnet-4"),
+        ("o1", "o1"),
+        ("O1", "o1"),
+        ("r1", "deepseek-r1"),
+        ("R1", "deepseek-r1"),
+        ("o3", "o3"),
+        ("deepseek r1", "deepseek-r1"),
+        ("DeepSeek-R1", "deepseek-r1"),
+        ("deepseek\u00a0r1", "deepseek-r1"),
+        ("4o", "gpt-4o"),
+        ("gpt 4o", "gpt-4o"),
+        ("GPT_4o", "gpt-4o"),
+        ("llama 70b", "llama-3.3-70b"),
+        ("deepseek-reasoner", "deepseek-r1"),
+        ("o1-2024-12-17", "o1"),
+        ("openai:o1-2024-12-17", "o1"),
+        ("Llama-3.3-70B-Instruct-Turbo", "llama-3.3-70b"),
+        ("sonnet", "claude-sonnet-4"),
     ],
 )
 def test_resolves(name: str, model_id: str) -> None:

@@ -18,8 +18,18 @@ from bot.query import (
 
 @pytest.mark.parametrize(
     "text",
-    ["r1 vs o1", "R1 VS o1", "r1 vs. o1", "r1 versus o1", "r1, o1", "r1 and o1", "  r1   vs   o1  ",
-     "r1\u00a0vs\u00a0o1", "r1 & o1", "r1 vs o1?"],
+    [
+        "r1 vs o1",
+        "R1 VS o1",
+        "r1 vs. o1",
+        "r1 versus o1",
+        "r1, o1",
+        "r1 and o1",
+        "  r1   vs   o1  ",
+        "r1\u00a0vs\u00a0o1",
+        "r1 & o1",
+        "r1 vs o1?",
+    ],
 )
 def test_compare_separators(text: str) -> None:
     assert parse(text) == CompareRequest(names=["r1", "o1"])
@@ -56,7 +66,10 @@ def test_workloads(text: str, workload: Workload) -> None:
         ("cheaper o1", AlternativesRequest(name="o1")),
         ("alternatives to o1", AlternativesRequest(name="o1")),
         ("cheaper than gpt-4o", AlternativesRequest(name="gpt-4o")),
-        ("cheaper o1 for 1M in 1M out", AlternativesRequest(name="o1", workload=Workload(1_000_000, 1_000_000))),
+        (
+            "cheaper o1 for 1M in 1M out",
+            AlternativesRequest(name="o1", workload=Workload(1_000_000, 1_000_000)),
+        ),
         ("list", ListRequest()),
         ("list open", ListRequest(filter="open")),
         ("LIST Anthropic", ListRequest(filter="anthropic")),

@@ -31,8 +31,14 @@ DEEPSEEK = {
                 {"constraint": {"start_date": "2025-06-10"}, "prices": {"input_mtok": 2, "output_mtok": 8}},
             ],
         },
-        {"id": "tiered", "match": {"equals": "tiered"},
-         "prices": {"input_mtok": {"base": 1.25, "tiers": [{"start": 200000, "price": 2.5}]}, "output_mtok": 10}},
+        {
+            "id": "tiered",
+            "match": {"equals": "tiered"},
+            "prices": {
+                "input_mtok": {"base": 1.25, "tiers": [{"start": 200000, "price": 2.5}]},
+                "output_mtok": 10,
+            },
+        },
         {"id": "image-only", "match": {"equals": "image-only"}, "prices": {"output_image_mtok": 30}},
     ],
 }
@@ -40,7 +46,11 @@ DEEPSEEK = {
 
 def test_time_of_day_prices_show_the_standard_price_and_the_off_peak_window() -> None:
     [r1, *_] = parse_feed([DEEPSEEK], today=date(2026, 1, 1))
-    assert (r1.price.input_mtok, r1.price.output_mtok, r1.price.cache_read_mtok) == (D("0.55"), D("2.19"), D("0.14"))
+    assert (r1.price.input_mtok, r1.price.output_mtok, r1.price.cache_read_mtok) == (
+        D("0.55"),
+        D("2.19"),
+        D("0.14"),
+    )
     assert r1.price.offpeak is not None
     assert r1.price.offpeak.window == "16:30-00:30"
     assert (r1.price.offpeak.input_mtok, r1.price.offpeak.output_mtok) == (D("0.135"), D("0.55"))
@@ -64,8 +74,14 @@ def test_tiered_prices_use_the_base_tier_and_non_token_models_are_left_out() -> 
     [
         ({"not": "a list"}, "not the expected shape"),
         ([], "not the expected shape"),
-        ([{"id": "x", "name": "X", "models": [{"id": "m", "prices": {"input_mtok": "cheap"}}]}], "expected shape"),
-        ([{"id": "x", "name": "X", "models": [{"id": "m", "prices": {"input_mtok": -1}}]}], "impossible input_mtok"),
+        (
+            [{"id": "x", "name": "X", "models": [{"id": "m", "prices": {"input_mtok": "cheap"}}]}],
+            "expected shape",
+        ),
+        (
+            [{"id": "x", "name": "X", "models": [{"id": "m", "prices": {"input_mtok": -1}}]}],
+            "impossible input_mtok",
+        ),
         ([{"id": "x", "name": "X", "models": [{"id": "m", "prices": {"input_mtok": 1e9}}]}], "impossible"),
     ],
 )
