@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.catalog.answers import (
     COMPARABLE_MARGIN,
@@ -24,7 +24,7 @@ from bot.catalog.answers import (
 from bot.catalog.changes import current_prices, price_data
 from bot.catalog.lookup import name_index, normalise
 from bot.catalog.models import Model, Offering, Price, Provider
-from bot.catalog.prices import DEFAULT_WORKLOAD, Workload, ratio, workload_cost
+from bot.catalog.prices import DEFAULT_WORKLOAD, PriceData, Workload, ratio, workload_cost
 
 LIST_LIMIT = 40
 ALTERNATIVES_LIMIT = 25
@@ -66,8 +66,9 @@ def compare_models(session: Session, names: list[str], workload: Workload | None
     dearest = max(costed, key=lambda v: v.price.workload_cost or 0, default=None)
     if dearest is not None and not dearest.open_weights and dearest.arena_score is not None:
         alternatives_for = dearest.id
-        others = [a for a in _alternatives(session, dearest, work) if a.model.id not in ids]
-        alternatives = others[:COMPARE_ALTERNATIVES]
+        alternatives = _alternatives(
+            session, dearest, work, limit=COMPARE_ALTERNATIVES, exclude=frozenset(ids)
+        )
     return CompareAnswer(
         models=views,
         workload=_workload_view(workload),
@@ -91,7 +92,7 @@ def find_alternatives(session: Session, name: str, workload: Workload | None = N
         target=target,
         workload=_workload_view(workload),
         min_score=min_score,
-        alternatives=_alternatives(session, target, work)[:ALTERNATIVES_LIMIT],
+        alternatives=_alternatives(session, target, work, limit=ALTERNATIVES_LIMIT),
         footnote=footnote,
     )
 
@@ -127,28 +128,47 @@ def list_models(session: Session, filter: str | None = None) -> ListAnswer:
     return ListAnswer(filter=filter, rows=rows, more=len(models) - len(shown))
 
 
-def _alternatives(session: Session, target: ModelView, work: Workload) -> list[AlternativeView]:
+def _alternatives(
+    session: Session, target: ModelView, work: Workload, *, limit: int, exclude: frozenset[str] = frozenset()
+) -> list[AlternativeView]:
+    """The `limit` cheapest comparable open-weights models that cost less than the target.
+
+    Costs are compared on plain rows first; full views are built only for the models shown.
+    """
     if target.arena_score is None or target.price.workload_cost is None:
         return []
     target_cost = target.price.workload_cost
     if target.cheapest and target.cheapest.workload_cost is not None:
         target_cost = min(target_cost, target.cheapest.workload_cost)
-    candidates = session.scalars(
-        select(Model.id).where(
+    newest = aliased(Price)
+    rows = session.execute(
+        select(Offering.model_id, Price.input_mtok, Price.output_mtok, Price.cache_read_mtok)
+        .join(Model, Offering.model_id == Model.id)
+        .join(Price, Price.offering_id == Offering.id)
+        .where(
             Model.open_weights.is_(True),
             Model.arena_score >= target.arena_score - COMPARABLE_MARGIN,
             Model.id != target.id,
+            Offering.retired_at.is_(None),
+            Price.id
+            == select(func.max(newest.id)).where(newest.offering_id == Offering.id).scalar_subquery(),
         )
     ).all()
-    out: list[AlternativeView] = []
-    for view in _views(session, list(candidates), work, strict=False):
-        best = view.cheapest or view.price
-        cost = best.workload_cost
-        if cost is None or cost >= target_cost:
+    best: dict[str, Decimal] = {}
+    for model_id, input_mtok, output_mtok, cache_read_mtok in rows:
+        if model_id in exclude or input_mtok is None or output_mtok is None:
             continue
+        if not (input_mtok or output_mtok):
+            continue  # unpriced, or a free tier (see _usable)
+        cost = workload_cost(PriceData(input_mtok, output_mtok, cache_read_mtok), work)
+        if cost is not None and cost < target_cost and cost < best.get(model_id, Decimal("Infinity")):
+            best[model_id] = cost
+    chosen = sorted(best, key=lambda m: (best[m], m))[:limit]
+    out = []
+    for view in _views(session, chosen, work, strict=False):
+        cost = best[view.id]
         saving = ((target_cost - cost) / target_cost * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         out.append(AlternativeView(model=view, cost=cost, saving_pct=saving))
-    out.sort(key=lambda a: (a.cost, a.model.name))
     return out
 
 

@@ -57,19 +57,23 @@ def set_prices(
         )
     base = old.values() if old else {}
     new = PriceData(**{**base, **prices}, offpeak=old.offpeak if old else None)
-    view_old = old
-    if offering is not None and old is not None and old.same_as(new):
-        move = PriceMove(
+
+    def move_at(offering: Offering) -> PriceMove:
+        return PriceMove(
             offering.id,
             provider.id,
             provider.name,
             offering.provider_model_id,
             model.id,
             model.name,
-            view_old,
+            old,
             new,
         )
-        return SetPriceAnswer(change=change_view(move), unchanged=True, actor=actor, alerts_queued=0)
+
+    if offering is not None and old is not None and old.same_as(new):
+        return SetPriceAnswer(
+            change=change_view(move_at(offering)), unchanged=True, actor=actor, alerts_queued=0
+        )
     change = new_change(session, "admin", actor)
     if offering is None:
         offering = Offering(
@@ -79,16 +83,7 @@ def set_prices(
         session.flush()
     offering.retired_at = None
     record_price(session, offering, new, change, "admin", actor)
-    move = PriceMove(
-        offering.id,
-        provider.id,
-        provider.name,
-        offering.provider_model_id,
-        model.id,
-        model.name,
-        view_old,
-        new,
-    )
+    move = move_at(offering)
     queued = on_change(session, change, [move]) if on_change else 0
     return SetPriceAnswer(change=change_view(move), unchanged=False, actor=actor, alerts_queued=queued)
 
