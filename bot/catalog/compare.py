@@ -156,7 +156,7 @@ def _alternatives(
     ).all()
     best: dict[str, Decimal] = {}
     for model_id, input_mtok, output_mtok, cache_read_mtok in rows:
-        if model_id in exclude or input_mtok is None or output_mtok is None:
+        if model_id is None or model_id in exclude or input_mtok is None or output_mtok is None:
             continue
         if not (input_mtok or output_mtok):
             continue  # unpriced, or a free tier (see _usable)
