@@ -54,9 +54,10 @@ class Replier:
     def message(self, user_id: str, channel_id: str, text: str, *, shared_by: str | None = None) -> Message:
         """The rendered reply to `text`: an answer, or the friendly message for an expected error."""
         query = text.strip()
-        keep = shared_by is None and self.cache.enabled and cacheable(query)
-        if keep and (cached := self.cache.get(query)) is not None:
+        # Only cacheable commands are ever put in the cache, so a hit needs no parse.
+        if shared_by is None and (cached := self.cache.get(query)) is not None:
             return cached
+        keep = shared_by is None and self.cache.enabled and cacheable(query)
         before = self.cache.read_version() if keep else None
         try:
             answer = run_command(self.settings, self.engine, user_id, channel_id, query, self.admins)
@@ -73,7 +74,7 @@ class Replier:
     def command(self, ack: Callable[..., Any], payload: dict[str, Any]) -> None:
         """The slash command: reply in the ack when the answer is ready in time, else via response_url."""
         text = payload.get("text") or ""
-        if cacheable(text.strip()) and (cached := self.cache.get(text.strip())) is not None:
+        if (cached := self.cache.get(text.strip())) is not None:
             ack(response_type="ephemeral", **cached)
             return
         future = self._pool.submit(
