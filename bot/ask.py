@@ -34,7 +34,7 @@ HELP = [
         "set o1 input 15 output 60",
         "admins: correct a price (`set r1 at together input 3 output 7` for a host)",
     ),
-    ("alias gpt4 gpt-4o", "admins: add a name for a model (`unalias gpt4` removes it)"),
+    ("alias team-default gpt-4o", "admins: add a name for a model (`unalias team-default` removes it)"),
     ("sync", "admins: fetch the genai-prices feed now (`sync dry-run` shows what would change)"),
     ("help", "this help"),
 ]

@@ -221,7 +221,7 @@ def _alias(rest: str) -> AliasRequest:
     for prefix in ("to ", "for ", "= ", "-> "):
         name = name.removeprefix(prefix)
     if not alias or not name:
-        raise QueryError("Add an alias like `alias gpt4 gpt-4o` (the alias is one word, then the model).")
+        raise QueryError("Add an alias like `alias team-default gpt-4o`: one word, then the model.")
     if len(alias) > 50:
         raise QueryError("An alias is at most 50 characters.")
     return AliasRequest(alias=alias, name=_name(name))
@@ -229,7 +229,7 @@ def _alias(rest: str) -> AliasRequest:
 
 def _unalias(rest: str) -> UnaliasRequest:
     if not rest:
-        raise QueryError("Remove an alias like `unalias gpt4`.")
+        raise QueryError("Remove an alias like `unalias team-default`.")
     return UnaliasRequest(alias=_name(rest))
 
 
@@ -246,8 +246,9 @@ def _subscribe(rest: str) -> SubscribeRequest:
         if pct > 1000:
             raise QueryError("A threshold is a percentage from 0 to 1000, e.g. `subscribe above 5%`.")
         rest = rest[: m.start()].strip()
-    # `subscribe o1 r1` (one word each) or `subscribe deepseek r1, o1` (separated names)
-    parts = _SEPARATORS.split(rest) if _SEPARATORS.search(rest) else rest.split(" ")
+    # `subscribe deepseek r1, o1` (separated names), or `subscribe o1 r1`: words the catalog splits
+    # into names (bot.catalog.lookup.NameIndex.resolve_words), so `subscribe opus 4.1` stays one.
+    parts = _SEPARATORS.split(rest) if _SEPARATORS.search(rest) else [rest]
     names = [_name(n) for n in parts if n.strip()] if rest else []
     if len(names) > 50:
         raise QueryError("Subscribe to at most 50 models at once.")

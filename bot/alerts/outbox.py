@@ -19,7 +19,8 @@ def queue_alerts(session: Session, change: Change, moves: Sequence[PriceMove]) -
     if not moves:
         return 0
     queued = 0
-    for sub in session.scalars(select(Subscription).where(Subscription.status == "active")):
+    # A broken subscription (deliveries failing) still gets alerts: the first one delivered mends it.
+    for sub in session.scalars(select(Subscription).where(Subscription.status.in_(("active", "broken")))):
         wanted = [m for m in moves if wants(sub, m)]
         if not wanted:
             continue

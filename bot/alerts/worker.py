@@ -1,16 +1,19 @@
 """The worker: delivers pending alerts from the outbox to Slack, each exactly once.
 
 How an alert is delivered once, across any number of workers:
-- claim: in a short transaction, pick a due alert (PostgreSQL: `FOR UPDATE ... SKIP LOCKED`, so workers
-  never wait on each other) and move it `pending -> sending` with a lease, by a conditional UPDATE
-  that only one worker can win;
+- claim: in a short transaction, pick a due alert of a channel with nothing in flight (PostgreSQL:
+  `FOR UPDATE ... SKIP LOCKED`, and a per-channel advisory lock so two claimers never pick the same
+  channel at once) and move it `pending -> sending` under a lease, by a conditional UPDATE that only
+  one worker can win; the lease's end is the claim's token;
 - send, outside any transaction (no lock is held while Slack answers);
-- record the outcome: `sent`, back to `pending` with a later `next_attempt_at` (429, transient errors,
-  with backoff), or `failed` with the subscription disabled or marked broken and the reason kept.
+- record the outcome only while still holding the claim: `sent`; back to `pending` later (429s, which
+  do not use up an attempt, and transient errors, with backoff from 30 s to an hour); or `failed`,
+  with the subscription disabled (the channel is gone) or marked broken (given up after
+  `max_attempts`; the next delivery that works mends it).
 A worker killed mid-run leaves its alert `sending`; once the lease runs out any worker claims it again,
 so nothing is lost. (If it died after Slack accepted the message but before recording it, that one
 message can go out twice: Slack has no idempotency key for chat.postMessage.)
-Each channel gets at most one message per `channel_interval` seconds.
+Each channel gets at most one message per `channel_interval` seconds, its alerts in order.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot import db
 from bot.catalog.models import Alert, Subscription, utcnow
@@ -90,6 +94,7 @@ class _Claimed:
     payload: dict[str, Any]
     attempts: int
     active: bool
+    lease_until: datetime  # the claim's token: only the holder of this lease may record the outcome
 
 
 @dataclass
@@ -97,6 +102,7 @@ class Outcome:
     status: str  # sent | retry | disable | give_up
     error: str | None = None
     delay: float = 0.0
+    counts: bool = True  # a rate limit is Slack pacing us, not a failure: it does not use up an attempt
 
 
 class Worker:
@@ -107,7 +113,7 @@ class Worker:
         *,
         channel_interval: float = 1.0,
         lease: float = 120.0,
-        max_attempts: int = 5,
+        max_attempts: int = 10,
         threads: int = 4,
     ) -> None:
         self.engine = engine
@@ -125,11 +131,10 @@ class Worker:
         lock = threading.Lock()
 
         def loop() -> None:
-            while claimed := self.claim():
-                for one in claimed:
-                    if self.deliver(one):
-                        with lock:
-                            sent[0] += 1
+            while (claimed := self.claim()) is not None:
+                if self.deliver_safely(claimed):
+                    with lock:
+                        sent[0] += 1
 
         workers = [threading.Thread(target=loop, daemon=True) for _ in range(max(1, self.threads))]
         for t in workers:
@@ -147,92 +152,104 @@ class Worker:
                 if tick is not None:
                     tick()
                 self.run_once()
-            except Exception:  # the loop must survive a bad pass; the next one retries
+            except Exception:  # the loop must survive a bad pass (database away); the next one retries
                 log.exception("worker pass failed; retrying in %.0fs", poll)
             stop.wait(poll)
 
     # -- claim ----------------------------------------------------------------------------------
-    def claim(self, limit: int = 10) -> list[_Claimed]:
-        """Take up to `limit` due alerts, for distinct channels, for this worker; [] when nothing is due."""
+    def claim(self) -> _Claimed | None:
+        """Take one due alert, for a channel with nothing in flight and nothing sent too recently."""
         now = utcnow()
         due = or_(
             (Alert.status == "pending") & (Alert.next_attempt_at <= now),
             (Alert.status == "sending") & (Alert.next_attempt_at <= now),  # a lease that ran out
         )
-        claimed: list[_Claimed] = []
+        busy_channels = select(Alert.channel_id).where(
+            or_(
+                (Alert.status == "sending") & (Alert.next_attempt_at > now),
+                Alert.sent_at > now - self.channel_interval,
+            )
+        )
+        earlier = aliased(Alert)
+        # A channel's alerts go out in order: only its oldest unfinished one may be claimed.
+        first_of_channel = ~(
+            select(earlier.id)
+            .where(
+                earlier.channel_id == Alert.channel_id,
+                earlier.id < Alert.id,
+                earlier.status.in_(("pending", "sending")),
+            )
+            .exists()
+        )
+        postgres = self.engine.dialect.name == "postgresql"
         with db.transaction(self.engine) as session:
             candidates = session.execute(
-                select(Alert.id, Alert.channel_id, Alert.status, Alert.next_attempt_at)
-                .where(due)
+                select(Alert.id, Alert.channel_id, Alert.status, Alert.next_attempt_at, Alert.attempts)
+                .where(due, Alert.channel_id.not_in(busy_channels), first_of_channel)
                 .order_by(Alert.id)
-                .limit(limit * 2)
+                .limit(20)
                 .with_for_update(skip_locked=True)
             ).all()
-            channels: set[str] = set()
-            for alert_id, channel_id, status, next_at in candidates:
-                if channel_id in channels or self._channel_busy(session, channel_id, alert_id, now):
+            for alert_id, channel_id, status, next_at, attempts in candidates:
+                # One claimer per channel at a time, so the busy check below sees every claim.
+                if postgres and not session.scalar(
+                    select(func.pg_try_advisory_xact_lock(func.hashtext(channel_id)))
+                ):
                     continue
+                if self._channel_busy(session, channel_id, now):
+                    continue
+                if status == "sending" and attempts >= self.max_attempts:
+                    # Workers died sending this one again and again: stop, and say so.
+                    self._fail(session, alert_id, f"gave up after {attempts} attempts: the worker kept dying")
+                    continue
+                lease_until = now + self.lease
                 won = session.execute(  # type: ignore[attr-defined]
                     update(Alert)
                     .where(Alert.id == alert_id, Alert.status == status, Alert.next_attempt_at == next_at)
-                    .values(status="sending", next_attempt_at=now + self.lease, attempts=Alert.attempts + 1)
+                    .values(status="sending", next_attempt_at=lease_until, attempts=Alert.attempts + 1)
                     .execution_options(synchronize_session=False)
                 ).rowcount
                 if not won:
                     continue
-                channels.add(channel_id)
-                payload, attempts, sub_status = session.execute(
-                    select(Alert.payload, Alert.attempts, Subscription.status)
+                payload, sub_status = session.execute(
+                    select(Alert.payload, Subscription.status)
                     .join(Subscription, Alert.subscription_id == Subscription.id)
                     .where(Alert.id == alert_id)
                 ).one()
-                claimed.append(_Claimed(int(alert_id), channel_id, payload, attempts, sub_status == "active"))
-                if len(claimed) == limit:
-                    break
-        return claimed
+                return _Claimed(
+                    int(alert_id), channel_id, payload, attempts + 1, sub_status != "disabled", lease_until
+                )
+        return None
 
-    def _channel_busy(self, session, channel_id: str, alert_id: int, now: datetime) -> bool:  # type: ignore[no-untyped-def]
+    def _channel_busy(self, session: Session, channel_id: str, now: datetime) -> bool:
         """Another alert to this channel is in flight, or one went out less than the interval ago."""
         in_flight, last = session.execute(
             select(
-                func.count().filter(
-                    Alert.status == "sending", Alert.next_attempt_at > now, Alert.id != alert_id
-                ),
+                func.count().filter(Alert.status == "sending", Alert.next_attempt_at > now),
                 func.max(Alert.sent_at),
             ).where(Alert.channel_id == channel_id)
         ).one()
         return bool(in_flight) or (last is not None and now - last < self.channel_interval)
 
     # -- deliver --------------------------------------------------------------------------------
-    def deliver(self, claimed: _Claimed) -> bool:
-        alert_id, channel, payload, attempts = (
-            claimed.id,
-            claimed.channel_id,
-            claimed.payload,
-            claimed.attempts,
-        )
-        if not claimed.active:
-            self._finish(alert_id, "skipped", "the subscription is no longer active")
+    def deliver_safely(self, claimed: _Claimed) -> bool:
+        """`deliver`, and an unexpected error becomes a recorded retry instead of a stuck alert."""
+        try:
+            return self.deliver(claimed)
+        except Exception as exc:  # recorded on the alert (and logged), never swallowed
+            log.exception("alert %s to %s failed unexpectedly", claimed.id, claimed.channel_id)
+            self._record(claimed, Outcome("retry", f"unexpected error: {type(exc).__name__}: {exc}"))
             return False
-        outcome = self._send(channel, payload)
-        if outcome.status == "sent":
-            self._finish(alert_id, "sent", None)
-            return True
-        if outcome.status == "disable":
-            self._finish(alert_id, "failed", outcome.error, subscription=("disabled", outcome.error))
-            log.warning("alert %s to %s: subscription disabled: %s", alert_id, channel, outcome.error)
-            return False
-        if outcome.status == "retry" and attempts < self.max_attempts:
-            delay = outcome.delay or min(300.0, 2.0**attempts)
-            self._retry(alert_id, outcome.error, delay)
-            log.info("alert %s to %s: retry in %.0fs (%s)", alert_id, channel, delay, outcome.error)
-            return False
-        reason = f"gave up after {attempts} attempts: {outcome.error}"
-        self._finish(alert_id, "failed", reason, subscription=("broken", reason))
-        log.error("alert %s to %s: %s", alert_id, channel, reason)
-        return False
 
-    def _send(self, channel: str, payload: dict) -> Outcome:  # type: ignore[type-arg]
+    def deliver(self, claimed: _Claimed) -> bool:
+        if not claimed.active:
+            self._record(claimed, Outcome("skip", "the subscription was disabled"))
+            return False
+        outcome = self._send(claimed.channel_id, claimed.payload)
+        self._record(claimed, outcome)
+        return outcome.status == "sent"
+
+    def _send(self, channel: str, payload: dict[str, Any]) -> Outcome:
         text, blocks = digest(payload)
         joined = False
         while True:
@@ -242,7 +259,9 @@ class Worker:
             except SlackApiError as exc:
                 error = str(exc.response.get("error", "")) or f"HTTP {exc.response.status_code}"
                 if exc.response.status_code == 429:
-                    return Outcome("retry", "rate limited (429)", _retry_after(exc.response.headers))
+                    return Outcome(
+                        "retry", "rate limited (429)", _retry_after(exc.response.headers), counts=False
+                    )
                 if error == "not_in_channel" and not joined:
                     joined = True
                     try:
@@ -259,24 +278,63 @@ class Worker:
             except OSError as exc:  # network: URLError, timeouts, refused connections
                 return Outcome("retry", f"network error: {exc}")
 
-    def _finish(
-        self,
-        alert_id: int,
-        status: str,
-        error: str | None,
-        subscription: tuple[str, str | None] | None = None,
-    ) -> None:
+    def _record(self, claimed: _Claimed, outcome: Outcome) -> None:
+        """Write the outcome, if this worker still holds the claim (its lease did not run out)."""
+        now = utcnow()
         with db.transaction(self.engine) as session:
-            alert = session.get_one(Alert, alert_id)
-            alert.status, alert.last_error = status, error
-            if status == "sent":
-                alert.sent_at = utcnow()
-            if subscription is not None:
-                sub = session.get_one(Subscription, alert.subscription_id)
-                sub.status, sub.status_reason = subscription
+            alert = session.scalars(
+                select(Alert)
+                .where(
+                    Alert.id == claimed.id,
+                    Alert.status == "sending",
+                    Alert.next_attempt_at == claimed.lease_until,
+                )
+                .with_for_update()
+            ).one_or_none()
+            if alert is None:
+                log.warning(
+                    "alert %s: claim lost before its outcome (%s) was recorded", claimed.id, outcome.status
+                )
+                return
+            sub = session.get_one(Subscription, alert.subscription_id)
+            alert.last_error = outcome.error
+            if outcome.status == "sent":
+                alert.status, alert.sent_at = "sent", now
+                if sub.status == "broken":  # delivering again: the channel has recovered
+                    sub.status, sub.status_reason = "active", None
+            elif outcome.status == "skip":
+                alert.status = "skipped"
+            elif outcome.status == "disable":
+                alert.status = "failed"
+                sub.status, sub.status_reason = "disabled", outcome.error
+                log.warning(
+                    "alert %s to %s: subscription disabled: %s", alert.id, alert.channel_id, outcome.error
+                )
+            else:
+                attempts = alert.attempts if outcome.counts else alert.attempts - 1
+                if attempts >= self.max_attempts:
+                    self._fail(session, alert.id, f"gave up after {attempts} attempts: {outcome.error}")
+                    return
+                delay = outcome.delay or backoff(attempts)
+                alert.status, alert.attempts = "pending", attempts
+                alert.next_attempt_at = now + timedelta(seconds=delay)
+                log.info(
+                    "alert %s to %s: retry in %.0fs (%s)", alert.id, alert.channel_id, delay, outcome.error
+                )
 
-    def _retry(self, alert_id: int, error: str | None, delay: float) -> None:
-        with db.transaction(self.engine) as session:
-            alert = session.get_one(Alert, alert_id)
-            alert.status, alert.last_error = "pending", error
-            alert.next_attempt_at = utcnow() + timedelta(seconds=delay)
+    def _fail(self, session: Session, alert_id: int, reason: str) -> None:
+        """Give up on one alert, visibly: the subscription shows as broken, with the reason.
+
+        A broken subscription still gets new alerts queued; the first one delivered mends it.
+        """
+        alert = session.get_one(Alert, alert_id)
+        alert.status, alert.last_error = "failed", reason
+        sub = session.get_one(Subscription, alert.subscription_id)
+        if sub.status == "active":
+            sub.status, sub.status_reason = "broken", reason
+        log.error("alert %s to %s: %s", alert_id, alert.channel_id, reason)
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before the next try: 30 s, 1 min, 2 min, ... capped at an hour (10 tries span ~5 hours)."""
+    return float(min(3600, 30 * 2 ** max(0, attempts - 1)))

@@ -7,7 +7,7 @@ written whole or not at all.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -184,6 +184,27 @@ def apply_upstream(
                 result.retired.append(f"{key[0]}/{key[1]}")
     session.flush()
     return result
+
+
+def relinked(session: Session, moves: list[PriceMove]) -> list[PriceMove]:
+    """The moves with each offering's current model (after apply_overlay linked new offerings)."""
+    ids = [m.offering_id for m in moves if m.model_id is None]
+    if not ids:
+        return moves
+    links = dict(
+        session.execute(
+            select(Offering.id, Model.id)
+            .join(Model, Offering.model_id == Model.id)
+            .where(Offering.id.in_(ids))
+        ).all()
+    )
+    names = dict(session.execute(select(Model.id, Model.name).where(Model.id.in_(set(links.values())))).all())
+    return [
+        replace(m, model_id=links[m.offering_id], model_name=names[links[m.offering_id]])
+        if m.model_id is None and m.offering_id in links
+        else m
+        for m in moves
+    ]
 
 
 def _move(

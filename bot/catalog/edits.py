@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.answers import (
@@ -17,7 +17,7 @@ from bot.catalog.answers import (
     SetPriceAnswer,
 )
 from bot.catalog.changes import PriceMove, current_prices, new_change, price_data, record_price
-from bot.catalog.lookup import UnknownModelError, name_index, normalise
+from bot.catalog.lookup import UnknownModelError, compact, name_index, normalise
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider
 from bot.catalog.prices import PRICE_KEYS, PriceData, pct_change
 
@@ -97,22 +97,22 @@ def _provider(session: Session, model: Model, host: str | None) -> Provider:
             f"`set {model.id} at together input 3 output 7`."
         )
     key = normalise(host)
-    found = session.scalar(select(Provider).where((Provider.id == key) | (func.lower(Provider.name) == key)))
-    if found is None:
-        compact_key = key.replace(" ", "")
-        found = session.scalar(select(Provider).where(func.lower(Provider.name).like(f"%{compact_key}%")))
-    if found is None:
-        hosts = session.scalars(
-            select(Provider.id)
-            .join(Offering)
-            .where(Offering.model_id == model.id)
-            .distinct()
-            .order_by(Provider.id)
-        ).all()
-        raise EditError(
-            f"I don't know a host called '{host}'. {model.name} is served by: {', '.join(hosts)}."
-        )
-    return found
+    providers = session.scalars(select(Provider).order_by(Provider.id)).all()
+    exact = [p for p in providers if key in (p.id, p.name.lower())]
+    # Otherwise a unique partial match ("together" for "Together AI"); several is a question, not a guess.
+    found = exact or [p for p in providers if compact(key) and compact(key) in compact(f"{p.id} {p.name}")]
+    if len(found) == 1:
+        return found[0]
+    hosts = session.scalars(
+        select(Provider.id)
+        .join(Offering)
+        .where(Offering.model_id == model.id)
+        .distinct()
+        .order_by(Provider.id)
+    ).all()
+    if found:
+        raise EditError(f"'{host}' could be {', '.join(p.id for p in found[:8])}: use the host's id.")
+    raise EditError(f"I don't know a host called '{host}'. {model.name} is served by: {', '.join(hosts)}.")
 
 
 def add_alias(session: Session, alias: str, name: str) -> AliasAnswer:
@@ -121,6 +121,15 @@ def add_alias(session: Session, alias: str, name: str) -> AliasAnswer:
     target = index.resolve(name)
     if key in index.ids and index.ids[key] != target:
         raise EditError(f"'{alias}' is already the id of {index.names[index.ids[key]]}.")
+    try:
+        current = index.resolve(alias)
+    except UnknownModelError as exc:
+        current = None
+        if exc.ambiguous:
+            raise EditError(f"'{alias}' could already mean several models; pick a clearer alias.") from None
+    if current is not None and current != target:
+        # It already answers to another model (an alias, a host's model id, a name): don't take it over.
+        raise EditError(f"'{alias}' already means {index.names[current]}; pick another alias.")
     existing = session.get(Alias, key)
     if existing is not None and existing.model_id != target:
         other = session.get_one(Model, existing.model_id)

@@ -124,6 +124,29 @@ class NameIndex:
             raise UnknownModelError(name, self._named(sorted(self.ambiguous[short])[:3]), ambiguous=True)
         raise UnknownModelError(name, self.suggest(key))
 
+    def resolve_words(self, text: str) -> list[str]:
+        """Model ids for text that may hold several names separated by spaces (`o1 r1`, `opus 4.1`):
+        the whole text if it is a name, else the longest names from the left."""
+        try:
+            return [self.resolve(text)]
+        except UnknownModelError:
+            words = normalise(text).split(" ")
+            if len(words) == 1:
+                raise
+        found: list[str] = []
+        start = 0
+        while start < len(words):
+            for end in range(len(words), start, -1):
+                try:
+                    found.append(self.resolve(" ".join(words[start:end])))
+                except UnknownModelError as exc:
+                    if end == start + 1:
+                        raise exc from None
+                    continue
+                start = end
+                break
+        return found
+
     def suggest(self, name: str, limit: int = 3) -> list[tuple[str, str]]:
         """Up to `limit` (id, name) pairs that look like `name`, best first.
 
@@ -161,6 +184,7 @@ def name_index(session: Session) -> NameIndex:
         session.scalar(select(func.count()).select_from(Alias)),
         session.scalar(select(func.max(Alias.created_at))),
         session.scalar(select(func.count(Offering.model_id))),
+        session.scalar(select(func.count(Offering.retired_at))),
     )
     index = _cache.get(stamp)
     if index is None:

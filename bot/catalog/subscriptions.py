@@ -17,7 +17,7 @@ def subscribe(
 ) -> SubscriptionAnswer:
     """Subscribe the channel (or change what it hears about); re-enables a broken subscription."""
     index = name_index(session)
-    model_ids = sorted({index.resolve(n) for n in names}) or None
+    model_ids = sorted({model_id for n in names for model_id in index.resolve_words(n)}) or None
     sub = session.scalar(select(Subscription).where(Subscription.channel_id == channel_id))
     if sub is None:
         sub = Subscription(channel_id=channel_id, created_by=user_id, created_at=utcnow())

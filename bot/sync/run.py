@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 
 from bot import db
 from bot.alerts.outbox import queue_alerts
-from bot.catalog.changes import PriceMove, UpstreamResult, apply_overlay, apply_upstream, new_change
+from bot.catalog.changes import (
+    PriceMove,
+    UpstreamResult,
+    apply_overlay,
+    apply_upstream,
+    new_change,
+    relinked,
+)
 from bot.catalog.models import SyncRun, utcnow
 from bot.catalog.overlay import load_overlay
 from bot.catalog.prices import PRICE_KEYS, PriceData, pct_change
@@ -84,6 +91,7 @@ def sync(
             )
             if result.added:
                 apply_overlay(tx, load_overlay())  # link new offerings to curated (or new) models
+                result.added = relinked(tx, result.added)  # so `subscribe r1` hears of R1's new hosts
             summary = _summarise(base, result, verdict.held)
             if not (result.changed or result.added or result.retired):
                 summary.status = "unchanged"

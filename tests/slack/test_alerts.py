@@ -110,6 +110,58 @@ def test_a_gone_channel_disables_its_subscription(fresh: Engine, slack: FakeSlac
     assert len(slack.calls("chat.postMessage")) == 1  # a disabled channel gets nothing more
 
 
+def test_a_broken_channel_keeps_getting_alerts_and_mends_when_delivery_works(
+    fresh: Engine, slack: FakeSlack
+) -> None:
+    subscribe(fresh, "CFLAKY")
+    respond(fresh, "set o1 output 50", ADMIN)
+    slack.fail("chat.postMessage", "internal_error", times=1)
+    worker(fresh, slack, max_attempts=1).run_once()
+    assert subscription(fresh, "CFLAKY").status == "broken"
+    respond(fresh, "set o1 output 40", ADMIN)  # still queued for a broken subscription
+    assert worker(fresh, slack).run_once() == 1
+    assert subscription(fresh, "CFLAKY").status == "active"
+    assert [a.status for a in alerts(fresh)] == ["failed", "sent"]
+
+
+def test_rate_limits_do_not_use_up_attempts(fresh: Engine, slack: FakeSlack) -> None:
+    subscribe(fresh, "C1")
+    respond(fresh, "set o1 output 50", ADMIN)
+    slack.rate_limit("chat.postMessage", retry_after=120, times=None)
+    w = worker(fresh, slack, max_attempts=2)
+    for _ in range(4):
+        w.run_once()
+        with db.transaction(fresh) as s:
+            for a in s.scalars(select(Alert)):
+                a.next_attempt_at = utcnow()
+    [alert] = alerts(fresh)
+    assert alert.status == "pending" and alert.attempts == 0
+    assert subscription(fresh, "C1").status == "active"
+
+
+def test_a_busy_channel_does_not_hold_up_other_channels(fresh: Engine, slack: FakeSlack) -> None:
+    subscribe(fresh, "CBUSY", "subscribe o1")
+    for price in range(30, 55):  # 25 alerts for one channel first...
+        respond(fresh, f"set o1 output {price}", ADMIN)
+    subscribe(fresh, "CQUIET", "subscribe r1")
+    respond(fresh, "set r1 output 2", ADMIN)  # ...then one for another
+    assert worker(fresh, slack, channel_interval=60).run_once() == 2
+    assert sorted(c.body["channel"] for c in slack.calls("chat.postMessage")) == ["CBUSY", "CQUIET"]
+
+
+def test_an_unexpected_error_is_recorded_and_retried_not_stuck(fresh: Engine, slack: FakeSlack) -> None:
+    subscribe(fresh, "C1")
+    respond(fresh, "set o1 output 50", ADMIN)
+    with db.transaction(fresh) as s:
+        [alert] = s.scalars(select(Alert)).all()
+        alert.payload = {"moves": "not a list of moves"}  # a payload the renderer cannot read
+    assert worker(fresh, slack).run_once() == 0
+    [alert] = alerts(fresh)
+    assert alert.status == "pending" and alert.attempts == 1
+    assert "unexpected error" in (alert.last_error or "")
+    assert alert.next_attempt_at > utcnow()
+
+
 def test_other_errors_retry_with_backoff_then_give_up_visibly(fresh: Engine, slack: FakeSlack) -> None:
     subscribe(fresh, "CFLAKY")
     respond(fresh, "set o1 output 50", ADMIN)
@@ -163,10 +215,12 @@ def test_two_workers_on_postgresql_deliver_each_alert_once(pg_fresh: Engine, sla
         e.dispose()
     posts = slack.calls("chat.postMessage")
     assert sum(counts) == len(posts) == 80
-    per_channel = {ch: 0 for ch in channels}
+    per_channel: dict[str, list[str]] = {ch: [] for ch in channels}
     for p in posts:
-        per_channel[p.body["channel"]] += 1
-    assert set(per_channel.values()) == {2}
+        per_channel[p.body["channel"]].append(p.body["text"])
+    assert {len(texts) for texts in per_channel.values()} == {2}
+    # never two at once to one channel, and in the order the changes were made
+    assert all("o1 at OpenAI" in first and "DeepSeek R1" in second for first, second in per_channel.values())
     assert {a.status for a in alerts(fresh)} == {"sent"}
 
 
@@ -226,8 +280,8 @@ def test_a_killed_workers_alerts_go_out_after_restart(fresh_url: str, tmp_path) 
         finally:
             first.send_signal(signal.SIGKILL)
             first.wait(10)
-        stuck = [a for a in alerts(engine) if a.status != "sent"]
-        assert len(stuck) == 3  # one in flight when killed, two not yet sent
+        stuck = {a.channel_id: a.status for a in alerts(engine) if a.status != "sent"}
+        assert stuck[slack.hung[0]] == "sending"  # in flight when the worker was killed
         time.sleep(2.5)  # the dead worker's lease runs out
         second = subprocess.run([*cmd, "--once"], env=env, capture_output=True, text=True, timeout=60)
         assert second.returncode == 0, second.stderr

@@ -397,3 +397,31 @@ def test_cli_sync_exit_codes_and_messages(
     feed.replace(responses.GET, URL, status=404)
     assert main(["sync", "--url", URL]) == 1
     assert "HTTP 404" in capsys.readouterr().err
+
+
+def test_a_new_host_of_a_model_alerts_that_models_subscribers(
+    fresh: Engine, feed: responses.RequestsMock
+) -> None:
+    with db.transaction(fresh) as s:  # a catalog that has never seen R1 at AWS Bedrock
+        aws_r1 = s.scalars(
+            select(Offering).where(
+                Offering.provider_id == "aws", Offering.provider_model_id == "deepseek.r1-v1:0"
+            )
+        ).one()
+        s.execute(Price.__table__.delete().where(Price.offering_id == aws_r1.id))
+        s.delete(aws_r1)
+        s.add(Subscription(channel_id="CR1", created_by="U1", model_ids=["deepseek-r1"]))
+    feed.get(URL, body=body(snapshot_feed()))
+
+    summary = sync(fresh, URL)
+
+    assert (summary.status, summary.added) == ("applied", 1)
+    with db.session_factory(fresh)() as s:
+        [alert] = s.scalars(select(Alert)).all()
+    [move] = alert.payload["moves"]
+    assert alert.channel_id == "CR1"
+    assert (move["model_id"], move["model_name"], move["provider_id"]) == (
+        "deepseek-r1",
+        "DeepSeek R1",
+        "aws",
+    )

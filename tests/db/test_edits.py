@@ -1,0 +1,69 @@
+"""Admin edits and subscriptions on the catalog: exact hosts, aliases that take nothing over, and
+subscriptions to names of several words."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from bot import db
+from bot.ask import Context, respond
+from bot.catalog.edits import EditError
+from bot.catalog.models import Change
+
+CHANNEL = Context(user_id="U1", channel_id="C1", is_admin=False)
+
+
+def changes(engine: Engine) -> int:
+    with db.session_factory(engine)() as s:
+        return s.scalar(select(func.count()).select_from(Change)) or 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("set r1 at % input 3 output 7", "I don't know a host called '%'"),
+        ("set o1 at ai input 1 output 2", "'ai' could be"),
+        ("set o1 at open input 1 output 2", "could be openai, openai-decisions, openrouter"),
+    ],
+)
+def test_a_host_must_be_named_unambiguously(fresh: Engine, text: str, message: str) -> None:
+    before = changes(fresh)
+    with pytest.raises(EditError, match=message):
+        respond(fresh, text)
+    assert changes(fresh) == before
+
+
+def test_a_host_by_id_or_by_name(fresh: Engine) -> None:
+    assert respond(fresh, "set r1 at together input 3 output 7").change.provider_name == "Together AI"
+    assert respond(fresh, "set r1 at Together AI input 3 output 7").unchanged
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("alias openai/o1 r1", "'openai/o1' already means o1"),
+        ("alias o-1 r1", "'o-1' already means o1"),
+        ("alias o3 o1", "already the id of o3"),
+    ],
+)
+def test_an_alias_never_takes_over_a_name_that_means_another_model(
+    fresh: Engine, text: str, message: str
+) -> None:
+    with pytest.raises(EditError, match=message):
+        respond(fresh, text)
+    assert respond(fresh, "o1").model.id == "o1"
+
+
+@pytest.mark.parametrize(
+    ("text", "models"),
+    [
+        ("subscribe o1 r1", ["deepseek-r1", "o1"]),
+        ("subscribe opus 4.1", ["claude-opus-4.1"]),
+        ("subscribe gpt-4o mini", ["gpt-4o-mini"]),
+        ("subscribe deepseek r1 o3", ["deepseek-r1", "o3"]),
+        ("subscribe deepseek r1, o3 above 5%", ["deepseek-r1", "o3"]),
+    ],
+)
+def test_subscribing_to_names_of_several_words(fresh: Engine, text: str, models: list[str]) -> None:
+    assert respond(fresh, text, CHANNEL).subscription.model_ids == models
