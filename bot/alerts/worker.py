@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -95,6 +96,7 @@ class _Claimed:
     attempts: int
     active: bool
     lease_until: datetime  # the claim's token: only the holder of this lease may record the outcome
+    claimed_at: float  # time.monotonic() when claimed or last renewed
 
 
 @dataclass
@@ -131,10 +133,12 @@ class Worker:
         lock = threading.Lock()
 
         def loop() -> None:
-            while (claimed := self.claim()) is not None:
-                if self.deliver_safely(claimed):
-                    with lock:
-                        sent[0] += 1
+            while batch := self.claim():
+                for claimed in batch:
+                    ours = self._still_ours(claimed)
+                    if ours is not None and self.deliver_safely(ours):
+                        with lock:
+                            sent[0] += 1
 
         workers = [threading.Thread(target=loop, daemon=True) for _ in range(max(1, self.threads))]
         for t in workers:
@@ -157,8 +161,9 @@ class Worker:
             stop.wait(poll)
 
     # -- claim ----------------------------------------------------------------------------------
-    def claim(self) -> _Claimed | None:
-        """Take one due alert, for a channel with nothing in flight and nothing sent too recently."""
+    def claim(self, limit: int = 10) -> list[_Claimed]:
+        """Take up to `limit` due alerts, each the oldest unfinished one of a channel with nothing in
+        flight and nothing sent too recently; [] when none is due."""
         now = utcnow()
         due = or_(
             (Alert.status == "pending") & (Alert.next_attempt_at <= now),
@@ -182,12 +187,13 @@ class Worker:
             .exists()
         )
         postgres = self.engine.dialect.name == "postgresql"
+        claimed: list[_Claimed] = []
         with db.transaction(self.engine) as session:
             candidates = session.execute(
                 select(Alert.id, Alert.channel_id, Alert.status, Alert.next_attempt_at, Alert.attempts)
                 .where(due, Alert.channel_id.not_in(busy_channels), first_of_channel)
                 .order_by(Alert.id)
-                .limit(20)
+                .limit(limit * 2)
                 .with_for_update(skip_locked=True)
             ).all()
             for alert_id, channel_id, status, next_at, attempts in candidates:
@@ -216,10 +222,42 @@ class Worker:
                     .join(Subscription, Alert.subscription_id == Subscription.id)
                     .where(Alert.id == alert_id)
                 ).one()
-                return _Claimed(
-                    int(alert_id), channel_id, payload, attempts + 1, sub_status != "disabled", lease_until
+                claimed.append(
+                    _Claimed(
+                        int(alert_id),
+                        channel_id,
+                        payload,
+                        attempts + 1,
+                        sub_status != "disabled",
+                        lease_until,
+                        time.monotonic(),
+                    )
                 )
-        return None
+                if len(claimed) == limit:
+                    break
+        return claimed
+
+    def _still_ours(self, claimed: _Claimed) -> _Claimed | None:
+        """Renew the lease of a claim that has waited long (behind slow posts in its batch), so that no
+        other worker takes it over while it is being sent; None if it was taken over already."""
+        if time.monotonic() - claimed.claimed_at < self.lease.total_seconds() / 2:
+            return claimed
+        lease_until = utcnow() + self.lease
+        with db.transaction(self.engine) as session:
+            won = session.execute(  # type: ignore[attr-defined]
+                update(Alert)
+                .where(
+                    Alert.id == claimed.id,
+                    Alert.status == "sending",
+                    Alert.next_attempt_at == claimed.lease_until,
+                )
+                .values(next_attempt_at=lease_until)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        if not won:
+            log.warning("alert %s: claim taken over before sending; left to the new holder", claimed.id)
+            return None
+        return replace(claimed, lease_until=lease_until, claimed_at=time.monotonic())
 
     def _channel_busy(self, session: Session, channel_id: str, now: datetime) -> bool:
         """Another alert to this channel is in flight, or one went out less than the interval ago."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -289,3 +290,18 @@ def test_a_killed_workers_alerts_go_out_after_restart(fresh_url: str, tmp_path) 
     assert sorted(delivered) == sorted(channels)  # each channel exactly once; the hung post never landed
     assert {a.status for a in alerts(engine)} == {"sent"}
     engine.dispose()
+
+
+def test_a_claim_that_waited_past_half_its_lease_is_renewed_or_given_up(
+    fresh: Engine, slack: FakeSlack
+) -> None:
+    subscribe(fresh, "C1")
+    respond(fresh, "set o1 output 50", ADMIN)
+    slow = worker(fresh, slack, lease=0.2)
+    [claimed] = slow.claim()
+    time.sleep(0.3)  # its lease ran out while it waited: another worker takes the alert over...
+    fast = worker(fresh, slack)
+    assert fast.run_once() == 1
+    assert slow._still_ours(claimed) is None  # ...and the slow one neither posts it nor records anything
+    assert len(slack.calls("chat.postMessage")) == 1
+    assert [a.status for a in alerts(fresh)] == ["sent"]
