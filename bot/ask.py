@@ -36,6 +36,7 @@ HELP = [
     ),
     ("alias team-default gpt-4o", "admins: add a name for a model (`unalias team-default` removes it)"),
     ("sync", "admins: fetch the genai-prices feed now (`sync dry-run` shows what would change)"),
+    ("sync status", "the latest feed syncs, scheduled or not, and why any was rejected"),
     ("help", "this help"),
 ]
 HELP_FOOTNOTE = "Prices are USD per 1M tokens, from genai-prices; quality is the LMArena text score."
@@ -110,6 +111,10 @@ def read(session: Session, request: Any) -> Answer | Any:
             return find_alternatives(session, name, w)
         case query.HistoryRequest(name=name):
             return edits.history(session, name)
+        case query.SyncStatusRequest():
+            from bot.sync.run import recent_runs
+
+            return recent_runs(session)
     raise AssertionError(f"not a read: {request!r}")
 
 

@@ -106,6 +106,10 @@ class SyncRequest(_Request):
     dry_run: bool = False
 
 
+class SyncStatusRequest(_Request):
+    kind: Literal["sync-status"] = "sync-status"
+
+
 Request = Annotated[
     HelpRequest
     | ListRequest
@@ -119,7 +123,8 @@ Request = Annotated[
     | SubscribeRequest
     | UnsubscribeRequest
     | SubscriptionsRequest
-    | SyncRequest,
+    | SyncRequest
+    | SyncStatusRequest,
     Field(discriminator="kind"),
 ]
 ADMIN_KINDS = frozenset({"set", "alias", "unalias", "sync"})
@@ -264,9 +269,11 @@ def _no_args(request: Any, usage: str) -> Any:
     return parse_it
 
 
-def _sync(rest: str) -> SyncRequest:
+def _sync(rest: str) -> SyncRequest | SyncStatusRequest:
+    if rest == "status":
+        return SyncStatusRequest()
     if rest not in ("", "--dry-run", "dry-run", "dry run"):
-        raise QueryError("Use `sync`, or `sync dry-run` to see what would change.")
+        raise QueryError("Use `sync`, `sync dry-run` to see what would change, or `sync status`.")
     return SyncRequest(dry_run=bool(rest))
 
 

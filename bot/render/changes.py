@@ -11,9 +11,9 @@ from bot.catalog.answers import AliasAnswer, HistoryAnswer, SetPriceAnswer, Subs
 from bot.render import text, words
 from bot.render.blocks import Block, Message, _context, _finish, _header, _sections, actor, escape
 from bot.render.sync import summary_text
-from bot.sync.summary import SyncSummary
+from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
-KINDS = (SetPriceAnswer, AliasAnswer, HistoryAnswer, SubscriptionAnswer, SyncSummary)
+KINDS = (SetPriceAnswer, AliasAnswer, HistoryAnswer, SubscriptionAnswer, SyncSummary, SyncStatusAnswer)
 
 
 def message(answer: Any) -> Message:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.catalog.prices import fmt_usd
-from bot.sync.summary import Move, SyncSummary
+from bot.sync.summary import Move, SyncStatusAnswer, SyncSummary
 
 _HEADLINE = {
     "applied": "applied",
@@ -77,3 +77,16 @@ def _pct(pct: Decimal | None) -> str:
     if pct is None:
         return ""
     return f"{'+' if pct > 0 else ''}{pct}%"
+
+
+def status_text(answer: SyncStatusAnswer) -> str:
+    if not answer.runs:
+        return "No feed sync has run yet. Admins can run `sync` now; the worker syncs on its own schedule."
+    lines = ["Latest feed syncs (newest first):"]
+    for r in answer.runs:
+        counts = (
+            f": {r.changed} changed, {r.added} added, {r.retired} retired" if r.status == "applied" else ""
+        )
+        reason = f" ({r.reason})" if r.reason else ""
+        lines.append(f"{r.started_at:%Y-%m-%d %H:%M} UTC  {r.status}{counts}{reason}")
+    return "\n".join(lines)

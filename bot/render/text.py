@@ -20,6 +20,8 @@ from bot.catalog.answers import (
 )
 from bot.catalog.prices import fmt_cost, fmt_usd
 from bot.render import words
+from bot.render.sync import status_text, summary_text
+from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
 
 def to_json(answer: Any) -> str:
@@ -46,6 +48,10 @@ def to_text(answer: Any) -> str:
             return _history(answer)
         case SubscriptionAnswer():
             return _subscription(answer)
+        case SyncStatusAnswer():
+            return status_text(answer)
+        case SyncSummary():
+            return summary_text(answer)
     raise TypeError(f"no text for {type(answer).__name__}")
 
 

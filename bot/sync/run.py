@@ -32,7 +32,7 @@ from bot.catalog.overlay import load_overlay
 from bot.catalog.prices import PRICE_KEYS, PriceData, pct_change
 from bot.sync.feed import FetchError, decode, fetch
 from bot.sync.guards import check_feed
-from bot.sync.summary import SUCCESS, Move, SyncSummary
+from bot.sync.summary import SUCCESS, Move, SyncRunView, SyncStatusAnswer, SyncSummary
 from bot.sync.upstream import FeedError, parse_feed
 
 TOP_MOVES = 10
@@ -116,6 +116,24 @@ def sync(
         reason = f"the database refused the sync: {exc.orig or exc}"
         return _record(engine, SyncSummary(url=url, status="failed", reason=reason, dry_run=dry_run))
     return summary
+
+
+def recent_runs(session: Session, limit: int = 5) -> SyncStatusAnswer:
+    """The latest sync attempts (dry runs included), newest first."""
+    rows = session.scalars(select(SyncRun).order_by(SyncRun.id.desc()).limit(limit)).all()
+    return SyncStatusAnswer(
+        runs=[
+            SyncRunView(
+                started_at=r.started_at,
+                status=r.status,
+                reason=r.error,
+                changed=int((r.summary or {}).get("changed", 0)),
+                added=int((r.summary or {}).get("added", 0)),
+                retired=int((r.summary or {}).get("retired", 0)),
+            )
+            for r in rows
+        ]
+    )
 
 
 def sync_due(engine: Engine, interval: timedelta, *, now: datetime | None = None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -49,3 +50,19 @@ class SyncSummary(BaseModel):
     @property
     def ok(self) -> bool:
         return self.status in SUCCESS
+
+
+class SyncRunView(BaseModel):
+    started_at: datetime
+    status: str
+    reason: str | None
+    changed: int
+    added: int
+    retired: int
+
+
+class SyncStatusAnswer(BaseModel):
+    """The latest sync attempts, newest first: what the worker's scheduled syncs did, and why."""
+
+    kind: Literal["sync-status"] = "sync-status"
+    runs: list[SyncRunView]

@@ -134,3 +134,5 @@ def test_an_admin_syncs_from_slack(app: Served, fresh: Engine) -> None:
         mock.add(responses.GET, FEED, body=json.dumps({"not": "a feed"}), status=200)
         shown = visible_text(send(app, "sync", user=ADMIN))
     assert "REJECTED, nothing was changed" in shown and "not the expected shape" in shown
+    status = visible_text(send(app, "sync status"))  # anyone can see what the syncs did, and why
+    assert "rejected (the feed is not the expected shape" in status
