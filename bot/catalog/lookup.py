@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.models import Alias, Model, Offering
+from bot.catalog.version import version_on
 
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -178,14 +179,8 @@ _cache: dict[tuple[object, ...], NameIndex] = {}
 
 def name_index(session: Session) -> NameIndex:
     """The index for this catalog, rebuilt only when models, aliases or offerings change."""
-    stamp = (
-        str(getattr(session.get_bind(), "url", "")),
-        session.scalar(select(func.count()).select_from(Model)),
-        session.scalar(select(func.count()).select_from(Alias)),
-        session.scalar(select(func.max(Alias.created_at))),
-        session.scalar(select(func.count(Offering.model_id))),
-        session.scalar(select(func.count(Offering.retired_at))),
-    )
+    # One cheap query (the catalog's version) decides whether the index built before still holds.
+    stamp = (str(getattr(session.get_bind(), "url", "")), version_on(session.connection()))
     index = _cache.get(stamp)
     if index is None:
         models = session.execute(select(Model.id, Model.name))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from bot.catalog.models import Alias, Change, Model, Offering, Price
 
@@ -19,6 +19,7 @@ _VERSION_SQL = (
     f" (SELECT max(id) FROM {Change.__tablename__}), (SELECT count(*) FROM {Change.__tablename__}),"
     f" (SELECT max(id) FROM {Offering.__tablename__}),"
     f" (SELECT count(*) FROM {Offering.__tablename__} WHERE retired_at IS NULL),"
+    f" (SELECT count(model_id) FROM {Offering.__tablename__}),"
     f" (SELECT count(*) FROM {Alias.__tablename__}), (SELECT max(created_at) FROM {Alias.__tablename__}),"
     f" (SELECT count(*) FROM {Model.__tablename__})"
 )
@@ -27,4 +28,9 @@ _VERSION_SQL = (
 def catalog_version(engine: Engine) -> tuple[Any, ...]:
     """Equal for two reads when nothing in the catalog changed in between."""
     with engine.connect() as conn:
-        return tuple(conn.exec_driver_sql(_VERSION_SQL).one())
+        return version_on(conn)
+
+
+def version_on(conn: Connection) -> tuple[Any, ...]:
+    """catalog_version, read on a connection already in use (a session's)."""
+    return tuple(conn.exec_driver_sql(_VERSION_SQL).one())

@@ -94,27 +94,7 @@ def parse_feed(raw: Any, *, today: date | None = None) -> list[OfferingData]:
             f"the feed is not the expected shape ({exc.error_count()} errors; first at {where}: "
             f"{first['msg']})"
         ) from None
-    out: list[OfferingData] = []
-    for provider in feed.root:
-        for model in provider.models:
-            conds = model.prices if isinstance(model.prices, list) else [_Conditional(prices=model.prices)]
-            options = [
-                _Option(
-                    c.constraint.start_date if c.constraint else None,
-                    (c.constraint.start_time, c.constraint.end_time)
-                    if c.constraint and c.constraint.start_time and c.constraint.end_time
-                    else None,
-                    {k: _base(getattr(c.prices, k)) for k in _KEYS},
-                )
-                for c in conds
-            ]
-            offering = _offering(
-                provider.id, provider.name, model.id, model.name, model.context_window, options, today
-            )
-            if offering:
-                out.append(offering)
-    _check_values(out)
-    return out
+    return _collect(feed.root, today)
 
 
 def from_snapshot(providers: Iterable[Any] | None = None, *, today: date | None = None) -> list[OfferingData]:
@@ -123,23 +103,28 @@ def from_snapshot(providers: Iterable[Any] | None = None, *, today: date | None 
         from genai_prices.data import providers as bundled
 
         providers = bundled
+    return _collect(providers, today)
+
+
+def _collect(providers: Iterable[Any], today: date | None) -> list[OfferingData]:
+    """Offerings from providers of either source: the feed's validated models and the snapshot's
+    dataclasses have the same shape (a model's prices, or a list of prices with constraints)."""
     out: list[OfferingData] = []
     for provider in providers:
         for model in provider.models:
-            prices = model.prices if isinstance(model.prices, list) else None
-            if prices is None:
-                options = [_Option(None, None, _snapshot_prices(model.prices))]
-            else:
-                options = []
-                for c in prices:
-                    con = c.constraint
-                    options.append(
-                        _Option(
-                            getattr(con, "start_date", None),
-                            _window(con),
-                            _snapshot_prices(c.prices),
-                        )
-                    )
+            conds = (
+                model.prices
+                if isinstance(model.prices, list)
+                else [_Conditional.model_construct(prices=model.prices)]
+            )
+            options = [
+                _Option(
+                    getattr(c.constraint, "start_date", None),
+                    _window(c.constraint),
+                    {k: _base(getattr(c.prices, k, None)) for k in _KEYS},
+                )
+                for c in conds
+            ]
             offering = _offering(
                 provider.id, provider.name, model.id, model.name, model.context_window, options, today
             )
@@ -173,10 +158,6 @@ def _base(value: object) -> Decimal | None:
     if isinstance(base, Decimal):
         return base
     raise FeedError(f"unexpected price value {value!r}")
-
-
-def _snapshot_prices(model_price: Any) -> dict[str, Decimal | None]:
-    return {k: _base(model_price.__dict__.get(k)) for k in _KEYS}
 
 
 def _offering(
