@@ -37,7 +37,7 @@ def run(url: str, channels: int, fake: FakeSlack, label: str) -> None:
             for i in range(channels)
         )
     start = time.perf_counter()
-    respond(engine, "set o1 output 50", Context(user_id="UADMIN", channel_id="C0", is_admin=True))
+    respond(engine, "set o1 output 50", Context.slack("UADMIN", "C0", lambda _: True))
     queued = time.perf_counter() - start
     fake.reset()
     worker = Worker(engine, slack_client("xoxb-bench", fake.api_url), channel_interval=1.0)

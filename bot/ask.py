@@ -1,13 +1,16 @@
-"""Text of a command -> typed answer: parse once, then one catalog call. Used by the CLI and Slack.
+"""A typed request -> a typed answer: the one place that decides who may run a command and how it runs.
+Used by the CLI and by Slack.
 
-Reads run in a session that is rolled back (asking never changes the catalog); changes run in one
-transaction each, with their alerts queued in it.
+Reads run in a read-only session that is rolled back (asking never changes the catalog); changes run
+in one transaction each, with their alerts queued in it. What a request needs (an admin, a channel, a
+transaction, the network) is read from its type (bot.query), never from a list kept here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import assert_never
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -17,6 +20,8 @@ from bot.alerts.outbox import queue_alerts
 from bot.catalog import edits, subscriptions
 from bot.catalog.answers import Answer, HelpAnswer
 from bot.catalog.compare import compare_models, find_alternatives, list_models, show_model
+from bot.errors import NeedsChannelError, NotAdminError, NotHereError
+from bot.query import Request
 
 HELP = [
     ("r1 vs o1", "compare 2 to 6 models: prices, ratio and the cost of a default workload"),
@@ -40,64 +45,70 @@ HELP = [
     ("help", "this help"),
 ]
 HELP_FOOTNOTE = "Prices are USD per 1M tokens, from genai-prices; quality is the LMArena text score."
-
-
-class NotAdminError(PermissionError):
-    """The command changes the catalog and the user is not an admin."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "Only workspace admins and owners (or users in MODELCOST_ADMIN_USERS) can change "
-            "prices, aliases or sync the feed. Nothing was changed."
-        )
-
-
-class NeedsChannelError(ValueError):
-    """A channel command (subscribe...) asked outside a channel, e.g. from the CLI."""
+CLI_USER = "cli"
 
 
 @dataclass(frozen=True)
 class Context:
-    """Who asks, and where: the CLI is a local operator and counts as an admin."""
+    """Who asks, and where. There is no default: build it with `Context.cli()` (the local operator, an
+    admin by having the database) or `Context.slack(...)` (a Slack user, an admin only if Slack or
+    MODELCOST_ADMIN_USERS says so, asked only when a command needs it)."""
 
-    user_id: str = "cli"
-    channel_id: str | None = None
-    is_admin: bool = True
+    user_id: str
+    channel_id: str | None
+    admin_check: Callable[[], bool]
+    feed_url: str | None = None  # where `sync` fetches from; None: this surface doesn't run sync
+
+    @classmethod
+    def cli(cls) -> Context:
+        return cls(user_id=CLI_USER, channel_id=None, admin_check=lambda: True)
+
+    @classmethod
+    def slack(
+        cls,
+        user_id: str,
+        channel_id: str | None,
+        is_admin: Callable[[str], bool] | None,
+        *,
+        feed_url: str | None = None,
+    ) -> Context:
+        def check() -> bool:
+            return bool(user_id) and is_admin is not None and is_admin(user_id)
+
+        return cls(user_id=user_id, channel_id=channel_id or None, admin_check=check, feed_url=feed_url)
 
     @property
     def actor(self) -> str:
-        return "admin (cli)" if self.user_id == "cli" else f"admin <@{self.user_id}>"
+        return "admin (cli)" if self.user_id == CLI_USER else f"admin <@{self.user_id}>"
+
+
+def respond(engine: Engine, text: str, context: Context) -> Answer:
+    """Any command as text: parsed once, then `respond_to`."""
+    return respond_to(engine, query.parse(text), context)
+
+
+def respond_to(engine: Engine, request: Request, context: Context) -> Answer:
+    """Run a request: check what its type needs, then run it read-only or in one transaction."""
+    if request.admin_only and not context.admin_check():
+        raise NotAdminError()
+    if request.needs_channel and context.channel_id is None:
+        raise NeedsChannelError()
+    if request.fetches:
+        return _fetch(engine, request, context)
+    if request.writes:
+        with db.transaction(engine) as session:
+            return handle(session, request, context)
+    with db.read_only(engine) as session:
+        return handle(session, request, context)
 
 
 def answer(session: Session, text: str) -> Answer:
-    """The answer to a read-only command (QueryError, UnknownModelError or NoPriceError otherwise)."""
-    return read(session, query.parse(text))
+    """The answer to a read-only command as the terminal sees it (benchmarks and tests)."""
+    return handle(session, query.parse(text), Context.cli())
 
 
-def respond(engine: Engine, text: str, context: Context | None = None) -> Any:
-    """Any command: reads roll back, changes commit in one transaction. Sync is the caller's (it fetches)."""
-    return respond_to(engine, query.parse(text), context or Context())
-
-
-def respond_to(engine: Engine, request: Any, context: Context) -> Any:
-    """`respond` for a parsed request."""
-    if request.kind in query.ADMIN_KINDS and not context.is_admin:
-        raise NotAdminError()
-    if isinstance(request, query.SyncRequest):
-        return request  # network work: the caller runs bot.sync with its settings
-    if request.kind in ("set", "alias", "unalias", "subscribe", "unsubscribe"):
-        with db.transaction(engine) as session:
-            return change(session, request, context)
-    with db.session_factory(engine)() as session:
-        try:
-            if isinstance(request, query.SubscriptionsRequest):
-                return subscriptions.show(session, _channel(context))
-            return read(session, request)
-        finally:
-            session.rollback()
-
-
-def read(session: Session, request: Any) -> Answer | Any:
+def handle(session: Session, request: Request, context: Context) -> Answer:
+    """One catalog call per request type; mypy fails here when a new type has no case."""
     match request:
         case query.HelpRequest():
             return HelpAnswer(commands=HELP, footnote=HELP_FOOTNOTE)
@@ -115,11 +126,8 @@ def read(session: Session, request: Any) -> Answer | Any:
             from bot.sync.run import recent_runs
 
             return recent_runs(session)
-    raise AssertionError(f"not a read: {request!r}")
-
-
-def change(session: Session, request: Any, context: Context) -> Any:
-    match request:
+        case query.SubscriptionsRequest():
+            return subscriptions.show(session, _channel(context))
         case query.SetPriceRequest(name=name, host=host, prices=prices):
             return edits.set_prices(session, name, host, prices, context.actor, on_change=queue_alerts)
         case query.AliasRequest(alias=alias, name=name):
@@ -130,10 +138,24 @@ def change(session: Session, request: Any, context: Context) -> Any:
             return subscriptions.subscribe(session, _channel(context), context.user_id, names, pct)
         case query.UnsubscribeRequest():
             return subscriptions.unsubscribe(session, _channel(context))
-    raise AssertionError(f"not a change: {request!r}")
+        case query.SyncRequest():
+            raise NotHereError("`sync` fetches a feed: it runs on its own, not inside a session.")
+        case _:
+            assert_never(request)
+
+
+def _fetch(engine: Engine, request: Request, context: Context) -> Answer:
+    """Commands that fetch a feed: they own their transactions (bot.sync applies a feed whole)."""
+    if not isinstance(request, query.SyncRequest):
+        raise NotHereError(f"`{request.kind}` does not fetch anything.")
+    if context.feed_url is None:
+        raise NotHereError("From a terminal, run `modelcost sync` (or `modelcost sync --dry-run`).")
+    from bot.sync.run import sync
+
+    return sync(engine, context.feed_url, dry_run=request.dry_run)
 
 
 def _channel(context: Context) -> str:
     if context.channel_id is None:
-        raise NeedsChannelError("Subscriptions belong to a Slack channel: type this in the channel.")
+        raise NeedsChannelError()
     return context.channel_id

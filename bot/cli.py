@@ -68,20 +68,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot import db
-    from bot.ask import respond
-    from bot.query import SyncRequest
-    from bot.render import text, words
+    from bot.ask import Context, respond
+    from bot.errors import UserError, user_message
+    from bot.render import text
     from bot.sync.seed import ensure_catalog
 
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)
     try:
-        result = respond(engine, " ".join(args.text))
-    except words.EXPECTED_ERRORS as exc:
-        print(words.error_message(exc), file=sys.stderr)
-        return EXIT_BAD_QUERY
-    if isinstance(result, SyncRequest):
-        print("From a terminal, run `modelcost sync` (or `modelcost sync --dry-run`).", file=sys.stderr)
+        result = respond(engine, " ".join(args.text), Context.cli())
+    except UserError as exc:
+        print(user_message(exc), file=sys.stderr)
         return EXIT_BAD_QUERY
     print(text.to_json(result) if args.json else text.to_text(result))
     return EXIT_OK

@@ -49,6 +49,26 @@ def transaction(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+class ReadOnlyError(RuntimeError):
+    """Something tried to write in a read-only session: a command that writes must say so
+    (its request type's `writes`), or the write would be rolled back and silently lost."""
+
+
+@contextmanager
+def read_only(engine: Engine) -> Iterator[Session]:
+    """A session for answering questions: any attempt to flush a change raises, and it ends rolled back."""
+    with session_factory(engine)() as session:
+
+        @event.listens_for(session, "before_flush")
+        def _refuse(session: Session, _context: object, _instances: object) -> None:
+            raise ReadOnlyError("a read-only session tried to write")
+
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
 def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
     from alembic.config import Config
 

@@ -11,13 +11,15 @@ help, or nothing at all
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.catalog.lookup import normalise
+from bot.catalog.names import normalise
 from bot.catalog.prices import Workload
+from bot.errors import QueryError
 
 MAX_TEXT = 1000
 MAX_NAME = 100
@@ -27,39 +29,55 @@ MAX_TOKENS = 10**15
 EXAMPLES = "`r1 vs o1` · `r1 vs o1 for 10M in 2M out` · `o1` · `cheaper o1` · `list open` · `help`"
 
 
-class QueryError(ValueError):
-    """The text is not a command we understand; the message says what would work."""
-
-
 class _Request(BaseModel):
+    """A parsed command. Its class says what running it takes; every layer asks these facts instead
+    of keeping its own list of kinds."""
+
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    writes: ClassVar[bool] = False  # changes the catalog: runs in a transaction of its own
+    admin_only: ClassVar[bool] = False  # only an admin may run it
+    cacheable: ClassVar[bool] = False  # the answer depends only on the text and the catalog
+    needs_channel: ClassVar[bool] = False  # belongs to a Slack channel (subscriptions)
+    fetches: ClassVar[bool] = False  # reaches out to a feed over the network (sync)
 
 
 class HelpRequest(_Request):
     kind: Literal["help"] = "help"
+    cacheable = True
 
 
 class ListRequest(_Request):
     kind: Literal["list"] = "list"
     filter: str | None = None
+    cacheable = True
 
 
 class ModelRequest(_Request):
     kind: Literal["model"] = "model"
     name: str
     workload: Workload | None = None
+    cacheable = True
 
 
 class CompareRequest(_Request):
     kind: Literal["compare"] = "compare"
     names: list[str] = Field(min_length=2, max_length=MAX_MODELS)
     workload: Workload | None = None
+    cacheable = True
 
 
 class AlternativesRequest(_Request):
     kind: Literal["alternatives"] = "alternatives"
     name: str
     workload: Workload | None = None
+    cacheable = True
+
+
+class HistoryRequest(_Request):
+    kind: Literal["history"] = "history"
+    name: str
+    cacheable = True
 
 
 class SetPriceRequest(_Request):
@@ -69,65 +87,74 @@ class SetPriceRequest(_Request):
     name: str
     host: str | None = None
     prices: dict[str, Decimal]  # price key (input_mtok, ...) -> USD per 1M tokens
+    writes = True
+    admin_only = True
 
 
 class AliasRequest(_Request):
     kind: Literal["alias"] = "alias"
     alias: str
     name: str
+    writes = True
+    admin_only = True
 
 
 class UnaliasRequest(_Request):
     kind: Literal["unalias"] = "unalias"
     alias: str
-
-
-class HistoryRequest(_Request):
-    kind: Literal["history"] = "history"
-    name: str
+    writes = True
+    admin_only = True
 
 
 class SubscribeRequest(_Request):
     kind: Literal["subscribe"] = "subscribe"
     names: list[str] = []  # empty: every model
     min_change_pct: Decimal | None = None
+    writes = True
+    needs_channel = True
 
 
 class UnsubscribeRequest(_Request):
     kind: Literal["unsubscribe"] = "unsubscribe"
+    writes = True
+    needs_channel = True
 
 
 class SubscriptionsRequest(_Request):
     kind: Literal["subscriptions"] = "subscriptions"
+    needs_channel = True
 
 
 class SyncRequest(_Request):
     kind: Literal["sync"] = "sync"
     dry_run: bool = False
+    writes = True
+    admin_only = True
+    fetches = True
 
 
 class SyncStatusRequest(_Request):
     kind: Literal["sync-status"] = "sync-status"
 
 
-Request = Annotated[
+# Every command there is. `match` over it ends in `assert_never`, so mypy fails wherever a new
+# member is not handled (tests/unit/test_requests.py proves it).
+Request = (
     HelpRequest
     | ListRequest
     | ModelRequest
     | CompareRequest
     | AlternativesRequest
+    | HistoryRequest
     | SetPriceRequest
     | AliasRequest
     | UnaliasRequest
-    | HistoryRequest
     | SubscribeRequest
     | UnsubscribeRequest
     | SubscriptionsRequest
     | SyncRequest
-    | SyncStatusRequest,
-    Field(discriminator="kind"),
-]
-ADMIN_KINDS = frozenset({"set", "alias", "unalias", "sync"})
+    | SyncStatusRequest
+)
 
 MAX_PRICE = Decimal(10_000)
 SET_FORMS = (
@@ -168,7 +195,7 @@ _WORKLOAD_PART = re.compile(
 _UNITS = {None: 1, "k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, "b": 10**9, "billion": 10**9}
 
 
-def parse(text: str) -> Any:
+def parse(text: str) -> Request:
     """Parse a command into one of the Request types; QueryError with a friendly message if it is not one."""
     clean = normalise(text)
     if len(clean) > MAX_TEXT:
@@ -260,8 +287,8 @@ def _subscribe(rest: str) -> SubscribeRequest:
     return SubscribeRequest(names=names, min_change_pct=pct)
 
 
-def _no_args(request: Any, usage: str) -> Any:
-    def parse_it(rest: str) -> Any:
+def _no_args(request: Request, usage: str) -> Callable[[str], Request]:
+    def parse_it(rest: str) -> Request:
         if rest:
             raise QueryError(f"`{usage}` takes nothing after it.")
         return request
@@ -277,7 +304,7 @@ def _sync(rest: str) -> SyncRequest | SyncStatusRequest:
     return SyncRequest(dry_run=bool(rest))
 
 
-_VERBS = {
+_VERBS: dict[str, Callable[[str], Request]] = {
     "set": _set,
     "alias": _alias,
     "unalias": _unalias,

@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.sync.summary import SyncStatusAnswer, SyncSummary
+
 COMPARABLE_MARGIN = 25
 
 
@@ -116,9 +118,6 @@ class HelpAnswer(_Answer):
     footnote: str
 
 
-Answer = CompareAnswer | ModelAnswer | AlternativesAnswer | ListAnswer | HelpAnswer
-
-
 def comparable_footnote(margin: int = COMPARABLE_MARGIN) -> str:
     return (
         f"Comparable quality: an LMArena text score at least the target's minus {margin}. "
@@ -183,3 +182,19 @@ class SubscriptionAnswer(_Answer):
     kind: Literal["subscription"] = "subscription"
     action: Literal["subscribed", "unsubscribed", "listed", "none"]
     subscription: SubscriptionView | None
+
+
+# Every answer there is; renderers `match` over it and end in `assert_never`.
+Answer = (
+    CompareAnswer
+    | ModelAnswer
+    | AlternativesAnswer
+    | ListAnswer
+    | HelpAnswer
+    | SetPriceAnswer
+    | AliasAnswer
+    | HistoryAnswer
+    | SubscriptionAnswer
+    | SyncSummary
+    | SyncStatusAnswer
+)

@@ -25,17 +25,11 @@ from bot.catalog.changes import current_prices, price_data
 from bot.catalog.lookup import name_index, normalise
 from bot.catalog.models import Model, Offering, Price, Provider
 from bot.catalog.prices import DEFAULT_WORKLOAD, PriceData, Workload, ratio, workload_cost
+from bot.errors import NoPriceError
 
 LIST_LIMIT = 40
 ALTERNATIVES_LIMIT = 25
 COMPARE_ALTERNATIVES = 3
-
-
-class NoPriceError(LookupError):
-    """The model is known but no host has a current price for it."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"I know {name}, but no host currently publishes a price for it.")
 
 
 def resolve(session: Session, name: str) -> str:

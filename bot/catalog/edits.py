@@ -20,13 +20,10 @@ from bot.catalog.changes import PriceMove, current_prices, new_change, price_dat
 from bot.catalog.lookup import UnknownModelError, compact, name_index, normalise
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider
 from bot.catalog.prices import PRICE_KEYS, PriceData, pct_change
+from bot.errors import EditError
 
 HISTORY_LIMIT = 25
 OnChange = Callable[[Session, Change, list[PriceMove]], int]
-
-
-class EditError(ValueError):
-    """An admin edit that cannot be made as asked; the message says why and what would work."""
 
 
 def set_prices(

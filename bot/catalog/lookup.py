@@ -6,7 +6,6 @@ can never silently become o1, nor `o3` become o1.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -15,31 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.models import Alias, Model, Offering
+from bot.catalog.names import compact, normalise
 from bot.catalog.version import version_on
-
-_SPACES = re.compile(r"\s+")
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-class UnknownModelError(LookupError):
-    """No model answers to this name; `suggestions` holds up to three (id, name) pairs."""
-
-    def __init__(self, name: str, suggestions: list[tuple[str, str]], *, ambiguous: bool = False) -> None:
-        self.name = name
-        self.suggestions = suggestions
-        self.ambiguous = ambiguous
-        what = "could mean several models" if ambiguous else "is not a model I know"
-        super().__init__(f"'{name}' {what}")
-
-
-def normalise(name: str) -> str:
-    """Lower case, any kind of space (including non-breaking) folded to one plain space."""
-    return _SPACES.sub(" ", name.replace("\u00a0", " ")).strip().lower()
-
-
-def compact(name: str) -> str:
-    """Letters and digits only: `GPT-4o`, `gpt 4o` and `gpt_4o` all become `gpt4o`."""
-    return _NOT_ALNUM.sub("", normalise(name))
+from bot.errors import UnknownModelError
 
 
 @dataclass
@@ -173,6 +150,8 @@ class NameIndex:
     def _named(self, ids: Iterable[str]) -> list[tuple[str, str]]:
         return [(i, self.names.get(i, i)) for i in ids]
 
+
+__all__ = ["NameIndex", "UnknownModelError", "compact", "name_index", "normalise"]
 
 _cache: dict[tuple[object, ...], NameIndex] = {}
 

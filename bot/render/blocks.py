@@ -10,22 +10,27 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict, assert_never
 
 from bot.catalog.answers import (
+    AliasAnswer,
     AlternativesAnswer,
     AlternativeView,
     Answer,
     CompareAnswer,
     HelpAnswer,
+    HistoryAnswer,
     ListAnswer,
     ModelAnswer,
     ModelView,
     PriceView,
+    SetPriceAnswer,
+    SubscriptionAnswer,
 )
-from bot.catalog.lookup import UnknownModelError
 from bot.catalog.prices import fmt_cost, fmt_usd
+from bot.errors import UnknownModelError, UserError
 from bot.render import words
+from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
 # Block Kit's limits (https://api.slack.com/reference/block-kit/blocks); tests check them too.
 MAX_BLOCKS = 50
@@ -80,13 +85,11 @@ def clip(text: str, limit: int) -> str:
 
 
 # -- messages ---------------------------------------------------------------------------------------
-def answer_message(answer: Answer | Any, *, query: str, shared_by: str | None = None) -> Message:
+def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) -> Message:
     """The message for an answer to `query`; `shared_by` (a user id) marks the visible re-post,
     which carries no Share button."""
     from bot.render import changes
 
-    if isinstance(answer, changes.KINDS):
-        return changes.message(answer)
     match answer:
         case CompareAnswer():
             blocks, text = _compare(answer)
@@ -98,6 +101,17 @@ def answer_message(answer: Answer | Any, *, query: str, shared_by: str | None = 
             blocks, text = _list(answer)
         case HelpAnswer():
             return _finish(*_help(answer))
+        case (
+            SetPriceAnswer()
+            | AliasAnswer()
+            | HistoryAnswer()
+            | SubscriptionAnswer()
+            | SyncSummary()
+            | SyncStatusAnswer()
+        ):
+            return changes.message(answer)
+        case _:
+            assert_never(answer)
     buttons = []
     if shared_by is None and len(query) <= MAX_BUTTON_VALUE:
         buttons.append(_button("Share in channel", ACTION_SHARE, query, primary=True))
@@ -110,7 +124,7 @@ def answer_message(answer: Answer | Any, *, query: str, shared_by: str | None = 
     return _finish(blocks, text)
 
 
-def error_message(exc: Exception, *, query: str) -> Message:
+def error_message(exc: UserError, *, query: str) -> Message:
     """The friendly reply to an expected error; an unknown name offers its suggestions as buttons."""
     text = words.error_message(exc)
     blocks: list[Block] = [_section(f":warning: {escape(text)}")]

@@ -5,18 +5,18 @@ Their text comes from the terminal renderer (one wording for both), escaped and 
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.catalog.answers import AliasAnswer, HistoryAnswer, SetPriceAnswer, SubscriptionAnswer
 from bot.render import text, words
 from bot.render.blocks import Block, Message, _context, _finish, _header, _sections, actor, escape
 from bot.render.sync import summary_text
 from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
-KINDS = (SetPriceAnswer, AliasAnswer, HistoryAnswer, SubscriptionAnswer, SyncSummary, SyncStatusAnswer)
+ChangeAnswer = (
+    SetPriceAnswer | AliasAnswer | HistoryAnswer | SubscriptionAnswer | SyncSummary | SyncStatusAnswer
+)
 
 
-def message(answer: Any) -> Message:
+def message(answer: ChangeAnswer) -> Message:
     if isinstance(answer, SyncSummary):
         body = summary_text(answer)
         icon = ":white_check_mark:" if answer.ok else ":no_entry:"

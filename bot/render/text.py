@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import assert_never
 
 from bot.catalog.answers import (
     AliasAnswer,
     AlternativesAnswer,
+    AlternativeView,
+    Answer,
     CompareAnswer,
     HelpAnswer,
     HistoryAnswer,
@@ -24,11 +26,11 @@ from bot.render.sync import status_text, summary_text
 from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
 
-def to_json(answer: Any) -> str:
+def to_json(answer: Answer) -> str:
     return json.dumps(answer.model_dump(mode="json"), indent=2, ensure_ascii=False)
 
 
-def to_text(answer: Any) -> str:
+def to_text(answer: Answer) -> str:
     match answer:
         case CompareAnswer():
             return _compare(answer)
@@ -52,7 +54,8 @@ def to_text(answer: Any) -> str:
             return status_text(answer)
         case SyncSummary():
             return summary_text(answer)
-    raise TypeError(f"no text for {type(answer).__name__}")
+        case _:
+            assert_never(answer)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -115,10 +118,7 @@ def _compare(a: CompareAnswer) -> str:
     return "\n".join(lines)
 
 
-def _alt_line(x: object) -> str:
-    from bot.catalog.answers import AlternativeView
-
-    assert isinstance(x, AlternativeView)
+def _alt_line(x: AlternativeView) -> str:
     best = x.model.cheapest or x.model.price
     return (
         f"  - {x.model.name} ({x.model.lab}, LMArena {x.model.arena_score}): {fmt_cost(x.cost)} at "

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.ask import NeedsChannelError, NotAdminError
 from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ModelView, PriceView, WorkloadView
-from bot.catalog.compare import NoPriceError
-from bot.catalog.edits import EditError
-from bot.catalog.lookup import UnknownModelError
 from bot.catalog.prices import fmt_usd
-from bot.query import EXAMPLES, QueryError
+from bot.errors import UserError, user_message
 
 
 def tokens(n: int) -> str:
@@ -80,23 +76,9 @@ def alternatives_intro(answer: CompareAnswer | AlternativesAnswer) -> str:
     return f"Open-weights models of comparable quality that cost less than {target.name}"
 
 
-def error_message(exc: Exception) -> str:
+def error_message(exc: UserError) -> str:
     """The friendly reply for an expected error."""
-    if isinstance(exc, UnknownModelError):
-        name = exc.name if len(exc.name) <= 60 else exc.name[:60] + "…"
-        if exc.ambiguous:
-            lead = f"'{name}' could mean more than one model."
-        else:
-            lead = f"I don't know a model called '{name}'."
-        if exc.suggestions:
-            return lead + " Did you mean: " + ", ".join(f"{n} (`{i}`)" for i, n in exc.suggestions) + "?"
-        return lead + " Try `list` to see the models I know."
-    if isinstance(exc, (QueryError, NoPriceError, EditError, NotAdminError, NeedsChannelError)):
-        return str(exc)
-    raise exc
-
-
-EXPECTED_ERRORS = (QueryError, UnknownModelError, NoPriceError, EditError, NotAdminError, NeedsChannelError)
+    return user_message(exc)
 
 
 def price_line(prices: dict[str, Decimal | None] | None) -> str:
@@ -135,6 +117,3 @@ def moves(
         change = f" ({pct[key]:+}%)" if pct.get(key) is not None else ""
         out.append(f"{label} {fmt_usd(before) if old else 'new'} → {fmt_usd(after)}{change}")
     return out
-
-
-__all__ = ["EXAMPLES", "error_message"]

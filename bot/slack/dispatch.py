@@ -1,28 +1,26 @@
 """What `/modelcost <text>` means in Slack: one function from (who, where, what) to a typed answer.
 
 Every Slack entry point (the slash command, buttons, Socket Mode) comes through `run_command`, which
-parses once with the shared query core. Commands that change the catalog (set, alias, unalias, sync)
-run only for admins: the check happens here, before anything runs, so a refused command never does.
+parses once with the shared query core and hands the request to bot.ask with the Slack user's context.
+Whether the user may run it is decided there, in one place, before anything runs.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Engine
 
 from bot import ask, query
+from bot.catalog.answers import Answer
 from bot.config import Settings
+from bot.errors import QueryError
 from bot.slack.admin import AdminCheck
-
-# Answers that depend only on the text and the catalog: safe to cache by text.
-CACHEABLE_KINDS = frozenset({"help", "list", "model", "compare", "alternatives", "history"})
 
 
 def cacheable(text: str) -> bool:
+    """Whether the reply to `text` depends only on the text and the catalog (its request type says)."""
     try:
-        return query.parse(text).kind in CACHEABLE_KINDS
-    except query.QueryError:
+        return query.parse(text).cacheable
+    except QueryError:
         return True  # the same friendly error every time
 
 
@@ -33,18 +31,9 @@ def run_command(
     channel_id: str,
     text: str,
     admins: AdminCheck | None = None,
-) -> Any:
-    """The typed answer; an expected error (QueryError, UnknownModelError, NotAdminError, ...) otherwise."""
-    request = query.parse(text)
-    is_admin = False
-    if request.kind in query.ADMIN_KINDS:
-        is_admin = admins is not None and admins.is_admin(user_id)
-        if not is_admin:
-            raise ask.NotAdminError()
-    if isinstance(request, query.SyncRequest):
-        from bot.sync.run import sync
-
-        return sync(engine, settings.feed_url, dry_run=request.dry_run)
-    return ask.respond_to(
-        engine, request, ask.Context(user_id=user_id, channel_id=channel_id, is_admin=is_admin)
+) -> Answer:
+    """The typed answer; an expected error (bot.errors.UserError) otherwise."""
+    context = ask.Context.slack(
+        user_id, channel_id, admins.is_admin if admins else None, feed_url=settings.feed_url
     )
+    return ask.respond(engine, text, context)

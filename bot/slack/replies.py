@@ -18,9 +18,9 @@ from sqlalchemy import Engine
 
 from bot.catalog.version import catalog_version
 from bot.config import Settings
+from bot.errors import UserError
 from bot.render import blocks
 from bot.render.blocks import Message
-from bot.render.words import EXPECTED_ERRORS
 from bot.slack.admin import AdminCheck
 from bot.slack.cache import SIZE, ReplyCache
 from bot.slack.clients import post_response
@@ -61,7 +61,7 @@ class Replier:
         before = self.cache.read_version() if keep else None
         try:
             answer = run_command(self.settings, self.engine, user_id, channel_id, query, self.admins)
-        except EXPECTED_ERRORS as exc:
+        except UserError as exc:
             message = blocks.error_message(exc, query=query)
         else:
             message = blocks.answer_message(answer, query=query, shared_by=shared_by)

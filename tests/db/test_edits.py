@@ -11,7 +11,8 @@ from bot.ask import Context, respond
 from bot.catalog.edits import EditError
 from bot.catalog.models import Change
 
-CHANNEL = Context(user_id="U1", channel_id="C1", is_admin=False)
+CHANNEL = Context.slack("U1", "C1", lambda _: False)
+CLI = Context.cli()
 
 
 def changes(engine: Engine) -> int:
@@ -30,13 +31,13 @@ def changes(engine: Engine) -> int:
 def test_a_host_must_be_named_unambiguously(fresh: Engine, text: str, message: str) -> None:
     before = changes(fresh)
     with pytest.raises(EditError, match=message):
-        respond(fresh, text)
+        respond(fresh, text, CLI)
     assert changes(fresh) == before
 
 
 def test_a_host_by_id_or_by_name(fresh: Engine) -> None:
-    assert respond(fresh, "set r1 at together input 3 output 7").change.provider_name == "Together AI"
-    assert respond(fresh, "set r1 at Together AI input 3 output 7").unchanged
+    assert respond(fresh, "set r1 at together input 3 output 7", CLI).change.provider_name == "Together AI"
+    assert respond(fresh, "set r1 at Together AI input 3 output 7", CLI).unchanged
 
 
 @pytest.mark.parametrize(
@@ -51,8 +52,8 @@ def test_an_alias_never_takes_over_a_name_that_means_another_model(
     fresh: Engine, text: str, message: str
 ) -> None:
     with pytest.raises(EditError, match=message):
-        respond(fresh, text)
-    assert respond(fresh, "o1").model.id == "o1"
+        respond(fresh, text, CLI)
+    assert respond(fresh, "o1", CLI).model.id == "o1"
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from bot.ask import Context, respond
 from bot.catalog.models import Alert, Subscription, utcnow
 from tests.fakeslack import FakeSlack
 
-ADMIN = Context(user_id="UADMIN", channel_id="CADMIN", is_admin=True)
+ADMIN = Context.slack("UADMIN", "CADMIN", lambda _: True)
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def slack() -> Iterator[FakeSlack]:
 
 
 def subscribe(engine: Engine, channel: str, text: str = "subscribe") -> None:
-    respond(engine, text, Context(user_id="UMEMBER", channel_id=channel, is_admin=False))
+    respond(engine, text, Context.slack("UMEMBER", channel, lambda _: False))
 
 
 def worker(engine: Engine, slack: FakeSlack, **kw: float) -> Worker:
@@ -104,7 +104,7 @@ def test_a_gone_channel_disables_its_subscription(fresh: Engine, slack: FakeSlac
     assert worker(fresh, slack).run_once() == 0
     sub = subscription(fresh, "COLD")
     assert sub.status == "disabled" and error in (sub.status_reason or "")
-    shown = respond(fresh, "subscriptions", Context(user_id="U1", channel_id="COLD", is_admin=False))
+    shown = respond(fresh, "subscriptions", Context.slack("U1", "COLD", lambda _: False))
     assert shown.subscription.status == "disabled"
     respond(fresh, "set o1 output 40", ADMIN)
     worker(fresh, slack).run_once()
@@ -182,7 +182,7 @@ def test_other_errors_retry_with_backoff_then_give_up_visibly(fresh: Engine, sla
 
 def test_unsubscribed_channels_get_nothing(fresh: Engine, slack: FakeSlack) -> None:
     subscribe(fresh, "C1")
-    respond(fresh, "unsubscribe", Context(user_id="U1", channel_id="C1", is_admin=False))
+    respond(fresh, "unsubscribe", Context.slack("U1", "C1", lambda _: False))
     respond(fresh, "set o1 output 50", ADMIN)
     worker(fresh, slack).run_once()
     assert slack.calls("chat.postMessage") == []

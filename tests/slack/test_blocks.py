@@ -13,7 +13,7 @@ from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ListAnswer, L
 from bot.catalog.models import Model
 from bot.config import Settings
 from bot.render import blocks
-from bot.render.words import EXPECTED_ERRORS
+from bot.errors import UserError
 from bot.slack.dispatch import run_command
 from tests.slack.blockkit import assert_valid, block_kit_problems
 
@@ -23,7 +23,7 @@ HOSTILE = ["<!channel>", "<!here|here> & <@U0BOSS>", "<https://evil.example|clic
 def _message(catalog: Engine, text: str, **kw: Any) -> blocks.Message:
     try:
         answer = run_command(Settings(), catalog, "U1", "C1", text)
-    except EXPECTED_ERRORS as exc:
+    except UserError as exc:
         return blocks.error_message(exc, query=text)
     return blocks.answer_message(answer, query=text, **kw)
 

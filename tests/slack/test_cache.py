@@ -59,7 +59,7 @@ def test_the_cache_is_bounded() -> None:
 
 
 def test_the_catalog_version_moves_with_every_kind_of_change(fresh: Engine) -> None:
-    admin = Context(user_id="UADMIN", channel_id="C1", is_admin=True)
+    admin = Context.slack("UADMIN", "C1", lambda _: True)
     seen = [catalog_version(fresh)]
     for command in (
         "set o1 output 50",
@@ -82,7 +82,7 @@ def test_slack_shows_a_new_price_soon_after_it_changes(
         return visible_text(reply_of(post_signed(slack.url, command_body(slack.fake, "o1"))))
 
     assert "$60" in ask() and "$60" in ask()  # the second one from the cache
-    respond(fresh, "set o1 output 50", Context(user_id="UADMIN", is_admin=True))
+    respond(fresh, "set o1 output 50", Context.cli())
 
     deadline = time.monotonic() + 15  # the cache rechecks the catalog's version every second
     while "$50" not in (shown := ask()) and time.monotonic() < deadline:

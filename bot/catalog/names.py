@@ -1,0 +1,19 @@
+"""How typed names are folded before they are compared: one rule for the parser and the lookup.
+Pure text functions (no database, no fuzzy matching), so the query parser can use them."""
+
+from __future__ import annotations
+
+import re
+
+_SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def normalise(name: str) -> str:
+    """Lower case, any kind of space (including non-breaking) folded to one plain space."""
+    return _SPACES.sub(" ", name.replace("\u00a0", " ")).strip().lower()
+
+
+def compact(name: str) -> str:
+    """Letters and digits only: `GPT-4o`, `gpt 4o` and `gpt_4o` all become `gpt4o`."""
+    return _NOT_ALNUM.sub("", normalise(name))

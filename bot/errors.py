@@ -1,0 +1,71 @@
+"""The errors users see: each is expected, carries a friendly message, and is turned into a reply at the
+edge (the CLI, a Slack listener). This module imports nothing of the project, so renderers and the CLI
+can depend on it and on nothing below.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """An expected error: its message (str(exc)) is what the user is told."""
+
+
+class QueryError(UserError, ValueError):
+    """The text is not a command we understand; the message says what would work."""
+
+
+class UnknownModelError(UserError, LookupError):
+    """No model answers to this name; `suggestions` holds up to three (id, name) pairs."""
+
+    def __init__(self, name: str, suggestions: list[tuple[str, str]], *, ambiguous: bool = False) -> None:
+        self.name = name
+        self.suggestions = suggestions
+        self.ambiguous = ambiguous
+        what = "could mean several models" if ambiguous else "is not a model I know"
+        super().__init__(f"'{name}' {what}")
+
+
+class NoPriceError(UserError, LookupError):
+    """The model is known but no host has a current price for it."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"I know {name}, but no host currently publishes a price for it.")
+
+
+class EditError(UserError, ValueError):
+    """An admin edit that cannot be made as asked; the message says why and what would work."""
+
+
+class NotAdminError(UserError, PermissionError):
+    """The command changes the catalog and the user is not an admin."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Only workspace admins and owners (or users in MODELCOST_ADMIN_USERS) can change "
+            "prices, aliases or sync the feed. Nothing was changed."
+        )
+
+
+class NeedsChannelError(UserError, ValueError):
+    """A channel command (subscribe...) asked outside a channel, e.g. from the CLI."""
+
+    def __init__(self) -> None:
+        super().__init__("Subscriptions belong to a Slack channel: type this in the channel.")
+
+
+class NotHereError(UserError, ValueError):
+    """A command that this surface does not run (e.g. `sync` typed into `modelcost ask`); says where."""
+
+
+def user_message(exc: UserError) -> str:
+    """The friendly reply for an expected error."""
+    if isinstance(exc, UnknownModelError):
+        name = exc.name if len(exc.name) <= 60 else exc.name[:60] + "…"
+        if exc.ambiguous:
+            lead = f"'{name}' could mean more than one model."
+        else:
+            lead = f"I don't know a model called '{name}'."
+        if exc.suggestions:
+            return lead + " Did you mean: " + ", ".join(f"{n} (`{i}`)" for i, n in exc.suggestions) + "?"
+        return lead + " Try `list` to see the models I know."
+    return str(exc)
