@@ -9,7 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.sync.summary import SyncStatusAnswer, SyncSummary
+from bot.sync.summary import SyncStatusAnswer as SyncStatusAnswer  # re-exported: part of Answer
+from bot.sync.summary import SyncSummary as SyncSummary
 
 COMPARABLE_MARGIN = 25
 

@@ -5,12 +5,14 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bot import db
-from bot.ask import answer
+from bot import db, query
+from bot.ask import HELP, Context, answer, handle, respond
 from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
 from bot.catalog.lookup import UnknownModelError
-from bot.catalog.models import Model, Offering, Price
+from bot.catalog.models import Alias, Offering, Price
+from bot.errors import UserError
 from bot.sync.seed import ensure_catalog
+from tests.db.dump import dump
 
 
 def ask(engine: Engine, text: str):  # type: ignore[no-untyped-def]
@@ -100,18 +102,35 @@ def test_r1_never_becomes_o1_and_unknown_names_get_suggestions(catalog: Engine) 
     assert "deepseek-r1" in [i for i, _ in err.value.suggestions]
 
 
-def test_asking_never_changes_the_catalog(catalog: Engine) -> None:
-    def counts() -> tuple[int, ...]:
-        with db.session_factory(catalog)() as s:
-            return tuple(s.scalar(select(func.count()).select_from(t)) or 0 for t in (Model, Offering, Price))
-
-    before = counts()
-    for text in ["r1 vs o1", "cheaper o1", "list", "nonsense-model", "x" * 5000, "'; DROP TABLE prices; --"]:
+def test_asking_never_changes_the_catalog(fresh: Engine) -> None:
+    """Every example in help, plus bad input, asked through the path a user takes: a full dump of every
+    table is the same before and after."""
+    corpus = [example for example, _ in HELP if query.parse(example).writes is False]
+    corpus += ["r1 vs o1 for 10M in 2M out", "cheaper o1", "list", "list open", "history o1", "sync status"]
+    corpus += ["nonsense-model", "x" * 5000, "'; DROP TABLE prices; --", "r1 vs", "help"]
+    before = dump(fresh)
+    for text in corpus:
         try:
-            ask(catalog, text)
-        except (LookupError, ValueError):
+            respond(fresh, text, Context.cli())
+        except UserError:
             pass
-    assert counts() == before
+        # And once more in a session that is committed, so that a write hidden in an answer would stay.
+        with db.transaction(fresh) as session:
+            try:
+                handle(session, query.parse(text), Context.cli())
+            except UserError:
+                pass
+    assert len(corpus) > 15
+    assert dump(fresh) == before
+
+
+def test_a_read_that_tries_to_write_fails_loudly(fresh: Engine) -> None:
+    """A write slipped into a read (a request type that forgot `writes`) raises, instead of being
+    rolled back silently."""
+    with pytest.raises(db.ReadOnlyError), db.read_only(fresh) as session:
+        session.add(Alias(name="sneaky", model_id="o1", source="admin"))
+        session.flush()
+    assert "sneaky" not in str(dump(fresh)["aliases"])
 
 
 def test_seeding_twice_is_a_no_op(fresh: Engine) -> None:

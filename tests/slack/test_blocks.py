@@ -12,8 +12,8 @@ from bot.ask import HELP
 from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ListRow
 from bot.catalog.models import Model
 from bot.config import Settings
-from bot.render import blocks
 from bot.errors import UserError
+from bot.render import blocks
 from bot.slack.dispatch import run_command
 from tests.slack.blockkit import assert_valid, block_kit_problems
 

@@ -1,0 +1,46 @@
+"""The layers point one way: renderers know nothing of the database, the parser nothing of SQLAlchemy
+or fuzzy matching, and the user-facing errors nothing of the project. Checked in a fresh interpreter,
+so every import along the way (packages' __init__ included) counts."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import bot.render
+
+RENDERERS = [f"bot.render.{m.name}" for m in pkgutil.iter_modules(bot.render.__path__)]
+
+
+def loaded_by(module: str) -> set[str]:
+    code = f"import sys, json, {module}; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return set(json.loads(out))
+
+
+def reaches(modules: set[str], forbidden: str) -> bool:
+    return any(m == forbidden or m.startswith(forbidden + ".") for m in modules)
+
+
+@pytest.mark.parametrize("module", RENDERERS)
+def test_renderers_reach_no_database_code(module: str) -> None:
+    loaded = loaded_by(module)
+    for forbidden in ("bot.db", "bot.ask", "sqlalchemy", "bot.catalog.models", "bot.alerts"):
+        assert not reaches(loaded, forbidden), f"{module} imports {forbidden}"
+
+
+def test_the_parser_reaches_neither_sqlalchemy_nor_rapidfuzz() -> None:
+    loaded = loaded_by("bot.query")
+    assert not reaches(loaded, "sqlalchemy") and not reaches(loaded, "rapidfuzz")
+
+
+def test_user_errors_import_nothing_of_the_project() -> None:
+    assert {m for m in loaded_by("bot.errors") if m.startswith("bot")} == {"bot", "bot.errors"}
+
+
+def test_the_walk_can_fail() -> None:
+    assert reaches(loaded_by("bot.catalog.lookup"), "sqlalchemy")
