@@ -18,7 +18,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.catalog.names import normalise
-from bot.catalog.prices import Workload
+from bot.catalog.prices import KEYS, Workload
 from bot.errors import QueryError
 
 MAX_TEXT = 1000
@@ -160,20 +160,11 @@ MAX_PRICE = Decimal(10_000)
 SET_FORMS = (
     "Set prices like `set o1 output 50`, `set o1 input 15 output 60 cached 7.5` or "
     "`set r1 at together input 3 output 7`: USD per 1M tokens, `$` optional, 0 to 10000, "
-    "at most 6 decimals. Prices: input, output, cached (cache read), cache-write."
+    "at most 6 decimals. Prices: "
+    + ", ".join(k.words[0] + (f" ({k.hint})" if k.hint else "") for k in KEYS)
+    + "."
 )
-_PRICE_FIELDS = {
-    "input": "input_mtok",
-    "in": "input_mtok",
-    "output": "output_mtok",
-    "out": "output_mtok",
-    "cached": "cache_read_mtok",
-    "cache": "cache_read_mtok",
-    "cache-read": "cache_read_mtok",
-    "cached-input": "cache_read_mtok",
-    "cache-write": "cache_write_mtok",
-    "write": "cache_write_mtok",
-}
+_PRICE_FIELDS = {word: k.name for k in KEYS for word in k.words}  # `set` word -> price key
 _SET_PAIR = re.compile(r"\s+(?P<field>[a-z-]+)\s*[:=]?\s*(?P<value>\S+)$")
 _PRICE_VALUE = re.compile(r"^\$?(?P<n>\d{1,5}(?:\.\d{1,6})?|\.\d{1,6})$")
 _ABOVE = re.compile(r"(?:^|\s)(?:above|over|>=?)\s*(?P<pct>\d{1,4}(?:\.\d+)?)\s*%?$")

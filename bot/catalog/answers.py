@@ -36,7 +36,8 @@ class PriceView(_Answer):
     output_mtok: Decimal | None
     cache_read_mtok: Decimal | None
     cache_write_mtok: Decimal | None
-    offpeak_window: str | None = None  # UTC, e.g. "16:30-00:30"
+    # Off-peak: the window (UTC, e.g. "16:30-00:30") and the input and output prices in it.
+    offpeak_window: str | None = None
     offpeak_input_mtok: Decimal | None = None
     offpeak_output_mtok: Decimal | None = None
     context_window: int | None

@@ -17,7 +17,17 @@ from sqlalchemy.orm import Session
 from bot.catalog.lookup import normalise
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, utcnow
 from bot.catalog.overlay import Overlay
-from bot.catalog.prices import PRICE_KEYS, OfferingData, OffPeak, PriceData, clean, pct_change
+from bot.catalog.prices import (
+    KEYS,
+    OFFPEAK_KEYS,
+    PRICE_KEYS,
+    OfferingData,
+    OffPeak,
+    PriceData,
+    clean,
+    offpeak_columns,
+    pct_change,
+)
 
 
 @dataclass(frozen=True)
@@ -59,19 +69,9 @@ def new_change(session: Session, kind: str, actor: str) -> Change:
 def price_data(row: Price) -> PriceData:
     offpeak = None
     if row.offpeak_window:
-        offpeak = OffPeak(
-            row.offpeak_window,
-            clean(row.offpeak_input_mtok),
-            clean(row.offpeak_output_mtok),
-            clean(row.offpeak_cache_read_mtok),
-        )
-    return PriceData(
-        clean(row.input_mtok),
-        clean(row.output_mtok),
-        clean(row.cache_read_mtok),
-        clean(row.cache_write_mtok),
-        offpeak,
-    )
+        off = {k.name: clean(getattr(row, k.offpeak_name)) for k in OFFPEAK_KEYS}
+        offpeak = OffPeak(row.offpeak_window, **off)
+    return PriceData(**{k.name: clean(getattr(row, k.name)) for k in KEYS}, offpeak=offpeak)
 
 
 def current_prices(session: Session, offering_ids: Iterable[int] | None = None) -> dict[int, Price]:
@@ -95,18 +95,12 @@ def record_price(
     source: str,
     at: datetime | None = None,
 ) -> Price:
-    off = price.offpeak
     row = Price(
         offering_id=offering.id,
         change_id=change.id,
-        input_mtok=price.input_mtok,
-        output_mtok=price.output_mtok,
-        cache_read_mtok=price.cache_read_mtok,
-        cache_write_mtok=price.cache_write_mtok,
-        offpeak_input_mtok=off.input_mtok if off else None,
-        offpeak_output_mtok=off.output_mtok if off else None,
-        offpeak_cache_read_mtok=off.cache_read_mtok if off else None,
-        offpeak_window=off.window if off else None,
+        **price.values(),
+        **offpeak_columns(price.offpeak),
+        offpeak_window=price.offpeak.window if price.offpeak else None,
         source_kind=source_kind,
         source=source,
         recorded_at=at or change.created_at,

@@ -24,7 +24,7 @@ from bot.catalog.answers import (
 from bot.catalog.changes import current_prices, price_data
 from bot.catalog.lookup import name_index, normalise
 from bot.catalog.models import Model, Offering, Price, Provider
-from bot.catalog.prices import DEFAULT_WORKLOAD, PriceData, Workload, ratio, workload_cost
+from bot.catalog.prices import DEFAULT_WORKLOAD, PriceData, Workload, offpeak_columns, ratio, workload_cost
 from bot.errors import NoPriceError
 
 LIST_LIMIT = 40
@@ -242,13 +242,10 @@ def _price_view(offering: Offering, provider_name: str, row: Price, work: Worklo
         provider_id=offering.provider_id,
         provider_name=provider_name,
         provider_model_id=offering.provider_model_id,
-        input_mtok=data.input_mtok,
-        output_mtok=data.output_mtok,
-        cache_read_mtok=data.cache_read_mtok,
-        cache_write_mtok=data.cache_write_mtok,
+        **data.values(),
         offpeak_window=data.offpeak.window if data.offpeak else None,
-        offpeak_input_mtok=data.offpeak.input_mtok if data.offpeak else None,
-        offpeak_output_mtok=data.offpeak.output_mtok if data.offpeak else None,
+        # The answer names the off-peak prices it shows (input and output); the others stay in the catalog.
+        **{k: v for k, v in offpeak_columns(data.offpeak).items() if k in PriceView.model_fields},
         context_window=offering.context_window,
         changed_at=row.recorded_at,
         source=row.source,

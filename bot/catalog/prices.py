@@ -1,12 +1,76 @@
-"""Price values and pricing math: USD per 1M tokens, as Decimal, and the cost of a workload."""
+"""Price values and pricing math: USD per 1M tokens, as Decimal, and the cost of a workload.
+
+Also the registry of price keys (`KEYS`): every kind of price the catalog keeps, with its column name,
+its labels, the words `set` accepts for it and the genai-prices field it is read from. Every layer
+reads these from here; only typed declarations (ORM columns, dataclass and pydantic fields) name the
+keys again, and tests/unit/test_price_keys.py checks that they agree.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 MILLION = Decimal(1_000_000)
-PRICE_KEYS = ("input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok")
+
+
+@dataclass(frozen=True)
+class PriceKey:
+    """One kind of price, in USD per 1M tokens."""
+
+    name: str  # the column, dataclass field and JSON key: "cache_read_mtok"
+    label: str  # in a list of moves: "cached input $0.50 → $0.25"
+    short: str  # in a price line: "cached $0.50"
+    field_label: str  # a Block Kit field title: "Cached input"
+    words: tuple[str, ...]  # what `set` accepts; its help names the first
+    upstream: str  # the genai-prices price field it is read from
+    hint: str | None = None  # said after the first word in `set`'s help: "cached (cache read)"
+    offpeak: bool = False  # hosts publish an off-peak price of this kind too, kept as `offpeak_<name>`
+
+    @property
+    def offpeak_name(self) -> str:
+        return f"offpeak_{self.name}"
+
+
+INPUT = PriceKey(
+    name="input_mtok",
+    label="input",
+    short="in",
+    field_label="Input",
+    words=("input", "in"),
+    upstream="input_mtok",
+    offpeak=True,
+)
+OUTPUT = PriceKey(
+    name="output_mtok",
+    label="output",
+    short="out",
+    field_label="Output",
+    words=("output", "out"),
+    upstream="output_mtok",
+    offpeak=True,
+)
+CACHE_READ = PriceKey(
+    name="cache_read_mtok",
+    label="cached input",
+    short="cached",
+    field_label="Cached input",
+    words=("cached", "cache", "cache-read", "cached-input"),
+    upstream="cache_read_mtok",
+    hint="cache read",
+    offpeak=True,
+)
+CACHE_WRITE = PriceKey(
+    name="cache_write_mtok",
+    label="cache write",
+    short="cache write",
+    field_label="Cache write",
+    words=("cache-write", "write"),
+    upstream="cache_write_mtok",
+)
+KEYS = (INPUT, OUTPUT, CACHE_READ, CACHE_WRITE)  # the order prices are listed in everywhere
+OFFPEAK_KEYS = tuple(k for k in KEYS if k.offpeak)
+PRICE_KEYS = tuple(k.name for k in KEYS)  # the names alone, for code that keys dicts by them
 
 
 @dataclass(frozen=True)
@@ -17,6 +81,14 @@ class OffPeak:
     input_mtok: Decimal | None
     output_mtok: Decimal | None
     cache_read_mtok: Decimal | None = None
+
+    def values(self) -> dict[str, Decimal | None]:
+        return {k.name: getattr(self, k.name) for k in OFFPEAK_KEYS}
+
+
+def offpeak_columns(offpeak: OffPeak | None) -> dict[str, Decimal | None]:
+    """The off-peak prices by column name (`offpeak_input_mtok`, ...); all None without a window."""
+    return {k.offpeak_name: getattr(offpeak, k.name) if offpeak else None for k in OFFPEAK_KEYS}
 
 
 @dataclass(frozen=True)
@@ -30,7 +102,7 @@ class PriceData:
     offpeak: OffPeak | None = None
 
     def values(self) -> dict[str, Decimal | None]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "offpeak"}
+        return {k.name: getattr(self, k.name) for k in KEYS}
 
     def same_as(self, other: PriceData) -> bool:
         return self.values() == other.values() and self.offpeak == other.offpeak

@@ -27,7 +27,7 @@ from bot.catalog.answers import (
     SetPriceAnswer,
     SubscriptionAnswer,
 )
-from bot.catalog.prices import fmt_cost, fmt_usd
+from bot.catalog.prices import CACHE_READ, INPUT, OUTPUT, fmt_cost, fmt_usd
 from bot.errors import UnknownModelError, UserError
 from bot.render import words
 from bot.sync.summary import SyncStatusAnswer, SyncSummary
@@ -255,9 +255,9 @@ def _price_fields(p: PriceView, workload: str, ratio: Decimal | None) -> list[Bl
     if ratio is not None:
         cost += f" · {words.times(ratio)}"
     return [
-        _field("Input", fmt_usd(p.input_mtok)),
-        _field("Output", fmt_usd(p.output_mtok)),
-        _field("Cached input", fmt_usd(p.cache_read_mtok)),
+        _field(INPUT.field_label, fmt_usd(p.input_mtok)),
+        _field(OUTPUT.field_label, fmt_usd(p.output_mtok)),
+        _field(CACHE_READ.field_label, fmt_usd(p.cache_read_mtok)),
         _field(workload, cost),
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ModelView, PriceView, WorkloadView
-from bot.catalog.prices import fmt_usd
+from bot.catalog.prices import KEYS, fmt_usd
 from bot.errors import UserError, user_message
 
 
@@ -85,14 +85,8 @@ def price_line(prices: dict[str, Decimal | None] | None) -> str:
     """'in $15 · out $60 · cached $7.50' for the prices that are set."""
     if prices is None:
         return "new"
-    labels = {
-        "input_mtok": "in",
-        "output_mtok": "out",
-        "cache_read_mtok": "cached",
-        "cache_write_mtok": "cache write",
-    }
     return " · ".join(
-        f"{label} {fmt_usd(prices.get(k))}" for k, label in labels.items() if prices.get(k) is not None
+        f"{k.short} {fmt_usd(prices.get(k.name))}" for k in KEYS if prices.get(k.name) is not None
     )
 
 
@@ -100,20 +94,14 @@ def moves(
     old: dict[str, Decimal | None] | None, new: dict[str, Decimal | None], pct: dict[str, Decimal | None]
 ) -> list[str]:
     """['output $60 → $50 (-16.7%)', ...] for each price that changed (all of them for a new offering)."""
-    labels = {
-        "input_mtok": "input",
-        "output_mtok": "output",
-        "cache_read_mtok": "cached input",
-        "cache_write_mtok": "cache write",
-    }
     out = []
-    for key, label in labels.items():
-        before = old.get(key) if old else None
-        after = new.get(key)
+    for k in KEYS:
+        before = old.get(k.name) if old else None
+        after = new.get(k.name)
         if old is not None and before == after:
             continue
         if before is None and after is None:
             continue
-        change = f" ({pct[key]:+}%)" if pct.get(key) is not None else ""
-        out.append(f"{label} {fmt_usd(before) if old else 'new'} → {fmt_usd(after)}{change}")
+        change = f" ({pct[k.name]:+}%)" if pct.get(k.name) is not None else ""
+        out.append(f"{k.label} {fmt_usd(before) if old else 'new'} → {fmt_usd(after)}{change}")
     return out

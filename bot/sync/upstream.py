@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
-from bot.catalog.prices import OfferingData, OffPeak, PriceData, clean
+from bot.catalog.prices import INPUT, KEYS, OFFPEAK_KEYS, OfferingData, OffPeak, PriceData, clean
 
 # A price above this (USD per 1M tokens) is a mistake in the data, not a price.
 MAX_PRICE_MTOK = Decimal(10_000)
@@ -38,6 +38,8 @@ _Value = Decimal | _Tiered
 
 
 class _Prices(BaseModel):
+    """The price fields we read (each key's `upstream` in bot.catalog.prices.KEYS), validated."""
+
     model_config = ConfigDict(extra="allow")
     input_mtok: _Value | None = None
     output_mtok: _Value | None = None
@@ -121,7 +123,7 @@ def _collect(providers: Iterable[Any], today: date | None) -> list[OfferingData]
                 _Option(
                     getattr(c.constraint, "start_date", None),
                     _window(c.constraint),
-                    {k: _base(getattr(c.prices, k, None)) for k in _KEYS},
+                    {k.name: _base(getattr(c.prices, k.upstream, None)) for k in KEYS},
                 )
                 for c in conds
             ]
@@ -143,9 +145,6 @@ def snapshot_label() -> str:
     from importlib.metadata import version
 
     return f"genai-prices {version('genai-prices')} snapshot"
-
-
-_KEYS = ("input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok")
 
 
 def _base(value: object) -> Decimal | None:
@@ -187,8 +186,8 @@ def _current_price(options: Sequence[_Option], today: date) -> PriceData | None:
         return _price(standard.prices, None)
     timed = windowed[-1]
     start, end = timed.window  # type: ignore[misc]
-    timed_in = timed.prices.get("input_mtok") or Decimal(0)
-    base_in = standard.prices.get("input_mtok") or Decimal(0)
+    timed_in = timed.prices.get(INPUT.name) or Decimal(0)
+    base_in = standard.prices.get(INPUT.name) or Decimal(0)
     if timed_in >= base_in:
         # The windowed price is the dearer one: it is the standard; off-peak is the rest of the day.
         off = standard.prices
@@ -198,24 +197,12 @@ def _current_price(options: Sequence[_Option], today: date) -> PriceData | None:
         off = timed.prices
         window = f"{_hhmm(start)}-{_hhmm(end)}"
         std = standard.prices
-    offpeak = OffPeak(window, off.get("input_mtok"), off.get("output_mtok"), off.get("cache_read_mtok"))
+    offpeak = OffPeak(window, **{k.name: clean(off.get(k.name)) for k in OFFPEAK_KEYS})
     return _price(std, offpeak)
 
 
 def _price(values: dict[str, Decimal | None], offpeak: OffPeak | None) -> PriceData:
-    return PriceData(
-        input_mtok=clean(values.get("input_mtok")),
-        output_mtok=clean(values.get("output_mtok")),
-        cache_read_mtok=clean(values.get("cache_read_mtok")),
-        cache_write_mtok=clean(values.get("cache_write_mtok")),
-        offpeak=offpeak
-        and OffPeak(
-            offpeak.window,
-            clean(offpeak.input_mtok),
-            clean(offpeak.output_mtok),
-            clean(offpeak.cache_read_mtok),
-        ),
-    )
+    return PriceData(**{k.name: clean(values.get(k.name)) for k in KEYS}, offpeak=offpeak)
 
 
 def _hhmm(t: time) -> str:
@@ -237,5 +224,5 @@ def _check_values(offerings: list[OfferingData]) -> None:
 def _all_values(price: PriceData) -> Iterator[tuple[str, Decimal | None]]:
     yield from price.values().items()
     if price.offpeak:
-        yield "off-peak input_mtok", price.offpeak.input_mtok
-        yield "off-peak output_mtok", price.offpeak.output_mtok
+        for key, value in price.offpeak.values().items():
+            yield f"off-peak {key}", value

@@ -69,6 +69,15 @@ def test_tiered_prices_use_the_base_tier_and_non_token_models_are_left_out() -> 
     assert "image-only" not in offerings
 
 
+NEGATIVE_OFF_PEAK_CACHED = [
+    {"prices": {"input_mtok": 1, "output_mtok": 2}},
+    {
+        "constraint": {"start_time": "16:30:00Z", "end_time": "00:30:00Z"},
+        "prices": {"input_mtok": 0.5, "output_mtok": 1, "cache_read_mtok": -1},
+    },
+]
+
+
 @pytest.mark.parametrize(
     ("feed", "message"),
     [
@@ -83,6 +92,10 @@ def test_tiered_prices_use_the_base_tier_and_non_token_models_are_left_out() -> 
             "impossible input_mtok",
         ),
         ([{"id": "x", "name": "X", "models": [{"id": "m", "prices": {"input_mtok": 1e9}}]}], "impossible"),
+        (
+            [{"id": "x", "name": "X", "models": [{"id": "m", "prices": NEGATIVE_OFF_PEAK_CACHED}]}],
+            "impossible off-peak cache_read_mtok",
+        ),
     ],
 )
 def test_bad_feeds_are_rejected(feed: object, message: str) -> None:
