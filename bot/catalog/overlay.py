@@ -1,5 +1,6 @@
 """The project's curated overlay, data/catalog.toml: canonical models with lab, open weights,
-licence, LMArena score, aliases, and which provider model ids are the same model. Validated strictly."""
+licence, LMArena score and keys, aliases, family and predecessor, which provider model ids are the same
+model, and the family names users type alone (`claude`). Validated strictly."""
 
 from __future__ import annotations
 
@@ -40,7 +41,11 @@ class CuratedModel(_Strict):
     license: str = Field(min_length=1)
     release_date: date | None = None
     arena_score: int | None = Field(default=None, ge=800, le=2000)
-    arena_key: str | None = None
+    arena_key: str | None = None  # the leaderboard key arena_score was copied from
+    arena_keys: list[str] = []  # further leaderboard keys that are this model's own score
+    arena_variants: dict[str, str] = {}  # leaderboard key -> variant (`thinking-32k`, `high`)
+    family: str | None = Field(default=None, pattern=_SLUG)  # a line of releases: `claude-sonnet`
+    succeeds: str | None = None  # the previous model of the family, whose score is a floor for this one
     aliases: list[str] = []
     offerings: list[str] = Field(min_length=1)
 
@@ -48,6 +53,13 @@ class CuratedModel(_Strict):
     def _check(self) -> CuratedModel:
         if (self.arena_score is None) != (self.arena_key is None):
             raise ValueError(f"{self.id}: arena_score and arena_key go together")
+        for variant in self.arena_variants.values():
+            if not re.match(_SLUG, variant):
+                raise ValueError(f"{self.id}: variant {variant!r} is not a lowercase slug")
+        if self.succeeds is not None and self.family is None:
+            raise ValueError(f"{self.id}: succeeds needs a family")
+        if self.succeeds == self.id:
+            raise ValueError(f"{self.id}: a model cannot succeed itself")
         for o in self.offerings:
             if not _OFFERING.match(o):
                 raise ValueError(f"{self.id}: offering {o!r} is not 'provider:model-id'")
@@ -56,11 +68,25 @@ class CuratedModel(_Strict):
     def offering_keys(self) -> list[tuple[str, str]]:
         return [(p, m) for p, _, m in (o.partition(":") for o in self.offerings)]
 
+    def all_arena_keys(self) -> list[str]:
+        return [k for k in (self.arena_key, *self.arena_keys, *self.arena_variants) if k]
+
+
+class Family(_Strict):
+    """A name users type alone (`claude`): the lab's current flagship of it, and its members to offer."""
+
+    name: str = Field(pattern=_SLUG, max_length=50)
+    label: str = Field(min_length=1)
+    lab: str = Field(min_length=1)
+    flagship: str
+    members: list[str] = Field(min_length=1)
+
 
 class Overlay(_Strict):
     quality: Quality
     lab: list[Lab]
     model: list[CuratedModel]
+    family: list[Family] = []
 
     @model_validator(mode="after")
     def _unique(self) -> Overlay:
@@ -69,16 +95,75 @@ class Overlay(_Strict):
         ids = [m.id for m in self.model]
         _no_dupes("model id", ids)
         _no_dupes("offering", [o for m in self.model for o in m.offerings])
+        _no_dupes("arena key", [k for m in self.model for k in m.all_arena_keys()])
         names = [normalise(a) for m in self.model for a in m.aliases]
         _no_dupes("alias", names)
         clash = set(names) & {normalise(i) for i in ids}
         if clash:
             raise ValueError(f"aliases equal to a model id: {sorted(clash)}")
+        self._check_succession()
+        self._check_families()
         return self
+
+    def _check_succession(self) -> None:
+        by_id = {m.id: m for m in self.model}
+        for m in self.model:
+            if m.succeeds is None:
+                continue
+            before = by_id.get(m.succeeds)
+            if before is None:
+                raise ValueError(f"{m.id} succeeds {m.succeeds!r}, which is not a model")
+            if before.lab != m.lab or before.family != m.family:
+                raise ValueError(
+                    f"{m.id} ({m.lab}, {m.family}) succeeds {before.id} ({before.lab}, {before.family}): "
+                    "succession stays within a lab's family"
+                )
+        for m in self.model:
+            seen = [m.id]
+            step = m.succeeds
+            while step is not None:
+                if step in seen:
+                    raise ValueError(f"succession cycle: {' -> '.join([*seen, step])}")
+                seen.append(step)
+                step = by_id[step].succeeds
+
+    def _check_families(self) -> None:
+        from bot.catalog.lookup import normalise
+
+        by_id = {m.id: m for m in self.model}
+        _no_dupes("family name", [f.name for f in self.family])
+        alias_of = {normalise(a): m.id for m in self.model for a in m.aliases}
+        for f in self.family:
+            missing = [i for i in f.members if i not in by_id]
+            if missing:
+                raise ValueError(f"family {f.name}: members {missing} are not models")
+            if f.flagship not in f.members:
+                raise ValueError(f"family {f.name}: flagship {f.flagship!r} is not one of its members")
+            other_lab = [i for i in f.members if by_id[i].lab != f.lab]
+            if other_lab:
+                raise ValueError(f"family {f.name} ({f.lab}): members {other_lab} are another lab's")
+            if normalise(f.name) in by_id:
+                raise ValueError(f"family name {f.name!r} is a model id")
+            owner = alias_of.get(normalise(f.name))
+            if owner is not None and owner != f.flagship:
+                raise ValueError(
+                    f"family name {f.name!r} is an alias of {owner}, not of its flagship {f.flagship}"
+                )
 
     @property
     def lab_providers(self) -> dict[str, str]:
         return {lab.provider: lab.name for lab in self.lab}
+
+    @property
+    def predecessors(self) -> dict[str, str]:
+        """Model id -> the id of the model it succeeds."""
+        return {m.id: m.succeeds for m in self.model if m.succeeds is not None}
+
+    def family_named(self, name: str) -> Family | None:
+        """The family users mean by `name` alone (`Claude`, `gpt`), or None."""
+        from bot.catalog.lookup import normalise
+
+        return next((f for f in self.family if f.name == normalise(name)), None)
 
 
 def _no_dupes(what: str, values: list[str]) -> None:

@@ -1,5 +1,6 @@
 """data/catalog.toml validates: strict schema, unique ids and aliases, every mapped offering exists
-upstream (genai-prices' bundled snapshot), and the facts the product promises hold."""
+upstream (genai-prices' bundled snapshot), succession and family names hold together, curated LMArena
+keys exist in the bundled leaderboard, and the facts the product promises hold."""
 
 import tomllib
 from pathlib import Path
@@ -7,7 +8,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from bot.catalog.arena_keys import map_keys, models_from_overlay
 from bot.catalog.overlay import CATALOG_FILE, Overlay, load_overlay
+from bot.catalog.succession import floor_for
+from bot.sync.leaderboard import load_bundled
 from bot.sync.upstream import from_snapshot
 
 OVERLAY = load_overlay()
@@ -41,8 +45,61 @@ def test_r1_is_comparable_to_o1_by_the_published_rule() -> None:
     assert by_id["deepseek-r1"].arena_score >= by_id["o1"].arena_score - 25  # type: ignore[operator]
 
 
+def test_curated_arena_keys_are_in_the_bundled_leaderboard() -> None:
+    keys = load_bundled().keys()
+    assert [k for m in OVERLAY.model for k in m.all_arena_keys() if k not in keys] == []
+
+
+def test_family_names_users_type_alone_resolve_within_the_lab() -> None:
+    families = {f.name: f for f in OVERLAY.family}
+    wanted = {"claude", "gemini", "gpt", "llama", "qwen", "grok", "mistral", "deepseek", "kimi", "glm"}
+    assert set(families) == wanted
+    assert families["claude"].flagship == "claude-sonnet-5.5"
+    assert families["gpt"].flagship == "gpt-5.5"
+    assert OVERLAY.family_named("Claude") is families["claude"]
+    # Three family names are also aliases today, each of its own flagship (the only clash allowed).
+    aliases = {a: m.id for m in OVERLAY.model for a in m.aliases}
+    assert {n: aliases[n] for n in wanted if n in aliases} == {
+        "grok": "grok-4.7",
+        "kimi": "kimi-k2.5",
+        "glm": "glm-4.6",
+    }
+
+
+# What a model without a 2025-12-17 score falls back to (the overall category): the issue's examples.
+FLOORS = {
+    "claude-sonnet-5.5": "claude-sonnet-4.5",
+    "claude-opus-5.5": "claude-opus-4.5",
+    "claude-haiku-5.5": "claude-haiku-4.5",
+    "gpt-5.5": "gpt-5.1",  # GPT-5.2 has no score in that file either
+    "grok-4.7": "grok-4",
+    "gemini-3.1-pro": "gemini-3-pro",
+    "kimi-k2.5": "kimi-k2-0905",
+    "codestral-2508": None,  # no scored ancestor: says so, and how to fix it
+}
+
+
+@pytest.mark.parametrize(("model_id", "floor"), FLOORS.items())
+def test_unscored_models_get_their_nearest_scored_predecessor_as_floor(
+    model_id: str, floor: str | None
+) -> None:
+    board = load_bundled()
+    mapping = map_keys(board.keys(), models_from_overlay(OVERLAY))
+    scores = {m.model_id: board.overall[k] for k, m in mapping.mapped.items() if m.variant is None}
+    found = floor_for(model_id, scores, OVERLAY.predecessors)
+    assert (found.model_id if found else None) == floor
+
+
 def _raw() -> dict:  # type: ignore[type-arg]
     return tomllib.loads(Path(CATALOG_FILE).read_text())
+
+
+def _model(data: dict, model_id: str) -> dict:  # type: ignore[type-arg]
+    return next(m for m in data["model"] if m["id"] == model_id)  # type: ignore[no-any-return]
+
+
+def _family(data: dict, name: str) -> dict:  # type: ignore[type-arg]
+    return next(f for f in data["family"] if f["name"] == name)  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize(
@@ -54,6 +111,19 @@ def _raw() -> dict:  # type: ignore[type-arg]
         (lambda d: d["model"][1]["offerings"].append(d["model"][0]["offerings"][0]), "duplicate offering"),
         (lambda d: d["model"][0].update(id="Not A Slug"), "String should match pattern"),
         (lambda d: d["model"][0].update(offerings=["no-colon"]), "not 'provider:model-id'"),
+        (lambda d: _model(d, "o3").update(arena_keys=["o1-2024-12-17"]), "duplicate arena key"),
+        (lambda d: _model(d, "o3").update(arena_variants={"o3-high": "High!"}), "not a lowercase slug"),
+        (lambda d: _model(d, "o3").update(succeeds="o2"), "succeeds 'o2', which is not a model"),
+        (lambda d: _model(d, "o3").update(succeeds="o3"), "cannot succeed itself"),
+        (lambda d: _model(d, "o3").pop("family"), "succeeds needs a family"),
+        (lambda d: _model(d, "grok-4").update(succeeds="gpt-5"), "succession stays within a lab"),
+        (lambda d: _model(d, "claude-sonnet-4").update(succeeds="claude-sonnet-5.5"), "succession cycle"),
+        (lambda d: _family(d, "claude").update(flagship="claude-opus-4"), "is not one of its members"),
+        (lambda d: _family(d, "claude")["members"].append("gpt-5"), "another lab's"),
+        (lambda d: _family(d, "claude")["members"].append("claude-9"), "are not models"),
+        (lambda d: _family(d, "glm").update(name="gemma"), "alias of gemma-3-27b, not of its flagship"),
+        (lambda d: _family(d, "glm").update(name="o3"), "is a model id"),
+        (lambda d: _family(d, "glm").update(name="claude"), "duplicate family name"),
     ],
 )
 def test_schema_is_strict(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
