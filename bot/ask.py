@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from bot import db, query
 from bot.alerts.outbox import queue_alerts
-from bot.catalog import edits, subscriptions
+from bot.catalog import edits, quality, subscriptions
 from bot.catalog.answers import Answer, HelpAnswer
+from bot.catalog.categories import CATEGORIES, OVERALL, Category
 from bot.catalog.compare import compare_models, find_alternatives, list_models, show_model
 from bot.errors import NeedsChannelError, NotAdminError, NotHereError
 from bot.query import Request
@@ -28,6 +29,11 @@ HELP = [
     ("r1 vs o1 for 10M in 2M out", "... for your workload (k, M or B tokens; add `30% cached`)"),
     ("o1", "one model: prices at the lab's API, the cheapest host, context, licence, quality"),
     ("cheaper o1", "open-weights models of comparable quality that cost less, with their cheapest host"),
+    (
+        "cheaper sonnet for coding",
+        "... ranked by a task's LMArena score (add a workload after it: `for 10M in 2M out`)",
+    ),
+    ("r1 vs o1 for coding", "compare with a task's scores beside the prices (`o1 for math` for one model)"),
     ("list open", "list models: all curated ones, `open`, a lab (`list anthropic`) or a host (`list groq`)"),
     ("history o1", "a model's dated price changes, and who or which feed made each"),
     (
@@ -39,12 +45,20 @@ HELP = [
         "set o1 input 15 output 60",
         "admins: correct a price (`set r1 at together input 3 output 7` for a host)",
     ),
+    (
+        "set sonnet score 1460",
+        "admins: the team's own score (`set sonnet coding score 1490`; `unset sonnet score` undoes it)",
+    ),
     ("alias team-default gpt-4o", "admins: add a name for a model (`unalias team-default` removes it)"),
     ("sync", "admins: fetch the genai-prices feed now (`sync dry-run` shows what would change)"),
     ("sync status", "the latest feed syncs, scheduled or not, and why any was rejected"),
     ("help", "this help"),
 ]
-HELP_FOOTNOTE = "Prices are USD per 1M tokens, from genai-prices; quality is the LMArena text score."
+HELP_FOOTNOTE = (
+    "Prices are USD per 1M tokens, from genai-prices; quality is the LMArena text score. Tasks: "
+    + ", ".join(c.name for c in CATEGORIES)
+    + ". Family names (claude, gpt, gemini, …) mean the lab's current flagship."
+)
 CLI_USER = "cli"
 
 
@@ -114,12 +128,12 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             return HelpAnswer(commands=HELP, footnote=HELP_FOOTNOTE)
         case query.ListRequest(filter=f):
             return list_models(session, f)
-        case query.ModelRequest(name=name, workload=w):
-            return show_model(session, name, w)
-        case query.CompareRequest(names=names, workload=w):
-            return compare_models(session, names, w)
-        case query.AlternativesRequest(name=name, workload=w):
-            return find_alternatives(session, name, w)
+        case query.ModelRequest(name=name, workload=w, category=c):
+            return show_model(session, name, w, category_named(c))
+        case query.CompareRequest(names=names, workload=w, category=c):
+            return compare_models(session, names, w, category_named(c))
+        case query.AlternativesRequest(name=name, workload=w, category=c):
+            return find_alternatives(session, name, w, category_named(c) if c else None)
         case query.HistoryRequest(name=name):
             return edits.history(session, name)
         case query.SyncStatusRequest():
@@ -130,6 +144,8 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             return subscriptions.show(session, _channel(context))
         case query.SetPriceRequest(name=name, host=host, prices=prices):
             return edits.set_prices(session, name, host, prices, context.actor, on_change=queue_alerts)
+        case query.SetScoreRequest(name=name, category=c, score=score):
+            return quality.set_team(session, name, c, score, context.actor)
         case query.AliasRequest(alias=alias, name=name):
             return edits.add_alias(session, alias, name)
         case query.UnaliasRequest(alias=alias):
@@ -153,6 +169,10 @@ def _fetch(engine: Engine, request: Request, context: Context) -> Answer:
     from bot.sync.run import sync
 
     return sync(engine, context.feed_url, dry_run=request.dry_run)
+
+
+def category_named(name: str | None) -> Category:
+    return next((c for c in CATEGORIES if c.name == name), OVERALL)
 
 
 def _channel(context: Context) -> str:

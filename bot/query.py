@@ -17,6 +17,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.catalog.categories import CATEGORIES, OVERALL, find_category
 from bot.catalog.names import normalise
 from bot.catalog.prices import KEYS, Workload
 from bot.errors import QueryError
@@ -57,6 +58,7 @@ class ModelRequest(_Request):
     kind: Literal["model"] = "model"
     name: str
     workload: Workload | None = None
+    category: str | None = None  # Category.name: quality in that category (`o1 for coding`)
     cacheable = True
 
 
@@ -64,6 +66,7 @@ class CompareRequest(_Request):
     kind: Literal["compare"] = "compare"
     names: list[str] = Field(min_length=2, max_length=MAX_MODELS)
     workload: Workload | None = None
+    category: str | None = None
     cacheable = True
 
 
@@ -71,6 +74,7 @@ class AlternativesRequest(_Request):
     kind: Literal["alternatives"] = "alternatives"
     name: str
     workload: Workload | None = None
+    category: str | None = None  # rank by this category's score (`cheaper sonnet for coding`)
     cacheable = True
 
 
@@ -87,6 +91,18 @@ class SetPriceRequest(_Request):
     name: str
     host: str | None = None
     prices: dict[str, Decimal]  # price key (input_mtok, ...) -> USD per 1M tokens
+    writes = True
+    admin_only = True
+
+
+class SetScoreRequest(_Request):
+    """Admin: the team's own quality score, `set sonnet score 1460`, `set sonnet coding score 1490`;
+    `unset sonnet score` (score None) returns to the leaderboard's."""
+
+    kind: Literal["set-score"] = "set-score"
+    name: str
+    category: str  # Category.name
+    score: int | None
     writes = True
     admin_only = True
 
@@ -147,6 +163,7 @@ Request = (
     | AlternativesRequest
     | HistoryRequest
     | SetPriceRequest
+    | SetScoreRequest
     | AliasRequest
     | UnaliasRequest
     | SubscribeRequest
@@ -168,6 +185,17 @@ _PRICE_FIELDS = {word: k.name for k in KEYS for word in k.words}  # `set` word -
 _SET_PAIR = re.compile(r"\s+(?P<field>[a-z-]+)\s*[:=]?\s*(?P<value>\S+)$")
 _PRICE_VALUE = re.compile(r"^\$?(?P<n>\d{1,5}(?:\.\d{1,6})?|\.\d{1,6})$")
 _ABOVE = re.compile(r"(?:^|\s)(?:above|over|>=?)\s*(?P<pct>\d{1,4}(?:\.\d+)?)\s*%?$")
+
+MIN_SCORE, MAX_SCORE = 100, 3000
+SCORE_FORMS = (
+    "Set the team's own score like `set sonnet score 1460` or `set sonnet coding score 1490` "
+    f"(a whole number from {MIN_SCORE} to {MAX_SCORE}, on LMArena's scale); `unset sonnet score` returns "
+    "to the leaderboard's."
+)
+_SET_SCORE = re.compile(r"^(?P<body>.+?)\s+score\s*[:=]?\s*(?P<value>\S+)$")
+_UNSET_SCORE = re.compile(r"^(?P<body>.+?)\s+score$")
+_CATEGORY = re.compile(r"\s+for\s+(?P<category>[a-z][a-z ,&-]*)$")
+CATEGORY_NAMES = ", ".join(c.name for c in CATEGORIES)
 
 _SEPARATORS = re.compile(r"\s*(?:,|;|&|\bvs\.?(?=\s|$)|\bversus\b|\band\b)\s*")
 _ALTERNATIVES = re.compile(
@@ -203,19 +231,27 @@ def parse(text: str) -> Request:
         return ListRequest(filter=rest or None)
     if m := _ALTERNATIVES.match(clean):
         body, workload = _split_workload(m.group("name"))
-        return AlternativesRequest(name=_name(body), workload=workload)
+        body, category = _split_category(body)
+        return AlternativesRequest(name=_name(body), workload=workload, category=category)
     body, workload = _split_workload(clean)
+    body, category = _split_category(body)
     names = [n for n in _SEPARATORS.split(body) if n]
     if not names:
         raise QueryError(f"Which model? Try {EXAMPLES}.")
     if len(names) > MAX_MODELS:
         raise QueryError(f"I can compare at most {MAX_MODELS} models at once; you gave {len(names)}.")
     if len(names) == 1:
-        return ModelRequest(name=_name(names[0]), workload=workload)
-    return CompareRequest(names=[_name(n) for n in names], workload=workload)
+        return ModelRequest(name=_name(names[0]), workload=workload, category=category)
+    return CompareRequest(names=[_name(n) for n in names], workload=workload, category=category)
 
 
-def _set(rest: str) -> SetPriceRequest:
+def _set(rest: str) -> SetPriceRequest | SetScoreRequest:
+    if m := _SET_SCORE.match(rest):
+        name, category = _score_target(m.group("body"))
+        value = m.group("value")
+        if not value.isdigit() or not MIN_SCORE <= int(value) <= MAX_SCORE:
+            raise QueryError(f"'{value}' is not a score I accept. {SCORE_FORMS}")
+        return SetScoreRequest(name=name, category=category, score=int(value))
     prices: dict[str, Decimal] = {}
     body = " " + rest
     while m := _SET_PAIR.search(body):
@@ -236,6 +272,37 @@ def _set(rest: str) -> SetPriceRequest:
     if not name.strip() or (" at " in body and not host.strip()):
         raise QueryError(SET_FORMS)
     return SetPriceRequest(name=_name(name), host=host.strip() or None, prices=prices)
+
+
+def _unset(rest: str) -> SetScoreRequest:
+    m = _UNSET_SCORE.match(rest)
+    if not m:
+        raise QueryError("Unset a team's score like `unset sonnet score` or `unset sonnet coding score`.")
+    name, category = _score_target(m.group("body"))
+    return SetScoreRequest(name=name, category=category, score=None)
+
+
+def _score_target(body: str) -> tuple[str, str]:
+    """`sonnet coding` -> (sonnet, coding); `sonnet` -> (sonnet, overall)."""
+    words = body.split()
+    for cut in range(1, len(words)):  # the longest category at the end, leaving a name before it
+        if category := find_category(" ".join(words[cut:])):
+            return _name(" ".join(words[:cut])), category.name
+    return _name(body), OVERALL.name
+
+
+def _split_category(text: str) -> tuple[str, str | None]:
+    """`sonnet for coding` -> (sonnet, coding). Workloads are split off first; they start with a digit."""
+    m = _CATEGORY.search(text)
+    if not m:
+        return text, None
+    category = find_category(m.group("category"))
+    if category is None:
+        raise QueryError(
+            f"I don't know the task '{m.group('category')[:40]}'. Rank by one of: {CATEGORY_NAMES}, "
+            "e.g. `cheaper sonnet for coding`."
+        )
+    return text[: m.start()].strip(), category.name
 
 
 def _alias(rest: str) -> AliasRequest:
@@ -297,6 +364,7 @@ def _sync(rest: str) -> SyncRequest | SyncStatusRequest:
 
 _VERBS: dict[str, Callable[[str], Request]] = {
     "set": _set,
+    "unset": _unset,
     "alias": _alias,
     "unalias": _unalias,
     "history": _history,

@@ -12,8 +12,6 @@ from pydantic import BaseModel, ConfigDict
 from bot.sync.summary import SyncStatusAnswer as SyncStatusAnswer  # re-exported: part of Answer
 from bot.sync.summary import SyncSummary as SyncSummary
 
-COMPARABLE_MARGIN = 25
-
 
 class _Answer(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -46,15 +44,28 @@ class PriceView(_Answer):
     workload_cost: Decimal | None
 
 
+class QualityView(_Answer):
+    """A model's quality score in one category: whose it is, how sure, and as of when."""
+
+    score: int
+    low: int | None = None  # the 95% interval, where the source gives one
+    high: int | None = None
+    category: str  # Category.name: "overall", "coding", ...
+    category_label: str
+    source: str  # "LMArena text", or "team" for an admin's own score
+    as_of: date
+    team: bool = False  # the team's own judgement (`set sonnet score 1460`), preferred while set
+    floor_from: str | None = None  # a floor: the scored predecessor whose score this is (its name)
+    floor_from_id: str | None = None
+
+
 class ModelView(_Answer):
     id: str
     name: str
     lab: str
     open_weights: bool | None
     license: str | None
-    arena_score: int | None
-    quality_source: str | None
-    quality_date: date | None
+    quality: QualityView | None  # in the category asked for (overall unless one was)
     release_date: date | None
     curated: bool
     price: PriceView  # the lab's own API; the cheapest host when the lab has none
@@ -80,12 +91,15 @@ class CompareAnswer(_Answer):
     cost_ratio: dict[str, Decimal | None]
     alternatives_for: str | None = None
     alternatives: list[AlternativeView] = []
+    category: str = "overall"
+    notes: list[str] = []  # e.g. how a family name was read ("Claude means Claude Sonnet 5.5 here")
 
 
 class ModelAnswer(_Answer):
     kind: Literal["model"] = "model"
     model: ModelView
     workload: WorkloadView
+    notes: list[str] = []
 
 
 class AlternativesAnswer(_Answer):
@@ -95,6 +109,10 @@ class AlternativesAnswer(_Answer):
     min_score: int | None
     alternatives: list[AlternativeView]
     footnote: str
+    category: str = "overall"
+    ranked_by: Literal["cost", "score"] = "cost"
+    more: int = 0  # comparable cheaper models left out to keep the reply short
+    notes: list[str] = []
 
 
 class ListRow(_Answer):
@@ -120,13 +138,6 @@ class HelpAnswer(_Answer):
     footnote: str
 
 
-def comparable_footnote(margin: int = COMPARABLE_MARGIN) -> str:
-    return (
-        f"Comparable quality: an LMArena text score at least the target's minus {margin}. "
-        "Ranked by the workload's cost at each model's cheapest host."
-    )
-
-
 class PriceChangeView(_Answer):
     """One offering's price before and after a change, with the % move of each price."""
 
@@ -145,6 +156,21 @@ class SetPriceAnswer(_Answer):
     unchanged: bool  # the prices were already these: nothing was written
     actor: str
     alerts_queued: int
+
+
+class ScoreAnswer(_Answer):
+    """The team's own score set (or unset) for a model in a category."""
+
+    kind: Literal["set-score"] = "set-score"
+    model_id: str
+    model_name: str
+    category: str
+    category_label: str
+    old: int | None  # the score in force before (the team's or the leaderboard's)
+    new: int | None  # in force now; after `unset`, the leaderboard's again (None if it has none)
+    team: int | None  # the team's score now; None after `unset`
+    unchanged: bool
+    actor: str
 
 
 class AliasAnswer(_Answer):
@@ -194,6 +220,7 @@ Answer = (
     | ListAnswer
     | HelpAnswer
     | SetPriceAnswer
+    | ScoreAnswer
     | AliasAnswer
     | HistoryAnswer
     | SubscriptionAnswer

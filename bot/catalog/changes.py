@@ -247,9 +247,6 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
         model.lab_provider_id = (
             lab_provider_of.get(cm.lab) if lab_provider_of.get(cm.lab) in providers else None
         )
-        model.arena_score = cm.arena_score
-        model.quality_source = overlay.quality.source if cm.arena_score else None
-        model.quality_date = overlay.quality.date if cm.arena_score else None
         model.release_date = cm.release_date
         model.curated = True
         if cm.id not in models:

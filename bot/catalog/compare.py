@@ -9,7 +9,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.catalog.answers import (
-    COMPARABLE_MARGIN,
     AlternativesAnswer,
     AlternativeView,
     CompareAnswer,
@@ -18,13 +17,15 @@ from bot.catalog.answers import (
     ModelAnswer,
     ModelView,
     PriceView,
+    QualityView,
     WorkloadView,
-    comparable_footnote,
 )
+from bot.catalog.categories import OVERALL, Category
 from bot.catalog.changes import current_prices, price_data
 from bot.catalog.lookup import name_index, normalise
 from bot.catalog.models import Model, Offering, Price, Provider
 from bot.catalog.prices import DEFAULT_WORKLOAD, PriceData, Workload, offpeak_columns, ratio, workload_cost
+from bot.catalog.quality import COMPARABLE_MARGIN, comparable, comparable_rule, current_scores, with_floors
 from bot.errors import NoPriceError
 
 LIST_LIMIT = 40
@@ -37,13 +38,18 @@ def resolve(session: Session, name: str) -> str:
     return name_index(session).resolve(name)
 
 
-def show_model(session: Session, name: str, workload: Workload | None = None) -> ModelAnswer:
+def show_model(
+    session: Session, name: str, workload: Workload | None = None, category: Category = OVERALL
+) -> ModelAnswer:
     work = workload or DEFAULT_WORKLOAD
-    view = _views(session, [resolve(session, name)], work)[0]
-    return ModelAnswer(model=view, workload=_workload_view(workload))
+    index = name_index(session)
+    view = _views(session, [index.resolve(name)], work, category)[0]
+    return ModelAnswer(model=view, workload=_workload_view(workload), notes=index.notes([name]))
 
 
-def compare_models(session: Session, names: list[str], workload: Workload | None = None) -> CompareAnswer:
+def compare_models(
+    session: Session, names: list[str], workload: Workload | None = None, category: Category = OVERALL
+) -> CompareAnswer:
     index = name_index(session)
     ids: list[str] = []
     for name in names:
@@ -51,17 +57,17 @@ def compare_models(session: Session, names: list[str], workload: Workload | None
         if model_id not in ids:
             ids.append(model_id)
     work = workload or DEFAULT_WORKLOAD
-    views = _views(session, ids, work)
+    views = _views(session, ids, work, category)
     costed = [v for v in views if v.price.workload_cost is not None]
     cheapest = min(costed, key=lambda v: v.price.workload_cost or 0, default=None)
     base = cheapest.price if cheapest else None
     alternatives_for: str | None = None
     alternatives: list[AlternativeView] = []
     dearest = max(costed, key=lambda v: v.price.workload_cost or 0, default=None)
-    if dearest is not None and not dearest.open_weights and dearest.arena_score is not None:
+    if dearest is not None and not dearest.open_weights and dearest.quality is not None:
         alternatives_for = dearest.id
-        alternatives = _alternatives(
-            session, dearest, work, limit=COMPARE_ALTERNATIVES, exclude=frozenset(ids)
+        alternatives, _ = _alternatives(
+            session, dearest, work, category, limit=COMPARE_ALTERNATIVES, exclude=frozenset(ids)
         )
     return CompareAnswer(
         models=views,
@@ -72,22 +78,52 @@ def compare_models(session: Session, names: list[str], workload: Workload | None
         cost_ratio={v.id: ratio(v.price.workload_cost, base.workload_cost if base else None) for v in views},
         alternatives_for=alternatives_for,
         alternatives=alternatives,
+        category=category.name,
+        notes=index.notes(names),
     )
 
 
-def find_alternatives(session: Session, name: str, workload: Workload | None = None) -> AlternativesAnswer:
+def find_alternatives(
+    session: Session,
+    name: str,
+    workload: Workload | None = None,
+    category: Category | None = None,
+    *,
+    limit: int = ALTERNATIVES_LIMIT,
+) -> AlternativesAnswer:
+    """Cheaper open-weights models of comparable quality: by cost, or by the category's score when a
+    category was asked for (`cheaper sonnet for coding`)."""
     work = workload or DEFAULT_WORKLOAD
-    target = _views(session, [resolve(session, name)], work)[0]
-    min_score = target.arena_score - COMPARABLE_MARGIN if target.arena_score is not None else None
-    footnote = comparable_footnote()
-    if min_score is None:
-        footnote = f"{target.name} has no LMArena score in the catalog, so I can't judge comparable quality."
+    index = name_index(session)
+    cat = category or OVERALL
+    target = _views(session, [index.resolve(name)], work, cat)[0]
+    quality = target.quality
+    min_score = quality.score - COMPARABLE_MARGIN if quality is not None else None
+    footnote = comparable_rule(cat)
+    if quality is not None and quality.floor_from:
+        footnote += (
+            f" {target.name} has no LMArena {cat.label} score yet; using {quality.floor_from}'s "
+            f"{quality.score} as a floor."
+        )
+    if quality is None:
+        footnote = (
+            f"{target.name} has no LMArena {cat.label} score, and no scored predecessor in "
+            "data/catalog.toml, "
+            f"so I can't judge comparable quality. An admin can give it the team's own: "
+            f"`set {target.id}{'' if cat is OVERALL else ' ' + cat.name} score 1400`."
+        )
+    by_score = category is not None
+    alternatives, more = _alternatives(session, target, work, cat, limit=limit, by_score=by_score)
     return AlternativesAnswer(
         target=target,
         workload=_workload_view(workload),
         min_score=min_score,
-        alternatives=_alternatives(session, target, work, limit=ALTERNATIVES_LIMIT),
+        alternatives=alternatives,
         footnote=footnote,
+        category=cat.name,
+        ranked_by="score" if by_score else "cost",
+        more=more,
+        notes=index.notes([name]),
     )
 
 
@@ -123,26 +159,43 @@ def list_models(session: Session, filter: str | None = None) -> ListAnswer:
 
 
 def _alternatives(
-    session: Session, target: ModelView, work: Workload, *, limit: int, exclude: frozenset[str] = frozenset()
-) -> list[AlternativeView]:
-    """The `limit` cheapest comparable open-weights models that cost less than the target.
+    session: Session,
+    target: ModelView,
+    work: Workload,
+    category: Category,
+    *,
+    limit: int,
+    exclude: frozenset[str] = frozenset(),
+    by_score: bool = False,
+) -> tuple[list[AlternativeView], int]:
+    """The comparable open-weights models that cost less than the target at their cheapest host: the
+    `limit` cheapest (or best scored, `by_score`), and how many more there are.
 
     Costs are compared on plain rows first; full views are built only for the models shown.
     """
-    if target.arena_score is None or target.price.workload_cost is None:
-        return []
+    if target.quality is None or target.price.workload_cost is None:
+        return [], 0
     target_cost = target.price.workload_cost
     if target.cheapest and target.cheapest.workload_cost is not None:
         target_cost = min(target_cost, target.cheapest.workload_cost)
+    scores = current_scores(session, category)
+    open_ids = set(session.scalars(select(Model.id).where(Model.open_weights.is_(True))))
+    candidates = {
+        model_id
+        for model_id, q in scores.items()
+        if model_id in open_ids
+        and model_id != target.id
+        and model_id not in exclude
+        and comparable(q, target.quality)
+    }
+    if not candidates:
+        return [], 0
     newest = aliased(Price)
     rows = session.execute(
         select(Offering.model_id, Price.input_mtok, Price.output_mtok, Price.cache_read_mtok)
-        .join(Model, Offering.model_id == Model.id)
         .join(Price, Price.offering_id == Offering.id)
         .where(
-            Model.open_weights.is_(True),
-            Model.arena_score >= target.arena_score - COMPARABLE_MARGIN,
-            Model.id != target.id,
+            Offering.model_id.in_(candidates),
             Offering.retired_at.is_(None),
             Price.id
             == select(func.max(newest.id)).where(newest.offering_id == Offering.id).scalar_subquery(),
@@ -150,20 +203,24 @@ def _alternatives(
     ).all()
     best: dict[str, Decimal] = {}
     for model_id, input_mtok, output_mtok, cache_read_mtok in rows:
-        if model_id is None or model_id in exclude or input_mtok is None or output_mtok is None:
+        if model_id is None or input_mtok is None or output_mtok is None:
             continue
         if not (input_mtok or output_mtok):
             continue  # unpriced, or a free tier (see _usable)
         cost = workload_cost(PriceData(input_mtok, output_mtok, cache_read_mtok), work)
         if cost is not None and cost < target_cost and cost < best.get(model_id, Decimal("Infinity")):
             best[model_id] = cost
-    chosen = sorted(best, key=lambda m: (best[m], m))[:limit]
+    if by_score:
+        order = sorted(best, key=lambda m: (-scores[m].score, best[m], m))
+    else:
+        order = sorted(best, key=lambda m: (best[m], m))
+    chosen = order[:limit]
     out = []
-    for view in _views(session, chosen, work, strict=False):
+    for view in _views(session, chosen, work, category, strict=False):
         cost = best[view.id]
         saving = ((target_cost - cost) / target_cost * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
         out.append(AlternativeView(model=view, cost=cost, saving_pct=saving))
-    return out
+    return out, len(order) - len(chosen)
 
 
 def _workload_view(workload: Workload | None) -> WorkloadView:
@@ -176,7 +233,9 @@ def _workload_view(workload: Workload | None) -> WorkloadView:
     )
 
 
-def _views(session: Session, ids: list[str], work: Workload, *, strict: bool = True) -> list[ModelView]:
+def _views(
+    session: Session, ids: list[str], work: Workload, category: Category = OVERALL, *, strict: bool = True
+) -> list[ModelView]:
     """Model views in the order of `ids`; a model no host prices raises NoPriceError (or is skipped)."""
     if not ids:
         return []
@@ -187,6 +246,7 @@ def _views(session: Session, ids: list[str], work: Workload, *, strict: bool = T
         .where(Offering.model_id.in_(ids), Offering.retired_at.is_(None))
     ).all()
     prices = current_prices(session, [o.id for o, _ in offerings])
+    quality = _quality(session, models, category)
     by_model: dict[str, list[PriceView]] = defaultdict(list)
     for offering, provider_name in offerings:
         row = prices.get(offering.id)
@@ -211,9 +271,7 @@ def _views(session: Session, ids: list[str], work: Workload, *, strict: bool = T
                 lab=model.lab,
                 open_weights=model.open_weights,
                 license=model.license,
-                arena_score=model.arena_score,
-                quality_source=model.quality_source,
-                quality_date=model.quality_date,
+                quality=quality.get(model.id),
                 release_date=model.release_date,
                 curated=model.curated,
                 price=primary,
@@ -223,6 +281,12 @@ def _views(session: Session, ids: list[str], work: Workload, *, strict: bool = T
             )
         )
     return views
+
+
+def _quality(session: Session, models: dict[str, Model], category: Category) -> dict[str, QualityView]:
+    """The models' scores in the category, with a labelled floor for those that have none yet."""
+    own = current_scores(session, category)  # all of them: a floor may come from any predecessor
+    return with_floors(own, models, name_index(session).names)
 
 
 def _cost(p: PriceView) -> Decimal:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.catalog.models import Alias, Model, Offering
 from bot.catalog.names import compact, normalise
+from bot.catalog.overlay import load_overlay
 from bot.catalog.version import version_on
 from bot.errors import UnknownModelError
 
@@ -29,6 +30,9 @@ class NameIndex:
     compact_forms: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # id -> display name
     ambiguous: dict[str, set[str]] = field(default_factory=dict)
+    families: dict[str, tuple[str, str, list[str]]] = field(
+        default_factory=dict
+    )  # name -> label, flagship, members
     _choices: list[str] = field(default_factory=list)
     _choice_ids: list[str] = field(default_factory=list)
     _short_choices: list[str] = field(default_factory=list)
@@ -40,8 +44,10 @@ class NameIndex:
         models: Iterable[tuple[str, str]],
         aliases: Iterable[tuple[str, str]],
         host_ids: Iterable[tuple[str, str, str]],
+        families: Iterable[tuple[str, str, str, list[str]]] = (),
     ) -> NameIndex:
-        """models: (id, name); aliases: (alias, model id); host_ids: (provider, host model id, model id)."""
+        """models: (id, name); aliases: (alias, model id); host_ids: (provider, host model id, model id);
+        families: (name users type alone, label, flagship id, member ids)."""
         index = cls()
         forms: dict[str, set[str]] = {}
 
@@ -61,6 +67,13 @@ class NameIndex:
             add(f"{provider}:{host}", model_id)
             add(f"{provider}/{host}", model_id)
             add(host.rsplit("/", 1)[-1], model_id)
+        for family, label, flagship, members in families:
+            if flagship in index.names:
+                index.families[normalise(family)] = (
+                    label,
+                    flagship,
+                    [m for m in members if m in index.names],
+                )
         compacts: dict[str, set[str]] = {}
         for key, targets in forms.items():
             if len(targets) == 1:
@@ -93,6 +106,8 @@ class NameIndex:
         for table in (self.ids, self.aliases, self.forms):
             if key in table:
                 return table[key]
+        if key in self.families:
+            return self.families[key][1]  # the family's flagship; `notes` says so in the reply
         if key in self.ambiguous:
             raise UnknownModelError(name, self._named(sorted(self.ambiguous[key])[:3]), ambiguous=True)
         short = compact(key)
@@ -101,6 +116,19 @@ class NameIndex:
         if short in self.ambiguous:
             raise UnknownModelError(name, self._named(sorted(self.ambiguous[short])[:3]), ambiguous=True)
         raise UnknownModelError(name, self.suggest(key))
+
+    def notes(self, names: Iterable[str]) -> list[str]:
+        """How family names among `names` were read: "Claude means Claude Sonnet 5.5 here (...)"."""
+        out = []
+        for name in names:
+            family = self.families.get(normalise(name))
+            if family is None:
+                continue
+            label, flagship, members = family
+            others = [f"{self.names[m]} (`{m}`)" for m in members if m != flagship]
+            also = f"; for another, name it: {', '.join(others)}" if others else ""
+            out.append(f"{label} means {self.names[flagship]} here{also}.")
+        return out
 
     def resolve_words(self, text: str) -> list[str]:
         """Model ids for text that may hold several names separated by spaces (`o1 r1`, `opus 4.1`):
@@ -169,7 +197,8 @@ def name_index(session: Session) -> NameIndex:
                 Offering.model_id.is_not(None), Offering.retired_at.is_(None)
             )
         )
-        index = NameIndex.build(models, aliases, hosts)  # type: ignore[arg-type]
+        families = [(f.name, f.label, f.flagship, f.members) for f in load_overlay().family]
+        index = NameIndex.build(models, aliases, hosts, families)  # type: ignore[arg-type]
         _cache.clear()
         _cache[stamp] = index
     return index

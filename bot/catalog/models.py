@@ -88,9 +88,6 @@ class Model(Base):
     lab_provider_id: Mapped[str | None] = mapped_column(ForeignKey("providers.id"))
     open_weights: Mapped[bool | None] = mapped_column(Boolean)
     license: Mapped[str | None] = mapped_column(String(200))
-    arena_score: Mapped[int | None] = mapped_column(Integer)
-    quality_source: Mapped[str | None] = mapped_column(String(100))
-    quality_date: Mapped[date | None] = mapped_column(Date)
     release_date: Mapped[date | None] = mapped_column(Date)
     curated: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -147,6 +144,32 @@ class Price(Base):
     change: Mapped[Change] = relationship()
 
 
+class Score(Base):
+    """A dated quality score of a model in one category, USD-free: LMArena's rating, rounded. Append-only:
+    a change is a new row, and the newest row of each (model, category, variant, origin) is current.
+
+    `origin` is `source` (a leaderboard, via the bundled snapshot or the quality feed) or `team` (an
+    admin's own judgement, shown as such and preferred while set; a team row with no score is an
+    `unset`, returning to the source's). `variant` is "" for the model's default, or a reasoning-effort
+    or thinking variant (`thinking-32k`, `high`) that never replaces the default.
+    """
+
+    __tablename__ = "scores"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_id: Mapped[str] = mapped_column(ForeignKey("models.id"), index=True)
+    category: Mapped[str] = mapped_column(String(40))
+    variant: Mapped[str] = mapped_column(String(80), default="")
+    origin: Mapped[str] = mapped_column(String(20))  # source | team
+    source: Mapped[str] = mapped_column(String(100))  # "LMArena text"; the team's rows say "team"
+    leaderboard_key: Mapped[str | None] = mapped_column(String(200))
+    score: Mapped[int | None] = mapped_column(Integer)
+    score_low: Mapped[int | None] = mapped_column(Integer)  # 95% interval, where the source gives one
+    score_high: Mapped[int | None] = mapped_column(Integer)
+    as_of: Mapped[date] = mapped_column(Date)
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Alias(Base):
     """A name users type for a model (`r1`, `4o`); stored normalised, unique."""
 
@@ -194,6 +217,7 @@ class SyncRun(Base):
 
     __tablename__ = "sync_runs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed: Mapped[str] = mapped_column(String(20), default="prices", server_default="prices")  # prices|quality
     url: Mapped[str] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(20))  # applied | unchanged | rejected | failed | dry-run

@@ -23,11 +23,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Quality(_Strict):
-    source: str
-    date: date
-
-
 class Lab(_Strict):
     provider: str = Field(min_length=1)
     name: str = Field(min_length=1)
@@ -40,8 +35,7 @@ class CuratedModel(_Strict):
     open_weights: bool
     license: str = Field(min_length=1)
     release_date: date | None = None
-    arena_score: int | None = Field(default=None, ge=800, le=2000)
-    arena_key: str | None = None  # the leaderboard key arena_score was copied from
+    arena_key: str | None = None  # the model's key on LMArena's leaderboard, where curated
     arena_keys: list[str] = []  # further leaderboard keys that are this model's own score
     arena_variants: dict[str, str] = {}  # leaderboard key -> variant (`thinking-32k`, `high`)
     family: str | None = Field(default=None, pattern=_SLUG)  # a line of releases: `claude-sonnet`
@@ -51,8 +45,6 @@ class CuratedModel(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> CuratedModel:
-        if (self.arena_score is None) != (self.arena_key is None):
-            raise ValueError(f"{self.id}: arena_score and arena_key go together")
         for variant in self.arena_variants.values():
             if not re.match(_SLUG, variant):
                 raise ValueError(f"{self.id}: variant {variant!r} is not a lowercase slug")
@@ -83,7 +75,6 @@ class Family(_Strict):
 
 
 class Overlay(_Strict):
-    quality: Quality
     lab: list[Lab]
     model: list[CuratedModel]
     family: list[Family] = []

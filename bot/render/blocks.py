@@ -24,6 +24,7 @@ from bot.catalog.answers import (
     ModelAnswer,
     ModelView,
     PriceView,
+    ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
 )
@@ -103,6 +104,7 @@ def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) 
             return _finish(*_help(answer))
         case (
             SetPriceAnswer()
+            | ScoreAnswer()
             | AliasAnswer()
             | HistoryAnswer()
             | SubscriptionAnswer()
@@ -279,7 +281,7 @@ def _host_notes(m: ModelView) -> list[str]:
 def _alternative_line(x: AlternativeView) -> str:
     best = x.model.cheapest or x.model.price
     return (
-        f"• *{escape(x.model.name)}* ({escape(x.model.lab)}, LMArena {x.model.arena_score}): "
+        f"• *{escape(x.model.name)}* ({escape(x.model.lab)}, {escape(words.quality(x.model))}): "
         f"{fmt_cost(x.cost)} at {escape(best.provider_name)}, {x.saving_pct}% less"
     )
 
@@ -296,9 +298,8 @@ def _sources(models: list[ModelView], *, dates: bool = True) -> str:
     text = "Prices: USD per 1M tokens, from " + ", ".join(sources) + "."
     if dates:
         text += " Last changed: " + "; ".join(changed) + "."
-    quality = sorted({m.quality_date.isoformat() for m in models if m.quality_date})
-    if quality:
-        text += f" Quality: LMArena text, {', '.join(quality)}."
+    if quality := words.quality_sources(models):
+        text += f" {quality}"
     return escape(text)
 
 

@@ -5,14 +5,20 @@ Their text comes from the terminal renderer (one wording for both), escaped and 
 
 from __future__ import annotations
 
-from bot.catalog.answers import AliasAnswer, HistoryAnswer, SetPriceAnswer, SubscriptionAnswer
+from bot.catalog.answers import AliasAnswer, HistoryAnswer, ScoreAnswer, SetPriceAnswer, SubscriptionAnswer
 from bot.render import text, words
 from bot.render.blocks import Block, Message, _context, _finish, _header, _sections, actor, escape
 from bot.render.sync import summary_text
 from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
 ChangeAnswer = (
-    SetPriceAnswer | AliasAnswer | HistoryAnswer | SubscriptionAnswer | SyncSummary | SyncStatusAnswer
+    SetPriceAnswer
+    | ScoreAnswer
+    | AliasAnswer
+    | HistoryAnswer
+    | SubscriptionAnswer
+    | SyncSummary
+    | SyncStatusAnswer
 )
 
 

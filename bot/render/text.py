@@ -17,6 +17,7 @@ from bot.catalog.answers import (
     ModelAnswer,
     ModelView,
     PriceView,
+    ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
 )
@@ -44,6 +45,8 @@ def to_text(answer: Answer) -> str:
             return _help(answer)
         case SetPriceAnswer():
             return _set(answer)
+        case ScoreAnswer():
+            return _score(answer)
         case AliasAnswer():
             return _alias(answer)
         case HistoryAnswer():
@@ -83,9 +86,8 @@ def _sources(models: list[ModelView]) -> str:
             if p is not None:
                 seen.setdefault(p.source, p.changed_at.date().isoformat())
     prices = "; ".join(f"{src}, {day}" for src, day in seen.items())
-    dates = sorted({m.quality_date.isoformat() for m in models if m.quality_date})
-    quality = f" Quality: LMArena text {', '.join(dates)}." if dates else ""
-    return f"Prices: USD per 1M tokens ({prices}).{quality}"
+    quality = words.quality_sources(models)
+    return f"Prices: USD per 1M tokens ({prices})." + (f" {quality}" if quality else "")
 
 
 def _notes(models: list[ModelView]) -> list[str]:
@@ -121,7 +123,7 @@ def _compare(a: CompareAnswer) -> str:
 def _alt_line(x: AlternativeView) -> str:
     best = x.model.cheapest or x.model.price
     return (
-        f"  - {x.model.name} ({x.model.lab}, LMArena {x.model.arena_score}): {fmt_cost(x.cost)} at "
+        f"  - {x.model.name} ({x.model.lab}, {words.quality(x.model)}): {fmt_cost(x.cost)} at "
         f"{best.provider_name}, {x.saving_pct}% less"
     )
 
@@ -159,7 +161,7 @@ def _alternatives(a: AlternativesAnswer) -> str:
             rows.append(
                 [
                     x.model.name,
-                    str(x.model.arena_score),
+                    words.score(x.model),
                     best.provider_name,
                     fmt_usd(best.input_mtok),
                     fmt_usd(best.output_mtok),
@@ -217,6 +219,19 @@ def _set(a: SetPriceAnswer) -> str:
             f"Alert queued for {a.alerts_queued} subscribed channel{'s' if a.alerts_queued != 1 else ''}."
         )
     return "\n".join(lines)
+
+
+def _score(a: ScoreAnswer) -> str:
+    where = f"{a.model_name}'s {a.category_label} score"
+    if a.unchanged:
+        state = f"the team's {a.team}" if a.team is not None else "the leaderboard's (no team score set)"
+        return f"{where} is already {state}. Nothing changed."
+    now = "none" if a.new is None else str(a.new)
+    before = "none" if a.old is None else str(a.old)
+    if a.team is None:
+        who = f"(by {a.actor})"
+        return f"Removed the team's {a.category_label} score for {a.model_name} {who}: {before} → {now}."
+    return f"{where} is now the team's {a.team} (by {a.actor}), was {before}."
 
 
 def _alias(a: AliasAnswer) -> str:

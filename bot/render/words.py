@@ -38,9 +38,36 @@ def offpeak(p: PriceView) -> str | None:
 
 
 def quality(m: ModelView) -> str:
-    if m.arena_score is None:
+    """'LMArena 1427 (2025-12-17)', 'LMArena coding 1476 ...', a labelled floor, or the team's own."""
+    q = m.quality
+    if q is None:
         return "no LMArena score"
-    return f"LMArena {m.arena_score} ({m.quality_date.isoformat() if m.quality_date else 'undated'})"
+    where = "" if q.category == "overall" else f" {q.category_label}"
+    if q.floor_from:
+        return f"no LMArena{where} score yet; using {q.floor_from}'s {q.score} as a floor"
+    if q.team:
+        return f"the team's{where} score {q.score} (set {q.as_of.isoformat()})"
+    return f"LMArena{where} {q.score} ({q.as_of.isoformat()})"
+
+
+def score(m: ModelView) -> str:
+    """The bare score for tables: '1427', '≥1427' for a floor, '1460 (team)'."""
+    q = m.quality
+    if q is None:
+        return "—"
+    if q.floor_from:
+        return f"≥{q.score}"
+    return f"{q.score} (team)" if q.team else str(q.score)
+
+
+def quality_sources(models: list[ModelView]) -> str | None:
+    """'Quality: LMArena text (coding), 2025-12-17.' for the scores shown, or None."""
+    dates = sorted({m.quality.as_of.isoformat() for m in models if m.quality and not m.quality.team})
+    cats = sorted({m.quality.category_label for m in models if m.quality})
+    if not dates:
+        return None
+    what = f" ({', '.join(cats)})" if cats and cats != ["overall"] else ""
+    return f"Quality: LMArena text{what}, {', '.join(dates)}."
 
 
 def weights(m: ModelView) -> str:

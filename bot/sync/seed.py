@@ -4,12 +4,15 @@ the curated overlay, in one transaction, so the first `modelcost ask` just works
 from __future__ import annotations
 
 from sqlalchemy import Engine, exists, select, text
+from sqlalchemy.orm import Session
 
 from bot import db
 from bot.catalog.changes import apply_overlay, apply_upstream, new_change
-from bot.catalog.models import Offering
+from bot.catalog.models import Offering, Score
 from bot.catalog.overlay import load_overlay
 from bot.catalog.prices import OfferingData
+from bot.sync.leaderboard import BUNDLED_DATE
+from bot.sync.scores import seed_scores
 from bot.sync.upstream import from_snapshot, snapshot_label
 
 
@@ -19,8 +22,23 @@ def ensure_catalog(engine: Engine) -> None:
         db.upgrade(engine)
     with db.transaction(engine) as session:
         if session.scalar(select(exists().where(Offering.id.is_not(None)))):
+            if not session.scalar(select(exists().where(Score.id.is_not(None)))):
+                _lock(engine, session)
+                if not session.scalar(select(exists().where(Score.id.is_not(None)))):
+                    # A catalog from before scores were data: the bundled leaderboard's, once.
+                    seed_scores(session, new_change(session, "seed", leaderboard_label()))
             return
     seed(engine)
+
+
+def _lock(engine: Engine, session: Session) -> None:
+    # A second process seeding at the same time waits here, then finds the work done.
+    if engine.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(7301)"))
+
+
+def leaderboard_label() -> str:
+    return f"LMArena text leaderboard snapshot {BUNDLED_DATE.isoformat()}"
 
 
 def seed(engine: Engine, offerings: list[OfferingData] | None = None, label: str | None = None) -> None:
@@ -28,11 +46,10 @@ def seed(engine: Engine, offerings: list[OfferingData] | None = None, label: str
     label = label or snapshot_label()
     data = from_snapshot() if offerings is None else offerings
     with db.transaction(engine) as session:
-        # A second process seeding at the same time waits here, then finds the catalog full.
-        if engine.dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(7301)"))
+        _lock(engine, session)
         if session.scalar(select(exists().where(Offering.id.is_not(None)))):
             return
         change = new_change(session, "seed", label)
         apply_upstream(session, data, change, source_kind="seed", source=label, retire_missing=False)
         apply_overlay(session, load_overlay())
+        seed_scores(session, new_change(session, "seed", leaderboard_label()))

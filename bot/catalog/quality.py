@@ -1,0 +1,221 @@
+"""Quality scores: reading the current score of each model per category (a team's own judgement first,
+then the leaderboard's, then a labelled floor from the model's scored predecessor), writing new scores
+from a leaderboard (only what changed, as new dated rows), and "comparable quality".
+
+Callers own the transaction, as for prices (bot.catalog.changes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.catalog.answers import QualityView, ScoreAnswer
+from bot.catalog.categories import CATEGORIES, OVERALL, Category
+from bot.catalog.changes import new_change
+from bot.catalog.lookup import name_index
+from bot.catalog.models import Change, Model, Score
+from bot.catalog.overlay import load_overlay
+from bot.catalog.succession import floor_for
+
+SOURCE = "LMArena text"
+TEAM = "team"
+COMPARABLE_MARGIN = 25
+ALERT_MOVE = 10  # a subscribed channel hears when a score moves by this much or more
+
+
+@dataclass(frozen=True)
+class ScoreData:
+    """One score as a leaderboard states it, already mapped to a catalog model."""
+
+    model_id: str
+    category: str  # Category.name
+    variant: str  # "" for the model's default
+    score: int
+    low: int | None
+    high: int | None
+    key: str | None = None  # the leaderboard's model key
+
+
+@dataclass(frozen=True)
+class ScoreMove:
+    """A model's score in one category before and after a change (old None: its first score)."""
+
+    model_id: str
+    model_name: str
+    category: str
+    variant: str
+    old: int | None
+    new: int | None
+
+    @property
+    def size(self) -> int:
+        return abs((self.new or 0) - (self.old or 0)) if self.old is not None and self.new is not None else 0
+
+
+def newest_rows(
+    session: Session, *, category: str | None = None, model_ids: Iterable[str] | None = None
+) -> dict[tuple[str, str, str, str], Score]:
+    """The newest row of each (model, category, variant, origin)."""
+    query = select(Score).order_by(Score.id)
+    if category is not None:
+        query = query.where(Score.category == category)
+    if model_ids is not None:
+        query = query.where(Score.model_id.in_(list(model_ids)))
+    return {(r.model_id, r.category, r.variant, r.origin): r for r in session.scalars(query)}
+
+
+def current_scores(
+    session: Session, category: Category = OVERALL, model_ids: Iterable[str] | None = None
+) -> dict[str, QualityView]:
+    """Each model's own default-variant score in the category: the team's while set, else the source's."""
+    rows = newest_rows(session, category=category.name, model_ids=model_ids)
+    out: dict[str, QualityView] = {}
+    for (model_id, _, variant, origin), row in sorted(rows.items(), key=lambda kv: kv[0][3] == TEAM):
+        if variant or row.score is None:
+            continue
+        out[model_id] = QualityView(
+            score=row.score,
+            low=row.score_low,
+            high=row.score_high,
+            category=category.name,
+            category_label=category.label,
+            source=row.source if origin != TEAM else TEAM,
+            as_of=row.as_of,
+            team=origin == TEAM,
+        )
+    return out
+
+
+def with_floors(
+    scores: dict[str, QualityView], model_ids: Iterable[str], names: dict[str, str]
+) -> dict[str, QualityView]:
+    """`scores` plus, for each of `model_ids` without a score, its nearest scored predecessor's as a floor."""
+    predecessors = load_overlay().predecessors
+    out = dict(scores)
+    for model_id in model_ids:
+        floor = floor_for(model_id, scores, predecessors)
+        if floor is not None:
+            out[model_id] = floor.score.model_copy(
+                update={
+                    "floor_from_id": floor.model_id,
+                    "floor_from": names.get(floor.model_id, floor.model_id),
+                    "low": None,
+                    "high": None,
+                }
+            )
+    return out
+
+
+def comparable(candidate: QualityView, target: QualityView, margin: int = COMPARABLE_MARGIN) -> bool:
+    """Within `margin` of the target's score, or a 95% interval that overlaps the target's."""
+    if candidate.score >= target.score - margin:
+        return True
+    if None in (candidate.high, target.low):
+        return False
+    return candidate.high >= target.low  # type: ignore[operator]  # both checked just above
+
+
+def comparable_rule(category: Category, margin: int = COMPARABLE_MARGIN) -> str:
+    return (
+        f"Comparable quality: an LMArena {category.label} score at least the target's minus {margin}, "
+        "or a 95% interval that overlaps the target's."
+    )
+
+
+def apply_scores(
+    session: Session, data: Iterable[ScoreData], change: Change, *, source: str, as_of: date
+) -> list[ScoreMove]:
+    """Write the scores that differ from the source's current ones, as new rows under `change`."""
+    current = newest_rows(session)
+    names = dict(session.execute(select(Model.id, Model.name)).tuples().all())
+    moves: list[ScoreMove] = []
+    for d in data:
+        if d.model_id not in names:
+            continue
+        row = current.get((d.model_id, d.category, d.variant, "source"))
+        if row is not None and (row.score, row.score_low, row.score_high) == (d.score, d.low, d.high):
+            continue
+        session.add(
+            Score(
+                model_id=d.model_id,
+                category=d.category,
+                variant=d.variant,
+                origin="source",
+                source=source,
+                leaderboard_key=d.key,
+                score=d.score,
+                score_low=d.low,
+                score_high=d.high,
+                as_of=as_of,
+                change_id=change.id,
+                recorded_at=change.created_at,
+            )
+        )
+        old = row.score if row is not None else None
+        moves.append(ScoreMove(d.model_id, names[d.model_id], d.category, d.variant, old, d.score))
+    session.flush()
+    return moves
+
+
+def set_team_score(
+    session: Session, model_id: str, category: Category, score: int | None, change: Change
+) -> ScoreMove | None:
+    """An admin's own score (None: unset, back to the source's); None when it is already so."""
+    rows = newest_rows(session, category=category.name, model_ids=[model_id])
+    team = rows.get((model_id, category.name, "", TEAM))
+    if (team.score if team else None) == score:
+        return None
+    before = current_scores(session, category, [model_id]).get(model_id)
+    session.add(
+        Score(
+            model_id=model_id,
+            category=category.name,
+            variant="",
+            origin=TEAM,
+            source=TEAM,
+            score=score,
+            as_of=change.created_at.date(),
+            change_id=change.id,
+            recorded_at=change.created_at,
+        )
+    )
+    session.flush()
+    after = current_scores(session, category, [model_id]).get(model_id)
+    name = session.get_one(Model, model_id).name
+    return ScoreMove(
+        model_id,
+        name,
+        category.name,
+        "",
+        before.score if before else None,
+        after.score if after else None,
+    )
+
+
+def set_team(session: Session, name: str, category_name: str, score: int | None, actor: str) -> ScoreAnswer:
+    """`set sonnet coding score 1490` / `unset sonnet score`, as `actor`: one change set, or none."""
+    category = next(c for c in CATEGORIES if c.name == category_name)
+    model = session.get_one(Model, name_index(session).resolve(name))
+    before = current_scores(session, category, [model.id]).get(model.id)
+    rows = newest_rows(session, category=category.name, model_ids=[model.id])
+    team = rows.get((model.id, category.name, "", TEAM))
+    unchanged = (team.score if team else None) == score
+    if not unchanged:
+        set_team_score(session, model.id, category, score, new_change(session, "admin", actor))
+    after = current_scores(session, category, [model.id]).get(model.id)
+    return ScoreAnswer(
+        model_id=model.id,
+        model_name=model.name,
+        category=category.name,
+        category_label=category.label,
+        old=before.score if before else None,
+        new=after.score if after else None,
+        team=score,
+        unchanged=unchanged,
+        actor=actor,
+    )
