@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot import db, query
 from bot.alerts.outbox import queue_alerts
 from bot.catalog import edits, subscriptions
-from bot.catalog.answers import Answer, HelpAnswer
+from bot.catalog.answers import Actor, Answer, HelpAnswer
 from bot.catalog.compare import compare_models, find_alternatives, list_models, show_model
 
 HELP = [
@@ -65,8 +65,9 @@ class Context:
     is_admin: bool = True
 
     @property
-    def actor(self) -> str:
-        return "admin (cli)" if self.user_id == "cli" else f"admin <@{self.user_id}>"
+    def actor(self) -> Actor:
+        """Who makes a change: an admin, by Slack user id ("cli" for the terminal operator)."""
+        return Actor(kind="admin", id=self.user_id)
 
 
 def answer(session: Session, text: str) -> Answer:

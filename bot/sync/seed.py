@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, exists, select, text
 
 from bot import db
+from bot.catalog.answers import Actor
 from bot.catalog.changes import apply_overlay, apply_upstream, new_change
 from bot.catalog.models import Offering
 from bot.catalog.overlay import load_overlay
@@ -33,6 +34,6 @@ def seed(engine: Engine, offerings: list[OfferingData] | None = None, label: str
             session.execute(text("SELECT pg_advisory_xact_lock(7301)"))
         if session.scalar(select(exists().where(Offering.id.is_not(None)))):
             return
-        change = new_change(session, "seed", label)
-        apply_upstream(session, data, change, source_kind="seed", source=label, retire_missing=False)
+        change = new_change(session, "seed", Actor(kind="snapshot", id=label))
+        apply_upstream(session, data, change, retire_missing=False)
         apply_overlay(session, load_overlay())
