@@ -75,7 +75,7 @@ def test_one_model(catalog: Engine) -> None:
     assert (m.name, m.lab, m.open_weights, m.lab_api) == ("o1", "OpenAI", False, True)
     assert m.price.context_window and m.price.context_window >= 128_000
     assert m.arena_score and m.quality_date
-    assert "genai-prices" in m.price.source
+    assert m.price.source.kind == "snapshot" and "genai-prices" in m.price.source.id
 
 
 def test_open_weights_model_shows_its_cheapest_host(catalog: Engine) -> None:
