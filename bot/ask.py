@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot import db, query
 from bot.alerts.outbox import queue_alerts
 from bot.catalog import edits, quality, subscriptions
-from bot.catalog.answers import Answer, HelpAnswer
+from bot.catalog.answers import CLI_USER, Actor, Answer, HelpAnswer
 from bot.catalog.categories import CATEGORIES, OVERALL, Category
 from bot.catalog.compare import compare_models, find_alternatives, list_models, show_model
 from bot.errors import NeedsChannelError, NotAdminError, NotHereError
@@ -59,7 +59,6 @@ HELP_FOOTNOTE = (
     + ", ".join(c.name for c in CATEGORIES)
     + ". Family names (claude, gpt, gemini, …) mean the lab's current flagship."
 )
-CLI_USER = "cli"
 
 
 @dataclass(frozen=True)
@@ -92,8 +91,9 @@ class Context:
         return cls(user_id=user_id, channel_id=channel_id or None, admin_check=check, feed_url=feed_url)
 
     @property
-    def actor(self) -> str:
-        return "admin (cli)" if self.user_id == CLI_USER else f"admin <@{self.user_id}>"
+    def actor(self) -> Actor:
+        """Who makes a change: an admin, by Slack user id ("cli" for the terminal operator)."""
+        return Actor(kind="admin", id=self.user_id)
 
 
 def respond(engine: Engine, text: str, context: Context) -> Answer:

@@ -3,12 +3,14 @@ one digest per subscribed channel per change, so a change is never announced twi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.catalog.answers import CLI_USER, Actor
 from bot.catalog.changes import PriceMove
 from bot.catalog.models import Alert, Change, Subscription, utcnow
 from bot.catalog.prices import PRICE_KEYS, PriceData, plain
@@ -54,7 +56,7 @@ def digest_payload(change: Change, moves: Sequence[PriceMove]) -> dict[str, Any]
     return {
         "change_id": change.id,
         "kind": change.kind,
-        "actor": change.actor,
+        "actor": change.actor.model_dump(),  # {"kind": "admin", "id": "U123"}: data, rendered by the worker
         "at": change.created_at.isoformat(),
         "moves": [
             {
@@ -76,3 +78,28 @@ def _prices(price: PriceData | None) -> dict[str, str | None] | None:
     if price is None:
         return None
     return {k: plain(v) for k, v in price.values().items()}
+
+
+_OLD_MENTION = re.compile(r"^admin <@([^>|]*)(?:\|[^>]*)?>$")
+
+
+def payload_actor(payload: dict[str, Any]) -> Actor:
+    """Who made the change of a digest payload.
+
+    Alerts queued before migration 0002 carry the actor as a rendered string ("admin <@U123>",
+    "admin (cli)", "feed <url>", a snapshot's name); they are read as data too, so that rendering
+    them pings nobody.
+    """
+    raw = payload.get("actor")
+    if isinstance(raw, dict):
+        return Actor.model_validate(raw)
+    text = str(raw or "")
+    if m := _OLD_MENTION.match(text):
+        return Actor(kind="admin", id=m.group(1))
+    if text == "admin (cli)":
+        return Actor(kind="admin", id=CLI_USER)
+    if payload.get("kind") == "sync" or text.startswith("feed "):
+        return Actor(kind="feed", id=text.removeprefix("feed "))
+    if payload.get("kind") == "admin" or text.startswith("admin "):
+        return Actor(kind="admin", id=text.removeprefix("admin "))
+    return Actor(kind="snapshot", id=text)

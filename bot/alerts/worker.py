@@ -36,6 +36,9 @@ from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot import db
+from bot.alerts.names import DisplayNames
+from bot.alerts.outbox import payload_actor
+from bot.catalog.answers import CLI_USER
 from bot.catalog.models import Alert, Subscription, utcnow
 from bot.render.alert import digest
 
@@ -120,6 +123,7 @@ class Worker:
     ) -> None:
         self.engine = engine
         self.client = client
+        self.names = DisplayNames(client)  # kept across passes: one users.info per admin per few minutes
         self.channel_interval = timedelta(seconds=channel_interval)
         self.lease = timedelta(seconds=lease)
         self.max_attempts = max_attempts
@@ -288,7 +292,9 @@ class Worker:
         return outcome.status == "sent"
 
     def _send(self, channel: str, payload: dict[str, Any]) -> Outcome:
-        text, blocks = digest(payload)
+        actor = payload_actor(payload)
+        name = self.names.get(actor.id) if actor.kind == "admin" and actor.id != CLI_USER else None
+        text, blocks = digest(payload, actor, name)
         joined = False
         while True:
             try:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from bot.sync.summary import SyncStatusAnswer as SyncStatusAnswer  # re-exported: part of Answer
 from bot.sync.summary import SyncSummary as SyncSummary
@@ -15,6 +16,42 @@ from bot.sync.summary import SyncSummary as SyncSummary
 
 class _Answer(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+ActorKind = Literal["admin", "feed", "snapshot"]
+CLI_USER = "cli"  # the admin id of the terminal operator (`modelcost ask` runs as an admin)
+
+
+class Actor(_Answer):
+    """Who made a change, as data; each surface renders it its own way (a mention, a name, plain text).
+
+    admin: a Slack user id, or "cli" for the terminal operator; feed: the feed's URL without its
+    query string, fragment or credentials; snapshot: its name, e.g. "genai-prices 0.2.3 snapshot".
+    """
+
+    kind: ActorKind
+    id: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _public_feed_url(cls, data: Any) -> Any:
+        # A feed URL's query string may carry a token: it is never kept, so never stored nor shown.
+        if isinstance(data, dict) and data.get("kind") == "feed" and isinstance(data.get("id"), str):
+            return {**data, "id": public_url(data["id"])}
+        return data
+
+
+def public_url(url: str) -> str:
+    """The URL without credentials, query string or fragment ("https://host/path")."""
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.netloc:
+        return url.split("?", 1)[0].split("#", 1)[0]
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    if parts.port is not None:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 class WorkloadView(_Answer):
@@ -40,7 +77,7 @@ class PriceView(_Answer):
     offpeak_output_mtok: Decimal | None = None
     context_window: int | None
     changed_at: datetime
-    source: str
+    source: Actor  # who made the current price
     workload_cost: Decimal | None
 
 
@@ -154,7 +191,7 @@ class SetPriceAnswer(_Answer):
     kind: Literal["set"] = "set"
     change: PriceChangeView
     unchanged: bool  # the prices were already these: nothing was written
-    actor: str
+    actor: Actor
     alerts_queued: int
 
 
@@ -170,7 +207,7 @@ class ScoreAnswer(_Answer):
     new: int | None  # in force now; after `unset`, the leaderboard's again (None if it has none)
     team: int | None  # the team's score now; None after `unset`
     unchanged: bool
-    actor: str
+    actor: Actor
 
 
 class AliasAnswer(_Answer):
@@ -187,7 +224,7 @@ class HistoryEntry(_Answer):
     old: dict[str, Decimal | None] | None
     new: dict[str, Decimal | None]
     pct: dict[str, Decimal | None]
-    source: str  # "genai-prices 0.2.3 snapshot", "feed", "admin <@U123>"
+    actor: Actor
 
 
 class HistoryAnswer(_Answer):

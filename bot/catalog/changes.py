@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.catalog.answers import Actor
 from bot.catalog.lookup import normalise
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, utcnow
 from bot.catalog.overlay import Overlay
@@ -59,8 +60,9 @@ class UpstreamResult:
     overridden: list[tuple[PriceMove, PriceData]] = field(default_factory=list)  # admin price kept, feed's
 
 
-def new_change(session: Session, kind: str, actor: str) -> Change:
-    change = Change(kind=kind, actor=actor, created_at=utcnow())
+def new_change(session: Session, kind: str, actor: Actor) -> Change:
+    # The column holds 200 characters: a very long feed URL is cut rather than failing the sync.
+    change = Change(kind=kind, actor_kind=actor.kind, actor_id=actor.id[:200], created_at=utcnow())
     session.add(change)
     session.flush()
     return change
@@ -91,18 +93,17 @@ def record_price(
     offering: Offering,
     price: PriceData,
     change: Change,
-    source_kind: str,
-    source: str,
     at: datetime | None = None,
 ) -> Price:
+    """A new price row for the offering, made by the change's actor."""
     row = Price(
         offering_id=offering.id,
         change_id=change.id,
         **price.values(),
         **offpeak_columns(price.offpeak),
         offpeak_window=price.offpeak.window if price.offpeak else None,
-        source_kind=source_kind,
-        source=source,
+        source_kind=change.actor_kind,
+        source_id=change.actor_id,
         recorded_at=at or change.created_at,
     )
     session.add(row)
@@ -114,11 +115,9 @@ def apply_upstream(
     offerings: list[OfferingData],
     change: Change,
     *,
-    source_kind: str,
-    source: str,
     retire_missing: bool,
 ) -> UpstreamResult:
-    """Diff upstream offerings against the catalog and write only what changed.
+    """Diff upstream offerings against the catalog and write only what changed, as `change`'s actor.
 
     New hosts and offerings are added; changed prices get a new row; an admin's price is kept and
     reported as overridden; offerings gone from upstream are marked retired (never deleted).
@@ -163,11 +162,11 @@ def apply_upstream(
         if row is not None and row.source_kind == "admin":
             result.overridden.append((move, data.price))
             continue
-        record_price(session, offering, data.price, change, source_kind, source)
+        record_price(session, offering, data.price, change)
         result.changed.append(move)
     session.flush()
     for offering, data in new_rows:
-        record_price(session, offering, data.price, change, source_kind, source)
+        record_price(session, offering, data.price, change)
         result.added.append(_move(offering, providers, model_names, None, data.price))
     if retire_missing:
         for key, offering in existing.items():

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.answers import (
+    Actor,
     AliasAnswer,
     HistoryAnswer,
     HistoryEntry,
@@ -31,7 +32,7 @@ def set_prices(
     name: str,
     host: str | None,
     prices: dict[str, Decimal],
-    actor: str,
+    actor: Actor,
     on_change: OnChange | None = None,
 ) -> SetPriceAnswer:
     """Set some prices of a model at a host (default: the lab's own API), as `actor`.
@@ -79,7 +80,7 @@ def set_prices(
         session.add(offering)
         session.flush()
     offering.retired_at = None
-    record_price(session, offering, new, change, "admin", actor)
+    record_price(session, offering, new, change)
     move = move_at(offering)
     queued = on_change(session, change, [move]) if on_change else 0
     return SetPriceAnswer(change=change_view(move), unchanged=False, actor=actor, alerts_queued=queued)
@@ -175,7 +176,7 @@ def history(session: Session, name: str, limit: int = HISTORY_LIMIT) -> HistoryA
                     old=old.values() if old else None,
                     new=new.values(),
                     pct={k: pct_change(getattr(old, k, None), getattr(new, k)) for k in PRICE_KEYS},
-                    source=row.source,
+                    actor=row.source,
                 ),
             )
         )

@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from bot.catalog.answers import Actor, ActorKind
+
 # SQLite keeps NUMERIC as REAL; at 6 decimals and our price bounds the round trip is exact.
 warnings.filterwarnings("ignore", r".*does \*not\* support Decimal objects natively", sa_exc.SAWarning)
 
@@ -117,8 +119,14 @@ class Change(Base):
     __tablename__ = "changes"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # seed | admin | sync
-    actor: Mapped[str] = mapped_column(String(200))  # "genai-prices 0.2.3 snapshot", "feed", "admin <@U123>"
+    # Who made it, as data (see answers.Actor): never a rendered form such as Slack's <@U123>.
+    actor_kind: Mapped[ActorKind] = mapped_column(String(20))  # admin | feed | snapshot
+    actor_id: Mapped[str] = mapped_column(String(200))  # U123 or cli; the feed's URL; the snapshot's name
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(kind=self.actor_kind, id=self.actor_id)
 
 
 class Price(Base):
@@ -136,12 +144,17 @@ class Price(Base):
     offpeak_output_mtok: Mapped[Decimal | None]
     offpeak_cache_read_mtok: Mapped[Decimal | None]
     offpeak_window: Mapped[str | None] = mapped_column(String(20))  # "16:30-00:30" UTC
-    source_kind: Mapped[str] = mapped_column(String(20))  # seed | feed | admin
-    source: Mapped[str] = mapped_column(String(200))
+    # Who made this price: its change's actor, kept on the row for cheap filters (never replace an admin's).
+    source_kind: Mapped[ActorKind] = mapped_column(String(20))  # admin | feed | snapshot
+    source_id: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     offering: Mapped[Offering] = relationship()
     change: Mapped[Change] = relationship()
+
+    @property
+    def source(self) -> Actor:
+        return Actor(kind=self.source_kind, id=self.source_id)
 
 
 class Score(Base):

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.answers import QualityView, ScoreAnswer
+from bot.catalog.answers import Actor, QualityView, ScoreAnswer
 from bot.catalog.categories import CATEGORIES, OVERALL, Category
 from bot.catalog.changes import new_change
 from bot.catalog.lookup import name_index
@@ -132,7 +132,7 @@ def apply_scores(
 ) -> list[ScoreMove]:
     """Write the scores that differ from the source's current ones, as new rows under `change`."""
     current = newest_rows(session)
-    names = dict(session.execute(select(Model.id, Model.name)).tuples().all())
+    names = {model_id: name for model_id, name in session.execute(select(Model.id, Model.name))}
     moves: list[ScoreMove] = []
     for d in data:
         if d.model_id not in names:
@@ -197,7 +197,7 @@ def set_team_score(
     )
 
 
-def set_team(session: Session, name: str, category_name: str, score: int | None, actor: str) -> ScoreAnswer:
+def set_team(session: Session, name: str, category_name: str, score: int | None, actor: Actor) -> ScoreAnswer:
     """`set sonnet coding score 1490` / `unset sonnet score`, as `actor`: one change set, or none."""
     category = next(c for c in CATEGORIES if c.name == category_name)
     model = session.get_one(Model, name_index(session).resolve(name))

@@ -1,12 +1,20 @@
-"""An alert digest (the outbox payload) -> Block Kit and its text fallback."""
+"""An alert digest (the outbox payload) -> Block Kit and its text fallback.
+
+An alert is posted in a channel, so it names who made the change and mentions no one: a mention
+there would ping the admin on every alert.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from bot.render.blocks import actor, escape
+from bot.catalog.answers import CLI_USER, Actor
+from bot.render import words
+from bot.render.blocks import clip, escape
 from bot.render.words import moves
+
+MAX_NAME = 80
 
 MAX_SECTIONS = 40  # leaves room for header and context within Slack's 50 blocks
 MAX_SECTION_CHARS = 2900
@@ -18,8 +26,19 @@ def _dec(values: dict[str, str | None] | None) -> dict[str, Decimal | None] | No
     return {k: Decimal(v) if v is not None else None for k, v in values.items()}
 
 
-def digest(payload: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
-    """(text fallback, blocks) for one channel's digest of one change."""
+def who(actor: Actor, display_name: str | None) -> str:
+    """Who made a change, for a channel (mrkdwn): an admin by their Slack display name ("an admin"
+    when it is unknown), the terminal operator, a feed or a snapshot as text; never a mention."""
+    if actor.kind == "admin" and actor.id != CLI_USER:
+        return clip(escape(display_name), MAX_NAME) if display_name else "an admin"
+    return escape(words.actor(actor))
+
+
+def digest(
+    payload: dict[str, Any], actor: Actor, display_name: str | None = None
+) -> tuple[str, list[dict[str, Any]]]:
+    """(text fallback, blocks) for one channel's digest of one change made by `actor`
+    (`display_name`: the admin's name in Slack, looked up by the worker)."""
     items = payload["moves"]
     lines = []
     for m in items:
@@ -28,8 +47,8 @@ def digest(payload: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         lines.append(f"{where}: {escape(what)}")
     count = len(items)
     title = "Price change" if count == 1 else f"{count} price changes"
-    who = actor(str(payload.get("actor", "")))
-    text = f"{title} by {who}: " + "; ".join(line.replace("*", "") for line in lines[:5])
+    by = who(actor, display_name)
+    text = f"{title} by {by}: " + "; ".join(line.replace("*", "") for line in lines[:5])
     if count > 5:
         text += f"; and {count - 5} more"
     blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": f"💸 {title}"}}]
@@ -47,7 +66,7 @@ def digest(payload: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(chunk)}})
     else:
         shown -= len(chunk)
-    context = f"Changed by {who} · {payload['at'][:16].replace('T', ' ')} UTC · USD per 1M tokens"
+    context = f"Changed by {by} · {payload['at'][:16].replace('T', ' ')} UTC · USD per 1M tokens"
     if shown < count:
         context += f" · and {count - shown} more: see `/modelcost history <model>`"
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})

@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any, Literal, NotRequired, TypedDict, assert_never
 
 from bot.catalog.answers import (
+    CLI_USER,
+    Actor,
     AliasAnswer,
     AlternativesAnswer,
     AlternativeView,
@@ -68,14 +70,16 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_ADMIN_ACTOR = re.compile(r"^admin <@([A-Z0-9]{1,32})>$")
+_USER_ID = re.compile(r"[A-Z0-9]{1,32}")
 
 
-def actor(source: str) -> str:
-    """Who made a change, for mrkdwn: our own "admin <@U123>" stays a mention; anything else is escaped."""
-    if m := _ADMIN_ACTOR.match(source):
-        return f"admin <@{m.group(1)}>"
-    return escape(source)
+def actor(a: Actor) -> str:
+    """Who made a change, for a reply to one person (mrkdwn): an admin is a mention of their Slack user
+    id; anything else (the terminal operator, a malformed id, a feed, a snapshot) is escaped text.
+    Channel alerts never use this: they name the admin instead (bot.render.alert)."""
+    if a.kind == "admin" and a.id != CLI_USER and _USER_ID.fullmatch(a.id):
+        return f"<@{a.id}>"
+    return escape(words.actor(a))
 
 
 def clip(text: str, limit: int) -> str:
@@ -289,18 +293,18 @@ def _alternative_line(x: AlternativeView) -> str:
 def _sources(models: list[ModelView], *, dates: bool = True) -> str:
     """Where the prices come from and when each last changed; quality's source and date."""
     changed = []
-    sources: dict[str, None] = {}
+    sources: dict[Actor, None] = {}
     for m in models:
         for p in (m.price, m.cheapest):
             if p is not None:
                 sources.setdefault(p.source)
                 changed.append(f"{m.name} at {p.provider_name} {p.changed_at:%Y-%m-%d}")
-    text = "Prices: USD per 1M tokens, from " + ", ".join(sources) + "."
+    text = "Prices: USD per 1M tokens, from " + ", ".join(actor(s) for s in sources) + "."
     if dates:
-        text += " Last changed: " + "; ".join(changed) + "."
+        text += " Last changed: " + escape("; ".join(changed)) + "."
     if quality := words.quality_sources(models):
-        text += f" {quality}"
-    return escape(text)
+        text += f" {escape(quality)}"
+    return text
 
 
 def _cheaper_target(answer: Answer) -> str | None:
@@ -320,7 +324,7 @@ def _substitute(query: str, name: str, model_id: str) -> str:
 
 
 def _user_id(user_id: str) -> str:
-    return user_id if re.fullmatch(r"[A-Z0-9]{1,32}", user_id) else "unknown"
+    return user_id if _USER_ID.fullmatch(user_id) else "unknown"
 
 
 def _header(text: str) -> Block:

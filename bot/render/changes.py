@@ -68,7 +68,7 @@ def _history(a: HistoryAnswer) -> Message:
             else f"first price: {words.price_line(e.new)}"
         )
         lines.append(
-            f"`{e.at:%Y-%m-%d %H:%M}` *{escape(e.provider_name)}*: {escape(what)} _({actor(e.source)})_"
+            f"`{e.at:%Y-%m-%d %H:%M}` *{escape(e.provider_name)}*: {escape(what)} _({actor(e.actor)})_"
         )
     blocks = [_header(f"Price history: {a.model_name}"), *_sections(lines)]
     more = f" · {a.more} older entries not shown" if a.more else ""

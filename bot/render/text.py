@@ -84,7 +84,7 @@ def _sources(models: list[ModelView]) -> str:
     for m in models:
         for p in (m.price, m.cheapest):
             if p is not None:
-                seen.setdefault(p.source, p.changed_at.date().isoformat())
+                seen.setdefault(words.actor(p.source), p.changed_at.date().isoformat())
     prices = "; ".join(f"{src}, {day}" for src, day in seen.items())
     quality = words.quality_sources(models)
     return f"Prices: USD per 1M tokens ({prices})." + (f" {quality}" if quality else "")
@@ -139,7 +139,8 @@ def _model(a: ModelAnswer) -> str:
     lines.append(f"Served by {m.hosts} host{'s' if m.hosts != 1 else ''} in the catalog.")
     lines += ["", _table(["", "host", "input", "output", "cached in", words.workload(a.workload)], rows), ""]
     lines += _notes([m])
-    lines.append(f"Price last changed {m.price.changed_at:%Y-%m-%d %H:%M} UTC, from {m.price.source}.")
+    source = words.actor(m.price.source)
+    lines.append(f"Price last changed {m.price.changed_at:%Y-%m-%d %H:%M} UTC, from {source}.")
     if m.open_weights is False:
         lines.append(f"Cheaper open-weights options: `cheaper {m.id}`.")
     lines += ["", _sources([m])]
@@ -212,7 +213,7 @@ def _set(a: SetPriceAnswer) -> str:
     where = f"{c.model_name} at {c.provider_name}"
     if a.unchanged:
         return f"{where} is already {words.price_line(c.new)}. Nothing changed."
-    lines = [f"Updated {where} (by {a.actor}):"]
+    lines = [f"Updated {where} (by {words.actor(a.actor)}):"]
     lines += [f"  {m}" for m in words.moves(c.old, c.new, c.pct)]
     if a.alerts_queued:
         lines.append(
@@ -229,9 +230,9 @@ def _score(a: ScoreAnswer) -> str:
     now = "none" if a.new is None else str(a.new)
     before = "none" if a.old is None else str(a.old)
     if a.team is None:
-        who = f"(by {a.actor})"
+        who = f"(by {words.actor(a.actor)})"
         return f"Removed the team's {a.category_label} score for {a.model_name} {who}: {before} → {now}."
-    return f"{where} is now the team's {a.team} (by {a.actor}), was {before}."
+    return f"{where} is now the team's {a.team} (by {words.actor(a.actor)}), was {before}."
 
 
 def _alias(a: AliasAnswer) -> str:
@@ -250,7 +251,7 @@ def _history(a: HistoryAnswer) -> str:
             if e.old
             else f"first price: {words.price_line(e.new)}"
         )
-        lines.append(f"{e.at:%Y-%m-%d %H:%M} UTC  {e.provider_name}: {what}  ({e.source})")
+        lines.append(f"{e.at:%Y-%m-%d %H:%M} UTC  {e.provider_name}: {what}  ({words.actor(e.actor)})")
     if a.more:
         lines.append(f"… and {a.more} older entries.")
     return "\n".join(lines)

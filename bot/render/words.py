@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import assert_never
 
-from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ModelView, PriceView, WorkloadView
+from bot.catalog.answers import (
+    CLI_USER,
+    Actor,
+    AlternativesAnswer,
+    CompareAnswer,
+    ModelView,
+    PriceView,
+    WorkloadView,
+)
 from bot.catalog.prices import KEYS, fmt_usd
 from bot.errors import UserError, user_message
 
@@ -35,6 +44,20 @@ def offpeak(p: PriceView) -> str | None:
         return None
     start, _, end = p.offpeak_window.partition("-")
     return f"off-peak {start}–{end} UTC: {fmt_usd(p.offpeak_input_mtok)} / {fmt_usd(p.offpeak_output_mtok)}"
+
+
+def actor(a: Actor) -> str:
+    """Who made a change, as plain text: 'admin U123', 'the feed https://…', a snapshot's name.
+    The terminal shows this; Slack renders admins its own way (a mention, or a display name)."""
+    match a.kind:
+        case "admin":
+            return "the terminal operator" if a.id == CLI_USER else f"admin {a.id}"
+        case "feed":
+            return f"the feed {a.id}"
+        case "snapshot":
+            return a.id
+        case _:
+            assert_never(a.kind)
 
 
 def quality(m: ModelView) -> str:

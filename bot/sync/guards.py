@@ -6,8 +6,8 @@ The no-rollback rule (genai-prices issue #703: a stale fetched feed overwrote ne
 --------------------------------------------------------------------------------------------------
 The feed carries no date, so age is judged by content. What the catalog was built from is recorded
 in the catalog itself: its *upstream baseline* is every live (not retired) offering whose current
-price came from upstream (`source_kind` seed = genai-prices' bundled snapshot, or feed = an earlier
-sync). genai-prices adds offerings far more often than it removes them, so of two publications the
+price came from upstream (`source_kind` snapshot = genai-prices' bundled snapshot, or feed = an
+earlier sync). genai-prices adds offerings far more often than it removes them, so of two publications the
 newer one holds nearly all of the older one's offerings and adds some of its own. Hence:
 
 1. Older feed, rejected whole. A feed that lacks some of the baseline's offerings and adds fewer
@@ -41,7 +41,7 @@ from bot.catalog.models import Offering, Price
 from bot.catalog.prices import OfferingData
 
 RETIRE_LIMIT = Decimal("0.20")
-UPSTREAM_KINDS = ("seed", "feed")
+UPSTREAM_KINDS = ("snapshot", "feed")
 EXAMPLES = 5
 
 Key = tuple[str, str]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot import db
 from bot.alerts.outbox import queue_alerts
+from bot.catalog.answers import Actor
 from bot.catalog.changes import (
     PriceMove,
     UpstreamResult,
@@ -84,11 +85,8 @@ def sync(
             if verdict.reasons:
                 base.reason = "; ".join(verdict.reasons)
                 raise _Rollback(base)
-            change = new_change(tx, "sync", f"feed {url}"[:200])
-            label = f"genai-prices feed, fetched {change.created_at:%Y-%m-%d}"
-            result = apply_upstream(
-                tx, verdict.offerings, change, source_kind="feed", source=label, retire_missing=True
-            )
+            change = new_change(tx, "sync", Actor(kind="feed", id=url))
+            result = apply_upstream(tx, verdict.offerings, change, retire_missing=True)
             if result.added:
                 apply_overlay(tx, load_overlay())  # link new offerings to curated (or new) models
                 result.added = relinked(tx, result.added)  # so `subscribe r1` hears of R1's new hosts

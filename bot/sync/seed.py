@@ -7,6 +7,7 @@ from sqlalchemy import Engine, exists, select, text
 from sqlalchemy.orm import Session
 
 from bot import db
+from bot.catalog.answers import Actor
 from bot.catalog.changes import apply_overlay, apply_upstream, new_change
 from bot.catalog.models import Offering, Score
 from bot.catalog.overlay import load_overlay
@@ -37,8 +38,8 @@ def _lock(engine: Engine, session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(7301)"))
 
 
-def leaderboard_label() -> str:
-    return f"LMArena text leaderboard snapshot {BUNDLED_DATE.isoformat()}"
+def leaderboard_label() -> Actor:
+    return Actor(kind="snapshot", id=f"LMArena text leaderboard snapshot {BUNDLED_DATE.isoformat()}")
 
 
 def seed(engine: Engine, offerings: list[OfferingData] | None = None, label: str | None = None) -> None:
@@ -49,7 +50,7 @@ def seed(engine: Engine, offerings: list[OfferingData] | None = None, label: str
         _lock(engine, session)
         if session.scalar(select(exists().where(Offering.id.is_not(None)))):
             return
-        change = new_change(session, "seed", label)
-        apply_upstream(session, data, change, source_kind="seed", source=label, retire_missing=False)
+        change = new_change(session, "seed", Actor(kind="snapshot", id=label))
+        apply_upstream(session, data, change, retire_missing=False)
         apply_overlay(session, load_overlay())
         seed_scores(session, new_change(session, "seed", leaderboard_label()))

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from bot import db
+from bot.ask import Context, respond
 from bot.cli import main
 
 
@@ -74,3 +76,25 @@ def test_bad_queries_exit_2_with_a_message(
     assert message in captured.err
     assert captured.out == ""
     assert "Traceback" not in captured.err
+
+
+def test_history_names_a_slack_admin_in_plain_text(
+    fresh_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", fresh_url)
+    respond(db.engine_for(fresh_url), "set o1 output 50", Context.slack("U0ADMIN", "C1", lambda _: True))
+    assert main(["ask", "set", "o1", "input", "14"]) == 0  # the terminal operator
+    capsys.readouterr()
+
+    assert main(["ask", "history", "o1"]) == 0
+    out = capsys.readouterr().out
+    assert "OpenAI: input $15 → $14 (-6.7%)  (the terminal operator)" in out
+    assert "OpenAI: output $60 → $50 (-16.7%)  (admin U0ADMIN)" in out
+    assert "<@" not in out
+
+    assert main(["ask", "--json", "history", "o1"]) == 0
+    entries = json.loads(capsys.readouterr().out)["entries"]
+    assert [e["actor"] for e in entries[:2]] == [
+        {"kind": "admin", "id": "cli"},
+        {"kind": "admin", "id": "U0ADMIN"},
+    ]

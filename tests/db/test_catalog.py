@@ -58,13 +58,17 @@ def test_workload_costs(catalog: Engine) -> None:
 def test_cheaper_o1_lists_deepseek_r1_with_its_saving(catalog: Engine) -> None:
     result = ask(catalog, "cheaper o1")
     assert isinstance(result, AlternativesAnswer)
-    assert result.min_score == result.target.arena_score - 25  # type: ignore[operator]
+    assert result.target.quality and result.min_score == result.target.quality.score - 25
     by_id = {a.model.id: a for a in result.alternatives}
     assert "deepseek-r1" in by_id
     r1 = by_id["deepseek-r1"]
     assert r1.model.open_weights
     assert D(0) < r1.saving_pct < D(100)
-    assert all(a.model.open_weights and a.model.arena_score >= result.min_score for a in result.alternatives)  # type: ignore[operator]
+    t = result.target.quality
+    for a in result.alternatives:  # within 25 points, or 95% intervals that overlap
+        q = a.model.quality
+        assert a.model.open_weights and q and t.low and q.high
+        assert q.score >= result.min_score or q.high >= t.low
     costs = [a.cost for a in result.alternatives]
     assert costs == sorted(costs)
     assert "minus 25" in result.footnote
@@ -76,8 +80,8 @@ def test_one_model(catalog: Engine) -> None:
     m = result.model
     assert (m.name, m.lab, m.open_weights, m.lab_api) == ("o1", "OpenAI", False, True)
     assert m.price.context_window and m.price.context_window >= 128_000
-    assert m.arena_score and m.quality_date
-    assert "genai-prices" in m.price.source
+    assert m.quality and m.quality.score > 1300 and m.quality.as_of.isoformat() == "2025-12-17"
+    assert m.price.source.kind == "snapshot" and "genai-prices" in m.price.source.id
 
 
 def test_open_weights_model_shows_its_cheapest_host(catalog: Engine) -> None:

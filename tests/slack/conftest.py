@@ -205,3 +205,18 @@ def visible_text(message: Any) -> str:
     if isinstance(message, list):
         return "\n".join(visible_text(v) for v in message)
     return ""
+
+
+def mrkdwn_texts(message: Any) -> list[str]:
+    """Every string of the message that Slack parses for mentions and links, exactly as sent: the
+    fallback `text` and each mrkdwn text object (not plain_text, nor button values)."""
+    if isinstance(message, dict):
+        own = (
+            [message["text"]]
+            if isinstance(message.get("text"), str) and message.get("type") in (None, "mrkdwn")
+            else []
+        )
+        return own + [t for v in message.values() if isinstance(v, (dict, list)) for t in mrkdwn_texts(v)]
+    if isinstance(message, list):
+        return [t for v in message for t in mrkdwn_texts(v)]
+    return []

@@ -54,20 +54,28 @@ def changes(engine: Engine) -> int:
 
 
 def test_an_admin_sets_a_price_and_the_channel_gets_one_alert(app: Served, fresh: Engine) -> None:
-    app.fake.reply("users.info", user_info(ADMIN, is_admin=True))
+    app.fake.reply("users.info", user_info(ADMIN, is_admin=True, profile={"display_name": "Ada"}))
     assert "Subscribed" in visible_text(send(app, "subscribe", channel="C0PRICES"))
     reply = send(app, "set o1 output 50", user=ADMIN)
     shown = visible_text(reply)
     assert "Price updated: o1 at OpenAI" in shown
     assert "output $60 → $50 (-16.7%)" in shown
+    assert f"By <@{ADMIN}>" in context_text(reply)  # the reply to the admin mentions them
     assert o1_output(fresh) == Decimal("50")
     Worker(fresh, slack_client("xoxb-test", app.fake.api_url), channel_interval=0).run_once()
     Worker(fresh, slack_client("xoxb-test", app.fake.api_url), channel_interval=0).run_once()
     [alert] = app.fake.calls("chat.postMessage")
     assert alert.body["channel"] == "C0PRICES"
-    assert "$60 → $50" in alert.body["text"] and f"<@{ADMIN}>" in alert.body["text"]
-    history = visible_text(send(app, "history o1"))
-    assert "output $60 → $50 (-16.7%)" in history and f"<@{ADMIN}>" in history
+    assert "$60 → $50" in alert.body["text"] and "Price change by Ada" in alert.body["text"]
+    assert "<@" not in json.dumps(alert.body)  # the channel's alert pings nobody
+    history = send(app, "history o1")
+    assert "output $60 → $50 (-16.7%)" in visible_text(history)
+    assert f"(<@{ADMIN}>)" in json.dumps(history["blocks"])
+
+
+def context_text(message: dict[str, Any]) -> str:
+    """The mrkdwn of the message's context blocks, as sent."""
+    return "\n".join(e["text"] for b in message["blocks"] if b["type"] == "context" for e in b["elements"])
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ REFUSED = "Only workspace admins and owners"
 # One command per admin-only request type; the first test checks none is missing.
 EXAMPLES: dict[type, str] = {
     query.SetPriceRequest: "set o1 output 1",
+    query.SetScoreRequest: "set o1 score 1500",
     query.AliasRequest: "alias cheapo o1",
     query.UnaliasRequest: "unalias r1",
     query.SyncRequest: "sync",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -54,8 +55,65 @@ def test_a_price_change_reaches_each_subscribed_channel_once(fresh: Engine, slac
     posts = slack.calls("chat.postMessage")
     assert sorted(p.body["channel"] for p in posts) == ["C1", "C2"]
     text = posts[0].body["text"]
-    assert "o1 at OpenAI" in text and "$60 → $50 (-16.7%)" in text and "<@UADMIN>" in text
+    assert "o1 at OpenAI" in text and "$60 → $50 (-16.7%)" in text
     assert [a.status for a in alerts(fresh)] == ["sent", "sent"]
+
+
+def posted(slack: FakeSlack) -> str:
+    """Everything the alerts posted (text and blocks), exactly as sent."""
+    return json.dumps([c.body for c in slack.calls("chat.postMessage")], ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("profile", "shown"),
+    [
+        ({"display_name": "ada", "real_name": "Ada Lovelace"}, "ada"),
+        ({"display_name": "", "real_name": "Ada Lovelace"}, "Ada Lovelace"),
+        ({}, "an admin"),
+        ({"display_name": "<!channel> & co"}, "&lt;!channel&gt; &amp; co"),
+    ],
+)
+def test_an_alert_names_the_admin_and_pings_nobody(
+    fresh: Engine, slack: FakeSlack, profile: dict[str, str], shown: str
+) -> None:
+    slack.reply("users.info", {"ok": True, "user": {"id": "UADMIN", "name": "ada", "profile": profile}})
+    subscribe(fresh, "C1")
+    subscribe(fresh, "C2")
+    respond(fresh, "set o1 output 50", ADMIN)
+    assert worker(fresh, slack).run_once() == 2
+    for post in slack.calls("chat.postMessage"):
+        assert post.body["text"].startswith(f"Price change by {shown}: o1 at OpenAI")
+        assert f"Changed by {shown} · " in json.dumps(post.body["blocks"], ensure_ascii=False)
+    assert "<@" not in posted(slack) and "<!" not in posted(slack)
+    assert [c.body["user"] for c in slack.calls("users.info")] == ["UADMIN"]  # cached for the second
+
+
+def test_an_alert_goes_out_when_users_info_fails(fresh: Engine, slack: FakeSlack) -> None:
+    slack.fail("users.info", "user_not_found", times=None)
+    subscribe(fresh, "C1")
+    respond(fresh, "set o1 output 50", ADMIN)
+    assert worker(fresh, slack).run_once() == 1
+    assert "Price change by an admin: o1 at OpenAI" in posted(slack) and "<@" not in posted(slack)
+    assert [a.status for a in alerts(fresh)] == ["sent"]
+
+
+def test_an_alert_queued_before_the_upgrade_pings_nobody(fresh: Engine, slack: FakeSlack) -> None:
+    slack.reply("users.info", {"ok": True, "user": {"id": "UADMIN", "profile": {"display_name": "ada"}}})
+    subscribe(fresh, "C1")
+    respond(fresh, "set o1 output 50", ADMIN)
+    with db.transaction(fresh) as s:
+        [alert] = s.scalars(select(Alert)).all()
+        alert.payload = {**alert.payload, "actor": "admin <@UADMIN>"}  # as 0001's code wrote it
+    assert worker(fresh, slack).run_once() == 1
+    assert "Price change by ada: o1 at OpenAI" in posted(slack) and "<@" not in posted(slack)
+
+
+def test_a_change_from_the_terminal_needs_no_lookup(fresh: Engine, slack: FakeSlack) -> None:
+    subscribe(fresh, "C1")
+    respond(fresh, "set o1 output 50", Context.cli())  # `modelcost ask`: the terminal operator
+    assert worker(fresh, slack).run_once() == 1
+    assert "Price change by the terminal operator: o1 at OpenAI" in posted(slack)
+    assert slack.calls("users.info") == []
 
 
 def test_threshold_subscriptions_hear_only_big_moves(fresh: Engine, slack: FakeSlack) -> None:

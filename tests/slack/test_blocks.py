@@ -16,8 +16,16 @@ from bot.errors import UserError
 from bot.render import blocks
 from bot.slack.dispatch import run_command
 from tests.slack.blockkit import assert_valid, block_kit_problems
+from tests.slack.conftest import mrkdwn_texts
 
-HOSTILE = ["<!channel>", "<!here|here> & <@U0BOSS>", "<https://evil.example|click me>", "a & b < c > d"]
+HOSTILE = [
+    "<!channel>",
+    "<@U0BOSS>",
+    "list <@U0BOSS>",
+    "<!here|here> & <@U0BOSS>",
+    "<https://evil.example|click me>",
+    "a & b < c > d",
+]
 
 
 def _message(catalog: Engine, text: str, **kw: Any) -> blocks.Message:
@@ -54,14 +62,11 @@ def test_every_message_for_every_kind_of_command_is_within_limits(catalog: Engin
 @pytest.mark.parametrize("text", HOSTILE)
 def test_user_text_reaches_mrkdwn_escaped(catalog: Engine, text: str) -> None:
     message = _message(catalog, text)
-    for block in message["blocks"]:
-        for piece in [block.get("text"), *block.get("fields", []), *block.get("elements", [])]:
-            if isinstance(piece, dict) and piece.get("type") == "mrkdwn":
-                assert (
-                    "<!" not in piece["text"]
-                    and "<@U0BOSS" not in piece["text"]
-                    and "<http" not in piece["text"]
-                )
+    sent = mrkdwn_texts(dict(message))
+    assert message["text"] in sent and len(sent) > 1
+    for piece in sent:
+        # Case ignored: names are lowercased on the way ("<@u0boss>").
+        assert "<!" not in piece and "<@" not in piece and "<http" not in piece.lower()
     assert "<" not in message["text"]
 
 

@@ -14,8 +14,9 @@ from responses import matchers
 from sqlalchemy import Engine, func, select
 
 from bot import db
+from bot.catalog.answers import Actor
 from bot.catalog.changes import new_change, price_data, record_price
-from bot.catalog.models import Alert, Offering, Price, Subscription, SyncRun, utcnow
+from bot.catalog.models import Alert, Change, Offering, Price, Subscription, SyncRun, utcnow
 from bot.catalog.prices import PriceData
 from bot.cli import main
 from bot.render.sync import summary_text
@@ -65,7 +66,7 @@ def test_a_price_change_becomes_history_and_an_alert(fresh: Engine, feed: respon
             .join(Offering)
             .where(Offering.provider_model_id == "o1", Offering.provider_id == "openai")
         ).all()
-        assert [p.source_kind for p in history] == ["seed", "feed"]
+        assert [p.source_kind for p in history] == ["snapshot", "feed"]
         gpt4o = s.scalars(
             select(Offering).where(Offering.provider_id == "openai", Offering.provider_model_id == "gpt-4o")
         ).one()
@@ -82,6 +83,30 @@ def test_a_price_change_becomes_history_and_an_alert(fresh: Engine, feed: respon
     assert run.summary and run.summary["changed"] == 1
     text = summary_text(summary)
     assert "1 changed, 1 added, 1 retired" in text and "$15 / $60  ->  $12 / $48  -20.0%" in text
+
+
+def test_a_feed_is_recorded_by_its_url_without_query_or_credentials(
+    fresh: Engine,
+    feed: responses.RequestsMock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    secret = "https://bot:hunter2@feed.test/genai-prices/v2/data.json?token=s3cret#top"
+    feed.get(secret.split("#")[0], body=body(set_price(snapshot_feed(), "openai", "o1", input_mtok=12)))
+
+    summary = sync(fresh, secret)
+
+    assert summary.status == "applied"
+    with db.session_factory(fresh)() as s:
+        change = s.get_one(Change, summary.change_id)
+        assert change.actor == Actor(kind="feed", id=URL)
+        price = s.scalars(select(Price).where(Price.change_id == change.id)).one()
+        assert (price.source_kind, price.source_id) == ("feed", URL)
+    monkeypatch.setenv("DATABASE_URL", fresh.url.render_as_string(hide_password=False))
+    assert main(["ask", "history o1"]) == 0
+    out = capsys.readouterr().out
+    assert f"input $15 → $12 (-20.0%)  (the feed {URL})" in out
+    assert "s3cret" not in out and "hunter2" not in out
 
 
 def test_an_unchanged_feed_answering_304_costs_nothing(fresh: Engine, feed: responses.RequestsMock) -> None:
@@ -226,8 +251,8 @@ def test_an_admin_price_is_kept_and_reported_as_overridden(
         o1 = s.scalars(
             select(Offering).where(Offering.provider_id == "openai", Offering.provider_model_id == "o1")
         ).one()
-        change = new_change(s, "admin", "admin <@U1>")
-        record_price(s, o1, PriceData(D(14), D(56)), change, source_kind="admin", source="admin <@U1>")
+        change = new_change(s, "admin", Actor(kind="admin", id="U1"))
+        record_price(s, o1, PriceData(D(14), D(56)), change)
     feed.get(URL, body=body(set_price(snapshot_feed(), "openai", "o1", input_mtok=12, output_mtok=48)))
 
     summary = sync(fresh, URL)

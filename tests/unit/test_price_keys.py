@@ -90,8 +90,8 @@ class _Session:
 
 def test_every_key_is_written_read_back_and_shown() -> None:
     offering = Offering(id=1, provider_id="deepseek", provider_model_id="r1", context_window=None)
-    change = Change(id=1, created_at=datetime(2026, 1, 1, tzinfo=UTC))
-    row = record_price(_Session(), offering, EVERY, change, "admin", "test")  # type: ignore[arg-type]
+    change = Change(id=1, actor_kind="admin", actor_id="U1", created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    row = record_price(_Session(), offering, EVERY, change)  # type: ignore[arg-type]
     assert {n: getattr(row, n) for n in (*NAMES, *OFFPEAK_NAMES)} == {
         **EVERY.values(),
         **offpeak_columns(EVERY.offpeak),

@@ -2,7 +2,7 @@
 score columns of `models` moved into it.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-29 14:40:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -65,12 +65,15 @@ def _move_scores_out_of_models() -> None:
         "changes",
         sa.column("id", sa.Integer),
         sa.column("kind", sa.String),
-        sa.column("actor", sa.String),
+        sa.column("actor_kind", sa.String),
+        sa.column("actor_id", sa.String),
         sa.column("created_at", sa.DateTime(timezone=True)),
     )
     change_id = conn.execute(
         changes.insert()
-        .values(kind="seed", actor="data/catalog.toml scores (migrated)", created_at=now)
+        .values(
+            kind="seed", actor_kind="snapshot", actor_id="data/catalog.toml scores (migrated)", created_at=now
+        )
         .returning(changes.c.id)
     ).scalar_one()
     scores = sa.table(
