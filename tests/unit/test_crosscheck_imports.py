@@ -1,0 +1,16 @@
+"""The cross-check and host names are pure: they reach no database code, whatever imports them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.test_imports import loaded_by, reaches
+
+
+@pytest.mark.parametrize(
+    "module", ["bot.sync.crosscheck", "bot.sync.counterparts", "bot.catalog.crosscheck", "bot.catalog.hosts"]
+)
+def test_reaches_no_database_code(module: str) -> None:
+    loaded = loaded_by(module)
+    for forbidden in ("sqlalchemy", "bot.db", "bot.catalog.models", "bot.catalog.changes", "slack_sdk"):
+        assert not reaches(loaded, forbidden), f"{module} imports {forbidden}"
