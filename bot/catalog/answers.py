@@ -92,6 +92,7 @@ class QualityView(_Answer):
     source: str  # "LMArena text", or "team" for an admin's own score
     as_of: date
     team: bool = False  # the team's own judgement (`set sonnet score 1460`), preferred while set
+    set_by: Actor | None = None  # who set the team's score
     floor_from: str | None = None  # a floor: the scored predecessor whose score this is (its name)
     floor_from_id: str | None = None
 
@@ -149,6 +150,7 @@ class AlternativesAnswer(_Answer):
     category: str = "overall"
     ranked_by: Literal["cost", "score"] = "cost"
     more: int = 0  # comparable cheaper models left out to keep the reply short
+    nearest: list[AlternativeView] = []  # none comparable: the best scored cheaper ones, below the bar
     notes: list[str] = []
 
 
@@ -227,12 +229,24 @@ class HistoryEntry(_Answer):
     actor: Actor
 
 
+class ScoreEntry(_Answer):
+    """A change of a model's quality score: the leaderboard's moving, or the team setting its own."""
+
+    at: datetime
+    category_label: str
+    old: int | None
+    new: int | None  # None: the team's score was unset
+    team: bool
+    actor: Actor
+
+
 class HistoryAnswer(_Answer):
     kind: Literal["history"] = "history"
     model_id: str
     model_name: str
     entries: list[HistoryEntry]  # newest first
     more: int
+    scores: list[ScoreEntry] = []  # newest first: the team's scores and the leaderboard's moves
 
 
 class SubscriptionView(_Answer):

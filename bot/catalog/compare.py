@@ -31,6 +31,7 @@ from bot.errors import NoPriceError
 LIST_LIMIT = 40
 ALTERNATIVES_LIMIT = 25
 COMPARE_ALTERNATIVES = 3
+NEAREST = 3
 
 
 def resolve(session: Session, name: str) -> str:
@@ -66,7 +67,7 @@ def compare_models(
     dearest = max(costed, key=lambda v: v.price.workload_cost or 0, default=None)
     if dearest is not None and not dearest.open_weights and dearest.quality is not None:
         alternatives_for = dearest.id
-        alternatives, _ = _alternatives(
+        alternatives, _, _ = _alternatives(
             session, dearest, work, category, limit=COMPARE_ALTERNATIVES, exclude=frozenset(ids)
         )
     return CompareAnswer(
@@ -113,7 +114,7 @@ def find_alternatives(
             f"`set {target.id}{'' if cat is OVERALL else ' ' + cat.name} score 1400`."
         )
     by_score = category is not None
-    alternatives, more = _alternatives(session, target, work, cat, limit=limit, by_score=by_score)
+    alternatives, more, nearest = _alternatives(session, target, work, cat, limit=limit, by_score=by_score)
     return AlternativesAnswer(
         target=target,
         workload=_workload_view(workload),
@@ -123,6 +124,7 @@ def find_alternatives(
         category=cat.name,
         ranked_by="score" if by_score else "cost",
         more=more,
+        nearest=nearest,
         notes=index.notes([name]),
     )
 
@@ -167,29 +169,23 @@ def _alternatives(
     limit: int,
     exclude: frozenset[str] = frozenset(),
     by_score: bool = False,
-) -> tuple[list[AlternativeView], int]:
+) -> tuple[list[AlternativeView], int, list[AlternativeView]]:
     """The comparable open-weights models that cost less than the target at their cheapest host: the
-    `limit` cheapest (or best scored, `by_score`), and how many more there are.
+    `limit` cheapest (or best scored, `by_score`), how many more there are, and when none is
+    comparable the nearest cheaper ones by score.
 
     Costs are compared on plain rows first; full views are built only for the models shown.
     """
     if target.quality is None or target.price.workload_cost is None:
-        return [], 0
+        return [], 0, []
     target_cost = target.price.workload_cost
     if target.cheapest and target.cheapest.workload_cost is not None:
         target_cost = min(target_cost, target.cheapest.workload_cost)
     scores = current_scores(session, category)
     open_ids = set(session.scalars(select(Model.id).where(Model.open_weights.is_(True))))
-    candidates = {
-        model_id
-        for model_id, q in scores.items()
-        if model_id in open_ids
-        and model_id != target.id
-        and model_id not in exclude
-        and comparable(q, target.quality)
-    }
+    candidates = {m for m in scores if m in open_ids and m != target.id and m not in exclude}
     if not candidates:
-        return [], 0
+        return [], 0, []
     newest = aliased(Price)
     rows = session.execute(
         select(Offering.model_id, Price.input_mtok, Price.output_mtok, Price.cache_read_mtok)
@@ -210,17 +206,26 @@ def _alternatives(
         cost = workload_cost(PriceData(input_mtok, output_mtok, cache_read_mtok), work)
         if cost is not None and cost < target_cost and cost < best.get(model_id, Decimal("Infinity")):
             best[model_id] = cost
+    fit = [m for m in best if comparable(scores[m], target.quality)]
     if by_score:
-        order = sorted(best, key=lambda m: (-scores[m].score, best[m], m))
+        order = sorted(fit, key=lambda m: (-scores[m].score, best[m], m))
     else:
-        order = sorted(best, key=lambda m: (best[m], m))
+        order = sorted(fit, key=lambda m: (best[m], m))
     chosen = order[:limit]
-    out = []
-    for view in _views(session, chosen, work, category, strict=False):
-        cost = best[view.id]
-        saving = ((target_cost - cost) / target_cost * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        out.append(AlternativeView(model=view, cost=cost, saving_pct=saving))
-    return out, len(order) - len(chosen)
+    # None comparable: the best scored of the cheaper ones, shown as below the bar (never as comparable).
+    nearest = [] if fit else sorted(best, key=lambda m: (-scores[m].score, best[m], m))[:NEAREST]
+
+    def views(ids: list[str]) -> list[AlternativeView]:
+        out = []
+        for view in _views(session, ids, work, category, strict=False):
+            cost = best[view.id]
+            saving = ((target_cost - cost) / target_cost * 100).quantize(
+                Decimal("0.1"), rounding=ROUND_HALF_UP
+            )
+            out.append(AlternativeView(model=view, cost=cost, saving_pct=saving))
+        return out
+
+    return views(chosen), len(order) - len(chosen), views(nearest)
 
 
 def _workload_view(workload: Workload | None) -> WorkloadView:

@@ -21,6 +21,7 @@ from bot.catalog.changes import PriceMove, current_prices, new_change, price_dat
 from bot.catalog.lookup import UnknownModelError, compact, name_index, normalise
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider
 from bot.catalog.prices import PRICE_KEYS, PriceData, pct_change
+from bot.catalog.quality import score_history
 from bot.errors import EditError
 
 HISTORY_LIMIT = 25
@@ -186,6 +187,7 @@ def history(session: Session, name: str, limit: int = HISTORY_LIMIT) -> HistoryA
         model_name=model.name,
         entries=[e for _, e in entries[:limit]],
         more=max(0, len(entries) - limit),
+        scores=score_history(session, model.id)[:limit],
     )
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.answers import Actor, QualityView, ScoreAnswer
+from bot.catalog.answers import Actor, QualityView, ScoreAnswer, ScoreEntry
 from bot.catalog.categories import CATEGORIES, OVERALL, Category
 from bot.catalog.changes import new_change
 from bot.catalog.lookup import name_index
@@ -74,6 +74,8 @@ def current_scores(
 ) -> dict[str, QualityView]:
     """Each model's own default-variant score in the category: the team's while set, else the source's."""
     rows = newest_rows(session, category=category.name, model_ids=model_ids)
+    team_changes = {r.change_id for (_, _, _, origin), r in rows.items() if origin == TEAM}
+    actors = {c.id: c.actor for c in session.scalars(select(Change).where(Change.id.in_(team_changes)))}
     out: dict[str, QualityView] = {}
     for (model_id, _, variant, origin), row in sorted(rows.items(), key=lambda kv: kv[0][3] == TEAM):
         if variant or row.score is None:
@@ -87,6 +89,7 @@ def current_scores(
             source=row.source if origin != TEAM else TEAM,
             as_of=row.as_of,
             team=origin == TEAM,
+            set_by=actors.get(row.change_id) if origin == TEAM else None,
         )
     return out
 
@@ -195,6 +198,35 @@ def set_team_score(
         before.score if before else None,
         after.score if after else None,
     )
+
+
+def score_history(session: Session, model_id: str) -> list[ScoreEntry]:
+    """The model's score changes, newest first: every team row, and each leaderboard move after the
+    first score (the first is where the history starts, not a change)."""
+    labels = {c.name: c.label for c in CATEGORIES}
+    rows = session.execute(
+        select(Score, Change)
+        .join(Change, Score.change_id == Change.id)
+        .where(Score.model_id == model_id, Score.variant == "")
+        .order_by(Score.id)
+    ).all()
+    previous: dict[tuple[str, str], int | None] = {}
+    out: list[ScoreEntry] = []
+    for row, change in rows:
+        key = (row.category, row.origin)
+        if row.origin == TEAM or key in previous:
+            out.append(
+                ScoreEntry(
+                    at=row.recorded_at,
+                    category_label=labels.get(row.category, row.category),
+                    old=previous.get(key),
+                    new=row.score,
+                    team=row.origin == TEAM,
+                    actor=change.actor,
+                )
+            )
+        previous[key] = row.score
+    return out[::-1]
 
 
 def set_team(session: Session, name: str, category_name: str, score: int | None, actor: Actor) -> ScoreAnswer:

@@ -159,7 +159,7 @@ def working_message() -> Message:
 # -- one kind of answer each ------------------------------------------------------------------------
 def _compare(a: CompareAnswer) -> tuple[list[Block], str]:
     title = " vs ".join(m.name for m in a.models)
-    blocks: list[Block] = [_header(title)]
+    blocks: list[Block] = [_header(title), *_notes(a.notes)]
     workload = words.workload(a.workload)
     if a.workload.given:
         blocks.append(_context(f"Workload: {escape(workload)}"))
@@ -189,7 +189,7 @@ def _model(a: ModelAnswer) -> tuple[list[Block], str]:
     fields = _price_fields(m.price, workload, None)
     ctx = m.price.context_window
     fields.append(_field("Context window", f"{ctx:,} tokens" if ctx else "unknown"))
-    blocks: list[Block] = [_header(m.name), _section(_model_line(m), fields=fields)]
+    blocks: list[Block] = [_header(m.name), *_notes(a.notes), _section(_model_line(m), fields=fields)]
     notes = _host_notes(m)
     hosts = f"Served by {m.hosts} host{'s' if m.hosts != 1 else ''} in the catalog"
     blocks.append(_context(" · ".join([*notes, escape(hosts)])))
@@ -208,15 +208,25 @@ def _alternatives(a: AlternativesAnswer) -> tuple[list[Block], str]:
         f"{t.name} ({words.quality(t)}) costs {fmt_cost(best.workload_cost)} for "
         f"{words.workload(a.workload)} at {best.provider_name}."
     )
-    blocks: list[Block] = [_header(f"Cheaper than {t.name}"), _section(escape(lead))]
+    blocks: list[Block] = [_header(f"Cheaper than {t.name}"), *_notes(a.notes), _section(escape(lead))]
     if a.alternatives:
-        blocks += _sections([_alternative_line(x) for x in a.alternatives])
+        lines = [f"*{escape(words.ranking(a))}:*", *(_alternative_line(x, t) for x in a.alternatives)]
+        if a.more:
+            lines.append(f"_… and {a.more} more._")
+        blocks += _sections(lines)
         text = f"{len(a.alternatives)} cheaper open-weights models of comparable quality to {t.name}."
     else:
         text = "No open-weights model of comparable quality costs less."
         blocks.append(_section(text))
+    if a.nearest:
+        lines = [f"*{escape(words.nearest_intro(a))}:*", *(_alternative_line(x, t) for x in a.nearest)]
+        blocks += _sections(lines)
     blocks.append(_context(escape(a.footnote) + " " + _sources([t], dates=False)))
     return blocks, text
+
+
+def _notes(notes: list[str]) -> list[Block]:
+    return [_context(escape(n)) for n in notes[:3]]
 
 
 def _list(a: ListAnswer) -> tuple[list[Block], str]:
@@ -282,10 +292,11 @@ def _host_notes(m: ModelView) -> list[str]:
     return notes
 
 
-def _alternative_line(x: AlternativeView) -> str:
+def _alternative_line(x: AlternativeView, target: ModelView | None = None) -> str:
     best = x.model.cheapest or x.model.price
+    gap = f", {words.score_gap(x.model, target)} vs {escape(target.name)}" if target else ""
     return (
-        f"• *{escape(x.model.name)}* ({escape(x.model.lab)}, {escape(words.quality(x.model))}): "
+        f"• *{escape(x.model.name)}* ({escape(x.model.lab)}, {escape(words.quality(x.model))}{gap}): "
         f"{fmt_cost(x.cost)} at {escape(best.provider_name)}, {x.saving_pct}% less"
     )
 

@@ -70,6 +70,7 @@ def _history(a: HistoryAnswer) -> Message:
         lines.append(
             f"`{e.at:%Y-%m-%d %H:%M}` *{escape(e.provider_name)}*: {escape(what)} _({actor(e.actor)})_"
         )
+    lines += [f"`{s.at:%Y-%m-%d %H:%M}` {escape(words.score_move(s))} _({actor(s.actor)})_" for s in a.scores]
     blocks = [_header(f"Price history: {a.model_name}"), *_sections(lines)]
     more = f" · {a.more} older entries not shown" if a.more else ""
     blocks.append(_context(f"Newest first · UTC · USD per 1M tokens{more}"))

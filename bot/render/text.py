@@ -106,7 +106,7 @@ def _compare(a: CompareAnswer) -> str:
         rows.append([*_price_row(m.name, m.price), words.times(a.cost_ratio[m.id])])
         if m.cheapest:
             rows.append([*_price_row("  cheapest host", m.cheapest), ""])
-    lines = [" vs ".join(m.name for m in a.models), ""]
+    lines = [*a.notes, " vs ".join(m.name for m in a.models), ""]
     lines.append(_table(["model", "host", "input", "output", "cached in", cost_head, "ratio"], rows))
     lines.append("")
     if sentence := words.ratio_sentence(a):
@@ -133,7 +133,7 @@ def _model(a: ModelAnswer) -> str:
     rows = [_price_row("lab API" if m.lab_api else "cheapest host", m.price)]
     if m.cheapest:
         rows.append(_price_row("cheapest host", m.cheapest))
-    lines = [f"{m.name} · {m.lab} · {words.weights(m)} · {words.quality(m)}"]
+    lines = [*a.notes, f"{m.name} · {m.lab} · {words.weights(m)} · {words.quality(m)}"]
     ctx = m.price.context_window
     lines.append(f"Context window: {ctx:,} tokens" if ctx else "Context window: unknown")
     lines.append(f"Served by {m.hosts} host{'s' if m.hosts != 1 else ''} in the catalog.")
@@ -151,30 +151,43 @@ def _alternatives(a: AlternativesAnswer) -> str:
     t = a.target
     target_best = t.cheapest or t.price
     lines = [
+        *a.notes,
         f"Cheaper than {t.name} ({words.quality(t)}): {fmt_cost(target_best.workload_cost)} for "
         f"{words.workload(a.workload)} at {target_best.provider_name}",
         "",
     ]
     if a.alternatives:
-        rows = []
-        for x in a.alternatives:
-            best = x.model.cheapest or x.model.price
-            rows.append(
-                [
-                    x.model.name,
-                    words.score(x.model),
-                    best.provider_name,
-                    fmt_usd(best.input_mtok),
-                    fmt_usd(best.output_mtok),
-                    fmt_cost(x.cost),
-                    f"-{x.saving_pct}%",
-                ]
-            )
-        lines.append(_table(["model", "LMArena", "cheapest host", "input", "output", "cost", "saving"], rows))
+        lines.append(words.ranking(a) + ":")
+        lines.append(_alternatives_table(a, a.alternatives))
+        if a.more:
+            lines.append(f"… and {a.more} more.")
     else:
         lines.append("No open-weights model of comparable quality costs less.")
-    lines += ["", a.footnote, _sources([t, *[x.model for x in a.alternatives]])]
+    if a.nearest:
+        lines += ["", words.nearest_intro(a) + ":", _alternatives_table(a, a.nearest)]
+    shown = [x.model for x in [*a.alternatives, *a.nearest]]
+    lines += ["", a.footnote, _sources([t, *shown])]
     return "\n".join(lines)
+
+
+def _alternatives_table(a: AlternativesAnswer, alternatives: list[AlternativeView]) -> str:
+    rows = []
+    for x in alternatives:
+        best = x.model.cheapest or x.model.price
+        rows.append(
+            [
+                x.model.name,
+                words.score(x.model),
+                words.score_gap(x.model, a.target),
+                best.provider_name,
+                fmt_usd(best.input_mtok),
+                fmt_usd(best.output_mtok),
+                fmt_cost(x.cost),
+                f"-{x.saving_pct}%",
+            ]
+        )
+    head = ["model", words.score_head(a), "vs target", "cheapest host", "input", "output", "cost", "saving"]
+    return _table(head, rows)
 
 
 def _list(a: ListAnswer) -> str:
@@ -228,7 +241,7 @@ def _score(a: ScoreAnswer) -> str:
         state = f"the team's {a.team}" if a.team is not None else "the leaderboard's (no team score set)"
         return f"{where} is already {state}. Nothing changed."
     now = "none" if a.new is None else str(a.new)
-    before = "none" if a.old is None else str(a.old)
+    before = "no score of its own" if a.old is None else str(a.old)
     if a.team is None:
         who = f"(by {words.actor(a.actor)})"
         return f"Removed the team's {a.category_label} score for {a.model_name} {who}: {before} → {now}."
@@ -242,8 +255,10 @@ def _alias(a: AliasAnswer) -> str:
 
 
 def _history(a: HistoryAnswer) -> str:
+    scores = [f"{s.at:%Y-%m-%d %H:%M} UTC  {words.score_move(s)}  ({words.actor(s.actor)})" for s in a.scores]
+    score_lines = ["", "Quality score changes (newest first)", "", *scores] if scores else []
     if not a.entries:
-        return f"No price history for {a.model_name}."
+        return "\n".join([f"No price history for {a.model_name}.", *score_lines])
     lines = [f"Price history of {a.model_name} (newest first, USD per 1M tokens)", ""]
     for e in a.entries:
         what = (
@@ -254,7 +269,7 @@ def _history(a: HistoryAnswer) -> str:
         lines.append(f"{e.at:%Y-%m-%d %H:%M} UTC  {e.provider_name}: {what}  ({words.actor(e.actor)})")
     if a.more:
         lines.append(f"… and {a.more} older entries.")
-    return "\n".join(lines)
+    return "\n".join([*lines, *score_lines])
 
 
 def _subscription(a: SubscriptionAnswer) -> str:

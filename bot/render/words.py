@@ -12,6 +12,7 @@ from bot.catalog.answers import (
     CompareAnswer,
     ModelView,
     PriceView,
+    ScoreEntry,
     WorkloadView,
 )
 from bot.catalog.prices import KEYS, fmt_usd
@@ -69,7 +70,8 @@ def quality(m: ModelView) -> str:
     if q.floor_from:
         return f"no LMArena{where} score yet; using {q.floor_from}'s {q.score} as a floor"
     if q.team:
-        return f"the team's{where} score {q.score} (set {q.as_of.isoformat()})"
+        by = f" by {actor(q.set_by)}" if q.set_by else ""
+        return f"the team's{where} score {q.score} (set{by} {q.as_of.isoformat()})"
     return f"LMArena{where} {q.score} ({q.as_of.isoformat()})"
 
 
@@ -91,6 +93,40 @@ def quality_sources(models: list[ModelView]) -> str | None:
         return None
     what = f" ({', '.join(cats)})" if cats and cats != ["overall"] else ""
     return f"Quality: LMArena text{what}, {', '.join(dates)}."
+
+
+def score_gap(m: ModelView, target: ModelView) -> str:
+    """An alternative's score against the target's: '-8', '+3', '—'."""
+    if m.quality is None or target.quality is None:
+        return "—"
+    return f"{m.quality.score - target.quality.score:+d}"
+
+
+def score_head(a: AlternativesAnswer) -> str:
+    return "LMArena" if a.category == "overall" else f"LMArena {a.category}"
+
+
+def ranking(a: AlternativesAnswer) -> str:
+    if a.ranked_by == "score":
+        return f"Comparable open-weights models that cost less, best {a.category} score first"
+    return "Comparable open-weights models that cost less, cheapest first"
+
+
+def nearest_intro(a: AlternativesAnswer) -> str:
+    return (
+        f"None is within reach of {a.target.name}'s score; the best scored open-weights models that cost "
+        "less, below the bar"
+    )
+
+
+def score_move(s: ScoreEntry) -> str:
+    """'the team's coding score 1490 (was 1476)', 'LMArena overall 1427 → 1440', 'team's score unset'."""
+    if s.team:
+        if s.new is None:
+            return f"the team's {s.category_label} score unset (was {s.old})"
+        was = f" (was {s.old})" if s.old is not None else ""
+        return f"the team's {s.category_label} score {s.new}{was}"
+    return f"LMArena {s.category_label} {s.old} → {s.new}"
 
 
 def weights(m: ModelView) -> str:
