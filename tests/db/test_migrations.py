@@ -138,3 +138,29 @@ def test_0002_downgrades_to_the_old_labels(empty_url: str) -> None:
         ]
     finally:
         engine.dispose()
+
+
+def test_0003_moves_hand_kept_scores_into_the_scores_table(empty_url: str) -> None:
+    engine = db.make_engine(empty_url)
+    try:
+        db.upgrade(engine, "0002")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO models (id, name, lab, open_weights, curated, arena_score, quality_source,"
+                    " quality_date) VALUES ('o1', 'o1', 'OpenAI', false, true, 1366, 'LMArena text',"
+                    " '2025-12-11'), ('x', 'x', 'X', true, true, NULL, NULL, NULL)"
+                )
+            )
+        db.upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT model_id, category, variant, origin, source, score, as_of FROM scores")
+            ).all()
+            columns = {c["name"] for c in inspect(conn).get_columns("models")}
+        assert [tuple(str(v) for v in r) for r in rows] == [
+            ("o1", "overall", "", "source", "LMArena text", "1366", "2025-12-11")
+        ]
+        assert "arena_score" not in columns
+    finally:
+        engine.dispose()

@@ -53,9 +53,16 @@ def upgrade() -> None:
 def _move_scores_out_of_models() -> None:
     """The overlay's hand-kept overall scores become dated source rows, under one change set."""
     conn = op.get_bind()
+    models = sa.table(
+        "models",
+        sa.column("id", sa.String),
+        sa.column("arena_score", sa.Integer),
+        sa.column("quality_source", sa.String),
+        sa.column("quality_date", sa.Date),
+    )
     rows = conn.execute(
-        sa.text(
-            "SELECT id, arena_score, quality_source, quality_date FROM models WHERE arena_score IS NOT NULL"
+        sa.select(models.c.id, models.c.arena_score, models.c.quality_source, models.c.quality_date).where(
+            models.c.arena_score.is_not(None)
         )
     ).all()
     if not rows:
