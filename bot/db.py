@@ -23,7 +23,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]  # DBAPI objects are untyped
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
@@ -69,7 +69,7 @@ def read_only(engine: Engine) -> Iterator[Session]:
             session.rollback()
 
 
-def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]  # Alembic is imported lazily: no type here
     from alembic.config import Config
 
     cfg = Config()

@@ -213,7 +213,7 @@ class Worker:
                     self._fail(session, alert_id, f"gave up after {attempts} attempts: the worker kept dying")
                     continue
                 lease_until = now + self.lease
-                won = session.execute(  # type: ignore[attr-defined]
+                won = session.execute(  # type: ignore[attr-defined]  # an UPDATE's Result is a CursorResult: rowcount
                     update(Alert)
                     .where(Alert.id == alert_id, Alert.status == status, Alert.next_attempt_at == next_at)
                     .values(status="sending", next_attempt_at=lease_until, attempts=Alert.attempts + 1)
@@ -248,7 +248,7 @@ class Worker:
             return claimed
         lease_until = utcnow() + self.lease
         with db.transaction(self.engine) as session:
-            won = session.execute(  # type: ignore[attr-defined]
+            won = session.execute(  # type: ignore[attr-defined]  # an UPDATE's Result is a CursorResult: rowcount
                 update(Alert)
                 .where(
                     Alert.id == claimed.id,

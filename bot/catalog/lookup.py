@@ -43,7 +43,7 @@ class NameIndex:
         cls,
         models: Iterable[tuple[str, str]],
         aliases: Iterable[tuple[str, str]],
-        host_ids: Iterable[tuple[str, str, str]],
+        host_ids: Iterable[tuple[str, str, str | None]],
         families: Iterable[tuple[str, str, str, list[str]]] = (),
     ) -> NameIndex:
         """models: (id, name); aliases: (alias, model id); host_ids: (provider, host model id, model id);
@@ -61,12 +61,14 @@ class NameIndex:
             add(normalise(name), model_id)
         for alias, model_id in aliases:
             index.aliases[normalise(alias)] = model_id
-        for provider, host_id, model_id in host_ids:
+        for provider, host_id, host_model in host_ids:
+            if host_model is None:
+                continue
             host = normalise(host_id)
-            add(host, model_id)
-            add(f"{provider}:{host}", model_id)
-            add(f"{provider}/{host}", model_id)
-            add(host.rsplit("/", 1)[-1], model_id)
+            add(host, host_model)
+            add(f"{provider}:{host}", host_model)
+            add(f"{provider}/{host}", host_model)
+            add(host.rsplit("/", 1)[-1], host_model)
         for family, label, flagship, members in families:
             if flagship in index.names:
                 index.families[normalise(family)] = (
@@ -198,7 +200,7 @@ def name_index(session: Session) -> NameIndex:
             )
         )
         families = [(f.name, f.label, f.flagship, f.members) for f in load_overlay().family]
-        index = NameIndex.build(models, aliases, hosts, families)  # type: ignore[arg-type]
+        index = NameIndex.build(models, aliases, hosts, families)
         _cache.clear()
         _cache[stamp] = index
     return index

@@ -68,6 +68,7 @@ Money = Numeric(18, 6)
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    # Any: JSON columns (alert payloads, sync summaries), written from typed code and read back by it.
     type_annotation_map = {datetime: UTCDateTime(), Decimal: Money, dict[str, Any]: JSON}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -158,8 +159,7 @@ class Overlay(_Strict):
 
 
 def _no_dupes(what: str, values: list[str]) -> None:
-    seen: set[str] = set()
-    dupes = sorted({v for v in values if v in seen or seen.add(v)})  # type: ignore[func-returns-value]
+    dupes = sorted(v for v, n in Counter(values).items() if n > 1)
     if dupes:
         raise ValueError(f"duplicate {what}: {', '.join(dupes[:10])}")
 

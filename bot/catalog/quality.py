@@ -118,9 +118,9 @@ def comparable(candidate: QualityView, target: QualityView, margin: int = COMPAR
     """Within `margin` of the target's score, or a 95% interval that overlaps the target's."""
     if candidate.score >= target.score - margin:
         return True
-    if None in (candidate.high, target.low):
+    if candidate.high is None or target.low is None:
         return False
-    return candidate.high >= target.low  # type: ignore[operator]  # both checked just above
+    return candidate.high >= target.low
 
 
 def comparable_rule(category: Category, margin: int = COMPARABLE_MARGIN) -> str:

@@ -8,8 +8,6 @@ applied at release) is caught by the caches' maximum age.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Connection, Engine
 
 from bot.catalog.models import Alias, Change, Model, Offering, Price
@@ -25,12 +23,12 @@ _VERSION_SQL = (
 )
 
 
-def catalog_version(engine: Engine) -> tuple[Any, ...]:
+def catalog_version(engine: Engine) -> tuple[object, ...]:
     """Equal for two reads when nothing in the catalog changed in between."""
     with engine.connect() as conn:
         return version_on(conn)
 
 
-def version_on(conn: Connection) -> tuple[Any, ...]:
+def version_on(conn: Connection) -> tuple[object, ...]:
     """catalog_version, read on a connection already in use (a session's)."""
     return tuple(conn.exec_driver_sql(_VERSION_SQL).one())

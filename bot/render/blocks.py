@@ -52,7 +52,7 @@ ACTION_RUN = "modelcost_run"  # + "_<n>": run the command in the value, reply pr
 ACTION_SUGGEST = "modelcost_suggest"  # + "_<n>": a "did you mean" choice; replaces the error
 COMMAND = "/modelcost"
 
-Block = dict[str, Any]
+Block = dict[str, Any]  # Any: Block Kit JSON, checked against its limits by tests/slack/blockkit.py
 
 
 class Message(TypedDict):

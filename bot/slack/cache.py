@@ -13,7 +13,6 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
 
 from bot.render.blocks import Message
 
@@ -26,7 +25,7 @@ MAX_KEY = 200  # longer texts are rare and not worth keeping
 class ReplyCache:
     def __init__(
         self,
-        version: Callable[[], Any],
+        version: Callable[[], object],
         *,
         recheck: float = RECHECK_S,
         max_age: float = MAX_AGE_S,
@@ -37,8 +36,8 @@ class ReplyCache:
         self._max_age = max_age
         self._size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[str, tuple[float, Any, Message]] = OrderedDict()
-        self._seen: Any = None
+        self._entries: OrderedDict[str, tuple[float, object, Message]] = OrderedDict()
+        self._seen: object = None
         self._checked = float("-inf")
 
     @property
@@ -57,7 +56,7 @@ class ReplyCache:
             self._entries.move_to_end(text)
             return entry[2]
 
-    def read_version(self) -> Any:
+    def read_version(self) -> object:
         """The catalog's version, read now (and remembered as the version last seen)."""
         current = self._version()
         with self._lock:
@@ -67,7 +66,7 @@ class ReplyCache:
                 self._entries.clear()
         return current
 
-    def put(self, text: str, message: Message, before: Any, after: Any) -> None:
+    def put(self, text: str, message: Message, before: object, after: object) -> None:
         """Keep `message` if the catalog's version was the same before and after making it."""
         if not self.enabled or len(text) > MAX_KEY or before != after:
             return

@@ -14,6 +14,6 @@ def run_socket_mode(settings: Settings) -> None:
     assert settings.slack_app_token is not None  # build_app required it
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
     try:
-        handler.start()  # type: ignore[no-untyped-call]
+        handler.start()  # type: ignore[no-untyped-call]  # slack_bolt's SocketModeHandler is untyped
     finally:
-        handler.close()  # type: ignore[no-untyped-call]
+        handler.close()  # type: ignore[no-untyped-call]  # (as above)

@@ -11,6 +11,7 @@ from bot.render.blocks import ACTION_RUN, ACTION_SHARE, ACTION_SUGGEST
 from bot.slack.replies import Replier
 
 
+# Any: Bolt hands listeners the request body as decoded JSON.
 def register(app: App, replier: Replier) -> None:
     @app.action(ACTION_SHARE)
     def share(ack: Ack, body: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from bot.render.blocks import COMMAND
 from bot.slack.replies import Replier
 
 
+# Any: Bolt hands listeners the command payload as decoded form fields.
 def register(app: App, replier: Replier) -> None:
     @app.command(COMMAND)
     def modelcost(ack: Ack, command: dict[str, Any]) -> None:
