@@ -52,6 +52,10 @@ HELP = [
     ("alias team-default gpt-4o", "admins: add a name for a model (`unalias team-default` removes it)"),
     ("sync", "admins: fetch the genai-prices feed now (`sync dry-run` shows what would change)"),
     ("sync status", "the latest feed syncs, scheduled or not, and why any was rejected"),
+    (
+        "audit",
+        "admins: where prices disagree with a second source (LiteLLM), and retired models still listed",
+    ),
     ("help", "this help"),
 ]
 HELP_FOOTNOTE = (
@@ -132,10 +136,14 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             return show_model(session, name, w, category_named(c))
         case query.CompareRequest(names=names, workload=w, category=c):
             return compare_models(session, names, w, category_named(c))
-        case query.AlternativesRequest(name=name, workload=w, category=c):
-            return find_alternatives(session, name, w, category_named(c) if c else None)
+        case query.AlternativesRequest(name=name, workload=w, category=c, all=every):
+            return find_alternatives(session, name, w, category_named(c) if c else None, every=every)
         case query.HistoryRequest(name=name):
             return edits.history(session, name)
+        case query.AuditRequest():
+            from bot.catalog.audit import audit
+
+            return audit(session)
         case query.SyncStatusRequest():
             from bot.sync.run import recent_runs
 

@@ -32,8 +32,15 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = sub.add_parser("ask", help='answer a /modelcost command offline, e.g. modelcost ask "r1 vs o1"')
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--all", action="store_true", help="cheaper …: every comparable model, not the best 8")
     ask.add_argument("text", nargs="*", help="the command text")
     ask.set_defaults(func=_ask)
+
+    aud = sub.add_parser(
+        "audit", help="where prices disagree with LiteLLM's price file, and retired offerings still listed"
+    )
+    aud.add_argument("--json", action="store_true", help="print the audit as JSON")
+    aud.set_defaults(func=_audit)
 
     dbp = sub.add_parser("db", help="database commands")
     dbp.add_argument("action", choices=["upgrade"], help="upgrade: migrate and seed the catalog")
@@ -76,12 +83,19 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)
     try:
-        result = respond(engine, " ".join(args.text), Context.cli())
+        asked = " ".join(args.text) + (" --all" if getattr(args, "all", False) else "")
+        result = respond(engine, asked, Context.cli())
     except UserError as exc:
         print(user_message(exc), file=sys.stderr)
         return EXIT_BAD_QUERY
     print(text.to_json(result) if args.json else text.to_text(result))
     return EXIT_OK
+
+
+def _audit(args: argparse.Namespace, settings: Settings) -> int:
+    """`modelcost audit`: `/modelcost audit` in full; exit 0 (disagreements are findings, not failures)."""
+    args.text = ["audit"]
+    return _ask(args, settings)
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:

@@ -42,7 +42,7 @@ class NotAdminError(UserError, PermissionError):
     def __init__(self) -> None:
         super().__init__(
             "Only workspace admins and owners (or users in MODELCOST_ADMIN_USERS) can change "
-            "prices, aliases or sync the feed. Nothing was changed."
+            "prices, scores or aliases, sync the feeds or run the audit. Nothing was changed."
         )
 
 

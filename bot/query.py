@@ -75,6 +75,7 @@ class AlternativesRequest(_Request):
     name: str
     workload: Workload | None = None
     category: str | None = None  # rank by this category's score (`cheaper sonnet for coding`)
+    all: bool = False  # every comparable model (`cheaper o1 --all`), not just the best few
     cacheable = True
 
 
@@ -149,6 +150,13 @@ class SyncRequest(_Request):
     fetches = True
 
 
+class AuditRequest(_Request):
+    """Admins: where the prices disagree with the second source, and retired offerings still listed."""
+
+    kind: Literal["audit"] = "audit"
+    admin_only = True
+
+
 class SyncStatusRequest(_Request):
     kind: Literal["sync-status"] = "sync-status"
 
@@ -171,6 +179,7 @@ Request = (
     | SubscriptionsRequest
     | SyncRequest
     | SyncStatusRequest
+    | AuditRequest
 )
 
 MAX_PRICE = Decimal(10_000)
@@ -197,6 +206,7 @@ _UNSET_SCORE = re.compile(r"^(?P<body>.+?)\s+score$")
 _CATEGORY = re.compile(r"\s+for\s+(?P<category>[a-z][a-z ,&-]*)$")
 CATEGORY_NAMES = ", ".join(c.name for c in CATEGORIES)
 
+_ALL = re.compile(r"\s+--all\b|\s+all$")
 _SEPARATORS = re.compile(r"\s*(?:,|;|&|\bvs\.?(?=\s|$)|\bversus\b|\band\b)\s*")
 _ALTERNATIVES = re.compile(
     r"^(?:cheaper(?:\s+(?:than|alternatives?(?:\s+to)?))?|alternatives?(?:\s+(?:to|for))?|"
@@ -230,14 +240,19 @@ def parse(text: str) -> Request:
         rest = clean[4:].strip()
         return ListRequest(filter=rest or None)
     if m := _ALTERNATIVES.match(clean):
-        body, workload = _split_workload(m.group("name"))
+        body = m.group("name")
+        every = bool(_ALL.search(body))
+        body = _ALL.sub("", body)
+        body, workload = _split_workload(body)
         body, category = _split_category(body)
-        return AlternativesRequest(name=_name(body), workload=workload, category=category)
+        return AlternativesRequest(name=_name(body), workload=workload, category=category, all=every)
     body, workload = _split_workload(clean)
     body, category = _split_category(body)
     names = [n for n in _SEPARATORS.split(body) if n]
     if not names:
         raise QueryError(f"Which model? Try {EXAMPLES}.")
+    if len(names) == 1 and _SEPARATORS.search(body):
+        raise QueryError(f"Compare {names[0][:40]} with what? Try `{names[0][:40]} vs o1`.")
     if len(names) > MAX_MODELS:
         raise QueryError(f"I can compare at most {MAX_MODELS} models at once; you gave {len(names)}.")
     if len(names) == 1:
@@ -372,6 +387,7 @@ _VERBS: dict[str, Callable[[str], Request]] = {
     "unsubscribe": _no_args(UnsubscribeRequest(), "unsubscribe"),
     "subscriptions": _no_args(SubscriptionsRequest(), "subscriptions"),
     "sync": _sync,
+    "audit": _no_args(AuditRequest(), "audit"),
 }
 
 

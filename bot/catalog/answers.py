@@ -212,6 +212,43 @@ class ScoreAnswer(_Answer):
     actor: Actor
 
 
+class AuditRow(_Answer):
+    """One field on which the catalog and the second source disagree, for one offering."""
+
+    model_id: str | None
+    model_name: str
+    host: str
+    offering: str  # "provider:model id"
+    field: str  # input_mtok, output_mtok, cache_read_mtok (USD per 1M tokens) or context_window (tokens)
+    ours: str  # the catalog's figure (genai-prices, or an admin's price)
+    theirs: str  # LiteLLM's
+    litellm_key: str
+    resolved_by_team: bool  # the catalog's price is an admin's: settled for the team
+
+
+class RetiredRow(_Answer):
+    """An offering the catalog lists although the second source dates its retirement on or before today."""
+
+    model_id: str | None
+    model_name: str
+    host: str
+    offering: str
+    deprecation_date: date
+    litellm_key: str
+
+
+class AuditAnswer(_Answer):
+    kind: Literal["audit"] = "audit"
+    source: str  # the second source and its version
+    as_of: date
+    offerings_compared: int
+    offerings_agreeing: int  # on every field (or settled by an admin's price)
+    models_compared: int  # models compared at their lab's own API
+    models_agreeing: int
+    disagreements: list[AuditRow]
+    retired: list[RetiredRow]
+
+
 class AliasAnswer(_Answer):
     kind: Literal["alias"] = "alias"
     alias: str
@@ -272,6 +309,7 @@ Answer = (
     | HelpAnswer
     | SetPriceAnswer
     | ScoreAnswer
+    | AuditAnswer
     | AliasAnswer
     | HistoryAnswer
     | SubscriptionAnswer

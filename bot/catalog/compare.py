@@ -29,7 +29,8 @@ from bot.catalog.quality import COMPARABLE_MARGIN, comparable, comparable_rule, 
 from bot.errors import NoPriceError
 
 LIST_LIMIT = 40
-ALTERNATIVES_LIMIT = 25
+ALTERNATIVES_LIMIT = 8  # the best few; `cheaper o1 --all` (a More button in Slack) shows the rest
+ALL_ALTERNATIVES = 40  # within one Slack message
 COMPARE_ALTERNATIVES = 3
 NEAREST = 3
 
@@ -90,7 +91,7 @@ def find_alternatives(
     workload: Workload | None = None,
     category: Category | None = None,
     *,
-    limit: int = ALTERNATIVES_LIMIT,
+    every: bool = False,
 ) -> AlternativesAnswer:
     """Cheaper open-weights models of comparable quality: by cost, or by the category's score when a
     category was asked for (`cheaper sonnet for coding`)."""
@@ -114,6 +115,7 @@ def find_alternatives(
             f"`set {target.id}{'' if cat is OVERALL else ' ' + cat.name} score 1400`."
         )
     by_score = category is not None
+    limit = ALL_ALTERNATIVES if every else ALTERNATIVES_LIMIT
     alternatives, more, nearest = _alternatives(session, target, work, cat, limit=limit, by_score=by_score)
     return AlternativesAnswer(
         target=target,

@@ -155,7 +155,16 @@ class Extract(_Strict):
 
 
 @functools.cache
+def _extract(path: Path = EXTRACT_FILE) -> Extract:
+    raw = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+    return Extract.model_validate(raw)
+
+
 def load_extract(path: Path = EXTRACT_FILE) -> dict[Key, Facts]:
     """LiteLLM's facts for the curated offerings, as bundled; validated strictly."""
-    raw = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
-    return Extract.model_validate(raw).facts()
+    return _extract(path).facts()
+
+
+def extract_source(path: Path = EXTRACT_FILE) -> str:
+    """Where the bundled facts come from: "BerriAI/litellm …, as shipped in litellm 1.110.2 (2026-11)"."""
+    return _extract(path).source

@@ -19,6 +19,7 @@ from bot.catalog.answers import (
     AlternativesAnswer,
     AlternativeView,
     Answer,
+    AuditAnswer,
     CompareAnswer,
     HelpAnswer,
     HistoryAnswer,
@@ -109,6 +110,7 @@ def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) 
         case (
             SetPriceAnswer()
             | ScoreAnswer()
+            | AuditAnswer()
             | AliasAnswer()
             | HistoryAnswer()
             | SubscriptionAnswer()
@@ -123,6 +125,8 @@ def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) 
         buttons.append(_button("Share in channel", ACTION_SHARE, query, primary=True))
     if (target := _cheaper_target(answer)) is not None:
         buttons.append(_button("Cheaper alternatives", f"{ACTION_RUN}_0", f"cheaper {target}"))
+    if isinstance(answer, AlternativesAnswer) and answer.more and len(query) + 6 <= MAX_BUTTON_VALUE:
+        buttons.append(_button(f"More ({answer.more})", f"{ACTION_RUN}_1", f"{query} --all"))
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
     if shared_by is not None:
@@ -212,7 +216,7 @@ def _alternatives(a: AlternativesAnswer) -> tuple[list[Block], str]:
     if a.alternatives:
         lines = [f"*{escape(words.ranking(a))}:*", *(_alternative_line(x, t) for x in a.alternatives)]
         if a.more:
-            lines.append(f"_… and {a.more} more._")
+            lines.append(f"_… and {a.more} more: the More button shows them._")
         blocks += _sections(lines)
         text = f"{len(a.alternatives)} cheaper open-weights models of comparable quality to {t.name}."
     else:

@@ -5,7 +5,14 @@ Their text comes from the terminal renderer (one wording for both), escaped and 
 
 from __future__ import annotations
 
-from bot.catalog.answers import AliasAnswer, HistoryAnswer, ScoreAnswer, SetPriceAnswer, SubscriptionAnswer
+from bot.catalog.answers import (
+    AliasAnswer,
+    AuditAnswer,
+    HistoryAnswer,
+    ScoreAnswer,
+    SetPriceAnswer,
+    SubscriptionAnswer,
+)
 from bot.render import text, words
 from bot.render.blocks import Block, Message, _context, _finish, _header, _sections, actor, escape
 from bot.render.sync import summary_text
@@ -14,6 +21,7 @@ from bot.sync.summary import SyncStatusAnswer, SyncSummary
 ChangeAnswer = (
     SetPriceAnswer
     | ScoreAnswer
+    | AuditAnswer
     | AliasAnswer
     | HistoryAnswer
     | SubscriptionAnswer
@@ -39,6 +47,8 @@ def message(answer: ChangeAnswer) -> Message:
         )
     if isinstance(answer, HistoryAnswer):
         return _history(answer)
+    if isinstance(answer, AuditAnswer):
+        return _audit(answer)
     body = text.to_text(answer)
     blocks: list[Block] = _sections([escape(line) for line in body.splitlines() if line.strip()])
     if isinstance(answer, SetPriceAnswer) and not answer.unchanged:
@@ -53,6 +63,24 @@ def message(answer: ChangeAnswer) -> Message:
         blocks.append(
             _context(note + " · USD per 1M tokens · `/modelcost history " + escape(c.model_id or "") + "`")
         )
+    return _finish(blocks, body)
+
+
+def _audit(a: AuditAnswer) -> Message:
+    """The summary for admins in Slack: counts, the open disagreements (as many as fit), retired count."""
+    body = words.audit_summary(a)
+    lines = [escape(body)]
+    for d in [d for d in a.disagreements if not d.resolved_by_team][:20]:
+        field = text.FIELD_LABELS.get(d.field, d.field)
+        lines.append(
+            f"• *{escape(d.model_name)}* at {escape(d.host)}: {field} "
+            f"{escape(text.figure(d.field, d.ours))} here, "
+            f"{escape(text.figure(d.field, d.theirs))} at LiteLLM"
+        )
+    blocks = [_header("Price audit"), *_sections(lines)]
+    blocks.append(
+        _context(escape(f"Second source: {a.source}. The full list: `modelcost audit` in a terminal."))
+    )
     return _finish(blocks, body)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import assert_never
 
 from bot.catalog.answers import (
@@ -10,6 +11,7 @@ from bot.catalog.answers import (
     AlternativesAnswer,
     AlternativeView,
     Answer,
+    AuditAnswer,
     CompareAnswer,
     HelpAnswer,
     HistoryAnswer,
@@ -47,6 +49,8 @@ def to_text(answer: Answer) -> str:
             return _set(answer)
         case ScoreAnswer():
             return _score(answer)
+        case AuditAnswer():
+            return _audit(answer)
         case AliasAnswer():
             return _alias(answer)
         case HistoryAnswer():
@@ -160,7 +164,7 @@ def _alternatives(a: AlternativesAnswer) -> str:
         lines.append(words.ranking(a) + ":")
         lines.append(_alternatives_table(a, a.alternatives))
         if a.more:
-            lines.append(f"… and {a.more} more.")
+            lines.append(f"… and {a.more} more: `cheaper {t.id} --all` (or `modelcost ask … --all`).")
     else:
         lines.append("No open-weights model of comparable quality costs less.")
     if a.nearest:
@@ -246,6 +250,55 @@ def _score(a: ScoreAnswer) -> str:
         who = f"(by {words.actor(a.actor)})"
         return f"Removed the team's {a.category_label} score for {a.model_name} {who}: {before} → {now}."
     return f"{where} is now the team's {a.team} (by {words.actor(a.actor)}), was {before}."
+
+
+FIELD_LABELS = {
+    "input_mtok": "input",
+    "output_mtok": "output",
+    "cache_read_mtok": "cached input",
+    "context_window": "context",
+}
+
+
+def _audit(a: AuditAnswer) -> str:
+    open_rows = [d for d in a.disagreements if not d.resolved_by_team]
+    lines = [words.audit_summary(a), ""]
+    if open_rows:
+        rows = [
+            [
+                d.model_name,
+                d.host,
+                FIELD_LABELS.get(d.field, d.field),
+                figure(d.field, d.ours),
+                figure(d.field, d.theirs),
+            ]
+            for d in open_rows
+        ]
+        lines += [
+            f"Disagreements ({len(open_rows)}):",
+            _table(["model", "host", "field", "catalog", "LiteLLM"], rows),
+            "",
+        ]
+    settled = [d for d in a.disagreements if d.resolved_by_team]
+    if settled:
+        lines.append(
+            f"Settled by an admin's price ({len(settled)}): "
+            + ", ".join(f"{d.model_name} at {d.host}" for d in settled)
+        )
+        lines.append("")
+    if a.retired:
+        rows = [[r.model_name, r.host, r.offering, r.deprecation_date.isoformat()] for r in a.retired]
+        lines += [
+            f"Retired but listed ({len(a.retired)}):",
+            _table(["model", "host", "offering", "retired"], rows),
+            "",
+        ]
+    lines.append(f"Second source: {a.source}. Prices USD per 1M tokens; a difference over 1% counts.")
+    return "\n".join(lines)
+
+
+def figure(field: str, value: str) -> str:
+    return f"{int(value):,}" if field == "context_window" else fmt_usd(Decimal(value))
 
 
 def _alias(a: AliasAnswer) -> str:

@@ -9,6 +9,7 @@ from bot.catalog.answers import (
     CLI_USER,
     Actor,
     AlternativesAnswer,
+    AuditAnswer,
     CompareAnswer,
     ModelView,
     PriceView,
@@ -129,6 +130,16 @@ def score_move(s: ScoreEntry) -> str:
     return f"LMArena {s.category_label} {s.old} → {s.new}"
 
 
+def audit_summary(a: AuditAnswer) -> str:
+    open_count = sum(1 for d in a.disagreements if not d.resolved_by_team)
+    return (
+        f"Cross-check against LiteLLM, {a.as_of.isoformat()}: at the labs' own APIs {a.models_agreeing} of "
+        f"{a.models_compared} models agree on every field; over all hosts {a.offerings_agreeing} of "
+        f"{a.offerings_compared} offerings do. {open_count} disagreement(s) open, "
+        f"{len(a.retired)} retired offering(s) still listed."
+    )
+
+
 def weights(m: ModelView) -> str:
     if m.open_weights is None:
         return "weights: unknown"
@@ -146,11 +157,16 @@ def ratio_sentence(answer: CompareAnswer) -> str | None:
         if m.id == cheap.id:
             continue
         out, inp, cost = answer.output_ratio[m.id], answer.input_ratio[m.id], answer.cost_ratio[m.id]
-        parts.append(
-            f"{m.name} costs {times(out)} as much as {cheap.name} on output "
-            f"({times(inp)} on input; {times(cost)} for the workload)."
-        )
+        if out == 1:
+            lead = f"{m.name} costs the same as {cheap.name} on output"
+        else:
+            lead = f"{m.name} costs {times(out)} as much as {cheap.name} on output"
+        parts.append(f"{lead} ({_same_or(inp)} on input; {_same_or(cost)} for the workload).")
     return " ".join(parts) or None
+
+
+def _same_or(value: Decimal | None) -> str:
+    return "the same" if value == 1 else times(value)
 
 
 def alternatives_intro(answer: CompareAnswer | AlternativesAnswer) -> str:

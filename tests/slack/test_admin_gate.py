@@ -31,6 +31,7 @@ EXAMPLES: dict[type, str] = {
     query.AliasRequest: "alias cheapo o1",
     query.UnaliasRequest: "unalias r1",
     query.SyncRequest: "sync",
+    query.AuditRequest: "audit",
 }
 ADMIN_ONLY = [t for t in typing.get_args(query.Request) if t.admin_only]
 

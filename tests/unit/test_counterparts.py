@@ -128,7 +128,7 @@ def test_the_bundled_extract_is_what_the_shipped_file_gives() -> None:
 def test_the_bundled_extract_covers_only_curated_offerings_and_loads() -> None:
     facts = load_extract()
     assert set(facts) <= set(curated_offerings())
-    assert len(facts) == 131
+    assert len(facts) == 132
     o1 = facts[("openai", "o1")]
     assert (o1.litellm_key, o1.input_mtok, o1.output_mtok) == ("o1", D(15), D(60))
     assert o1.cache_read_mtok == D("7.5")

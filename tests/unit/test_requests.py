@@ -36,6 +36,7 @@ ANSWERS = typing.get_args(answers.Answer)
         ("subscriptions", query.SubscriptionsRequest, False, False, False, True),
         ("sync", query.SyncRequest, True, True, False, False),
         ("sync status", query.SyncStatusRequest, False, False, False, False),
+        ("audit", query.AuditRequest, False, True, False, False),
     ],
 )
 def test_each_request_type_states_what_it_needs(
@@ -52,7 +53,7 @@ def test_each_request_type_states_what_it_needs(
 
 
 def test_the_table_above_covers_the_whole_union() -> None:
-    assert len(REQUESTS) == 15  # a new request type: add its row above, then change this count
+    assert len(REQUESTS) == 16  # a new request type: add its row above, then change this count
 
 
 def test_requests_are_frozen() -> None:

@@ -1,0 +1,86 @@
+"""`audit`: the catalog's prices against LiteLLM's (the bundled extract), on the shipped data; and the small
+answers that read wrong before (equal prices, a comparison with one side, long alternative lists)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine
+
+from bot import db
+from bot.ask import Context, respond
+from bot.catalog.answers import AlternativesAnswer, AuditAnswer
+from bot.errors import NotAdminError, QueryError
+from bot.render import text
+from tests.db.test_quality import main_with
+
+CLI = Context.cli()
+
+
+def test_the_audit_lists_deepseek_v32_and_retired_offerings_with_totals(catalog: Engine) -> None:
+    result = respond(catalog, "audit", CLI)
+    assert isinstance(result, AuditAnswer)
+    v32 = {
+        (d.field, d.ours, d.theirs) for d in result.disagreements if d.offering == "deepseek:deepseek-v3.2"
+    }
+    assert ("input_mtok", "0.2288", "0.28") in v32 and ("output_mtok", "0.3432", "0.4") in v32
+    retired = {r.offering: r.deprecation_date.isoformat() for r in result.retired}
+    assert retired["openai:o1"] == "2026-10-23"
+    assert retired["deepseek:deepseek-reasoner"] == "2026-07-24"
+    assert 0 < result.offerings_agreeing < result.offerings_compared
+    assert 0 < result.models_agreeing < result.models_compared
+    shown = text.to_text(result)
+    assert "DeepSeek V3.2" in shown and "$0.2288" in shown and "$0.28" in shown
+    assert f"{result.models_agreeing} of {result.models_compared} models agree" in shown
+
+
+def test_an_admins_price_settles_a_disagreement(fresh: Engine) -> None:
+    respond(fresh, "set deepseek-v3.2 input 0.28 output 0.40", CLI)
+    result = respond(fresh, "audit", CLI)
+    assert isinstance(result, AuditAnswer)
+    v32 = [
+        d
+        for d in result.disagreements
+        if d.offering == "deepseek:deepseek-v3.2" and d.field != "context_window"
+    ]
+    assert v32 == []  # the admin's price now agrees with LiteLLM
+
+
+def test_only_admins_see_the_audit_in_slack(catalog: Engine) -> None:
+    with pytest.raises(NotAdminError):
+        respond(catalog, "audit", Context.slack("U0MEMBER", "C1", lambda _: False))
+
+
+def test_modelcost_audit_json(catalog_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main_with(catalog_url, ["audit", "--json"]) == 0
+    audit = json.loads(capsys.readouterr().out)
+    assert audit["kind"] == "audit" and audit["offerings_compared"] > 100
+    assert any(d["offering"] == "deepseek:deepseek-v3.2" for d in audit["disagreements"])
+    assert any(r["offering"] == "openai:o1" for r in audit["retired"])
+
+
+def test_equal_prices_read_the_same_as(catalog: Engine) -> None:
+    shown = text.to_text(respond(catalog, "claude-sonnet-4 vs claude-sonnet-4.5", CLI))
+    assert "costs the same as" in shown and "(the same on input; the same for the workload)" in shown
+    assert "1x as much" not in shown
+
+
+def test_a_comparison_with_one_side_asks_with_what(
+    catalog_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(QueryError, match="Compare r1 with what"):
+        respond(db.engine_for(catalog_url), "r1 vs", CLI)
+    assert main_with(catalog_url, ["ask", "r1", "vs"]) == 2
+    assert "Compare r1 with what? Try `r1 vs o1`" in capsys.readouterr().err
+
+
+def test_cheaper_shows_the_best_eight_and_all_on_request(catalog: Engine) -> None:
+    few = respond(catalog, "cheaper o1", CLI)
+    every = respond(catalog, "cheaper o1 --all", CLI)
+    assert isinstance(few, AlternativesAnswer) and isinstance(every, AlternativesAnswer)
+    assert len(few.alternatives) == 8 and few.more == len(every.alternatives) - 8 > 0
+    assert every.more == 0
+    assert [x.model.id for x in every.alternatives[:8]] == [x.model.id for x in few.alternatives]
+    assert all(x.cost < Decimal(270) for x in every.alternatives)
