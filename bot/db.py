@@ -58,6 +58,7 @@ class ReadOnlyError(RuntimeError):
 def read_only(engine: Engine) -> Iterator[Session]:
     """A session for answering questions: any attempt to flush a change raises, and it ends rolled back."""
     with session_factory(engine)() as session:
+        session.info["read_only"] = True
 
         @event.listens_for(session, "before_flush")
         def _refuse(session: Session, _context: object, _instances: object) -> None:

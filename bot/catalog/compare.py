@@ -188,34 +188,18 @@ def _alternatives(
     candidates = {m for m in scores if m in open_ids and m != target.id and m not in exclude}
     if not candidates:
         return [], 0, []
-    newest = aliased(Price)
-    rows = session.execute(
-        select(Offering.model_id, Price.input_mtok, Price.output_mtok, Price.cache_read_mtok)
-        .join(Price, Price.offering_id == Offering.id)
-        .where(
-            Offering.model_id.in_(candidates),
-            Offering.retired_at.is_(None),
-            Price.id
-            == select(func.max(newest.id)).where(newest.offering_id == Offering.id).scalar_subquery(),
-        )
-    ).all()
-    best: dict[str, Decimal] = {}
-    for model_id, input_mtok, output_mtok, cache_read_mtok in rows:
-        if model_id is None or input_mtok is None or output_mtok is None:
-            continue
-        if not (input_mtok or output_mtok):
-            continue  # unpriced, or a free tier (see _usable)
-        cost = workload_cost(PriceData(input_mtok, output_mtok, cache_read_mtok), work)
-        if cost is not None and cost < target_cost and cost < best.get(model_id, Decimal("Infinity")):
-            best[model_id] = cost
-    fit = [m for m in best if comparable(scores[m], target.quality)]
+    comparable_ids = {m for m in candidates if comparable(scores[m], target.quality)}
+    best = _cheapest_costs(session, comparable_ids, work, target_cost)
     if by_score:
-        order = sorted(fit, key=lambda m: (-scores[m].score, best[m], m))
+        order = sorted(best, key=lambda m: (-scores[m].score, best[m], m))
     else:
-        order = sorted(fit, key=lambda m: (best[m], m))
+        order = sorted(best, key=lambda m: (best[m], m))
     chosen = order[:limit]
-    # None comparable: the best scored of the cheaper ones, shown as below the bar (never as comparable).
-    nearest = [] if fit else sorted(best, key=lambda m: (-scores[m].score, best[m], m))[:NEAREST]
+    nearest: list[str] = []
+    if not best:
+        # None comparable: the best scored of the cheaper ones, shown as below the bar (never as comparable).
+        best = _cheapest_costs(session, candidates - comparable_ids, work, target_cost)
+        nearest = sorted(best, key=lambda m: (-scores[m].score, best[m], m))[:NEAREST]
 
     def views(ids: list[str]) -> list[AlternativeView]:
         out = []
@@ -228,6 +212,35 @@ def _alternatives(
         return out
 
     return views(chosen), len(order) - len(chosen), views(nearest)
+
+
+def _cheapest_costs(
+    session: Session, model_ids: set[str], work: Workload, below: Decimal
+) -> dict[str, Decimal]:
+    """Each model's workload cost at its cheapest live host, for those that cost less than `below`."""
+    if not model_ids:
+        return {}
+    newest = aliased(Price)
+    rows = session.execute(
+        select(Offering.model_id, Price.input_mtok, Price.output_mtok, Price.cache_read_mtok)
+        .join(Price, Price.offering_id == Offering.id)
+        .where(
+            Offering.model_id.in_(model_ids),
+            Offering.retired_at.is_(None),
+            Price.id
+            == select(func.max(newest.id)).where(newest.offering_id == Offering.id).scalar_subquery(),
+        )
+    ).all()
+    best: dict[str, Decimal] = {}
+    for model_id, input_mtok, output_mtok, cache_read_mtok in rows:
+        if model_id is None or input_mtok is None or output_mtok is None:
+            continue
+        if not (input_mtok or output_mtok):
+            continue  # unpriced, or a free tier (see _usable)
+        cost = workload_cost(PriceData(input_mtok, output_mtok, cache_read_mtok), work)
+        if cost is not None and cost < below and cost < best.get(model_id, Decimal("Infinity")):
+            best[model_id] = cost
+    return best
 
 
 def _workload_view(workload: Workload | None) -> WorkloadView:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.catalog.models import Alias, Model, Offering
 from bot.catalog.names import compact, normalise
 from bot.catalog.overlay import load_overlay
-from bot.catalog.version import version_on
+from bot.catalog.version import session_version
 from bot.errors import UnknownModelError
 
 
@@ -189,7 +189,7 @@ _cache: dict[tuple[object, ...], NameIndex] = {}
 def name_index(session: Session) -> NameIndex:
     """The index for this catalog, rebuilt only when models, aliases or offerings change."""
     # One cheap query (the catalog's version) decides whether the index built before still holds.
-    stamp = (str(getattr(session.get_bind(), "url", "")), version_on(session.connection()))
+    stamp = (str(getattr(session.get_bind(), "url", "")), session_version(session))
     index = _cache.get(stamp)
     if index is None:
         models = session.execute(select(Model.id, Model.name))

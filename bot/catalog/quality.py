@@ -21,6 +21,7 @@ from bot.catalog.lookup import name_index
 from bot.catalog.models import Change, Model, Score
 from bot.catalog.overlay import load_overlay
 from bot.catalog.succession import floor_for
+from bot.catalog.version import session_version
 
 SOURCE = "LMArena text"
 TEAM = "team"
@@ -69,10 +70,30 @@ def newest_rows(
     return {(r.model_id, r.category, r.variant, r.origin): r for r in session.scalars(query)}
 
 
+_cache: dict[tuple[object, ...], dict[str, QualityView]] = {}
+
+
 def current_scores(
     session: Session, category: Category = OVERALL, model_ids: Iterable[str] | None = None
 ) -> dict[str, QualityView]:
-    """Each model's own default-variant score in the category: the team's while set, else the source's."""
+    """Each model's own default-variant score in the category: the team's while set, else the source's.
+
+    All models' scores are kept per catalog version (a score change is a change set, which moves it),
+    so answers share one read until the catalog changes."""
+    if model_ids is not None:
+        return _current_scores(session, category, model_ids)
+    stamp = (str(getattr(session.get_bind(), "url", "")), session_version(session), category.name)
+    if (hit := _cache.get(stamp)) is None:
+        hit = _current_scores(session, category, None)
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[stamp] = hit
+    return dict(hit)
+
+
+def _current_scores(
+    session: Session, category: Category, model_ids: Iterable[str] | None
+) -> dict[str, QualityView]:
     rows = newest_rows(session, category=category.name, model_ids=model_ids)
     team_changes = {r.change_id for (_, _, _, origin), r in rows.items() if origin == TEAM}
     actors = {c.id: c.actor for c in session.scalars(select(Change).where(Change.id.in_(team_changes)))}

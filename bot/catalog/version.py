@@ -9,6 +9,7 @@ applied at release) is caught by the caches' maximum age.
 from __future__ import annotations
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
 
 from bot.catalog.models import Alias, Change, Model, Offering, Price
 
@@ -32,3 +33,13 @@ def catalog_version(engine: Engine) -> tuple[object, ...]:
 def version_on(conn: Connection) -> tuple[object, ...]:
     """catalog_version, read on a connection already in use (a session's)."""
     return tuple(conn.exec_driver_sql(_VERSION_SQL).one())
+
+
+def session_version(session: Session) -> tuple[object, ...]:
+    """The version as a session sees it: read once per read-only session (nothing in it can move it),
+    and afresh each time in a session that writes."""
+    if not session.info.get("read_only"):
+        return version_on(session.connection())
+    if (seen := session.info.get("catalog_version")) is None:
+        seen = session.info["catalog_version"] = version_on(session.connection())
+    return seen

@@ -56,7 +56,7 @@ def test_workload_costs(catalog: Engine) -> None:
 
 
 def test_cheaper_o1_lists_deepseek_r1_with_its_saving(catalog: Engine) -> None:
-    result = ask(catalog, "cheaper o1")
+    result = ask(catalog, "cheaper o1 --all")
     assert isinstance(result, AlternativesAnswer)
     assert result.target.quality and result.min_score == result.target.quality.score - 25
     by_id = {a.model.id: a for a in result.alternatives}
