@@ -78,7 +78,7 @@ def main() -> None:
                 url = make_url(pg).set(database=name).render_as_string(hide_password=False)
                 run(url, args.channels, fake, "PostgreSQL")
             finally:
-                db.engine_for.cache_clear()
+                db.dispose_engines()
                 with admin.connect() as conn:
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

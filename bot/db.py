@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,9 +33,23 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-@functools.cache
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
 def engine_for(url: str) -> Engine:
-    return make_engine(url)
+    """One engine (and connection pool) per database URL for the whole process."""
+    with _engines_lock:
+        if (engine := _engines.get(url)) is None:
+            engine = _engines[url] = make_engine(url)
+        return engine
+
+
+def dispose_engines(keep: frozenset[str] = frozenset()) -> None:
+    """Close the pools of the engines made by engine_for, except those of `keep` (tests)."""
+    with _engines_lock:
+        for url in [u for u in _engines if u not in keep]:
+            _engines.pop(url).dispose()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

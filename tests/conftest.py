@@ -80,7 +80,7 @@ class Databases:
         return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)  # type: ignore[arg-type]
 
     def close(self) -> None:
-        db.engine_for.cache_clear()
+        db.dispose_engines()
         if self._admin is not None:
             with self._admin.connect() as conn:
                 for name in reversed(self.created):
@@ -97,10 +97,24 @@ def databases(
     dbs.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_pools_of_this_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Engines made during a test for its own databases are closed after it, so a run holds few
+    PostgreSQL connections (the shared read-only catalogs keep theirs)."""
+    yield
+    keep = frozenset(_session_urls)
+    db.dispose_engines(keep)
+
+
+_session_urls: set[str] = set()
+
+
 @pytest.fixture(scope="session")
 def catalog_url(databases: Databases) -> str:
     """A seeded catalog shared by tests that only read (asking never writes)."""
-    return databases.seeded()
+    url = databases.seeded()
+    _session_urls.add(url)
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ def test_words_as_separate_arguments(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_cheaper_o1_lists_r1_with_saving(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ask", "cheaper o1"]) == 0
+    assert main(["ask", "cheaper o1", "--all"]) == 0
     line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("DeepSeek R1 "))
     assert "%" in line and "-9" in line
 
