@@ -126,8 +126,8 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
     match request:
         case query.HelpRequest():
             return HelpAnswer(commands=HELP, footnote=HELP_FOOTNOTE)
-        case query.ListRequest(filter=f):
-            return list_models(session, f)
+        case query.ListRequest(filter=f, all=every):
+            return list_models(session, f, retired=every)
         case query.ModelRequest(name=name, workload=w, category=c):
             return show_model(session, name, w, category_named(c))
         case query.CompareRequest(names=names, workload=w, category=c):
