@@ -161,7 +161,9 @@ def test_the_bundled_snapshot_keeps_both_deepseek_v4_flash_windows() -> None:
     from bot.sync.upstream import from_snapshot
 
     flash = next(
-        o for o in from_snapshot() if (o.provider_id, o.provider_model_id) == ("deepseek", "deepseek-v4-flash")
+        o
+        for o in from_snapshot()
+        if (o.provider_id, o.provider_model_id) == ("deepseek", "deepseek-v4-flash")
     )
     assert flash.price.offpeak is not None
     assert flash.price.offpeak.windows == ["04:00-06:00", "10:00-01:00"]
