@@ -34,7 +34,11 @@ HELP = [
         "... ranked by a task's LMArena score (add a workload after it: `for 10M in 2M out`)",
     ),
     ("r1 vs o1 for coding", "compare with a task's scores beside the prices (`o1 for math` for one model)"),
-    ("list open", "list models: all curated ones, `open`, a lab (`list anthropic`), a host (`list groq`); `list all` adds retired ones"),
+    (
+        "list open",
+        "list models: all curated ones, `open`, a lab (`list anthropic`) or a host (`list groq`); "
+        "`list all` adds retired ones",
+    ),
     ("history o1", "a model's dated price changes, and who or which feed made each"),
     (
         "subscribe",
