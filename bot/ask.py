@@ -34,7 +34,11 @@ HELP = [
         "... ranked by a task's LMArena score (add a workload after it: `for 10M in 2M out`)",
     ),
     ("r1 vs o1 for coding", "compare with a task's scores beside the prices (`o1 for math` for one model)"),
-    ("list open", "list models: all curated ones, `open`, a lab (`list anthropic`) or a host (`list groq`)"),
+    (
+        "list open",
+        "list models: all curated ones, `open`, a lab (`list anthropic`) or a host (`list groq`); "
+        "`list all` adds retired ones",
+    ),
     ("history o1", "a model's dated price changes, and who or which feed made each"),
     (
         "subscribe",
@@ -130,8 +134,8 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
     match request:
         case query.HelpRequest():
             return HelpAnswer(commands=HELP, footnote=HELP_FOOTNOTE)
-        case query.ListRequest(filter=f):
-            return list_models(session, f)
+        case query.ListRequest(filter=f, all=every):
+            return list_models(session, f, retired=every)
         case query.ModelRequest(name=name, workload=w, category=c):
             return show_model(session, name, w, category_named(c))
         case query.CompareRequest(names=names, workload=w, category=c):

@@ -101,6 +101,8 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
 def _db(args: argparse.Namespace, settings: Settings) -> int:
     from bot import db
     from bot.catalog.changes import apply_overlay
+    from bot.catalog.crosscheck import load_extract
+    from bot.catalog.lifecycle import apply_facts
     from bot.catalog.overlay import load_overlay
     from bot.sync.seed import ensure_catalog
 
@@ -109,6 +111,7 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
     ensure_catalog(engine)
     with db.transaction(engine) as session:
         apply_overlay(session, load_overlay())
+        apply_facts(session, load_extract())  # a catalog from before 0004 gets its lifecycle here
     print(f"database ready at revision {db.current_revision(engine)}")
     return EXIT_OK
 

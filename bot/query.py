@@ -4,7 +4,7 @@ r1 vs o1                       compare 2 to 6 models (vs, vs., versus, commas, a
 r1 vs o1 for 10M in 2M out     ... with a workload (k/M/B; optional "30% cached")
 o1                             one model
 cheaper o1 / alternatives to o1
-list [open | <lab> | <provider>]
+list [all] [open | <lab> | <provider>]
 help, or nothing at all
 """
 
@@ -51,6 +51,7 @@ class HelpRequest(_Request):
 class ListRequest(_Request):
     kind: Literal["list"] = "list"
     filter: str | None = None
+    all: bool = False  # `list all`, `list all openai`: retired models too
     cacheable = True
 
 
@@ -238,7 +239,9 @@ def parse(text: str) -> Request:
         return _VERBS[verb](rest)
     if clean == "list" or clean.startswith("list "):
         rest = clean[4:].strip()
-        return ListRequest(filter=rest or None)
+        every = rest == "all" or rest.startswith("all ")
+        rest = rest[3:].strip() if every else rest
+        return ListRequest(filter=rest or None, all=every)
     if m := _ALTERNATIVES.match(clean):
         body = m.group("name")
         every = bool(_ALL.search(body))

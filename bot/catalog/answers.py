@@ -19,6 +19,7 @@ class _Answer(BaseModel):
 
 
 ActorKind = Literal["admin", "feed", "snapshot"]
+Status = Literal["active", "deprecated", "retired"]  # see bot.catalog.lifecycle
 CLI_USER = "cli"  # the admin id of the terminal operator (`modelcost ask` runs as an admin)
 
 
@@ -75,10 +76,16 @@ class PriceView(_Answer):
     offpeak_window: str | None = None
     offpeak_input_mtok: Decimal | None = None
     offpeak_output_mtok: Decimal | None = None
-    context_window: int | None
-    changed_at: datetime
+    context_window: int | None  # all tokens, in and out
+    input_limit: int | None = None  # the prompt's own limit, where a source gives one below the window
+    # The day the price took effect as its source says (genai-prices' start date), else the day of the
+    # sync or edit that set it; None for a snapshot's price that carries no date (see `source`).
+    changed_on: date | None
     source: Actor  # who made the current price
     workload_cost: Decimal | None
+    # Lifecycle (bot.catalog.lifecycle): retired offerings show their last price, marked.
+    status: Status = "active"
+    status_date: date | None = None  # the retirement day, past or coming
 
 
 class QualityView(_Answer):
@@ -108,8 +115,14 @@ class ModelView(_Answer):
     curated: bool
     price: PriceView  # the lab's own API; the cheapest host when the lab has none
     lab_api: bool  # whether `price` is the lab's own API
-    cheapest: PriceView | None  # the cheapest host, when it is not `price`
-    hosts: int
+    cheapest: (
+        PriceView | None
+    )  # the cheapest live host, when it is not `price` (always, if `price` is retired)
+    hosts: int  # live hosts
+    status: Status = "active"  # the lab offering's (see bot.catalog.lifecycle)
+    status_date: date | None = None
+    successor_id: str | None = None  # the model to use instead, once this one is retired (data/)
+    successor_name: str | None = None
 
 
 class AlternativeView(_Answer):
@@ -162,6 +175,8 @@ class ListRow(_Answer):
     provider_name: str
     input_mtok: Decimal | None
     output_mtok: Decimal | None
+    status: Status = "active"
+    status_date: date | None = None
 
 
 class ListAnswer(_Answer):
@@ -169,6 +184,7 @@ class ListAnswer(_Answer):
     filter: str | None
     rows: list[ListRow]
     more: int  # rows left out to keep the reply short
+    retired: bool = False  # `list all`: retired models are listed (and marked) too
 
 
 class HelpAnswer(_Answer):

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.catalog.answers import Actor
+from bot.catalog.hosts import display_name
 from bot.catalog.lookup import normalise
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, utcnow
 from bot.catalog.overlay import Overlay
@@ -94,8 +95,10 @@ def record_price(
     price: PriceData,
     change: Change,
     at: datetime | None = None,
+    since: date | None = None,
 ) -> Price:
-    """A new price row for the offering, made by the change's actor."""
+    """A new price row for the offering, made by the change's actor; `since`: the day it took effect,
+    where the source says."""
     row = Price(
         offering_id=offering.id,
         change_id=change.id,
@@ -105,6 +108,7 @@ def record_price(
         source_kind=change.actor_kind,
         source_id=change.actor_id,
         recorded_at=at or change.created_at,
+        effective_on=since,
     )
     session.add(row)
     return row
@@ -144,6 +148,7 @@ def apply_upstream(
                 provider_model_id=data.provider_model_id,
                 name=data.name,
                 context_window=data.context_window,
+                deprecated=data.deprecated,
             )
             session.add(offering)
             new_rows.append((offering, data))
@@ -154,6 +159,8 @@ def apply_upstream(
             offering.context_window = data.context_window
         if data.name and offering.name != data.name:
             offering.name = data.name
+        if offering.deprecated != data.deprecated:
+            offering.deprecated = data.deprecated
         row = prices.get(offering.id)
         old = price_data(row) if row else None
         if old is not None and old.same_as(data.price):
@@ -162,11 +169,11 @@ def apply_upstream(
         if row is not None and row.source_kind == "admin":
             result.overridden.append((move, data.price))
             continue
-        record_price(session, offering, data.price, change)
+        record_price(session, offering, data.price, change, since=data.since)
         result.changed.append(move)
     session.flush()
     for offering, data in new_rows:
-        record_price(session, offering, data.price, change)
+        record_price(session, offering, data.price, change, since=data.since)
         result.added.append(_move(offering, providers, model_names, None, data.price))
     if retire_missing:
         for key, offering in existing.items():
@@ -211,7 +218,7 @@ def _move(
     return PriceMove(
         offering.id,
         offering.provider_id,
-        providers[offering.provider_id].name,
+        display_name(offering.provider_id, providers[offering.provider_id].name),
         offering.provider_model_id,
         offering.model_id,
         name,
@@ -223,15 +230,17 @@ def _move(
 def apply_overlay(session: Session, overlay: Overlay) -> None:
     """Make the catalog's curated models, aliases and links match data/catalog.toml; idempotent.
 
-    Offerings the overlay does not map, at a lab's own API, become uncurated models of that lab,
-    so `gpt-5` answers even before anyone curates it. Admin-made aliases are left alone.
+    Offerings the overlay does not map, at any of a lab's APIs, become uncurated models of that lab,
+    so `gpt-5` answers even before anyone curates it. A model's lab API is the first of its lab's
+    (Overlay.lab_api_of): Z.ai's is zai, while zhipuai keeps its models as another host.
+    Admin-made aliases are left alone.
     """
     labs = overlay.lab_providers
     providers = {p.id: p for p in session.scalars(select(Provider))}
     for provider_id in labs:
         if provider_id in providers:
             providers[provider_id].is_lab = True
-    lab_provider_of = {name: pid for pid, name in labs.items()}
+    lab_provider_of = overlay.lab_api_of
     models = {m.id: m for m in session.scalars(select(Model))}
     curated_ids = set()
     for cm in overlay.model:
@@ -252,6 +261,8 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
             session.add(model)
             models[cm.id] = model
     session.flush()
+    for cm in overlay.model:  # once every curated model exists: a successor may come later in the file
+        models[cm.id].successor_id = cm.successor
     mapping = {key: cm.id for cm in overlay.model for key in cm.offering_keys()}
     for offering in session.scalars(select(Offering)):
         key = (offering.provider_id, offering.provider_model_id)
@@ -260,9 +271,15 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
         if target is None and offering.provider_id in labs and ":" not in offering.provider_model_id:
             target = offering.model_id if offering.model_id in models else None
             if target is None or models[target].curated and target not in curated_ids:
-                target = _uncurated(session, models, offering, labs[offering.provider_id])
+                lab = labs[offering.provider_id]
+                target = _uncurated(session, models, offering, lab, lab_provider_of.get(lab))
         if offering.model_id != target:
             offering.model_id = target
+    for model in models.values():
+        # Uncurated models made before a lab's API was told from its other APIs follow it too.
+        api = lab_provider_of.get(model.lab)
+        if not model.curated and api in providers and model.lab_provider_id != api:
+            model.lab_provider_id = api
     aliases = {a.name: a for a in session.scalars(select(Alias))}
     for cm in overlay.model:
         for name in cm.aliases:
@@ -275,7 +292,10 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
     session.flush()
 
 
-def _uncurated(session: Session, models: dict[str, Model], offering: Offering, lab: str) -> str:
+def _uncurated(
+    session: Session, models: dict[str, Model], offering: Offering, lab: str, lab_api: str | None
+) -> str:
+    """The uncurated model of an offering at one of the lab's APIs; its lab API is the lab's first."""
     model_id = normalise(offering.provider_model_id).replace(" ", "-")
     if model_id in models and models[model_id].curated:
         model_id = f"{offering.provider_id}:{model_id}"
@@ -284,7 +304,7 @@ def _uncurated(session: Session, models: dict[str, Model], offering: Offering, l
             id=model_id,
             name=offering.name or offering.provider_model_id,
             lab=lab,
-            lab_provider_id=offering.provider_id,
+            lab_provider_id=lab_api or offering.provider_id,
             curated=False,
         )
         session.add(models[model_id])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, or_, select
@@ -22,8 +23,12 @@ from bot.catalog.answers import (
 )
 from bot.catalog.categories import OVERALL, Category
 from bot.catalog.changes import current_prices, price_data
+from bot.catalog.hosts import display_name
+from bot.catalog.lifecycle import live, retired_models, today
+from bot.catalog.lifecycle import status as lifecycle_status
 from bot.catalog.lookup import name_index, normalise
 from bot.catalog.models import Model, Offering, Price, Provider
+from bot.catalog.overlay import load_overlay
 from bot.catalog.prices import DEFAULT_WORKLOAD, PriceData, Workload, offpeak_columns, ratio, workload_cost
 from bot.catalog.quality import COMPARABLE_MARGIN, comparable, comparable_rule, current_scores, with_floors
 from bot.errors import NoPriceError
@@ -131,7 +136,9 @@ def find_alternatives(
     )
 
 
-def list_models(session: Session, filter: str | None = None) -> ListAnswer:
+def list_models(session: Session, filter: str | None = None, *, retired: bool = False) -> ListAnswer:
+    """Curated models (or those of a filter), at the lab's API or the cheapest host; models their lab
+    has retired are left out unless `retired` (`list all`)."""
     query = select(Model).order_by(Model.lab, Model.name)
     if filter is None:
         query = query.where(Model.curated.is_(True))
@@ -144,6 +151,9 @@ def list_models(session: Session, filter: str | None = None) -> ListAnswer:
         )
         query = query.where(or_(Model.lab.ilike(key), Model.lab_provider_id == key, Model.id.in_(hosted)))
     models = list(session.scalars(query))
+    if not retired:
+        gone = retired_models(session, today())
+        models = [m for m in models if m.id not in gone]
     shown = models[:LIST_LIMIT]
     views = {v.id: v for v in _views(session, [m.id for m in shown], DEFAULT_WORKLOAD, strict=False)}
     rows = [
@@ -155,11 +165,13 @@ def list_models(session: Session, filter: str | None = None) -> ListAnswer:
             provider_name=v.price.provider_name,
             input_mtok=v.price.input_mtok,
             output_mtok=v.price.output_mtok,
+            status=v.status,
+            status_date=v.status_date,
         )
         for m in shown
         if (v := views.get(m.id))
     ]
-    return ListAnswer(filter=filter, rows=rows, more=len(models) - len(shown))
+    return ListAnswer(filter=filter, rows=rows, more=len(models) - len(shown), retired=retired)
 
 
 def _alternatives(
@@ -185,6 +197,8 @@ def _alternatives(
         target_cost = min(target_cost, target.cheapest.workload_cost)
     scores = current_scores(session, category)
     open_ids = set(session.scalars(select(Model.id).where(Model.open_weights.is_(True))))
+    on = today()
+    open_ids -= retired_models(session, on)  # never suggest a model its lab has retired
     candidates = {m for m in scores if m in open_ids and m != target.id and m not in exclude}
     if not candidates:
         return [], 0, []
@@ -226,7 +240,7 @@ def _cheapest_costs(
         .join(Price, Price.offering_id == Offering.id)
         .where(
             Offering.model_id.in_(model_ids),
-            Offering.retired_at.is_(None),
+            live(today()),
             Price.id
             == select(func.max(newest.id)).where(newest.offering_id == Offering.id).scalar_subquery(),
         )
@@ -256,9 +270,14 @@ def _workload_view(workload: Workload | None) -> WorkloadView:
 def _views(
     session: Session, ids: list[str], work: Workload, category: Category = OVERALL, *, strict: bool = True
 ) -> list[ModelView]:
-    """Model views in the order of `ids`; a model no host prices raises NoPriceError (or is skipped)."""
+    """Model views in the order of `ids`; a model no host prices raises NoPriceError (or is skipped).
+
+    The price shown is the lab offering (`_lab_offering`); `cheapest` is the cheapest live host when
+    it costs less, or whenever the lab offering is retired. Retired offerings count as no host.
+    """
     if not ids:
         return []
+    on = today()
     models = {m.id: m for m in session.scalars(select(Model).where(Model.id.in_(ids)))}
     offerings = session.execute(
         select(Offering, Provider.name)
@@ -267,23 +286,40 @@ def _views(
     ).all()
     prices = current_prices(session, [o.id for o, _ in offerings])
     quality = _quality(session, models, category)
-    by_model: dict[str, list[PriceView]] = defaultdict(list)
+    successors = {m.successor_id for m in models.values() if m.successor_id}
+    successor_names = (
+        dict(session.execute(select(Model.id, Model.name).where(Model.id.in_(successors))).all())
+        if successors
+        else {}
+    )
+    by_model: dict[str, list[tuple[PriceView, int]]] = defaultdict(list)
     for offering, provider_name in offerings:
         row = prices.get(offering.id)
         if row is not None and _usable(row):
-            by_model[offering.model_id or ""].append(_price_view(offering, provider_name, row, work))
+            view = _price_view(offering, provider_name, row, work, on)
+            by_model[offering.model_id or ""].append((view, row.id))
+    imported = load_overlay().imported
     views = []
     for model_id in ids:
         model = models[model_id]
-        hosts = by_model.get(model_id, [])
+        hosts = [p for p, _ in by_model.get(model_id, [])]
         if not hosts:
             if strict:
                 raise NoPriceError(model.name)
             continue
-        ranked = sorted(hosts, key=lambda p: (p.workload_cost is None, p.workload_cost or 0, p.provider_name))
-        own = next((p for p in hosts if p.provider_id == model.lab_provider_id), None)
+        live_hosts = [p for p in hosts if p.status != "retired"]
+        ranked = sorted(live_hosts or hosts, key=_rank)
+        own = _lab_offering(by_model[model_id], model.lab_provider_id, imported)
         primary = own or ranked[0]
-        cheaper = ranked[0] if _cost(ranked[0]) < _cost(primary) else None
+        best = ranked[0] if live_hosts else None
+        cheaper = (
+            best
+            if best is not None
+            and best != primary
+            and (primary.status == "retired" or _cost(best) < _cost(primary))
+            else None
+        )
+        status, status_date = (own.status, own.status_date) if own else (primary.status, primary.status_date)
         views.append(
             ModelView(
                 id=model.id,
@@ -297,10 +333,48 @@ def _views(
                 price=primary,
                 lab_api=own is not None,
                 cheapest=cheaper,
-                hosts=len(hosts),
+                hosts=len(live_hosts),
+                status=status,
+                status_date=status_date,
+                successor_id=model.successor_id,
+                successor_name=successor_names.get(model.successor_id or ""),
             )
         )
     return views
+
+
+def _rank(p: PriceView) -> tuple[bool, Decimal, str]:
+    return (p.workload_cost is None, p.workload_cost or Decimal(0), p.provider_name)
+
+
+def _lab_offering(
+    hosts: list[tuple[PriceView, int]], lab_provider_id: str | None, imported: set[tuple[str, str]]
+) -> PriceView | None:
+    """The one offering a model card shows as the lab's own API, by one rule:
+
+    1. at the model's lab API (its lab's first API: Z.ai's is zai, not zhipuai);
+    2. live before retired;
+    3. the lab's own model id before a row genai-prices imported from another host under the lab's
+       name (data/catalog.toml `imported`: moonshotai:kimi-k2 is OpenRouter's price, while
+       kimi-k2-0711-preview is Moonshot's own);
+    4. then the newest price (the latest day it took effect, then the latest row), then the id.
+    """
+    at_lab = [(p, row_id) for p, row_id in hosts if p.provider_id == lab_provider_id]
+    if not at_lab:
+        return None
+
+    def order(item: tuple[PriceView, int]) -> tuple[bool, bool, int, int, str]:
+        p, row_id = item
+        newest = -(p.changed_on.toordinal() if p.changed_on else 0)
+        return (
+            p.status == "retired",
+            (p.provider_id, p.provider_model_id) in imported,
+            newest,
+            -row_id,
+            p.provider_model_id,
+        )
+
+    return min(at_lab, key=order)[0]
 
 
 def _quality(session: Session, models: dict[str, Model], category: Category) -> dict[str, QualityView]:
@@ -320,18 +394,26 @@ def _usable(row: Price) -> bool:
     return bool(row.input_mtok or row.output_mtok)
 
 
-def _price_view(offering: Offering, provider_name: str, row: Price, work: Workload) -> PriceView:
+def _price_view(offering: Offering, provider_name: str, row: Price, work: Workload, on: date) -> PriceView:
     data = price_data(row)
+    status, status_date = lifecycle_status(offering.deprecated, offering.retires_on, on)
+    # A snapshot's price without a start date has no change date: never the day this catalog was seeded.
+    changed_on = row.effective_on or (row.recorded_at.date() if row.source_kind != "snapshot" else None)
+    window = offering.context_window
+    limit = offering.max_input_tokens
     return PriceView(
         provider_id=offering.provider_id,
-        provider_name=provider_name,
+        provider_name=display_name(offering.provider_id, provider_name),
         provider_model_id=offering.provider_model_id,
         **data.values(),
         offpeak_window=data.offpeak.window if data.offpeak else None,
         # The answer names the off-peak prices it shows (input and output); the others stay in the catalog.
         **{k: v for k, v in offpeak_columns(data.offpeak).items() if k in PriceView.model_fields},
-        context_window=offering.context_window,
-        changed_at=row.recorded_at,
+        context_window=window,
+        input_limit=limit if limit and (window is None or limit < window) else None,
+        changed_on=changed_on,
         source=row.source,
         workload_cost=workload_cost(data, work),
+        status=status,
+        status_date=status_date,
     )

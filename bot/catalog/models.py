@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -93,6 +94,8 @@ class Model(Base):
     license: Mapped[str | None] = mapped_column(String(200))
     release_date: Mapped[date | None] = mapped_column(Date)
     curated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The model to point to once this one is retired (data/catalog.toml `successor`).
+    successor_id: Mapped[str | None] = mapped_column(ForeignKey("models.id"))
 
     offerings: Mapped[list[Offering]] = relationship(back_populates="model")
 
@@ -108,8 +111,14 @@ class Offering(Base):
     provider_model_id: Mapped[str] = mapped_column(String(300))
     model_id: Mapped[str | None] = mapped_column(ForeignKey("models.id"), index=True)
     name: Mapped[str | None] = mapped_column(String(300))
-    context_window: Mapped[int | None] = mapped_column(Integer)
+    context_window: Mapped[int | None] = mapped_column(Integer)  # all tokens, in and out (genai-prices)
+    max_input_tokens: Mapped[int | None] = mapped_column(Integer)  # the prompt's limit, where a source says
+    # Gone from the upstream feed (never deleted: history stays); such offerings are not shown.
     retired_at: Mapped[datetime | None]
+    # Lifecycle as the sources say (bot.catalog.lifecycle): the provider deprecated it (genai-prices'
+    # flag), and the day it is (or was) switched off (LiteLLM's deprecation_date); shown, marked.
+    deprecated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    retires_on: Mapped[date | None] = mapped_column(Date)
     provider: Mapped[Provider] = relationship()
     model: Mapped[Model | None] = relationship(back_populates="offerings")
 
@@ -144,7 +153,11 @@ class Price(Base):
     offpeak_input_mtok: Mapped[Decimal | None]
     offpeak_output_mtok: Mapped[Decimal | None]
     offpeak_cache_read_mtok: Mapped[Decimal | None]
-    offpeak_window: Mapped[str | None] = mapped_column(String(20))  # "16:30-00:30" UTC
+    offpeak_window: Mapped[str | None] = mapped_column(
+        String(100)
+    )  # "16:30-00:30" or "04:00-06:00,10:00-01:00" UTC
+    # The day the price took effect, where its source says (genai-prices' start_date); else None.
+    effective_on: Mapped[date | None] = mapped_column(Date)
     # Who made this price: its change's actor, kept on the row for cheap filters (never replace an admin's).
     source_kind: Mapped[ActorKind] = mapped_column(String(20))  # admin | feed | snapshot
     source_id: Mapped[str] = mapped_column(String(200))

@@ -41,8 +41,10 @@ class CuratedModel(_Strict):
     arena_variants: dict[str, str] = {}  # leaderboard key -> variant (`thinking-32k`, `high`)
     family: str | None = Field(default=None, pattern=_SLUG)  # a line of releases: `claude-sonnet`
     succeeds: str | None = None  # the previous model of the family, whose score is a floor for this one
+    successor: str | None = None  # the model to point to once this one is retired
     aliases: list[str] = []
     offerings: list[str] = Field(min_length=1)
+    imported: list[str] = []  # offerings genai-prices copied from another host under the lab's name
 
     @model_validator(mode="after")
     def _check(self) -> CuratedModel:
@@ -56,6 +58,10 @@ class CuratedModel(_Strict):
         for o in self.offerings:
             if not _OFFERING.match(o):
                 raise ValueError(f"{self.id}: offering {o!r} is not 'provider:model-id'")
+        if stray := [o for o in self.imported if o not in self.offerings]:
+            raise ValueError(f"{self.id}: imported {stray} are not among its offerings")
+        if self.successor == self.id:
+            raise ValueError(f"{self.id}: a model cannot be its own successor")
         return self
 
     def offering_keys(self) -> list[tuple[str, str]]:
@@ -99,6 +105,9 @@ class Overlay(_Strict):
 
     def _check_succession(self) -> None:
         by_id = {m.id: m for m in self.model}
+        for m in self.model:
+            if m.successor is not None and m.successor not in by_id:
+                raise ValueError(f"{m.id}: successor {m.successor!r} is not a model")
         for m in self.model:
             if m.succeeds is None:
                 continue
@@ -144,7 +153,21 @@ class Overlay(_Strict):
 
     @property
     def lab_providers(self) -> dict[str, str]:
+        """Every API of a lab: provider id -> the lab's name."""
         return {lab.provider: lab.name for lab in self.lab}
+
+    @property
+    def lab_api_of(self) -> dict[str, str]:
+        """Lab name -> its lab API: the first [[lab]] of that name (Z.ai -> zai, not zhipuai)."""
+        out: dict[str, str] = {}
+        for lab in self.lab:
+            out.setdefault(lab.name, lab.provider)
+        return out
+
+    @property
+    def imported(self) -> set[tuple[str, str]]:
+        """(provider, model id) of offerings genai-prices copied from another host under a lab's name."""
+        return {key for m in self.model for key in m.offering_keys() if f"{key[0]}:{key[1]}" in m.imported}
 
     @property
     def predecessors(self) -> dict[str, str]:

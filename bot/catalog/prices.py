@@ -9,6 +9,7 @@ keys again, and tests/unit/test_price_keys.py checks that they agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 MILLION = Decimal(1_000_000)
@@ -73,17 +74,30 @@ OFFPEAK_KEYS = tuple(k for k in KEYS if k.offpeak)
 PRICE_KEYS = tuple(k.name for k in KEYS)  # the names alone, for code that keys dicts by them
 
 
+WINDOW_SEPARATOR = ","  # between the windows of one off-peak price: "04:00-06:00,10:00-01:00"
+
+
 @dataclass(frozen=True)
 class OffPeak:
-    """A cheaper daily window (DeepSeek's off-peak hours), in UTC."""
+    """Cheaper daily hours (DeepSeek's off-peak windows), in UTC, all at one price."""
 
-    window: str  # "16:30-00:30"
+    window: str  # "16:30-00:30", or several joined by WINDOW_SEPARATOR
+
+    @property
+    def windows(self) -> list[str]:
+        return split_windows(self.window)
+
     input_mtok: Decimal | None
     output_mtok: Decimal | None
     cache_read_mtok: Decimal | None = None
 
     def values(self) -> dict[str, Decimal | None]:
         return {k.name: getattr(self, k.name) for k in OFFPEAK_KEYS}
+
+
+def split_windows(window: str) -> list[str]:
+    """'04:00-06:00,10:00-01:00' -> ['04:00-06:00', '10:00-01:00']."""
+    return [w for w in window.split(WINDOW_SEPARATOR) if w]
 
 
 def offpeak_columns(offpeak: OffPeak | None) -> dict[str, Decimal | None]:
@@ -118,6 +132,8 @@ class OfferingData:
     name: str | None
     context_window: int | None
     price: PriceData
+    since: date | None = None  # the day the price took effect, where the source says
+    deprecated: bool = False  # the source marks the model deprecated by its provider
 
 
 @dataclass(frozen=True)

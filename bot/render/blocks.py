@@ -191,11 +191,10 @@ def _model(a: ModelAnswer) -> tuple[list[Block], str]:
     m = a.model
     workload = words.workload(a.workload)
     fields = _price_fields(m.price, workload, None)
-    ctx = m.price.context_window
-    fields.append(_field("Context window", f"{ctx:,} tokens" if ctx else "unknown"))
+    fields.append(_field("Context window", words.context(m.price)))
     blocks: list[Block] = [_header(m.name), *_notes(a.notes), _section(_model_line(m), fields=fields)]
     notes = _host_notes(m)
-    hosts = f"Served by {m.hosts} host{'s' if m.hosts != 1 else ''} in the catalog"
+    hosts = f"Served by {m.hosts} live host{'s' if m.hosts != 1 else ''} in the catalog"
     blocks.append(_context(" · ".join([*notes, escape(hosts)])))
     blocks.append(_context(_sources([m])))
     text = (
@@ -242,12 +241,16 @@ def _list(a: ListAnswer) -> tuple[list[Block], str]:
     lines = [
         f"*{escape(r.name)}* `{escape(r.id)}` · {escape(r.lab)}{' · open' if r.open_weights else ''} · "
         f"{escape(r.provider_name)} {fmt_usd(r.input_mtok)} / {fmt_usd(r.output_mtok)}"
+        + (f" · _{escape(mark)}_" if (mark := words.status(r)) else "")
         for r in a.rows
     ]
     if a.more:
         lines.append(f"_… and {a.more} more; narrow it with a lab or host._")
     blocks += _sections(lines)
-    blocks.append(_context("Prices: USD per 1M tokens in / out, at the lab's API or the cheapest host."))
+    footer = "Prices: USD per 1M tokens in / out, at the lab's API or the cheapest host."
+    if not a.retired:
+        footer += " Models their lab has retired are left out: `list all` shows them too."
+    blocks.append(_context(footer))
     return blocks, f"{title}: {len(a.rows)} shown" + (f", {a.more} more." if a.more else ".")
 
 
@@ -264,6 +267,8 @@ def _help(a: HelpAnswer) -> tuple[list[Block], str]:
 # -- pieces -----------------------------------------------------------------------------------------
 def _model_line(m: ModelView) -> str:
     where = "lab API" if m.lab_api else "cheapest host"
+    if mark := words.status(m.price):
+        where += f", *{escape(mark)}*"
     return (
         f"*{escape(m.name)}* · {escape(m.lab)} · {escape(words.weights(m))} · {escape(words.quality(m))}\n"
         f"at {escape(m.price.provider_name)} ({where})"
@@ -283,7 +288,7 @@ def _price_fields(p: PriceView, workload: str, ratio: Decimal | None) -> list[Bl
 
 
 def _host_notes(m: ModelView) -> list[str]:
-    notes = []
+    notes = [escape(text)] if (text := words.lifecycle(m)) else []
     if m.cheapest is not None:
         c = m.cheapest
         notes.append(
@@ -307,15 +312,19 @@ def _alternative_line(x: AlternativeView, target: ModelView | None = None) -> st
 
 def _sources(models: list[ModelView], *, dates: bool = True) -> str:
     """Where the prices come from and when each last changed; quality's source and date."""
-    changed = []
-    sources: dict[Actor, None] = {}
-    for m in models:
-        for p in (m.price, m.cheapest):
-            if p is not None:
-                sources.setdefault(p.source)
-                changed.append(f"{m.name} at {p.provider_name} {p.changed_at:%Y-%m-%d}")
-    text = "Prices: USD per 1M tokens, from " + ", ".join(actor(s) for s in sources) + "."
+    prices = [p for m in models for p in (m.price, m.cheapest) if p is not None]
+    sources = [
+        escape(words.price_sources([p])) if p.source.kind == "snapshot" else actor(p.source)
+        for p in {p.source: p for p in prices}.values()
+    ]
+    text = "Prices: USD per 1M tokens, from " + ", ".join(sources) + "."
     if dates:
+        changed = [
+            f"{m.name} at {p.provider_name} {words.changed(p)}"
+            for m in models
+            for p in (m.price, m.cheapest)
+            if p is not None
+        ]
         text += " Last changed: " + escape("; ".join(changed)) + "."
     if quality := words.quality_sources(models):
         text += f" {escape(quality)}"

@@ -75,7 +75,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def _price_row(name: str, p: PriceView) -> list[str]:
     return [
         name,
-        p.provider_name,
+        words.host(p),
         fmt_usd(p.input_mtok),
         fmt_usd(p.output_mtok),
         fmt_usd(p.cache_read_mtok),
@@ -84,18 +84,13 @@ def _price_row(name: str, p: PriceView) -> list[str]:
 
 
 def _sources(models: list[ModelView]) -> str:
-    seen: dict[str, str] = {}
-    for m in models:
-        for p in (m.price, m.cheapest):
-            if p is not None:
-                seen.setdefault(words.actor(p.source), p.changed_at.date().isoformat())
-    prices = "; ".join(f"{src}, {day}" for src, day in seen.items())
+    prices = words.price_sources([p for m in models for p in (m.price, m.cheapest) if p is not None])
     quality = words.quality_sources(models)
-    return f"Prices: USD per 1M tokens ({prices})." + (f" {quality}" if quality else "")
+    return f"Prices: USD per 1M tokens, from {prices}." + (f" {quality}" if quality else "")
 
 
 def _notes(models: list[ModelView]) -> list[str]:
-    notes = []
+    notes = [text for m in models if (text := words.lifecycle(m))]
     for m in models:
         for p in (m.price, m.cheapest):
             if p is not None and (text := words.offpeak(p)):
@@ -138,17 +133,20 @@ def _model(a: ModelAnswer) -> str:
     if m.cheapest:
         rows.append(_price_row("cheapest host", m.cheapest))
     lines = [*a.notes, f"{m.name} · {m.lab} · {words.weights(m)} · {words.quality(m)}"]
-    ctx = m.price.context_window
-    lines.append(f"Context window: {ctx:,} tokens" if ctx else "Context window: unknown")
-    lines.append(f"Served by {m.hosts} host{'s' if m.hosts != 1 else ''} in the catalog.")
+    lines.append(f"Context window: {words.context(m.price)}")
+    lines.append(f"Served by {m.hosts} live host{'s' if m.hosts != 1 else ''} in the catalog.")
     lines += ["", _table(["", "host", "input", "output", "cached in", words.workload(a.workload)], rows), ""]
     lines += _notes([m])
-    source = words.actor(m.price.source)
-    lines.append(f"Price last changed {m.price.changed_at:%Y-%m-%d %H:%M} UTC, from {source}.")
+    lines.append(f"Price {_changed_phrase(m.price)}.")
     if m.open_weights is False:
         lines.append(f"Cheaper open-weights options: `cheaper {m.id}`.")
     lines += ["", _sources([m])]
     return "\n".join(lines)
+
+
+def _changed_phrase(p: PriceView) -> str:
+    when = words.changed(p)
+    return when if when.startswith("as listed") else f"last changed {when}"
 
 
 def _alternatives(a: AlternativesAnswer) -> str:
@@ -203,7 +201,7 @@ def _list(a: ListAnswer) -> str:
             r.id,
             r.lab,
             "open" if r.open_weights else "",
-            r.provider_name,
+            r.provider_name + (f" ({mark})" if (mark := words.status(r)) else ""),
             fmt_usd(r.input_mtok),
             fmt_usd(r.output_mtok),
         ]
@@ -215,6 +213,8 @@ def _list(a: ListAnswer) -> str:
         lines.append(f"… and {a.more} more; narrow it with a lab or host.")
     lines.append("")
     lines.append("Prices: USD per 1M tokens, at the lab's API or the cheapest host.")
+    if not a.retired:
+        lines.append("Models their lab has retired are left out: `list all` shows them too.")
     return "\n".join(lines)
 
 

@@ -11,13 +11,15 @@ from bot.catalog.answers import (
     AlternativesAnswer,
     AuditAnswer,
     CompareAnswer,
+    ListRow,
     ModelView,
     PriceView,
     ScoreEntry,
     WorkloadView,
 )
-from bot.catalog.prices import KEYS, fmt_usd
+from bot.catalog.prices import KEYS, fmt_usd, split_windows
 from bot.errors import UserError, user_message
+from bot.sync.upstream import snapshot_listing
 
 
 def tokens(n: int) -> str:
@@ -42,10 +44,78 @@ def times(value: Decimal | None) -> str:
 
 
 def offpeak(p: PriceView) -> str | None:
+    """'off-peak 04:00–06:00 and 10:00–01:00 UTC: $0.15 / $0.60': every window, one price."""
     if not p.offpeak_window:
         return None
-    start, _, end = p.offpeak_window.partition("-")
-    return f"off-peak {start}–{end} UTC: {fmt_usd(p.offpeak_input_mtok)} / {fmt_usd(p.offpeak_output_mtok)}"
+    spans = [w.replace("-", "–") for w in split_windows(p.offpeak_window)]
+    hours = ", ".join(spans[:-1]) + " and " + spans[-1] if len(spans) > 1 else spans[0]
+    return f"off-peak {hours} UTC: {fmt_usd(p.offpeak_input_mtok)} / {fmt_usd(p.offpeak_output_mtok)}"
+
+
+def status(s: PriceView | ModelView | ListRow) -> str | None:
+    """'retired 2026-10-23', 'deprecated, retires 2026-12-11', 'deprecated'; None when active."""
+    match s.status:
+        case "active":
+            return None
+        case "retired":
+            return f"retired {s.status_date.isoformat()}" if s.status_date else "retired"
+        case "deprecated":
+            return f"deprecated, retires {s.status_date.isoformat()}" if s.status_date else "deprecated"
+        case _:
+            assert_never(s.status)
+
+
+def host(p: PriceView) -> str:
+    """The host's name, with its status when it is not active: 'OpenAI (retired 2026-10-23)'."""
+    mark = status(p)
+    return f"{p.provider_name} ({mark})" if mark else p.provider_name
+
+
+def lifecycle(m: ModelView) -> str | None:
+    """The sentence a model card or comparison says of a model that is not active, or None."""
+    if m.status == "active":
+        return None
+    where = f"{m.name} at {m.price.provider_name}"
+    if m.status == "retired":
+        text = (
+            f"{where} was retired on {m.status_date.isoformat()}" if m.status_date else f"{where} is retired"
+        )
+        text += "; its last price is shown."
+    elif m.status_date:
+        text = f"{where} is deprecated and retires on {m.status_date.isoformat()}."
+    else:
+        text = f"{where} is deprecated by its provider."
+    if m.successor_id and m.status == "retired":
+        text += f" Its successor: {m.successor_name or m.successor_id} (`{m.successor_id}`)."
+    return text
+
+
+def changed(p: PriceView) -> str:
+    """When the price last changed: the day it took effect or a sync or an admin set it; for a
+    snapshot's undated price, the release it is listed in (never the day the catalog was seeded)."""
+    if p.changed_on is not None:
+        return f"{p.changed_on.isoformat()}, from {actor(p.source)}"
+    if p.source.kind == "snapshot":
+        return f"as listed in {snapshot_listing(p.source.id)}"
+    return f"from {actor(p.source)}"
+
+
+def price_sources(prices: list[PriceView]) -> str:
+    """'genai-prices 0.2.3 (released November 2026)' and the other sources of the prices shown."""
+    seen: dict[str, None] = {}
+    for p in prices:
+        seen.setdefault(snapshot_listing(p.source.id) if p.source.kind == "snapshot" else actor(p.source))
+    return "; ".join(seen)
+
+
+def context(p: PriceView) -> str:
+    """'400,000 tokens', or the input limit and the total where they differ: '272,000 in / 400,000 total'."""
+    window, limit = p.context_window, p.input_limit
+    if limit and window:
+        return f"{limit:,} in / {window:,} total tokens"
+    if limit:
+        return f"{limit:,} input tokens"
+    return f"{window:,} tokens" if window else "unknown"
 
 
 def actor(a: Actor) -> str:

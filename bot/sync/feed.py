@@ -79,7 +79,9 @@ def decode(body: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise FeedError(f"the feed is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
-        hint = " (truncated?)" if exc.pos >= len(body.rstrip()) - 1 else ""
+        # A body cut inside a string is reported at the string's start, not at the end of the body.
+        cut = exc.pos >= len(body.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
+        hint = " (truncated?)" if cut else ""
         raise FeedError(
             f"the feed is not valid JSON{hint}: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from bot import db
 from bot.catalog.answers import Actor
 from bot.catalog.changes import apply_overlay, apply_upstream, new_change
+from bot.catalog.crosscheck import load_extract
+from bot.catalog.lifecycle import apply_facts
 from bot.catalog.models import Offering, Score
 from bot.catalog.overlay import load_overlay
 from bot.catalog.prices import OfferingData
@@ -53,4 +55,5 @@ def seed(engine: Engine, offerings: list[OfferingData] | None = None, label: str
         change = new_change(session, "seed", Actor(kind="snapshot", id=label))
         apply_upstream(session, data, change, retire_missing=False)
         apply_overlay(session, load_overlay())
+        apply_facts(session, load_extract())  # retirement days and input limits (LiteLLM, bundled)
         seed_scores(session, new_change(session, "seed", leaderboard_label()))

@@ -1,20 +1,37 @@
 """genai-prices data (its bundled snapshot, or its published v2 JSON feed) -> OfferingData.
 
-Only facts are taken: ids, names, context windows and prices. The feed is validated whole with
+Only facts are taken: ids, names, context windows, prices, the date a price took effect (a
+conditional price's `start_date`) and the `deprecated` flag. The feed is validated whole with
 pydantic before anything uses it; a shape we do not expect raises FeedError.
+
+Time-of-day prices: every window is kept. The standard price is the dearer one (what a request costs
+at the busiest hours); the cheaper hours are its off-peak windows, however many (DeepSeek V4 Flash
+is dearer 01:00-04:00 and 06:00-10:00 UTC, so it is off-peak 04:00-06:00 and 10:00-01:00). Windows
+at more than one price can't be told in one standard and one off-peak price: such a feed is rejected
+whole rather than shown wrong.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
-from bot.catalog.prices import INPUT, KEYS, OFFPEAK_KEYS, OfferingData, OffPeak, PriceData, clean
+from bot.catalog.prices import (
+    INPUT,
+    KEYS,
+    OFFPEAK_KEYS,
+    WINDOW_SEPARATOR,
+    OfferingData,
+    OffPeak,
+    PriceData,
+    clean,
+)
 
 # A price above this (USD per 1M tokens) is a mistake in the data, not a price.
 MAX_PRICE_MTOK = Decimal(10_000)
@@ -131,7 +148,8 @@ def _collect(providers: Iterable[Any], today: date | None) -> list[OfferingData]
                 provider.id, provider.name, model.id, model.name, model.context_window, options, today
             )
             if offering:
-                out.append(offering)
+                # genai-prices marks models their provider has deprecated; kept, shown as such.
+                out.append(replace(offering, deprecated=bool(getattr(model, "deprecated", None))))
     _check_values(out)
     return out
 
@@ -141,10 +159,27 @@ def _window(constraint: object) -> tuple[time, time] | None:
     return (start, end) if isinstance(start, time) and isinstance(end, time) else None
 
 
+# When each genai-prices release came out. The wheel's metadata carries no date (its files are stamped
+# 2020-02-02 for reproducible builds), so it is kept here: PyPI lists 0.2.3 as published in November
+# 2026, and the newest price start date in its bundled snapshot is 2026-11-09.
+RELEASED = {"0.2.3": "November 2026"}
+_SNAPSHOT = re.compile(r"^genai-prices (\S+) snapshot$")
+
+
 def snapshot_label() -> str:
     from importlib.metadata import version
 
     return f"genai-prices {version('genai-prices')} snapshot"
+
+
+def snapshot_listing(label: str) -> str:
+    """'genai-prices 0.2.3 snapshot' -> 'genai-prices 0.2.3 (released November 2026)'; other labels
+    as they are. Said of a price whose source gives no date: the release is all that is known."""
+    m = _SNAPSHOT.match(label)
+    if m is None:
+        return label
+    released = RELEASED.get(m.group(1))
+    return f"genai-prices {m.group(1)}" + (f" (released {released})" if released else "")
 
 
 def _base(value: object) -> Decimal | None:
@@ -168,14 +203,21 @@ def _offering(
     options: Sequence[_Option],
     today: date | None,
 ) -> OfferingData | None:
-    price = _current_price(options, today or datetime.now(UTC).date())
-    if price is None or price.input_mtok is None:
+    found = _current_price(options, today or datetime.now(UTC).date(), f"{provider_id}/{model_id}")
+    if found is None or found[0].input_mtok is None:
         return None  # not priced per token (images, audio, per-request): out of scope
-    return OfferingData(provider_id, provider_name, model_id, name, context_window, price)
+    price, since = found
+    return OfferingData(provider_id, provider_name, model_id, name, context_window, price, since=since)
 
 
-def _current_price(options: Sequence[_Option], today: date) -> PriceData | None:
-    """The price in force today; for time-of-day prices the standard one, with the off-peak window."""
+_DAY = 24 * 60
+
+
+def _current_price(
+    options: Sequence[_Option], today: date, where: str
+) -> tuple[PriceData, date | None] | None:
+    """The price in force today and the date it took effect (None when the source gives none); for
+    time-of-day prices the standard price, with every off-peak window (see the module docstring)."""
     dated = [o for o in options if o.window is None and (o.start_date is None or o.start_date <= today)]
     if not dated:
         return None
@@ -183,32 +225,56 @@ def _current_price(options: Sequence[_Option], today: date) -> PriceData | None:
     standard = dated[-1]
     windowed = [o for o in options if o.window is not None]
     if not windowed:
-        return _price(standard.prices, None)
-    timed = windowed[-1]
-    start, end = timed.window  # type: ignore[misc]
-    timed_in = timed.prices.get(INPUT.name) or Decimal(0)
+        return _price(standard.prices, None), standard.start_date
+    timed = windowed[0].prices
+    if any(o.prices != timed for o in windowed):
+        raise FeedError(f"{where} has time-of-day windows at different prices, which modelcost can't show")
+    spans = [(_minutes(o.window[0]), _minutes(o.window[1])) for o in windowed]  # type: ignore[index]
+    timed_in = timed.get(INPUT.name) or Decimal(0)
     base_in = standard.prices.get(INPUT.name) or Decimal(0)
     if timed_in >= base_in:
         # The windowed price is the dearer one: it is the standard; off-peak is the rest of the day.
-        off = standard.prices
-        window = f"{_hhmm(end)}-{_hhmm(start)}"
-        std = timed.prices
+        std, off, spans = timed, standard.prices, _rest_of_day(spans)
     else:
-        off = timed.prices
-        window = f"{_hhmm(start)}-{_hhmm(end)}"
-        std = standard.prices
+        std, off = standard.prices, timed
+    window = WINDOW_SEPARATOR.join(f"{_hhmm(a)}-{_hhmm(b)}" for a, b in sorted(spans))
     offpeak = OffPeak(window, **{k.name: clean(off.get(k.name)) for k in OFFPEAK_KEYS})
-    return _price(std, offpeak)
+    return _price(std, offpeak), standard.start_date
+
+
+def _minutes(t: time) -> int:
+    if t.tzinfo is not None:
+        t = datetime.combine(date(2000, 1, 1), t).astimezone(UTC).time()
+    return t.hour * 60 + t.minute
+
+
+def _rest_of_day(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of the day (minutes, UTC) outside every span; a span may run past midnight."""
+    covered = [False] * _DAY
+    for start, end in spans:
+        length = (end - start) % _DAY or _DAY
+        for m in range(start, start + length):
+            covered[m % _DAY] = True
+    free = [m for m in range(_DAY) if not covered[m]]
+    if not free:
+        return []
+    runs: list[list[int]] = []
+    for m in free:
+        if runs and runs[-1][1] == m:
+            runs[-1][1] = m + 1
+        else:
+            runs.append([m, m + 1])
+    if len(runs) > 1 and runs[0][0] == 0 and runs[-1][1] == _DAY:
+        runs[0][0] = runs.pop()[0]  # one window across midnight
+    return [(a % _DAY, b % _DAY) for a, b in runs]
 
 
 def _price(values: dict[str, Decimal | None], offpeak: OffPeak | None) -> PriceData:
     return PriceData(**{k.name: clean(values.get(k.name)) for k in KEYS}, offpeak=offpeak)
 
 
-def _hhmm(t: time) -> str:
-    if t.tzinfo is not None:
-        t = datetime.combine(date(2000, 1, 1), t).astimezone(UTC).time()
-    return t.strftime("%H:%M")
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _check_values(offerings: list[OfferingData]) -> None:

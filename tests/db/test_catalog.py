@@ -55,13 +55,13 @@ def test_workload_costs(catalog: Engine) -> None:
     assert result.workload.given
 
 
-def test_cheaper_o1_lists_deepseek_r1_with_its_saving(catalog: Engine) -> None:
+def test_cheaper_o1_lists_deepseek_r1_0528_with_its_saving(catalog: Engine) -> None:
     result = ask(catalog, "cheaper o1 --all")
     assert isinstance(result, AlternativesAnswer)
     assert result.target.quality and result.min_score == result.target.quality.score - 25
     by_id = {a.model.id: a for a in result.alternatives}
-    assert "deepseek-r1" in by_id
-    r1 = by_id["deepseek-r1"]
+    assert "deepseek-r1" not in by_id  # DeepSeek retired it (deepseek-reasoner now bills V3.2)
+    r1 = by_id["deepseek-r1-0528"]
     assert r1.model.open_weights
     assert D(0) < r1.saving_pct < D(100)
     t = result.target.quality

@@ -43,11 +43,16 @@ def _model(o: OfferingData) -> dict[str, Any]:
         model["name"] = o.name
     if o.context_window:
         model["context_window"] = o.context_window
+    if o.deprecated:
+        model["deprecated"] = True
     off = o.price.offpeak
+    # The day the price took effect, as genai-prices says it: a start_date constraint.
+    standard: dict[str, Any] = {"prices": values}
+    if o.since is not None:
+        standard["constraint"] = {"start_date": o.since.isoformat()}
     if off is None:
-        model["prices"] = values
+        model["prices"] = [standard] if o.since is not None else values
     else:
-        start, end = off.window.split("-")
         off_values = {
             k: float(v)
             for k, v in {
@@ -57,9 +62,13 @@ def _model(o: OfferingData) -> dict[str, Any]:
             }.items()
             if v is not None
         }
+        # Every off-peak window, each at the off-peak price (cheaper windows read back as themselves).
         model["prices"] = [
-            {"prices": values},
-            {"constraint": {"start_time": f"{start}:00Z", "end_time": f"{end}:00Z"}, "prices": off_values},
+            standard,
+            *(
+                {"constraint": {"start_time": f"{start}:00Z", "end_time": f"{end}:00Z"}, "prices": off_values}
+                for start, _, end in (w.partition("-") for w in off.windows)
+            ),
         ]
     return model
 

@@ -2,7 +2,7 @@
 layer reads its words and labels from it, and what users see is worded as before."""
 
 from dataclasses import fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 import pytest
@@ -97,7 +97,7 @@ def test_every_key_is_written_read_back_and_shown() -> None:
         **offpeak_columns(EVERY.offpeak),
     }
     assert price_data(row) == EVERY
-    view = _price_view(offering, "DeepSeek", row, DEFAULT_WORKLOAD)
+    view = _price_view(offering, "DeepSeek", row, DEFAULT_WORKLOAD, date(2026, 1, 1))
     assert {n: getattr(view, n) for n in NAMES} == EVERY.values()
     assert (view.offpeak_window, view.offpeak_input_mtok, view.offpeak_output_mtok) == (
         "16:30-00:30",
