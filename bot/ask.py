@@ -27,7 +27,8 @@ from bot.query import Request
 HELP = [
     ("r1 vs o1", "compare 2 to 6 models: prices, ratio and the cost of a default workload"),
     ("r1 vs o1 for 10M in 2M out", "... for your workload (k, M or B tokens; add `30% cached`)"),
-    ("o1", "one model: prices at the lab's API, the cheapest host, context, licence, quality"),
+    ("o1", "one model: prices at the lab's API, the cheapest hosts, context, licence, quality"),
+    ("r1 hosts", "every live host of a model, cheapest first"),
     ("cheaper o1", "open-weights models of comparable quality that cost less, with their cheapest host"),
     (
         "cheaper sonnet for coding",
@@ -136,8 +137,8 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             return HelpAnswer(commands=HELP, footnote=HELP_FOOTNOTE)
         case query.ListRequest(filter=f, all=every):
             return list_models(session, f, retired=every)
-        case query.ModelRequest(name=name, workload=w, category=c):
-            return show_model(session, name, w, category_named(c))
+        case query.ModelRequest(name=name, workload=w, category=c, all_hosts=every):
+            return show_model(session, name, w, category_named(c), all_hosts=every)
         case query.CompareRequest(names=names, workload=w, category=c):
             return compare_models(session, names, w, category_named(c))
         case query.AlternativesRequest(name=name, workload=w, category=c, all=every):

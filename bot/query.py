@@ -60,6 +60,7 @@ class ModelRequest(_Request):
     name: str
     workload: Workload | None = None
     category: str | None = None  # Category.name: quality in that category (`o1 for coding`)
+    all_hosts: bool = False  # `r1 hosts`: every live host, not the cheapest five
     cacheable = True
 
 
@@ -207,6 +208,7 @@ _UNSET_SCORE = re.compile(r"^(?P<body>.+?)\s+score$")
 _CATEGORY = re.compile(r"\s+for\s+(?P<category>[a-z][a-z ,&-]*)$")
 CATEGORY_NAMES = ", ".join(c.name for c in CATEGORIES)
 
+_HOSTS = re.compile(r"\s+(?:all\s+)?hosts$")
 _ALL = re.compile(r"\s+--all\b|\s+all$")
 _SEPARATORS = re.compile(r"\s*(?:,|;|&|\bvs\.?(?=\s|$)|\bversus\b|\band\b)\s*")
 _ALTERNATIVES = re.compile(
@@ -259,7 +261,8 @@ def parse(text: str) -> Request:
     if len(names) > MAX_MODELS:
         raise QueryError(f"I can compare at most {MAX_MODELS} models at once; you gave {len(names)}.")
     if len(names) == 1:
-        return ModelRequest(name=_name(names[0]), workload=workload, category=category)
+        name, hosts = _HOSTS.subn("", names[0])
+        return ModelRequest(name=_name(name), workload=workload, category=category, all_hosts=bool(hosts))
     return CompareRequest(names=[_name(n) for n in names], workload=workload, category=category)
 
 

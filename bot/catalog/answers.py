@@ -62,6 +62,16 @@ class WorkloadView(_Answer):
     given: bool  # False: the default workload, used for ranking
 
 
+class SecondOpinion(_Answer):
+    """What the second price source (LiteLLM) lists for an offering, where it differs by more than 1%."""
+
+    source: str  # "LiteLLM"
+    input_mtok: Decimal | None
+    output_mtok: Decimal | None
+    cache_read_mtok: Decimal | None
+    fields: list[str]  # the price keys that differ
+
+
 class PriceView(_Answer):
     """One host's current prices for a model, USD per 1M tokens, and where they came from."""
 
@@ -86,6 +96,8 @@ class PriceView(_Answer):
     # Lifecycle (bot.catalog.lifecycle): retired offerings show their last price, marked.
     status: Status = "active"
     status_date: date | None = None  # the retirement day, past or coming
+    # LiteLLM's figures where they differ by more than 1% (never silently picked; an admin's `set` settles).
+    second_opinion: SecondOpinion | None = None
 
 
 class QualityView(_Answer):
@@ -123,6 +135,7 @@ class ModelView(_Answer):
     status_date: date | None = None
     successor_id: str | None = None  # the model to use instead, once this one is retired (data/)
     successor_name: str | None = None
+    top_hosts: list[PriceView] = []  # a model card's cheapest live hosts, cheapest first (up to 5, or all)
 
 
 class AlternativeView(_Answer):

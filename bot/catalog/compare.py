@@ -23,6 +23,7 @@ from bot.catalog.answers import (
 )
 from bot.catalog.categories import OVERALL, Category
 from bot.catalog.changes import current_prices, price_data
+from bot.catalog.crosscheck import second_opinion
 from bot.catalog.hosts import display_name
 from bot.catalog.lifecycle import live, retired_models, today
 from bot.catalog.lifecycle import status as lifecycle_status
@@ -38,6 +39,7 @@ ALTERNATIVES_LIMIT = 8  # the best few; `cheaper o1 --all` (a More button in Sla
 ALL_ALTERNATIVES = 40  # within one Slack message
 COMPARE_ALTERNATIVES = 3
 NEAREST = 3
+TOP_HOSTS = 5  # a model card's cheapest hosts; `r1 hosts` lists them all
 
 
 def resolve(session: Session, name: str) -> str:
@@ -46,11 +48,17 @@ def resolve(session: Session, name: str) -> str:
 
 
 def show_model(
-    session: Session, name: str, workload: Workload | None = None, category: Category = OVERALL
+    session: Session,
+    name: str,
+    workload: Workload | None = None,
+    category: Category = OVERALL,
+    *,
+    all_hosts: bool = False,
 ) -> ModelAnswer:
     work = workload or DEFAULT_WORKLOAD
     index = name_index(session)
-    view = _views(session, [index.resolve(name)], work, category)[0]
+    shown = 999 if all_hosts else TOP_HOSTS
+    view = _views(session, [index.resolve(name)], work, category, top_hosts=shown)[0]
     return ModelAnswer(model=view, workload=_workload_view(workload), notes=index.notes([name]))
 
 
@@ -268,7 +276,13 @@ def _workload_view(workload: Workload | None) -> WorkloadView:
 
 
 def _views(
-    session: Session, ids: list[str], work: Workload, category: Category = OVERALL, *, strict: bool = True
+    session: Session,
+    ids: list[str],
+    work: Workload,
+    category: Category = OVERALL,
+    *,
+    strict: bool = True,
+    top_hosts: int = 0,
 ) -> list[ModelView]:
     """Model views in the order of `ids`; a model no host prices raises NoPriceError (or is skipped).
 
@@ -338,6 +352,7 @@ def _views(
                 status_date=status_date,
                 successor_id=model.successor_id,
                 successor_name=successor_names.get(model.successor_id or ""),
+                top_hosts=ranked[:top_hosts] if live_hosts else [],
             )
         )
     return views
@@ -401,6 +416,7 @@ def _price_view(offering: Offering, provider_name: str, row: Price, work: Worklo
     changed_on = row.effective_on or (row.recorded_at.date() if row.source_kind != "snapshot" else None)
     window = offering.context_window
     limit = offering.max_input_tokens
+    source_kind = row.source_kind
     return PriceView(
         provider_id=offering.provider_id,
         provider_name=display_name(offering.provider_id, provider_name),
@@ -416,4 +432,5 @@ def _price_view(offering: Offering, provider_name: str, row: Price, work: Worklo
         workload_cost=workload_cost(data, work),
         status=status,
         status_date=status_date,
+        second_opinion=second_opinion(offering.provider_id, offering.provider_model_id, data, source_kind),
     )

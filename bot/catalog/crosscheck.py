@@ -18,6 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.catalog.answers import SecondOpinion
+from bot.catalog.prices import PriceData
 from bot.config import DATA_DIR
 
 EXTRACT_FILE = DATA_DIR / "litellm" / "extract.json"
@@ -114,6 +116,34 @@ def compare(listed: Mapping[Key, Listed], facts: Mapping[Key, Facts], *, as_of: 
         if theirs.deprecation_date is not None and theirs.deprecation_date <= as_of:
             retired.append(RetiredListed(key, theirs.deprecation_date, theirs.litellm_key))
     return Audit(compared, disagreements, retired)
+
+
+def second_opinion(
+    provider_id: str, model_id: str, listed: PriceData, source_kind: str
+) -> SecondOpinion | None:
+    """LiteLLM's prices for this offering when any differs from ours by more than 1%; None when they
+    agree, when LiteLLM doesn't list it, or when the price is an admin's (the team has settled it)."""
+    if source_kind == "admin":
+        return None
+    theirs = load_extract().get((provider_id, model_id))
+    if theirs is None:
+        return None
+    fields = [
+        f
+        for f in PRICE_FIELDS
+        if (a := getattr(listed, f)) is not None
+        and (b := getattr(theirs, f)) is not None
+        and _differ(a, b, TOLERANCE)
+    ]
+    if not fields:
+        return None
+    return SecondOpinion(
+        source="LiteLLM",
+        input_mtok=theirs.input_mtok,
+        output_mtok=theirs.output_mtok,
+        cache_read_mtok=theirs.cache_read_mtok,
+        fields=list(fields),
+    )
 
 
 def _differ(a: Decimal, b: Decimal, tolerance: Decimal) -> bool:

@@ -125,6 +125,10 @@ def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) 
         buttons.append(_button("Share in channel", ACTION_SHARE, query, primary=True))
     if (target := _cheaper_target(answer)) is not None:
         buttons.append(_button("Cheaper alternatives", f"{ACTION_RUN}_0", f"cheaper {target}"))
+    if isinstance(answer, ModelAnswer) and 0 < len(answer.model.top_hosts) < answer.model.hosts:
+        buttons.append(
+            _button(f"All {answer.model.hosts} hosts", f"{ACTION_RUN}_2", f"{answer.model.id} hosts")
+        )
     if isinstance(answer, AlternativesAnswer) and answer.more and len(query) + 6 <= MAX_BUTTON_VALUE:
         buttons.append(_button(f"More ({answer.more})", f"{ACTION_RUN}_1", f"{query} --all"))
     if buttons:
@@ -193,9 +197,18 @@ def _model(a: ModelAnswer) -> tuple[list[Block], str]:
     fields = _price_fields(m.price, workload, None)
     fields.append(_field("Context window", words.context(m.price)))
     blocks: list[Block] = [_header(m.name), *_notes(a.notes), _section(_model_line(m), fields=fields)]
-    notes = _host_notes(m)
-    hosts = f"Served by {m.hosts} live host{'s' if m.hosts != 1 else ''} in the catalog"
-    blocks.append(_context(" · ".join([*notes, escape(hosts)])))
+    notes = _host_notes(m, list_cheapest=False)
+    hosts = [p for p in m.top_hosts if p != m.price]
+    if hosts:
+        lines = [
+            f"• {escape(p.provider_name)}: {fmt_usd(p.input_mtok)} / {fmt_usd(p.output_mtok)} "
+            f"({fmt_cost(p.workload_cost)} for the workload)"
+            for p in hosts
+        ]
+        blocks += _sections(["*Cheapest hosts*", *lines])
+    elif m.cheapest is not None:
+        notes = _host_notes(m)
+    blocks.append(_context(" · ".join([*notes, escape(words.hosts_line(m))])))
     blocks.append(_context(_sources([m])))
     text = (
         f"{m.name} ({m.lab}) at {m.price.provider_name}: {fmt_usd(m.price.input_mtok)} in / "
@@ -287,9 +300,9 @@ def _price_fields(p: PriceView, workload: str, ratio: Decimal | None) -> list[Bl
     ]
 
 
-def _host_notes(m: ModelView) -> list[str]:
+def _host_notes(m: ModelView, *, list_cheapest: bool = True) -> list[str]:
     notes = [escape(text)] if (text := words.lifecycle(m)) else []
-    if m.cheapest is not None:
+    if m.cheapest is not None and list_cheapest:
         c = m.cheapest
         notes.append(
             f"Cheapest host: {escape(c.provider_name)} {fmt_usd(c.input_mtok)} / "
@@ -298,6 +311,8 @@ def _host_notes(m: ModelView) -> list[str]:
     for p in (m.price, m.cheapest):
         if p is not None and (offpeak := words.offpeak(p)):
             notes.append(f"{escape(p.provider_name)} {escape(offpeak)}")
+        if p is not None and (second := words.second_opinion(p)):
+            notes.append(f"{escape(p.provider_name)}: {escape(second)}")
     return notes
 
 

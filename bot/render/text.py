@@ -95,6 +95,8 @@ def _notes(models: list[ModelView]) -> list[str]:
         for p in (m.price, m.cheapest):
             if p is not None and (text := words.offpeak(p)):
                 notes.append(f"{m.name} at {p.provider_name}: {text}.")
+            if p is not None and (text := words.second_opinion(p)):
+                notes.append(f"{m.name} at {p.provider_name}: {text}.")
     return notes
 
 
@@ -130,12 +132,15 @@ def _alt_line(x: AlternativeView) -> str:
 def _model(a: ModelAnswer) -> str:
     m = a.model
     rows = [_price_row("lab API" if m.lab_api else "cheapest host", m.price)]
-    if m.cheapest:
+    hosts = [p for p in m.top_hosts if p != m.price]
+    if hosts:
+        rows += [_price_row("cheapest hosts" if i == 0 else "", p) for i, p in enumerate(hosts)]
+    elif m.cheapest:
         rows.append(_price_row("cheapest host", m.cheapest))
     lines = [*a.notes, f"{m.name} · {m.lab} · {words.weights(m)} · {words.quality(m)}"]
     lines.append(f"Context window: {words.context(m.price)}")
-    lines.append(f"Served by {m.hosts} live host{'s' if m.hosts != 1 else ''} in the catalog.")
-    lines += ["", _table(["", "host", "input", "output", "cached in", words.workload(a.workload)], rows), ""]
+    lines += ["", _table(["", "host", "input", "output", "cached in", words.workload(a.workload)], rows)]
+    lines += [words.hosts_line(m), ""]
     lines += _notes([m])
     lines.append(f"Price {_changed_phrase(m.price)}.")
     if m.open_weights is False:

@@ -210,6 +210,23 @@ def audit_summary(a: AuditAnswer) -> str:
     )
 
 
+def second_opinion(p: PriceView) -> str | None:
+    """'LiteLLM lists $0.28 / $0.40 (cached $0.028)': the second source, where it differs by over 1%."""
+    o = p.second_opinion
+    if o is None:
+        return None
+    cached = f" (cached {fmt_usd(o.cache_read_mtok)})" if o.cache_read_mtok is not None else ""
+    return f"{o.source} lists {fmt_usd(o.input_mtok)} / {fmt_usd(o.output_mtok)}{cached}"
+
+
+def hosts_line(m: ModelView) -> str:
+    """'5 of 7 live hosts shown, cheapest first; all: `r1 hosts`.'"""
+    shown = len(m.top_hosts)
+    if shown and shown < m.hosts:
+        return f"{shown} of {m.hosts} live hosts shown, cheapest first; all of them: `{m.id} hosts`."
+    return f"Served by {m.hosts} live host{'s' if m.hosts != 1 else ''} in the catalog."
+
+
 def weights(m: ModelView) -> str:
     if m.open_weights is None:
         return "weights: unknown"

@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 
 from bot import db
 from bot.ask import Context, respond
-from bot.catalog.answers import AlternativesAnswer, AuditAnswer
+from bot.catalog.answers import AlternativesAnswer, AuditAnswer, ModelAnswer
 from bot.errors import NotAdminError, QueryError
-from bot.render import text
+from bot.render import blocks, text
 from tests.db.test_quality import main_with
 
 CLI = Context.cli()
@@ -84,3 +84,33 @@ def test_cheaper_shows_the_best_eight_and_all_on_request(catalog: Engine) -> Non
     assert every.more == 0
     assert [x.model.id for x in every.alternatives[:8]] == [x.model.id for x in few.alternatives]
     assert all(x.cost < Decimal(270) for x in every.alternatives)
+
+
+def test_a_model_card_says_where_the_second_source_disagrees(fresh: Engine) -> None:
+    card = text.to_text(respond(fresh, "deepseek v3.2", CLI))
+    assert "DeepSeek V3.2 at DeepSeek: LiteLLM lists $0.28 / $0.40" in card
+    compared = text.to_text(respond(fresh, "deepseek v3.2 vs o3", CLI))
+    assert "LiteLLM lists $0.28 / $0.40" in compared
+    respond(fresh, "set deepseek-v3.2 input 0.28 output 0.40", CLI)  # the team settles it
+    assert "LiteLLM" not in text.to_text(respond(fresh, "deepseek v3.2", CLI))
+
+
+def test_a_model_card_lists_the_cheapest_hosts_and_all_on_request(catalog: Engine) -> None:
+    card = respond(catalog, "r1", CLI)
+    every = respond(catalog, "r1 hosts", CLI)
+    assert isinstance(card, ModelAnswer) and isinstance(every, ModelAnswer)
+    assert len(card.model.top_hosts) == 5 < card.model.hosts == len(every.model.top_hosts)
+    costs = [p.workload_cost for p in every.model.top_hosts]
+    assert costs == sorted(costs)  # type: ignore[type-var]
+    assert all(p.status != "retired" for p in every.model.top_hosts)
+    shown = text.to_text(card)
+    assert f"5 of {card.model.hosts} live hosts shown" in shown and "`deepseek-r1 hosts`" in shown
+    message = blocks.answer_message(card, query="r1")
+    values = [e["value"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert "deepseek-r1 hosts" in values
+
+
+def test_the_more_button_asks_for_every_alternative(catalog: Engine) -> None:
+    message = blocks.answer_message(respond(catalog, "cheaper o1", CLI), query="cheaper o1")
+    values = [e["value"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert "cheaper o1 --all" in values
