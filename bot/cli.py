@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.config import MissingSettingsError, Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.sync.summary import SyncSummary
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_QUERY = 0, 1, 2
 
@@ -184,12 +190,11 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot import db
     from bot.alerts.worker import Worker, slack_client
-    from bot.sync.quality import sync_quality
-    from bot.sync.run import sync, sync_due
     from bot.sync.seed import ensure_catalog
 
     settings.require("SLACK_BOT_TOKEN")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log = logging.getLogger("bot.sync")
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)
     worker = Worker(
@@ -205,19 +210,27 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
 
     def tick() -> None:
-        log = logging.getLogger("bot.sync")
-        if sync_due(engine, settings.sync_interval, feed="prices"):
-            summary = sync(engine, settings.feed_url)
-            log.info("price feed sync: %s %s", summary.status, summary.reason or "")
-        if sync_due(engine, settings.quality_sync_interval, feed="quality"):
-            summary = sync_quality(engine, settings.quality_feed_url)
-            log.info("quality feed sync: %s %s", summary.status, summary.reason or "")
+        for summary in sync_due_feeds(engine, settings):
+            log.info("%s feed sync: %s %s", summary.feed, summary.status, summary.reason or "")
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     worker.run_forever(stop, tick=tick)
     return EXIT_OK
+
+
+def sync_due_feeds(engine: Engine, settings: Settings) -> list[SyncSummary]:
+    """The worker's tick: sync each feed whose interval is up, prices then quality."""
+    from bot.sync.quality import sync_quality
+    from bot.sync.run import sync, sync_due
+
+    done = []
+    if sync_due(engine, settings.sync_interval, feed="prices"):
+        done.append(sync(engine, settings.feed_url))
+    if sync_due(engine, settings.quality_sync_interval, feed="quality"):
+        done.append(sync_quality(engine, settings.quality_feed_url))
+    return done
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bot.catalog.answers import public_url
 from bot.catalog.prices import fmt_usd
 from bot.sync.summary import Move, ScoreChange, SyncRunView, SyncStatusAnswer, SyncSummary
 
@@ -28,7 +29,7 @@ def summary_text(summary: SyncSummary) -> str:
     elif s.dry_run and s.status in ("rejected", "failed"):
         headline = s.status.upper()
     feed = "quality " if s.feed == "quality" else ""
-    lines = [f"{mode}{feed}sync from {s.url}: {headline}"]
+    lines = [f"{mode}{feed}sync from {public_url(s.url)}: {headline}"]  # a query may hold a token
     if s.reason:
         lines.append(f"Reason: {s.reason}")
     if s.feed == "quality":
