@@ -71,7 +71,7 @@ def gunicorn(catalog_url: str, fake_slack: FakeSlack) -> Iterator[str]:
             try:
                 if requests.get(url + "/healthz", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.ReadTimeout):  # not up yet, or slow on a busy machine
                 time.sleep(0.1)
         yield url
     finally:
