@@ -5,8 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.config import MissingSettingsError, Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.sync.summary import SyncSummary
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_QUERY = 0, 1, 2
 
@@ -47,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     dbp.set_defaults(func=_db)
 
     work = sub.add_parser(
-        "worker", help="deliver price-change alerts, and sync the feed every MODELCOST_SYNC_INTERVAL"
+        "worker",
+        help="deliver alerts, and sync the price and quality feeds (MODELCOST_SYNC_INTERVAL, "
+        "MODELCOST_QUALITY_SYNC_INTERVAL)",
     )
     work.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     work.add_argument(
@@ -58,7 +66,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     work.set_defaults(func=_worker)
 
-    syncp = sub.add_parser("sync", help="update prices from the genai-prices feed (MODELCOST_FEED_URL)")
+    syncp = sub.add_parser(
+        "sync",
+        help="update prices (MODELCOST_FEED_URL) then quality scores (MODELCOST_QUALITY_FEED_URL)",
+    )
+    syncp.add_argument(
+        "feed",
+        nargs="?",
+        choices=["prices", "quality"],
+        help="only this feed (default: prices then quality; prices alone with --url)",
+    )
     syncp.add_argument("--url", help="fetch this feed instead of the configured one")
     syncp.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     syncp.set_defaults(func=_sync)
@@ -119,14 +136,23 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 def _sync(args: argparse.Namespace, settings: Settings) -> int:
     from bot import db
     from bot.render.sync import summary_text
+    from bot.sync.quality import sync_quality
     from bot.sync.run import sync
     from bot.sync.seed import ensure_catalog
 
     engine = db.engine_for(settings.database_url)
-    ensure_catalog(engine)  # a new catalog starts from the bundled snapshot; the feed is judged against it
-    summary = sync(engine, args.url or settings.feed_url, dry_run=args.dry_run)
-    print(summary_text(summary), file=sys.stdout if summary.ok else sys.stderr)
-    return EXIT_OK if summary.ok else EXIT_ERROR
+    ensure_catalog(engine)  # a new catalog starts from the bundled snapshots; a feed is judged against them
+    feeds = [args.feed] if args.feed else ["prices"] if args.url else ["prices", "quality"]
+    ok = True
+    for i, feed in enumerate(feeds):
+        if feed == "prices":
+            summary = sync(engine, args.url or settings.feed_url, dry_run=args.dry_run)
+        else:
+            summary = sync_quality(engine, args.url or settings.quality_feed_url, dry_run=args.dry_run)
+        gap = "\n" if i else ""  # a blank line between the two feeds' summaries
+        print(gap + summary_text(summary), file=sys.stdout if summary.ok else sys.stderr)
+        ok = ok and summary.ok
+    return EXIT_OK if ok else EXIT_ERROR
 
 
 def _socket(args: argparse.Namespace, settings: Settings) -> int:
@@ -181,11 +207,11 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot import db
     from bot.alerts.worker import Worker, slack_client
-    from bot.sync.run import sync, sync_due
     from bot.sync.seed import ensure_catalog
 
     settings.require("SLACK_BOT_TOKEN")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log = logging.getLogger("bot.sync")
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)
     worker = Worker(
@@ -201,15 +227,27 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
 
     def tick() -> None:
-        if sync_due(engine, settings.sync_interval):
-            summary = sync(engine, settings.feed_url)
-            logging.getLogger("bot.sync").info("feed sync: %s %s", summary.status, summary.reason or "")
+        for summary in sync_due_feeds(engine, settings):
+            log.info("%s feed sync: %s %s", summary.feed, summary.status, summary.reason or "")
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     worker.run_forever(stop, tick=tick)
     return EXIT_OK
+
+
+def sync_due_feeds(engine: Engine, settings: Settings) -> list[SyncSummary]:
+    """The worker's tick: sync each feed whose interval is up, prices then quality."""
+    from bot.sync.quality import sync_quality
+    from bot.sync.run import sync, sync_due
+
+    done = []
+    if sync_due(engine, settings.sync_interval, feed="prices"):
+        done.append(sync(engine, settings.feed_url))
+    if sync_due(engine, settings.quality_sync_interval, feed="quality"):
+        done.append(sync_quality(engine, settings.quality_feed_url))
+    return done
 
 
 if __name__ == "__main__":

@@ -13,6 +13,9 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_DIR / "data"
 DEFAULT_SQLITE_PATH = Path.home() / ".modelcost" / "modelcost.db"
 DEFAULT_FEED_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
+DEFAULT_QUALITY_FEED_URL = (
+    "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text.json"
+)
 
 
 class MissingSettingsError(RuntimeError):
@@ -46,6 +49,8 @@ class Settings(BaseModel):
     admin_users: frozenset[str] = frozenset()
     feed_url: str = DEFAULT_FEED_URL
     sync_interval: timedelta = timedelta(hours=6)
+    quality_feed_url: str = DEFAULT_QUALITY_FEED_URL
+    quality_sync_interval: timedelta = timedelta(days=1)
     port: int = 3000
 
     @field_validator("slack_api_url")
@@ -74,7 +79,11 @@ class Settings(BaseModel):
         if feed := get("MODELCOST_FEED_URL"):
             values["feed_url"] = feed
         if interval := get("MODELCOST_SYNC_INTERVAL"):
-            values["sync_interval"] = _parse_interval(interval)
+            values["sync_interval"] = _parse_interval(interval, "MODELCOST_SYNC_INTERVAL")
+        if quality := get("MODELCOST_QUALITY_FEED_URL"):
+            values["quality_feed_url"] = quality
+        if interval := get("MODELCOST_QUALITY_SYNC_INTERVAL"):
+            values["quality_sync_interval"] = _parse_interval(interval, "MODELCOST_QUALITY_SYNC_INTERVAL")
         if port := get("PORT"):
             values["port"] = int(port)
         return cls.model_validate(values)
@@ -91,11 +100,11 @@ class Settings(BaseModel):
             raise MissingSettingsError(missing)
 
 
-def _parse_interval(text: str) -> timedelta:
-    """`3600`, `90s`, `15m`, `6h`, `1d` -> timedelta."""
+def _parse_interval(text: str, name: str) -> timedelta:
+    """`3600`, `90s`, `15m`, `6h`, `1d` -> timedelta (`name`: the variable, for the error)."""
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
     unit = text[-1].lower()
     seconds = float(text[:-1]) * units[unit] if unit in units else float(text)
     if seconds <= 0:
-        raise ValueError("MODELCOST_SYNC_INTERVAL must be positive")
+        raise ValueError(f"{name} must be positive")
     return timedelta(seconds=seconds)

@@ -1,5 +1,6 @@
-"""The outbox: alerts are rows written in the same transaction as the price change they announce,
-one digest per subscribed channel per change, so a change is never announced twice nor lost."""
+"""The outbox: alerts are rows written in the same transaction as the change they announce (prices, or
+quality scores that moved by ALERT_MOVE or more), one digest per subscribed channel per change, so a
+change is never announced twice nor lost."""
 
 from __future__ import annotations
 
@@ -11,27 +12,34 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.answers import CLI_USER, Actor
+from bot.catalog.categories import find_category
 from bot.catalog.changes import PriceMove
 from bot.catalog.models import Alert, Change, Subscription, utcnow
 from bot.catalog.prices import PRICE_KEYS, PriceData, plain
+from bot.catalog.quality import ALERT_MOVE, ScoreMove
 
 
-def queue_alerts(session: Session, change: Change, moves: Sequence[PriceMove]) -> int:
-    """Queue one digest per active subscription that wants any of these moves; returns how many."""
-    if not moves:
+def queue_alerts(
+    session: Session, change: Change, moves: Sequence[PriceMove], *, scores: Sequence[ScoreMove] = ()
+) -> int:
+    """Queue one digest per active subscription that wants any of these price or score moves;
+    returns how many."""
+    scores = [m for m in scores if alerting(m)]
+    if not moves and not scores:
         return 0
     queued = 0
     # A broken subscription (deliveries failing) still gets alerts: the first one delivered mends it.
     for sub in session.scalars(select(Subscription).where(Subscription.status.in_(("active", "broken")))):
         wanted = [m for m in moves if wants(sub, m)]
-        if not wanted:
+        wanted_scores = [m for m in scores if sub.model_ids is None or m.model_id in sub.model_ids]
+        if not wanted and not wanted_scores:
             continue
         session.add(
             Alert(
                 change_id=change.id,
                 subscription_id=sub.id,
                 channel_id=sub.channel_id,
-                payload=digest_payload(change, wanted),
+                payload=digest_payload(change, wanted, wanted_scores),
                 status="pending",
                 next_attempt_at=utcnow(),
                 created_at=utcnow(),
@@ -51,7 +59,19 @@ def wants(sub: Subscription, move: PriceMove) -> bool:
     return True
 
 
-def digest_payload(change: Change, moves: Sequence[PriceMove]) -> dict[str, Any]:
+def alerting(move: ScoreMove) -> bool:
+    """A score move worth a message: ALERT_MOVE points or more of a model's own (default-variant) score,
+    or its first overall score. Price thresholds (`subscribe above 5%`) don't apply to scores."""
+    if move.variant:
+        return False
+    if move.old is None:
+        return move.category == "overall" and move.new is not None
+    return move.size >= ALERT_MOVE
+
+
+def digest_payload(
+    change: Change, moves: Sequence[PriceMove], scores: Sequence[ScoreMove] = ()
+) -> dict[str, Any]:
     """What the worker needs to render the digest, as plain JSON (prices as decimal strings)."""
     return {
         "change_id": change.id,
@@ -71,7 +91,23 @@ def digest_payload(change: Change, moves: Sequence[PriceMove]) -> dict[str, Any]
             }
             for m in sorted(moves, key=lambda m: (-m.largest_pct(), m.model_name, m.provider_name))
         ],
+        "score_moves": [
+            {
+                "model_id": m.model_id,
+                "model_name": m.model_name,
+                "category": m.category,
+                "category_label": _label(m.category),
+                "old": m.old,
+                "new": m.new,
+            }
+            for m in sorted(scores, key=lambda m: (-m.size, m.model_name, m.category))
+        ],
     }
+
+
+def _label(category: str) -> str:
+    found = find_category(category)
+    return found.label if found else category
 
 
 def _prices(price: PriceData | None) -> dict[str, str | None] | None:

@@ -40,18 +40,23 @@ def digest(
     """(text fallback, blocks) for one channel's digest of one change made by `actor`
     (`display_name`: the admin's name in Slack, looked up by the worker)."""
     items = payload["moves"]
+    scores = payload.get("score_moves", [])  # digests queued before quality alerts have none
     lines = []
     for m in items:
         where = f"*{escape(m['model_name'])}* at {escape(m['provider_name'])}"
         what = "; ".join(moves(_dec(m["old"]), _dec(m["new"]) or {}, _dec(m["pct"]) or {}))
         lines.append(f"{where}: {escape(what)}")
-    count = len(items)
-    title = "Price change" if count == 1 else f"{count} price changes"
+    lines += [f"*{escape(m['model_name'])}*: {escape(score_move(m))}" for m in scores]
+    count = len(items) + len(scores)
+    title = _title(len(items), len(scores))
     by = who(actor, display_name)
     text = f"{title} by {by}: " + "; ".join(line.replace("*", "") for line in lines[:5])
     if count > 5:
         text += f"; and {count - 5} more"
-    blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": f"💸 {title}"}}]
+    icon = "💸" if items else "📊"
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"{icon} {title}"}}
+    ]
     chunk: list[str] = []
     shown = 0
     for line in lines:
@@ -66,8 +71,25 @@ def digest(
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(chunk)}})
     else:
         shown -= len(chunk)
-    context = f"Changed by {by} · {payload['at'][:16].replace('T', ' ')} UTC · USD per 1M tokens"
+    units = [u for u, shown in (("USD per 1M tokens", items), ("LMArena scores", scores)) if shown]
+    context = f"Changed by {by} · {payload['at'][:16].replace('T', ' ')} UTC · {' · '.join(units)}"
     if shown < count:
         context += f" · and {count - shown} more: see `/modelcost history <model>`"
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
     return text[:3000], blocks
+
+
+def score_move(m: dict[str, Any]) -> str:
+    """'LMArena coding score 1427 → 1440 (+13)', or 'first LMArena overall score 1460'."""
+    what = f"LMArena {m['category_label']} score"
+    if m["old"] is None:
+        return f"first {what} {m['new']}"
+    return f"{what} {m['old']} → {m['new']} ({m['new'] - m['old']:+})"
+
+
+def _title(prices: int, scores: int) -> str:
+    if not scores:
+        return "Price change" if prices == 1 else f"{prices} price changes"
+    if not prices:
+        return "Quality score change" if scores == 1 else f"{scores} quality score changes"
+    return f"{prices + scores} price and quality changes"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bot.catalog.answers import public_url
 from bot.catalog.prices import fmt_usd
-from bot.sync.summary import Move, SyncStatusAnswer, SyncSummary
+from bot.sync.summary import Move, ScoreChange, SyncRunView, SyncStatusAnswer, SyncSummary
 
+_UNMAPPED_SHOWN = 20
+_FEED_NAMES = {"prices": "Prices", "quality": "Quality"}
 _HEADLINE = {
     "applied": "applied",
     "unchanged": "unchanged: the feed has nothing new",
@@ -25,9 +28,12 @@ def summary_text(summary: SyncSummary) -> str:
         headline = "nothing applied (prices held back, below)"
     elif s.dry_run and s.status in ("rejected", "failed"):
         headline = s.status.upper()
-    lines = [f"{mode}sync from {s.url}: {headline}"]
+    feed = "quality " if s.feed == "quality" else ""
+    lines = [f"{mode}{feed}sync from {public_url(s.url)}: {headline}"]  # a query may hold a token
     if s.reason:
         lines.append(f"Reason: {s.reason}")
+    if s.feed == "quality":
+        return "\n".join(lines + _quality(s))
     if s.status == "applied" or (s.status == "unchanged" and s.feed_offerings is not None):
         lines.append(
             f"{'Would be: ' if s.dry_run else ''}{s.changed} changed, {s.added} added, {s.retired} retired, "
@@ -53,6 +59,39 @@ def summary_text(summary: SyncSummary) -> str:
     return "\n".join(lines)
 
 
+def _quality(s: SyncSummary) -> list[str]:
+    lines = []
+    if s.feed_keys is not None:
+        lines.append(
+            f"{'Would be: ' if s.dry_run else ''}{s.changed} score{'s' if s.changed != 1 else ''} changed, "
+            f"{s.added} added ({s.feed_keys} models in the leaderboard, {s.mapped_keys} matched to a model)"
+        )
+    changed = [m for m in s.score_moves if m.old is not None]
+    first = [m for m in s.score_moves if m.old is None]
+    if changed:
+        lines += ["", "Largest moves (LMArena score):", *_table([_score_row(m) for m in changed])]
+    if first:
+        lines += ["", "First scores (overall):", *_table([_score_row(m) for m in first])]
+    if s.ambiguous_keys:
+        lines += ["", f"Not attached, could be several models ({len(s.ambiguous_keys)}):"]
+        lines += [f"  {k.key}: {k.reason}" for k in s.ambiguous_keys]
+    if s.unmapped_keys:
+        shown = s.unmapped_keys[:_UNMAPPED_SHOWN]
+        lines += ["", f"Not attached, no model in the catalog ({len(s.unmapped_keys)}):"]
+        lines.append("  " + _examples(shown, len(s.unmapped_keys)))
+    if s.alerts_queued:
+        lines.append(f"Alerts queued for {s.alerts_queued} channel{'s' if s.alerts_queued != 1 else ''}.")
+    return lines
+
+
+def _score_row(m: ScoreChange) -> list[str]:
+    what = m.category + (f" ({m.variant})" if m.variant else "")
+    if m.old is None:
+        return [m.model, what, "new", "->", str(m.new), ""]
+    delta = (m.new or 0) - m.old
+    return [m.model, what, str(m.old), "->", str(m.new), f"{delta:+}"]
+
+
 def _moves(moves: list[Move]) -> list[str]:
     rows = [
         [
@@ -64,6 +103,10 @@ def _moves(moves: list[Move]) -> list[str]:
         ]
         for m in moves
     ]
+    return _table(rows)
+
+
+def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
@@ -83,10 +126,18 @@ def status_text(answer: SyncStatusAnswer) -> str:
     if not answer.runs:
         return "No feed sync has run yet. Admins can run `sync` now; the worker syncs on its own schedule."
     lines = ["Latest feed syncs (newest first):"]
-    for r in answer.runs:
-        counts = (
-            f": {r.changed} changed, {r.added} added, {r.retired} retired" if r.status == "applied" else ""
-        )
-        reason = f" ({r.reason})" if r.reason else ""
-        lines.append(f"{r.started_at:%Y-%m-%d %H:%M} UTC  {r.status}{counts}{reason}")
+    for feed, name in _FEED_NAMES.items():
+        runs = [r for r in answer.runs if r.feed == feed]
+        if runs:
+            lines += ["", f"{name} feed:", *(_run_line(r) for r in runs)]
     return "\n".join(lines)
+
+
+def _run_line(r: SyncRunView) -> str:
+    counts = ""
+    if r.status == "applied" and r.feed == "quality":
+        counts = f": {r.changed} score{'s' if r.changed != 1 else ''} changed, {r.added} added"
+    elif r.status == "applied":
+        counts = f": {r.changed} changed, {r.added} added, {r.retired} retired"
+    reason = f" ({r.reason})" if r.reason else ""
+    return f"  {r.started_at:%Y-%m-%d %H:%M} UTC  {r.status}{counts}{reason}"

@@ -9,7 +9,9 @@ from typing import Literal
 from pydantic import BaseModel
 
 Status = Literal["applied", "unchanged", "rejected", "failed"]
+Feed = Literal["prices", "quality"]
 SUCCESS = ("applied", "unchanged")
+FEEDS: tuple[Feed, ...] = ("prices", "quality")
 
 
 class Move(BaseModel):
@@ -25,10 +27,29 @@ class Move(BaseModel):
     pct: Decimal | None  # the largest move over all prices, signed; None for a new offering
 
 
+class ScoreChange(BaseModel):
+    """One model's score move in one category, for the summary (old None: its first score)."""
+
+    model: str
+    category: str  # the category's label: "overall", "coding", ...
+    variant: str = ""  # "" for the model's default; else a thinking or reasoning-effort variant
+    old: int | None
+    new: int | None
+
+
+class UnattachedKey(BaseModel):
+    """A leaderboard key the sync did not attach to any model, and why."""
+
+    key: str
+    reason: str
+
+
 class SyncSummary(BaseModel):
-    """What a sync did (or, with dry_run, would do)."""
+    """What a sync did (or, with dry_run, would do). For the quality feed, `changed` and `added` count
+    scores (a new score for a model and category, or its first), and the score fields below are set."""
 
     url: str
+    feed: Feed = "prices"
     status: Status
     dry_run: bool = False
     reason: str | None = None
@@ -44,6 +65,12 @@ class SyncSummary(BaseModel):
     held_examples: list[str] = []
     alerts_queued: int = 0
     feed_offerings: int | None = None
+    # The quality feed only:
+    score_moves: list[ScoreChange] = []  # the largest first
+    feed_keys: int | None = None  # model keys in the leaderboard's categories that modelcost reads
+    mapped_keys: int | None = None  # of which attached to a catalog model
+    ambiguous_keys: list[UnattachedKey] = []  # listed, not attached: several models could be meant
+    unmapped_keys: list[str] = []  # listed, not attached: no model of the catalog
     change_id: int | None = None
     sync_run_id: int | None = None
 
@@ -53,6 +80,7 @@ class SyncSummary(BaseModel):
 
 
 class SyncRunView(BaseModel):
+    feed: str = "prices"
     started_at: datetime
     status: str
     reason: str | None
