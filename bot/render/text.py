@@ -84,14 +84,8 @@ def _price_row(name: str, p: PriceView) -> list[str]:
 
 
 def _sources(models: list[ModelView]) -> str:
-    seen: dict[str, str] = {}
-    for m in models:
-        for p in (m.price, m.cheapest):
-            if p is not None:
-                seen.setdefault(words.actor(p.source), p.changed_at.date().isoformat())
-    prices = "; ".join(f"{src}, {day}" for src, day in seen.items())
     quality = words.quality_sources(models)
-    return f"Prices: USD per 1M tokens ({prices})." + (f" {quality}" if quality else "")
+    return f"Prices: USD per 1M tokens ({words.price_sources(models)})." + (f" {quality}" if quality else "")
 
 
 def _notes(models: list[ModelView]) -> list[str]:

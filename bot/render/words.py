@@ -86,6 +86,16 @@ def score(m: ModelView) -> str:
     return f"{q.score} (team)" if q.team else str(q.score)
 
 
+def price_sources(models: list[ModelView]) -> str:
+    """'genai-prices 0.2.3 snapshot, 2026-11-29; admin U123, 2026-12-01': who set the prices shown, when."""
+    seen: dict[str, str] = {}
+    for m in models:
+        for p in (m.price, m.cheapest):
+            if p is not None:
+                seen.setdefault(actor(p.source), p.changed_at.date().isoformat())
+    return "; ".join(f"{src}, {day}" for src, day in seen.items())
+
+
 def quality_sources(models: list[ModelView]) -> str | None:
     """'Quality: LMArena text (coding), 2025-12-17.' for the scores shown, or None."""
     dates = sorted({m.quality.as_of.isoformat() for m in models if m.quality and not m.quality.team})
