@@ -185,6 +185,7 @@ def cost_vs_quality(answer: AlternativesAnswer | CompareAnswer) -> Chart:
         + ". On the Pareto frontier (nothing else both cheaper and better): "
         + ", ".join(points[i].model.name for i in front)
         + "."
+        + (" Not plotted: " + ", ".join(left_out) + "." if left_out else "")
     )
     return Chart(png, alt[:ALT_MAX], title, "cost-quality")
 

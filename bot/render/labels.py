@@ -64,13 +64,22 @@ def place_labels(
         def fits(
             box: Box, leader: bool, x: float = x, y: float = y, crossable: list[Box] = crossable
         ) -> bool:
-            if not inside(box, bounds) or any(overlaps(box, t, pad) for t in taken):
-                return False
-            if any(crosses(a, b, box) for a, b in leaders):
+            if not free(box):
                 return False
             return not leader or not any(crosses((x, y), nearest_edge(box, x, y), t) for t in crossable)
 
-        spot = _around(x, y, w, h, r, fits) or _scan(x, y, w, h, bounds, fits)
+        def free(box: Box) -> bool:
+            if not inside(box, bounds) or any(overlaps(box, t, pad) for t in taken):
+                return False
+            return not any(crosses(a, b, box) for a, b in leaders)
+
+        # Near the point; else the nearest spot with a clean leader; else one whose leader crosses
+        # something (in a tight cluster no line gets out cleanly): a crossed line beats covered text.
+        spot = (
+            _around(x, y, w, h, r, fits)
+            or _scan(x, y, w, h, bounds, fits)
+            or _scan(x, y, w, h, bounds, lambda box, _: free(box))
+        )
         if spot is None:  # crowded beyond help: keep it beside its point rather than lose it
             spot = Placed(_box(x, y, w, h, r, GAPS[0], DIRECTIONS[0]), leader=False, free=False)
         taken.append(spot.box)
