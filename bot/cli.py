@@ -12,6 +12,7 @@ from bot.config import MissingSettingsError, Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from bot.catalog.answers import Answer
     from bot.sync.summary import SyncSummary
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_QUERY = 0, 1, 2
@@ -39,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help='answer a /modelcost command offline, e.g. modelcost ask "r1 vs o1"')
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--all", action="store_true", help="cheaper …: every comparable model, not the best 8")
+    ask.add_argument("--chart", metavar="PATH", help="also write the chart as PNG (cheaper, vs, history)")
     ask.add_argument("text", nargs="*", help="the command text")
     ask.set_defaults(func=_ask)
 
@@ -106,6 +108,23 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         print(user_message(exc), file=sys.stderr)
         return EXIT_BAD_QUERY
     print(text.to_json(result) if args.json else text.to_text(result))
+    return _chart(result, args) if getattr(args, "chart", None) else EXIT_OK
+
+
+def _chart(answer: Answer, args: argparse.Namespace) -> int:
+    """`--chart PATH`: write the answer's chart(s) after it and print where (to stderr beside --json)."""
+    from pathlib import Path
+
+    from bot.errors import NoChartError
+    from bot.render import charts
+
+    try:
+        drawn = charts.charts_for(answer)
+    except NoChartError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_QUERY
+    for path in charts.write(drawn, Path(args.chart)):
+        print(f"Chart: {path}", file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK
 
 

@@ -57,6 +57,10 @@ class NotHereError(UserError, ValueError):
     """A command that this surface does not run (e.g. `sync` typed into `modelcost ask`); says where."""
 
 
+class NoChartError(UserError, ValueError):
+    """The answer has no chart (`set`, `list`, ...), or nothing in it can be drawn; the message says which."""
+
+
 def user_message(exc: UserError) -> str:
     """The friendly reply for an expected error."""
     if isinstance(exc, UnknownModelError):

@@ -33,6 +33,15 @@ def test_renderers_reach_no_database_code(module: str) -> None:
         assert not reaches(loaded, forbidden), f"{module} imports {forbidden}"
 
 
+@pytest.mark.parametrize("module", ["bot.render.text", "bot.render.blocks", "bot.render.charts"])
+def test_renderers_load_no_matplotlib_until_a_chart_is_drawn(module: str) -> None:
+    assert not reaches(loaded_by(module), "matplotlib")
+
+
+def test_drawing_a_chart_loads_matplotlib() -> None:  # the check above can fail
+    assert reaches(loaded_by("bot.render.plot; bot.render.plot.canvas(100).__enter__()"), "matplotlib")
+
+
 def test_the_parser_reaches_neither_sqlalchemy_nor_rapidfuzz() -> None:
     loaded = loaded_by("bot.query")
     assert not reaches(loaded, "sqlalchemy") and not reaches(loaded, "rapidfuzz")
