@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -82,7 +82,7 @@ def model(
         cache_read_mtok=None,
         cache_write_mtok=None,
         context_window=None,
-        changed_at=datetime(2026, 1, 1, tzinfo=UTC),
+        changed_on=date(2026, 1, 1),
         source=SNAPSHOT,
         workload_cost=Decimal(cost) if cost is not None else None,
     )
@@ -201,7 +201,7 @@ def test_a_comparison_has_both_charts(catalog: Engine) -> None:
     check_png(drawn[0], 600)
     check_png(drawn[1], 200 + 44 * 4)
     assert "Claude Sonnet 5.5 ≥1427" in drawn[0].alt_text  # a floor, labelled as one
-    assert "DeepSeek R1 at Deepseek: $9.88 (1x)" in drawn[1].alt_text
+    assert "DeepSeek R1 at DeepSeek: $9.88 (1x)" in drawn[1].alt_text
 
 
 def test_every_label_of_a_crowded_chart_is_clear(catalog: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
