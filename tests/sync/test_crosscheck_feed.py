@@ -50,7 +50,8 @@ def _v32_card(engine: Engine) -> ModelAnswer:
 
 def test_a_newer_file_replaces_the_facts_in_one_change(fresh: Engine, feed: responses.RequestsMock) -> None:
     before = _audit(fresh)
-    assert {d.field for d in before.disagreements if d.offering == V32_OFFERING} >= {"input_mtok", "output_mtok"}
+    v32_fields = {d.field for d in before.disagreements if d.offering == V32_OFFERING}
+    assert v32_fields == {"input_mtok", "output_mtok", "context_window"}
     assert HAIKU_OFFERING not in {r.offering for r in before.retired}
     assert before.source.endswith("as shipped in litellm 1.110.2 (2026-11)")
     assert (opinion := _v32_card(fresh).model.price.second_opinion) is not None

@@ -39,7 +39,10 @@ def test_feeds_from_the_environment() -> None:
         "https://mirror.test/leaderboard.json",
         timedelta(hours=12),
     )
-    assert (s.crosscheck_url, s.crosscheck_sync_interval) == ("https://mirror.test/litellm.json", timedelta(days=2))
+    assert (s.crosscheck_url, s.crosscheck_sync_interval) == (
+        "https://mirror.test/litellm.json",
+        timedelta(days=2),
+    )
 
 
 def test_a_nonpositive_interval_names_its_variable() -> None:
