@@ -99,8 +99,7 @@ def _crosscheck(s: SyncSummary) -> list[str]:
     lines = []
     if s.feed_keys is not None:
         lines.append(
-            f"{'Would be: ' if s.dry_run else ''}{s.changed} offering{'s' if s.changed != 1 else ''}' facts "
-            f"changed, {s.added} newly described, {s.removed} no longer described, "
+            f"{'Would be: ' if s.dry_run else ''}{_facts_of(s.changed)} changed, {s.added} newly described, {s.removed} no longer described, "
             f"{s.lifecycle_changed} retirement day{'s' if s.lifecycle_changed != 1 else ''} or input "
             f"limit{'s' if s.lifecycle_changed != 1 else ''} updated ({s.feed_keys} token-priced models "
             f"in the file, {s.mapped_keys} curated offerings described)"
@@ -108,6 +107,10 @@ def _crosscheck(s: SyncSummary) -> list[str]:
     if s.fact_moves:
         lines += ["", "What LiteLLM now says (old -> new):", *_table([_fact_row(m) for m in s.fact_moves])]
     return lines
+
+
+def _facts_of(n: int) -> str:
+    return f"{n} offering's facts" if n == 1 else f"{n} offerings' facts"
 
 
 def _fact_row(m: FactMove) -> list[str]:
@@ -173,7 +176,9 @@ def _run_line(r: SyncRunView) -> str:
     if r.status == "applied" and r.feed == "quality":
         counts = f": {r.changed} score{'s' if r.changed != 1 else ''} changed, {r.added} added"
     elif r.status == "applied" and r.feed == "crosscheck":
-        counts = f": {r.changed} offerings' facts changed, {r.added} newly described, {r.removed} no longer"
+        counts = (
+            f": {_facts_of(r.changed)} changed, {r.added} newly described, {r.removed} no longer described"
+        )
     elif r.status == "applied":
         counts = f": {r.changed} changed, {r.added} added, {r.retired} retired"
     reason = f" ({r.reason})" if r.reason else ""
