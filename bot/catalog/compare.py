@@ -413,7 +413,12 @@ def _usable(row: Price) -> bool:
 
 
 def _price_view(
-    offering: Offering, provider_name: str, row: Price, work: Workload, on: date, facts: Mapping[Key, Facts]
+    offering: Offering,
+    provider_name: str,
+    row: Price,
+    work: Workload,
+    on: date,
+    facts: Mapping[Key, Facts] | None = None,  # LiteLLM's, as the catalog holds them; else bundled
 ) -> PriceView:
     data = price_data(row)
     status, status_date = lifecycle_status(offering.deprecated, offering.retires_on, on)

@@ -98,11 +98,12 @@ def _quality(s: SyncSummary) -> list[str]:
 def _crosscheck(s: SyncSummary) -> list[str]:
     lines = []
     if s.feed_keys is not None:
+        plural = "s" if s.lifecycle_changed != 1 else ""
         lines.append(
-            f"{'Would be: ' if s.dry_run else ''}{_facts_of(s.changed)} changed, {s.added} newly described, {s.removed} no longer described, "
-            f"{s.lifecycle_changed} retirement day{'s' if s.lifecycle_changed != 1 else ''} or input "
-            f"limit{'s' if s.lifecycle_changed != 1 else ''} updated ({s.feed_keys} token-priced models "
-            f"in the file, {s.mapped_keys} curated offerings described)"
+            f"{'Would be: ' if s.dry_run else ''}{_facts_of(s.changed)} changed, {s.added} newly described, "
+            f"{s.removed} no longer described, {s.lifecycle_changed} retirement day{plural} or input "
+            f"limit{plural} updated ({s.feed_keys} token-priced models in the file, {s.mapped_keys} "
+            "curated offerings described)"
         )
     if s.fact_moves:
         lines += ["", "What LiteLLM now says (old -> new):", *_table([_fact_row(m) for m in s.fact_moves])]
