@@ -56,8 +56,8 @@ def _parser() -> argparse.ArgumentParser:
 
     work = sub.add_parser(
         "worker",
-        help="deliver alerts, and sync the price and quality feeds (MODELCOST_SYNC_INTERVAL, "
-        "MODELCOST_QUALITY_SYNC_INTERVAL)",
+        help="deliver alerts, and sync the price, quality and cross-check feeds (MODELCOST_SYNC_INTERVAL, "
+        "MODELCOST_QUALITY_SYNC_INTERVAL, MODELCOST_CROSSCHECK_SYNC_INTERVAL)",
     )
     work.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     work.add_argument(
@@ -70,13 +70,14 @@ def _parser() -> argparse.ArgumentParser:
 
     syncp = sub.add_parser(
         "sync",
-        help="update prices (MODELCOST_FEED_URL) then quality scores (MODELCOST_QUALITY_FEED_URL)",
+        help="update prices (MODELCOST_FEED_URL), quality scores (MODELCOST_QUALITY_FEED_URL), then "
+        "LiteLLM's cross-check facts (MODELCOST_CROSSCHECK_URL)",
     )
     syncp.add_argument(
         "feed",
         nargs="?",
-        choices=["prices", "quality"],
-        help="only this feed (default: prices then quality; prices alone with --url)",
+        choices=["prices", "quality", "crosscheck"],
+        help="only this feed (default: prices, quality, then crosscheck; prices alone with --url)",
     )
     syncp.add_argument("--url", help="fetch this feed instead of the configured one")
     syncp.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
@@ -137,9 +138,9 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
 def _db(args: argparse.Namespace, settings: Settings) -> int:
     from bot import db
     from bot.catalog.changes import apply_overlay
-    from bot.catalog.crosscheck import load_extract
     from bot.catalog.lifecycle import apply_facts
     from bot.catalog.overlay import load_overlay
+    from bot.catalog.second_source import current_facts
     from bot.sync.seed import ensure_catalog
 
     engine = db.engine_for(settings.database_url)
@@ -147,7 +148,7 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
     ensure_catalog(engine)
     with db.transaction(engine) as session:
         apply_overlay(session, load_overlay())
-        apply_facts(session, load_extract())  # a catalog from before 0004 gets its lifecycle here
+        apply_facts(session, current_facts(session))  # a catalog from before 0004 gets its lifecycle here
     print(f"database ready at revision {db.current_revision(engine)}")
     return EXIT_OK
 
@@ -155,20 +156,23 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 def _sync(args: argparse.Namespace, settings: Settings) -> int:
     from bot import db
     from bot.render.sync import summary_text
+    from bot.sync.litellm import sync_crosscheck
     from bot.sync.quality import sync_quality
     from bot.sync.run import sync
     from bot.sync.seed import ensure_catalog
 
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)  # a new catalog starts from the bundled snapshots; a feed is judged against them
-    feeds = [args.feed] if args.feed else ["prices"] if args.url else ["prices", "quality"]
+    feeds = [args.feed] if args.feed else ["prices"] if args.url else ["prices", "quality", "crosscheck"]
     ok = True
     for i, feed in enumerate(feeds):
         if feed == "prices":
             summary = sync(engine, args.url or settings.feed_url, dry_run=args.dry_run)
-        else:
+        elif feed == "quality":
             summary = sync_quality(engine, args.url or settings.quality_feed_url, dry_run=args.dry_run)
-        gap = "\n" if i else ""  # a blank line between the two feeds' summaries
+        else:
+            summary = sync_crosscheck(engine, args.url or settings.crosscheck_url, dry_run=args.dry_run)
+        gap = "\n" if i else ""  # a blank line between the feeds' summaries
         print(gap + summary_text(summary), file=sys.stdout if summary.ok else sys.stderr)
         ok = ok and summary.ok
     return EXIT_OK if ok else EXIT_ERROR
@@ -257,7 +261,8 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def sync_due_feeds(engine: Engine, settings: Settings) -> list[SyncSummary]:
-    """The worker's tick: sync each feed whose interval is up, prices then quality."""
+    """The worker's tick: sync each feed whose interval is up, prices, quality, then the cross-check."""
+    from bot.sync.litellm import sync_crosscheck
     from bot.sync.quality import sync_quality
     from bot.sync.run import sync, sync_due
 
@@ -266,6 +271,8 @@ def sync_due_feeds(engine: Engine, settings: Settings) -> list[SyncSummary]:
         done.append(sync(engine, settings.feed_url))
     if sync_due(engine, settings.quality_sync_interval, feed="quality"):
         done.append(sync_quality(engine, settings.quality_feed_url))
+    if sync_due(engine, settings.crosscheck_sync_interval, feed="crosscheck"):
+        done.append(sync_crosscheck(engine, settings.crosscheck_url))
     return done
 
 

@@ -16,6 +16,9 @@ DEFAULT_FEED_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main
 DEFAULT_QUALITY_FEED_URL = (
     "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text.json"
 )
+DEFAULT_CROSSCHECK_URL = (
+    "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
+)
 
 
 class MissingSettingsError(RuntimeError):
@@ -51,6 +54,8 @@ class Settings(BaseModel):
     sync_interval: timedelta = timedelta(hours=6)
     quality_feed_url: str = DEFAULT_QUALITY_FEED_URL
     quality_sync_interval: timedelta = timedelta(days=1)
+    crosscheck_url: str = DEFAULT_CROSSCHECK_URL
+    crosscheck_sync_interval: timedelta = timedelta(days=1)
     port: int = 3000
 
     @field_validator("slack_api_url")
@@ -84,6 +89,12 @@ class Settings(BaseModel):
             values["quality_feed_url"] = quality
         if interval := get("MODELCOST_QUALITY_SYNC_INTERVAL"):
             values["quality_sync_interval"] = _parse_interval(interval, "MODELCOST_QUALITY_SYNC_INTERVAL")
+        if crosscheck := get("MODELCOST_CROSSCHECK_URL"):
+            values["crosscheck_url"] = crosscheck
+        if interval := get("MODELCOST_CROSSCHECK_SYNC_INTERVAL"):
+            values["crosscheck_sync_interval"] = _parse_interval(
+                interval, "MODELCOST_CROSSCHECK_SYNC_INTERVAL"
+            )
         if port := get("PORT"):
             values["port"] = int(port)
         return cls.model_validate(values)

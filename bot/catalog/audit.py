@@ -1,5 +1,6 @@
-"""`audit`: where the catalog's prices disagree with a second, independent source (LiteLLM's price file,
-bundled as data/litellm/extract.json), and which listed offerings that source dates as retired.
+"""`audit`: where the catalog's prices disagree with a second, independent source (LiteLLM's price file:
+as the cross-check feed last stored it, else bundled as data/litellm/extract.json), and which listed
+offerings that source dates as retired.
 
 genai-prices stays the primary price; the audit only says where the two differ, by more than 1% on
 input, output or cached input (bot.catalog.crosscheck). An admin's own price (`set`) settles a
@@ -15,15 +16,16 @@ from sqlalchemy.orm import Session
 
 from bot.catalog.answers import AuditAnswer, AuditRow, RetiredRow
 from bot.catalog.changes import current_prices, price_data
-from bot.catalog.crosscheck import Key, Listed, compare, extract_source, load_extract
+from bot.catalog.crosscheck import Key, Listed, compare
 from bot.catalog.hosts import display_name
 from bot.catalog.models import Model, Offering, Provider
+from bot.catalog.second_source import current_facts, facts_source
 
 
 def audit(session: Session, as_of: date | None = None) -> AuditAnswer:
     """Every disagreement and every retired-but-listed offering among those both sources cover."""
     day = as_of or datetime.now(UTC).date()
-    facts = load_extract()
+    facts = current_facts(session)
     rows = session.execute(
         select(Offering, Provider.name, Model.id, Model.name, Model.lab_provider_id)
         .join(Provider, Offering.provider_id == Provider.id)
@@ -83,7 +85,7 @@ def audit(session: Session, as_of: date | None = None) -> AuditAnswer:
         if owner is not None and lab_api:
             by_model[owner] = by_model.get(owner, True) and key not in differing
     return AuditAnswer(
-        source=extract_source(),
+        source=facts_source(session),
         as_of=day,
         offerings_compared=len(result.compared),
         offerings_agreeing=len([k for k in result.compared if k not in differing]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -23,7 +24,7 @@ from bot.catalog.answers import (
 )
 from bot.catalog.categories import OVERALL, Category
 from bot.catalog.changes import current_prices, price_data
-from bot.catalog.crosscheck import second_opinion
+from bot.catalog.crosscheck import Facts, Key, second_opinion
 from bot.catalog.hosts import display_name
 from bot.catalog.lifecycle import live, retired_models, today
 from bot.catalog.lifecycle import status as lifecycle_status
@@ -32,6 +33,7 @@ from bot.catalog.models import Model, Offering, Price, Provider
 from bot.catalog.overlay import load_overlay
 from bot.catalog.prices import DEFAULT_WORKLOAD, PriceData, Workload, offpeak_columns, ratio, workload_cost
 from bot.catalog.quality import COMPARABLE_MARGIN, comparable, comparable_rule, current_scores, with_floors
+from bot.catalog.second_source import current_facts
 from bot.errors import NoPriceError
 
 LIST_LIMIT = 40
@@ -307,10 +309,11 @@ def _views(
         else {}
     )
     by_model: dict[str, list[tuple[PriceView, int]]] = defaultdict(list)
+    facts = current_facts(session)
     for offering, provider_name in offerings:
         row = prices.get(offering.id)
         if row is not None and _usable(row):
-            view = _price_view(offering, provider_name, row, work, on)
+            view = _price_view(offering, provider_name, row, work, on, facts)
             by_model[offering.model_id or ""].append((view, row.id))
     imported = load_overlay().imported
     views = []
@@ -409,7 +412,14 @@ def _usable(row: Price) -> bool:
     return bool(row.input_mtok or row.output_mtok)
 
 
-def _price_view(offering: Offering, provider_name: str, row: Price, work: Workload, on: date) -> PriceView:
+def _price_view(
+    offering: Offering,
+    provider_name: str,
+    row: Price,
+    work: Workload,
+    on: date,
+    facts: Mapping[Key, Facts] | None = None,  # LiteLLM's, as the catalog holds them; else bundled
+) -> PriceView:
     data = price_data(row)
     status, status_date = lifecycle_status(offering.deprecated, offering.retires_on, on)
     # A snapshot's price without a start date has no change date: never the day this catalog was seeded.
@@ -432,5 +442,7 @@ def _price_view(offering: Offering, provider_name: str, row: Price, work: Worklo
         workload_cost=workload_cost(data, work),
         status=status,
         status_date=status_date,
-        second_opinion=second_opinion(offering.provider_id, offering.provider_model_id, data, source_kind),
+        second_opinion=second_opinion(
+            offering.provider_id, offering.provider_model_id, data, source_kind, facts
+        ),
     )

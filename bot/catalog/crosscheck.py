@@ -2,7 +2,8 @@
 
 genai-prices stays the primary price; this module only says where the two disagree, on plain values
 passed in, so it needs no database. It also owns the bundled extract, data/litellm/extract.json:
-LiteLLM's facts for the offerings the catalog curates, so the check works offline.
+LiteLLM's facts for the offerings the catalog curates, so the check works offline until the
+cross-check feed has stored newer ones (bot.catalog.second_source reads whichever applies).
 """
 
 from __future__ import annotations
@@ -119,13 +120,19 @@ def compare(listed: Mapping[Key, Listed], facts: Mapping[Key, Facts], *, as_of: 
 
 
 def second_opinion(
-    provider_id: str, model_id: str, listed: PriceData, source_kind: str
+    provider_id: str,
+    model_id: str,
+    listed: PriceData,
+    source_kind: str,
+    facts: Mapping[Key, Facts] | None = None,
 ) -> SecondOpinion | None:
     """LiteLLM's prices for this offering when any differs from ours by more than 1%; None when they
-    agree, when LiteLLM doesn't list it, or when the price is an admin's (the team has settled it)."""
+    agree, when LiteLLM doesn't list it, or when the price is an admin's (the team has settled it).
+    `facts`: LiteLLM's facts as the catalog holds them (bot.catalog.second_source); the bundled extract
+    when not given."""
     if source_kind == "admin":
         return None
-    theirs = load_extract().get((provider_id, model_id))
+    theirs = (load_extract() if facts is None else facts).get((provider_id, model_id))
     if theirs is None:
         return None
     fields = [

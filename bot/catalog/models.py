@@ -239,12 +239,33 @@ class Alert(Base):
     sent_at: Mapped[datetime | None]
 
 
+class CrosscheckFact(Base):
+    """What the second source (LiteLLM's price file) says of one offering, as the last applied
+    cross-check sync left it: the whole set is replaced by each applied sync (bot.catalog.facts).
+    Keyed by the offering's (provider id, provider model id), as the bundled extract is."""
+
+    __tablename__ = "crosscheck_facts"
+    __table_args__ = (UniqueConstraint("provider_id", "provider_model_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    provider_id: Mapped[str] = mapped_column(String(64))
+    provider_model_id: Mapped[str] = mapped_column(String(300))
+    litellm_key: Mapped[str] = mapped_column(String(300))
+    input_mtok: Mapped[Decimal | None]
+    output_mtok: Mapped[Decimal | None]
+    cache_read_mtok: Mapped[Decimal | None]
+    max_input_tokens: Mapped[int | None] = mapped_column(Integer)
+    max_output_tokens: Mapped[int | None] = mapped_column(Integer)
+    deprecation_date: Mapped[date | None] = mapped_column(Date)
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), index=True)
+
+
 class SyncRun(Base):
     """One attempt to sync from the feed: what it found, and whether it was applied or rejected."""
 
     __tablename__ = "sync_runs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    feed: Mapped[str] = mapped_column(String(20), default="prices", server_default="prices")  # prices|quality
+    # prices | quality | crosscheck
+    feed: Mapped[str] = mapped_column(String(20), default="prices", server_default="prices")
     url: Mapped[str] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(20))  # applied | unchanged | rejected | failed | dry-run

@@ -6,10 +6,19 @@ from decimal import Decimal
 
 from bot.catalog.answers import public_url
 from bot.catalog.prices import fmt_usd
-from bot.sync.summary import Move, ScoreChange, SyncRunView, SyncStatusAnswer, SyncSummary
+from bot.sync.summary import FactMove, Move, ScoreChange, SyncRunView, SyncStatusAnswer, SyncSummary
 
 _UNMAPPED_SHOWN = 20
-_FEED_NAMES = {"prices": "Prices", "quality": "Quality"}
+_FEED_NAMES = {"prices": "Prices", "quality": "Quality", "crosscheck": "Cross-check (LiteLLM)"}
+_FEED_PREFIX = {"prices": "", "quality": "quality ", "crosscheck": "cross-check "}
+_FACT_NAMES = {
+    "input_mtok": "input",
+    "output_mtok": "output",
+    "cache_read_mtok": "cached input",
+    "max_input_tokens": "input limit",
+    "max_output_tokens": "output limit",
+    "deprecation_date": "retires",
+}
 _HEADLINE = {
     "applied": "applied",
     "unchanged": "unchanged: the feed has nothing new",
@@ -28,12 +37,14 @@ def summary_text(summary: SyncSummary) -> str:
         headline = "nothing applied (prices held back, below)"
     elif s.dry_run and s.status in ("rejected", "failed"):
         headline = s.status.upper()
-    feed = "quality " if s.feed == "quality" else ""
+    feed = _FEED_PREFIX[s.feed]
     lines = [f"{mode}{feed}sync from {public_url(s.url)}: {headline}"]  # a query may hold a token
     if s.reason:
         lines.append(f"Reason: {s.reason}")
     if s.feed == "quality":
         return "\n".join(lines + _quality(s))
+    if s.feed == "crosscheck":
+        return "\n".join(lines + _crosscheck(s))
     if s.status == "applied" or (s.status == "unchanged" and s.feed_offerings is not None):
         lines.append(
             f"{'Would be: ' if s.dry_run else ''}{s.changed} changed, {s.added} added, {s.retired} retired, "
@@ -82,6 +93,34 @@ def _quality(s: SyncSummary) -> list[str]:
     if s.alerts_queued:
         lines.append(f"Alerts queued for {s.alerts_queued} channel{'s' if s.alerts_queued != 1 else ''}.")
     return lines
+
+
+def _crosscheck(s: SyncSummary) -> list[str]:
+    lines = []
+    if s.feed_keys is not None:
+        plural = "s" if s.lifecycle_changed != 1 else ""
+        lines.append(
+            f"{'Would be: ' if s.dry_run else ''}{_facts_of(s.changed)} changed, {s.added} newly described, "
+            f"{s.removed} no longer described, {s.lifecycle_changed} retirement day{plural} or input "
+            f"limit{plural} updated ({s.feed_keys} token-priced models in the file, {s.mapped_keys} "
+            "curated offerings described)"
+        )
+    if s.fact_moves:
+        lines += ["", "What LiteLLM now says (old -> new):", *_table([_fact_row(m) for m in s.fact_moves])]
+    return lines
+
+
+def _facts_of(n: int) -> str:
+    return f"{n} offering's facts" if n == 1 else f"{n} offerings' facts"
+
+
+def _fact_row(m: FactMove) -> list[str]:
+    if m.field == "described":
+        return [m.offering, "LiteLLM key", m.old or "none", "->", m.new or "none"]
+    old, new = (
+        v if v is None or not m.field.endswith("_mtok") else fmt_usd(Decimal(v)) for v in (m.old, m.new)
+    )
+    return [m.offering, _FACT_NAMES.get(m.field, m.field), old or "none", "->", new or "none"]
 
 
 def _score_row(m: ScoreChange) -> list[str]:
@@ -137,6 +176,10 @@ def _run_line(r: SyncRunView) -> str:
     counts = ""
     if r.status == "applied" and r.feed == "quality":
         counts = f": {r.changed} score{'s' if r.changed != 1 else ''} changed, {r.added} added"
+    elif r.status == "applied" and r.feed == "crosscheck":
+        counts = (
+            f": {_facts_of(r.changed)} changed, {r.added} newly described, {r.removed} no longer described"
+        )
     elif r.status == "applied":
         counts = f": {r.changed} changed, {r.added} added, {r.retired} retired"
     reason = f" ({r.reason})" if r.reason else ""

@@ -1,11 +1,11 @@
-"""One attempt to sync a feed, whichever feed (prices, quality): the life every feed shares.
+"""One attempt to sync a feed, whichever feed (prices, quality, cross-check): the life every feed shares.
 
 Fetch conditionally (the ETag of the feed's last success; a body that hashes the same is unchanged
 too), apply in one transaction or roll back whole, and record every attempt as a SyncRun tagged with
 its feed: `applied` in the apply transaction itself, `unchanged`, `rejected`, `failed` and `dry-run` in
 a transaction of their own. What a feed means (parsing, guards, what it writes) is the caller's:
-bot.sync.run for prices, bot.sync.quality for scores. Expected failures come back as a summary with a
-reason, not as exceptions.
+bot.sync.run for prices, bot.sync.quality for scores, bot.sync.litellm for the cross-check. Expected
+failures come back as a summary with a reason, not as exceptions.
 """
 
 from __future__ import annotations
@@ -141,6 +141,7 @@ def recent_runs(session: Session, limit: int = 5) -> SyncStatusAnswer:
                 changed=int((r.summary or {}).get("changed", 0)),
                 added=int((r.summary or {}).get("added", 0)),
                 retired=int((r.summary or {}).get("retired", 0)),
+                removed=int((r.summary or {}).get("removed", 0)),
             )
             for r in sorted(rows, key=lambda r: r.id, reverse=True)
         ]

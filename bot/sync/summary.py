@@ -9,9 +9,9 @@ from typing import Literal
 from pydantic import BaseModel
 
 Status = Literal["applied", "unchanged", "rejected", "failed"]
-Feed = Literal["prices", "quality"]
+Feed = Literal["prices", "quality", "crosscheck"]
 SUCCESS = ("applied", "unchanged")
-FEEDS: tuple[Feed, ...] = ("prices", "quality")
+FEEDS: tuple[Feed, ...] = ("prices", "quality", "crosscheck")
 
 
 class Move(BaseModel):
@@ -35,6 +35,15 @@ class ScoreChange(BaseModel):
     variant: str = ""  # "" for the model's default; else a thinking or reasoning-effort variant
     old: int | None
     new: int | None
+
+
+class FactMove(BaseModel):
+    """One field of the second source's facts for one offering, before and after (None: not given)."""
+
+    offering: str  # "provider:provider_model_id"
+    field: str  # a Facts field (input_mtok, deprecation_date, …); "described" when one starts or stops
+    old: str | None
+    new: str | None
 
 
 class UnattachedKey(BaseModel):
@@ -71,6 +80,11 @@ class SyncSummary(BaseModel):
     mapped_keys: int | None = None  # of which attached to a catalog model
     ambiguous_keys: list[UnattachedKey] = []  # listed, not attached: several models could be meant
     unmapped_keys: list[str] = []  # listed, not attached: no model of the catalog
+    # The cross-check feed only (`changed` and `added` count offerings whose facts changed or are new;
+    # feed_keys and mapped_keys count its token-priced models and the curated offerings they describe):
+    removed: int = 0  # offerings the file no longer describes (their lifecycle dates stay as they were)
+    lifecycle_changed: int = 0  # offerings whose retirement day or input limit moved
+    fact_moves: list[FactMove] = []
     change_id: int | None = None
     sync_run_id: int | None = None
 
@@ -87,6 +101,7 @@ class SyncRunView(BaseModel):
     changed: int
     added: int
     retired: int
+    removed: int = 0
 
 
 class SyncStatusAnswer(BaseModel):

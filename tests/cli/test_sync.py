@@ -1,5 +1,6 @@
 """`modelcost sync` and `modelcost sync quality`: a leaderboard served on a real local port, what
-`ask` answers afterwards, bad feeds that exit 1 and change nothing, and both feeds in one command."""
+`ask` answers afterwards, bad feeds that exit 1 and change nothing, and every feed in one command
+(the cross-check feed's own tests: tests/cli/test_crosscheck.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import responses
 from bot import db
 from bot.cli import main, sync_due_feeds
 from bot.config import Settings
-from tests.sync import feeds, leaderboards
+from tests.sync import feeds, leaderboards, litellm_files
 from tests.sync.leaderboards import body, bundled, newer, rate, scores_dump
 
 Serve = Callable[[bytes], str]
@@ -118,22 +119,26 @@ def test_a_bad_leaderboard_exits_1_with_the_reason_and_changes_nothing(
     assert "Quality feed:" in status and "rejected (" in status and reason in status
 
 
-def test_sync_without_a_feed_runs_prices_then_quality(
+def test_sync_without_a_feed_runs_prices_quality_then_the_crosscheck(
     database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("MODELCOST_FEED_URL", feeds.URL)
     monkeypatch.setenv("MODELCOST_QUALITY_FEED_URL", leaderboards.URL)
+    monkeypatch.setenv("MODELCOST_CROSSCHECK_URL", litellm_files.URL)
     prices = feeds.body(feeds.set_price(feeds.snapshot_feed(), "openai", "o1", input_mtok=12))
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get(feeds.URL, body=prices)
         mock.get(leaderboards.URL, body=b"{not json")
+        mock.get(litellm_files.URL, body=litellm_files.newer_body())
 
-        assert main(["sync"]) == 1  # prices applied, quality rejected
+        assert main(["sync"]) == 1  # prices applied, quality rejected, cross-check applied
 
         captured = capsys.readouterr()
         assert "sync from https://feed.test/genai-prices/v2/data.json: applied" in captured.out
         assert "1 changed" in captured.out
         assert "quality sync from" in captured.err and "REJECTED" in captured.err
+        assert f"cross-check sync from {litellm_files.URL}: applied" in captured.out
+        assert captured.out.index("\n\ncross-check sync from") > 0  # after a blank line
         mock.replace(responses.GET, leaderboards.URL, body=body(newer()))
 
         assert main(["sync"]) == 0
@@ -141,6 +146,8 @@ def test_sync_without_a_feed_runs_prices_then_quality(
         out = capsys.readouterr().out
         assert "unchanged" in out.split("quality sync from")[0]
         assert "quality sync from" in out and "1 score changed, 2 added" in out
+        assert f"cross-check sync from {litellm_files.URL}: unchanged" in out
+        assert out.index("quality sync from") < out.index("cross-check sync from")
         calls = len(mock.calls)
 
         assert main(["sync", "--url", feeds.URL, "--dry-run"]) == 0  # --url alone: the price feed
@@ -150,14 +157,24 @@ def test_sync_without_a_feed_runs_prices_then_quality(
 
 
 def test_the_worker_syncs_each_feed_when_it_is_due(fresh_url: str) -> None:
-    settings = Settings(database_url=fresh_url, feed_url=feeds.URL, quality_feed_url=leaderboards.URL)
+    settings = Settings(
+        database_url=fresh_url,
+        feed_url=feeds.URL,
+        quality_feed_url=leaderboards.URL,
+        crosscheck_url=litellm_files.URL,
+    )
     engine = db.engine_for(fresh_url)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get(feeds.URL, body=feeds.body(feeds.snapshot_feed()))
         mock.get(leaderboards.URL, body=body(newer()))
+        mock.get(litellm_files.URL, body=litellm_files.newer_body())
 
         first = sync_due_feeds(engine, settings)
-        again = sync_due_feeds(engine, settings)  # within both intervals: nothing to do
+        again = sync_due_feeds(engine, settings)  # within every interval: nothing to do
 
-    assert [(s.feed, s.status) for s in first] == [("prices", "unchanged"), ("quality", "applied")]
+    assert [(s.feed, s.status) for s in first] == [
+        ("prices", "unchanged"),
+        ("quality", "applied"),
+        ("crosscheck", "applied"),
+    ]
     assert again == []

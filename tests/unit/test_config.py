@@ -1,4 +1,5 @@
-"""Settings read from the environment: the feeds and how often the worker syncs each."""
+"""Settings read from the environment: the feeds (prices, quality, cross-check) and how often the worker
+syncs each."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ def test_feed_defaults() -> None:
         "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text.json"
     )
     assert (DEFAULT_QUALITY_FEED_URL, s.quality_sync_interval) == (s.quality_feed_url, timedelta(days=1))
+    assert s.crosscheck_url == (
+        "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
+    )
+    assert s.crosscheck_sync_interval == timedelta(days=1)
 
 
 def test_feeds_from_the_environment() -> None:
@@ -25,6 +30,8 @@ def test_feeds_from_the_environment() -> None:
             "MODELCOST_SYNC_INTERVAL": "30m",
             "MODELCOST_QUALITY_FEED_URL": " https://mirror.test/leaderboard.json ",
             "MODELCOST_QUALITY_SYNC_INTERVAL": "12h",
+            "MODELCOST_CROSSCHECK_URL": "https://mirror.test/litellm.json",
+            "MODELCOST_CROSSCHECK_SYNC_INTERVAL": "2d",
         }
     )
     assert (s.feed_url, s.sync_interval) == ("https://mirror.test/prices.json", timedelta(minutes=30))
@@ -32,8 +39,14 @@ def test_feeds_from_the_environment() -> None:
         "https://mirror.test/leaderboard.json",
         timedelta(hours=12),
     )
+    assert (s.crosscheck_url, s.crosscheck_sync_interval) == (
+        "https://mirror.test/litellm.json",
+        timedelta(days=2),
+    )
 
 
 def test_a_nonpositive_interval_names_its_variable() -> None:
     with pytest.raises(ValueError, match="MODELCOST_QUALITY_SYNC_INTERVAL must be positive"):
         Settings.from_env({"MODELCOST_QUALITY_SYNC_INTERVAL": "0d"})
+    with pytest.raises(ValueError, match="MODELCOST_CROSSCHECK_SYNC_INTERVAL must be positive"):
+        Settings.from_env({"MODELCOST_CROSSCHECK_SYNC_INTERVAL": "-1h"})
