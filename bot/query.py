@@ -184,6 +184,10 @@ Request = (
     | AuditRequest
 )
 
+# Questions about prices and models: answered from the in-memory read model (bot.catalog.current),
+# never from a database session. Each is `cacheable` too (tests/unit/test_requests.py).
+CatalogRead = HelpRequest | ListRequest | ModelRequest | CompareRequest | AlternativesRequest
+
 MAX_PRICE = Decimal(10_000)
 SET_FORMS = (
     "Set prices like `set o1 output 50`, `set o1 input 15 output 60 cached 7.5` or "

@@ -7,9 +7,10 @@ Callers own the transaction, as for prices (bot.catalog.changes).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -97,6 +98,24 @@ def _current_scores(
     rows = newest_rows(session, category=category.name, model_ids=model_ids)
     team_changes = {r.change_id for (_, _, _, origin), r in rows.items() if origin == TEAM}
     actors = {c.id: c.actor for c in session.scalars(select(Change).where(Change.id.in_(team_changes)))}
+    return scores_from_rows(rows, actors, category)
+
+
+class ScoreRow(Protocol):
+    """What scores_from_rows reads of a row: a Score, or a plain row of the same columns."""
+
+    score: int | None
+    score_low: int | None
+    score_high: int | None
+    source: str
+    as_of: date
+    change_id: int
+
+
+def scores_from_rows(
+    rows: Mapping[tuple[str, str, str, str], ScoreRow], actors: Mapping[int, Actor], category: Category
+) -> dict[str, QualityView]:
+    """The current scores in a category from its newest rows (`newest_rows`): the team's first."""
     out: dict[str, QualityView] = {}
     for (model_id, _, variant, origin), row in sorted(rows.items(), key=lambda kv: kv[0][3] == TEAM):
         if variant or row.score is None:
