@@ -49,7 +49,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/bench.db"}
+        # As installed: bytecode caches written and used (a dev shell may set PYTHONDONTWRITEBYTECODE,
+        # which would compile the project's modules from source on every run, and only those), and
+        # the read model kept on disk in this run's own directory.
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env |= {"DATABASE_URL": f"sqlite:///{tmp}/bench.db", "MODELCOST_CACHE_DIR": f"{tmp}/cache"}
         ask = [str(BIN / "modelcost"), "ask", "r1 vs o1"]
         print(f"load average at start: {os.getloadavg()[0]:.2f}")
         first = timed_process(ask, env, 1)[0]  # migrates and seeds an empty database

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
 REPO_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_DIR / "data"
 DEFAULT_SQLITE_PATH = Path.home() / ".modelcost" / "modelcost.db"
+# Where `modelcost ask` keeps the catalog's read model between runs (bot.catalog.snapfile).
+DEFAULT_CACHE_DIR = Path.home() / ".cache" / "modelcost"
 DEFAULT_FEED_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
 
 
@@ -47,6 +49,7 @@ class Settings(BaseModel):
     feed_url: str = DEFAULT_FEED_URL
     sync_interval: timedelta = timedelta(hours=6)
     port: int = 3000
+    cache_dir: Path = DEFAULT_CACHE_DIR
 
     @field_validator("slack_api_url")
     @classmethod
@@ -75,6 +78,8 @@ class Settings(BaseModel):
             values["feed_url"] = feed
         if interval := get("MODELCOST_SYNC_INTERVAL"):
             values["sync_interval"] = _parse_interval(interval)
+        if cache := get("MODELCOST_CACHE_DIR"):
+            values["cache_dir"] = Path(cache)
         if port := get("PORT"):
             values["port"] = int(port)
         return cls.model_validate(values)

@@ -20,9 +20,9 @@ from bot.catalog.answers import (
     WorkloadView,
 )
 from bot.catalog.categories import OVERALL, Category
-from bot.catalog.lookup import normalise
+from bot.catalog.comparable import COMPARABLE_MARGIN, comparable, comparable_rule
+from bot.catalog.names import normalise
 from bot.catalog.prices import DEFAULT_WORKLOAD, Workload, ratio, workload_cost
-from bot.catalog.quality import COMPARABLE_MARGIN, comparable, comparable_rule
 from bot.catalog.readmodel import Candidate, Host, ReadModel, WorkKey, ilike, work_key
 from bot.errors import NoPriceError
 
@@ -200,16 +200,16 @@ def _alternatives(
             continue
         cost = min(h.cost_key(key) for h in c.hosts)
         if cost < below:
-            (best if comparable(c.quality, target.quality) else others).append((cost, c))
+            (best if comparable(c.rating, target.quality) else others).append((cost, c))
     if by_score:
-        order = sorted(best, key=lambda x: (-x[1].quality.score, x[0], x[1].model_id))
+        order = sorted(best, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))
     else:
         order = sorted(best, key=lambda x: (x[0], x[1].model_id))
     chosen = order[:limit]
     nearest = []
     if not best:
         # None comparable: the best scored of the cheaper ones, shown as below the bar (never as comparable).
-        nearest = sorted(others, key=lambda x: (-x[1].quality.score, x[0], x[1].model_id))[:NEAREST]
+        nearest = sorted(others, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))[:NEAREST]
 
     def views(found: list[tuple[int, Candidate]]) -> list[AlternativeView]:
         out = []
@@ -257,7 +257,7 @@ def _views(
     it costs less, or whenever the lab offering is retired. Retired offerings count as no host.
     """
     key = work_key(work)
-    quality = catalog.quality[category.name]
+    ratings = catalog.quality[category.name]
     views = []
     for model_id in ids:
         model = catalog.models[model_id]
@@ -268,7 +268,7 @@ def _views(
             continue
         live_hosts = [h for h in hosts if not h.retired]
         # Stable: equal costs at the same host's name keep the offerings' order.
-        ranked = sorted(live_hosts or hosts, key=lambda h: (h.cost_key(key), h.view.provider_name))
+        ranked = sorted(live_hosts or hosts, key=lambda h: (h.cost_key(key), h.provider_name))
         own = _lab_offering(hosts, model.lab_provider_id, catalog.imported)
         primary = own or ranked[0]
         best = ranked[0] if live_hosts else None
@@ -288,7 +288,7 @@ def _views(
                 lab=model.lab,
                 open_weights=model.open_weights,
                 license=model.license,
-                quality=quality.get(model.id),
+                quality=rating.view(category) if (rating := ratings.get(model.id)) else None,
                 release_date=model.release_date,
                 curated=model.curated,
                 price=price,
@@ -308,8 +308,8 @@ def _views(
 
 
 def _priced(host: Host, work: Workload) -> PriceView:
-    """The host's price view with the workload's cost (a copy: the read model's own never changes)."""
-    return host.view.model_copy(update={"workload_cost": workload_cost(host.data, work)})
+    """The host's price view, with the workload's cost."""
+    return host.view(workload_cost(host.data, work))
 
 
 def _lab_offering(
@@ -324,19 +324,13 @@ def _lab_offering(
        kimi-k2-0711-preview is Moonshot's own);
     4. then the newest price (the latest day it took effect, then the latest row), then the id.
     """
-    at_lab = [h for h in hosts if h.view.provider_id == lab_provider_id]
+    at_lab = [h for h in hosts if h.provider_id == lab_provider_id]
     if not at_lab:
         return None
 
     def order(h: Host) -> tuple[bool, bool, int, int, str]:
-        p = h.view
-        newest = -(p.changed_on.toordinal() if p.changed_on else 0)
-        return (
-            h.retired,
-            (p.provider_id, p.provider_model_id) in imported,
-            newest,
-            -h.row_id,
-            p.provider_model_id,
-        )
+        changed_on, model_id = h.fields["changed_on"], h.fields["provider_model_id"]
+        newest = -(changed_on.toordinal() if changed_on else 0)
+        return (h.retired, (h.provider_id, model_id) in imported, newest, -h.row_id, model_id)
 
     return min(at_lab, key=order)

@@ -113,7 +113,7 @@ def _load(engine: Engine, version: tuple[object, ...], on: object, disk: Path | 
     if disk is not None and (found := snapfile.load(disk, engine, version, on)) is not None:
         return found
     from bot import db
-    from bot.catalog.readmodel import build
+    from bot.catalog.builder import build
 
     with db.read_only(engine) as session:
         model = build(session, lifecycle.today())

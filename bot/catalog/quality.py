@@ -18,6 +18,9 @@ from sqlalchemy.orm import Session
 from bot.catalog.answers import Actor, QualityView, ScoreAnswer, ScoreEntry
 from bot.catalog.categories import CATEGORIES, OVERALL, Category
 from bot.catalog.changes import new_change
+from bot.catalog.comparable import COMPARABLE_MARGIN as COMPARABLE_MARGIN
+from bot.catalog.comparable import comparable as comparable
+from bot.catalog.comparable import comparable_rule as comparable_rule
 from bot.catalog.lookup import name_index
 from bot.catalog.models import Change, Model, Score
 from bot.catalog.overlay import load_overlay
@@ -26,7 +29,6 @@ from bot.catalog.version import session_version
 
 SOURCE = "LMArena text"
 TEAM = "team"
-COMPARABLE_MARGIN = 25
 ALERT_MOVE = 10  # a subscribed channel hears when a score moves by this much or more
 
 
@@ -152,22 +154,6 @@ def with_floors(
                 }
             )
     return out
-
-
-def comparable(candidate: QualityView, target: QualityView, margin: int = COMPARABLE_MARGIN) -> bool:
-    """Within `margin` of the target's score, or a 95% interval that overlaps the target's."""
-    if candidate.score >= target.score - margin:
-        return True
-    if candidate.high is None or target.low is None:
-        return False
-    return candidate.high >= target.low
-
-
-def comparable_rule(category: Category, margin: int = COMPARABLE_MARGIN) -> str:
-    return (
-        f"Comparable quality: an LMArena {category.label} score at least the target's minus {margin}, "
-        "or a 95% interval that overlaps the target's."
-    )
 
 
 def apply_scores(

@@ -23,14 +23,14 @@ from bot.catalog.readmodel import ReadModel
 from bot.config import DATA_DIR
 
 FORMAT = 1
-_STAMPED = [
-    Path(__file__).resolve().parent / name
-    for name in ("readmodel.py", "answers.py", "lookup.py", "quality.py", "snapfile.py")
-] + [DATA_DIR / "catalog.toml", DATA_DIR / "hosts.toml", DATA_DIR / "litellm" / "extract.json"]
+# What a read model is made from besides the database: the catalog package's code (its classes and
+# how it builds them) and the data files it reads.
+_DATA = (DATA_DIR / "catalog.toml", DATA_DIR / "hosts.toml", DATA_DIR / "litellm" / "extract.json")
 
 
 def _stamp() -> tuple[object, ...]:
-    files = tuple((p.name, (st := p.stat()).st_size, st.st_mtime_ns) for p in _STAMPED)
+    code = sorted(Path(__file__).resolve().parent.glob("*.py"))
+    files = tuple((p.name, (st := p.stat()).st_size, st.st_mtime_ns) for p in (*code, *_DATA))
     return (FORMAT, sys.version_info[:3], files)
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from bot.catalog.answers import PriceView
+from bot.catalog.builder import price_view
 from bot.catalog.changes import price_data, record_price
 from bot.catalog.models import Change, Offering, Price
 from bot.catalog.prices import (
@@ -19,7 +20,6 @@ from bot.catalog.prices import (
     PriceKey,
     offpeak_columns,
 )
-from bot.catalog.readmodel import price_view
 from bot.query import SET_FORMS, SetPriceRequest, parse
 from bot.render import words
 from bot.sync.upstream import _Prices
