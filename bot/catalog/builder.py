@@ -25,7 +25,7 @@ from bot.catalog.nameindex import NameIndex
 from bot.catalog.overlay import load_overlay
 from bot.catalog.prices import offpeak_columns
 from bot.catalog.quality import TEAM, ScoreRow, scores_from_rows, with_floors
-from bot.catalog.readmodel import Candidate, Host, ModelFacts, Rating, ReadModel
+from bot.catalog.readmodel import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
 from bot.catalog.version import version_on
 
 
@@ -127,7 +127,7 @@ def _scores(
         ratings = quality[category.name] = {m: Rating.of(q) for m, q in floored.items()}
         ranked = sorted((m for m in scores if m in open_live), key=lambda m: (-scores[m].score, m))
         candidates[category.name] = tuple(
-            Candidate(m, ratings[m], tuple(h for h in hosts.get(m, ()) if not h.retired)) for m in ranked
+            Candidate(m, ratings[m], frontier(h for h in hosts.get(m, ()) if not h.retired)) for m in ranked
         )
     return quality, candidates
 

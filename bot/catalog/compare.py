@@ -196,9 +196,9 @@ def _alternatives(
     best: list[tuple[int, Candidate]] = []  # comparable and cheaper, best score first
     others: list[tuple[int, Candidate]] = []  # cheaper, below the bar
     for c in catalog.candidates[category.name]:
-        if c.model_id == target.id or c.model_id in exclude or not c.hosts:
+        if c.model_id == target.id or c.model_id in exclude or not c.prices:
             continue
-        cost = min(h.cost_key(key) for h in c.hosts)
+        cost = c.cheapest(key)
         if cost < below:
             (best if comparable(c.rating, target.quality) else others).append((cost, c))
     if by_score:
@@ -267,8 +267,14 @@ def _views(
                 raise NoPriceError(model.name)
             continue
         live_hosts = [h for h in hosts if not h.retired]
-        # Stable: equal costs at the same host's name keep the offerings' order.
-        ranked = sorted(live_hosts or hosts, key=lambda h: (h.cost_key(key), h.provider_name))
+        pool = live_hosts or hosts
+
+        def rank(h: Host) -> tuple[int, str]:
+            return h.cost_key(key), h.provider_name
+
+        # Stable: equal costs at the same host's name keep the offerings' order. Sorted only when
+        # a list of hosts is shown; otherwise the cheapest is all that is needed.
+        ranked = sorted(pool, key=rank) if top_hosts else [min(pool, key=rank)]
         own = _lab_offering(hosts, model.lab_provider_id, catalog.imported)
         primary = own or ranked[0]
         best = ranked[0] if live_hosts else None

@@ -20,6 +20,7 @@ Decimal order); answer objects are made only for what an answer shows.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -66,8 +67,8 @@ class Host:
         return str(self.fields["provider_name"])
 
     def view(self, workload_cost: Decimal | None) -> PriceView:
-        """The PriceView, made now: the fields were validated when the snapshot was built."""
-        return PriceView.model_construct(**self.fields, workload_cost=workload_cost)
+        """The PriceView, made now (validating costs less than pydantic's model_construct here)."""
+        return PriceView(**self.fields, workload_cost=workload_cost)
 
     def cost_key(self, work: WorkKey) -> int:
         """The workload's cost, scaled by a constant of the workload: compares exactly, costs nothing."""
@@ -104,9 +105,7 @@ class Rating(NamedTuple):
         return cls(q.score, q.low, q.high, q.source, q.as_of, q.team, q.set_by, q.floor_from, q.floor_from_id)
 
     def view(self, category: Category) -> QualityView:
-        return QualityView.model_construct(
-            **self._asdict(), category=category.name, category_label=category.label
-        )
+        return QualityView(**self._asdict(), category=category.name, category_label=category.label)
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,23 @@ class Candidate:
 
     model_id: str
     rating: Rating
-    hosts: tuple[Host, ...]  # live hosts only
+    # (input, cached input, output) prices of its live hosts, as Host's integers; only those that may
+    # be the cheapest for some workload (a host dearer on every price than another never is).
+    prices: tuple[tuple[int, int, int], ...]
+
+    def cheapest(self, work: WorkKey) -> int:
+        fresh, cached, out = work
+        return min(fresh * i + cached * c + out * o for i, c, o in self.prices)
+
+
+def frontier(hosts: Iterable[Host]) -> tuple[tuple[int, int, int], ...]:
+    """The hosts' prices that no other host's beat or equal on all three (Pareto-minimal)."""
+    prices = sorted({(h.input_micro, h.cache_micro, h.output_micro) for h in hosts})
+    kept: list[tuple[int, int, int]] = []
+    for p in prices:
+        if not any(k[0] <= p[0] and k[1] <= p[1] and k[2] <= p[2] for k in kept):
+            kept.append(p)
+    return tuple(kept)
 
 
 @dataclass(frozen=True)
