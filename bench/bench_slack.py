@@ -1,13 +1,20 @@
-"""Benchmark: `/modelcost r1 vs o1` through gunicorn, against a bare Bolt app that acks a fixed text.
+"""Benchmark: `/modelcost` through gunicorn, against a bare Bolt app that acks a fixed text.
 
 All run under gunicorn as the Procfile runs the real app (2 workers x 4 threads), in this run, on
 this machine, on loopback, with the full seeded catalog in a temporary SQLite database, and a fake
 Slack Web API for the token check at start. Each gets the same load: signed slash commands, first
 one client at a time, then 8 concurrent clients (keep-alive sessions), in alternating rounds so
-drift hits all alike. Prints p50, p99 and throughput for each, and the ratios app / bare, for the
-app as deployed and for the same app with its reply cache off (every request asks the catalog).
+drift hits all alike. Two question mixes:
 
-Usage: python bench/bench_slack.py [--requests N] [--rounds R]
+- repeated: `r1 vs o1` every time (served from the reply cache after the first);
+- distinct: every request a different question (pairs, model cards, `cheaper X`, each with its own
+  workload) over 34 common model names, as a team or many workspaces ask.
+
+Prints p50 with one client, p99 and throughput with 8 clients, for each app, and the ratios
+modelcost / bare; then a soak (8 clients, distinct questions, --soak seconds) with each web
+worker's RSS at its start and end.
+
+Usage: python bench/bench_slack.py [--requests N] [--rounds R] [--soak S]
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import hmac
+import itertools
 import os
 import socket
 import statistics
@@ -23,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
@@ -39,6 +47,39 @@ SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
 TEXT = "r1 vs o1"
 CLIENTS = 8
+# Common names, each resolving to a priced model (a few with several words, as people type them).
+NAMES = [
+    "r1", "o1", "o3", "o3 mini", "o4 mini", "4o", "4o mini", "gpt 4.1", "gpt 4.1 mini", "gpt5",
+    "gpt5 mini", "gpt5 nano", "gpt oss 120b", "gpt oss 20b", "haiku", "haiku 4.5", "sonnet", "sonnet 4.5",
+    "opus", "opus 4.1", "gemini 2.5 pro", "gemini 2.5 flash", "gemini 3 pro", "gemini flash",
+    "gemma 3 27b", "v3", "v3.1", "v3.2", "llama 3.3 70b", "qwen3 235b", "kimi k2", "mistral large",
+    "grok 4", "glm 4.6",
+]  # fmt: skip
+_asked = itertools.count(1)  # never reset: no text is asked twice in a run, by any app or round
+
+
+def distinct_question() -> str:
+    """A question not asked before in this run: a pair, a model card or `cheaper X` (2 : 1 : 1), with
+    a workload of its own."""
+    i = next(_asked)
+    a, b = NAMES[i % len(NAMES)], NAMES[(i * 7 + 3) % len(NAMES)]
+    if a == b:
+        b = NAMES[(i + 1) % len(NAMES)]
+    work = f"for {i % 997 + 1}M in {i // 997 % 500 + 1}k out" + (" 30% cached" if i % 5 == 0 else "")
+    match i % 4:
+        case 0 | 1:
+            return f"{a} vs {b} {work}"
+        case 2:
+            return f"{a} {work}"
+        case _:
+            return f"cheaper {a} {work}"
+
+
+def repeated_question() -> str:
+    return TEXT
+
+
+MIXES: dict[str, Callable[[], str]] = {"repeated": repeated_question, "distinct": distinct_question}
 
 
 def _port() -> int:
@@ -49,7 +90,8 @@ def _port() -> int:
 
 
 @contextmanager
-def gunicorn(target: str, env: dict[str, str], pythonpath: str | None = None) -> Iterator[str]:
+def gunicorn(target: str, env: dict[str, str], pythonpath: str | None = None) -> Iterator[tuple[str, int]]:
+    """The app's base URL and the gunicorn master's pid."""
     port = _port()
     cmd = [
         sys.executable,
@@ -76,9 +118,9 @@ def gunicorn(target: str, env: dict[str, str], pythonpath: str | None = None) ->
             try:
                 requests.get(url + "/", timeout=1)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, or a worker still booting
                 time.sleep(0.05)
-        yield url
+        yield url, proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -94,32 +136,50 @@ def signed(body: bytes) -> dict[str, str]:
     }
 
 
-def client(url: str, count: int, response_url: str, out: list[float]) -> None:
-    body = urlencode(
-        {
-            "command": "/modelcost",
-            "text": TEXT,
-            "user_id": "U1",
-            "channel_id": "C1",
-            "team_id": "T0FAKE",
-            "response_url": response_url,
-        }
-    ).encode()
+class Load:
+    """One client's requests: latencies, and replies that were not an answer (errors)."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+
+
+def client(url: str, ask: Callable[[], str], count: int, until: float, response_url: str, out: Load) -> None:
     with requests.Session() as session:
-        for _ in range(count):
-            headers = signed(body)
+        while len(out.latencies) < count and time.perf_counter() < until:
+            text = ask()
+            body = urlencode(
+                {
+                    "command": "/modelcost",
+                    "text": text,
+                    "user_id": "U1",
+                    "channel_id": "C1",
+                    "team_id": "T0FAKE",
+                    "response_url": response_url,
+                }
+            ).encode()
             start = time.perf_counter()
-            response = session.post(url + "/slack/events", data=body, headers=headers, timeout=30)
-            out.append(time.perf_counter() - start)
-            if response.status_code != 200 or "27.4x" not in response.text:
-                raise SystemExit(f"unexpected reply {response.status_code}: {response.text[:200]}")
+            response = session.post(url + "/slack/events", data=body, headers=signed(body), timeout=30)
+            out.latencies.append(time.perf_counter() - start)
+            if response.status_code != 200 or not _answered(response.text):
+                out.errors.append(f"{text!r}: {response.status_code} {response.text[:200]}")
 
 
-def load(url: str, clients: int, per_client: int, response_url: str) -> tuple[list[float], float]:
-    """Latencies of every request, and the wall time for all of them."""
-    results: list[list[float]] = [[] for _ in range(clients)]
+def _answered(reply: str) -> bool:
+    """An answer in the ack: not a friendly error, not "working on it", not a failure."""
+    if "27.4x" in reply and "blocks" not in reply:
+        return True  # the bare app's fixed text
+    return '"blocks"' in reply and not any(w in reply for w in (":warning:", "Working on it"))
+
+
+def load(
+    url: str, ask: Callable[[], str], clients: int, per_client: int, response_url: str, seconds: float = 1e9
+) -> tuple[list[float], float, list[str]]:
+    """Latencies of every request, the wall time for all of them, and the errors."""
+    results = [Load() for _ in range(clients)]
+    until = time.perf_counter() + seconds
     threads = [
-        threading.Thread(target=client, args=(url, per_client, response_url, results[i]))
+        threading.Thread(target=client, args=(url, ask, per_client, until, response_url, results[i]))
         for i in range(clients)
     ]
     start = time.perf_counter()
@@ -127,7 +187,21 @@ def load(url: str, clients: int, per_client: int, response_url: str) -> tuple[li
         t.start()
     for t in threads:
         t.join()
-    return [x for r in results for x in r], time.perf_counter() - start
+    wall = time.perf_counter() - start
+    return [x for r in results for x in r.latencies], wall, [e for r in results for e in r.errors]
+
+
+def workers(master: int) -> list[int]:
+    """The gunicorn master's worker processes."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return sorted(int(c) for c in children)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def pct(values: list[float], p: float) -> float:
@@ -138,13 +212,15 @@ def pct(values: list[float], p: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=1000, help="requests per app per mode and round")
+    parser.add_argument("--requests", type=int, default=1000, help="requests per app, mode and round")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
+    parser.add_argument("--soak", type=float, default=30.0, help="seconds of the soak (0: none)")
     args = parser.parse_args()
 
     from bot import db
     from bot.sync.seed import ensure_catalog
 
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake:
         db_url = f"sqlite:///{tmp}/bench.db"
         engine = db.make_engine(db_url)
@@ -159,42 +235,80 @@ def main() -> None:
         }
         response_url = fake.response_url("bench")
         bench_dir = str(REPO / "bench")
+        results: dict[tuple[str, str, str], tuple[list[float], float]] = {}
+        errors: dict[str, list[str]] = {"bare": [], "modelcost": []}
         with (
-            gunicorn("bare_slack_app:app", env, pythonpath=bench_dir) as bare,
-            gunicorn("bot.slack.wsgi:app", env) as app,
-            gunicorn("uncached_slack_app:app", env, pythonpath=bench_dir) as uncached,
+            gunicorn("bare_slack_app:app", env, pythonpath=bench_dir) as (bare, _),
+            gunicorn("bot.slack.wsgi:app", env) as (app, master),
         ):
-            apps = {"bare": bare, "modelcost": app, "uncached": uncached}
+            apps = {"bare": bare, "modelcost": app}
             for url in apps.values():  # warm up every worker and thread
-                load(url, CLIENTS, 50, response_url)
-            results: dict[tuple[str, str], tuple[list[float], float]] = {}
+                load(url, distinct_question, CLIENTS, 50, response_url)
             for _ in range(args.rounds):
-                for mode, clients in (("sequential", 1), (f"{CLIENTS} clients", CLIENTS)):
-                    for name, url in apps.items():
-                        lat, wall = load(url, clients, args.requests // clients, response_url)
-                        prev = results.get((name, mode), ([], 0.0))
-                        results[(name, mode)] = (prev[0] + lat, prev[1] + wall)
+                for mix, ask in MIXES.items():
+                    for mode, clients in (("1 client", 1), (f"{CLIENTS} clients", CLIENTS)):
+                        for name, url in apps.items():
+                            lat, wall, errs = load(url, ask, clients, args.requests // clients, response_url)
+                            prev = results.get((mix, name, mode), ([], 0.0))
+                            results[(mix, name, mode)] = (prev[0] + lat, prev[1] + wall)
+                            errors[name] += errs
+            soak = _soak(app, master, args.soak, response_url) if args.soak else None
         posted = len(fake.responses())
 
     print(
-        f"/modelcost {TEXT!r}: gunicorn 2 workers x 4 threads, loopback, full catalog on SQLite; "
-        f"{args.rounds} rounds x {args.requests} requests per app and mode"
+        "/modelcost through gunicorn 2 workers x 4 threads, loopback, full catalog on SQLite; "
+        f"{args.rounds} rounds x {args.requests} requests per app, mix and mode"
     )
-    print(f"{'mode':<12} {'app':<15} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}")
-    for mode in ("sequential", f"{CLIENTS} clients"):
+    print(f"{'mix':<9} {'app':<10} {'p50 1 client':>13} {'p99 8 clients':>14} {'req/s 8 clients':>16}")
+    many = f"{CLIENTS} clients"
+    for mix in MIXES:
         rows = {}
-        for name in ("bare", "modelcost", "uncached"):
-            lat, wall = results[(name, mode)]
-            rows[name] = (pct(lat, 50) * 1000, pct(lat, 99) * 1000, len(lat) / wall)
+        for name in ("bare", "modelcost"):
+            one, _ = results[(mix, name, "1 client")]
+            lat, wall = results[(mix, name, many)]
+            rows[name] = (pct(one, 50) * 1000, pct(lat, 99) * 1000, len(lat) / wall)
             p50, p99, rps = rows[name]
-            print(f"{mode:<12} {name:<15} {p50:>8.2f} {p99:>8.2f} {rps:>8.0f}")
-        b50, b99, brps = rows["bare"]
-        for name in ("modelcost", "uncached"):
-            a50, a99, arps = rows[name]
-            label = f"{name}/bare"
-            print(f"{mode:<12} {label:<15} {a50 / b50:>7.2f}x {a99 / b99:>7.2f}x {arps / brps:>7.2f}x")
-    print("modelcost: the app as deployed (replies cached per catalog version); uncached: its cache off")
-    print(f"(aim: p50 within 1.2x of bare, p99 within 1.3x; response_url posts during the run: {posted})")
+            print(f"{mix:<9} {name:<10} {p50:>10.2f} ms {p99:>11.2f} ms {rps:>16.0f}")
+        (b50, b99, brps), (a50, a99, arps) = rows["bare"], rows["modelcost"]
+        print(f"{mix:<9} {'ratio':<10} {a50 / b50:>12.2f}x {a99 / b99:>13.2f}x {arps / brps:>15.2f}x")
+    for name, errs in errors.items():
+        print(f"errors, {name}: {len(errs)}" + (f" (first: {errs[0]})" if errs else ""))
+    print(f"response_url posts during the run: {posted} (an answer later than the ack's budget)")
+    print("aim on distinct questions: p50 within 1.5x, p99 within 2x, throughput at least 0.6x, no errors")
+    if soak is not None:
+        print(soak)
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+
+
+def _soak(url: str, master: int, seconds: float, response_url: str) -> str:
+    """8 clients of distinct questions for `seconds`; each worker's RSS at the start, peak and end."""
+    pids = workers(master)
+    start = {pid: rss_mb(pid) for pid in pids}
+    peak = dict(start)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.5):
+            for pid in pids:
+                peak[pid] = max(peak[pid], rss_mb(pid))
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    lat, wall, errs = load(url, distinct_question, CLIENTS, 10**9, response_url, seconds=seconds)
+    done.set()
+    sampler.join()
+    lines = [
+        f"soak: {CLIENTS} clients, distinct questions, {wall:.0f} s: {len(lat)} requests "
+        f"({len(lat) / wall:.0f} req/s), p50 {pct(lat, 50) * 1000:.2f} ms, p99 {pct(lat, 99) * 1000:.2f} ms, "
+        f"errors {len(errs)}"
+    ]
+    for pid in pids:
+        end = rss_mb(pid)
+        lines.append(
+            f"  worker {pid}: RSS {start[pid]:.1f} MB at the start, {end:.1f} MB at the end "
+            f"({(end - start[pid]) / start[pid] * 100:+.1f}%), peak {peak[pid]:.1f} MB"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
 """A typed request -> a typed answer: the one place that decides who may run a command and how it runs.
 Used by the CLI and by Slack.
 
-Reads run in a read-only session that is rolled back (asking never changes the catalog); changes run
-in one transaction each, with their alerts queued in it. What a request needs (an admin, a channel, a
-transaction, the network) is read from its type (bot.query), never from a list kept here.
+Questions about prices and models (compare, a model card, alternatives, list, help) are answered
+from the in-memory read model (bot.catalog.current) with no database round trip; other reads run in
+a read-only session that is rolled back (asking never changes the catalog); changes run in one
+transaction each, with their alerts queued in it, and this process's next read sees them at once.
+What a request needs (an admin, a channel, a transaction, the network) is read from its type
+(bot.query), never from a list kept here.
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot import db, query
-from bot.alerts.outbox import queue_alerts
-from bot.catalog import edits, quality, subscriptions
+from bot.catalog import current
 from bot.catalog.answers import CLI_USER, Actor, Answer, HelpAnswer
 from bot.catalog.categories import CATEGORIES, OVERALL, Category
 from bot.catalog.compare import compare_models, find_alternatives, list_models, show_model
+from bot.catalog.readmodel import ReadModel
 from bot.errors import NeedsChannelError, NotAdminError, NotHereError
-from bot.query import Request
+from bot.query import CatalogRead, Request
 
 HELP = [
     ("r1 vs o1", "compare 2 to 6 models: prices, ratio and the cost of a default workload"),
@@ -116,11 +119,19 @@ def respond_to(engine: Engine, request: Request, context: Context) -> Answer:
         raise NotAdminError()
     if request.needs_channel and context.channel_id is None:
         raise NeedsChannelError()
+    if isinstance(request, CatalogRead):
+        return read(current.current(engine), request)
     if request.fetches:
-        return _fetch(engine, request, context)
+        try:
+            return _fetch(engine, request, context)
+        finally:
+            current.changed(engine)
     if request.writes:
-        with db.transaction(engine) as session:
-            return handle(session, request, context)
+        try:
+            with db.transaction(engine) as session:
+                return handle(session, request, context)
+        finally:
+            current.changed(engine)  # committed or not, the next read rereads the version
     with db.read_only(engine) as session:
         return handle(session, request, context)
 
@@ -130,20 +141,41 @@ def answer(session: Session, text: str) -> Answer:
     return handle(session, query.parse(text), Context.cli())
 
 
-def handle(session: Session, request: Request, context: Context) -> Answer:
-    """One catalog call per request type; mypy fails here when a new type has no case."""
+def read(catalog: ReadModel, request: CatalogRead) -> Answer:
+    """A question about prices and models, answered from the read model alone."""
     match request:
         case query.HelpRequest():
             return HelpAnswer(commands=HELP, footnote=HELP_FOOTNOTE)
         case query.ListRequest(filter=f, all=every):
-            return list_models(session, f, retired=every)
+            return list_models(catalog, f, retired=every)
         case query.ModelRequest(name=name, workload=w, category=c, all_hosts=every):
-            return show_model(session, name, w, category_named(c), all_hosts=every)
+            return show_model(catalog, name, w, category_named(c), all_hosts=every)
         case query.CompareRequest(names=names, workload=w, category=c):
-            return compare_models(session, names, w, category_named(c))
+            return compare_models(catalog, names, w, category_named(c))
         case query.AlternativesRequest(name=name, workload=w, category=c, all=every):
-            return find_alternatives(session, name, w, category_named(c) if c else None, every=every)
+            return find_alternatives(catalog, name, w, category_named(c) if c else None, every=every)
+        case _:
+            assert_never(request)
+
+
+def handle(session: Session, request: Request, context: Context) -> Answer:
+    """One catalog call per request type; mypy fails here when a new type has no case."""
+    from bot.alerts.outbox import queue_alerts
+    from bot.catalog import edits, quality, subscriptions
+
+    match request:
+        case (
+            query.HelpRequest()
+            | query.ListRequest()
+            | query.ModelRequest()
+            | query.CompareRequest()
+            | query.AlternativesRequest()
+        ):
+            # The same answers as anywhere, from the read model of the session's database.
+            bind = session.get_bind()
+            return read(current.current(bind if isinstance(bind, Engine) else bind.engine), request)
         case query.HistoryRequest(name=name):
+            # From the database: every dated row of the model's history, which the read model doesn't keep.
             return edits.history(session, name)
         case query.AuditRequest():
             from bot.catalog.audit import audit

@@ -96,12 +96,16 @@ def _parser() -> argparse.ArgumentParser:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot import db
     from bot.ask import Context, respond
+    from bot.catalog import current, version
     from bot.errors import UserError, user_message
     from bot.render import text
-    from bot.sync.seed import ensure_catalog
 
     engine = db.engine_for(settings.database_url)
-    ensure_catalog(engine)
+    if not version.ready(engine):  # migrating and seeding load much more: only when needed
+        from bot.sync.seed import ensure_catalog
+
+        ensure_catalog(engine)
+    current.use_disk(engine, settings.cache_dir)  # the read model kept from the last run, if it still holds
     try:
         asked = " ".join(args.text) + (" --all" if getattr(args, "all", False) else "")
         result = respond(engine, asked, Context.cli())

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
 REPO_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_DIR / "data"
 DEFAULT_SQLITE_PATH = Path.home() / ".modelcost" / "modelcost.db"
+# Where `modelcost ask` keeps the catalog's read model between runs (bot.catalog.snapfile).
+DEFAULT_CACHE_DIR = Path.home() / ".cache" / "modelcost"
 DEFAULT_FEED_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
 DEFAULT_QUALITY_FEED_URL = (
     "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text.json"
@@ -57,6 +59,7 @@ class Settings(BaseModel):
     crosscheck_url: str = DEFAULT_CROSSCHECK_URL
     crosscheck_sync_interval: timedelta = timedelta(days=1)
     port: int = 3000
+    cache_dir: Path = DEFAULT_CACHE_DIR
 
     @field_validator("slack_api_url")
     @classmethod
@@ -95,6 +98,8 @@ class Settings(BaseModel):
             values["crosscheck_sync_interval"] = _parse_interval(
                 interval, "MODELCOST_CROSSCHECK_SYNC_INTERVAL"
             )
+        if cache := get("MODELCOST_CACHE_DIR"):
+            values["cache_dir"] = Path(cache)
         if port := get("PORT"):
             values["port"] = int(port)
         return cls.model_validate(values)

@@ -34,7 +34,8 @@ class _Request(BaseModel):
     """A parsed command. Its class says what running it takes; every layer asks these facts instead
     of keeping its own list of kinds."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    # Schemas are built on first use (a cold CLI parses one kind of request).
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     writes: ClassVar[bool] = False  # changes the catalog: runs in a transaction of its own
     admin_only: ClassVar[bool] = False  # only an admin may run it
@@ -183,6 +184,10 @@ Request = (
     | SyncStatusRequest
     | AuditRequest
 )
+
+# Questions about prices and models: answered from the in-memory read model (bot.catalog.current),
+# never from a database session. Each is `cacheable` too (tests/unit/test_requests.py).
+CatalogRead = HelpRequest | ListRequest | ModelRequest | CompareRequest | AlternativesRequest
 
 MAX_PRICE = Decimal(10_000)
 SET_FORMS = (

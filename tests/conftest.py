@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,8 @@ from bot import db
 from bot.sync.seed import ensure_catalog
 
 POSTGRES_URL = os.environ.get("MODELCOST_TEST_POSTGRES_URL")
+# `modelcost ask` keeps read models on disk: the tests' in a directory of their own, never the user's.
+os.environ["MODELCOST_CACHE_DIR"] = tempfile.mkdtemp(prefix="modelcost-test-cache-")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 _counter = itertools.count()
 

@@ -15,7 +15,9 @@ from bot.sync.summary import SyncSummary as SyncSummary
 
 
 class _Answer(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Each class's schema is built when it is first used, not at import: a cold `modelcost ask`
+    # builds only the few its answer needs.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 ActorKind = Literal["admin", "feed", "snapshot"]

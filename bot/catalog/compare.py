@@ -1,14 +1,12 @@
-"""Reading the catalog: one model, comparisons, cheaper alternatives and lists, as typed answers."""
+"""Reading the catalog: one model, comparisons, cheaper alternatives and lists, as typed answers.
+
+Every answer here is computed from the in-memory read model (bot.catalog.readmodel) alone: no
+database round trip. Costs are ranked on integers; views are built only for the models shown.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, aliased
 
 from bot.catalog.answers import (
     AlternativesAnswer,
@@ -19,21 +17,13 @@ from bot.catalog.answers import (
     ModelAnswer,
     ModelView,
     PriceView,
-    QualityView,
     WorkloadView,
 )
 from bot.catalog.categories import OVERALL, Category
-from bot.catalog.changes import current_prices, price_data
-from bot.catalog.crosscheck import Facts, Key, second_opinion
-from bot.catalog.hosts import display_name
-from bot.catalog.lifecycle import live, retired_models, today
-from bot.catalog.lifecycle import status as lifecycle_status
-from bot.catalog.lookup import name_index, normalise
-from bot.catalog.models import Model, Offering, Price, Provider
-from bot.catalog.overlay import load_overlay
-from bot.catalog.prices import DEFAULT_WORKLOAD, PriceData, Workload, offpeak_columns, ratio, workload_cost
-from bot.catalog.quality import COMPARABLE_MARGIN, comparable, comparable_rule, current_scores, with_floors
-from bot.catalog.second_source import current_facts
+from bot.catalog.comparable import COMPARABLE_MARGIN, comparable, comparable_rule
+from bot.catalog.names import normalise
+from bot.catalog.prices import DEFAULT_WORKLOAD, Workload, ratio, workload_cost
+from bot.catalog.readmodel import Candidate, Host, ReadModel, WorkKey, ilike, work_key
 from bot.errors import NoPriceError
 
 LIST_LIMIT = 40
@@ -42,15 +32,11 @@ ALL_ALTERNATIVES = 40  # within one Slack message
 COMPARE_ALTERNATIVES = 3
 NEAREST = 3
 TOP_HOSTS = 5  # a model card's cheapest hosts; `r1 hosts` lists them all
-
-
-def resolve(session: Session, name: str) -> str:
-    """A typed name -> model id (UnknownModelError with suggestions otherwise)."""
-    return name_index(session).resolve(name)
+OPEN_FILTERS = ("open", "open weights", "open-weights", "oss")
 
 
 def show_model(
-    session: Session,
+    catalog: ReadModel,
     name: str,
     workload: Workload | None = None,
     category: Category = OVERALL,
@@ -58,23 +44,23 @@ def show_model(
     all_hosts: bool = False,
 ) -> ModelAnswer:
     work = workload or DEFAULT_WORKLOAD
-    index = name_index(session)
+    index = catalog.index
     shown = 999 if all_hosts else TOP_HOSTS
-    view = _views(session, [index.resolve(name)], work, category, top_hosts=shown)[0]
+    view = _views(catalog, [index.resolve(name)], work, category, top_hosts=shown)[0]
     return ModelAnswer(model=view, workload=_workload_view(workload), notes=index.notes([name]))
 
 
 def compare_models(
-    session: Session, names: list[str], workload: Workload | None = None, category: Category = OVERALL
+    catalog: ReadModel, names: list[str], workload: Workload | None = None, category: Category = OVERALL
 ) -> CompareAnswer:
-    index = name_index(session)
+    index = catalog.index
     ids: list[str] = []
     for name in names:
         model_id = index.resolve(name)
         if model_id not in ids:
             ids.append(model_id)
     work = workload or DEFAULT_WORKLOAD
-    views = _views(session, ids, work, category)
+    views = _views(catalog, ids, work, category)
     costed = [v for v in views if v.price.workload_cost is not None]
     cheapest = min(costed, key=lambda v: v.price.workload_cost or 0, default=None)
     base = cheapest.price if cheapest else None
@@ -84,7 +70,7 @@ def compare_models(
     if dearest is not None and not dearest.open_weights and dearest.quality is not None:
         alternatives_for = dearest.id
         alternatives, _, _ = _alternatives(
-            session, dearest, work, category, limit=COMPARE_ALTERNATIVES, exclude=frozenset(ids)
+            catalog, dearest, work, category, limit=COMPARE_ALTERNATIVES, exclude=frozenset(ids)
         )
     return CompareAnswer(
         models=views,
@@ -101,7 +87,7 @@ def compare_models(
 
 
 def find_alternatives(
-    session: Session,
+    catalog: ReadModel,
     name: str,
     workload: Workload | None = None,
     category: Category | None = None,
@@ -111,9 +97,9 @@ def find_alternatives(
     """Cheaper open-weights models of comparable quality: by cost, or by the category's score when a
     category was asked for (`cheaper sonnet for coding`)."""
     work = workload or DEFAULT_WORKLOAD
-    index = name_index(session)
+    index = catalog.index
     cat = category or OVERALL
-    target = _views(session, [index.resolve(name)], work, cat)[0]
+    target = _views(catalog, [index.resolve(name)], work, cat)[0]
     quality = target.quality
     min_score = quality.score - COMPARABLE_MARGIN if quality is not None else None
     footnote = comparable_rule(cat)
@@ -131,7 +117,7 @@ def find_alternatives(
         )
     by_score = category is not None
     limit = ALL_ALTERNATIVES if every else ALTERNATIVES_LIMIT
-    alternatives, more, nearest = _alternatives(session, target, work, cat, limit=limit, by_score=by_score)
+    alternatives, more, nearest = _alternatives(catalog, target, work, cat, limit=limit, by_score=by_score)
     return AlternativesAnswer(
         target=target,
         workload=_workload_view(workload),
@@ -146,26 +132,25 @@ def find_alternatives(
     )
 
 
-def list_models(session: Session, filter: str | None = None, *, retired: bool = False) -> ListAnswer:
+def list_models(catalog: ReadModel, filter: str | None = None, *, retired: bool = False) -> ListAnswer:
     """Curated models (or those of a filter), at the lab's API or the cheapest host; models their lab
     has retired are left out unless `retired` (`list all`)."""
-    query = select(Model).order_by(Model.lab, Model.name)
+    facts = [catalog.models[i] for i in catalog.order]
     if filter is None:
-        query = query.where(Model.curated.is_(True))
-    elif normalise(filter) in ("open", "open weights", "open-weights", "oss"):
-        query = query.where(Model.open_weights.is_(True))
+        models = [m for m in facts if m.curated]
+    elif normalise(filter) in OPEN_FILTERS:
+        models = [m for m in facts if m.open_weights]
     else:
         key = normalise(filter)
-        hosted = (
-            select(Offering.model_id).join(Provider).where(or_(Provider.id == key, Provider.name.ilike(key)))
-        )
-        query = query.where(or_(Model.lab.ilike(key), Model.lab_provider_id == key, Model.id.in_(hosted)))
-    models = list(session.scalars(query))
+        hosted: set[str] = set()
+        for provider_id, name in catalog.provider_names.items():
+            if provider_id == key or ilike(name, key):
+                hosted |= catalog.served_by.get(provider_id, frozenset())
+        models = [m for m in facts if ilike(m.lab, key) or m.lab_provider_id == key or m.id in hosted]
     if not retired:
-        gone = retired_models(session, today())
-        models = [m for m in models if m.id not in gone]
+        models = [m for m in models if m.id not in catalog.retired_models]
     shown = models[:LIST_LIMIT]
-    views = {v.id: v for v in _views(session, [m.id for m in shown], DEFAULT_WORKLOAD, strict=False)}
+    views = _views(catalog, [m.id for m in shown], DEFAULT_WORKLOAD, strict=False)
     rows = [
         ListRow(
             id=v.id,
@@ -178,14 +163,13 @@ def list_models(session: Session, filter: str | None = None, *, retired: bool = 
             status=v.status,
             status_date=v.status_date,
         )
-        for m in shown
-        if (v := views.get(m.id))
+        for v in views
     ]
     return ListAnswer(filter=filter, rows=rows, more=len(models) - len(shown), retired=retired)
 
 
 def _alternatives(
-    session: Session,
+    catalog: ReadModel,
     target: ModelView,
     work: Workload,
     category: Category,
@@ -198,37 +182,39 @@ def _alternatives(
     `limit` cheapest (or best scored, `by_score`), how many more there are, and when none is
     comparable the nearest cheaper ones by score.
 
-    Costs are compared on plain rows first; full views are built only for the models shown.
+    One pass over the category's candidates (pre-sorted by score) on integer costs; views are built
+    only for the models shown.
     """
     if target.quality is None or target.price.workload_cost is None:
         return [], 0, []
     target_cost = target.price.workload_cost
     if target.cheapest and target.cheapest.workload_cost is not None:
         target_cost = min(target_cost, target.cheapest.workload_cost)
-    scores = current_scores(session, category)
-    open_ids = set(session.scalars(select(Model.id).where(Model.open_weights.is_(True))))
-    on = today()
-    open_ids -= retired_models(session, on)  # never suggest a model its lab has retired
-    candidates = {m for m in scores if m in open_ids and m != target.id and m not in exclude}
-    if not candidates:
-        return [], 0, []
-    comparable_ids = {m for m in candidates if comparable(scores[m], target.quality)}
-    best = _cheapest_costs(session, comparable_ids, work, target_cost)
+    key = work_key(work)
+    # The target's cost on the candidates' integer scale (exact: the Decimal cost is exact).
+    below = target_cost.scaleb(12) * work.cached_share.as_integer_ratio()[1]
+    best: list[tuple[int, Candidate]] = []  # comparable and cheaper, best score first
+    others: list[tuple[int, Candidate]] = []  # cheaper, below the bar
+    for c in catalog.candidates[category.name]:
+        if c.model_id == target.id or c.model_id in exclude or not c.prices:
+            continue
+        cost = c.cheapest(key)
+        if cost < below:
+            (best if comparable(c.rating, target.quality) else others).append((cost, c))
     if by_score:
-        order = sorted(best, key=lambda m: (-scores[m].score, best[m], m))
+        order = sorted(best, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))
     else:
-        order = sorted(best, key=lambda m: (best[m], m))
+        order = sorted(best, key=lambda x: (x[0], x[1].model_id))
     chosen = order[:limit]
-    nearest: list[str] = []
+    nearest = []
     if not best:
         # None comparable: the best scored of the cheaper ones, shown as below the bar (never as comparable).
-        best = _cheapest_costs(session, candidates - comparable_ids, work, target_cost)
-        nearest = sorted(best, key=lambda m: (-scores[m].score, best[m], m))[:NEAREST]
+        nearest = sorted(others, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))[:NEAREST]
 
-    def views(ids: list[str]) -> list[AlternativeView]:
+    def views(found: list[tuple[int, Candidate]]) -> list[AlternativeView]:
         out = []
-        for view in _views(session, ids, work, category, strict=False):
-            cost = best[view.id]
+        for view in _views(catalog, [c.model_id for _, c in found], work, category, strict=False):
+            cost = _cheapest_cost(catalog.hosts[view.id], key, work)
             saving = ((target_cost - cost) / target_cost * 100).quantize(
                 Decimal("0.1"), rounding=ROUND_HALF_UP
             )
@@ -238,33 +224,12 @@ def _alternatives(
     return views(chosen), len(order) - len(chosen), views(nearest)
 
 
-def _cheapest_costs(
-    session: Session, model_ids: set[str], work: Workload, below: Decimal
-) -> dict[str, Decimal]:
-    """Each model's workload cost at its cheapest live host, for those that cost less than `below`."""
-    if not model_ids:
-        return {}
-    newest = aliased(Price)
-    rows = session.execute(
-        select(Offering.model_id, Price.input_mtok, Price.output_mtok, Price.cache_read_mtok)
-        .join(Price, Price.offering_id == Offering.id)
-        .where(
-            Offering.model_id.in_(model_ids),
-            live(today()),
-            Price.id
-            == select(func.max(newest.id)).where(newest.offering_id == Offering.id).scalar_subquery(),
-        )
-    ).all()
-    best: dict[str, Decimal] = {}
-    for model_id, input_mtok, output_mtok, cache_read_mtok in rows:
-        if model_id is None or input_mtok is None or output_mtok is None:
-            continue
-        if not (input_mtok or output_mtok):
-            continue  # unpriced, or a free tier (see _usable)
-        cost = workload_cost(PriceData(input_mtok, output_mtok, cache_read_mtok), work)
-        if cost is not None and cost < below and cost < best.get(model_id, Decimal("Infinity")):
-            best[model_id] = cost
-    return best
+def _cheapest_cost(hosts: tuple[Host, ...], key: WorkKey, work: Workload) -> Decimal:
+    """The workload's cost at the cheapest live host, as a Decimal."""
+    cheapest = min((h for h in hosts if not h.retired), key=lambda h: h.cost_key(key))
+    cost = workload_cost(cheapest.data, work)
+    assert cost is not None  # a usable host has input and output prices
+    return cost
 
 
 def _workload_view(workload: Workload | None) -> WorkloadView:
@@ -278,7 +243,7 @@ def _workload_view(workload: Workload | None) -> WorkloadView:
 
 
 def _views(
-    session: Session,
+    catalog: ReadModel,
     ids: list[str],
     work: Workload,
     category: Category = OVERALL,
@@ -291,52 +256,37 @@ def _views(
     The price shown is the lab offering (`_lab_offering`); `cheapest` is the cheapest live host when
     it costs less, or whenever the lab offering is retired. Retired offerings count as no host.
     """
-    if not ids:
-        return []
-    on = today()
-    models = {m.id: m for m in session.scalars(select(Model).where(Model.id.in_(ids)))}
-    offerings = session.execute(
-        select(Offering, Provider.name)
-        .join(Provider)
-        .where(Offering.model_id.in_(ids), Offering.retired_at.is_(None))
-    ).all()
-    prices = current_prices(session, [o.id for o, _ in offerings])
-    quality = _quality(session, models, category)
-    successors = {m.successor_id for m in models.values() if m.successor_id}
-    successor_names = (
-        dict(session.execute(select(Model.id, Model.name).where(Model.id.in_(successors))).all())
-        if successors
-        else {}
-    )
-    by_model: dict[str, list[tuple[PriceView, int]]] = defaultdict(list)
-    facts = current_facts(session)
-    for offering, provider_name in offerings:
-        row = prices.get(offering.id)
-        if row is not None and _usable(row):
-            view = _price_view(offering, provider_name, row, work, on, facts)
-            by_model[offering.model_id or ""].append((view, row.id))
-    imported = load_overlay().imported
+    key = work_key(work)
+    ratings = catalog.quality[category.name]
     views = []
     for model_id in ids:
-        model = models[model_id]
-        hosts = [p for p, _ in by_model.get(model_id, [])]
+        model = catalog.models[model_id]
+        hosts = catalog.hosts.get(model_id, ())
         if not hosts:
             if strict:
                 raise NoPriceError(model.name)
             continue
-        live_hosts = [p for p in hosts if p.status != "retired"]
-        ranked = sorted(live_hosts or hosts, key=_rank)
-        own = _lab_offering(by_model[model_id], model.lab_provider_id, imported)
+        live_hosts = [h for h in hosts if not h.retired]
+        pool = live_hosts or hosts
+
+        def rank(h: Host) -> tuple[int, str]:
+            return h.cost_key(key), h.provider_name
+
+        # Stable: equal costs at the same host's name keep the offerings' order. Sorted only when
+        # a list of hosts is shown; otherwise the cheapest is all that is needed.
+        ranked = sorted(pool, key=rank) if top_hosts else [min(pool, key=rank)]
+        own = _lab_offering(hosts, model.lab_provider_id, catalog.imported)
         primary = own or ranked[0]
         best = ranked[0] if live_hosts else None
         cheaper = (
             best
             if best is not None
-            and best != primary
-            and (primary.status == "retired" or _cost(best) < _cost(primary))
+            and best is not primary
+            and (primary.retired or best.cost_key(key) < primary.cost_key(key))
             else None
         )
-        status, status_date = (own.status, own.status_date) if own else (primary.status, primary.status_date)
+        price = _priced(primary, work)
+        successor = catalog.models.get(model.successor_id or "")
         views.append(
             ModelView(
                 id=model.id,
@@ -344,30 +294,33 @@ def _views(
                 lab=model.lab,
                 open_weights=model.open_weights,
                 license=model.license,
-                quality=quality.get(model.id),
+                quality=rating.view(category) if (rating := ratings.get(model.id)) else None,
                 release_date=model.release_date,
                 curated=model.curated,
-                price=primary,
+                price=price,
                 lab_api=own is not None,
-                cheapest=cheaper,
+                cheapest=_priced(cheaper, work) if cheaper is not None else None,
                 hosts=len(live_hosts),
-                status=status,
-                status_date=status_date,
+                status=price.status,
+                status_date=price.status_date,
                 successor_id=model.successor_id,
-                successor_name=successor_names.get(model.successor_id or ""),
-                top_hosts=ranked[:top_hosts] if live_hosts else [],
+                successor_name=successor.name if successor else None,
+                top_hosts=[price if h is primary else _priced(h, work) for h in ranked[:top_hosts]]
+                if live_hosts
+                else [],
             )
         )
     return views
 
 
-def _rank(p: PriceView) -> tuple[bool, Decimal, str]:
-    return (p.workload_cost is None, p.workload_cost or Decimal(0), p.provider_name)
+def _priced(host: Host, work: Workload) -> PriceView:
+    """The host's price view, with the workload's cost."""
+    return host.view(workload_cost(host.data, work))
 
 
 def _lab_offering(
-    hosts: list[tuple[PriceView, int]], lab_provider_id: str | None, imported: set[tuple[str, str]]
-) -> PriceView | None:
+    hosts: tuple[Host, ...], lab_provider_id: str | None, imported: frozenset[tuple[str, str]]
+) -> Host | None:
     """The one offering a model card shows as the lab's own API, by one rule:
 
     1. at the model's lab API (its lab's first API: Z.ai's is zai, not zhipuai);
@@ -377,72 +330,13 @@ def _lab_offering(
        kimi-k2-0711-preview is Moonshot's own);
     4. then the newest price (the latest day it took effect, then the latest row), then the id.
     """
-    at_lab = [(p, row_id) for p, row_id in hosts if p.provider_id == lab_provider_id]
+    at_lab = [h for h in hosts if h.provider_id == lab_provider_id]
     if not at_lab:
         return None
 
-    def order(item: tuple[PriceView, int]) -> tuple[bool, bool, int, int, str]:
-        p, row_id = item
-        newest = -(p.changed_on.toordinal() if p.changed_on else 0)
-        return (
-            p.status == "retired",
-            (p.provider_id, p.provider_model_id) in imported,
-            newest,
-            -row_id,
-            p.provider_model_id,
-        )
+    def order(h: Host) -> tuple[bool, bool, int, int, str]:
+        changed_on, model_id = h.fields["changed_on"], h.fields["provider_model_id"]
+        newest = -(changed_on.toordinal() if changed_on else 0)
+        return (h.retired, (h.provider_id, model_id) in imported, newest, -h.row_id, model_id)
 
-    return min(at_lab, key=order)[0]
-
-
-def _quality(session: Session, models: dict[str, Model], category: Category) -> dict[str, QualityView]:
-    """The models' scores in the category, with a labelled floor for those that have none yet."""
-    own = current_scores(session, category)  # all of them: a floor may come from any predecessor
-    return with_floors(own, models, name_index(session).names)
-
-
-def _cost(p: PriceView) -> Decimal:
-    return p.workload_cost if p.workload_cost is not None else Decimal("Infinity")
-
-
-def _usable(row: Price) -> bool:
-    """A price worth showing: known input and output, and not a free tier (0 / 0)."""
-    if row.input_mtok is None or row.output_mtok is None:
-        return False
-    return bool(row.input_mtok or row.output_mtok)
-
-
-def _price_view(
-    offering: Offering,
-    provider_name: str,
-    row: Price,
-    work: Workload,
-    on: date,
-    facts: Mapping[Key, Facts] | None = None,  # LiteLLM's, as the catalog holds them; else bundled
-) -> PriceView:
-    data = price_data(row)
-    status, status_date = lifecycle_status(offering.deprecated, offering.retires_on, on)
-    # A snapshot's price without a start date has no change date: never the day this catalog was seeded.
-    changed_on = row.effective_on or (row.recorded_at.date() if row.source_kind != "snapshot" else None)
-    window = offering.context_window
-    limit = offering.max_input_tokens
-    source_kind = row.source_kind
-    return PriceView(
-        provider_id=offering.provider_id,
-        provider_name=display_name(offering.provider_id, provider_name),
-        provider_model_id=offering.provider_model_id,
-        **data.values(),
-        offpeak_window=data.offpeak.window if data.offpeak else None,
-        # The answer names the off-peak prices it shows (input and output); the others stay in the catalog.
-        **{k: v for k, v in offpeak_columns(data.offpeak).items() if k in PriceView.model_fields},
-        context_window=window,
-        input_limit=limit if limit and (window is None or limit < window) else None,
-        changed_on=changed_on,
-        source=row.source,
-        workload_cost=workload_cost(data, work),
-        status=status,
-        status_date=status_date,
-        second_opinion=second_opinion(
-            offering.provider_id, offering.provider_model_id, data, source_kind, facts
-        ),
-    )
+    return min(at_lab, key=order)

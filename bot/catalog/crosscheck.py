@@ -197,8 +197,10 @@ def _extract(path: Path = EXTRACT_FILE) -> Extract:
     return Extract.model_validate(raw)
 
 
+@functools.cache
 def load_extract(path: Path = EXTRACT_FILE) -> dict[Key, Facts]:
-    """LiteLLM's facts for the curated offerings, as bundled; validated strictly."""
+    """LiteLLM's facts for the curated offerings, as bundled; validated strictly. Read once: every
+    offering's second opinion looks here (callers only read it)."""
     return _extract(path).facts()
 
 

@@ -17,13 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-
-from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from bot.catalog.answers import Status
-from bot.catalog.crosscheck import Facts, Key
-from bot.catalog.models import Model, Offering
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+    from sqlalchemy.orm import Session
+
+    from bot.catalog.crosscheck import Facts, Key
+
+# The functions that read or write offerings import the ORM when called: `today` and `status` are
+# read on every question, and a cold `modelcost ask` answering from a kept snapshot loads no ORM.
 
 
 def today() -> date:
@@ -41,11 +46,19 @@ def status(deprecated: bool, retires_on: date | None, on: date) -> tuple[Status,
 
 def live(on: date) -> ColumnElement[bool]:
     """SQL: the offering is not retired on day `on` (and not gone from the feed)."""
+    from sqlalchemy import and_, or_
+
+    from bot.catalog.models import Offering
+
     return and_(Offering.retired_at.is_(None), or_(Offering.retires_on.is_(None), Offering.retires_on > on))
 
 
 def retired_models(session: Session, on: date) -> set[str]:
     """Models whose lab has retired them: every offering at the model's lab API is retired on `on`."""
+    from sqlalchemy import select
+
+    from bot.catalog.models import Model, Offering
+
     rows = session.execute(
         select(Offering.model_id, Offering.retires_on)
         .join(Model, Offering.model_id == Model.id)
@@ -63,6 +76,10 @@ def retired_models(session: Session, on: date) -> set[str]:
 def apply_facts(session: Session, facts: Mapping[Key, Facts]) -> int:
     """Store a second source's retirement days and input limits on the offerings it describes;
     returns how many offerings changed. Offerings it does not describe are left as they are."""
+    from sqlalchemy import select
+
+    from bot.catalog.models import Offering
+
     changed = 0
     for offering in session.scalars(select(Offering)):
         f = facts.get((offering.provider_id, offering.provider_model_id))

@@ -7,9 +7,10 @@ Callers own the transaction, as for prices (bot.catalog.changes).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,9 @@ from sqlalchemy.orm import Session
 from bot.catalog.answers import Actor, QualityView, ScoreAnswer, ScoreEntry
 from bot.catalog.categories import CATEGORIES, OVERALL, Category
 from bot.catalog.changes import new_change
+from bot.catalog.comparable import COMPARABLE_MARGIN as COMPARABLE_MARGIN
+from bot.catalog.comparable import comparable as comparable
+from bot.catalog.comparable import comparable_rule as comparable_rule
 from bot.catalog.lookup import name_index
 from bot.catalog.models import Change, Model, Score
 from bot.catalog.overlay import load_overlay
@@ -25,7 +29,6 @@ from bot.catalog.version import session_version
 
 SOURCE = "LMArena text"
 TEAM = "team"
-COMPARABLE_MARGIN = 25
 ALERT_MOVE = 10  # a subscribed channel hears when a score moves by this much or more
 
 
@@ -97,6 +100,24 @@ def _current_scores(
     rows = newest_rows(session, category=category.name, model_ids=model_ids)
     team_changes = {r.change_id for (_, _, _, origin), r in rows.items() if origin == TEAM}
     actors = {c.id: c.actor for c in session.scalars(select(Change).where(Change.id.in_(team_changes)))}
+    return scores_from_rows(rows, actors, category)
+
+
+class ScoreRow(Protocol):
+    """What scores_from_rows reads of a row: a Score, or a plain row of the same columns."""
+
+    score: int | None
+    score_low: int | None
+    score_high: int | None
+    source: str
+    as_of: date
+    change_id: int
+
+
+def scores_from_rows(
+    rows: Mapping[tuple[str, str, str, str], ScoreRow], actors: Mapping[int, Actor], category: Category
+) -> dict[str, QualityView]:
+    """The current scores in a category from its newest rows (`newest_rows`): the team's first."""
     out: dict[str, QualityView] = {}
     for (model_id, _, variant, origin), row in sorted(rows.items(), key=lambda kv: kv[0][3] == TEAM):
         if variant or row.score is None:
@@ -133,22 +154,6 @@ def with_floors(
                 }
             )
     return out
-
-
-def comparable(candidate: QualityView, target: QualityView, margin: int = COMPARABLE_MARGIN) -> bool:
-    """Within `margin` of the target's score, or a 95% interval that overlaps the target's."""
-    if candidate.score >= target.score - margin:
-        return True
-    if candidate.high is None or target.low is None:
-        return False
-    return candidate.high >= target.low
-
-
-def comparable_rule(category: Category, margin: int = COMPARABLE_MARGIN) -> str:
-    return (
-        f"Comparable quality: an LMArena {category.label} score at least the target's minus {margin}, "
-        "or a 95% interval that overlaps the target's."
-    )
 
 
 def apply_scores(

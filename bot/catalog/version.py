@@ -8,26 +8,44 @@ applied at release) is caught by the caches' maximum age.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
 
-from bot.catalog.models import Alias, Change, Model, Offering, Price
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
+# The tables by name, not through the ORM classes: a cold `modelcost ask` checks the version without
+# loading the mapping (tests/unit/test_version.py keeps the names equal to the ORM's).
+TABLES = ("prices", "changes", "offerings", "aliases", "models", "scores")
 _VERSION_SQL = (
-    f"SELECT (SELECT max(id) FROM {Price.__tablename__}),"
-    f" (SELECT max(id) FROM {Change.__tablename__}), (SELECT count(*) FROM {Change.__tablename__}),"
-    f" (SELECT max(id) FROM {Offering.__tablename__}),"
-    f" (SELECT count(*) FROM {Offering.__tablename__} WHERE retired_at IS NULL),"
-    f" (SELECT count(model_id) FROM {Offering.__tablename__}),"
-    f" (SELECT count(*) FROM {Alias.__tablename__}), (SELECT max(created_at) FROM {Alias.__tablename__}),"
-    f" (SELECT count(*) FROM {Model.__tablename__})"
+    "SELECT (SELECT max(id) FROM prices),"
+    " (SELECT max(id) FROM changes), (SELECT count(*) FROM changes),"
+    " (SELECT max(id) FROM offerings),"
+    " (SELECT count(*) FROM offerings WHERE retired_at IS NULL),"
+    " (SELECT count(model_id) FROM offerings),"
+    " (SELECT count(*) FROM aliases), (SELECT max(created_at) FROM aliases),"
+    " (SELECT count(*) FROM models)"
 )
+_READY_SQL = "SELECT (SELECT max(id) FROM prices), (SELECT max(id) FROM scores)"
 
 
 def catalog_version(engine: Engine) -> tuple[object, ...]:
     """Equal for two reads when nothing in the catalog changed in between."""
     with engine.connect() as conn:
         return version_on(conn)
+
+
+def ready(engine: Engine) -> bool:
+    """Whether the catalog is migrated and seeded (prices and scores), so asking needs no
+    bot.sync.seed.ensure_catalog: two small queries."""
+    from bot import db
+
+    if db.current_revision(engine) != db.HEAD_REVISION:
+        return False
+    with engine.connect() as conn:
+        prices, scores = conn.exec_driver_sql(_READY_SQL).one()
+    return prices is not None and scores is not None
 
 
 def version_on(conn: Connection) -> tuple[object, ...]:

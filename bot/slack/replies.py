@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine
 
-from bot.catalog.version import catalog_version
+from bot.catalog import current
 from bot.config import Settings
 from bot.errors import UserError
 from bot.render import blocks
@@ -48,7 +48,8 @@ class Replier:
         self.engine = engine
         self.admins = admins
         self.ack_budget = ack_budget  # 0: always answer through response_url
-        self.cache = ReplyCache(lambda: catalog_version(engine), size=cache_size)  # 0: no cache
+        # The catalog's snapshot is kept fresh off the request path; its version tags cached replies.
+        self.cache = ReplyCache(current.watch(engine), size=cache_size)  # 0: no cache
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="modelcost")
 
     def message(self, user_id: str, channel_id: str, text: str, *, shared_by: str | None = None) -> Message:
@@ -128,3 +129,4 @@ class Replier:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+        current.unwatch(self.engine)

@@ -8,11 +8,10 @@ from decimal import Decimal as D
 import pytest
 
 from bot.catalog.answers import PriceView
+from bot.catalog.builder import price_view
 from bot.catalog.changes import price_data, record_price
-from bot.catalog.compare import _price_view
 from bot.catalog.models import Change, Offering, Price
 from bot.catalog.prices import (
-    DEFAULT_WORKLOAD,
     KEYS,
     OFFPEAK_KEYS,
     PRICE_KEYS,
@@ -97,7 +96,7 @@ def test_every_key_is_written_read_back_and_shown() -> None:
         **offpeak_columns(EVERY.offpeak),
     }
     assert price_data(row) == EVERY
-    view = _price_view(offering, "DeepSeek", row, DEFAULT_WORKLOAD, date(2026, 1, 1))
+    view = price_view(offering, "DeepSeek", row, date(2026, 1, 1))
     assert {n: getattr(view, n) for n in NAMES} == EVERY.values()
     assert (view.offpeak_window, view.offpeak_input_mtok, view.offpeak_output_mtok) == (
         "16:30-00:30",

@@ -1,0 +1,167 @@
+"""The current read model of each database, shared by all threads of a process.
+
+`current(engine)` returns the snapshot (bot.catalog.readmodel) to answer from. How it knows the
+snapshot still holds:
+
+- watched (`watch(engine)`, the Slack app): a background thread reads the catalog's version at most
+  once a second and swaps in a new snapshot when it moved (or the day turned); a request never
+  touches the database. The thread stops by itself when no one has asked for a while, and the next
+  `current` starts it again.
+- unwatched (the CLI, tests): each `current` reads the version (one query) and rebuilds on a move.
+
+A write made in this process calls `changed(engine)`, so its next read sees the write at once.
+The CLI may also keep snapshots on disk (`use_disk`): see bot.catalog.snapfile.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from bot.catalog import lifecycle
+from bot.catalog.readmodel import ReadModel
+
+log = logging.getLogger(__name__)
+
+POLL_S = 1.0
+IDLE_S = 30.0  # a watcher with no reader for this long stops polling (and restarts on the next read)
+
+
+class _Holder:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = weakref.ref(engine)
+        self.model: ReadModel | None = None
+        self.dirty = True  # the version must be read before the next answer
+        self.watched = 0
+        self.polling = False
+        self.last_read = time.monotonic()
+        self.disk: Path | None = None
+        self.lock = threading.Lock()  # one build at a time; readers never wait for it unless they must
+
+    def get(self) -> ReadModel:
+        self.last_read = time.monotonic()
+        model = self.model
+        if self.watched:
+            if not self.polling:
+                self._start()
+            if model is not None and not self.dirty:
+                return model
+        return self.refresh()
+
+    def version(self) -> tuple[object, ...]:
+        """The version of the snapshot in use; after a write here, the database's (one query), so a
+        reply cache forgets at once while the rebuild waits for the next question."""
+        self.last_read = time.monotonic()
+        if self.watched and not self.polling:
+            self._start()
+        model = self.model
+        if model is not None and not self.dirty:
+            return model.version
+        from bot.catalog.version import catalog_version
+
+        engine = self.engine()
+        assert engine is not None, "the engine is gone"
+        return catalog_version(engine)
+
+    def refresh(self) -> ReadModel:
+        """The snapshot for the catalog as it is now: the one held if its version still holds."""
+        engine = self.engine()
+        assert engine is not None, "the engine is gone"
+        with self.lock:
+            from bot.catalog.version import catalog_version
+
+            self.dirty = False  # cleared first: a write during the read marks it again
+            version, on = catalog_version(engine), lifecycle.today()
+            model = self.model
+            if model is None or model.version != version or model.on != on:
+                model = self.model = _load(engine, version, on, self.disk)
+            return model
+
+    def _start(self) -> None:
+        with self.lock:
+            if self.polling:
+                return
+            self.polling = True
+        threading.Thread(target=self._poll, name="modelcost-catalog", daemon=True).start()
+
+    def _poll(self) -> None:
+        """Build at once (a worker's first question finds its snapshot ready), then recheck each second."""
+        try:
+            while self.watched and time.monotonic() - self.last_read < IDLE_S:
+                if self.engine() is None:
+                    return
+                try:
+                    self.refresh()
+                except DBAPIError as exc:
+                    # The database is away for a moment: keep answering from the snapshot held.
+                    log.warning("catalog version check failed: %s", exc.orig or exc)
+                time.sleep(POLL_S)
+        finally:
+            self.polling = False
+
+
+def _load(engine: Engine, version: tuple[object, ...], on: object, disk: Path | None) -> ReadModel:
+    from bot.catalog import snapfile
+
+    if disk is not None and (found := snapfile.load(disk, engine, version, on)) is not None:
+        return found
+    from bot import db
+    from bot.catalog.builder import build
+
+    with db.read_only(engine) as session:
+        model = build(session, lifecycle.today())
+    if disk is not None:
+        snapfile.save(disk, engine, model)
+    return model
+
+
+_holders: weakref.WeakKeyDictionary[Engine, _Holder] = weakref.WeakKeyDictionary()
+_holders_lock = threading.Lock()
+
+
+def _holder(engine: Engine) -> _Holder:
+    if (holder := _holders.get(engine)) is None:
+        with _holders_lock:
+            if (holder := _holders.get(engine)) is None:
+                holder = _holders[engine] = _Holder(engine)
+    return holder
+
+
+def current(engine: Engine) -> ReadModel:
+    """The read model to answer from."""
+    return _holder(engine).get()
+
+
+def changed(engine: Engine) -> None:
+    """A write in this process: the next read rereads the version (and so sees the write)."""
+    _holder(engine).dirty = True
+
+
+def watch(engine: Engine) -> Callable[[], object]:
+    """Keep this engine's snapshot fresh from a background thread (it builds the first one now);
+    returns the catalog's version as the snapshot in use sees it (it reads no database, except
+    once after a write made here)."""
+    holder = _holder(engine)
+    with holder.lock:
+        holder.watched += 1
+    holder.last_read = time.monotonic()
+    holder._start()
+    return holder.version
+
+
+def unwatch(engine: Engine) -> None:
+    holder = _holder(engine)
+    with holder.lock:
+        holder.watched = max(0, holder.watched - 1)
+
+
+def use_disk(engine: Engine, directory: Path) -> None:
+    """Keep this engine's snapshots in `directory` too, so a fresh process can skip the build."""
+    _holder(engine).disk = directory

@@ -1,0 +1,66 @@
+"""Read models kept on disk, so a fresh `modelcost ask` answers without rebuilding one.
+
+One file per database (named by a hash of its URL, credentials never written), holding the read
+model of one catalog version and day. A file is used only if its database, version, day and stamp
+(this code's and its data files' sizes and times, and the Python version) all match; anything else,
+or a file that doesn't load, is a miss and the model is rebuilt. Written whole to a temporary name
+and renamed, so a reader never sees half a file. The directory is the user's own (created 0700):
+a pickle is only ever loaded from a place no one else can write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bot.catalog.readmodel import ReadModel
+from bot.config import DATA_DIR
+
+FORMAT = 1
+# What a read model is made from besides the database: the catalog package's code (its classes and
+# how it builds them) and the data files it reads.
+_DATA = (DATA_DIR / "catalog.toml", DATA_DIR / "hosts.toml", DATA_DIR / "litellm" / "extract.json")
+
+
+def _stamp() -> tuple[object, ...]:
+    code = sorted(Path(__file__).resolve().parent.glob("*.py"))
+    files = tuple((p.name, (st := p.stat()).st_size, st.st_mtime_ns) for p in (*code, *_DATA))
+    return (FORMAT, sys.version_info[:3], files)
+
+
+def _path(directory: Path, engine: Engine) -> Path:
+    url = engine.url.render_as_string(hide_password=False)
+    return directory / f"readmodel-{hashlib.sha256(url.encode()).hexdigest()[:24]}.pickle"
+
+
+def load(directory: Path, engine: Engine, version: tuple[object, ...], on: object) -> ReadModel | None:
+    """The kept read model for this database, version and day; None if there is none that fits."""
+    try:
+        with _path(directory, engine).open("rb") as fh:
+            stamp, model = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None  # from other code, or damaged: rebuilt and rewritten
+    if stamp != _stamp() or not isinstance(model, ReadModel) or (model.version, model.on) != (version, on):
+        return None
+    return model
+
+
+def save(directory: Path, engine: Engine, model: ReadModel) -> None:
+    """Keep `model` for the next process; a directory that can't be written is skipped silently
+    (the cache only saves time)."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".readmodel-")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump((_stamp(), model), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, _path(directory, engine))
+    except OSError:
+        return

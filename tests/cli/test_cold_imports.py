@@ -1,0 +1,48 @@
+"""A cold `modelcost ask` loads only what asking needs: with the catalog's read model kept on disk,
+no migration tool, no Slack, no HTTP client, no server, no ORM mapping and no feed code. Checked in
+fresh interpreters, as tests/unit/test_imports.py does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+FORBIDDEN = (
+    "alembic",
+    "slack_bolt",
+    "slack_sdk",
+    "requests",
+    "gunicorn",
+    "bot.slack",
+    "bot.alerts",
+    "bot.sync.seed",
+    "bot.sync.run",
+    "bot.catalog.models",  # the ORM mapping: the snapshot holds plain data
+    "bot.catalog.builder",
+    "bot.render.blocks",
+    "genai_prices",
+)
+
+
+def modules_after_ask(database_url: str, cache_dir: Path) -> set[str]:
+    code = (
+        "import sys, json, io, contextlib\n"
+        "from bot.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['ask', 'r1 vs o1']) == 0\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "DATABASE_URL": database_url, "MODELCOST_CACHE_DIR": str(cache_dir)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    return set(json.loads(out.stdout))
+
+
+def test_a_cold_ask_imports_only_what_asking_needs(catalog_url: str, tmp_path: Path) -> None:
+    first = modules_after_ask(catalog_url, tmp_path)  # builds the read model, and keeps it
+    assert "bot.catalog.builder" in first  # the walk can see a module load
+    loaded = modules_after_ask(catalog_url, tmp_path)
+    found = [f for f in FORBIDDEN if any(m == f or m.startswith(f + ".") for m in loaded)]
+    assert not found, f"a cold ask loads {found}"

@@ -1,0 +1,9 @@
+"""The catalog's version query names its tables as plain text (a cold CLI loads no ORM to ask it):
+they are the ORM's tables."""
+
+from bot.catalog.models import Base
+from bot.catalog.version import TABLES
+
+
+def test_the_version_reads_tables_the_orm_has() -> None:
+    assert set(TABLES) <= set(Base.metadata.tables)
