@@ -6,4 +6,5 @@ from bot.config import Settings
 from bot.slack.app import build_app
 from bot.slack.web import wsgi_app
 
-app = wsgi_app(build_app(Settings.from_env(), cache_size=0))
+settings = Settings.from_env()
+app = wsgi_app(build_app(settings, cache_size=0), settings)

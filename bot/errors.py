@@ -57,6 +57,23 @@ class NotHereError(UserError, ValueError):
     """A command that this surface does not run (e.g. `sync` typed into `modelcost ask`); says where."""
 
 
+class CatalogUnavailableError(UserError, ConnectionError):
+    """The database cannot be reached now (down, restarting, unreachable); nothing was done."""
+
+    def __init__(self) -> None:
+        super().__init__("The price catalog is unavailable right now; please try again in a minute.")
+
+
+class SlackUnavailableError(UserError, ConnectionError):
+    """Slack did not answer whether the user is an admin (users.info failed); nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "I could not ask Slack whether you are a workspace admin (Slack did not answer), so "
+            "nothing was changed. Please try again in a minute."
+        )
+
+
 def user_message(exc: UserError) -> str:
     """The friendly reply for an expected error."""
     if isinstance(exc, UnknownModelError):

@@ -76,7 +76,7 @@ def serve(make_settings: Callable[..., Settings], fake_slack: FakeSlack) -> Iter
     ) -> Served:
         overrides = {**({"database_url": database_url} if database_url else {}), **(settings or {})}
         settings_ = make_settings(**overrides)
-        app = wsgi_app(build_app(settings_, **options))
+        app = wsgi_app(build_app(settings_, **options), settings_)
         server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
