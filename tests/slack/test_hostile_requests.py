@@ -64,51 +64,57 @@ def unsigned(body: bytes, *, timestamp: bytes | None = None, signature: bytes = 
     )
 
 
-NOW = b"%d" % int(time.time())
-CASES: dict[str, tuple[bytes, int]] = {
-    "payload=notjson": (unsigned(b"payload=notjson"), 401),
-    "invalid JSON as application/json": (
-        request(
-            b"Content-Type: application/json",
-            b"Content-Length: 9",
-            b"X-Slack-Request-Timestamp: " + NOW,
-            b"X-Slack-Signature: v0=" + b"1" * 64,
-            body=b"{not json",
+def cases() -> dict[str, tuple[bytes, int]]:
+    """Each request (made now: the timestamps are fresh) and the status it must get."""
+    now = b"%d" % int(time.time())
+    return {
+        "payload=notjson": (unsigned(b"payload=notjson"), 401),
+        "invalid JSON as application/json": (
+            request(
+                b"Content-Type: application/json",
+                b"Content-Length: 9",
+                b"X-Slack-Request-Timestamp: " + now,
+                b"X-Slack-Signature: v0=" + b"1" * 64,
+                body=b"{not json",
+            ),
+            401,
         ),
-        401,
-    ),
-    "a body that is not UTF-8": (unsigned(b"text=\xff\xfe\xfd"), 401),
-    "timestamp abc": (unsigned(b"text=o1", timestamp=b"abc"), 401),
-    "timestamp empty": (unsigned(b"text=o1", timestamp=b""), 401),
-    "timestamp 1.5": (unsigned(b"text=o1", timestamp=b"1.5"), 401),
-    "a non-ASCII signature": (unsigned(b"text=o1", signature="v0=é☃".encode()), 401),
-    "10 minutes old with a bad body": (unsigned(b"payload=%ff{", timestamp=b"%d" % (time.time() - 600)), 401),
-    "no signature at all": (
-        request(b"Content-Length: 7", b"X-Slack-Request-Timestamp: " + NOW, body=b"text=o1"),
-        401,
-    ),
-    "no Content-Length": (request(b"Transfer-Encoding: chunked", body=b"7\r\ntext=o1\r\n0\r\n\r\n"), 411),
-    "a Content-Length of a gigabyte": (
-        request(b"Content-Length: 1000000000", b"X-Slack-Request-Timestamp: " + NOW, body=b"x"),
-        413,
-    ),
-    # Signed (so from Slack, or from someone with the secret) yet not a payload Bolt can parse:
-    "signed payload=notjson": (signed(b"payload=notjson"), 400),
-    "signed invalid JSON": (signed(b"{not json", b"application/json"), 400),
-    "signed JSON that is not an object": (signed(b"[1, 2]", b"application/json"), 400),
-    "signed, not UTF-8": (signed(b"text=\xff\xfe"), 400),
-}
+        "a body that is not UTF-8": (unsigned(b"text=\xff\xfe\xfd"), 401),
+        "timestamp abc": (unsigned(b"text=o1", timestamp=b"abc"), 401),
+        "timestamp empty": (unsigned(b"text=o1", timestamp=b""), 401),
+        "timestamp 1.5": (unsigned(b"text=o1", timestamp=b"1.5"), 401),
+        "a non-ASCII signature": (unsigned(b"text=o1", signature="v0=é☃".encode()), 401),
+        "10 minutes old with a bad body": (
+            unsigned(b"payload=%ff{", timestamp=b"%d" % (time.time() - 600)),
+            401,
+        ),
+        "no signature at all": (
+            request(b"Content-Length: 7", b"X-Slack-Request-Timestamp: " + now, body=b"text=o1"),
+            401,
+        ),
+        "no Content-Length": (request(b"Transfer-Encoding: chunked", body=b"7\r\ntext=o1\r\n0\r\n\r\n"), 411),
+        "a Content-Length of a gigabyte": (
+            request(b"Content-Length: 1000000000", b"X-Slack-Request-Timestamp: " + now, body=b"x"),
+            413,
+        ),
+        # Signed (so from Slack, or from someone with the secret) yet not a payload Bolt can parse:
+        "signed payload=notjson": (signed(b"payload=notjson"), 400),
+        "signed invalid JSON": (signed(b"{not json", b"application/json"), 400),
+        "signed JSON that is not an object": (signed(b"[1, 2]", b"application/json"), 400),
+        "signed, not UTF-8": (signed(b"text=\xff\xfe"), 400),
+    }
 
 
 def test_unsigned_and_malformed_requests_get_4xx_and_no_traceback(
     server: Server, fake_slack: FakeSlack
 ) -> None:
-    statuses = {name: raw(server, data)[0] for name, (data, _) in CASES.items()}
+    requests_ = cases()
+    statuses = {name: raw(server, data)[0] for name, (data, _) in requests_.items()}
 
-    assert statuses == {name: want for name, (_, want) in CASES.items()}
+    assert statuses == {name: want for name, (_, want) in requests_.items()}
     log = server.log
     assert "Traceback" not in log and "Error handling request" not in log, log[-3000:]
-    assert log.count("refused POST /slack/events") == len(CASES)  # one line each
+    assert log.count("refused POST /slack/events") == len(requests_)  # one line each
     assert [c.method for c in fake_slack.calls() if c.method != "auth.test"] == []  # nothing ran
     ok = post_signed(server.url, command_body(fake_slack, "r1 vs o1"))
     assert ok.status_code == 200 and "27.4x" in ok.text
