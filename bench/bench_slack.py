@@ -76,7 +76,7 @@ def gunicorn(target: str, env: dict[str, str], pythonpath: str | None = None) ->
             try:
                 requests.get(url + "/", timeout=1)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or the worker is still loading
                 time.sleep(0.05)
         yield url
     finally:
@@ -177,7 +177,7 @@ def main() -> None:
         posted = len(fake.responses())
 
     print(
-        f"/modelcost {TEXT!r}: gunicorn 2 workers x 4 threads, loopback, full catalog on SQLite; "
+        f"/modelcost {TEXT!r}: gunicorn 2 gevent workers, loopback, full catalog on SQLite; "
         f"{args.rounds} rounds x {args.requests} requests per app and mode"
     )
     print(f"{'mode':<12} {'app':<15} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}")
