@@ -1,6 +1,6 @@
 """Benchmark: `/modelcost` through gunicorn, against a bare Bolt app that acks a fixed text.
 
-All run under gunicorn as the Procfile runs the real app (2 workers x 4 threads), in this run, on
+All run under gunicorn as the Procfile runs the real app (2 gevent workers), in this run, on
 this machine, on loopback, with the full seeded catalog in a temporary SQLite database, and a fake
 Slack Web API for the token check at start. Each gets the same load: signed slash commands, first
 one client at a time, then 8 concurrent clients (keep-alive sessions), in alternating rounds so
@@ -101,8 +101,8 @@ def gunicorn(target: str, env: dict[str, str], pythonpath: str | None = None) ->
         f"127.0.0.1:{port}",
         "--workers",
         "2",
-        "--threads",
-        "4",
+        "--config",
+        "python:bot.slack.gunicorn_conf",
         "--log-level",
         "warning",
         target,
@@ -256,7 +256,7 @@ def main() -> None:
         posted = len(fake.responses())
 
     print(
-        "/modelcost through gunicorn 2 workers x 4 threads, loopback, full catalog on SQLite; "
+        "/modelcost through gunicorn 2 gevent workers, loopback, full catalog on SQLite; "
         f"{args.rounds} rounds x {args.requests} requests per app, mix and mode"
     )
     print(f"{'mix':<9} {'app':<10} {'p50 1 client':>13} {'p99 8 clients':>14} {'req/s 8 clients':>16}")

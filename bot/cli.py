@@ -88,7 +88,6 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the Slack app over HTTP under gunicorn on 0.0.0.0:$PORT")
     serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
-    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
     serve.set_defaults(func=_serve)
     return parser
 
@@ -220,8 +219,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         f"0.0.0.0:{settings.port}",
         "--workers",
         str(args.workers),
-        "--threads",
-        str(args.threads),
+        "--config",
+        "python:bot.slack.gunicorn_conf",  # gevent workers: slow clients hold up no one
         "bot.slack.wsgi:app",
     ]
     os.execv(sys.executable, argv)  # gunicorn takes over the process, and its signals

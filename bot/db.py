@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Kept equal to Alembic's head by tests/db/test_migrations.py, so a cold start need not load Alembic.
 HEAD_REVISION = "0005"
+CONNECT_TIMEOUT_S = 5
 
 
 def make_engine(url: str) -> Engine:
@@ -30,7 +31,8 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A database host that doesn't answer fails a connection in seconds, not after TCP's minutes.
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
 
 
 _engines: dict[str, Engine] = {}

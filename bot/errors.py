@@ -61,6 +61,23 @@ class NoChartError(UserError, ValueError):
     """The answer has no chart (`set`, `list`, ...), or nothing in it can be drawn; the message says which."""
 
 
+class CatalogUnavailableError(UserError, ConnectionError):
+    """The database cannot be reached now (down, restarting, unreachable); nothing was done."""
+
+    def __init__(self) -> None:
+        super().__init__("The price catalog is unavailable right now; please try again in a minute.")
+
+
+class SlackUnavailableError(UserError, ConnectionError):
+    """Slack did not answer whether the user is an admin (users.info failed); nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "I could not ask Slack whether you are a workspace admin (Slack did not answer), so "
+            "nothing was changed. Please try again in a minute."
+        )
+
+
 def user_message(exc: UserError) -> str:
     """The friendly reply for an expected error."""
     if isinstance(exc, UnknownModelError):

@@ -39,6 +39,7 @@ class _Holder:
         self.engine = weakref.ref(engine)
         self.model: ReadModel | None = None
         self.dirty = True  # the version must be read before the next answer
+        self.unreachable = False  # the last version check could not reach the database
         self.watched = 0
         self.polling = False
         self.last_read = time.monotonic()
@@ -82,6 +83,9 @@ class _Holder:
             model = self.model
             if model is None or model.version != version or model.on != on:
                 model = self.model = _load(engine, version, on, self.disk)
+            if not model.models:
+                # A catalog not seeded yet (another process may be seeding it now): ask again next time.
+                self.dirty = True
             return model
 
     def _start(self) -> None:
@@ -99,9 +103,12 @@ class _Holder:
                     return
                 try:
                     self.refresh()
+                    self.unreachable = False
                 except DBAPIError as exc:
                     # The database is away for a moment: keep answering from the snapshot held.
-                    log.warning("catalog version check failed: %s", exc.orig or exc)
+                    if not self.unreachable:
+                        log.warning("catalog version check failed: %s", exc.orig or exc)
+                    self.unreachable = True
                 time.sleep(POLL_S)
         finally:
             self.polling = False
@@ -137,6 +144,12 @@ def _holder(engine: Engine) -> _Holder:
 def current(engine: Engine) -> ReadModel:
     """The read model to answer from."""
     return _holder(engine).get()
+
+
+def unreachable(engine: Engine) -> bool:
+    """Whether the last background check could not reach the database: answers come from the snapshot
+    held, which may be out of date."""
+    return _holder(engine).unreachable
 
 
 def changed(engine: Engine) -> None:

@@ -2,8 +2,12 @@
 
 Every message stays inside Block Kit's limits by construction (long text is split or clipped here,
 not rejected by Slack), and every piece of text that reaches mrkdwn is escaped (`&`, `<`, `>`), so
-a typed `<!channel>` stays text. Buttons carry the command to run as their value: "Share in
-channel" re-runs it visibly, "Cheaper alternatives" and "did you mean" choices run their own.
+a typed `<!channel>` stays text. Every mrkdwn object is `verbatim` (Slack makes no links, channel
+names or mentions of bare text), and what a user typed is shown in `plain_text`, which Slack never
+formats: a shared answer shows the command exactly as typed and inert. Buttons carry the command
+to run as their value: "Share in channel" re-runs it visibly (only a real answer has one),
+"Cheaper alternatives" and "did you mean" choices run their own; a choice that would change the
+catalog is a button Slack asks to confirm, showing the corrected command first.
 """
 
 from __future__ import annotations
@@ -47,10 +51,12 @@ MAX_BUTTON_VALUE = 2000
 MAX_CONTEXT_ELEMENTS = 10
 MAX_CONTEXT_TEXT = 3000
 MAX_FALLBACK = 3000  # Slack takes up to 40,000; a notification needs far less
+MAX_CONFIRM_TEXT = 300
 
 ACTION_SHARE = "modelcost_share"
 ACTION_RUN = "modelcost_run"  # + "_<n>": run the command in the value, reply privately
 ACTION_SUGGEST = "modelcost_suggest"  # + "_<n>": a "did you mean" choice; replaces the error
+ACTION_CONFIRM = "modelcost_confirm"  # + "_<n>": a command that changes the catalog, confirmed in Slack
 COMMAND = "/modelcost"
 
 Block = dict[str, Any]  # Any: Block Kit JSON, checked against its limits by tests/slack/blockkit.py
@@ -121,7 +127,7 @@ def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) 
         case _:
             assert_never(answer)
     buttons = []
-    if shared_by is None and len(query) <= MAX_BUTTON_VALUE:
+    if shared_by is None and len(query) <= MAX_BUTTON_VALUE and not _empty(answer):
         buttons.append(_button("Share in channel", ACTION_SHARE, query, primary=True))
     if (target := _cheaper_target(answer)) is not None:
         buttons.append(_button("Cheaper alternatives", f"{ACTION_RUN}_0", f"cheaper {target}"))
@@ -134,22 +140,47 @@ def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) 
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
     if shared_by is not None:
-        blocks.append(_context(f"Shared by <@{_user_id(shared_by)}> with `{COMMAND} {escape(query)}`"))
+        # The command as typed, in plain text: nothing in it becomes a link, mention or formatting.
+        credit = f"Shared by <@{_user_id(shared_by)}> with"
+        blocks.append(_context(credit, _plain(clip(f"{COMMAND} {query}", MAX_CONTEXT_TEXT))))
     return _finish(blocks, text)
 
 
-def error_message(exc: UserError, *, query: str) -> Message:
-    """The friendly reply to an expected error; an unknown name offers its suggestions as buttons."""
+def error_message(exc: UserError, *, query: str, changes_catalog: bool = False) -> Message:
+    """The friendly reply to an expected error, in plain text (it may quote what the user typed);
+    an unknown name offers its suggestions as buttons, which ask to confirm a command that would
+    change the catalog (`changes_catalog`) before running it."""
     text = words.error_message(exc)
-    blocks: list[Block] = [_section(f":warning: {escape(text)}")]
+    blocks: list[Block] = [_plain_section(f"⚠️ {text}")]
     if isinstance(exc, UnknownModelError) and exc.suggestions:
-        buttons = [
-            _button(name, f"{ACTION_SUGGEST}_{i}", _substitute(query, exc.name, model_id))
-            for i, (model_id, name) in enumerate(exc.suggestions)
-        ]
+        buttons = []
+        for i, (model_id, name) in enumerate(exc.suggestions):
+            command = _substitute(query, exc.name, model_id)
+            if changes_catalog:
+                buttons.append(_confirm_button(name, f"{ACTION_CONFIRM}_{i}", command))
+            else:
+                buttons.append(_button(name, f"{ACTION_SUGGEST}_{i}", command))
         blocks.append({"type": "actions", "elements": buttons})
-    blocks.append(_context(f"`{COMMAND} help` lists what I understand."))
+    if not isinstance(exc, ConnectionError):  # nothing the user typed is wrong: no help needed
+        blocks.append(_context(f"`{COMMAND} help` lists what I understand."))
     return _finish(blocks, text)
+
+
+def confirm_message(command: str) -> Message:
+    """A command that changes the catalog, brought by a button that did not ask to confirm it (a
+    message from before confirmations): shown, with a button that does."""
+    text = f"This changes the catalog: {COMMAND} {command}"
+    blocks: list[Block] = [
+        _plain_section(clip(text, MAX_SECTION_TEXT)),
+        {"type": "actions", "elements": [_confirm_button("Run it", f"{ACTION_CONFIRM}_0", command)]},
+    ]
+    return _finish(blocks, text)
+
+
+def possibly_stale(message: Message) -> Message:
+    """A reply kept from before the catalog became unreachable, marked as possibly out of date."""
+    note = _context(":warning: The price catalog can't be reached right now: this answer may be out of date.")
+    return {"text": message["text"], "blocks": [*message["blocks"][: MAX_BLOCKS - 1], note]}
 
 
 def failure_message() -> Message:
@@ -249,8 +280,8 @@ def _list(a: ListAnswer) -> tuple[list[Block], str]:
     title = f"Models ({a.filter})" if a.filter else "Models"
     blocks: list[Block] = [_header(title)]
     if not a.rows:
-        text = f"No models match '{a.filter}'. Try `list`, `list open`, a lab or a host."
-        return [*blocks, _section(escape(text))], text
+        text = f"No models match '{a.filter}'."
+        return [*blocks, _plain_section(text), _context("Try `list`, `list open`, a lab or a host.")], text
     lines = [
         f"*{escape(r.name)}* `{escape(r.id)}` · {escape(r.lab)}{' · open' if r.open_weights else ''} · "
         f"{escape(r.provider_name)} {fmt_usd(r.input_mtok)} / {fmt_usd(r.output_mtok)}"
@@ -346,6 +377,11 @@ def _sources(models: list[ModelView], *, dates: bool = True) -> str:
     return text
 
 
+def _empty(answer: Answer) -> bool:
+    """An answer with nothing in it to share (it would only repeat what was typed)."""
+    return isinstance(answer, ListAnswer) and not answer.rows
+
+
 def _cheaper_target(answer: Answer) -> str | None:
     if isinstance(answer, CompareAnswer):
         return answer.alternatives_for
@@ -370,11 +406,25 @@ def _header(text: str) -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": clip(text, MAX_HEADER), "emoji": True}}
 
 
+def _mrkdwn(text: str, limit: int) -> Block:
+    # verbatim: the app writes every link and mention it means explicitly (`<@U123>`).
+    return {"type": "mrkdwn", "text": clip(text, limit), "verbatim": True}
+
+
+def _plain(text: str) -> Block:
+    """Text shown exactly as given: no formatting, links, mentions or emoji codes."""
+    return {"type": "plain_text", "text": text, "emoji": False}
+
+
 def _section(text: str, *, fields: list[Block] | None = None) -> Block:
-    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION_TEXT)}}
+    block: Block = {"type": "section", "text": _mrkdwn(text, MAX_SECTION_TEXT)}
     if fields:
         block["fields"] = fields[:MAX_FIELDS]
     return block
+
+
+def _plain_section(text: str) -> Block:
+    return {"type": "section", "text": _plain(clip(text, MAX_SECTION_TEXT))}
 
 
 def _sections(lines: list[str]) -> list[Block]:
@@ -390,11 +440,11 @@ def _sections(lines: list[str]) -> list[Block]:
 
 
 def _field(label: str, value: str) -> Block:
-    return {"type": "mrkdwn", "text": clip(f"*{escape(label)}*\n{escape(value)}", MAX_FIELD_TEXT)}
+    return _mrkdwn(f"*{escape(label)}*\n{escape(value)}", MAX_FIELD_TEXT)
 
 
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text, MAX_CONTEXT_TEXT)}]}
+def _context(text: str, *more: Block) -> Block:
+    return {"type": "context", "elements": [_mrkdwn(text, MAX_CONTEXT_TEXT), *more]}
 
 
 def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> Block:
@@ -406,6 +456,18 @@ def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> 
     }
     if primary:
         button["style"] = "primary"
+    return button
+
+
+def _confirm_button(text: str, action_id: str, command: str) -> Block:
+    """A button for a command that changes the catalog: Slack shows the command and asks first."""
+    button = _button(text, action_id, command)
+    button["confirm"] = {
+        "title": _plain("Change the catalog?"),
+        "text": _plain(clip(f"Run {COMMAND} {command}", MAX_CONFIRM_TEXT)),
+        "confirm": _plain("Run it"),
+        "deny": _plain("Cancel"),
+    }
     return button
 
 

@@ -1,7 +1,9 @@
-"""A sync summary -> plain text for the terminal (and a Slack text fallback)."""
+"""A sync summary -> plain text for the terminal (and a Slack text fallback); and what of a failed
+sync's reason people who are not admins may see."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from bot.catalog.answers import public_url
@@ -184,3 +186,35 @@ def _run_line(r: SyncRunView) -> str:
         counts = f": {r.changed} changed, {r.added} added, {r.retired} retired"
     reason = f" ({r.reason})" if r.reason else ""
     return f"  {r.started_at:%Y-%m-%d %H:%M} UTC  {r.status}{counts}{reason}"
+
+
+# A recorded reason is for admins: it may quote the feed's URL (which can carry a token), a
+# database driver's message (hosts, users) or feed content. Others get one of these short ones.
+_URL = re.compile(r"[a-z][a-z0-9+.\-]*://\S*", re.IGNORECASE)
+_HTTP_STATUS = re.compile(r"\bHTTP (\d{3})\b")
+_DRIVER = re.compile(r"\b(database|psycopg|sqlalchemy|sqlite|connection|server|host|port|password)\b", re.I)
+PUBLIC_REASON_MAX = 160
+
+
+def public_reason(status: str, reason: str | None) -> str | None:
+    """A short reason that shows no URL, credential, host or driver message."""
+    if not reason:
+        return None
+    if status == "failed":
+        if "database" in reason.lower():
+            return "the database was unavailable"
+        if (code := _HTTP_STATUS.search(reason)) is not None:
+            return f"the feed answered HTTP {code.group(1)}"
+        if "timed out" in reason.lower():
+            return "the feed did not answer in time"
+        return "the feed could not be fetched"
+    if _DRIVER.search(reason):
+        return "the feed was rejected (admins can see why)"
+    first = _URL.sub("(address hidden)", reason).split("; ")[0]
+    return first if len(first) <= PUBLIC_REASON_MAX else first[: PUBLIC_REASON_MAX - 1] + "…"
+
+
+def public_status(answer: SyncStatusAnswer) -> SyncStatusAnswer:
+    """`sync status` as shown to someone who is not an admin."""
+    runs = [r.model_copy(update={"reason": public_reason(r.status, r.reason)}) for r in answer.runs]
+    return answer.model_copy(update={"runs": runs})

@@ -1,5 +1,9 @@
 """Who may change the catalog: the workspace's admins and owners (users.info, cached a few minutes)
-plus the user IDs in MODELCOST_ADMIN_USERS. Guests, deleted users and other members may not."""
+plus the user IDs in MODELCOST_ADMIN_USERS. Guests, deleted users and other members may not.
+
+When Slack can't be asked (an error, a 429 past the retries, no answer), that is not a "no": the
+check raises SlackUnavailableError, whose message tells the user to try again, and nothing runs.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,13 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.errors import SlackUnavailableError
+
 log = logging.getLogger(__name__)
 
 TTL_S = 300.0
+# Answers that do settle the question: the user is not one of this workspace's.
+NOT_A_USER = frozenset({"user_not_found", "user_not_visible"})
 
 
 class AdminCheck:
@@ -36,9 +44,15 @@ class AdminCheck:
         try:
             user = self.client.users_info(user=user_id).get("user") or {}
         except SlackApiError as exc:
-            # Not cached: Slack may answer next time. Refusing is the safe answer now.
-            log.warning("users.info for %s failed: %s", user_id, exc.response.get("error"))
-            return False
+            error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+            if error in NOT_A_USER:
+                return False
+            # Not cached: Slack may answer next time. Nothing runs meanwhile.
+            log.warning("users.info for %s failed: %s", user_id, error or f"HTTP {exc.response.status_code}")
+            raise SlackUnavailableError() from None
+        except OSError as exc:  # urllib: refused, reset, timed out (after slack_sdk's retries)
+            log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
+            raise SlackUnavailableError() from None
         allowed = bool(
             (user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
             and not user.get("deleted")

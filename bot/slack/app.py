@@ -13,8 +13,8 @@ from bot.slack import listeners
 from bot.slack.admin import AdminCheck
 from bot.slack.cache import SIZE
 from bot.slack.clients import web_client
+from bot.slack.gate import CatalogGate
 from bot.slack.replies import ACK_BUDGET_S, Replier
-from bot.sync.seed import ensure_catalog
 
 BOLT_LOGGER = logging.getLogger("bot.slack.bolt")
 
@@ -30,14 +30,17 @@ def build_app(
     ack_budget: float = ACK_BUDGET_S,
     cache_size: int = SIZE,
 ) -> App:
-    """The app, its catalog migrated and seeded; MissingSettingsError naming what is absent.
+    """The app; MissingSettingsError naming what is absent.
 
-    Bolt verifies each HTTP request's signature and timestamp itself (401 otherwise); Socket Mode
-    needs no signing secret. It checks the bot token once, with auth.test, at start.
+    The catalog is migrated and seeded now if the database answers, else on the first request that
+    finds it back (gate.py): the app starts either way. Over HTTP, bot.slack.web checks each
+    request's signature and timestamp before anything reads it, and Bolt checks them again; Socket
+    Mode needs no signing secret. It checks the bot token once, with auth.test, at start.
     """
     settings.require(*(SOCKET_SETTINGS if socket_mode else HTTP_SETTINGS))
     engine = db.engine_for(settings.database_url)
-    ensure_catalog(engine)
+    gate = CatalogGate(engine)
+    gate.try_prepare()
     secret = settings.slack_signing_secret
     _quiet_token_warning(BOLT_LOGGER)
     app = App(
@@ -51,7 +54,8 @@ def build_app(
     )
     admins = AdminCheck(app.client, settings.admin_users)
     listeners.register(
-        app, Replier(settings, engine, admins=admins, ack_budget=ack_budget, cache_size=cache_size)
+        app,
+        Replier(settings, engine, admins=admins, ack_budget=ack_budget, cache_size=cache_size, gate=gate),
     )
     return app
 

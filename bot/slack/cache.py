@@ -5,6 +5,7 @@ again and again, so a reply computed once serves until then. Each reply is tagge
 read (fresh) just before and after making it, and kept only if the two agree; it is served while
 the version last seen is that tag. The version is reread at most once per `recheck` seconds, so a
 change made by another process shows within that time; entries also expire after `max_age`.
+When the version can't be read (the database is down), `stale` still finds the last reply kept.
 """
 
 from __future__ import annotations
@@ -55,6 +56,13 @@ class ReplyCache:
                 return None
             self._entries.move_to_end(text)
             return entry[2]
+
+    def stale(self, text: str) -> Message | None:
+        """The reply kept for `text` whatever its age, for when the catalog can't be asked; the
+        caller marks it as possibly out of date."""
+        with self._lock:
+            entry = self._entries.get(text)
+            return entry[2] if entry is not None else None
 
     def read_version(self) -> object:
         """The catalog's version, read now (and remembered as the version last seen)."""

@@ -2,7 +2,8 @@
 
 Every Slack entry point (the slash command, buttons, Socket Mode) comes through `run_command`, which
 parses once with the shared query core and hands the request to bot.ask with the Slack user's context.
-Whether the user may run it is decided there, in one place, before anything runs.
+Whether the user may run it is decided there, in one place, before anything runs. What `sync status`
+shows of a failed sync's reason depends on who asks: admins see it whole, others a short, safe one.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from sqlalchemy import Engine
 from bot import ask, query
 from bot.catalog.answers import Answer
 from bot.config import Settings
-from bot.errors import QueryError
+from bot.errors import QueryError, SlackUnavailableError
+from bot.render.sync import public_status
 from bot.slack.admin import AdminCheck
+from bot.sync.summary import SyncStatusAnswer
 
 
 def cacheable(text: str) -> bool:
@@ -22,6 +25,20 @@ def cacheable(text: str) -> bool:
         return query.parse(text).cacheable
     except QueryError:
         return True  # the same friendly error every time
+
+
+def parsed(text: str) -> query.Request | None:
+    """The request `text` asks for; None when it is not a command (its reply is a friendly error)."""
+    try:
+        return query.parse(text)
+    except QueryError:
+        return None
+
+
+def changes_catalog(request: query.Request | None) -> bool:
+    """Whether running it would change the catalog (or fetch a feed that may): such a command only
+    ever runs as typed, or from a button Slack asked to confirm."""
+    return request is not None and (request.writes or request.fetches or request.admin_only)
 
 
 def run_command(
@@ -36,4 +53,14 @@ def run_command(
     context = ask.Context.slack(
         user_id, channel_id, admins.is_admin if admins else None, feed_url=settings.feed_url
     )
-    return ask.respond(engine, text, context)
+    answer = ask.respond(engine, text, context)
+    if isinstance(answer, SyncStatusAnswer) and not _is_admin(admins, user_id):
+        return public_status(answer)
+    return answer
+
+
+def _is_admin(admins: AdminCheck | None, user_id: str) -> bool:
+    try:
+        return admins is not None and admins.is_admin(user_id)
+    except SlackUnavailableError:
+        return False  # only decides how much of a reason to show: the short one is right for anyone

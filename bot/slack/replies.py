@@ -4,6 +4,7 @@ A reply already made for the same text (and the same catalog) goes straight back
 Otherwise the answer is computed on a worker thread: if it is ready within `ack_budget` seconds
 (the catalog answers in milliseconds, so it nearly always is) it goes back in the ack itself;
 otherwise the ack says "working on it" and the answer follows through response_url.
+With the database down, the ack says the catalog is unavailable (see gate.py).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from sqlalchemy import Engine
 
 from bot.catalog import current
 from bot.config import Settings
-from bot.errors import UserError
+from bot.errors import CatalogUnavailableError, SlackUnavailableError, UserError
 from bot.render import blocks
 from bot.render.blocks import Message
 from bot.slack.admin import AdminCheck
 from bot.slack.cache import SIZE, ReplyCache
 from bot.slack.clients import post_response
-from bot.slack.dispatch import cacheable, run_command
+from bot.slack.dispatch import cacheable, changes_catalog, parsed, run_command
+from bot.slack.gate import CatalogGate
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,13 @@ WORKERS = 8
 
 
 class Replier:
-    """Answers commands and button clicks for one app: owns the worker threads."""
+    """Answers commands and button clicks for one app: owns the worker threads.
+
+    It never lets an error through to Bolt (which would answer Slack 500): an expected one becomes
+    its friendly message, a database that can't be reached "unavailable" (or the reply kept for
+    the same text, marked as possibly out of date), anything else "something went wrong" with its
+    traceback in the log.
+    """
 
     def __init__(
         self,
@@ -43,29 +51,55 @@ class Replier:
         admins: AdminCheck | None = None,
         ack_budget: float = ACK_BUDGET_S,
         cache_size: int = SIZE,
+        gate: CatalogGate | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine
         self.admins = admins
         self.ack_budget = ack_budget  # 0: always answer through response_url
-        # The catalog's snapshot is kept fresh off the request path; its version tags cached replies.
-        self.cache = ReplyCache(current.watch(engine), size=cache_size)  # 0: no cache
+        self.gate = gate or CatalogGate(engine)
+        # The catalog's snapshot is kept fresh off the request path (bot.catalog.current); its version
+        # tags cached replies. Reading it touches the database only before the first snapshot or right
+        # after a write here, and then through the gate, so an outage is "unavailable", never a 500.
+        version = current.watch(engine)
+        self.cache = ReplyCache(lambda: self.gate.run(version), size=cache_size)  # 0: no cache
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="modelcost")
 
     def message(self, user_id: str, channel_id: str, text: str, *, shared_by: str | None = None) -> Message:
         """The rendered reply to `text`: an answer, or the friendly message for an expected error."""
+        return self._reply(user_id, channel_id, text, shared_by=shared_by)[0]
+
+    def _reply(
+        self, user_id: str, channel_id: str, text: str, *, shared_by: str | None = None
+    ) -> tuple[Message, bool]:
+        """(the message, whether it is an answer); never raises."""
         query = text.strip()
+        try:
+            message = self._answer(user_id, channel_id, query, shared_by=shared_by)
+            # The database is away: the answer came from the snapshot held; say it may be out of date.
+            return (blocks.possibly_stale(message) if current.unreachable(self.engine) else message), True
+        except CatalogUnavailableError as exc:
+            stale = self.cache.stale(query) if shared_by is None else None
+            if stale is not None:
+                return blocks.possibly_stale(stale), True
+            return blocks.error_message(exc, query=query), False
+        except UserError as exc:
+            writes = changes_catalog(parsed(query))
+            return blocks.error_message(exc, query=query, changes_catalog=writes), False
+        except Exception:
+            log.exception("answering %r failed", query[:100])
+            return blocks.failure_message(), False
+
+    def _answer(self, user_id: str, channel_id: str, query: str, *, shared_by: str | None) -> Message:
         # Only cacheable commands are ever put in the cache, so a hit needs no parse.
         if shared_by is None and (cached := self.cache.get(query)) is not None:
             return cached
         keep = shared_by is None and self.cache.enabled and cacheable(query)
         before = self.cache.read_version() if keep else None
-        try:
-            answer = run_command(self.settings, self.engine, user_id, channel_id, query, self.admins)
-        except UserError as exc:
-            message = blocks.error_message(exc, query=query)
-        else:
-            message = blocks.answer_message(answer, query=query, shared_by=shared_by)
+        answer = self.gate.run(
+            lambda: run_command(self.settings, self.engine, user_id, channel_id, query, self.admins)
+        )
+        message = blocks.answer_message(answer, query=query, shared_by=shared_by)
         if keep:
             self.cache.put(query, message, before, self.cache.read_version())
         elif self.cache.enabled:
@@ -75,9 +109,16 @@ class Replier:
     def command(self, ack: Callable[..., Any], payload: dict[str, Any]) -> None:
         """The slash command: reply in the ack when the answer is ready in time, else via response_url."""
         text = payload.get("text") or ""
-        if (cached := self.cache.get(text.strip())) is not None:
-            ack(response_type="ephemeral", **cached)
-            return
+        if self.gate.ready:  # before the catalog is prepared, that work belongs on a worker thread
+            try:
+                cached = self.cache.get(text.strip())
+            except CatalogUnavailableError:
+                cached = None  # answered below, from the stale cache or as "unavailable"
+            if cached is not None:
+                if current.unreachable(self.engine):
+                    cached = blocks.possibly_stale(cached)
+                ack(response_type="ephemeral", **cached)
+                return
         future = self._pool.submit(
             self.message, payload.get("user_id", ""), payload.get("channel_id", ""), text
         )
@@ -94,20 +135,50 @@ class Replier:
         future.add_done_callback(lambda done: self._deliver(done, response_url, "ephemeral", replace=True))
 
     def click(self, payload: dict[str, Any], *, share: bool) -> None:
-        """A button: run the command in its value; Share posts it visibly, others privately."""
+        """A button: run the command in its value; Share posts it visibly, others privately.
+
+        A command that changes the catalog runs only from a button Slack asked the user to confirm
+        (ACTION_CONFIRM); from any other button it comes back as text with such a button.
+        """
         action = (payload.get("actions") or [{}])[0]
         user_id = (payload.get("user") or {}).get("id", "")
         channel_id = (payload.get("channel") or {}).get("id", "")
         text = action.get("value") or ""
-        future = self._pool.submit(
-            self.message, user_id, channel_id, text, shared_by=user_id if share else None
-        )
-        visibility: Literal["ephemeral", "in_channel"] = "in_channel" if share else "ephemeral"
-        # A "did you mean" choice replaces the error it answers; other buttons add a message.
-        replace = str(action.get("action_id", "")).startswith(blocks.ACTION_SUGGEST)
-        future.add_done_callback(
-            lambda done: self._deliver(done, payload.get("response_url"), visibility, replace=replace)
-        )
+        action_id = str(action.get("action_id", ""))
+        # A "did you mean" choice (or its confirmation) replaces the error it answers; others add a message.
+        replace = action_id.startswith((blocks.ACTION_SUGGEST, blocks.ACTION_CONFIRM))
+        request = parsed(text)
+        if not action_id.startswith(blocks.ACTION_CONFIRM) and changes_catalog(request):
+            assert request is not None  # changes_catalog says so
+            reply = self._pool.submit(self._unconfirmed, user_id, channel_id, text, request.admin_only)
+        else:
+            reply = self._pool.submit(
+                self._reply, user_id, channel_id, text, shared_by=user_id if share else None
+            )
+        response_url = payload.get("response_url")
+
+        def deliver(done: Future[tuple[Message, bool]]) -> None:
+            message, answered = done.result()
+            # Only an answer is ever posted for the channel to see: an error goes to the clicker alone.
+            visibility: Literal["ephemeral", "in_channel"] = "ephemeral"
+            if share and answered:
+                visibility = "in_channel"
+            self._post(message, response_url, visibility, replace=replace)
+
+        reply.add_done_callback(deliver)
+
+    def _unconfirmed(
+        self, user_id: str, channel_id: str, text: str, admin_only: bool
+    ) -> tuple[Message, bool]:
+        """A change brought by a button that did not ask to confirm it: someone who may make it is
+        shown the command with a button that does; anyone else gets the refusal, and nothing runs."""
+        try:
+            admin = self.admins is not None and self.admins.is_admin(user_id)
+        except SlackUnavailableError as exc:
+            return blocks.error_message(exc, query=text), False
+        if admin_only and not admin:
+            return self._reply(user_id, channel_id, text)  # refused by bot.ask before anything runs
+        return blocks.confirm_message(text), False
 
     def _deliver(
         self,
@@ -122,6 +193,16 @@ class Replier:
             message = blocks.failure_message()
         else:
             message = done.result()
+        self._post(message, response_url, visibility, replace=replace)
+
+    @staticmethod
+    def _post(
+        message: Message,
+        response_url: str | None,
+        visibility: Literal["ephemeral", "in_channel"],
+        *,
+        replace: bool,
+    ) -> None:
         if not response_url:
             log.error("no response_url to answer with")
             return

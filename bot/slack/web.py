@@ -1,28 +1,145 @@
-"""The WSGI application: Bolt's handler at POST /slack/events, and GET /healthz for the platform."""
+"""The WSGI application: Bolt's handler at POST /slack/events, and GET /healthz for the platform.
+
+Nothing reads a request to /slack/events before its signature is checked on the raw body: the
+length is capped (413), the timestamp must be whole seconds within five minutes (401), the
+signature `v0=<64 hex>` (401), and the body must arrive within BODY_TIMEOUT_S (408). Only then is
+it decoded, and only a body Bolt can parse (UTF-8; JSON objects where Bolt expects JSON) reaches
+Bolt (400 otherwise). Each refusal is one log line, with no traceback and nothing of the request.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import io
+import json
+import logging
+import re
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.request.internals import parse_body
+
+from bot.config import Settings
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+log = logging.getLogger(__name__)
+
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+# Slack's requests are a few KB (a button's payload carries its message, at most a few tens of KB).
+MAX_BODY_BYTES = 256 * 1024
+# Slack sends the whole body at once; a client still sending after this is let go (gunicorn only).
+BODY_TIMEOUT_S = 10.0
+MAX_AGE_S = 300  # Slack's own rule: a request more than five minutes old may be a replay
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+_LENGTH = re.compile(r"[0-9]{1,12}")
+
+Wsgi = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
 
 
-def wsgi_app(app: App) -> WSGIApplication:
-    """Bolt behind WSGI; /healthz answers 200 from memory, touching neither Slack nor the database."""
-    slack: Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]] = SlackRequestHandler(app, EVENTS_PATH)
+def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
+    """Bolt behind the signature check; /healthz answers 200 from memory, touching neither Slack
+    nor the database."""
+    settings.require("SLACK_SIGNING_SECRET")
+    assert settings.slack_signing_secret is not None  # required just above
+    secret = settings.slack_signing_secret.get_secret_value().encode()
+    slack: Wsgi = SlackRequestHandler(app, EVENTS_PATH)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "3")])
             return [b"ok\n"]
+        if path == EVENTS_PATH and method == "POST":
+            refusal = _check(environ, secret)
+            if refusal is not None:
+                status, why = refusal
+                log.warning("refused POST %s: %s %s", EVENTS_PATH, status.split()[0], why)
+                return _plain(start_response, status, why)
         return slack(environ, start_response)
 
     return application
+
+
+def _check(environ: WSGIEnvironment, secret: bytes) -> tuple[str, str] | None:
+    """None when the request is signed and well formed (its body then waits in wsgi.input for Bolt);
+    else (HTTP status, a short reason)."""
+    length = environ.get("CONTENT_LENGTH") or ""
+    if not _LENGTH.fullmatch(length):
+        return "411 Length Required", "a Content-Length is required"
+    if int(length) > MAX_BODY_BYTES:
+        return "413 Content Too Large", "the body is too large"
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or ""
+    if not _TIMESTAMP.fullmatch(timestamp):
+        return "401 Unauthorized", "no valid X-Slack-Request-Timestamp"
+    if abs(time.time() - int(timestamp)) > MAX_AGE_S:
+        return "401 Unauthorized", "the request is too old (or from the future)"
+    signature = environ.get("HTTP_X_SLACK_SIGNATURE") or ""
+    if not _SIGNATURE.fullmatch(signature):
+        return "401 Unauthorized", "no valid X-Slack-Signature"
+    body = _read(environ, int(length))
+    if body is None:
+        return "408 Request Timeout", "the body did not arrive in time"
+    expected = hmac.new(secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(signature.encode(), b"v0=" + expected.encode()):
+        return "401 Unauthorized", "the signature does not match"
+    content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip() or None
+    if not _parses(body, content_type):
+        return "400 Bad Request", "the body is not a Slack payload"
+    environ["wsgi.input"] = io.BytesIO(body)
+    return None
+
+
+def _read(environ: WSGIEnvironment, length: int) -> bytes | None:
+    """The body, or None if it did not all arrive within BODY_TIMEOUT_S.
+
+    Under gunicorn the connection's socket is at hand: a timer shuts its reading side at the
+    deadline, which ends a read blocked on a client that sends slowly or not at all.
+    """
+    sock = environ.get("gunicorn.socket")
+    timer = None
+    if isinstance(sock, socket.socket):
+        timer = threading.Timer(BODY_TIMEOUT_S, _stop_reading, (sock,))
+        timer.daemon = True
+        timer.start()
+    try:
+        body: bytes = environ["wsgi.input"].read(length)
+    except OSError:  # the client went away, or the timer stopped the read mid-way
+        return None
+    finally:
+        if timer is not None:
+            timer.cancel()
+    return body if len(body) == length else None
+
+
+def _stop_reading(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RD)
+    except OSError:
+        pass  # already closed: nothing is waiting on it
+
+
+def _parses(body: bytes, content_type: str | None) -> bool:
+    """Whether Bolt can parse this body into a payload (it answers 500 when it can't)."""
+    try:
+        payload: Any = parse_body(body.decode("utf-8"), content_type)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(payload, dict)
+
+
+def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]:
+    body = (text + "\n").encode()
+    # What is left of an unread body, the server drains within its keep-alive timeout, or closes.
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+    start_response(status, headers)
+    return [body]

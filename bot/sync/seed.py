@@ -3,6 +3,9 @@ the curated overlay, in one transaction, so the first `modelcost ask` just works
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Engine, exists, select, text
 from sqlalchemy.orm import Session
 
@@ -22,7 +25,9 @@ from bot.sync.upstream import from_snapshot, snapshot_label
 def ensure_catalog(engine: Engine) -> None:
     """Migrate if needed and seed if empty; cheap (two small queries) when the catalog is ready."""
     if db.current_revision(engine) != db.HEAD_REVISION:
-        db.upgrade(engine)
+        with _migrating(engine):
+            if db.current_revision(engine) != db.HEAD_REVISION:  # another process may have done it
+                db.upgrade(engine)
     with db.transaction(engine) as session:
         if session.scalar(select(exists().where(Offering.id.is_not(None)))):
             if not session.scalar(select(exists().where(Score.id.is_not(None)))):
@@ -32,6 +37,21 @@ def ensure_catalog(engine: Engine) -> None:
                     seed_scores(session, new_change(session, "seed", leaderboard_label()))
             return
     seed(engine)
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[None]:
+    """One process migrates at a time (web workers booting together, a worker and a release step)."""
+    if engine.dialect.name != "postgresql":
+        yield  # SQLite: one writer at a time anyway
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(7300)"))
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(7300)"))
+            conn.commit()
 
 
 def _lock(engine: Engine, session: Session) -> None:

@@ -17,6 +17,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pytest
 import requests
 
+from bot import db
 from bot.config import Settings
 from bot.slack.app import build_app
 from bot.slack.web import wsgi_app
@@ -70,13 +71,15 @@ class Served:
 def serve(make_settings: Callable[..., Settings], fake_slack: FakeSlack) -> Iterator[Callable[..., Served]]:
     """serve(database_url=..., **build_app options) -> the real WSGI app on 127.0.0.1, in a thread."""
     servers: list[WSGIServer] = []
+    urls: set[str] = set()
 
     def start(
         database_url: str | None = None, settings: dict[str, Any] | None = None, **options: Any
     ) -> Served:
         overrides = {**({"database_url": database_url} if database_url else {}), **(settings or {})}
         settings_ = make_settings(**overrides)
-        app = wsgi_app(build_app(settings_, **options))
+        urls.add(settings_.database_url)
+        app = wsgi_app(build_app(settings_, **options), settings_)
         server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -87,6 +90,10 @@ def serve(make_settings: Callable[..., Settings], fake_slack: FakeSlack) -> Iter
     for server in servers:
         server.shutdown()
         server.server_close()
+    for url in urls:
+        # The app's engine stays cached (db.engine_for) after the test: close its idle connections, or
+        # a whole run's worth of them exhausts PostgreSQL's max_connections.
+        db.engine_for(url).dispose()
 
 
 @pytest.fixture

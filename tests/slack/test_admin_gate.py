@@ -72,7 +72,9 @@ def test_the_slash_command_refuses_a_member(app: Served, fresh: Engine, text: st
 
 
 @pytest.mark.parametrize("text", EXAMPLES.values())
-@pytest.mark.parametrize("action_id", ["modelcost_run_0", "modelcost_suggest_0", "modelcost_share"])
+@pytest.mark.parametrize(
+    "action_id", ["modelcost_run_0", "modelcost_suggest_0", "modelcost_share", "modelcost_confirm_0"]
+)
 def test_a_button_carrying_a_write_refuses_a_member(
     app: Served, fresh: Engine, text: str, action_id: str
 ) -> None:

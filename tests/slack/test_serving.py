@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -16,67 +14,16 @@ from bot.cli import main
 from bot.config import MissingSettingsError, Settings
 from bot.slack.app import build_app
 from tests.fakeslack import FakeSlack
-from tests.slack.conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, command_body, post_signed
-
-SLACK_ENV = (
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-    "SLACK_APP_TOKEN",
-    "SLACK_API_URL",
-    "DATABASE_URL",
-    "PORT",
-)
-
-
-def _env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in SLACK_ENV}
-    return env | values
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from tests.slack.conftest import APP_TOKEN, BOT_TOKEN, command_body, post_signed
+from tests.slack.gunicorn import SLACK_ENV, clean_env
+from tests.slack.gunicorn import gunicorn as serve_gunicorn
 
 
 @pytest.fixture
-def gunicorn(catalog_url: str, fake_slack: FakeSlack) -> Iterator[str]:
+def gunicorn(catalog_url: str, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[str]:
     """`gunicorn bot.slack.wsgi:app`, as the Procfile runs it, on a free loopback port."""
-    port = _free_port()
-    env = _env(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake_slack.api_url,
-        DATABASE_URL=catalog_url,
-    )
-    cmd = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "1",
-        "--threads",
-        "2",
-        "bot.slack.wsgi:app",
-    ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):  # up to ~30 s to boot
-            if proc.poll() is not None:
-                raise AssertionError(f"gunicorn exited: {proc.stderr.read() if proc.stderr else ''}")
-            try:
-                if requests.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:  # not listening yet, or a worker still booting (timeout)
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with serve_gunicorn(catalog_url, fake_slack.api_url, tmp_path) as server:
+        yield server.url
 
 
 def test_gunicorn_serves_healthz_and_signed_commands(gunicorn: str, fake_slack: FakeSlack) -> None:
@@ -93,7 +40,9 @@ def test_gunicorn_serves_healthz_and_signed_commands(gunicorn: str, fake_slack: 
 
 def test_gunicorn_stops_with_one_line_naming_missing_settings(catalog_url: str) -> None:
     cmd = [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "bot.slack.wsgi:app"]
-    done = subprocess.run(cmd, env=_env(DATABASE_URL=catalog_url), capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        cmd, env=clean_env(DATABASE_URL=catalog_url), capture_output=True, text=True, timeout=60
+    )
 
     assert done.returncode != 0  # gunicorn halts ("App failed to load") instead of respawning workers
     assert "modelcost: missing required settings: SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET" in done.stderr

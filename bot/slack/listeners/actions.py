@@ -1,4 +1,5 @@
-"""Button clicks: Share in channel, Cheaper alternatives, and "did you mean" choices."""
+"""Button clicks: Share in channel, Cheaper alternatives, "did you mean" choices, and commands that
+change the catalog, which Slack asked the user to confirm."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.render.blocks import ACTION_RUN, ACTION_SHARE, ACTION_SUGGEST
+from bot.render.blocks import ACTION_CONFIRM, ACTION_RUN, ACTION_SHARE, ACTION_SUGGEST
 from bot.slack.replies import Replier
 
 
@@ -18,7 +19,7 @@ def register(app: App, replier: Replier) -> None:
         ack()
         replier.click(body, share=True)
 
-    @app.action(re.compile(rf"^(?:{ACTION_RUN}|{ACTION_SUGGEST})_\d+$"))
+    @app.action(re.compile(rf"^(?:{ACTION_RUN}|{ACTION_SUGGEST}|{ACTION_CONFIRM})_\d+$"))
     def run(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         replier.click(body, share=False)
