@@ -16,7 +16,9 @@ Each method raises the database's errors to the caller (the worker retries them)
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections import deque
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -63,82 +65,122 @@ class UnsureClaimError(Exception):
         self.claim = claim
 
 
+Candidate = tuple[int, str, str, datetime, int]  # id, channel, status, next_attempt_at, attempts as read
+
+
 class Claims:
-    def __init__(self, engine: Engine, *, channel_interval: float, lease: float, max_attempts: int) -> None:
+    """Claims for one worker process. Its threads share a buffer of candidates: one query finds the
+    oldest due alerts, and each claim takes the next of them in a transaction of its own. A candidate
+    read a moment ago is still safe to claim: the UPDATE requires its status and time unchanged since,
+    an alert that is the oldest unfinished of its channel stays so until it is finished itself
+    (finished is final), and the channel's busy check runs again at claim time."""
+
+    def __init__(
+        self, engine: Engine, *, channel_interval: float, lease: float, max_attempts: int, batch: int = 64
+    ) -> None:
         self.engine = engine
         self.channel_interval = timedelta(seconds=channel_interval)
         self.lease = timedelta(seconds=lease)
         self.max_attempts = max_attempts
+        self.batch = batch
+        self._candidates: deque[Candidate] = deque()
+        self._lock = threading.Lock()  # guards the buffer
+        self._finding = threading.Lock()  # one query for candidates at a time; the others wait for it
 
-    def claim(self, exclude: Collection[int] = (), candidates: int = 16) -> Claim | None:
+    def claim(self, exclude: Collection[int] = ()) -> Claim | None:
         """Take one due alert; None when none is due. `exclude`: alerts this process still holds (a
         record waiting for the database), which must not be claimed again even after their lease."""
-        now = utcnow()
-        due = or_(
-            (Alert.status == "pending") & (Alert.next_attempt_at <= now),
-            (Alert.status == "sending") & (Alert.next_attempt_at <= now),  # a lease that ran out
-        )
-        busy_channels = select(Alert.channel_id).where(
-            or_(
-                (Alert.status == "sending") & (Alert.next_attempt_at > now),
-                Alert.sent_at > now - self.channel_interval,
+        found = False
+        while True:
+            with self._lock:
+                candidate = self._candidates.popleft() if self._candidates else None
+            if candidate is None:
+                if found:
+                    return None
+                self._find(exclude)
+                found = True
+                continue
+            if candidate[0] in exclude:
+                continue
+            claimed = self._claim_one(candidate)
+            if claimed is not None:
+                return claimed
+
+    def _find(self, exclude: Collection[int]) -> None:
+        """Fill the buffer with the oldest due alerts, each the oldest unfinished one of a channel with
+        nothing in flight and nothing sent too recently."""
+        with self._finding:
+            with self._lock:
+                if self._candidates:  # another thread just found some
+                    return
+            now = utcnow()
+            due = or_(
+                (Alert.status == "pending") & (Alert.next_attempt_at <= now),
+                (Alert.status == "sending") & (Alert.next_attempt_at <= now),  # a lease that ran out
             )
-        )
-        earlier = aliased(Alert)
-        # A channel's alerts go out in order: only its oldest unfinished one may be claimed.
-        first_of_channel = ~(
-            select(earlier.id)
-            .where(
-                earlier.channel_id == Alert.channel_id,
-                earlier.id < Alert.id,
-                earlier.status.in_(("pending", "sending")),
+            busy_channels = select(Alert.channel_id).where(
+                or_(
+                    (Alert.status == "sending") & (Alert.next_attempt_at > now),
+                    Alert.sent_at > now - self.channel_interval,
+                )
             )
-            .exists()
-        )
-        query = select(Alert.id, Alert.channel_id, Alert.status, Alert.next_attempt_at, Alert.attempts).where(
-            due, Alert.channel_id.not_in(busy_channels), first_of_channel
-        )
-        if exclude:
-            query = query.where(Alert.id.not_in(list(exclude)))
-        postgres = self.engine.dialect.name == "postgresql"
+            earlier = aliased(Alert)
+            # A channel's alerts go out in order: only its oldest unfinished one may be claimed.
+            first_of_channel = ~(
+                select(earlier.id)
+                .where(
+                    earlier.channel_id == Alert.channel_id,
+                    earlier.id < Alert.id,
+                    earlier.status.in_(("pending", "sending")),
+                )
+                .exists()
+            )
+            query = select(
+                Alert.id, Alert.channel_id, Alert.status, Alert.next_attempt_at, Alert.attempts
+            ).where(due, Alert.channel_id.not_in(busy_channels), first_of_channel)
+            if exclude:
+                query = query.where(Alert.id.not_in(list(exclude)))
+            # No row locks (FOR UPDATE SKIP LOCKED made one claimer lock every candidate and the others
+            # find none): the advisory lock and the conditional UPDATE decide who gets an alert.
+            with db.session_factory(self.engine)() as session:
+                rows = session.execute(query.order_by(Alert.id).limit(self.batch)).all()
+            with self._lock:
+                self._candidates.extend((int(r[0]), r[1], r[2], r[3], r[4]) for r in rows)
+
+    def _claim_one(self, candidate: Candidate) -> Claim | None:
+        """Move one candidate `pending -> sending` under a fresh lease; None if it is not ours to take."""
+        alert_id, channel_id, status, next_at, attempts = candidate
         unsure: Claim | None = None
-        claimed: Claim | None = None
         try:
             with db.transaction(self.engine) as session:
-                # No row locks here (FOR UPDATE SKIP LOCKED made one claimer lock every candidate and
-                # the others find none): the advisory lock and the conditional UPDATE decide.
-                rows = session.execute(query.order_by(Alert.id).limit(candidates)).all()
-                for alert_id, channel_id, status, next_at, attempts in rows:
-                    # One claimer per channel at a time, so the busy check below sees every claim.
-                    if postgres and not session.scalar(
-                        select(func.pg_try_advisory_xact_lock(func.hashtext(channel_id)))
-                    ):
-                        continue
-                    if self._channel_busy(session, channel_id, now):
-                        continue
-                    if status == "sending" and attempts >= self.max_attempts:
-                        # Workers died sending this one again and again: stop, and say so.
-                        fail(session, alert_id, f"gave up after {attempts} attempts: the worker kept dying")
-                        continue
-                    lease_until = now + self.lease
-                    won = session.execute(  # type: ignore[attr-defined]  # an UPDATE's Result is a CursorResult: rowcount
-                        update(Alert)
-                        .where(Alert.id == alert_id, Alert.status == status, Alert.next_attempt_at == next_at)
-                        .values(status="sending", next_attempt_at=lease_until, attempts=Alert.attempts + 1)
-                        .execution_options(synchronize_session=False)
-                    ).rowcount
-                    if not won:
-                        continue
-                    unsure = Claim(
-                        int(alert_id), channel_id, {}, attempts + 1, False, lease_until, time.monotonic()
-                    )
-                    payload, sub_status = session.execute(
-                        select(Alert.payload, Subscription.status)
-                        .join(Subscription, Alert.subscription_id == Subscription.id)
-                        .where(Alert.id == alert_id)
-                    ).one()
-                    claimed = replace(unsure, payload=payload, active=sub_status != "disabled")
-                    break
+                # One claimer per channel at a time, so the busy check below sees every claim.
+                if self.engine.dialect.name == "postgresql" and not session.scalar(
+                    select(func.pg_try_advisory_xact_lock(func.hashtext(channel_id)))
+                ):
+                    return None
+                now = utcnow()
+                if self._channel_busy(session, channel_id, now):
+                    return None
+                if status == "sending" and attempts >= self.max_attempts:
+                    # Workers died sending this one again and again: stop, and say so.
+                    fail(session, alert_id, f"gave up after {attempts} attempts: the worker kept dying")
+                    return None
+                lease_until = now + self.lease
+                won = session.execute(  # type: ignore[attr-defined]  # an UPDATE's Result is a CursorResult: rowcount
+                    update(Alert)
+                    .where(Alert.id == alert_id, Alert.status == status, Alert.next_attempt_at == next_at)
+                    .values(status="sending", next_attempt_at=lease_until, attempts=Alert.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                if not won:
+                    return None
+                unsure = Claim(alert_id, channel_id, {}, attempts + 1, False, lease_until, time.monotonic())
+                payload, sub_status = session.execute(
+                    select(Alert.payload, Subscription.status)
+                    .join(Subscription, Alert.subscription_id == Subscription.id)
+                    .where(Alert.id == alert_id)
+                ).one()
+                claimed = replace(unsure, payload=payload, active=sub_status != "disabled")
         except Exception as exc:
             if unsure is not None:
                 raise UnsureClaimError(unsure) from exc
