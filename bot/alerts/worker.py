@@ -197,7 +197,7 @@ class Worker:
             try:  # it may have committed: give it back rather than leave it to its lease
                 self.settle(exc.claim, RELEASE)
             finally:
-                self._release(exc.claim)
+                self._unhold(exc.claim)
             return False
         self.outage.up()
         if claim is None:
@@ -211,7 +211,7 @@ class Worker:
             self.settle(claim, outcome)
             return outcome.status == "sent"
         finally:
-            self._release(claim)
+            self._unhold(claim)
 
     def _post(self, claim: Claim) -> Outcome:
         if not claim.active:
@@ -230,7 +230,8 @@ class Worker:
         wait = RETRY_MIN_S
         while True:
             try:
-                if time.monotonic() - claim.claimed_at > self.lease / 2:
+                # Giving a claim back needs no fresh lease (and it may never have committed).
+                if outcome is not RELEASE and time.monotonic() - claim.claimed_at > self.lease / 2:
                     renewed = self.claims.renew(claim)
                     if renewed is None:
                         return False
@@ -256,6 +257,6 @@ class Worker:
         with self._lock:
             self._held[claim.id] = claim.channel_id
 
-    def _release(self, claim: Claim) -> None:
+    def _unhold(self, claim: Claim) -> None:
         with self._lock:
             self._held.pop(claim.id, None)

@@ -10,9 +10,10 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 
 from bot import db
-from bot.alerts.claims import Outcome
+from bot.alerts.claims import Candidate, Claim, Outcome, UnsureClaimError
 from bot.alerts.worker import Worker, slack_client
 from bot.ask import Context, respond
 from bot.catalog.models import Alert, Subscription, utcnow
@@ -375,3 +376,44 @@ def test_a_claim_whose_lease_ran_out_and_was_taken_over_records_nothing(
     assert slow.claims.record(claim, Outcome("retry", "too late")) is False
     assert len(slack.calls("chat.postMessage")) == 1
     assert [a.status for a in alerts(fresh)] == ["sent"]
+
+
+def test_an_outcome_the_database_refuses_is_retried_and_never_posted_twice(
+    fresh: Engine, slack: FakeSlack
+) -> None:
+    subscribe(fresh, "C1")
+    respond(fresh, "set o1 output 50", ADMIN)
+    w = worker(fresh, slack)
+    record, refusals = w.claims.record, [2]
+
+    def flaky_record(claim: Claim, outcome: Outcome) -> bool:
+        if refusals[0]:  # the database is away for the first two tries
+            refusals[0] -= 1
+            raise OperationalError("UPDATE alerts …", {}, Exception("server closed the connection"))
+        return record(claim, outcome)
+
+    w.claims.record = flaky_record  # type: ignore[method-assign]
+    assert w.run_once() == 1
+    assert len(slack.calls("chat.postMessage")) == 1
+    assert [a.status for a in alerts(fresh)] == ["sent"]
+
+
+def test_a_claim_whose_commit_may_be_lost_is_given_back_not_left_to_its_lease(
+    fresh: Engine, slack: FakeSlack
+) -> None:
+    subscribe(fresh, "C1")
+    respond(fresh, "set o1 output 50", ADMIN)
+    w = worker(fresh, slack)
+    claim_one = w.claims._claim_one
+
+    def lost_ack(candidate: Candidate) -> Claim | None:
+        claimed = claim_one(candidate)  # committed, but the answer "never arrived"
+        assert claimed is not None
+        raise UnsureClaimError(claimed) from OperationalError("COMMIT", {}, Exception("connection lost"))
+
+    w.claims._claim_one = lost_ack  # type: ignore[method-assign]
+    assert w.step(threading.Event()) is False
+    [alert] = alerts(fresh)
+    assert (alert.status, alert.attempts) == ("pending", 0) and alert.next_attempt_at <= utcnow()
+    assert slack.calls("chat.postMessage") == []
+    assert worker(fresh, slack).run_once() == 1
