@@ -64,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
         "--lease",
         type=float,
         default=120.0,
-        help="seconds a claimed alert stays reserved before another worker may retry it",
+        help="seconds a claimed alert stays reserved before another worker may retry it "
+        "(keep it well above a post's 20 s at most)",
     )
     work.set_defaults(func=_worker)
 
