@@ -241,12 +241,11 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     log = logging.getLogger("bot.sync")
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)
+    token = settings.slack_bot_token
+    assert token is not None  # settings.require above
     worker = Worker(
         engine,
-        slack_client(
-            settings.slack_bot_token.get_secret_value(),  # type: ignore[union-attr]
-            settings.slack_api_url,
-        ),
+        slack_client(token.get_secret_value(), settings.slack_api_url),
         lease=args.lease,
     )
     if args.once:

@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any  # Any: the alert payload is JSON from the outbox
 
 from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.orm import Session, aliased

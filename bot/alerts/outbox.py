@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any  # Any: the alert payload is JSON
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

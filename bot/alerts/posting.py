@@ -8,7 +8,7 @@ and is retried later, so a hung post holds up only the thread and the channel it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any  # Any: Slack's response headers and the alert payload are JSON
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any  # Any: a PriceView's fields by name (see readmodel.Host)
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session

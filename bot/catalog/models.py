@@ -6,7 +6,7 @@ from __future__ import annotations
 import warnings
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any  # Any: JSON columns (alert payloads, sync summaries), written and read by typed code
 
 from sqlalchemy import (
     JSON,

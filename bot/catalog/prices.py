@@ -199,7 +199,9 @@ def clean(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     q = value.quantize(Decimal("0.000001")).normalize()
-    return q.quantize(Decimal(1)) if q.as_tuple().exponent > 0 or q == 0 else q  # type: ignore[operator]
+    exponent = q.as_tuple().exponent
+    positive = isinstance(exponent, int) and exponent > 0  # a finite Decimal's exponent is an int
+    return q.quantize(Decimal(1)) if positive or q == 0 else q
 
 
 def plain(value: Decimal | None) -> str | None:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple  # Any: a PriceView's fields by name, rebuilt into a PriceView when shown
 
 from bot.catalog.answers import Actor, PriceView, QualityView
 from bot.catalog.categories import Category

@@ -7,7 +7,7 @@ there would ping the admin on every alert.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any  # Any: the alert payload is JSON from the outbox
 
 from bot.catalog.answers import CLI_USER, Actor
 from bot.render import words

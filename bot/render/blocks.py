@@ -14,7 +14,13 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Literal, NotRequired, TypedDict, assert_never
+from typing import (  # Any: Block Kit is JSON; tests/slack/blockkit.py checks what we build
+    Any,
+    Literal,
+    NotRequired,
+    TypedDict,
+    assert_never,
+)
 
 from bot.catalog.answers import (
     CLI_USER,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any  # Any: slack_sdk's retry handlers and response bodies are JSON-ish
 from urllib.error import URLError
 from urllib.parse import urlsplit
 

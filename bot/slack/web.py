@@ -19,7 +19,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any  # Any: a request body decoded by Bolt's parser, checked before use
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import requests
-from sqlalchemy import Engine, select, text
+from sqlalchemy import ColumnElement, Engine, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -162,8 +162,8 @@ def sync_due(
     return last_try is None or now - last_try.started_at >= min(interval, RETRY_AFTER)
 
 
-def _newest(session: Session, *where: object) -> SyncRun | None:
-    query = select(SyncRun).where(*where).order_by(SyncRun.id.desc()).limit(1)  # type: ignore[arg-type]
+def _newest(session: Session, *where: ColumnElement[bool]) -> SyncRun | None:
+    query = select(SyncRun).where(*where).order_by(SyncRun.id.desc()).limit(1)
     return session.scalars(query).first()
 
 

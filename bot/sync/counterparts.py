@@ -14,7 +14,7 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any  # Any: the extract is written as JSON
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 

@@ -13,7 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any  # Any: decoded JSON, before it is validated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 

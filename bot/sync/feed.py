@@ -13,7 +13,7 @@ import json
 import time
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any  # Any: decoded JSON, before it is validated
 
 import requests
 

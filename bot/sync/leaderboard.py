@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any  # Any: decoded JSON, before it is validated
 
 from bot.config import DATA_DIR
 from bot.sync.upstream import FeedError

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any  # Any: decoded JSON, and genai-prices' untyped snapshot dataclasses
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
@@ -229,7 +229,7 @@ def _current_price(
     timed = windowed[0].prices
     if any(o.prices != timed for o in windowed):
         raise FeedError(f"{where} has time-of-day windows at different prices, which modelcost can't show")
-    spans = [(_minutes(o.window[0]), _minutes(o.window[1])) for o in windowed]  # type: ignore[index]
+    spans = [(_minutes(o.window[0]), _minutes(o.window[1])) for o in windowed if o.window is not None]
     timed_in = timed.get(INPUT.name) or Decimal(0)
     base_in = standard.prices.get(INPUT.name) or Decimal(0)
     if timed_in >= base_in:

@@ -4,7 +4,7 @@ change the catalog, which Slack asked the user to confirm."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any  # Any: Bolt hands listeners decoded JSON payloads
 
 from slack_bolt import Ack, App
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any  # Any: Bolt hands listeners decoded form fields
 
 from slack_bolt import Ack, App
 
