@@ -196,7 +196,8 @@ class FakeSlack:
         else:
             self._send(handler, 404, "not found", {})
             return
-        call = Call(method, url.path, self._body(raw, headers, url.query), headers, raw, response_id)
+        body = {} if method == UPLOAD else self._body(raw, headers, url.query)  # a file's bytes
+        call = Call(method, url.path, body, headers, raw, response_id)
         with self._lock:
             self._calls.append(call)
             script = self._next_script(method)
