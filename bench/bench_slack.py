@@ -14,7 +14,10 @@ Prints p50 with one client, p99 and throughput with 8 clients, for each app, and
 modelcost / bare; then a soak (8 clients, distinct questions, --soak seconds) with each web
 worker's RSS at its start and end.
 
-Usage: python bench/bench_slack.py [--requests N] [--rounds R] [--soak S]
+With --public-url, a third app runs: modelcost with MODELCOST_PUBLIC_URL set (its replies carry chart
+image links; making one draws nothing), compared with modelcost without it in the same run.
+
+Usage: python bench/bench_slack.py [--requests N] [--rounds R] [--soak S] [--public-url]
 """
 
 from __future__ import annotations
@@ -215,6 +218,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000, help="requests per app, mode and round")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds")
     parser.add_argument("--soak", type=float, default=30.0, help="seconds of the soak (0: none)")
+    parser.add_argument("--public-url", action="store_true", help="also run the app with chart links")
     args = parser.parse_args()
 
     from bot import db
@@ -236,12 +240,14 @@ def main() -> None:
         response_url = fake.response_url("bench")
         bench_dir = str(REPO / "bench")
         results: dict[tuple[str, str, str], tuple[list[float], float]] = {}
-        errors: dict[str, list[str]] = {"bare": [], "modelcost": []}
+        errors: dict[str, list[str]] = {"bare": [], "modelcost": [], "charts": []}
+        charts_env = env | {"MODELCOST_PUBLIC_URL": "https://bench.example.com"}
         with (
             gunicorn("bare_slack_app:app", env, pythonpath=bench_dir) as (bare, _),
             gunicorn("bot.slack.wsgi:app", env) as (app, master),
+            gunicorn("bot.slack.wsgi:app", charts_env if args.public_url else env) as (charted, _),
         ):
-            apps = {"bare": bare, "modelcost": app}
+            apps = {"bare": bare, "modelcost": app} | ({"charts": charted} if args.public_url else {})
             for url in apps.values():  # warm up every worker and thread
                 load(url, distinct_question, CLIENTS, 50, response_url)
             for _ in range(args.rounds):
@@ -271,6 +277,12 @@ def main() -> None:
             print(f"{mix:<9} {name:<10} {p50:>10.2f} ms {p99:>11.2f} ms {rps:>16.0f}")
         (b50, b99, brps), (a50, a99, arps) = rows["bare"], rows["modelcost"]
         print(f"{mix:<9} {'ratio':<10} {a50 / b50:>12.2f}x {a99 / b99:>13.2f}x {arps / brps:>15.2f}x")
+        if args.public_url:  # chart links against no chart links, same run
+            one, _ = results[(mix, "charts", "1 client")]
+            lat, wall = results[(mix, "charts", many)]
+            c50, c99, crps = pct(one, 50) * 1000, pct(lat, 99) * 1000, len(lat) / wall
+            print(f"{mix:<9} {'charts':<10} {c50:>10.2f} ms {c99:>11.2f} ms {crps:>16.0f}")
+            print(f"{mix:<9} {'ch/mc':<10} {c50 / a50:>12.2f}x {c99 / a99:>13.2f}x {crps / arps:>15.2f}x")
     for name, errs in errors.items():
         print(f"errors, {name}: {len(errs)}" + (f" (first: {errs[0]})" if errs else ""))
     print(f"response_url posts during the run: {posted} (an answer later than the ack's budget)")

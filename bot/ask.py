@@ -24,7 +24,7 @@ from bot.catalog.answers import CLI_USER, Actor, Answer, HelpAnswer
 from bot.catalog.categories import CATEGORIES, OVERALL, Category
 from bot.catalog.compare import compare_models, find_alternatives, list_models, show_model
 from bot.catalog.readmodel import ReadModel
-from bot.errors import NeedsChannelError, NotAdminError, NotHereError
+from bot.errors import NeedsChannelError, NotAdminError, NotHereError, QueryError
 from bot.query import CatalogRead, Request
 
 HELP = [
@@ -44,6 +44,10 @@ HELP = [
         "`list all` adds retired ones",
     ),
     ("history o1", "a model's dated price changes, and who or which feed made each"),
+    (
+        "chart r1 o1 sonnet",
+        "the cost-vs-quality chart of those models (`chart o1`: o1 and its cheaper alternatives)",
+    ),
     (
         "subscribe",
         "this channel gets an alert when a price changes (`subscribe o1 r1`, `subscribe above 5%`)",
@@ -154,6 +158,16 @@ def read(catalog: ReadModel, request: CatalogRead) -> Answer:
             return compare_models(catalog, names, w, category_named(c))
         case query.AlternativesRequest(name=name, workload=w, category=c, all=every):
             return find_alternatives(catalog, name, w, category_named(c) if c else None, every=every)
+        case query.ChartRequest(names=names, workload=w, category=c):
+            ids = [i for n in names for i in catalog.index.resolve_words(n)]
+            ids = list(dict.fromkeys(ids))
+            if len(ids) > query.MAX_MODELS:
+                raise QueryError(
+                    f"I can chart at most {query.MAX_MODELS} models at once; you gave {len(ids)}."
+                )
+            if len(ids) == 1:
+                return find_alternatives(catalog, ids[0], w, category_named(c) if c else None)
+            return compare_models(catalog, ids, w, category_named(c))
         case _:
             assert_never(request)
 
@@ -170,6 +184,7 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             | query.ModelRequest()
             | query.CompareRequest()
             | query.AlternativesRequest()
+            | query.ChartRequest()
         ):
             # The same answers as anywhere, from the read model of the session's database.
             bind = session.get_bind()

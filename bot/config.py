@@ -59,12 +59,24 @@ class Settings(BaseModel):
     crosscheck_url: str = DEFAULT_CROSSCHECK_URL
     crosscheck_sync_interval: timedelta = timedelta(days=1)
     port: int = 3000
+    # The app's public base URL (https://modelcost.example.com): over HTTP, replies then show charts as
+    # images the app serves itself at <public_url>/charts/<id>.png; without it, a button uploads them.
+    public_url: str | None = None
     cache_dir: Path = DEFAULT_CACHE_DIR
 
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, v: str) -> str:
         return v if v.endswith("/") else v + "/"
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        if not v.startswith(("https://", "http://")):
+            raise ValueError("MODELCOST_PUBLIC_URL must start with https:// (or http://)")
+        return v.rstrip("/")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -98,6 +110,8 @@ class Settings(BaseModel):
             values["crosscheck_sync_interval"] = _parse_interval(
                 interval, "MODELCOST_CROSSCHECK_SYNC_INTERVAL"
             )
+        if public := get("MODELCOST_PUBLIC_URL"):
+            values["public_url"] = public
         if cache := get("MODELCOST_CACHE_DIR"):
             values["cache_dir"] = Path(cache)
         if port := get("PORT"):

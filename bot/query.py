@@ -4,6 +4,7 @@ r1 vs o1                       compare 2 to 6 models (vs, vs., versus, commas, a
 r1 vs o1 for 10M in 2M out     ... with a workload (k/M/B; optional "30% cached")
 o1                             one model
 cheaper o1 / alternatives to o1
+chart r1 o1 sonnet             the cost-vs-quality chart of those models (one model: and cheaper ones)
 list [all] [open | <lab> | <provider>]
 help, or nothing at all
 """
@@ -42,6 +43,7 @@ class _Request(BaseModel):
     cacheable: ClassVar[bool] = False  # the answer depends only on the text and the catalog
     needs_channel: ClassVar[bool] = False  # belongs to a Slack channel (subscriptions)
     fetches: ClassVar[bool] = False  # reaches out to a feed over the network (sync)
+    chart_only: ClassVar[bool] = False  # the reply is the answer's chart, not its text
 
 
 class HelpRequest(_Request):
@@ -86,6 +88,18 @@ class HistoryRequest(_Request):
     kind: Literal["history"] = "history"
     name: str
     cacheable = True
+
+
+class ChartRequest(_Request):
+    """`chart r1 o1 sonnet`: the cost-vs-quality chart itself. The names may be separated by spaces
+    alone (the catalog splits them, as for `subscribe`); one model charts it against cheaper ones."""
+
+    kind: Literal["chart"] = "chart"
+    names: list[str] = Field(min_length=1, max_length=MAX_MODELS)
+    workload: Workload | None = None
+    category: str | None = None
+    cacheable = True
+    chart_only = True
 
 
 class SetPriceRequest(_Request):
@@ -173,6 +187,7 @@ Request = (
     | CompareRequest
     | AlternativesRequest
     | HistoryRequest
+    | ChartRequest
     | SetPriceRequest
     | SetScoreRequest
     | AliasRequest
@@ -187,7 +202,7 @@ Request = (
 
 # Questions about prices and models: answered from the in-memory read model (bot.catalog.current),
 # never from a database session. Each is `cacheable` too (tests/unit/test_requests.py).
-CatalogRead = HelpRequest | ListRequest | ModelRequest | CompareRequest | AlternativesRequest
+CatalogRead = HelpRequest | ListRequest | ModelRequest | CompareRequest | AlternativesRequest | ChartRequest
 
 MAX_PRICE = Decimal(10_000)
 SET_FORMS = (
@@ -355,6 +370,17 @@ def _history(rest: str) -> HistoryRequest:
     return HistoryRequest(name=_name(rest))
 
 
+def _chart(rest: str) -> ChartRequest:
+    body, workload = _split_workload(rest)
+    body, category = _split_category(body)
+    names = [_name(n) for n in _SEPARATORS.split(body) if n.strip()] if body else []
+    if not names:
+        raise QueryError("Chart which models? Try `chart r1 o1 sonnet`, or `chart o1` for cheaper ones.")
+    if len(names) > MAX_MODELS:
+        raise QueryError(f"I can chart at most {MAX_MODELS} models at once; you gave {len(names)}.")
+    return ChartRequest(names=names, workload=workload, category=category)
+
+
 def _subscribe(rest: str) -> SubscribeRequest:
     pct: Decimal | None = None
     if m := _ABOVE.search(rest):
@@ -394,6 +420,7 @@ _VERBS: dict[str, Callable[[str], Request]] = {
     "alias": _alias,
     "unalias": _unalias,
     "history": _history,
+    "chart": _chart,
     "subscribe": _subscribe,
     "unsubscribe": _no_args(UnsubscribeRequest(), "unsubscribe"),
     "subscriptions": _no_args(SubscriptionsRequest(), "subscriptions"),

@@ -6,6 +6,9 @@ slack_sdk talks urllib, so `responses` can't intercept it; point `base_url` (SLA
     POST|GET /api/<method>     Web API methods: `{"ok": true, ...}` by default, with plausible
                                defaults for auth.test, chat.postMessage, conversations.join, users.info
     POST     /response/<id>    response_url posts (slash commands and button clicks): "ok"
+    POST     /upload/<file id> the upload URL files.getUploadURLExternal hands out (files_upload_v2
+                               posts the file's bytes there, then calls files.completeUploadExternal);
+                               recorded as method "upload" with the bytes in `raw`
 
 and can be told to answer the next N calls of a method (or of response URLs, method "response")
 with an error (`fail`), a 429 with Retry-After (`rate_limit`), any HTTP status (`status`) or a
@@ -25,6 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 RESPONSE = "response"  # the pseudo-method that response_url posts are recorded and scripted under
+UPLOAD = "upload"  # the pseudo-method of posts to an upload URL (files_upload_v2's second step)
 
 
 @dataclass(frozen=True)
@@ -187,12 +191,13 @@ class FakeSlack:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         if len(parts) == 2 and parts[0] == "api":
             method, response_id = parts[1], None
-        elif len(parts) == 2 and parts[0] == RESPONSE:
-            method, response_id = RESPONSE, parts[1]
+        elif len(parts) == 2 and parts[0] in (RESPONSE, UPLOAD):
+            method, response_id = parts[0], parts[1]
         else:
             self._send(handler, 404, "not found", {})
             return
-        call = Call(method, url.path, self._body(raw, headers, url.query), headers, raw, response_id)
+        body = {} if method == UPLOAD else self._body(raw, headers, url.query)  # a file's bytes
+        call = Call(method, url.path, body, headers, raw, response_id)
         with self._lock:
             self._calls.append(call)
             script = self._next_script(method)
@@ -201,6 +206,8 @@ class FakeSlack:
             self._send(handler, script.status, script.payload, script.headers)
         elif method == RESPONSE:
             self._send(handler, 200, "ok", {})
+        elif method == UPLOAD:
+            self._send(handler, 200, f"OK - {len(raw)}", {})
         else:
             self._send(handler, 200, self._default(call), {})
 
@@ -246,6 +253,13 @@ class FakeSlack:
                 "message": {k: call.body[k] for k in ("text", "blocks") if k in call.body},
             },
             "chat.postEphemeral": lambda: {"message_ts": self._next_ts()},
+            "files.getUploadURLExternal": lambda: self._upload_url(),
+            "files.completeUploadExternal": lambda: {
+                "files": [
+                    {"id": f.get("id"), "title": f.get("title")}
+                    for f in json.loads(call.body.get("files") or "[]")
+                ]
+            },
             "conversations.join": lambda: {"channel": {"id": call.body.get("channel"), "is_member": True}},
             "users.info": lambda: {
                 "user": {
@@ -259,6 +273,14 @@ class FakeSlack:
         }
         make = defaults.get(call.method)
         return {"ok": True, **(make() if make else {})}
+
+    def _upload_url(self) -> dict[str, Any]:
+        file_id = f"F{next(self._ids):08d}"
+        return {"upload_url": f"{self.base}/{UPLOAD}/{file_id}", "file_id": file_id}
+
+    def uploads(self) -> list[Call]:
+        """The files posted to upload URLs so far (the bytes in `raw`, the file id in `response_id`)."""
+        return self.calls(UPLOAD)
 
     def _next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._ts):06d}"

@@ -13,6 +13,7 @@ catalog is a button Slack asks to confirm, showing the corrected command first.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import (  # Any: Block Kit is JSON; tests/slack/blockkit.py checks what we build
     Any,
@@ -63,6 +64,10 @@ ACTION_SHARE = "modelcost_share"
 ACTION_RUN = "modelcost_run"  # + "_<n>": run the command in the value, reply privately
 ACTION_SUGGEST = "modelcost_suggest"  # + "_<n>": a "did you mean" choice; replaces the error
 ACTION_CONFIRM = "modelcost_confirm"  # + "_<n>": a command that changes the catalog, confirmed in Slack
+ACTION_CHART = "modelcost_chart"  # upload the chart of the command in the value, visibly, to the channel
+MAX_IMAGE_URL = 3000
+MAX_ALT_TEXT = 2000
+CHART_BUTTON = "Post chart to channel"
 COMMAND = "/modelcost"
 
 Block = dict[str, Any]  # Any: Block Kit JSON, checked against its limits by tests/slack/blockkit.py
@@ -150,6 +155,48 @@ def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) 
         credit = f"Shared by <@{_user_id(shared_by)}> with"
         blocks.append(_context(credit, _plain(clip(f"{COMMAND} {query}", MAX_CONTEXT_TEXT))))
     return _finish(blocks, text)
+
+
+@dataclass(frozen=True)
+class ChartOffer:
+    """How a reply offers its chart: an image at `url` (the app serves it), or, with no url, a button
+    that uploads it to the channel for everyone there to see."""
+
+    url: str | None
+    alt_text: str
+    title: str = "Chart"
+
+
+def with_chart(message: Message, offer: ChartOffer, *, query: str, button: bool = True) -> Message:
+    """The message with its chart: an image block before its buttons, or a "Post chart to channel"
+    button among them (`button=False`: none, e.g. on a message already posted visibly)."""
+    blocks = list(message["blocks"])
+    at = next((i for i, b in enumerate(blocks) if b["type"] == "actions"), len(blocks))
+    if offer.url is not None and len(offer.url) <= MAX_IMAGE_URL:
+        image: Block = {
+            "type": "image",
+            "image_url": offer.url,
+            "alt_text": clip(offer.alt_text, MAX_ALT_TEXT) or "Chart",
+            "title": _plain(clip(offer.title, MAX_HEADER)),
+        }
+        blocks.insert(at, image)
+    elif offer.url is None and button and len(query) <= MAX_BUTTON_VALUE:
+        chart = _button(CHART_BUTTON, ACTION_CHART, query)
+        if at < len(blocks):
+            blocks[at] = {**blocks[at], "elements": [*blocks[at]["elements"], chart]}
+        else:
+            blocks.append({"type": "actions", "elements": [chart]})
+    return _finish(blocks, message["text"])
+
+
+def chart_message(offer: ChartOffer, *, query: str, shared: bool = False) -> Message:
+    """The reply to `chart ...`: the chart itself and Share, or the button that posts it."""
+    blocks: list[Block] = [_header(offer.title)]
+    if offer.url is None:
+        blocks.append(_context("The button posts the chart to this channel, where everyone can see it."))
+    elif not shared and len(query) <= MAX_BUTTON_VALUE:
+        blocks.append({"type": "actions", "elements": [_button("Share in channel", ACTION_SHARE, query)]})
+    return with_chart(_finish(blocks, offer.title), offer, query=query)
 
 
 def error_message(exc: UserError, *, query: str, changes_catalog: bool = False) -> Message:
@@ -402,6 +449,11 @@ def _substitute(query: str, name: str, model_id: str) -> str:
     replaced, count = pattern.subn(lambda _: model_id, query, count=1)
     result = replaced if count else model_id
     return result if len(result) <= MAX_BUTTON_VALUE else model_id
+
+
+def user_mention_id(user_id: str) -> str:
+    """A Slack user id fit for `<@...>` (anything else becomes "unknown")."""
+    return _user_id(user_id)
 
 
 def _user_id(user_id: str) -> str:

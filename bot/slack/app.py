@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot import db
 from bot.config import Settings
-from bot.slack import listeners
+from bot.slack import charts, listeners
 from bot.slack.admin import AdminCheck
 from bot.slack.cache import SIZE
 from bot.slack.clients import web_client
@@ -53,10 +53,19 @@ def build_app(
         logger=BOLT_LOGGER,
     )
     admins = AdminCheck(app.client, settings.admin_users)
-    listeners.register(
-        app,
-        Replier(settings, engine, admins=admins, ack_budget=ack_budget, cache_size=cache_size, gate=gate),
+    replier = Replier(
+        settings,
+        engine,
+        admins=admins,
+        ack_budget=ack_budget,
+        cache_size=cache_size,
+        gate=gate,
+        client=app.client,
+        # Socket Mode has no HTTP server to serve chart images from: its charts are uploaded.
+        public_url=None if socket_mode else settings.public_url,
     )
+    listeners.register(app, replier)
+    charts.register(app, replier.charts)
     return app
 
 

@@ -15,13 +15,17 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Literal  # Any: Bolt's ack and payloads are untyped
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.catalog import current
+from bot.catalog.answers import Answer
 from bot.config import Settings
-from bot.errors import CatalogUnavailableError, SlackUnavailableError, UserError
+from bot.errors import CatalogUnavailableError, NoChartError, SlackUnavailableError, UserError
 from bot.render import blocks
-from bot.render.blocks import Message
+from bot.render.blocks import COMMAND, ChartOffer, Message
+from bot.slack import charts
 from bot.slack.admin import AdminCheck
 from bot.slack.cache import SIZE, ReplyCache
 from bot.slack.clients import post_response
@@ -52,6 +56,8 @@ class Replier:
         ack_budget: float = ACK_BUDGET_S,
         cache_size: int = SIZE,
         gate: CatalogGate | None = None,
+        client: WebClient | None = None,
+        public_url: str | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine
@@ -64,6 +70,16 @@ class Replier:
         version = current.watch(engine)
         self.cache = ReplyCache(lambda: self.gate.run(version), size=cache_size)  # 0: no cache
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="modelcost")
+        self.client = client  # uploads charts (files_upload_v2) when there is no public URL
+        secret = settings.slack_signing_secret
+        self.charts = charts.ChartLinks(
+            secret.get_secret_value() if secret else "",
+            public_url,
+            answer=lambda text: self.gate.run(
+                lambda: run_command(self.settings, self.engine, "", "", text, self.admins)
+            ),
+            version=lambda: self.gate.run(version),
+        )
 
     def message(self, user_id: str, channel_id: str, text: str, *, shared_by: str | None = None) -> Message:
         """The rendered reply to `text`: an answer, or the friendly message for an expected error."""
@@ -99,12 +115,81 @@ class Replier:
         answer = self.gate.run(
             lambda: run_command(self.settings, self.engine, user_id, channel_id, query, self.admins)
         )
-        message = blocks.answer_message(answer, query=query, shared_by=shared_by)
+        message = self._with_chart(
+            query, answer, blocks.answer_message(answer, query=query, shared_by=shared_by), shared_by
+        )
         if keep:
             self.cache.put(query, message, before, self.cache.read_version())
         elif self.cache.enabled:
             self.cache.read_version()  # a change made here shows in this process's next reply at once
         return message
+
+    def _with_chart(self, query: str, answer: Answer, message: Message, shared_by: str | None) -> Message:
+        """The reply with its chart offered: an image the app serves, or a button that uploads it
+        (no drawing here: the link is made from the answer, the PNG drawn when it is fetched)."""
+        if not charts.charted(answer):
+            return message
+        url = self.charts.link(query, answer)
+        if url is None and self.client is None:
+            return message
+        offer = ChartOffer(url, charts.alt_text(answer), charts.title(answer))
+        request = parsed(query)
+        if request is not None and request.chart_only:
+            return blocks.chart_message(offer, query=query, shared=shared_by is not None)
+        return blocks.with_chart(message, offer, query=query, button=shared_by is None)
+
+    def upload_chart(self, payload: dict[str, Any]) -> None:
+        """The "Post chart to channel" button: draw the chart of the command in its value and upload
+        it to the channel (files_upload_v2); a failure is told to the clicker alone."""
+        action = (payload.get("actions") or [{}])[0]
+        user_id = (payload.get("user") or {}).get("id", "")
+        channel_id = (payload.get("channel") or {}).get("id", "")
+        text = str(action.get("value") or "").strip()
+        response_url = payload.get("response_url")
+
+        def failed(done: Future[Message | None]) -> None:
+            message = done.result() if done.exception() is None else blocks.failure_message()
+            if done.exception() is not None:
+                log.error("posting a chart failed", exc_info=done.exception())
+            if message is not None:
+                self._post(message, response_url, "ephemeral", replace=False)
+
+        self._pool.submit(self._upload, user_id, channel_id, text).add_done_callback(failed)
+
+    def _upload(self, user_id: str, channel_id: str, text: str) -> Message | None:
+        """None once posted; else the message saying why not."""
+        request = parsed(text)
+        if request is None or not request.cacheable or self.client is None or not channel_id:
+            return blocks.error_message(NoChartError("There is no chart to post for that."), query=text)
+        try:
+            answer = self.gate.run(
+                lambda: run_command(self.settings, self.engine, user_id, channel_id, text, self.admins)
+            )
+            png = charts.draw(answer)
+            if png is None:
+                raise NoChartError("That answer has no chart.")
+        except UserError as exc:
+            return blocks.error_message(exc, query=text)
+        try:
+            self.client.files_upload_v2(
+                channel=channel_id,
+                file=png,
+                filename="modelcost-chart.png",
+                title=charts.title(answer),
+                alt_txt=charts.alt_text(answer),
+                initial_comment=f"<@{blocks.user_mention_id(user_id)}> posted {blocks.escape(COMMAND)} "
+                f"{blocks.escape(blocks.clip(text, 200))}",
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "")) if exc.response is not None else ""
+            log.warning("chart upload to %s refused: %s", channel_id, error)
+            why = (
+                "invite me to this channel first (/invite @modelcost)"
+                if error == "not_in_channel"
+                else f"Slack said {error or 'no'}"
+            )
+            return blocks.error_message(NoChartError(f"I couldn't post the chart here: {why}."), query=text)
+        return None
 
     def command(self, ack: Callable[..., Any], payload: dict[str, Any]) -> None:
         """The slash command: reply in the ack when the answer is ready in time, else via response_url."""

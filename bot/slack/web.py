@@ -1,4 +1,5 @@
-"""The WSGI application: Bolt's handler at POST /slack/events, and GET /healthz for the platform.
+"""The WSGI application: Bolt's handler at POST /slack/events, GET /healthz for the platform, and
+GET /charts/<id>.png, the chart images replies link to (signed ids; see bot/slack/charts.py).
 
 Nothing reads a request to /slack/events before its signature is checked on the raw body: the
 length is capped (413), the timestamp must be whole seconds within five minutes (401), the
@@ -26,6 +27,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request.internals import parse_body
 
 from bot.config import Settings
+from bot.slack import charts
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -53,12 +55,15 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
     assert settings.slack_signing_secret is not None  # required just above
     secret = settings.slack_signing_secret.get_secret_value().encode()
     slack: Wsgi = SlackRequestHandler(app, EVENTS_PATH)
+    links = charts.links_for(app)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "3")])
             return [b"ok\n"]
+        if links is not None and method in ("GET", "HEAD") and (m := charts.PATH.fullmatch(path or "")):
+            return _chart(start_response, links, m.group("id"), head=method == "HEAD")
         if path == EVENTS_PATH and method == "POST":
             refusal = _check(environ, secret)
             if refusal is not None:
@@ -68,6 +73,23 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
         return slack(environ, start_response)
 
     return application
+
+
+def _chart(
+    start_response: StartResponse, links: charts.ChartLinks, chart_id: str, *, head: bool
+) -> list[bytes]:
+    """A chart's PNG (drawn on the first fetch, then kept); 404 for an id this app did not sign."""
+    png = links.png(chart_id)
+    if png is None:
+        return _plain(start_response, "404 Not Found", "no such chart")
+    headers = [
+        ("Content-Type", "image/png"),
+        ("Content-Length", str(len(png))),
+        # The id names what is drawn (command and catalog version): the same id is the same image.
+        ("Cache-Control", "public, max-age=86400, immutable"),
+    ]
+    start_response("200 OK", headers)
+    return [] if head else [png]
 
 
 def _check(environ: WSGIEnvironment, secret: bytes) -> tuple[str, str] | None:

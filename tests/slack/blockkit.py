@@ -19,6 +19,9 @@ LIMITS = {
     "context_elements": 10,
     "context_text": 3000,
     "message_text": 40000,
+    "image_url": 3000,
+    "alt_text": 2000,
+    "image_title": 2000,
 }
 
 
@@ -79,6 +82,16 @@ def block_kit_problems(message: dict[str, Any]) -> list[str]:
                         problems.append(f"{where}: button value of {len(e['value'])} chars")
                     if not 0 < len(e.get("action_id", "")) <= LIMITS["action_id"]:
                         problems.append(f"{where}: action_id {e.get('action_id')!r}")
+        elif kind == "image":
+            if not 0 < len(block.get("image_url", "")) <= LIMITS["image_url"]:
+                problems.append(f"{where}: image_url of {len(block.get('image_url', ''))} chars")
+            if not 0 < len(block.get("alt_text", "")) <= LIMITS["alt_text"]:
+                problems.append(f"{where}: alt_text of {len(block.get('alt_text', ''))} chars")
+            title = block.get("title")
+            if title is not None and (
+                title.get("type") != "plain_text" or not 0 < len(title["text"]) <= LIMITS["image_title"]
+            ):
+                problems.append(f"{where}: image title {title!r}")
         elif kind != "divider":
             problems.append(f"{where}: unexpected block type")
         try:  # slack_sdk's own model checks, on top of ours

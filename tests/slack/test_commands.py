@@ -36,7 +36,7 @@ def test_a_comparison_comes_back_privately_in_the_ack(signed_request: Send, slac
         "type": "header",
         "text": {"type": "plain_text", "text": "DeepSeek R1 vs o1", "emoji": True},
     }
-    assert set(buttons(message)) == {"Share in channel", "Cheaper alternatives"}
+    assert set(buttons(message)) == {"Share in channel", "Cheaper alternatives", "Post chart to channel"}
     assert slack.fake.calls() == []  # the answer is in the ack: nothing else goes to Slack
 
 

@@ -33,7 +33,18 @@ def test_renderers_reach_no_database_code(module: str) -> None:
         assert not reaches(loaded, forbidden), f"{module} imports {forbidden}"
 
 
-@pytest.mark.parametrize("module", ["bot.render.text", "bot.render.blocks", "bot.render.charts"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "bot.render.text",
+        "bot.render.blocks",
+        "bot.render.charts",
+        # The Slack app and its chart links: the ack path (and every reply with a chart) loads none of it.
+        "bot.slack.app",
+        "bot.slack.web",
+        "bot.slack.charts",
+    ],
+)
 def test_renderers_load_no_matplotlib_until_a_chart_is_drawn(module: str) -> None:
     assert not reaches(loaded_by(module), "matplotlib")
 

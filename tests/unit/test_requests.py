@@ -27,6 +27,7 @@ ANSWERS = typing.get_args(answers.Answer)
         ("list", query.ListRequest, False, False, True, False),
         ("help", query.HelpRequest, False, False, True, False),
         ("history o1", query.HistoryRequest, False, False, True, False),
+        ("chart r1 o1 sonnet", query.ChartRequest, False, False, True, False),
         ("set o1 output 5", query.SetPriceRequest, True, True, False, False),
         ("set sonnet coding score 1490", query.SetScoreRequest, True, True, False, False),
         ("alias x o1", query.AliasRequest, True, True, False, False),
@@ -53,7 +54,7 @@ def test_each_request_type_states_what_it_needs(
 
 
 def test_the_table_above_covers_the_whole_union() -> None:
-    assert len(REQUESTS) == 16  # a new request type: add its row above, then change this count
+    assert len(REQUESTS) == 17  # a new request type: add its row above, then change this count
 
 
 def test_requests_are_frozen() -> None:

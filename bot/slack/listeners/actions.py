@@ -1,5 +1,5 @@
-"""Button clicks: Share in channel, Cheaper alternatives, "did you mean" choices, and commands that
-change the catalog, which Slack asked the user to confirm."""
+"""Button clicks: Share in channel, Cheaper alternatives, "did you mean" choices, commands that
+change the catalog (which Slack asked the user to confirm), and Post chart to channel."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any  # Any: Bolt hands listeners decoded JSON payloads
 
 from slack_bolt import Ack, App
 
-from bot.render.blocks import ACTION_CONFIRM, ACTION_RUN, ACTION_SHARE, ACTION_SUGGEST
+from bot.render.blocks import ACTION_CHART, ACTION_CONFIRM, ACTION_RUN, ACTION_SHARE, ACTION_SUGGEST
 from bot.slack.replies import Replier
 
 
@@ -18,6 +18,11 @@ def register(app: App, replier: Replier) -> None:
     def share(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         replier.click(body, share=True)
+
+    @app.action(ACTION_CHART)
+    def chart(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        replier.upload_chart(body)
 
     @app.action(re.compile(rf"^(?:{ACTION_RUN}|{ACTION_SUGGEST}|{ACTION_CONFIRM})_\d+$"))
     def run(ack: Ack, body: dict[str, Any]) -> None:
