@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot import db, query
 from bot.catalog import current
 from bot.catalog.answers import CLI_USER, Actor, Answer, HelpAnswer
-from bot.catalog.categories import CATEGORIES, OVERALL, Category
+from bot.catalog.categories import CATEGORIES, OVERALL, Category, find_category
 from bot.catalog.compare import compare_models, find_alternatives, list_models, show_model
 from bot.catalog.readmodel import ReadModel
 from bot.errors import NeedsChannelError, NotAdminError, NotHereError, QueryError
@@ -232,7 +232,7 @@ def _fetch(engine: Engine, request: Request, context: Context) -> Answer:
 
 
 def category_named(name: str | None) -> Category:
-    return next((c for c in CATEGORIES if c.name == name), OVERALL)
+    return (find_category(name) if name else None) or OVERALL
 
 
 def _channel(context: Context) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.answers import Actor, QualityView, ScoreAnswer, ScoreEntry
-from bot.catalog.categories import CATEGORIES, OVERALL, Category
+from bot.catalog.categories import CATEGORIES, OVERALL, Category, find_category
 from bot.catalog.changes import new_change
 from bot.catalog.comparable import COMPARABLE_MARGIN as COMPARABLE_MARGIN
 from bot.catalog.comparable import comparable as comparable
@@ -25,7 +25,6 @@ from bot.catalog.lookup import name_index
 from bot.catalog.models import Change, Model, Score
 from bot.catalog.overlay import load_overlay
 from bot.catalog.succession import floor_for
-from bot.catalog.version import session_version
 
 SOURCE = "LMArena text"
 TEAM = "team"
@@ -73,30 +72,11 @@ def newest_rows(
     return {(r.model_id, r.category, r.variant, r.origin): r for r in session.scalars(query)}
 
 
-_cache: dict[tuple[object, ...], dict[str, QualityView]] = {}
-
-
 def current_scores(
     session: Session, category: Category = OVERALL, model_ids: Iterable[str] | None = None
 ) -> dict[str, QualityView]:
     """Each model's own default-variant score in the category: the team's while set, else the source's.
-
-    All models' scores are kept per catalog version (a score change is a change set, which moves it),
-    so answers share one read until the catalog changes."""
-    if model_ids is not None:
-        return _current_scores(session, category, model_ids)
-    stamp = (str(getattr(session.get_bind(), "url", "")), session_version(session), category.name)
-    if (hit := _cache.get(stamp)) is None:
-        hit = _current_scores(session, category, None)
-        if len(_cache) > 64:
-            _cache.clear()
-        _cache[stamp] = hit
-    return dict(hit)
-
-
-def _current_scores(
-    session: Session, category: Category, model_ids: Iterable[str] | None
-) -> dict[str, QualityView]:
+    (Answers read scores from the read model; this serves the writes that report before and after.)"""
     rows = newest_rows(session, category=category.name, model_ids=model_ids)
     team_changes = {r.change_id for (_, _, _, origin), r in rows.items() if origin == TEAM}
     actors = {c.id: c.actor for c in session.scalars(select(Change).where(Change.id.in_(team_changes)))}
@@ -191,41 +171,6 @@ def apply_scores(
     return moves
 
 
-def set_team_score(
-    session: Session, model_id: str, category: Category, score: int | None, change: Change
-) -> ScoreMove | None:
-    """An admin's own score (None: unset, back to the source's); None when it is already so."""
-    rows = newest_rows(session, category=category.name, model_ids=[model_id])
-    team = rows.get((model_id, category.name, "", TEAM))
-    if (team.score if team else None) == score:
-        return None
-    before = current_scores(session, category, [model_id]).get(model_id)
-    session.add(
-        Score(
-            model_id=model_id,
-            category=category.name,
-            variant="",
-            origin=TEAM,
-            source=TEAM,
-            score=score,
-            as_of=change.created_at.date(),
-            change_id=change.id,
-            recorded_at=change.created_at,
-        )
-    )
-    session.flush()
-    after = current_scores(session, category, [model_id]).get(model_id)
-    name = session.get_one(Model, model_id).name
-    return ScoreMove(
-        model_id,
-        name,
-        category.name,
-        "",
-        before.score if before else None,
-        after.score if after else None,
-    )
-
-
 def score_history(session: Session, model_id: str) -> list[ScoreEntry]:
     """The model's score changes, newest first: every team row, and each leaderboard move after the
     first score (the first is where the history starts, not a change)."""
@@ -257,14 +202,29 @@ def score_history(session: Session, model_id: str) -> list[ScoreEntry]:
 
 def set_team(session: Session, name: str, category_name: str, score: int | None, actor: Actor) -> ScoreAnswer:
     """`set sonnet coding score 1490` / `unset sonnet score`, as `actor`: one change set, or none."""
-    category = next(c for c in CATEGORIES if c.name == category_name)
+    category = find_category(category_name) or OVERALL
     model = session.get_one(Model, name_index(session).resolve(name))
     before = current_scores(session, category, [model.id]).get(model.id)
-    rows = newest_rows(session, category=category.name, model_ids=[model.id])
-    team = rows.get((model.id, category.name, "", TEAM))
+    team = newest_rows(session, category=category.name, model_ids=[model.id]).get(
+        (model.id, category.name, "", TEAM)
+    )
     unchanged = (team.score if team else None) == score
     if not unchanged:
-        set_team_score(session, model.id, category, score, new_change(session, "admin", actor))
+        change = new_change(session, "admin", actor)
+        session.add(
+            Score(
+                model_id=model.id,
+                category=category.name,
+                variant="",
+                origin=TEAM,
+                source=TEAM,
+                score=score,  # None: unset, back to the source's
+                as_of=change.created_at.date(),
+                change_id=change.id,
+                recorded_at=change.created_at,
+            )
+        )
+        session.flush()
     after = current_scores(session, category, [model.id]).get(model.id)
     return ScoreAnswer(
         model_id=model.id,

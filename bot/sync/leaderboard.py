@@ -11,7 +11,6 @@ No database here: judging against the catalog is the caller's (it passes `known_
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -94,22 +93,9 @@ def load_bundled(path: Path = BUNDLED_FILE) -> Leaderboard:
 
 
 def _decode(body: bytes) -> Any:
-    try:
-        return json.loads(body.decode("utf-8"), parse_constant=_no_constant)
-    except UnicodeDecodeError as exc:
-        raise LeaderboardError(
-            f"the leaderboard is not UTF-8 text ({exc.reason} at byte {exc.start})"
-        ) from None
-    except json.JSONDecodeError as exc:
-        cut = exc.pos >= len(body.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
-        hint = " (truncated?)" if cut else ""
-        raise LeaderboardError(
-            f"the leaderboard is not valid JSON{hint}: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+    from bot.sync.feed import decode  # here: the feed module brings `requests`, which a seed doesn't need
 
-
-def _no_constant(name: str) -> Any:
-    raise LeaderboardError(f"the leaderboard contains {name}, which is not a rating")
+    return decode(body, what="the leaderboard", values="a rating", error=LeaderboardError, parse_float=float)
 
 
 def _board(category: str, raw: Any) -> dict[str, Rating]:
