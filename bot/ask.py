@@ -24,6 +24,7 @@ from bot.catalog.answers import CLI_USER, Actor, Answer, HelpAnswer
 from bot.catalog.categories import CATEGORIES, OVERALL, Category, find_category
 from bot.catalog.compare import compare_models, find_alternatives, list_models, show_model
 from bot.catalog.readmodel import ReadModel
+from bot.catalog.workspaces import SHARED
 from bot.errors import NeedsChannelError, NotAdminError, NotHereError, QueryError
 from bot.query import CatalogRead, Request
 
@@ -87,10 +88,13 @@ class Context:
     channel_id: str | None
     admin_check: Callable[[], bool]
     feed_url: str | None = None  # where `sync` fetches from; None: this surface doesn't run sync
+    # Whose view of the catalog: a workspace's (its overrides, subscriptions and alerts), or SHARED.
+    workspace: str = SHARED
 
     @classmethod
-    def cli(cls) -> Context:
-        return cls(user_id=CLI_USER, channel_id=None, admin_check=lambda: True)
+    def cli(cls, workspace: str = SHARED) -> Context:
+        """The terminal's operator: the shared catalog, or one workspace's view (`--team`)."""
+        return cls(user_id=CLI_USER, channel_id=None, admin_check=lambda: True, workspace=workspace)
 
     @classmethod
     def slack(
@@ -100,11 +104,18 @@ class Context:
         is_admin: Callable[[str], bool] | None,
         *,
         feed_url: str | None = None,
+        workspace: str = SHARED,
     ) -> Context:
         def check() -> bool:
             return bool(user_id) and is_admin is not None and is_admin(user_id)
 
-        return cls(user_id=user_id, channel_id=channel_id or None, admin_check=check, feed_url=feed_url)
+        return cls(
+            user_id=user_id,
+            channel_id=channel_id or None,
+            admin_check=check,
+            feed_url=feed_url,
+            workspace=workspace,
+        )
 
     @property
     def actor(self) -> Actor:
@@ -124,7 +135,7 @@ def respond_to(engine: Engine, request: Request, context: Context) -> Answer:
     if request.needs_channel and context.channel_id is None:
         raise NeedsChannelError()
     if isinstance(request, CatalogRead):
-        return read(current.current(engine), request)
+        return read(current.current(engine, context.workspace), request)
     if request.fetches:
         try:
             return _fetch(engine, request, context)
@@ -177,6 +188,7 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
     from bot.alerts.outbox import queue_alerts
     from bot.catalog import edits, quality, subscriptions
 
+    workspace = context.workspace
     match request:
         case (
             query.HelpRequest()
@@ -188,32 +200,35 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
         ):
             # The same answers as anywhere, from the read model of the session's database.
             bind = session.get_bind()
-            return read(current.current(bind if isinstance(bind, Engine) else bind.engine), request)
+            engine = bind if isinstance(bind, Engine) else bind.engine
+            return read(current.current(engine, workspace), request)
         case query.HistoryRequest(name=name):
             # From the database: every dated row of the model's history, which the read model doesn't keep.
-            return edits.history(session, name)
+            return edits.history(session, name, workspace=workspace)
         case query.AuditRequest():
             from bot.catalog.audit import audit
 
-            return audit(session)
+            return audit(session, workspace=workspace)
         case query.SyncStatusRequest():
             from bot.sync.run import recent_runs
 
             return recent_runs(session)
         case query.SubscriptionsRequest():
-            return subscriptions.show(session, _channel(context))
+            return subscriptions.show(session, _channel(context), workspace)
         case query.SetPriceRequest(name=name, host=host, prices=prices):
-            return edits.set_prices(session, name, host, prices, context.actor, on_change=queue_alerts)
+            return edits.set_prices(
+                session, name, host, prices, context.actor, on_change=queue_alerts, workspace=workspace
+            )
         case query.SetScoreRequest(name=name, category=c, score=score):
-            return quality.set_team(session, name, c, score, context.actor)
+            return quality.set_team(session, name, c, score, context.actor, workspace)
         case query.AliasRequest(alias=alias, name=name):
-            return edits.add_alias(session, alias, name)
+            return edits.add_alias(session, alias, name, workspace)
         case query.UnaliasRequest(alias=alias):
-            return edits.remove_alias(session, alias)
+            return edits.remove_alias(session, alias, workspace)
         case query.SubscribeRequest(names=names, min_change_pct=pct):
-            return subscriptions.subscribe(session, _channel(context), context.user_id, names, pct)
+            return subscriptions.subscribe(session, _channel(context), context.user_id, names, pct, workspace)
         case query.UnsubscribeRequest():
-            return subscriptions.unsubscribe(session, _channel(context))
+            return subscriptions.unsubscribe(session, _channel(context), workspace)
         case query.SyncRequest():
             raise NotHereError("`sync` fetches a feed: it runs on its own, not inside a session.")
         case _:

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from bot.catalog.answers import CLI_USER, Actor
 from bot.catalog.categories import find_category
 from bot.catalog.changes import PriceMove
-from bot.catalog.models import Alert, Change, Subscription, utcnow
+from bot.catalog.models import Alert, Change, Price, Subscription, utcnow
 from bot.catalog.prices import PRICE_KEYS, PriceData, plain
 from bot.catalog.quality import ALERT_MOVE, ScoreMove
+from bot.catalog.workspaces import SHARED
 
 
 def queue_alerts(
@@ -29,8 +30,12 @@ def queue_alerts(
         return 0
     queued = 0
     # A broken subscription (deliveries failing) still gets alerts: the first one delivered mends it.
-    for sub in session.scalars(select(Subscription).where(Subscription.status.in_(("active", "broken")))):
-        wanted = [m for m in moves if wants(sub, m)]
+    subs = select(Subscription).where(Subscription.status.in_(("active", "broken")))
+    if change.workspace != SHARED:
+        subs = subs.where(Subscription.workspace == change.workspace)  # a workspace's edit is its own news
+    own = _overridden(session, change, moves)
+    for sub in session.scalars(subs.order_by(Subscription.id)):
+        wanted = [m for m in moves if wants(sub, m) and (sub.workspace, m.offering_id) not in own]
         wanted_scores = [m for m in scores if sub.model_ids is None or m.model_id in sub.model_ids]
         if not wanted and not wanted_scores:
             continue
@@ -39,6 +44,7 @@ def queue_alerts(
                 change_id=change.id,
                 subscription_id=sub.id,
                 channel_id=sub.channel_id,
+                workspace=sub.workspace,
                 payload=digest_payload(change, wanted, wanted_scores),
                 status="pending",
                 next_attempt_at=utcnow(),
@@ -48,6 +54,20 @@ def queue_alerts(
         queued += 1
     session.flush()
     return queued
+
+
+def _overridden(session: Session, change: Change, moves: Sequence[PriceMove]) -> set[tuple[str, int]]:
+    """(workspace, offering) pairs where a shared change doesn't move what the workspace sees: it set
+    its own price there, which the shared catalog's changes never replace."""
+    if change.workspace != SHARED or not moves:
+        return set()
+    ids = {m.offering_id for m in moves}
+    rows = session.execute(
+        select(Price.workspace, Price.offering_id)
+        .where(Price.workspace != SHARED, Price.offering_id.in_(ids))
+        .distinct()
+    )
+    return {(w, o) for w, o in rows}
 
 
 def wants(sub: Subscription, move: PriceMove) -> bool:

@@ -20,9 +20,10 @@ from bot.catalog.crosscheck import Key, Listed, compare
 from bot.catalog.hosts import display_name
 from bot.catalog.models import Model, Offering, Provider
 from bot.catalog.second_source import current_facts, facts_source
+from bot.catalog.workspaces import SHARED
 
 
-def audit(session: Session, as_of: date | None = None) -> AuditAnswer:
+def audit(session: Session, as_of: date | None = None, workspace: str = SHARED) -> AuditAnswer:
     """Every disagreement and every retired-but-listed offering among those both sources cover."""
     day = as_of or datetime.now(UTC).date()
     facts = current_facts(session)
@@ -33,7 +34,7 @@ def audit(session: Session, as_of: date | None = None) -> AuditAnswer:
         .where(Offering.retired_at.is_(None))
     ).all()
     known = [r for r in rows if (r[0].provider_id, r[0].provider_model_id) in facts]
-    prices = current_prices(session, [o.id for o, *_ in known])
+    prices = current_prices(session, [o.id for o, *_ in known], workspace)
     listed: dict[Key, Listed] = {}
     about: dict[Key, tuple[str | None, str, str, bool, bool]] = {}
     for offering, provider_name, model_id, model_name, lab_provider in known:

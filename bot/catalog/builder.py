@@ -12,27 +12,29 @@ from datetime import date
 from decimal import Decimal
 from typing import Any  # Any: a PriceView's fields by name (see readmodel.Host)
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.answers import Actor, PriceView
 from bot.catalog.categories import CATEGORIES
-from bot.catalog.changes import price_data
+from bot.catalog.changes import current_prices, price_data
 from bot.catalog.crosscheck import Facts, Key, second_opinion
 from bot.catalog.hosts import display_name
 from bot.catalog.lifecycle import status as lifecycle_status
-from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, Score
+from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider
 from bot.catalog.nameindex import NameIndex
 from bot.catalog.overlay import load_overlay
 from bot.catalog.prices import offpeak_columns
-from bot.catalog.quality import TEAM, ScoreRow, scores_from_rows, with_floors
+from bot.catalog.quality import TEAM, ScoreRow, newest_rows, scores_from_rows, with_floors
 from bot.catalog.readmodel import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
 from bot.catalog.second_source import current_facts
 from bot.catalog.version import version_on
+from bot.catalog.workspaces import SHARED
 
 
-def build(session: Session, on: date) -> ReadModel:
-    """The snapshot of the catalog as `session` sees it, with statuses as of `on`.
+def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
+    """The snapshot of the catalog as `session` sees it, with statuses as of `on`, in a workspace's
+    view (the shared catalog with its own prices, names and team scores over it).
 
     The version is read first: on PostgreSQL each statement sees the latest commit, so the data
     read after it is at least as new, and a change in between only causes one needless rebuild.
@@ -54,8 +56,7 @@ def build(session: Session, on: date) -> ReadModel:
         for m in session.scalars(select(Model))
     }
     offerings = list(session.scalars(select(Offering).order_by(Offering.id)))
-    newest = select(func.max(Price.id)).group_by(Price.offering_id)
-    prices = {p.offering_id: p for p in session.scalars(select(Price).where(Price.id.in_(newest)))}
+    prices = current_prices(session, workspace=workspace)
 
     facts = current_facts(session)  # LiteLLM's, as the last cross-check sync stored them (else bundled)
     hosts: dict[str, list[Host]] = defaultdict(list)
@@ -66,13 +67,13 @@ def build(session: Session, on: date) -> ReadModel:
         if o.model_id is None:
             continue
         served_by[o.provider_id].add(o.model_id)
-        if o.retired_at is not None:
-            continue
+        row = prices.get(o.id)
+        if o.retired_at is not None and (row is None or row.workspace == SHARED):
+            continue  # gone from the feed; a workspace's own price there still shows in its view
         model = models[o.model_id]
         if o.provider_id == model.lab_provider_id:
             gone = o.retires_on is not None and o.retires_on <= on
             lab_gone[o.model_id] = lab_gone.get(o.model_id, True) and gone
-        row = prices.get(o.id)
         if (
             row is not None
             and (host := _host(o, providers[o.provider_id], row, on, actors, facts)) is not None
@@ -82,14 +83,19 @@ def build(session: Session, on: date) -> ReadModel:
     overlay = load_overlay()
     index = NameIndex.build(
         ((m.id, m.name) for m in models.values()),
-        session.execute(select(Alias.name, Alias.model_id)),
+        session.execute(
+            select(Alias.name, Alias.model_id)
+            .where(Alias.workspace.in_(sorted({SHARED, workspace})))
+            .order_by(Alias.workspace != SHARED)  # the workspace's own names win
+        ),
         ((o.provider_id, o.provider_model_id, o.model_id) for o in offerings if o.retired_at is None),
         [(f.name, f.label, f.flagship, f.members) for f in overlay.family],
     )
     retired = frozenset(m for m, gone in lab_gone.items() if gone)
-    quality, candidates = _scores(session, models, hosts, retired, index.names)
+    quality, candidates = _scores(session, models, hosts, retired, index.names, workspace)
     return ReadModel(
         version=version,
+        workspace=workspace,
         on=on,
         models=models,
         order=tuple(sorted(models, key=lambda i: (models[i].lab, models[i].name))),
@@ -110,11 +116,9 @@ def _scores(
     hosts: dict[str, list[Host]],
     retired: frozenset[str],
     names: dict[str, str],
+    workspace: str,
 ) -> tuple[dict[str, dict[str, Rating]], dict[str, tuple[Candidate, ...]]]:
-    rows = {
-        (r.model_id, r.category, r.variant, r.origin): r
-        for r in session.scalars(select(Score).order_by(Score.id))
-    }
+    rows = newest_rows(session, workspace=workspace)
     team_changes = {r.change_id for (_, _, _, origin), r in rows.items() if origin == TEAM}
     actors = (
         {c.id: c.actor for c in session.scalars(select(Change).where(Change.id.in_(team_changes)))}

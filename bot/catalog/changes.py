@@ -30,6 +30,7 @@ from bot.catalog.prices import (
     offpeak_columns,
     pct_change,
 )
+from bot.catalog.workspaces import SHARED
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,12 @@ class UpstreamResult:
     overridden: list[tuple[PriceMove, PriceData]] = field(default_factory=list)  # admin price kept, feed's
 
 
-def new_change(session: Session, kind: str, actor: Actor) -> Change:
+def new_change(session: Session, kind: str, actor: Actor, workspace: str = SHARED) -> Change:
+    """A change set, the shared catalog's or one workspace's (an admin's edit there)."""
     # The column holds 200 characters: a very long feed URL is cut rather than failing the sync.
-    change = Change(kind=kind, actor_kind=actor.kind, actor_id=actor.id[:200], created_at=utcnow())
+    change = Change(
+        kind=kind, actor_kind=actor.kind, actor_id=actor.id[:200], created_at=utcnow(), workspace=workspace
+    )
     session.add(change)
     session.flush()
     return change
@@ -77,16 +81,24 @@ def price_data(row: Price) -> PriceData:
     return PriceData(**{k.name: clean(getattr(row, k.name)) for k in KEYS}, offpeak=offpeak)
 
 
-def current_prices(session: Session, offering_ids: Iterable[int] | None = None) -> dict[int, Price]:
-    """The newest price row of each offering (all offerings, or those given)."""
-    newest = select(func.max(Price.id)).group_by(Price.offering_id)
-    if offering_ids is not None:
-        ids = list(offering_ids)
-        if not ids:
-            return {}
-        newest = newest.where(Price.offering_id.in_(ids))
-    rows = session.scalars(select(Price).where(Price.id.in_(newest)))
-    return {row.offering_id: row for row in rows}
+def current_prices(
+    session: Session, offering_ids: Iterable[int] | None = None, workspace: str = SHARED
+) -> dict[int, Price]:
+    """The current price row of each offering (all offerings, or those given) as a workspace sees it:
+    its own newest row where it set one (an override the feeds never replace), else the shared
+    catalog's newest. SHARED sees the shared rows only."""
+    ids = None if offering_ids is None else list(offering_ids)
+    if ids == []:
+        return {}
+    out: dict[int, Price] = {}
+    for owner in (SHARED, workspace) if workspace != SHARED else (SHARED,):
+        newest = select(func.max(Price.id)).where(Price.workspace == owner).group_by(Price.offering_id)
+        if ids is not None:
+            newest = newest.where(Price.offering_id.in_(ids))
+        out.update(
+            (row.offering_id, row) for row in session.scalars(select(Price).where(Price.id.in_(newest)))
+        )
+    return out
 
 
 def record_price(
@@ -107,6 +119,7 @@ def record_price(
         offpeak_window=price.offpeak.window if price.offpeak else None,
         source_kind=change.actor_kind,
         source_id=change.actor_id,
+        workspace=change.workspace,
         recorded_at=at or change.created_at,
         effective_on=since,
     )
@@ -280,7 +293,7 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
         api = lab_provider_of.get(model.lab)
         if not model.curated and api in providers and model.lab_provider_id != api:
             model.lab_provider_id = api
-    aliases = {a.name: a for a in session.scalars(select(Alias))}
+    aliases = {a.name: a for a in session.scalars(select(Alias).where(Alias.workspace == SHARED))}
     for cm in overlay.model:
         for name in cm.aliases:
             alias_key = normalise(name)

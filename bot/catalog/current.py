@@ -11,6 +11,10 @@ snapshot still holds:
 
 A write made in this process calls `changed(engine)`, so its next read sees the write at once.
 The CLI may also keep snapshots on disk (`use_disk`): see bot.catalog.snapfile.
+
+Workspaces (bot.catalog.workspaces): a workspace with no rows of its own (most) reads the shared
+snapshot; one with its own prices, names or team scores gets its own snapshot of the same version,
+built on its first question after a change and kept for the VIEWS workspaces asked last.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import logging
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,11 +32,13 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.catalog import lifecycle
 from bot.catalog.readmodel import ReadModel
+from bot.catalog.workspaces import SHARED
 
 log = logging.getLogger(__name__)
 
 POLL_S = 1.0
 IDLE_S = 30.0  # a watcher with no reader for this long stops polling (and restarts on the next read)
+VIEWS = 32  # workspaces' own snapshots kept per database (each is about the shared one's size)
 
 
 class _Holder:
@@ -45,6 +52,9 @@ class _Holder:
         self.last_read = time.monotonic()
         self.disk: Path | None = None
         self.lock = threading.Lock()  # one build at a time; readers never wait for it unless they must
+        # Workspaces with rows of their own, as of a version; and their snapshots, least recent first.
+        self.owners: tuple[tuple[object, ...], frozenset[str]] | None = None
+        self.views: OrderedDict[str, ReadModel] = OrderedDict()
 
     def get(self) -> ReadModel:
         self.last_read = time.monotonic()
@@ -55,6 +65,37 @@ class _Holder:
             if model is not None and not self.dirty:
                 return model
         return self.refresh()
+
+    def view(self, workspace: str) -> ReadModel:
+        """The snapshot of a workspace's view: the shared one, unless it has rows of its own."""
+        shared = self.get()
+        if workspace == SHARED or workspace not in self._owners(shared):
+            return shared
+        model = self.views.get(workspace)
+        if model is not None and (model.version, model.on) == (shared.version, shared.on):
+            self.views.move_to_end(workspace)
+            return model
+        engine = self.engine()
+        assert engine is not None, "the engine is gone"
+        with self.lock:
+            model = self.views.get(workspace)
+            if model is None or (model.version, model.on) != (shared.version, shared.on):
+                model = _load(engine, shared.version, shared.on, self.disk, workspace)
+            self.views[workspace] = model
+            self.views.move_to_end(workspace)
+            while len(self.views) > VIEWS:
+                self.views.popitem(last=False)
+        return model
+
+    def _owners(self, shared: ReadModel) -> frozenset[str]:
+        known = self.owners
+        if known is None or known[0] != shared.version:
+            engine = self.engine()
+            assert engine is not None, "the engine is gone"
+            from bot.catalog.version import workspaces_with_rows
+
+            known = self.owners = (shared.version, workspaces_with_rows(engine))
+        return known[1]
 
     def version(self) -> tuple[object, ...]:
         """The version of the snapshot in use; after a write here, the database's (one query), so a
@@ -102,7 +143,10 @@ class _Holder:
                 if self.engine() is None:
                     return
                 try:
-                    self.refresh()
+                    shared = self.refresh()
+                    for workspace in list(self.views):
+                        if self.views.get(workspace, shared).version != shared.version:
+                            self.view(workspace)  # rebuilt here rather than on its next question
                     self.unreachable = False
                 except DBAPIError as exc:
                     # The database is away for a moment: keep answering from the snapshot held.
@@ -114,16 +158,18 @@ class _Holder:
             self.polling = False
 
 
-def _load(engine: Engine, version: tuple[object, ...], on: object, disk: Path | None) -> ReadModel:
+def _load(
+    engine: Engine, version: tuple[object, ...], on: object, disk: Path | None, workspace: str = SHARED
+) -> ReadModel:
     from bot.catalog import snapfile
 
-    if disk is not None and (found := snapfile.load(disk, engine, version, on)) is not None:
+    if disk is not None and (found := snapfile.load(disk, engine, version, on, workspace)) is not None:
         return found
     from bot import db
     from bot.catalog.builder import build
 
     with db.read_only(engine) as session:
-        model = build(session, lifecycle.today())
+        model = build(session, lifecycle.today(), workspace)
     if disk is not None:
         snapfile.save(disk, engine, model)
     return model
@@ -141,9 +187,10 @@ def _holder(engine: Engine) -> _Holder:
     return holder
 
 
-def current(engine: Engine) -> ReadModel:
-    """The read model to answer from."""
-    return _holder(engine).get()
+def current(engine: Engine, workspace: str = SHARED) -> ReadModel:
+    """The read model to answer from, in a workspace's view (the shared catalog's by default)."""
+    holder = _holder(engine)
+    return holder.get() if workspace == SHARED else holder.view(workspace)
 
 
 def unreachable(engine: Engine) -> bool:

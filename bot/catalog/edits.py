@@ -22,6 +22,7 @@ from bot.catalog.lookup import UnknownModelError, compact, name_index, normalise
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider
 from bot.catalog.prices import PRICE_KEYS, PriceData, pct_change
 from bot.catalog.quality import score_history
+from bot.catalog.workspaces import SHARED
 from bot.errors import EditError
 
 HISTORY_LIMIT = 25
@@ -35,19 +36,21 @@ def set_prices(
     prices: dict[str, Decimal],
     actor: Actor,
     on_change: OnChange | None = None,
+    workspace: str = SHARED,
 ) -> SetPriceAnswer:
-    """Set some prices of a model at a host (default: the lab's own API), as `actor`.
+    """Set some prices of a model at a host (default: the lab's own API), as `actor`, in the shared
+    catalog or in one workspace's view only (its override, which the feeds never replace).
 
     `on_change` runs in the same transaction (the alert outbox), and returns how many alerts it queued.
     """
-    model = session.get_one(Model, name_index(session).resolve(name))
+    model = session.get_one(Model, name_index(session, workspace).resolve(name))
     provider = _provider(session, model, host)
     offering = session.scalar(
         select(Offering)
         .where(Offering.model_id == model.id, Offering.provider_id == provider.id)
         .order_by(Offering.retired_at.is_not(None), Offering.id)
     )
-    row = current_prices(session, [offering.id]).get(offering.id) if offering else None
+    row = current_prices(session, [offering.id], workspace).get(offering.id) if offering else None
     old = price_data(row) if row else None
     if old is None and not {"input_mtok", "output_mtok"} <= prices.keys():
         raise EditError(
@@ -73,14 +76,15 @@ def set_prices(
         return SetPriceAnswer(
             change=change_view(move_at(offering)), unchanged=True, actor=actor, alerts_queued=0
         )
-    change = new_change(session, "admin", actor)
+    change = new_change(session, "admin", actor, workspace)
     if offering is None:
         offering = Offering(
             provider_id=provider.id, provider_model_id=model.id, model_id=model.id, name=model.name
         )
         session.add(offering)
         session.flush()
-    offering.retired_at = None
+    if workspace == SHARED:
+        offering.retired_at = None  # a workspace's price shows in its view only, retired or not
     record_price(session, offering, new, change)
     move = move_at(offering)
     queued = on_change(session, change, [move]) if on_change else 0
@@ -114,9 +118,10 @@ def _provider(session: Session, model: Model, host: str | None) -> Provider:
     raise EditError(f"I don't know a host called '{host}'. {model.name} is served by: {', '.join(hosts)}.")
 
 
-def add_alias(session: Session, alias: str, name: str) -> AliasAnswer:
+def add_alias(session: Session, alias: str, name: str, workspace: str = SHARED) -> AliasAnswer:
+    """A name for a model, in the shared catalog or in one workspace only."""
     key = normalise(alias)
-    index = name_index(session)
+    index = name_index(session, workspace)
     target = index.resolve(name)
     if key in index.ids and index.ids[key] != target:
         raise EditError(f"'{alias}' is already the id of {index.names[index.ids[key]]}.")
@@ -129,20 +134,22 @@ def add_alias(session: Session, alias: str, name: str) -> AliasAnswer:
     if current is not None and current != target:
         # It already answers to another model (an alias, a host's model id, a name): don't take it over.
         raise EditError(f"'{alias}' already means {index.names[current]}; pick another alias.")
-    existing = session.get(Alias, key)
+    existing = session.get(Alias, (key, workspace))
     if existing is not None and existing.model_id != target:
         other = session.get_one(Model, existing.model_id)
         raise EditError(f"'{alias}' already means {other.name}; `unalias {alias}` first.")
-    if existing is None:
-        session.add(Alias(name=key, model_id=target, source="admin"))
+    if existing is None and index.aliases.get(key) != target:
+        session.add(Alias(name=key, model_id=target, source="admin", workspace=workspace))
         session.flush()
     return AliasAnswer(alias=key, model_id=target, model_name=index.names[target])
 
 
-def remove_alias(session: Session, alias: str) -> AliasAnswer:
+def remove_alias(session: Session, alias: str, workspace: str = SHARED) -> AliasAnswer:
     key = normalise(alias)
-    existing = session.get(Alias, key)
+    existing = session.get(Alias, (key, workspace))
     if existing is None:
+        if workspace != SHARED and session.get(Alias, (key, SHARED)) is not None:
+            raise EditError(f"'{alias}' is a name in the shared catalog, not this workspace's own.")
         raise EditError(f"There is no alias '{alias}'.")
     if existing.source == "curated":
         raise EditError(f"'{alias}' comes from the curated catalog (data/catalog.toml); change it there.")
@@ -152,22 +159,28 @@ def remove_alias(session: Session, alias: str) -> AliasAnswer:
     return AliasAnswer(alias=key, model_id=model.id, model_name=model.name, removed=True)
 
 
-def history(session: Session, name: str, limit: int = HISTORY_LIMIT) -> HistoryAnswer:
-    """A model's price changes at every host, newest first: old -> new, and who made each."""
-    model = session.get_one(Model, name_index(session).resolve(name))
+def history(
+    session: Session, name: str, limit: int = HISTORY_LIMIT, workspace: str = SHARED
+) -> HistoryAnswer:
+    """A model's price changes at every host, newest first: old -> new, and who made each. A workspace
+    sees the shared catalog's changes and its own, never another workspace's: its own change is from
+    the price it saw (its previous one, else the shared one of the time)."""
+    model = session.get_one(Model, name_index(session, workspace).resolve(name))
     rows = session.execute(
         select(Price, Provider.name)
         .join(Offering, Price.offering_id == Offering.id)
         .join(Provider)
-        .where(Offering.model_id == model.id)
+        .where(Offering.model_id == model.id, Price.workspace.in_(sorted({SHARED, workspace})))
         .order_by(Price.offering_id, Price.id)
     ).all()
     entries: list[tuple[int, HistoryEntry]] = []
-    previous: dict[int, PriceData] = {}
+    shared: dict[int, PriceData] = {}
+    own: dict[int, PriceData] = {}
     for row, provider_name in rows:
         new = price_data(row)
-        old = previous.get(row.offering_id)
-        previous[row.offering_id] = new
+        chain = own if row.workspace != SHARED else shared
+        old = chain.get(row.offering_id, shared.get(row.offering_id))
+        chain[row.offering_id] = new
         entries.append(
             (
                 row.id,
@@ -187,7 +200,7 @@ def history(session: Session, name: str, limit: int = HISTORY_LIMIT) -> HistoryA
         model_name=model.name,
         entries=[e for _, e in entries[:limit]],
         more=max(0, len(entries) - limit),
-        scores=score_history(session, model.id)[:limit],
+        scores=score_history(session, model.id, workspace)[:limit],
     )
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.catalog.answers import Actor, ActorKind
+from bot.catalog.workspaces import SHARED
 
 # SQLite keeps NUMERIC as REAL; at 6 decimals and our price bounds the round trip is exact.
 warnings.filterwarnings("ignore", r".*does \*not\* support Decimal objects natively", sa_exc.SAWarning)
@@ -43,6 +44,11 @@ NAMING = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def workspace_column(*, primary_key: bool = False) -> Mapped[str]:
+    """Whose row it is: a workspace's key (bot.catalog.workspaces), or SHARED ("") for the catalog's."""
+    return mapped_column(String(64), default=SHARED, server_default=SHARED, primary_key=primary_key)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -133,6 +139,8 @@ class Change(Base):
     actor_kind: Mapped[ActorKind] = mapped_column(String(20))  # admin | feed | snapshot
     actor_id: Mapped[str] = mapped_column(String(200))  # U123 or cli; the feed's URL; the snapshot's name
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A workspace's admin change is its own (seen and alerted only there); feeds and seeds are SHARED.
+    workspace: Mapped[str] = workspace_column()
 
     @property
     def actor(self) -> Actor:
@@ -162,6 +170,8 @@ class Price(Base):
     source_kind: Mapped[ActorKind] = mapped_column(String(20))  # admin | feed | snapshot
     source_id: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A workspace's own price (an override in its view only), or SHARED: its change's workspace.
+    workspace: Mapped[str] = workspace_column()
 
     offering: Mapped[Offering] = relationship()
     change: Mapped[Change] = relationship()
@@ -195,27 +205,35 @@ class Score(Base):
     as_of: Mapped[date] = mapped_column(Date)
     change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The team rows of a workspace's admins are its own; the leaderboard's, and the terminal's, SHARED.
+    workspace: Mapped[str] = workspace_column()
 
 
 class Alias(Base):
-    """A name users type for a model (`r1`, `4o`); stored normalised, unique."""
+    """A name users type for a model (`r1`, `4o`); stored normalised, unique in the shared catalog and
+    within each workspace (a workspace's admins add names for their workspace only)."""
 
     __tablename__ = "aliases"
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    workspace: Mapped[str] = workspace_column(primary_key=True)
     model_id: Mapped[str] = mapped_column(ForeignKey("models.id"), index=True)
     source: Mapped[str] = mapped_column(String(20))  # curated | admin
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Subscription(Base):
-    """A channel's wish to hear about price changes (all, some models, or moves above a threshold)."""
+    """A channel's wish to hear about price changes (all, some models, or moves above a threshold);
+    one per channel in each workspace (a channel shared between workspaces may have one in each)."""
 
     __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("workspace", "channel_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    channel_id: Mapped[str] = mapped_column(String(40), unique=True)
+    workspace: Mapped[str] = workspace_column()
+    channel_id: Mapped[str] = mapped_column(String(40))
     model_ids: Mapped[list[str] | None] = mapped_column(JSON)  # None: every model
     min_change_pct: Mapped[Decimal | None]
-    status: Mapped[str] = mapped_column(String(20), default="active")  # active | disabled | broken
+    # active | disabled (unsubscribed, or the app was uninstalled) | broken (deliveries failing)
+    status: Mapped[str] = mapped_column(String(20), default="active")
     status_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -225,13 +243,16 @@ class Alert(Base):
     """The outbox: one digest message per channel per change, written with the change itself."""
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("change_id", "channel_id"),)
+    __table_args__ = (UniqueConstraint("change_id", "subscription_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"))
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"))
+    workspace: Mapped[str] = workspace_column()  # the subscription's: its token posts the alert
     channel_id: Mapped[str] = mapped_column(String(40), index=True)
     payload: Mapped[dict[str, Any]]
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending|sent|failed
+    status: Mapped[str] = mapped_column(
+        String(20), default="pending", index=True
+    )  # pending|sent|failed|cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)

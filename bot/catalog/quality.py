@@ -25,6 +25,7 @@ from bot.catalog.lookup import name_index
 from bot.catalog.models import Change, Model, Score
 from bot.catalog.overlay import load_overlay
 from bot.catalog.succession import floor_for
+from bot.catalog.workspaces import SHARED
 
 SOURCE = "LMArena text"
 TEAM = "team"
@@ -61,10 +62,19 @@ class ScoreMove:
 
 
 def newest_rows(
-    session: Session, *, category: str | None = None, model_ids: Iterable[str] | None = None
+    session: Session,
+    *,
+    category: str | None = None,
+    model_ids: Iterable[str] | None = None,
+    workspace: str = SHARED,
 ) -> dict[tuple[str, str, str, str], Score]:
-    """The newest row of each (model, category, variant, origin)."""
-    query = select(Score).order_by(Score.id)
+    """The newest row of each (model, category, variant, origin) as a workspace sees it: the shared
+    catalog's, then its own team rows over them (SHARED: the shared rows only)."""
+    query = (
+        select(Score)
+        .where(Score.workspace.in_(sorted({SHARED, workspace})))
+        .order_by(Score.workspace != SHARED, Score.id)
+    )
     if category is not None:
         query = query.where(Score.category == category)
     if model_ids is not None:
@@ -73,11 +83,14 @@ def newest_rows(
 
 
 def current_scores(
-    session: Session, category: Category = OVERALL, model_ids: Iterable[str] | None = None
+    session: Session,
+    category: Category = OVERALL,
+    model_ids: Iterable[str] | None = None,
+    workspace: str = SHARED,
 ) -> dict[str, QualityView]:
     """Each model's own default-variant score in the category: the team's while set, else the source's.
     (Answers read scores from the read model; this serves the writes that report before and after.)"""
-    rows = newest_rows(session, category=category.name, model_ids=model_ids)
+    rows = newest_rows(session, category=category.name, model_ids=model_ids, workspace=workspace)
     team_changes = {r.change_id for (_, _, _, origin), r in rows.items() if origin == TEAM}
     actors = {c.id: c.actor for c in session.scalars(select(Change).where(Change.id.in_(team_changes)))}
     return scores_from_rows(rows, actors, category)
@@ -171,14 +184,19 @@ def apply_scores(
     return moves
 
 
-def score_history(session: Session, model_id: str) -> list[ScoreEntry]:
-    """The model's score changes, newest first: every team row, and each leaderboard move after the
-    first score (the first is where the history starts, not a change)."""
+def score_history(session: Session, model_id: str, workspace: str = SHARED) -> list[ScoreEntry]:
+    """The model's score changes, newest first: every team row (the shared catalog's and the
+    workspace's), and each leaderboard move after the first score (the first is where the history
+    starts, not a change)."""
     labels = {c.name: c.label for c in CATEGORIES}
     rows = session.execute(
         select(Score, Change)
         .join(Change, Score.change_id == Change.id)
-        .where(Score.model_id == model_id, Score.variant == "")
+        .where(
+            Score.model_id == model_id,
+            Score.variant == "",
+            Score.workspace.in_(sorted({SHARED, workspace})),
+        )
         .order_by(Score.id)
     ).all()
     previous: dict[tuple[str, str], int | None] = {}
@@ -200,17 +218,20 @@ def score_history(session: Session, model_id: str) -> list[ScoreEntry]:
     return out[::-1]
 
 
-def set_team(session: Session, name: str, category_name: str, score: int | None, actor: Actor) -> ScoreAnswer:
-    """`set sonnet coding score 1490` / `unset sonnet score`, as `actor`: one change set, or none."""
+def set_team(
+    session: Session, name: str, category_name: str, score: int | None, actor: Actor, workspace: str = SHARED
+) -> ScoreAnswer:
+    """`set sonnet coding score 1490` / `unset sonnet score`, as `actor`, in the shared catalog or one
+    workspace's view: one change set, or none."""
     category = find_category(category_name) or OVERALL
-    model = session.get_one(Model, name_index(session).resolve(name))
-    before = current_scores(session, category, [model.id]).get(model.id)
-    team = newest_rows(session, category=category.name, model_ids=[model.id]).get(
+    model = session.get_one(Model, name_index(session, workspace).resolve(name))
+    before = current_scores(session, category, [model.id], workspace).get(model.id)
+    team = newest_rows(session, category=category.name, model_ids=[model.id], workspace=workspace).get(
         (model.id, category.name, "", TEAM)
     )
     unchanged = (team.score if team else None) == score
     if not unchanged:
-        change = new_change(session, "admin", actor)
+        change = new_change(session, "admin", actor, workspace)
         session.add(
             Score(
                 model_id=model.id,
@@ -222,10 +243,11 @@ def set_team(session: Session, name: str, category_name: str, score: int | None,
                 as_of=change.created_at.date(),
                 change_id=change.id,
                 recorded_at=change.created_at,
+                workspace=workspace,
             )
         )
         session.flush()
-    after = current_scores(session, category, [model.id]).get(model.id)
+    after = current_scores(session, category, [model.id], workspace).get(model.id)
     return ScoreAnswer(
         model_id=model.id,
         model_name=model.name,

@@ -136,6 +136,7 @@ def frontier(hosts: Iterable[Host]) -> tuple[tuple[int, int, int], ...]:
 @dataclass(frozen=True)
 class ReadModel:
     version: tuple[object, ...]
+    workspace: str  # whose view: SHARED, or a workspace's (bot.catalog.workspaces)
     on: date  # lifecycle statuses are as of this day
     models: dict[str, ModelFacts]
     order: tuple[str, ...]  # model ids by (lab, name): the order of `list`

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from bot.catalog.readmodel import ReadModel
+from bot.catalog.workspaces import SHARED
 from bot.config import DATA_DIR
 
 FORMAT = 1
@@ -34,21 +35,25 @@ def _stamp() -> tuple[object, ...]:
     return (FORMAT, sys.version_info[:3], files)
 
 
-def _path(directory: Path, engine: Engine) -> Path:
-    url = engine.url.render_as_string(hide_password=False)
-    return directory / f"readmodel-{hashlib.sha256(url.encode()).hexdigest()[:24]}.pickle"
+def _path(directory: Path, engine: Engine, workspace: str) -> Path:
+    key = engine.url.render_as_string(hide_password=False) + "\0" + workspace
+    return directory / f"readmodel-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
 
 
-def load(directory: Path, engine: Engine, version: tuple[object, ...], on: object) -> ReadModel | None:
-    """The kept read model for this database, version and day; None if there is none that fits."""
+def load(
+    directory: Path, engine: Engine, version: tuple[object, ...], on: object, workspace: str = SHARED
+) -> ReadModel | None:
+    """The kept read model for this database, version, day and workspace; None if none fits."""
     try:
-        with _path(directory, engine).open("rb") as fh:
+        with _path(directory, engine, workspace).open("rb") as fh:
             stamp, model = pickle.load(fh)
     except FileNotFoundError:
         return None
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None  # from other code, or damaged: rebuilt and rewritten
-    if stamp != _stamp() or not isinstance(model, ReadModel) or (model.version, model.on) != (version, on):
+    if stamp != _stamp() or not isinstance(model, ReadModel):
+        return None
+    if (model.version, model.on, model.workspace) != (version, on, workspace):
         return None
     return model
 
@@ -61,6 +66,6 @@ def save(directory: Path, engine: Engine, model: ReadModel) -> None:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".readmodel-")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump((_stamp(), model), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, _path(directory, engine))
+        os.replace(tmp, _path(directory, engine, model.workspace))
     except OSError:
         return

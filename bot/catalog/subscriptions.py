@@ -1,4 +1,5 @@
-"""Channel subscriptions to price changes: one per channel, for every model or some, above a threshold."""
+"""Channel subscriptions to price changes: one per channel (in each workspace), for every model or
+some, above a threshold; and what an uninstall or a reinstall does to a workspace's."""
 
 from __future__ import annotations
 
@@ -9,18 +10,28 @@ from sqlalchemy.orm import Session
 
 from bot.catalog.answers import SubscriptionAnswer, SubscriptionView
 from bot.catalog.lookup import name_index
-from bot.catalog.models import Subscription, utcnow
+from bot.catalog.models import Alert, Subscription, utcnow
+from bot.catalog.workspaces import SHARED
+
+UNINSTALLED = "the app was uninstalled from this workspace"
 
 
 def subscribe(
-    session: Session, channel_id: str, user_id: str, names: list[str], min_change_pct: Decimal | None
+    session: Session,
+    channel_id: str,
+    user_id: str,
+    names: list[str],
+    min_change_pct: Decimal | None,
+    workspace: str = SHARED,
 ) -> SubscriptionAnswer:
     """Subscribe the channel (or change what it hears about); re-enables a broken subscription."""
-    index = name_index(session)
+    index = name_index(session, workspace)
     model_ids = sorted({model_id for n in names for model_id in index.resolve_words(n)}) or None
-    sub = session.scalar(select(Subscription).where(Subscription.channel_id == channel_id))
+    sub = _find(session, workspace, channel_id)
     if sub is None:
-        sub = Subscription(channel_id=channel_id, created_by=user_id, created_at=utcnow())
+        sub = Subscription(
+            channel_id=channel_id, created_by=user_id, created_at=utcnow(), workspace=workspace
+        )
         session.add(sub)
     sub.model_ids = model_ids
     sub.min_change_pct = min_change_pct
@@ -29,8 +40,8 @@ def subscribe(
     return SubscriptionAnswer(action="subscribed", subscription=view(sub))
 
 
-def unsubscribe(session: Session, channel_id: str) -> SubscriptionAnswer:
-    sub = session.scalar(select(Subscription).where(Subscription.channel_id == channel_id))
+def unsubscribe(session: Session, channel_id: str, workspace: str = SHARED) -> SubscriptionAnswer:
+    sub = _find(session, workspace, channel_id)
     if sub is None or sub.status == "disabled" and sub.status_reason == "unsubscribed":
         return SubscriptionAnswer(action="none", subscription=None)
     # Kept, not deleted: alerts already queued refer to it; the worker skips inactive subscriptions.
@@ -39,8 +50,8 @@ def unsubscribe(session: Session, channel_id: str) -> SubscriptionAnswer:
     return SubscriptionAnswer(action="unsubscribed", subscription=view(sub))
 
 
-def show(session: Session, channel_id: str) -> SubscriptionAnswer:
-    sub = session.scalar(select(Subscription).where(Subscription.channel_id == channel_id))
+def show(session: Session, channel_id: str, workspace: str = SHARED) -> SubscriptionAnswer:
+    sub = _find(session, workspace, channel_id)
     if sub is None or sub.status_reason == "unsubscribed":
         return SubscriptionAnswer(action="none", subscription=None)
     return SubscriptionAnswer(action="listed", subscription=view(sub))
@@ -54,3 +65,40 @@ def view(sub: Subscription) -> SubscriptionView:
         status=sub.status,
         status_reason=sub.status_reason,
     )
+
+
+def _find(session: Session, workspace: str, channel_id: str) -> Subscription | None:
+    return session.scalar(
+        select(Subscription).where(Subscription.workspace == workspace, Subscription.channel_id == channel_id)
+    )
+
+
+def close_workspace(session: Session, workspace: str) -> tuple[int, int]:
+    """The app was uninstalled from a workspace: its active subscriptions are disabled (saying why) and
+    its pending alerts cancelled, recorded as such, never posted. Returns (subscriptions, alerts)."""
+    subs = session.scalars(
+        select(Subscription).where(Subscription.workspace == workspace, Subscription.status != "disabled")
+    ).all()
+    for sub in subs:
+        sub.status, sub.status_reason = "disabled", UNINSTALLED
+    alerts = session.scalars(
+        select(Alert).where(Alert.workspace == workspace, Alert.status == "pending")
+    ).all()
+    for alert in alerts:
+        alert.status, alert.last_error = "cancelled", UNINSTALLED
+    session.flush()
+    return len(subs), len(alerts)
+
+
+def reopen_workspace(session: Session, workspace: str) -> int:
+    """The app was installed again: the subscriptions the uninstall disabled are active again (the
+    alerts cancelled meanwhile stay cancelled). Returns how many."""
+    subs = session.scalars(
+        select(Subscription).where(
+            Subscription.workspace == workspace, Subscription.status_reason == UNINSTALLED
+        )
+    ).all()
+    for sub in subs:
+        sub.status, sub.status_reason = "active", None
+    session.flush()
+    return len(subs)

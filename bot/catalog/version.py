@@ -61,3 +61,15 @@ def session_version(session: Session) -> tuple[object, ...]:
     if (seen := session.info.get("catalog_version")) is None:
         seen = session.info["catalog_version"] = version_on(session.connection())
     return seen
+
+
+_OWNERS_SQL = (
+    "SELECT DISTINCT workspace FROM changes WHERE workspace <> ''"
+    " UNION SELECT DISTINCT workspace FROM aliases WHERE workspace <> ''"
+)
+
+
+def workspaces_with_rows(engine: Engine) -> frozenset[str]:
+    """The workspaces with rows of their own (admin changes, aliases): each needs its own read model."""
+    with engine.connect() as conn:
+        return frozenset(w for (w,) in conn.exec_driver_sql(_OWNERS_SQL))
