@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from bot.sync.summary import SyncSummary
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_QUERY = 0, 1, 2
+# A workspace key as bot.catalog.workspaces makes them (T123, E1:T123, E1:); Slack's ids are A-Z0-9.
+TEAM_KEY = re.compile(r"T[A-Z0-9]+|E[A-Z0-9]+:(T[A-Z0-9]+)?")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -41,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
     ask.add_argument("--all", action="store_true", help="cheaper …: every comparable model, not the best 8")
     ask.add_argument("--chart", metavar="PATH", help="also write the chart as PNG (cheaper, vs, history)")
+    ask.add_argument(
+        "--team",
+        metavar="T",
+        help="see or change one workspace's view (T123; E1:T123 in an Enterprise Grid; E1: org-wide)",
+    )
     ask.add_argument("text", nargs="*", help="the command text")
     ask.set_defaults(func=_ask)
 
@@ -48,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         "audit", help="where prices disagree with LiteLLM's price file, and retired offerings still listed"
     )
     aud.add_argument("--json", action="store_true", help="print the audit as JSON")
+    aud.add_argument("--team", metavar="T", help="audit one workspace's view (its own prices)")
     aud.set_defaults(func=_audit)
 
     dbp = sub.add_parser("db", help="database commands")
@@ -100,6 +109,14 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.errors import UserError, user_message
     from bot.render import text
 
+    team = getattr(args, "team", None)
+    if team is not None and not TEAM_KEY.fullmatch(team):
+        print(
+            f"--team wants a workspace's key: T123, E1:T123 (a workspace in an Enterprise Grid) or E1: "
+            f"(an org-wide install); not {team!r}.",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_QUERY
     engine = db.engine_for(settings.database_url)
     if not version.ready(engine):  # migrating and seeding load much more: only when needed
         from bot.sync.seed import ensure_catalog
@@ -108,7 +125,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     current.use_disk(engine, settings.cache_dir)  # the read model kept from the last run, if it still holds
     try:
         asked = " ".join(args.text) + (" --all" if getattr(args, "all", False) else "")
-        result = respond(engine, asked, Context.cli())
+        result = respond(engine, asked, Context.cli(team or ""))
     except UserError as exc:
         print(user_message(exc), file=sys.stderr)
         return EXIT_BAD_QUERY

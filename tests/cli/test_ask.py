@@ -98,3 +98,25 @@ def test_history_names_a_slack_admin_in_plain_text(
         {"kind": "admin", "id": "cli"},
         {"kind": "admin", "id": "U0ADMIN"},
     ]
+
+
+def test_team_sees_and_changes_one_workspace_view(
+    fresh_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", fresh_url)
+    assert main(["ask", "--team", "T0A", "set", "o1", "output", "50"]) == 0
+    capsys.readouterr()
+
+    def o1_output(*team: str) -> str:
+        assert main(["ask", "--json", *team, "o1"]) == 0
+        return str(json.loads(capsys.readouterr().out)["model"]["price"]["output_mtok"])
+
+    assert o1_output("--team", "T0A") == "50"
+    assert o1_output("--team", "E01:T0A") == "60"  # another workspace: the shared catalog's price
+    assert o1_output() == "60"
+
+
+@pytest.mark.parametrize("team", ["", "t0a", "T0A:", "E1:E2", "T 1"])
+def test_team_must_be_a_workspace_key(team: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--team", team, "o1"]) == 2
+    assert "--team wants a workspace's key" in capsys.readouterr().err

@@ -164,3 +164,32 @@ def test_0003_moves_hand_kept_scores_into_the_scores_table(empty_url: str) -> No
         assert "arena_score" not in columns
     finally:
         engine.dispose()
+
+
+def test_0006_makes_old_rows_shared_and_its_downgrade_keeps_only_those(empty_url: str) -> None:
+    engine = db.make_engine(empty_url)
+    try:
+        command.upgrade(db.alembic_config(engine), "0005")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO subscriptions (id, channel_id, status, created_by, created_at)"
+                    " VALUES (1, 'C1', 'active', 'U1', :at)"
+                ),
+                {"at": datetime(2026, 1, 1, tzinfo=UTC)},
+            )
+        db.upgrade(engine)
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT workspace FROM subscriptions")).scalar_one() == ""
+            conn.execute(
+                text(
+                    "INSERT INTO subscriptions (id, workspace, channel_id, status, created_by, created_at)"
+                    " VALUES (2, 'TA', 'C1', 'active', 'U2', :at)"
+                ),
+                {"at": datetime(2026, 1, 1, tzinfo=UTC)},
+            )
+        command.downgrade(db.alembic_config(engine), "0005")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT id, channel_id FROM subscriptions")).all() == [(1, "C1")]
+    finally:
+        engine.dispose()

@@ -29,15 +29,15 @@ def upgrade() -> None:
     for table in ("changes", "prices", "scores"):
         with op.batch_alter_table(table) as batch:
             batch.add_column(_workspace())
-    with op.batch_alter_table("aliases", recreate="always") as batch:
+    with op.batch_alter_table("aliases") as batch:
         batch.add_column(_workspace())
         batch.drop_constraint("pk_aliases", type_="primary")
         batch.create_primary_key("pk_aliases", ["name", "workspace"])
-    with op.batch_alter_table("subscriptions", recreate="always") as batch:
+    with op.batch_alter_table("subscriptions") as batch:
         batch.add_column(_workspace())
         batch.drop_constraint("uq_subscriptions_channel_id", type_="unique")
         batch.create_unique_constraint("uq_subscriptions_workspace", ["workspace", "channel_id"])
-    with op.batch_alter_table("alerts", recreate="always") as batch:
+    with op.batch_alter_table("alerts") as batch:
         batch.add_column(_workspace())
         batch.drop_constraint("uq_alerts_change_id", type_="unique")
         batch.create_unique_constraint("uq_alerts_change_id", ["change_id", "subscription_id"])
@@ -47,15 +47,15 @@ def downgrade() -> None:
     # Only the shared catalog fits the old tables: a workspace's own rows go with their column.
     for table in ("alerts", "subscriptions", "aliases", "scores", "prices"):
         op.execute(sa.text(f"DELETE FROM {table} WHERE workspace <> ''"))  # noqa: S608  # fixed names
-    with op.batch_alter_table("alerts", recreate="always") as batch:
+    with op.batch_alter_table("alerts") as batch:
         batch.drop_constraint("uq_alerts_change_id", type_="unique")
         batch.create_unique_constraint("uq_alerts_change_id", ["change_id", "channel_id"])
         batch.drop_column("workspace")
-    with op.batch_alter_table("subscriptions", recreate="always") as batch:
+    with op.batch_alter_table("subscriptions") as batch:
         batch.drop_constraint("uq_subscriptions_workspace", type_="unique")
         batch.create_unique_constraint("uq_subscriptions_channel_id", ["channel_id"])
         batch.drop_column("workspace")
-    with op.batch_alter_table("aliases", recreate="always") as batch:
+    with op.batch_alter_table("aliases") as batch:
         batch.drop_constraint("pk_aliases", type_="primary")
         batch.create_primary_key("pk_aliases", ["name"])
         batch.drop_column("workspace")
