@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot import db
 from bot.catalog.models import Alert, Subscription, utcnow
+from bot.catalog.workspaces import SHARED
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class Claim:
     active: bool  # False: the subscription was disabled after the alert was queued
     lease_until: datetime  # the claim's token: only the holder of this lease may record the outcome
     claimed_at: float  # time.monotonic() when claimed or last renewed
+    workspace: str = SHARED  # whose alert: its installation's token posts it
 
 
 @dataclass(frozen=True)
@@ -175,12 +177,14 @@ class Claims:
                 if not won:
                     return None
                 unsure = Claim(alert_id, channel_id, {}, attempts + 1, False, lease_until, time.monotonic())
-                payload, sub_status = session.execute(
-                    select(Alert.payload, Subscription.status)
+                payload, workspace, sub_status = session.execute(
+                    select(Alert.payload, Alert.workspace, Subscription.status)
                     .join(Subscription, Alert.subscription_id == Subscription.id)
                     .where(Alert.id == alert_id)
                 ).one()
-                claimed = replace(unsure, payload=payload, active=sub_status != "disabled")
+                claimed = replace(
+                    unsure, payload=payload, active=sub_status != "disabled", workspace=workspace
+                )
         except Exception as exc:
             if unsure is not None:
                 raise UnsureClaimError(unsure) from exc

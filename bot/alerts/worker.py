@@ -87,11 +87,17 @@ class Worker:
         max_attempts: int = 10,
         threads: int = 4,
         grace: float = SHUTDOWN_GRACE_S,
+        tokens: Callable[[str], str | None] | None = None,
     ) -> None:
+        """`client` posts every alert (single mode); with `tokens` (OAuth mode), each workspace's alerts
+        are posted with its installation's bot token, asked for each post (it may have rotated)."""
         self.claims = Claims(
             engine, channel_interval=channel_interval, lease=lease, max_attempts=max_attempts
         )
         self.poster = Poster(client)
+        self.tokens = tokens
+        self._posters: dict[tuple[str, str], Poster] = {}  # (workspace, token) -> its poster
+        self._base_url = client.base_url
         self.lease = lease
         self.grace = grace
         # SQLite has one writer at a time: concurrent claims would fail with "database is locked".
@@ -217,10 +223,28 @@ class Worker:
         if not claim.active:
             return Outcome("skip", "the subscription was disabled")
         try:
-            return self.poster.send(claim.channel_id, claim.payload)
+            poster = self._poster_for(claim.workspace)
+            if poster is None:
+                return Outcome("skip", "the app is not installed in this workspace")
+            return poster.send(claim.channel_id, claim.payload)
         except Exception as exc:  # recorded on the alert (and logged), never swallowed
             log.exception("alert %s to %s failed unexpectedly", claim.id, claim.channel_id)
             return Outcome("retry", f"unexpected error: {type(exc).__name__}: {exc}")
+
+    def _poster_for(self, workspace: str) -> Poster | None:
+        """The poster with the workspace's bot token; None when the app is not installed there."""
+        if self.tokens is None:
+            return self.poster
+        token = self.tokens(workspace)
+        if token is None:
+            return None
+        with self._lock:
+            poster = self._posters.get((workspace, token))
+            if poster is None:
+                for old in [k for k in self._posters if k[0] == workspace]:  # a rotated token's
+                    del self._posters[old]
+                poster = self._posters[(workspace, token)] = Poster(slack_client(token, self._base_url))
+        return poster
 
     def settle(self, claim: Claim, outcome: Outcome) -> bool:
         """Record the outcome, retrying while the database is away. The claim stays held meanwhile

@@ -417,3 +417,23 @@ def test_a_claim_whose_commit_may_be_lost_is_given_back_not_left_to_its_lease(
     assert (alert.status, alert.attempts) == ("pending", 0) and alert.next_attempt_at <= utcnow()
     assert slack.calls("chat.postMessage") == []
     assert worker(fresh, slack).run_once() == 1
+
+
+def test_each_workspace_alerts_are_posted_with_its_own_token(fresh: Engine, slack: FakeSlack) -> None:
+    """OAuth mode: a shared change alerts every workspace's channels, each with its installation's token;
+    a workspace's own change only its own; a workspace no longer installed gets nothing posted."""
+    for workspace, channel in (("TA", "CA"), ("TB", "CB"), ("TGONE", "CGONE")):
+        respond(
+            fresh, "subscribe o1", Context.slack("UMEMBER", channel, lambda _: False, workspace=workspace)
+        )
+    tokens = {"TA": "xoxb-a", "TB": "xoxb-b"}
+    respond(fresh, "set o1 output 65", Context.cli())  # shared: every workspace hears it
+    respond(fresh, "set o1 output 50", Context.slack("UA", "CA", lambda _: True, workspace="TA"))
+    w = Worker(fresh, slack_client(None, slack.api_url), channel_interval=0, tokens=tokens.get)
+
+    assert w.run_once() == 3
+
+    posts = [(p.body["channel"], p.token, p.body["text"]) for p in slack.calls("chat.postMessage")]
+    assert sorted((c, t) for c, t, _ in posts) == [("CA", "xoxb-a"), ("CA", "xoxb-a"), ("CB", "xoxb-b")]
+    assert [t for c, _, t in posts if c == "CB"][0].count("$65") == 1
+    assert {a.channel_id: a.status for a in alerts(fresh) if a.workspace == "TGONE"} == {"CGONE": "skipped"}
