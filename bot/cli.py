@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.config import MissingSettingsError, Settings
+from bot.config import Settings, SettingsError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -27,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         result: int = args.func(args, settings)
-    except MissingSettingsError as exc:
+    except SettingsError as exc:
         print(f"modelcost: {exc}", file=sys.stderr)
         return EXIT_ERROR
     return result
@@ -185,12 +185,11 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
 def _socket(args: argparse.Namespace, settings: Settings) -> int:
     from slack_sdk.errors import SlackApiError
 
-    from bot.config import MissingSettingsError
     from bot.slack.socket_mode import run_socket_mode
 
     try:
         run_socket_mode(settings)
-    except MissingSettingsError as exc:
+    except SettingsError as exc:
         print(f"modelcost: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except SlackApiError as exc:
@@ -204,12 +203,12 @@ def _socket(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import os
 
-    from bot.config import MissingSettingsError
-    from bot.slack.app import HTTP_SETTINGS
+    from bot.slack.app import required_settings
 
     try:
-        settings.require(*HTTP_SETTINGS)
-    except MissingSettingsError as exc:
+        settings.check_mode()
+        settings.require(*required_settings(settings))
+    except SettingsError as exc:
         print(f"modelcost: {exc}", file=sys.stderr)
         return EXIT_ERROR
     argv = [

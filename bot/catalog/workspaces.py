@@ -13,7 +13,10 @@ The key is the installation's scope, as Slack's installation stores key it (ente
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 SHARED = ""  # the shared catalog: single mode, the feeds, the CLI without --team
 
@@ -45,3 +48,8 @@ def scope(key: str) -> Scope:
     if not sep:
         return Scope(None, key, False)
     return Scope(enterprise, team or None, not team)
+
+
+def uninstalled(engine: Engine, key: str) -> None:
+    # placeholder: the lead's version replaces it on merge
+    return None
