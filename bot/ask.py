@@ -24,6 +24,7 @@ from bot.catalog.answers import CLI_USER, Actor, Answer, HelpAnswer
 from bot.catalog.categories import CATEGORIES, OVERALL, Category, find_category
 from bot.catalog.compare import compare_models, find_alternatives, list_models, show_model
 from bot.catalog.readmodel import ReadModel
+from bot.catalog.workspaces import SHARED
 from bot.errors import NeedsChannelError, NotAdminError, NotHereError, QueryError
 from bot.query import CatalogRead, Request
 
@@ -87,6 +88,7 @@ class Context:
     channel_id: str | None
     admin_check: Callable[[], bool]
     feed_url: str | None = None  # where `sync` fetches from; None: this surface doesn't run sync
+    workspace: str = SHARED  # whose view of the catalog (bot.catalog.workspaces): a Slack installation's
 
     @classmethod
     def cli(cls) -> Context:
@@ -100,11 +102,18 @@ class Context:
         is_admin: Callable[[str], bool] | None,
         *,
         feed_url: str | None = None,
+        workspace: str = SHARED,
     ) -> Context:
         def check() -> bool:
             return bool(user_id) and is_admin is not None and is_admin(user_id)
 
-        return cls(user_id=user_id, channel_id=channel_id or None, admin_check=check, feed_url=feed_url)
+        return cls(
+            user_id=user_id,
+            channel_id=channel_id or None,
+            admin_check=check,
+            feed_url=feed_url,
+            workspace=workspace,
+        )
 
     @property
     def actor(self) -> Actor:

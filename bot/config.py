@@ -6,7 +6,6 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
