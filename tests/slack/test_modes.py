@@ -67,12 +67,13 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
         ),
         (
             {"MODELCOST_SLACK_MODE": "oauth", "SLACK_SIGNING_SECRET": SIGNING_SECRET},
-            "modelcost: missing required settings: SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, MODELCOST_PUBLIC_URL\n",
+            "modelcost: missing required settings: "
+            "SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, MODELCOST_PUBLIC_URL\n",
         ),
         (
             {**OAUTH_ENV, "SLACK_BOT_TOKEN": BOT_TOKEN},
-            "modelcost: SLACK_BOT_TOKEN set in oauth mode: each workspace's token comes from its installation; "
-            "unset it, or use MODELCOST_SLACK_MODE=single\n",
+            "modelcost: SLACK_BOT_TOKEN set in oauth mode: each workspace's token comes from its "
+            "installation; unset it, or use MODELCOST_SLACK_MODE=single\n",
         ),
         (
             {"MODELCOST_SLACK_MODE": "multi"},
