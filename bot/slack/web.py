@@ -70,7 +70,6 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
             # Everything the flow reads is in the URL and the cookie: a body, if any, stays unread.
             return slack({**environ, "CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO()}, start_response)
         if path == EVENTS_PATH and method == "POST":
-
             refusal = _check(environ, secret)
             if refusal is not None:
                 status, why = refusal
