@@ -32,7 +32,7 @@ def test_a_reply_is_kept_until_the_catalog_version_moves() -> None:
 
 def test_a_workspace_is_never_served_another_workspaces_reply() -> None:
     cache = ReplyCache(lambda: 1, recheck=0)
-    cache.put("o1", _msg("T1's view"), 1, 1, "T1")
+    cache.put("o1", _msg("T1's view"), cache.read_version(), cache.read_version(), "T1")
 
     assert cache.get("o1", "T1") == _msg("T1's view")
     assert cache.get("o1", "T2") is None and cache.get("o1") is None
