@@ -53,3 +53,8 @@ def scope(key: str) -> Scope:
 def uninstalled(engine: Engine, key: str) -> None:
     # placeholder: the lead's version replaces it on merge
     return None
+
+
+def installed(engine: Engine, key: str) -> None:
+    # placeholder: the lead's version replaces it on merge
+    return None

@@ -98,7 +98,7 @@ def oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> OAuthFl
         redirect_uri=f"{settings.public_url}{REDIRECT_PATH}",
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
-        callback_options=CallbackOptions(success=_installed, failure=_failed),
+        callback_options=CallbackOptions(success=lambda args: _installed(engine, args), failure=_failed),
         installation_store=store,
         token_rotation_expiration_minutes=ROTATE_WITHIN_MIN,
         state_store=SQLAlchemyOAuthStateStore(
@@ -144,16 +144,16 @@ def register(app: App, settings: Settings, engine: Engine, installs: Installs) -
             installs.forget_user(workspace_of(settings, context), str(user_id))
 
 
-def _installed(args: SuccessArgs) -> BoltResponse:
-    where = args.installation.team_name or args.installation.enterprise_name or "your workspace"
-    log.info(
-        "installed in %s",
-        workspaces.workspace_key(
-            args.installation.enterprise_id,
-            args.installation.team_id,
-            bool(args.installation.is_enterprise_install),
-        ),
+def _installed(engine: Engine, args: SuccessArgs) -> BoltResponse:
+    """The installation is saved: what an earlier uninstall disabled there resumes, and the page says so."""
+    installation = args.installation
+    key = workspaces.workspace_key(
+        installation.enterprise_id, installation.team_id, bool(installation.is_enterprise_install)
     )
+    workspaces.installed(engine, key)
+    log.info("installed in %s", key)
+    where = installation.team_name or installation.enterprise_name or "your workspace"
+
     body = _page(
         "modelcost is installed",
         f"<p>modelcost is installed in <strong>{html.escape(where)}</strong>.</p>"

@@ -49,6 +49,14 @@ def uninstalled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+@pytest.fixture
+def installed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The workspace keys handed to bot.catalog.workspaces.installed, in order."""
+    calls: list[str] = []
+    monkeypatch.setattr(workspaces, "installed", lambda engine, key: calls.append(key))
+    return calls
+
+
 def start_install(app: Served) -> tuple[str, str]:
     """GET /slack/install as a browser: (the state in the Add to Slack link, the cookie it was set with)."""
     page = requests.get(app.url + "/slack/install", timeout=10)
@@ -216,7 +224,7 @@ def test_the_failure_page_escapes_what_the_request_says(hosted: Served) -> None:
 
 
 def test_app_uninstalled_deletes_that_workspace_only_and_a_reinstall_resumes(
-    hosted: Served, fresh_url: str, uninstalled: list[str]
+    hosted: Served, fresh_url: str, uninstalled: list[str], installed: list[str]
 ) -> None:
     install(hosted, "code-a", "T1")
     install(hosted, "code-b", "T2")
@@ -238,6 +246,7 @@ def test_app_uninstalled_deletes_that_workspace_only_and_a_reinstall_resumes(
     page = install(hosted, "code-a-again", "T1")
 
     assert page.status_code == 200 and "modelcost is installed" in page.text
+    assert installed == ["T1", "T2", "T1"]  # what the uninstall disabled resumes
     new_token = hosted.fake.tokens("T1")[-1]
     hosted.fake.reset()
     assert NOT_ADMIN in command(hosted, "audit", "T1").text
