@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.config import MissingSettingsError, Settings
+from bot.config import Settings, SettingsError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         result: int = args.func(args, settings)
-    except MissingSettingsError as exc:
+    except SettingsError as exc:
         print(f"modelcost: {exc}", file=sys.stderr)
         return EXIT_ERROR
     return result
@@ -202,12 +202,11 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
 def _socket(args: argparse.Namespace, settings: Settings) -> int:
     from slack_sdk.errors import SlackApiError
 
-    from bot.config import MissingSettingsError
     from bot.slack.socket_mode import run_socket_mode
 
     try:
         run_socket_mode(settings)
-    except MissingSettingsError as exc:
+    except SettingsError as exc:
         print(f"modelcost: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except SlackApiError as exc:
@@ -221,12 +220,12 @@ def _socket(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import os
 
-    from bot.config import MissingSettingsError
-    from bot.slack.app import HTTP_SETTINGS
+    from bot.slack.app import required_settings
 
     try:
-        settings.require(*HTTP_SETTINGS)
-    except MissingSettingsError as exc:
+        settings.check_mode()
+        settings.require(*required_settings(settings))
+    except SettingsError as exc:
         print(f"modelcost: {exc}", file=sys.stderr)
         return EXIT_ERROR
     argv = [
@@ -253,18 +252,25 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from bot.alerts.worker import Worker, slack_client
     from bot.sync.seed import ensure_catalog
 
-    settings.require("SLACK_BOT_TOKEN")
+    settings.check_mode(socket_mode=False)
+    oauth = settings.slack_mode == "oauth"
+    settings.require(*(("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET") if oauth else ("SLACK_BOT_TOKEN",)))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("bot.sync")
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)
-    token = settings.slack_bot_token
-    assert token is not None  # settings.require above
-    worker = Worker(
-        engine,
-        slack_client(token.get_secret_value(), settings.slack_api_url),
-        lease=args.lease,
-    )
+    if oauth:
+        from bot.slack.installs import Installs
+
+        # Each workspace's alerts go out with its installation's token, refreshed when it rotates.
+        tokens = Installs(settings, engine).bot_token
+        worker = Worker(engine, slack_client(None, settings.slack_api_url), lease=args.lease, tokens=tokens)
+    else:
+        token = settings.slack_bot_token
+        assert token is not None  # settings.require above
+        worker = Worker(
+            engine, slack_client(token.get_secret_value(), settings.slack_api_url), lease=args.lease
+        )
     if args.once:
         print(f"sent {worker.run_once()} alert(s)")
         return EXIT_OK

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
 
@@ -23,12 +24,24 @@ DEFAULT_CROSSCHECK_URL = (
 )
 
 
-class MissingSettingsError(RuntimeError):
+SlackMode = Literal["single", "oauth"]
+SLACK_MODES: tuple[SlackMode, ...] = ("single", "oauth")
+
+
+class SettingsError(RuntimeError):
+    """The settings can't start the app; the message says why, on one line."""
+
+
+class MissingSettingsError(SettingsError):
     """Required settings are absent; the message names them all on one line."""
 
     def __init__(self, names: list[str]) -> None:
         self.names = names
         super().__init__(f"missing required settings: {', '.join(names)}")
+
+
+class ModeMismatchError(SettingsError):
+    """Settings that contradict MODELCOST_SLACK_MODE (Bolt would otherwise pick a mode silently)."""
 
 
 def database_url_from(raw: str | None) -> str:
@@ -49,6 +62,11 @@ class Settings(BaseModel):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # single: one workspace, SLACK_BOT_TOKEN. oauth: installed into many through Slack's OAuth flow,
+    # each workspace's token kept in the database (bot/slack/oauth.py).
+    slack_mode: SlackMode = "single"
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     database_url: str = database_url_from(None)
     admin_users: frozenset[str] = frozenset()
@@ -91,9 +109,15 @@ class Settings(BaseModel):
             "slack_bot_token": get("SLACK_BOT_TOKEN"),
             "slack_signing_secret": get("SLACK_SIGNING_SECRET"),
             "slack_app_token": get("SLACK_APP_TOKEN"),
+            "slack_client_id": get("SLACK_CLIENT_ID"),
+            "slack_client_secret": get("SLACK_CLIENT_SECRET"),
             "database_url": database_url_from(get("DATABASE_URL")),
             "admin_users": admins,
         }
+        if mode := get("MODELCOST_SLACK_MODE"):
+            if mode not in SLACK_MODES:
+                raise ModeMismatchError(f"MODELCOST_SLACK_MODE must be single or oauth, not {mode[:40]!r}")
+            values["slack_mode"] = mode
         if api := get("SLACK_API_URL"):
             values["slack_api_url"] = api
         if feed := get("MODELCOST_FEED_URL"):
@@ -124,10 +148,46 @@ class Settings(BaseModel):
             "SLACK_BOT_TOKEN": self.slack_bot_token,
             "SLACK_SIGNING_SECRET": self.slack_signing_secret,
             "SLACK_APP_TOKEN": self.slack_app_token,
+            "SLACK_CLIENT_ID": self.slack_client_id,
+            "SLACK_CLIENT_SECRET": self.slack_client_secret,
+            "MODELCOST_PUBLIC_URL": self.public_url,
         }
         missing = [n for n in names if fields.get(n) is None]
         if missing:
             raise MissingSettingsError(missing)
+
+    def check_mode(self, *, socket_mode: bool = False) -> None:
+        """Fail at start, in one line, when the settings contradict MODELCOST_SLACK_MODE.
+
+        Bolt switches to OAuth by itself when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are in the
+        environment, and ignores SLACK_BOT_TOKEN when it does: the mode is stated instead, and
+        whatever belongs to the other mode is refused rather than silently used or dropped.
+        """
+        if self.slack_mode == "single":
+            stray = [
+                name
+                for name, value in (
+                    ("SLACK_CLIENT_ID", self.slack_client_id),
+                    ("SLACK_CLIENT_SECRET", self.slack_client_secret),
+                )
+                if value is not None
+            ]
+            if stray:
+                raise ModeMismatchError(
+                    f"{' and '.join(stray)} set in single mode: set MODELCOST_SLACK_MODE=oauth to install "
+                    "into many workspaces, or unset them"
+                )
+            return
+        if socket_mode:
+            raise ModeMismatchError(
+                "Socket Mode is not supported in oauth mode: serve over HTTP (modelcost serve), "
+                "or use MODELCOST_SLACK_MODE=single"
+            )
+        if self.slack_bot_token is not None:
+            raise ModeMismatchError(
+                "SLACK_BOT_TOKEN set in oauth mode: each workspace's token comes from its installation; "
+                "unset it, or use MODELCOST_SLACK_MODE=single"
+            )
 
 
 def _parse_interval(text: str, name: str) -> timedelta:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Kept equal to Alembic's head by tests/db/test_migrations.py, so a cold start need not load Alembic.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 CONNECT_TIMEOUT_S = 5
 
 

@@ -10,6 +10,11 @@ slack_sdk talks urllib, so `responses` can't intercept it; point `base_url` (SLA
                                posts the file's bytes there, then calls files.completeUploadExternal);
                                recorded as method "upload" with the bytes in `raw`
 
+For the OAuth install flow, `grant(code, team_id, ...)` makes oauth.v2.access answer that code (once)
+with an installation of that team (or enterprise): a bot token of its own (`xoxb-T1-<n>`), with a
+refresh token and `expires_in` when it rotates; `grant_type=refresh_token` then issues the next one.
+auth.test answers with the team of the token it is sent (the default team for any other token).
+
 and can be told to answer the next N calls of a method (or of response URLs, method "response")
 with an error (`fail`), a 429 with Retry-After (`rate_limit`), any HTTP status (`status`) or a
 payload of your own (`reply`). Use it as a context manager, or start()/stop().
@@ -61,6 +66,23 @@ class _Script:
 
 
 @dataclass
+class Grant:
+    """An installation oauth.v2.access hands out: a workspace, or an org-wide install of an enterprise."""
+
+    team_id: str | None
+    enterprise_id: str | None = None
+    is_enterprise_install: bool = False
+    team_name: str = "Fake team"
+    # Token rotation: the first token lives this long, and comes with a refresh token; the tokens a
+    # refresh issues live 12 hours, as Slack's do.
+    expires_in: int | None = None
+
+    @property
+    def key(self) -> str:
+        return self.team_id or self.enterprise_id or "?"
+
+
+@dataclass
 class FakeSlack:
     """Start it, point clients at `api_url`, then read `calls()`; see the module docstring."""
 
@@ -72,6 +94,10 @@ class FakeSlack:
     _server: ThreadingHTTPServer | None = None
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _ts: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _codes: dict[str, Grant] = field(default_factory=dict)  # authorization code -> what it installs
+    _tokens: dict[str, Grant] = field(default_factory=dict)  # bot token issued -> whose
+    _refresh_tokens: dict[str, Grant] = field(default_factory=dict)
+    _serial: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def start(self) -> FakeSlack:
@@ -153,6 +179,27 @@ class FakeSlack:
     def status(self, method: str, status: int, *, times: int | None = 1, body: Any = "error") -> None:
         """Any HTTP status (e.g. 500, or 404 for an expired response_url) for the next `times` calls."""
         self.reply(method, body, times=times, status=status)
+
+    def grant(
+        self,
+        code: str,
+        team_id: str | None,
+        *,
+        enterprise_id: str | None = None,
+        is_enterprise_install: bool = False,
+        team_name: str = "Fake team",
+        expires_in: int | None = None,
+    ) -> Grant:
+        """Make oauth.v2.access answer `code` (once) with an installation of this team or org."""
+        grant = Grant(team_id, enterprise_id, is_enterprise_install, team_name, expires_in)
+        with self._lock:
+            self._codes[code] = grant
+        return grant
+
+    def tokens(self, team_id: str) -> list[str]:
+        """The bot tokens issued to a team (or an org-wide install's enterprise) so far, oldest first."""
+        with self._lock:
+            return [t for t, g in self._tokens.items() if g.key == team_id]
 
     # -- reading -----------------------------------------------------------------------------------
     def calls(self, method: str | None = None) -> list[Call]:
@@ -239,14 +286,8 @@ class FakeSlack:
 
     def _default(self, call: Call) -> dict[str, Any]:
         defaults: dict[str, Callable[[], dict[str, Any]]] = {
-            "auth.test": lambda: {
-                "url": "https://fake.slack.com/",
-                "team": "Fake",
-                "user": "modelcost",
-                "team_id": self.team_id,
-                "user_id": self.bot_user_id,
-                "bot_id": "B0BOT",
-            },
+            "auth.test": lambda: self._auth_test(call),
+            "oauth.v2.access": lambda: self._oauth_access(call),
             "chat.postMessage": lambda: {
                 "channel": call.body.get("channel"),
                 "ts": self._next_ts(),
@@ -274,7 +315,64 @@ class FakeSlack:
         make = defaults.get(call.method)
         return {"ok": True, **(make() if make else {})}
 
+    def _auth_test(self, call: Call) -> dict[str, Any]:
+        with self._lock:
+            grant = self._tokens.get(call.token or "")
+        if grant is None:
+            return {
+                "url": "https://fake.slack.com/",
+                "team": "Fake",
+                "user": "modelcost",
+                "team_id": self.team_id,
+                "user_id": self.bot_user_id,
+                "bot_id": "B0BOT",
+            }
+        return {
+            "url": f"https://{grant.key.lower()}.slack.com/",
+            "team": grant.team_name,
+            "user": "modelcost",
+            "team_id": grant.team_id or grant.enterprise_id,
+            "enterprise_id": grant.enterprise_id,
+            "user_id": f"U{grant.key}BOT",
+            "bot_id": f"B{grant.key}BOT",
+            "is_enterprise_install": grant.is_enterprise_install,
+        }
+
+    def _oauth_access(self, call: Call) -> dict[str, Any]:
+        """An authorization code for its installation (once), or a refresh token for the next token."""
+        with self._lock:
+            if call.body.get("grant_type") == "refresh_token":
+                grant = self._refresh_tokens.pop(str(call.body.get("refresh_token")), None)
+                if grant is None:
+                    return {"ok": False, "error": "invalid_refresh_token"}
+            else:
+                grant = self._codes.pop(str(call.body.get("code")), None)
+                if grant is None:
+                    return {"ok": False, "error": "invalid_code"}
+            token = f"xoxb-{grant.key}-{next(self._serial)}"
+            self._tokens[token] = grant
+            answer: dict[str, Any] = {
+                "access_token": token,
+                "token_type": "bot",
+                "scope": "commands,chat:write,chat:write.public,channels:join,users:read,files:write",
+                "bot_user_id": f"U{grant.key}BOT",
+                "app_id": "A0MODELCOST",
+                "team": {"id": grant.team_id, "name": grant.team_name} if grant.team_id else None,
+                "enterprise": {"id": grant.enterprise_id, "name": "Fake org"}
+                if grant.enterprise_id
+                else None,
+                "is_enterprise_install": grant.is_enterprise_install,
+                "authed_user": {"id": "U0INSTALLER"},
+            }
+            if grant.expires_in is not None:
+                refresh = f"xoxe-1-{grant.key}-{next(self._serial)}"
+                self._refresh_tokens[refresh] = grant
+                refreshing = call.body.get("grant_type") == "refresh_token"
+                answer |= {"refresh_token": refresh, "expires_in": 43200 if refreshing else grant.expires_in}
+            return answer
+
     def _upload_url(self) -> dict[str, Any]:
+
         file_id = f"F{next(self._ids):08d}"
         return {"upload_url": f"{self.base}/{UPLOAD}/{file_id}", "file_id": file_id}
 

@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from bot.alerts.claims import RELEASE, Claim, Claims, Outcome, UnsureClaimError
 from bot.alerts.posting import Poster
 from bot.alerts.posting import slack_client as slack_client  # where callers have always found it
+from bot.errors import SlackUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +228,8 @@ class Worker:
             if poster is None:
                 return Outcome("skip", "the app is not installed in this workspace")
             return poster.send(claim.channel_id, claim.payload)
+        except SlackUnavailableError as exc:  # the workspace's token could not be refreshed: later
+            return Outcome("retry", str(exc))
         except Exception as exc:  # recorded on the alert (and logged), never swallowed
             log.exception("alert %s to %s failed unexpectedly", claim.id, claim.channel_id)
             return Outcome("retry", f"unexpected error: {type(exc).__name__}: {exc}")

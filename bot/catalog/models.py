@@ -1,5 +1,6 @@
 """ORM tables: providers, canonical models, offerings, append-only price history, aliases,
-change batches, and the tables of the alert outbox and the feed sync."""
+change batches, and the tables of the alert outbox and the feed sync; and, in oauth mode, the tables
+of Slack's installation and OAuth state stores (their schema is slack_sdk's)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,18 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     Numeric,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
     false,
 )
+from sqlalchemy import Column as C
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -295,3 +299,68 @@ class SyncRun(Base):
     change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"))
     summary: Mapped[dict[str, Any] | None]
     error: Mapped[str | None] = mapped_column(Text)
+
+
+# Slack's installations, bots and OAuth states, as slack_sdk's SQLAlchemyInstallationStore and
+# SQLAlchemyOAuthStateStore (3.48) define and query them (bot/slack/oauth.py uses those stores).
+# They are declared here, with naive UTC datetimes as the stores write them, so that migration 0007
+# creates them and the migration tests hold them to this schema like every other table; the catalog
+# never reads them, and tests/db/test_slack_tables.py checks this copy against slack_sdk's own.
+SLACK_INSTALLATIONS = Table(
+    "slack_installations",
+    Base.metadata,
+    C("id", Integer, primary_key=True, autoincrement=True),
+    C("client_id", String(32), nullable=False),
+    C("app_id", String(32), nullable=False),
+    C("enterprise_id", String(32)),
+    C("enterprise_name", String(200)),
+    C("enterprise_url", String(200)),
+    C("team_id", String(32)),
+    C("team_name", String(200)),
+    C("bot_token", String(200)),
+    C("bot_id", String(32)),
+    C("bot_user_id", String(32)),
+    C("bot_scopes", String(1000)),
+    C("bot_refresh_token", String(200)),
+    C("bot_token_expires_at", DateTime),
+    C("user_id", String(32), nullable=False),
+    C("user_token", String(200)),
+    C("user_scopes", String(1000)),
+    C("user_refresh_token", String(200)),
+    C("user_token_expires_at", DateTime),
+    C("incoming_webhook_url", String(200)),
+    C("incoming_webhook_channel", String(200)),
+    C("incoming_webhook_channel_id", String(200)),
+    C("incoming_webhook_configuration_url", String(200)),
+    C("is_enterprise_install", Boolean, nullable=False),
+    C("token_type", String(32)),
+    C("installed_at", DateTime, nullable=False),
+    Index("slack_installations_idx", "client_id", "enterprise_id", "team_id", "user_id", "installed_at"),
+)
+SLACK_BOTS = Table(
+    "slack_bots",
+    Base.metadata,
+    C("id", Integer, primary_key=True, autoincrement=True),
+    C("client_id", String(32), nullable=False),
+    C("app_id", String(32), nullable=False),
+    C("enterprise_id", String(32)),
+    C("enterprise_name", String(200)),
+    C("team_id", String(32)),
+    C("team_name", String(200)),
+    C("bot_token", String(200)),
+    C("bot_id", String(32)),
+    C("bot_user_id", String(32)),
+    C("bot_scopes", String(1000)),
+    C("bot_refresh_token", String(200)),
+    C("bot_token_expires_at", DateTime),
+    C("is_enterprise_install", Boolean, nullable=False),
+    C("installed_at", DateTime, nullable=False),
+    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+SLACK_OAUTH_STATES = Table(
+    "slack_oauth_states",
+    Base.metadata,
+    C("id", Integer, primary_key=True, autoincrement=True),
+    C("state", String(200), nullable=False),
+    C("expire_at", DateTime, nullable=False),
+)

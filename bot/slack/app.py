@@ -1,4 +1,5 @@
-"""build_app(settings): the Bolt app, over HTTP (signed requests) or Socket Mode."""
+"""build_app(settings): the Bolt app, over HTTP (signed requests) or Socket Mode; in single mode (one
+workspace, SLACK_BOT_TOKEN) or oauth mode (installed into many, see bot/slack/oauth.py)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,28 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import db
-from bot.config import Settings
-from bot.slack import charts, listeners
-from bot.slack.admin import AdminCheck
+from bot.catalog.workspaces import SHARED
+from bot.config import ModeMismatchError, Settings
+from bot.slack import charts, listeners, oauth
+from bot.slack.admin import AdminCheck, Clients
 from bot.slack.cache import SIZE
 from bot.slack.clients import web_client
 from bot.slack.gate import CatalogGate
+from bot.slack.installs import Installs
 from bot.slack.replies import ACK_BUDGET_S, Replier
 
 BOLT_LOGGER = logging.getLogger("bot.slack.bolt")
 
 HTTP_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 SOCKET_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+OAUTH_SETTINGS = ("SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "MODELCOST_PUBLIC_URL")
+
+
+def required_settings(settings: Settings, *, socket_mode: bool = False) -> tuple[str, ...]:
+    """The settings the app can't start without, in its mode."""
+    if settings.slack_mode == "oauth":
+        return OAUTH_SETTINGS
+    return SOCKET_SETTINGS if socket_mode else HTTP_SETTINGS
 
 
 def build_app(
@@ -30,42 +41,58 @@ def build_app(
     ack_budget: float = ACK_BUDGET_S,
     cache_size: int = SIZE,
 ) -> App:
-    """The app; MissingSettingsError naming what is absent.
+    """The app; MissingSettingsError naming what is absent, ModeMismatchError for settings of the
+    other mode (bot.config.Settings.check_mode).
 
     The catalog is migrated and seeded now if the database answers, else on the first request that
     finds it back (gate.py): the app starts either way. Over HTTP, bot.slack.web checks each
     request's signature and timestamp before anything reads it, and Bolt checks them again; Socket
-    Mode needs no signing secret. It checks the bot token once, with auth.test, at start.
+    Mode needs no signing secret. In single mode it checks the bot token once, with auth.test, at
+    start; in oauth mode each request is authorized by its workspace's installation.
     """
-    settings.require(*(SOCKET_SETTINGS if socket_mode else HTTP_SETTINGS))
+    settings.check_mode(socket_mode=socket_mode)
+    settings.require(*required_settings(settings, socket_mode=socket_mode))
     engine = db.engine_for(settings.database_url)
     gate = CatalogGate(engine)
     gate.try_prepare()
     secret = settings.slack_signing_secret
     _quiet_token_warning(BOLT_LOGGER)
+    client = client or web_client(settings)
+    multi = settings.slack_mode == "oauth"
     app = App(
-        client=client or web_client(settings),
+        client=client,
         signing_secret=secret.get_secret_value() if secret else "",
         request_verification_enabled=not socket_mode,
         # The listener decides itself when to ack (see replies.py); running it in the request's
         # thread saves Bolt's 10 ms ack polling.
         process_before_response=True,
         logger=BOLT_LOGGER,
+        oauth_flow=oauth.oauth_flow(settings, engine, client) if multi else None,
+        user_facing_authorize_error_message=oauth.not_installed(settings) if multi else None,
     )
-    admins = AdminCheck(app.client, settings.admin_users)
+    if not multi and app.oauth_flow is not None:
+        # Bolt read SLACK_CLIENT_ID and SLACK_CLIENT_SECRET from the environment itself.
+        raise ModeMismatchError(
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are in the environment in single mode: "
+            "set MODELCOST_SLACK_MODE=oauth, or unset them"
+        )
+    installs = Installs(settings, engine)
+    clients: Clients = installs.client if multi else (lambda ws: app.client if ws == SHARED else None)
     replier = Replier(
         settings,
         engine,
-        admins=admins,
+        admins=AdminCheck(clients, settings.admin_users),
         ack_budget=ack_budget,
         cache_size=cache_size,
         gate=gate,
-        client=app.client,
+        clients=clients,
         # Socket Mode has no HTTP server to serve chart images from: its charts are uploaded.
         public_url=None if socket_mode else settings.public_url,
     )
     listeners.register(app, replier)
     charts.register(app, replier.charts)
+    if multi:
+        oauth.register(app, settings, engine, installs)
     return app
 
 

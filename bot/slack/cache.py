@@ -6,6 +6,7 @@ read (fresh) just before and after making it, and kept only if the two agree; it
 the version last seen is that tag. The version is reread at most once per `recheck` seconds, so a
 change made by another process shows within that time; entries also expire after `max_age`.
 When the version can't be read (the database is down), `stale` still finds the last reply kept.
+Replies are kept per workspace (bot.catalog.workspaces): each sees its own view of the catalog.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from bot.catalog.workspaces import SHARED
 from bot.render.blocks import Message
 
 RECHECK_S = 1.0
@@ -37,7 +39,7 @@ class ReplyCache:
         self._max_age = max_age
         self._size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[str, tuple[float, object, Message]] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str], tuple[float, object, Message]] = OrderedDict()
         self._seen: object = None
         self._checked = float("-inf")
 
@@ -45,23 +47,24 @@ class ReplyCache:
     def enabled(self) -> bool:
         return self._size > 0
 
-    def get(self, text: str) -> Message | None:
+    def get(self, text: str, workspace: str = SHARED) -> Message | None:
         if not self.enabled or len(text) > MAX_KEY:
             return None
         if time.monotonic() - self._checked >= self._recheck:
             self.read_version()
+        key = (workspace, text)
         with self._lock:
-            entry = self._entries.get(text)
+            entry = self._entries.get(key)
             if entry is None or entry[1] != self._seen or time.monotonic() - entry[0] > self._max_age:
                 return None
-            self._entries.move_to_end(text)
+            self._entries.move_to_end(key)
             return entry[2]
 
-    def stale(self, text: str) -> Message | None:
+    def stale(self, text: str, workspace: str = SHARED) -> Message | None:
         """The reply kept for `text` whatever its age, for when the catalog can't be asked; the
         caller marks it as possibly out of date."""
         with self._lock:
-            entry = self._entries.get(text)
+            entry = self._entries.get((workspace, text))
             return entry[2] if entry is not None else None
 
     def read_version(self) -> object:
@@ -74,12 +77,15 @@ class ReplyCache:
                 self._entries.clear()
         return current
 
-    def put(self, text: str, message: Message, before: object, after: object) -> None:
+    def put(
+        self, text: str, message: Message, before: object, after: object, workspace: str = SHARED
+    ) -> None:
         """Keep `message` if the catalog's version was the same before and after making it."""
         if not self.enabled or len(text) > MAX_KEY or before != after:
             return
+        key = (workspace, text)
         with self._lock:
-            self._entries[text] = (time.monotonic(), after, message)
-            self._entries.move_to_end(text)
+            self._entries[key] = (time.monotonic(), after, message)
+            self._entries.move_to_end(key)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)

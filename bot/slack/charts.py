@@ -6,7 +6,8 @@ version, and an HMAC of it under a key derived from the signing secret: nobody c
 have the app draw one it did not offer, and a changed id answers 404. Making the link draws nothing
 (the ack never waits for matplotlib): the PNG is drawn when Slack first fetches it, from the answer
 kept here, or, in another worker or after eviction, by asking the command again while the catalog is
-at the same version. PNGs are kept in a small LRU per worker.
+at the same version. PNGs are kept in a small LRU per worker. In oauth mode the id also names the
+workspace whose view of the catalog the answer is (bot.catalog.workspaces), and is asked again as it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import TypeVar
 from slack_bolt import App
 
 from bot.catalog.answers import AlternativesAnswer, Answer, CompareAnswer, HistoryAnswer
+from bot.catalog.workspaces import SHARED
 from bot.errors import NoChartError, UserError
 
 log = logging.getLogger(__name__)
@@ -75,27 +77,28 @@ class ChartLinks:
         secret: str,
         public_url: str | None,
         *,
-        answer: Callable[[str], Answer],
+        answer: Callable[[str, str], Answer],
         version: Callable[[], object],
     ) -> None:
         self.public_url = public_url
         self._key = hmac.new(secret.encode(), _KEY_LABEL, hashlib.sha256).digest()
-        self._answer = answer  # the answer to a (cacheable) command, now
+        self._answer = answer  # the answer to a (cacheable) command, now, for a workspace
         self._version = version
         self._lock = threading.Lock()
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._pngs: OrderedDict[str, bytes] = OrderedDict()
 
-    def link(self, text: str, answer: Answer) -> str | None:
+    def link(self, text: str, answer: Answer, workspace: str = SHARED) -> str | None:
         """The chart's URL for the answer to `text`; None without a public URL or a chart."""
         if self.public_url is None or not charted(answer) or len(text) > MAX_TEXT:
             return None
-        chart_id = self.chart_id(text, _stamp(self._version()))
+        chart_id = self.chart_id(text, _stamp(self._version()), workspace)
         self._keep(self._answers, chart_id, answer, KEPT_ANSWERS)
         return f"{self.public_url}/charts/{chart_id}.png"
 
-    def chart_id(self, text: str, stamp: str) -> str:
-        payload = base64.urlsafe_b64encode(json.dumps([stamp, text]).encode()).decode().rstrip("=")
+    def chart_id(self, text: str, stamp: str, workspace: str = SHARED) -> str:
+        fields = [stamp, text] if workspace == SHARED else [stamp, text, workspace]
+        payload = base64.urlsafe_b64encode(json.dumps(fields).encode()).decode().rstrip("=")
         return f"{payload}.{self._sign(payload)}"
 
     def png(self, chart_id: str) -> bytes | None:
@@ -120,13 +123,14 @@ class ChartLinks:
     def _again(self, payload: str) -> Answer | None:
         """The answer again, by asking the command anew, if the catalog is still at that version."""
         try:
-            stamp, text = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        except (ValueError, binascii.Error):
+            stamp, text, *rest = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        except (ValueError, TypeError, binascii.Error):
             return None
-        if not isinstance(text, str) or stamp != _stamp(self._version()):
+        workspace = rest[0] if rest else SHARED
+        if not isinstance(text, str) or not isinstance(workspace, str) or stamp != _stamp(self._version()):
             return None  # the catalog changed since: this chart is no longer what the catalog says
         try:
-            return self._answer(text)
+            return self._answer(text, workspace)
         except UserError:
             return None
 

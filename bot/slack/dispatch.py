@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from bot import ask, query
 from bot.catalog.answers import Answer
+from bot.catalog.workspaces import SHARED
 from bot.config import Settings
 from bot.errors import QueryError, SlackUnavailableError
 from bot.render.sync import public_status
@@ -48,19 +49,26 @@ def run_command(
     channel_id: str,
     text: str,
     admins: AdminCheck | None = None,
+    *,
+    workspace: str = SHARED,
 ) -> Answer:
-    """The typed answer; an expected error (bot.errors.UserError) otherwise."""
+    """The typed answer for the workspace `workspace` (bot.catalog.workspaces); an expected error
+    (bot.errors.UserError) otherwise."""
+
+    def is_admin(user: str) -> bool:
+        return admins is not None and admins.is_admin(user, workspace=workspace)
+
     context = ask.Context.slack(
-        user_id, channel_id, admins.is_admin if admins else None, feed_url=settings.feed_url
+        user_id, channel_id, is_admin if admins else None, feed_url=settings.feed_url, workspace=workspace
     )
     answer = ask.respond(engine, text, context)
-    if isinstance(answer, SyncStatusAnswer) and not _is_admin(admins, user_id):
+    if isinstance(answer, SyncStatusAnswer) and not _is_admin(admins, user_id, workspace):
         return public_status(answer)
     return answer
 
 
-def _is_admin(admins: AdminCheck | None, user_id: str) -> bool:
+def _is_admin(admins: AdminCheck | None, user_id: str, workspace: str) -> bool:
     try:
-        return admins is not None and admins.is_admin(user_id)
+        return admins is not None and admins.is_admin(user_id, workspace=workspace)
     except SlackUnavailableError:
         return False  # only decides how much of a reason to show: the short one is right for anyone

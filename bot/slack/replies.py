@@ -5,6 +5,10 @@ Otherwise the answer is computed on a worker thread: if it is ready within `ack_
 (the catalog answers in milliseconds, so it nearly always is) it goes back in the ack itself;
 otherwise the ack says "working on it" and the answer follows through response_url.
 With the database down, the ack says the catalog is unavailable (see gate.py).
+
+Each command and click is answered for its workspace (bot.catalog.workspaces: SHARED in single
+mode, the installation's key in oauth mode): it is asked as that workspace, its replies are cached
+as that workspace's, and Slack is called with that workspace's token.
 """
 
 from __future__ import annotations
@@ -15,18 +19,18 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Literal  # Any: Bolt's ack and payloads are untyped
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.catalog import current
 from bot.catalog.answers import Answer
+from bot.catalog.workspaces import SHARED
 from bot.config import Settings
 from bot.errors import CatalogUnavailableError, NoChartError, SlackUnavailableError, UserError
 from bot.render import blocks
 from bot.render.blocks import COMMAND, ChartOffer, Message
 from bot.slack import charts
-from bot.slack.admin import AdminCheck
+from bot.slack.admin import AdminCheck, Clients
 from bot.slack.cache import SIZE, ReplyCache
 from bot.slack.clients import post_response
 from bot.slack.dispatch import cacheable, changes_catalog, parsed, run_command
@@ -56,7 +60,7 @@ class Replier:
         ack_budget: float = ACK_BUDGET_S,
         cache_size: int = SIZE,
         gate: CatalogGate | None = None,
-        client: WebClient | None = None,
+        clients: Clients | None = None,
         public_url: str | None = None,
     ) -> None:
         self.settings = settings
@@ -70,32 +74,49 @@ class Replier:
         version = current.watch(engine)
         self.cache = ReplyCache(lambda: self.gate.run(version), size=cache_size)  # 0: no cache
         self._pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="modelcost")
-        self.client = client  # uploads charts (files_upload_v2) when there is no public URL
+        # A workspace's Web API client: uploads charts (files_upload_v2) when there is no public URL.
+        self.clients = clients
         secret = settings.slack_signing_secret
         self.charts = charts.ChartLinks(
             secret.get_secret_value() if secret else "",
             public_url,
-            answer=lambda text: self.gate.run(
-                lambda: run_command(self.settings, self.engine, "", "", text, self.admins)
+            answer=lambda text, workspace: self.gate.run(
+                lambda: run_command(
+                    self.settings, self.engine, "", "", text, self.admins, workspace=workspace
+                )
             ),
             version=lambda: self.gate.run(version),
         )
 
-    def message(self, user_id: str, channel_id: str, text: str, *, shared_by: str | None = None) -> Message:
+    def message(
+        self,
+        user_id: str,
+        channel_id: str,
+        text: str,
+        *,
+        shared_by: str | None = None,
+        workspace: str = SHARED,
+    ) -> Message:
         """The rendered reply to `text`: an answer, or the friendly message for an expected error."""
-        return self._reply(user_id, channel_id, text, shared_by=shared_by)[0]
+        return self._reply(user_id, channel_id, text, shared_by=shared_by, workspace=workspace)[0]
 
     def _reply(
-        self, user_id: str, channel_id: str, text: str, *, shared_by: str | None = None
+        self,
+        user_id: str,
+        channel_id: str,
+        text: str,
+        *,
+        shared_by: str | None = None,
+        workspace: str = SHARED,
     ) -> tuple[Message, bool]:
         """(the message, whether it is an answer); never raises."""
         query = text.strip()
         try:
-            message = self._answer(user_id, channel_id, query, shared_by=shared_by)
+            message = self._answer(user_id, channel_id, query, shared_by=shared_by, workspace=workspace)
             # The database is away: the answer came from the snapshot held; say it may be out of date.
             return (blocks.possibly_stale(message) if current.unreachable(self.engine) else message), True
         except CatalogUnavailableError as exc:
-            stale = self.cache.stale(query) if shared_by is None else None
+            stale = self.cache.stale(query, workspace) if shared_by is None else None
             if stale is not None:
                 return blocks.possibly_stale(stale), True
             return blocks.error_message(exc, query=query), False
@@ -106,31 +127,41 @@ class Replier:
             log.exception("answering %r failed", query[:100])
             return blocks.failure_message(), False
 
-    def _answer(self, user_id: str, channel_id: str, query: str, *, shared_by: str | None) -> Message:
+    def _answer(
+        self, user_id: str, channel_id: str, query: str, *, shared_by: str | None, workspace: str
+    ) -> Message:
         # Only cacheable commands are ever put in the cache, so a hit needs no parse.
-        if shared_by is None and (cached := self.cache.get(query)) is not None:
+        if shared_by is None and (cached := self.cache.get(query, workspace)) is not None:
             return cached
         keep = shared_by is None and self.cache.enabled and cacheable(query)
         before = self.cache.read_version() if keep else None
         answer = self.gate.run(
-            lambda: run_command(self.settings, self.engine, user_id, channel_id, query, self.admins)
+            lambda: run_command(
+                self.settings, self.engine, user_id, channel_id, query, self.admins, workspace=workspace
+            )
         )
         message = self._with_chart(
-            query, answer, blocks.answer_message(answer, query=query, shared_by=shared_by), shared_by
+            query,
+            answer,
+            blocks.answer_message(answer, query=query, shared_by=shared_by),
+            shared_by,
+            workspace,
         )
         if keep:
-            self.cache.put(query, message, before, self.cache.read_version())
+            self.cache.put(query, message, before, self.cache.read_version(), workspace)
         elif self.cache.enabled:
             self.cache.read_version()  # a change made here shows in this process's next reply at once
         return message
 
-    def _with_chart(self, query: str, answer: Answer, message: Message, shared_by: str | None) -> Message:
+    def _with_chart(
+        self, query: str, answer: Answer, message: Message, shared_by: str | None, workspace: str
+    ) -> Message:
         """The reply with its chart offered: an image the app serves, or a button that uploads it
         (no drawing here: the link is made from the answer, the PNG drawn when it is fetched)."""
         if not charts.charted(answer):
             return message
-        url = self.charts.link(query, answer)
-        if url is None and self.client is None:
+        url = self.charts.link(query, answer, workspace)
+        if url is None and self.clients is None:
             return message
         offer = ChartOffer(url, charts.alt_text(answer), charts.title(answer))
         request = parsed(query)
@@ -138,7 +169,7 @@ class Replier:
             return blocks.chart_message(offer, query=query, shared=shared_by is not None)
         return blocks.with_chart(message, offer, query=query, button=shared_by is None)
 
-    def upload_chart(self, payload: dict[str, Any]) -> None:
+    def upload_chart(self, payload: dict[str, Any], *, workspace: str = SHARED) -> None:
         """The "Post chart to channel" button: draw the chart of the command in its value and upload
         it to the channel (files_upload_v2); a failure is told to the clicker alone."""
         action = (payload.get("actions") or [{}])[0]
@@ -154,16 +185,19 @@ class Replier:
             if message is not None:
                 self._post(message, response_url, "ephemeral", replace=False)
 
-        self._pool.submit(self._upload, user_id, channel_id, text).add_done_callback(failed)
+        self._pool.submit(self._upload, user_id, channel_id, text, workspace).add_done_callback(failed)
 
-    def _upload(self, user_id: str, channel_id: str, text: str) -> Message | None:
+    def _upload(self, user_id: str, channel_id: str, text: str, workspace: str) -> Message | None:
         """None once posted; else the message saying why not."""
         request = parsed(text)
-        if request is None or not request.cacheable or self.client is None or not channel_id:
+        client = self.clients(workspace) if self.clients is not None else None
+        if request is None or not request.cacheable or client is None or not channel_id:
             return blocks.error_message(NoChartError("There is no chart to post for that."), query=text)
         try:
             answer = self.gate.run(
-                lambda: run_command(self.settings, self.engine, user_id, channel_id, text, self.admins)
+                lambda: run_command(
+                    self.settings, self.engine, user_id, channel_id, text, self.admins, workspace=workspace
+                )
             )
             png = charts.draw(answer)
             if png is None:
@@ -171,7 +205,7 @@ class Replier:
         except UserError as exc:
             return blocks.error_message(exc, query=text)
         try:
-            self.client.files_upload_v2(
+            client.files_upload_v2(
                 channel=channel_id,
                 file=png,
                 filename="modelcost-chart.png",
@@ -191,12 +225,12 @@ class Replier:
             return blocks.error_message(NoChartError(f"I couldn't post the chart here: {why}."), query=text)
         return None
 
-    def command(self, ack: Callable[..., Any], payload: dict[str, Any]) -> None:
+    def command(self, ack: Callable[..., Any], payload: dict[str, Any], *, workspace: str = SHARED) -> None:
         """The slash command: reply in the ack when the answer is ready in time, else via response_url."""
         text = payload.get("text") or ""
         if self.gate.ready:  # before the catalog is prepared, that work belongs on a worker thread
             try:
-                cached = self.cache.get(text.strip())
+                cached = self.cache.get(text.strip(), workspace)
             except CatalogUnavailableError:
                 cached = None  # answered below, from the stale cache or as "unavailable"
             if cached is not None:
@@ -205,7 +239,7 @@ class Replier:
                 ack(response_type="ephemeral", **cached)
                 return
         future = self._pool.submit(
-            self.message, payload.get("user_id", ""), payload.get("channel_id", ""), text
+            self.message, payload.get("user_id", ""), payload.get("channel_id", ""), text, workspace=workspace
         )
         if self.ack_budget > 0:
             try:
@@ -219,7 +253,7 @@ class Replier:
         response_url = payload.get("response_url")
         future.add_done_callback(lambda done: self._deliver(done, response_url, "ephemeral", replace=True))
 
-    def click(self, payload: dict[str, Any], *, share: bool) -> None:
+    def click(self, payload: dict[str, Any], *, share: bool, workspace: str = SHARED) -> None:
         """A button: run the command in its value; Share posts it visibly, others privately.
 
         A command that changes the catalog runs only from a button Slack asked the user to confirm
@@ -235,10 +269,17 @@ class Replier:
         request = parsed(text)
         if not action_id.startswith(blocks.ACTION_CONFIRM) and changes_catalog(request):
             assert request is not None  # changes_catalog says so
-            reply = self._pool.submit(self._unconfirmed, user_id, channel_id, text, request.admin_only)
+            reply = self._pool.submit(
+                self._unconfirmed, user_id, channel_id, text, request.admin_only, workspace
+            )
         else:
             reply = self._pool.submit(
-                self._reply, user_id, channel_id, text, shared_by=user_id if share else None
+                self._reply,
+                user_id,
+                channel_id,
+                text,
+                shared_by=user_id if share else None,
+                workspace=workspace,
             )
         response_url = payload.get("response_url")
 
@@ -253,16 +294,18 @@ class Replier:
         reply.add_done_callback(deliver)
 
     def _unconfirmed(
-        self, user_id: str, channel_id: str, text: str, admin_only: bool
+        self, user_id: str, channel_id: str, text: str, admin_only: bool, workspace: str
     ) -> tuple[Message, bool]:
         """A change brought by a button that did not ask to confirm it: someone who may make it is
         shown the command with a button that does; anyone else gets the refusal, and nothing runs."""
         try:
-            admin = self.admins is not None and self.admins.is_admin(user_id)
+            admin = self.admins is not None and self.admins.is_admin(user_id, workspace=workspace)
         except SlackUnavailableError as exc:
             return blocks.error_message(exc, query=text), False
         if admin_only and not admin:
-            return self._reply(user_id, channel_id, text)  # refused by bot.ask before anything runs
+            # refused by bot.ask before anything runs
+            return self._reply(user_id, channel_id, text, workspace=workspace)
+
         return blocks.confirm_message(text), False
 
     def _deliver(

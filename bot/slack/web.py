@@ -1,5 +1,7 @@
-"""The WSGI application: Bolt's handler at POST /slack/events, GET /healthz for the platform, and
-GET /charts/<id>.png, the chart images replies link to (signed ids; see bot/slack/charts.py).
+"""The WSGI application: Bolt's handler at POST /slack/events, GET /healthz for the platform,
+GET /charts/<id>.png, the chart images replies link to (signed ids; see bot/slack/charts.py), and in
+oauth mode Bolt's install pages, GET /slack/install and GET /slack/oauth_redirect (bot/slack/oauth.py):
+a browser's requests, unsigned by nature, that Bolt's flow checks by their `state`.
 
 Nothing reads a request to /slack/events before its signature is checked on the raw body: the
 length is capped (413), the timestamp must be whole seconds within five minutes (401), the
@@ -27,7 +29,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request.internals import parse_body
 
 from bot.config import Settings
-from bot.slack import charts
+from bot.slack import charts, oauth
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -64,6 +66,9 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
             return [b"ok\n"]
         if links is not None and method in ("GET", "HEAD") and (m := charts.PATH.fullmatch(path or "")):
             return _chart(start_response, links, m.group("id"), head=method == "HEAD")
+        if method == "GET" and path in (oauth.INSTALL_PATH, oauth.REDIRECT_PATH) and app.oauth_flow:
+            # Everything the flow reads is in the URL and the cookie: a body, if any, stays unread.
+            return slack({**environ, "CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO()}, start_response)
         if path == EVENTS_PATH and method == "POST":
             refusal = _check(environ, secret)
             if refusal is not None:

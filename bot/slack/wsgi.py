@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from bot.config import MissingSettingsError, Settings
+from bot.config import Settings, SettingsError
 from bot.slack.app import build_app
 from bot.slack.web import wsgi_app
 
@@ -21,6 +21,6 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 try:
     settings = Settings.from_env()
     app = wsgi_app(build_app(settings), settings)
-except MissingSettingsError as exc:
+except SettingsError as exc:
     print(f"modelcost: {exc}", file=sys.stderr)
     sys.exit(APP_LOAD_ERROR)

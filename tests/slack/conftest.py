@@ -124,12 +124,20 @@ def post_signed(
 
 
 def command_body(
-    fake: FakeSlack, text: str, *, user: str = USER, channel: str = CHANNEL, response_url: str | None = None
+    fake: FakeSlack,
+    text: str,
+    *,
+    user: str = USER,
+    channel: str = CHANNEL,
+    response_url: str | None = None,
+    team: str | None = None,
+    enterprise: str | None = None,
+    org_wide: bool = False,
 ) -> bytes:
-    """The form body Slack POSTs for `/modelcost text`."""
+    """The form body Slack POSTs for `/modelcost text` (from `team`, else the fake's own team)."""
     fields = {
         "token": "deprecated-verification-token",
-        "team_id": fake.team_id,
+        "team_id": team or fake.team_id,
         "team_domain": "fake",
         "channel_id": channel,
         "channel_name": "general",
@@ -138,10 +146,12 @@ def command_body(
         "command": "/modelcost",
         "text": text,
         "api_app_id": "A0MODELCOST",
-        "is_enterprise_install": "false",
+        "is_enterprise_install": "true" if org_wide else "false",
         "response_url": response_url or fake.response_url(),
         "trigger_id": "1.2.3",
     }
+    if enterprise:
+        fields["enterprise_id"] = enterprise
     return urlencode(fields).encode()
 
 

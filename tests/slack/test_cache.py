@@ -30,6 +30,15 @@ def test_a_reply_is_kept_until_the_catalog_version_moves() -> None:
     assert cache.get("o1") is None
 
 
+def test_a_workspace_is_never_served_another_workspaces_reply() -> None:
+    cache = ReplyCache(lambda: 1, recheck=0)
+    cache.put("o1", _msg("T1's view"), cache.read_version(), cache.read_version(), "T1")
+
+    assert cache.get("o1", "T1") == _msg("T1's view")
+    assert cache.get("o1", "T2") is None and cache.get("o1") is None
+    assert cache.stale("o1", "T2") is None and cache.stale("o1", "T1") == _msg("T1's view")
+
+
 def test_a_reply_made_in_a_version_never_seen_by_the_cache_is_not_served_later() -> None:
     version = [1]
     cache = ReplyCache(lambda: version[0], recheck=3600)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.config import REPO_DIR
+from bot.slack import oauth
 
 MANIFESTS = REPO_DIR / "slack"
 SCHEMA = REPO_DIR.parent / "shared" / "slack" / "manifest.schema.v1.json"
@@ -24,7 +25,7 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("name", ["manifest.http.json", "manifest.socket.json"])
+@pytest.mark.parametrize("name", ["manifest.http.json", "manifest.socket.json", "manifest.oauth.json"])
 def test_both_manifests_have_the_command_scopes_and_interactivity(name: str) -> None:
     manifest = load(name)
     [command] = manifest["features"]["slash_commands"]
@@ -45,6 +46,19 @@ def test_the_http_manifest_sends_everything_to_slack_events() -> None:
     assert manifest["settings"]["socket_mode_enabled"] is False
 
 
+def test_the_oauth_manifest_redirects_to_the_flow_and_sends_uninstalls() -> None:
+    manifest = load("manifest.oauth.json")
+    assert [u.rsplit(".com", 1)[1] for u in manifest["oauth_config"]["redirect_urls"]] == [
+        oauth.REDIRECT_PATH
+    ]
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == set(oauth.SCOPES)  # what the install asks
+    events = manifest["settings"]["event_subscriptions"]
+    assert events["request_url"].endswith("/slack/events")
+    assert {"app_uninstalled", "tokens_revoked"} <= set(events["bot_events"])
+    assert manifest["settings"]["org_deploy_enabled"] is True  # org-wide installs are accepted
+    assert manifest["settings"]["token_rotation_enabled"] is True  # rotating tokens are refreshed
+
+
 def test_the_socket_manifest_uses_socket_mode_and_no_urls() -> None:
     manifest = load("manifest.socket.json")
     assert manifest["settings"]["socket_mode_enabled"] is True
@@ -53,7 +67,7 @@ def test_the_socket_manifest_uses_socket_mode_and_no_urls() -> None:
 
 
 @pytest.mark.skipif(not SCHEMA.exists(), reason="Slack's manifest schema is not beside the repository")
-@pytest.mark.parametrize("name", ["manifest.http.json", "manifest.socket.json"])
+@pytest.mark.parametrize("name", ["manifest.http.json", "manifest.socket.json", "manifest.oauth.json"])
 def test_the_manifests_match_slacks_schema(name: str) -> None:
     import jsonschema
 
@@ -71,5 +85,6 @@ def test_the_procfile_serves_the_wsgi_app_on_port() -> None:
 def test_manifest_files_are_what_they_claim() -> None:
     assert sorted(p.name for p in Path(MANIFESTS).glob("manifest.*.json")) == [
         "manifest.http.json",
+        "manifest.oauth.json",
         "manifest.socket.json",
     ]

@@ -1,30 +1,32 @@
 """Button clicks: Share in channel, Cheaper alternatives, "did you mean" choices, commands that
-change the catalog (which Slack asked the user to confirm), and Post chart to channel."""
+change the catalog (which Slack asked the user to confirm), and Post chart to channel; each for the
+workspace of its installation."""
 
 from __future__ import annotations
 
 import re
 from typing import Any  # Any: Bolt hands listeners decoded JSON payloads
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from bot.render.blocks import ACTION_CHART, ACTION_CONFIRM, ACTION_RUN, ACTION_SHARE, ACTION_SUGGEST
+from bot.slack.installs import workspace_of
 from bot.slack.replies import Replier
 
 
 # Any: Bolt hands listeners the request body as decoded JSON.
 def register(app: App, replier: Replier) -> None:
     @app.action(ACTION_SHARE)
-    def share(ack: Ack, body: dict[str, Any]) -> None:
+    def share(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        replier.click(body, share=True)
+        replier.click(body, share=True, workspace=workspace_of(replier.settings, context))
 
     @app.action(ACTION_CHART)
-    def chart(ack: Ack, body: dict[str, Any]) -> None:
+    def chart(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        replier.upload_chart(body)
+        replier.upload_chart(body, workspace=workspace_of(replier.settings, context))
 
     @app.action(re.compile(rf"^(?:{ACTION_RUN}|{ACTION_SUGGEST}|{ACTION_CONFIRM})_\d+$"))
-    def run(ack: Ack, body: dict[str, Any]) -> None:
+    def run(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        replier.click(body, share=False)
+        replier.click(body, share=False, workspace=workspace_of(replier.settings, context))

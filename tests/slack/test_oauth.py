@@ -1,0 +1,334 @@
+"""Oauth mode through the real HTTP app: installing from /slack/install, each workspace served with its
+own token, forged and replayed states, failed exchanges, uninstalling, reinstalling, token rotation."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from sqlalchemy import text
+
+from bot import db
+from bot.catalog import workspaces
+from bot.config import Settings
+from bot.slack.installs import Installs
+from tests.fakeslack import FakeSlack
+from tests.slack.conftest import Served, command_body, post_signed, sign
+
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "test-client-secret-not-real"
+PUBLIC_URL = "https://modelcost.test"
+OAUTH = {
+    "slack_mode": "oauth",
+    "slack_bot_token": None,
+    "slack_client_id": CLIENT_ID,
+    "slack_client_secret": CLIENT_SECRET,
+    "public_url": PUBLIC_URL,
+}
+NOT_ADMIN = "Only workspace admins and owners"
+
+
+@pytest.fixture
+def hosted(serve: Callable[..., Served], fresh_url: str) -> Served:
+    """The app in oauth mode, on a database of this test's own."""
+    return serve(database_url=fresh_url, settings=OAUTH)
+
+
+@pytest.fixture
+def uninstalled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The workspace keys handed to bot.catalog.workspaces.uninstalled, in order."""
+    calls: list[str] = []
+    monkeypatch.setattr(workspaces, "uninstalled", lambda engine, key: calls.append(key))
+    return calls
+
+
+@pytest.fixture
+def installed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The workspace keys handed to bot.catalog.workspaces.installed, in order."""
+    calls: list[str] = []
+    monkeypatch.setattr(workspaces, "installed", lambda engine, key: calls.append(key))
+    return calls
+
+
+def start_install(app: Served) -> tuple[str, str]:
+    """GET /slack/install as a browser: (the state in the Add to Slack link, the cookie it was set with)."""
+    page = requests.get(app.url + "/slack/install", timeout=10)
+    assert page.status_code == 200 and "Add to Slack" in page.text
+    [link] = re.findall(r'href="(https://slack\.com/oauth/v2/authorize\?[^"]+)"', page.text)
+    query = parse_qs(urlsplit(html.unescape(link)).query)
+    assert query["client_id"] == [CLIENT_ID]
+    assert query["redirect_uri"] == [PUBLIC_URL + "/slack/oauth_redirect"]
+    assert "users:read" in query["scope"][0].split(",")
+    # The browser keeps the cookie and sends it back to the same site (over HTTPS, as the cookie is
+    # Secure: the test server speaks plain HTTP, so the test sends it itself).
+    cookie = page.headers["Set-Cookie"].split(";")[0]
+    return query["state"][0], cookie
+
+
+def finish_install(app: Served, code: str, state: str, cookie: str) -> requests.Response:
+    """Slack sending the installer back to the redirect URL with the code and the state."""
+    return requests.get(
+        app.url + "/slack/oauth_redirect",
+        params={"code": code, "state": state},
+        headers={"Cookie": cookie},
+        timeout=10,
+    )
+
+
+def install(app: Served, code: str, team: str | None, **grant: Any) -> requests.Response:
+    app.fake.grant(code, team, **grant)
+    state, cookie = start_install(app)
+    return finish_install(app, code, state, cookie)
+
+
+def rows(app_db: str, table: str) -> list[dict[str, Any]]:
+    with db.engine_for(app_db).connect() as conn:
+        return [dict(r) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY id")).mappings()]
+
+
+def command(app: Served, command_text: str, team: str | None, **fields: Any) -> requests.Response:
+    return post_signed(app.url, command_body(app.fake, command_text, team=team, **fields))
+
+
+def event(app: Served, kind: str, team: str | None, *, enterprise: str | None = None, **extra: Any) -> None:
+    """Slack's signed POST of an Events API event of this workspace; Bolt must take it (200)."""
+    body = json.dumps(
+        {
+            "token": "deprecated-verification-token",
+            "team_id": team,
+            "enterprise_id": enterprise,
+            "api_app_id": "A0MODELCOST",
+            "type": "event_callback",
+            "event_id": f"Ev{time.monotonic_ns()}",
+            "event_time": int(time.time()),
+            "event": {"type": kind, **extra},
+            "authorizations": [
+                {
+                    "enterprise_id": enterprise,
+                    "team_id": team,
+                    "user_id": f"U{team or enterprise}BOT",
+                    "is_bot": True,
+                    "is_enterprise_install": team is None,
+                }
+            ],
+        }
+    ).encode()
+    ts = int(time.time())
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": str(ts),
+        "X-Slack-Signature": sign(body, ts),
+    }
+    response = requests.post(app.url + "/slack/events", data=body, headers=headers, timeout=30)
+    assert response.status_code == 200, response.text
+
+
+def admin_check_tokens(fake: FakeSlack) -> list[str | None]:
+    return [c.token for c in fake.calls("users.info")]
+
+
+def test_two_workspaces_install_and_each_is_served_with_its_own_token(hosted: Served, fresh_url: str) -> None:
+    page_a = install(hosted, "code-a", "T1", team_name="Team <One>")
+    page_b = install(hosted, "code-b", "T2", team_name="Team Two")
+
+    assert page_a.status_code == 200
+    assert "modelcost is installed in <strong>Team &lt;One&gt;</strong>" in page_a.text  # escaped
+    assert "installed in <strong>Team Two</strong>" in page_b.text
+    [token_a], [token_b] = hosted.fake.tokens("T1"), hosted.fake.tokens("T2")
+    assert {(r["team_id"], r["bot_token"]) for r in rows(fresh_url, "slack_installations")} == {
+        ("T1", token_a),
+        ("T2", token_b),
+    }
+    assert rows(fresh_url, "slack_oauth_states") == []  # each state was consumed
+
+    # `audit` needs an admin: each workspace's users.info goes out with that workspace's token.
+    hosted.fake.reset()
+    reply_a = command(hosted, "audit", "T1")
+    assert reply_a.status_code == 200 and NOT_ADMIN in reply_a.text
+    assert admin_check_tokens(hosted.fake) == [token_a]
+    reply_b = command(hosted, "audit", "T2")
+    assert reply_b.status_code == 200 and NOT_ADMIN in reply_b.text
+    assert admin_check_tokens(hosted.fake) == [token_a, token_b]
+    # and Bolt authorized each request with its own installation's token
+    assert {c.token for c in hosted.fake.calls("auth.test")} == {token_a, token_b}
+
+    # A question needs no admin, and is answered as usual.
+    answer = command(hosted, "r1 vs o1", "T2")
+    assert answer.status_code == 200 and "27.4x" in answer.text
+
+
+def test_a_workspace_that_never_installed_is_told_how_to_install(hosted: Served) -> None:
+    response_url = hosted.fake.response_url()
+    reply = command(hosted, "r1 vs o1", "T404", response_url=response_url)
+
+    assert reply.status_code == 200 and "27.4x" not in reply.text
+    [told] = hosted.fake.wait_for("response")
+    assert "not installed in this workspace" in told.body["text"]
+    assert PUBLIC_URL + "/slack/install" in told.body["text"]
+
+
+def test_a_forged_state_is_refused_and_nothing_is_stored(hosted: Served, fresh_url: str) -> None:
+    hosted.fake.grant("code-a", "T1")
+    start_install(hosted)  # a real state exists, but the attacker doesn't have it
+
+    forged = finish_install(hosted, "code-a", "forged-state", "slack-app-oauth-state=forged-state")
+    other_browser = finish_install(hosted, "code-a", "forged-state", "")
+
+    assert forged.status_code == 401
+    assert "modelcost was not installed: This install link was already used, or it expired." in forged.text
+    assert other_browser.status_code == 400 and "another browser" in other_browser.text
+    assert "Nothing was saved" in forged.text and 'href="/slack/install"' in forged.text
+    assert hosted.fake.calls("oauth.v2.access") == []
+    assert rows(fresh_url, "slack_installations") == [] and rows(fresh_url, "slack_bots") == []
+
+
+def test_a_replayed_state_is_refused(hosted: Served, fresh_url: str) -> None:
+    hosted.fake.grant("code-a", "T1")
+    state, cookie = start_install(hosted)
+    assert finish_install(hosted, "code-a", state, cookie).status_code == 200
+    hosted.fake.grant("code-a2", "T1")
+
+    replay = finish_install(hosted, "code-a2", state, cookie)
+
+    assert replay.status_code == 401 and "already used, or it expired" in replay.text
+    assert len(hosted.fake.calls("oauth.v2.access")) == 1
+    assert len(rows(fresh_url, "slack_installations")) == 1
+
+
+def test_a_failing_code_exchange_shows_the_failure_page_and_stores_nothing(
+    hosted: Served, fresh_url: str
+) -> None:
+    hosted.fake.fail("oauth.v2.access", "invalid_code")
+
+    page = install(hosted, "code-a", "T1")
+
+    assert page.status_code == 401
+    assert "modelcost was not installed: Slack did not accept the authorization code" in page.text
+    assert rows(fresh_url, "slack_installations") == [] and rows(fresh_url, "slack_bots") == []
+
+
+def test_the_failure_page_escapes_what_the_request_says(hosted: Served) -> None:
+    page = requests.get(
+        hosted.url + "/slack/oauth_redirect", params={"error": "<script>alert(1)</script>"}, timeout=10
+    )
+
+    assert "<script>" not in page.text
+    assert "Slack answered: &lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_app_uninstalled_deletes_that_workspace_only_and_a_reinstall_resumes(
+    hosted: Served, fresh_url: str, uninstalled: list[str], installed: list[str]
+) -> None:
+    install(hosted, "code-a", "T1")
+    install(hosted, "code-b", "T2")
+
+    event(hosted, "app_uninstalled", "T1")
+
+    assert uninstalled == ["T1"]
+    for table in ("slack_installations", "slack_bots"):
+        assert {r["team_id"] for r in rows(fresh_url, table)} == {"T2"}
+    hosted.fake.reset()
+    response_url = hosted.fake.response_url()
+    refused = command(hosted, "audit", "T1", response_url=response_url)
+    assert refused.status_code == 200 and NOT_ADMIN not in refused.text
+    [told] = hosted.fake.wait_for("response")
+    assert "not installed in this workspace" in told.body["text"]
+    assert hosted.fake.calls("users.info") == []  # nothing of A's ran
+    assert NOT_ADMIN in command(hosted, "audit", "T2").text  # B is untouched
+
+    page = install(hosted, "code-a-again", "T1")
+
+    assert page.status_code == 200 and "modelcost is installed" in page.text
+    assert installed == ["T1", "T2", "T1"]  # what the uninstall disabled resumes
+    new_token = hosted.fake.tokens("T1")[-1]
+    hosted.fake.reset()
+    assert NOT_ADMIN in command(hosted, "audit", "T1").text
+    assert admin_check_tokens(hosted.fake) == [new_token]
+
+
+def test_revoked_bot_tokens_uninstall_the_workspace(
+    hosted: Served, fresh_url: str, uninstalled: list[str]
+) -> None:
+    install(hosted, "code-a", "T1")
+    install(hosted, "code-b", "T2")
+
+    event(hosted, "tokens_revoked", "T1", tokens={"bot": ["UT1BOT"]})
+
+    assert uninstalled == ["T1"]
+    assert {r["team_id"] for r in rows(fresh_url, "slack_installations")} == {"T2"}
+    assert {r["team_id"] for r in rows(fresh_url, "slack_bots")} == {"T2"}
+
+
+def test_an_org_wide_install_serves_every_team_of_the_org_with_its_token(
+    hosted: Served, fresh_url: str, uninstalled: list[str]
+) -> None:
+    page = install(hosted, "code-org", None, enterprise_id="E1", is_enterprise_install=True)
+    assert page.status_code == 200 and "modelcost is installed" in page.text
+    [token] = hosted.fake.tokens("E1")
+
+    hosted.fake.reset()
+    reply = command(hosted, "audit", "T7", enterprise="E1", org_wide=True)
+
+    assert NOT_ADMIN in reply.text
+    assert admin_check_tokens(hosted.fake) == [token]
+
+    event(hosted, "app_uninstalled", None, enterprise="E1")
+
+    assert uninstalled == ["E1:"]
+    assert rows(fresh_url, "slack_installations") == [] and rows(fresh_url, "slack_bots") == []
+
+
+def test_a_token_about_to_expire_is_refreshed_before_a_command_uses_it(
+    hosted: Served, fresh_url: str
+) -> None:
+    install(hosted, "code-a", "T1", expires_in=600)  # within the two hours' margin: due at once
+    [first] = hosted.fake.tokens("T1")
+    hosted.fake.reset()
+
+    reply = command(hosted, "audit", "T1")
+
+    assert NOT_ADMIN in reply.text
+    [refresh] = hosted.fake.calls("oauth.v2.access")
+    assert refresh.body["grant_type"] == "refresh_token"
+    fresh_token = hosted.fake.tokens("T1")[-1]
+    assert fresh_token != first
+    assert admin_check_tokens(hosted.fake) == [fresh_token]
+    [row] = rows(fresh_url, "slack_installations")  # the installation, updated in place
+    assert row["bot_token"] == fresh_token
+
+
+def test_installs_hands_the_worker_a_fresh_token_and_saves_it(
+    hosted: Served, fresh_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    install(hosted, "code-a", "T1", expires_in=3600)
+    [first] = hosted.fake.tokens("T1")
+    hosted.fake.reset()
+    settings = make_settings(database_url=fresh_url, **OAUTH)
+
+    # An hour left, and a margin of 30 minutes: not due, the stored token is handed out.
+    assert Installs(settings, rotate_within_min=30).bot_token("T1") == first
+    assert hosted.fake.calls("oauth.v2.access") == []
+    # Within two hours: refreshed, saved, and the new token handed out (to later callers too).
+    refreshed = Installs(settings).bot_token("T1")
+    assert refreshed not in (None, first) and refreshed == hosted.fake.tokens("T1")[-1]
+    assert Installs(settings, rotate_within_min=30).bot_token("T1") == refreshed
+    assert [r["bot_token"] for r in rows(fresh_url, "slack_installations")] == [refreshed]
+
+    assert Installs(settings).bot_token("T2") is None  # not installed
+    assert Installs(settings).bot_token(workspaces.SHARED) is None
+
+
+def test_installs_in_single_mode_is_the_bot_token_for_the_shared_workspace(
+    make_settings: Callable[..., Settings],
+) -> None:
+    installs = Installs(make_settings())
+
+    assert installs.bot_token(workspaces.SHARED) == make_settings().slack_bot_token.get_secret_value()  # type: ignore[union-attr]
+    assert installs.bot_token("T1") is None

@@ -1,0 +1,118 @@
+"""Many workspaces through the real HTTP app (oauth mode) and the fake Slack: two workspaces install;
+A's admin changes o1's price for A only (A's answers and A's subscribed channels, with A's token), B
+still sees the shared price, hears nothing and doesn't see A's change in `history`; a feed sync alerts
+both, each with its own token; uninstalling A cancels its pending alerts and leaves B untouched."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+import responses
+
+from bot import db
+from bot.alerts.worker import Worker, slack_client
+from bot.config import Settings
+from bot.slack.installs import Installs
+from bot.sync.run import sync
+from tests.slack.conftest import Served, reply_of, visible_text
+from tests.slack.test_oauth import OAUTH, command, event, install
+from tests.sync import feeds
+
+BOSS_A = "UBOSSA"  # an admin by MODELCOST_ADMIN_USERS (the fake's users.info says nobody is)
+
+
+@pytest.fixture
+def hosted(serve: Callable[..., Served], fresh_url: str) -> Served:
+    app = serve(database_url=fresh_url, settings={**OAUTH, "admin_users": frozenset({BOSS_A})})
+    assert install(app, "code-a", "TA").status_code == 200
+    assert install(app, "code-b", "TB").status_code == 200
+    return app
+
+
+def said(app: Served, text: str, team: str, **fields: str) -> str:
+    return visible_text(reply_of(command(app, text, team, **fields)))
+
+
+def deliver(
+    app: Served, settings: Callable[..., Settings], database_url: str
+) -> list[tuple[str, str | None, str]]:
+    """Run the alert worker as `modelcost worker` does in oauth mode: (channel, token, text) posted."""
+    config = settings(**OAUTH, database_url=database_url)
+    engine = db.engine_for(database_url)
+    before = len(app.fake.calls("chat.postMessage"))
+    worker = Worker(
+        engine,
+        slack_client(None, config.slack_api_url),
+        channel_interval=0,
+        tokens=Installs(config, engine).bot_token,
+    )
+    worker.run_once()
+    return [(c.body["channel"], c.token, c.body["text"]) for c in app.fake.calls("chat.postMessage")[before:]]
+
+
+def token_of(app: Served, team: str) -> str:
+    return app.fake.tokens(team)[-1]
+
+
+def test_a_workspace_admin_change_is_seen_and_heard_only_in_that_workspace(
+    hosted: Served, fresh_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    assert "subscribed" in said(hosted, "subscribe o1", "TA", channel="CA").lower()
+    assert "subscribed" in said(hosted, "subscribe o1", "TB", channel="CB").lower()
+
+    reply = said(hosted, "set o1 output 50", "TA", user=BOSS_A)
+    assert "$60 → $50" in reply
+
+    assert "$50" in said(hosted, "o1", "TA") and "$60" not in said(hosted, "o1", "TA").split("Output")[0]
+    in_b = said(hosted, "o1", "TB")
+    assert "$60" in in_b and "$50" not in in_b
+    assert "$50" not in said(hosted, "history o1", "TB") and "$50" in said(hosted, "history o1", "TA")
+
+    posts = deliver(hosted, make_settings, fresh_url)
+    assert [(c, t) for c, t, _ in posts] == [("CA", token_of(hosted, "TA"))]
+    assert "$60 → $50" in posts[0][2]
+
+
+def test_a_feed_sync_alerts_every_workspace_with_its_own_token(
+    hosted: Served, fresh_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    said(hosted, "subscribe o1", "TA", channel="CA")
+    said(hosted, "subscribe o1", "TB", channel="CB")
+    feed = feeds.set_price(feeds.snapshot_feed(), "openai", "o1", output_mtok=65.0)
+    with responses.RequestsMock() as mock:
+        mock.get(feeds.URL, body=feeds.body(feed))
+        assert sync(db.engine_for(fresh_url), feeds.URL).status == "applied"
+
+    posts = deliver(hosted, make_settings, fresh_url)
+
+    assert sorted((c, t) for c, t, _ in posts) == [
+        ("CA", token_of(hosted, "TA")),
+        ("CB", token_of(hosted, "TB")),
+    ]
+    assert all("$60 → $65" in text for *_, text in posts)
+    # The web worker sees another process's change within a second or so (its snapshot's poll).
+    deadline = time.monotonic() + 10
+    while "$65" not in said(hosted, "o1", "TB") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "$65" in said(hosted, "o1", "TA") and "$65" in said(hosted, "o1", "TB")
+
+
+def test_uninstalling_a_cancels_its_pending_alerts_and_b_still_gets_its_own(
+    hosted: Served, fresh_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    said(hosted, "subscribe o1", "TA", channel="CA")
+    said(hosted, "subscribe o1", "TB", channel="CB")
+    feed = feeds.set_price(feeds.snapshot_feed(), "openai", "o1", output_mtok=65.0)
+    with responses.RequestsMock() as mock:
+        mock.get(feeds.URL, body=feeds.body(feed))
+        sync(db.engine_for(fresh_url), feeds.URL)
+
+    event(hosted, "app_uninstalled", "TA")
+
+    posts = deliver(hosted, make_settings, fresh_url)
+    assert [(c, t) for c, t, _ in posts] == [("CB", token_of(hosted, "TB"))]
+    with db.engine_for(fresh_url).connect() as conn:
+        statuses = dict(conn.exec_driver_sql("SELECT channel_id, status FROM alerts").all())
+    assert statuses == {"CA": "cancelled", "CB": "sent"}
