@@ -269,7 +269,8 @@ def _status(status: str) -> Status:
 def _names(session: Session, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(Model.id, Model.name).where(Model.id.in_(sorted(ids)))).tuples().all())
+    rows = session.execute(select(Model.id, Model.name).where(Model.id.in_(sorted(ids))))
+    return {model_id: name for model_id, name in rows}
 
 
 def _ref(model_id: str, names: dict[str, str]) -> ModelRef:
