@@ -3,14 +3,16 @@ changes and overrides, never another workspace's (bot.catalog.home, rendered as 
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from bot import db
 from bot.ask import Context, respond
 from bot.catalog.home import home
+from bot.catalog.models import Subscription
 from bot.catalog.workspaces import SHARED
 from bot.render.home import home_view
 from tests.slack.blockkit import assert_valid_view
-from tests.slack.conftest import visible_text
+from tests.slack.conftest import mrkdwn_texts, visible_text
 
 
 def admin(workspace: str, user: str, channel: str = "C0ADMIN") -> Context:
@@ -62,3 +64,26 @@ def test_a_workspace_following_some_models_sees_only_their_changes(fresh: Engine
     assert not answer.follows_all and [m.id for m in answer.followed] == ["deepseek-r1"]
     assert [(c.model.id, c.own) for c in answer.changes] == [("deepseek-r1", True)]
     assert {p.model.id for p in answer.prices} == {"o1", "deepseek-r1"}  # its overrides, followed or not
+
+
+def test_text_from_outside_is_inert_in_the_home(fresh: Engine) -> None:
+    respond(fresh, "subscribe", admin("TA", "U0ANNA", "C0ALPHA"))
+    with db.transaction(fresh) as session:
+        sub = session.scalars(select(Subscription)).one()
+        sub.status, sub.status_reason = "broken", "Slack said <!channel> & <https://evil.example|click>"
+
+    view = home_view(home(fresh, "TA"))
+
+    text = "\n".join(mrkdwn_texts(view))
+    assert "broken: Slack said &lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;" in text
+    assert "<!channel>" not in text and "<https://" not in text
+    assert all(t.get("verbatim") is True for t in _mrkdwn_objects(view))
+
+
+def _mrkdwn_objects(node: object) -> list[dict[str, object]]:
+    if isinstance(node, dict):
+        own = [node] if node.get("type") == "mrkdwn" else []
+        return own + [o for v in node.values() for o in _mrkdwn_objects(v)]
+    if isinstance(node, list):
+        return [o for v in node for o in _mrkdwn_objects(v)]
+    return []
