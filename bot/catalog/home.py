@@ -9,15 +9,20 @@ catalog starts, not changes, so they are not listed.
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
-from typing import Literal
-
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.catalog.answers import Actor, _Answer
+from bot.catalog.answers import (
+    HomeAlias,
+    HomeAnswer,
+    HomeChange,
+    HomePrice,
+    HomeScore,
+    HomeStatus,
+    HomeSubscription,
+    ModelRef,
+)
 from bot.catalog.categories import CATEGORIES
 from bot.catalog.changes import price_data
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, Subscription
@@ -27,78 +32,7 @@ from bot.catalog.workspaces import SHARED
 
 LATEST_CHANGES = 10
 UNSUBSCRIBED = "unsubscribed"  # bot.catalog.subscriptions' reason for a channel that asked to stop
-Status = Literal["active", "broken", "disabled"]
-STATUS_ORDER: dict[Status, int] = {"active": 0, "broken": 1, "disabled": 2}
-
-Prices = dict[str, Decimal | None]  # price key -> USD per 1M tokens
-
-
-class ModelRef(_Answer):
-    id: str
-    name: str
-
-
-class HomeSubscription(_Answer):
-    """One channel's subscription: which models (None: every model), from which move, and its state."""
-
-    channel_id: str
-    models: list[ModelRef] | None
-    min_change_pct: Decimal | None
-    status: Status
-    reason: str | None  # why broken or disabled (e.g. the app was uninstalled)
-
-
-class HomeChange(_Answer):
-    """One price change the workspace saw: old -> new at a host, and who or which feed made it."""
-
-    at: datetime
-    model: ModelRef
-    provider_name: str
-    old: Prices | None  # None: the host's first price of the model
-    new: Prices
-    pct: dict[str, Decimal | None]
-    actor: Actor
-    own: bool  # the workspace's own admin's (an override), not the shared catalog's
-
-
-class HomePrice(_Answer):
-    """A current price the workspace's admins set (in single mode: an admin's price in the catalog)."""
-
-    model: ModelRef
-    provider_name: str
-    prices: Prices
-    set_by: Actor
-    at: datetime
-
-
-class HomeAlias(_Answer):
-    """A name the workspace's admins added (who added it is not recorded, only when)."""
-
-    alias: str
-    model: ModelRef
-    at: datetime
-
-
-class HomeScore(_Answer):
-    """The team's own quality score for a model in a category, in force in this workspace."""
-
-    model: ModelRef
-    category_label: str
-    score: int
-    set_by: Actor
-    at: datetime
-
-
-class HomeAnswer(_Answer):
-    kind: Literal["home"] = "home"
-    workspace: str
-    subscriptions: list[HomeSubscription]  # active first, then broken, then disabled; by channel
-    follows_all: bool  # an active subscription hears about every model
-    followed: list[ModelRef]  # the models active subscriptions name (when not all), by name
-    changes: list[HomeChange]  # newest first, at most LATEST_CHANGES
-    prices: list[HomePrice]
-    aliases: list[HomeAlias]
-    scores: list[HomeScore]
+STATUS_ORDER: dict[HomeStatus, int] = {"active": 0, "broken": 1, "disabled": 2}
 
 
 def home(engine: Engine, workspace: str = SHARED) -> HomeAnswer:
@@ -258,7 +192,7 @@ def own_scores(session: Session, workspace: str) -> list[HomeScore]:
     return sorted(out, key=lambda s: (s.model.name.lower(), s.category_label))
 
 
-def _status(status: str) -> Status:
+def _status(status: str) -> HomeStatus:
     match status:
         case "active" | "broken" | "disabled":
             return status
