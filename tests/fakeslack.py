@@ -4,7 +4,9 @@ slack_sdk talks urllib, so `responses` can't intercept it; point `base_url` (SLA
 `FakeSlack.api_url` instead. It serves
 
     POST|GET /api/<method>     Web API methods: `{"ok": true, ...}` by default, with plausible
-                               defaults for auth.test, chat.postMessage, conversations.join, users.info
+                               defaults for auth.test, chat.postMessage, conversations.join, users.info,
+                               views.publish / views.open / views.update (the view echoed with an id;
+                               `views()` reads back what was sent)
     POST     /response/<id>    response_url posts (slash commands and button clicks): "ok"
     POST     /upload/<file id> the upload URL files.getUploadURLExternal hands out (files_upload_v2
                                posts the file's bytes there, then calls files.completeUploadExternal);
@@ -302,6 +304,9 @@ class FakeSlack:
                 ]
             },
             "conversations.join": lambda: {"channel": {"id": call.body.get("channel"), "is_member": True}},
+            "views.publish": lambda: {"view": self._view(call, "home")},
+            "views.open": lambda: {"view": self._view(call, "modal")},
+            "views.update": lambda: {"view": self._view(call, "modal")},
             "users.info": lambda: {
                 "user": {
                     "id": call.body.get("user"),
@@ -371,8 +376,33 @@ class FakeSlack:
                 answer |= {"refresh_token": refresh, "expires_in": 43200 if refreshing else grant.expires_in}
             return answer
 
-    def _upload_url(self) -> dict[str, Any]:
+    def _view(self, call: Call, kind: str) -> dict[str, Any]:
+        """The view as Slack echoes it: what was sent, with an id, a hash and its owner."""
+        view = call.body.get("view")
+        if isinstance(view, str):  # form posts carry it as a JSON string
+            view = json.loads(view)
+        view = view if isinstance(view, dict) else {}
+        view_id = call.body.get("view_id") or f"V{next(self._ids):08d}"
+        return {
+            "type": kind,
+            **view,
+            "id": view_id,
+            "team_id": self.team_id,
+            "app_id": "A0MODELCOST",
+            "bot_id": "B0BOT",
+            "hash": f"{int(time.time())}.{next(self._ts):08d}",
+            "state": {"values": {}},
+        }
 
+    def views(self, method: str = "views.publish") -> list[dict[str, Any]]:
+        """The views sent with `method` so far (views.publish, views.open or views.update), decoded."""
+        out = []
+        for call in self.calls(method):
+            view = call.body.get("view")
+            out.append(json.loads(view) if isinstance(view, str) else view)
+        return out
+
+    def _upload_url(self) -> dict[str, Any]:
         file_id = f"F{next(self._ids):08d}"
         return {"upload_url": f"{self.base}/{UPLOAD}/{file_id}", "file_id": file_id}
 

@@ -1,13 +1,20 @@
-"""An independent check of Block Kit's limits (slack_sdk checks only some of them) for tests."""
+"""An independent check of Block Kit's limits (slack_sdk checks only some of them) for tests: of
+messages (`block_kit_problems`) and of views, the App Home's and modals (`view_problems`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 LIMITS = {
     "blocks": 50,
+    "view_blocks": 100,
+    "modal_title": 24,
+    "modal_button": 24,
+    "callback_id": 255,
+    "private_metadata": 3000,
     "section_text": 3000,
     "fields": 10,
     "field_text": 2000,
@@ -36,6 +43,44 @@ def block_kit_problems(message: dict[str, Any]) -> list[str]:
     blocks = message.get("blocks") or []
     if len(blocks) > LIMITS["blocks"]:
         problems.append(f"{len(blocks)} blocks")
+    return problems + _blocks_problems(blocks)
+
+
+def view_problems(view: dict[str, Any]) -> list[str]:
+    """Every way this view (a Home tab or a modal) breaks Block Kit's limits (empty: fine)."""
+    problems: list[str] = []
+    kind = view.get("type")
+    if kind not in ("home", "modal"):
+        problems.append(f"view type {kind!r}")
+    blocks = view.get("blocks") or []
+    if not 0 < len(blocks) <= LIMITS["view_blocks"]:
+        problems.append(f"{len(blocks)} blocks")
+    if len(view.get("callback_id", "")) > LIMITS["callback_id"]:
+        problems.append(f"callback_id of {len(view['callback_id'])} chars")
+    if len(view.get("private_metadata", "")) > LIMITS["private_metadata"]:
+        problems.append(f"private_metadata of {len(view['private_metadata'])} chars")
+    if kind == "modal":
+        title = view.get("title") or {}
+        if title.get("type") != "plain_text" or not 0 < len(title.get("text", "")) <= LIMITS["modal_title"]:
+            problems.append(f"modal title {title!r}")
+        for key in ("close", "submit"):
+            button = view.get(key)
+            if button is not None and (
+                button.get("type") != "plain_text" or not 0 < len(button["text"]) <= LIMITS["modal_button"]
+            ):
+                problems.append(f"modal {key} {button!r}")
+    elif any(key in view for key in ("title", "close", "submit")):
+        problems.append("a Home view has no title, close or submit")
+    problems += _blocks_problems(blocks)
+    try:  # slack_sdk's own model checks, on top of ours
+        View(**view).validate_json()
+    except Exception as exc:  # noqa: BLE001 - report any complaint as a problem
+        problems.append(f"slack_sdk says {exc}")
+    return problems
+
+
+def _blocks_problems(blocks: list[dict[str, Any]]) -> list[str]:
+    problems: list[str] = []
     for i, block in enumerate(blocks):
         where = f"block {i} ({block.get('type')})"
         kind = block.get("type")
@@ -105,4 +150,9 @@ def block_kit_problems(message: dict[str, Any]) -> list[str]:
 
 def assert_valid(message: dict[str, Any]) -> None:
     problems = block_kit_problems(message)
+    assert not problems, problems
+
+
+def assert_valid_view(view: dict[str, Any]) -> None:
+    problems = view_problems(view)
     assert not problems, problems

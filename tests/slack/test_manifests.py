@@ -36,11 +36,19 @@ def test_both_manifests_have_the_command_scopes_and_interactivity(name: str) -> 
     assert manifest["features"]["bot_user"]["display_name"]
 
 
+@pytest.mark.parametrize("name", ["manifest.http.json", "manifest.socket.json"])
+def test_both_manifests_have_the_home_tab_and_its_event(name: str) -> None:
+    manifest = load(name)
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
 def test_the_http_manifest_sends_everything_to_slack_events() -> None:
     manifest = load("manifest.http.json")
     urls = [
         manifest["features"]["slash_commands"][0]["url"],
         manifest["settings"]["interactivity"]["request_url"],
+        manifest["settings"]["event_subscriptions"]["request_url"],
     ]
     assert all(u.startswith("https://") and u.endswith("/slack/events") for u in urls)
     assert manifest["settings"]["socket_mode_enabled"] is False
@@ -64,6 +72,7 @@ def test_the_socket_manifest_uses_socket_mode_and_no_urls() -> None:
     assert manifest["settings"]["socket_mode_enabled"] is True
     assert "url" not in manifest["features"]["slash_commands"][0]
     assert "request_url" not in manifest["settings"]["interactivity"]
+    assert "request_url" not in manifest["settings"]["event_subscriptions"]
 
 
 @pytest.mark.skipif(not SCHEMA.exists(), reason="Slack's manifest schema is not beside the repository")

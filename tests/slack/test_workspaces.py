@@ -116,3 +116,16 @@ def test_uninstalling_a_cancels_its_pending_alerts_and_b_still_gets_its_own(
     with db.engine_for(fresh_url).connect() as conn:
         statuses = dict(conn.exec_driver_sql("SELECT channel_id, status FROM alerts").all())
     assert statuses == {"CA": "cancelled", "CB": "sent"}
+
+
+def test_each_workspace_home_shows_its_own_overrides_with_its_own_token(hosted: Served) -> None:
+    said(hosted, "set o1 output 50", "TA", user=BOSS_A)
+    event(hosted, "app_home_opened", "TA", user="UA", tab="home")
+    event(hosted, "app_home_opened", "TB", user="UB", tab="home")
+
+    published = {c.token: c for c in hosted.fake.wait_for("views.publish", 2)}
+
+    home_a = visible_text(published[token_of(hosted, "TA")].body)
+    home_b = visible_text(published[token_of(hosted, "TB")].body)
+    assert "$50" in home_a and "o1" in home_a
+    assert "$50" not in home_b
