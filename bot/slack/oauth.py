@@ -12,12 +12,15 @@ the workspace to bot.catalog.workspaces.uninstalled (its subscriptions and pendi
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
+import threading
 from collections.abc import Sequence
 from typing import Any  # Any: Bolt's events and context are untyped dicts
 
 from slack_bolt import App, BoltContext
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
@@ -27,9 +30,13 @@ from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from bot.catalog import workspaces
+from bot.catalog.workspaces import scope
 from bot.config import Settings
+from bot.errors import CatalogUnavailableError
+from bot.render import blocks
 from bot.render.blocks import COMMAND
 from bot.slack.installs import ROTATE_WITHIN_MIN, Installs, installation_store, workspace_of
 
@@ -108,7 +115,7 @@ def oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> OAuthFl
         logger=log,
     )
     # Bolt's default authorize refreshes tokens with a client at slack.com: this one uses ours.
-    oauth_settings.authorize = InstallationStoreAuthorize(
+    oauth_settings.authorize = KeptAuthorize(
         logger=log,
         installation_store=store,
         client_id=client_id,
@@ -119,12 +126,71 @@ def oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> OAuthFl
     return _Flow(client=client, logger=log, settings=oauth_settings)
 
 
+class KeptAuthorize(InstallationStoreAuthorize):
+    """Bolt's installation-store authorize, with each workspace's last result kept in memory: while
+    the database can't be read, a workspace served before is served still (its questions are answered
+    from the catalog snapshot, bot.catalog.current); one never served gets "unavailable" (see
+    `register`), never a 500."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._kept: dict[tuple[str | None, str | None], AuthorizeResult] = {}
+        self._lock = threading.Lock()
+
+    def __call__(
+        self, *, context: BoltContext, enterprise_id: str | None, team_id: str | None, **more: Any
+    ) -> AuthorizeResult | None:
+        key = (enterprise_id, None if context.is_enterprise_install else team_id)
+        try:
+            result = super().__call__(context=context, enterprise_id=enterprise_id, team_id=team_id, **more)
+        except DBAPIError:
+            with self._lock:
+                kept = self._kept.get(key)
+            if kept is None:
+                raise
+            log.warning("installations unavailable: serving %s with the installation kept in memory", key)
+            return kept
+        with self._lock:
+            if result is None:
+                self._kept.pop(key, None)
+            else:
+                self._kept[key] = result
+        return result
+
+    def forget(self, key: str) -> None:
+        """An uninstalled workspace is never served from memory."""
+        found = scope(key)
+        with self._lock:
+            self._kept.pop((found.enterprise_id, found.team_id), None)
+
+
 def register(app: App, settings: Settings, engine: Engine, installs: Installs) -> None:
     """The uninstall listeners (Bolt's own, TokenRevocationListeners, key org-wide installs by the
-    requesting team and so miss them: these delete by the installation's scope)."""
+    requesting team and so miss them: these delete by the installation's scope), and what a command
+    gets when its workspace's installation can't be read."""
+    authorize = app.oauth_flow.settings.authorize if app.oauth_flow else None
+
+    @app.error
+    def unavailable(error: Exception, request: BoltRequest) -> BoltResponse | None:
+        """A command whose installation can't be read (the database is down, and the workspace was
+        not served by this worker before) gets the catalog's "unavailable" in its ack, not a 500;
+        an event gets the 500, so that Slack sends it again."""
+        body = request.body if isinstance(request.body, dict) else {}
+        if isinstance(error, DBAPIError) and body.get("command"):
+            log.warning("installations unavailable (%s): a command got 'unavailable'", type(error).__name__)
+            message = blocks.error_message(CatalogUnavailableError(), query=str(body.get("text", "")))
+            return BoltResponse(
+                status=200,
+                body=json.dumps({"response_type": "ephemeral", **message}),
+                headers={"content-type": ["application/json;charset=utf-8"]},
+            )
+        log.error("failed to serve a request: %s", error, exc_info=error)
+        return None
 
     def forget(context: BoltContext) -> None:
         key = workspace_of(settings, context)
+        if isinstance(authorize, KeptAuthorize):
+            authorize.forget(key)
         installs.forget(key)
         workspaces.uninstalled(engine, key)
         log.info("uninstalled from %s: its installation and tokens are deleted", key)

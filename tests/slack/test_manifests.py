@@ -36,8 +36,8 @@ def test_both_manifests_have_the_command_scopes_and_interactivity(name: str) -> 
     assert manifest["features"]["bot_user"]["display_name"]
 
 
-@pytest.mark.parametrize("name", ["manifest.http.json", "manifest.socket.json"])
-def test_both_manifests_have_the_home_tab_and_its_event(name: str) -> None:
+@pytest.mark.parametrize("name", ["manifest.http.json", "manifest.socket.json", "manifest.oauth.json"])
+def test_every_manifest_has_the_home_tab_and_its_event(name: str) -> None:
     manifest = load(name)
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]

@@ -6,7 +6,7 @@ both, each with its own token; uninstalling A cancels its pending alerts and lea
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 import responses
@@ -16,6 +16,7 @@ from bot.alerts.worker import Worker, slack_client
 from bot.config import Settings
 from bot.slack.installs import Installs
 from bot.sync.run import sync
+from tests.pgcluster import Cluster, throwaway_cluster
 from tests.slack.conftest import Served, reply_of, visible_text
 from tests.slack.test_oauth import OAUTH, command, event, install
 from tests.sync import feeds
@@ -115,7 +116,11 @@ def test_uninstalling_a_cancels_its_pending_alerts_and_b_still_gets_its_own(
     assert [(c, t) for c, t, _ in posts] == [("CB", token_of(hosted, "TB"))]
     with db.engine_for(fresh_url).connect() as conn:
         statuses = dict(conn.exec_driver_sql("SELECT channel_id, status FROM alerts").all())
+        subs = dict(conn.exec_driver_sql("SELECT channel_id, status FROM subscriptions").all())
+        bots = sorted(t for (t,) in conn.exec_driver_sql("SELECT team_id FROM slack_bots"))
     assert statuses == {"CA": "cancelled", "CB": "sent"}
+    assert subs == {"CA": "disabled", "CB": "active"}
+    assert bots == ["TB"]  # A's tokens are gone, B's kept
 
 
 def test_each_workspace_home_shows_its_own_overrides_with_its_own_token(hosted: Served) -> None:
@@ -129,3 +134,35 @@ def test_each_workspace_home_shows_its_own_overrides_with_its_own_token(hosted: 
     home_b = visible_text(published[token_of(hosted, "TB")].body)
     assert "$50" in home_a and "o1" in home_a
     assert "$50" not in home_b
+
+
+@pytest.fixture
+def cluster() -> Iterator[Cluster]:
+    with throwaway_cluster() as c:
+        yield c
+
+
+def test_a_database_outage_in_oauth_mode_never_gets_a_5xx(
+    serve: Callable[..., Served], cluster: Cluster
+) -> None:
+    """A workspace this worker served keeps its answers (from the snapshot, marked); one it never
+    served gets "unavailable" (its installation can't be read); both are answered again once
+    PostgreSQL is back."""
+    app = serve(database_url=cluster.url, settings=OAUTH)
+    install(app, "code-a", "TA")
+    install(app, "code-b", "TB")
+    assert "27.4x" in said(app, "r1 vs o1", "TA")
+    cluster.stop()
+    time.sleep(2.5)  # the worker's background check (once a second) finds the database gone
+
+    stale = said(app, "r1 vs o1", "TA")
+    assert "27.4x" in stale and "this answer may be out of date" in stale
+    unavailable = command(app, "r1 vs o1", "TB")
+    assert unavailable.status_code == 200
+    assert "The price catalog is unavailable right now" in visible_text(reply_of(unavailable))
+
+    cluster.start()
+    deadline = time.monotonic() + 15
+    while "27.4x" not in (reply := said(app, "r1 vs o1", "TB")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "27.4x" in reply
