@@ -47,6 +47,7 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes, as in slack/manifest.oauth.json (tests/slack/test_manifests.py keeps them equal).
 SCOPES = ("commands", "chat:write", "chat:write.public", "channels:join", "users:read", "files:write")
 STATE_EXPIRATION_S = 600
+CACHED_TOKENS = 10_000  # auth.test results kept (one per token; a rotating token is new every 12 h)
 _TEAM = re.compile(r"[A-Z0-9]{1,32}")
 
 # What a user of a workspace that has no installation (any more) reads after a command or a click.
@@ -122,6 +123,8 @@ def oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> OAuthFl
         client_secret=client_secret,
         token_rotation_expiration_minutes=ROTATE_WITHIN_MIN,
         client=client,
+        # auth.test once per token, not once per request (a Slack round trip before every ack).
+        cache_enabled=True,
     )
     return _Flow(client=client, logger=log, settings=oauth_settings)
 
@@ -155,6 +158,8 @@ class KeptAuthorize(InstallationStoreAuthorize):
                 self._kept.pop(key, None)
             else:
                 self._kept[key] = result
+            if len(self.authorize_result_cache) > CACHED_TOKENS:  # rotated tokens pile up: start afresh
+                self.authorize_result_cache.clear()
         return result
 
     def forget(self, key: str) -> None:

@@ -166,3 +166,14 @@ def test_a_database_outage_in_oauth_mode_never_gets_a_5xx(
     while "27.4x" not in (reply := said(app, "r1 vs o1", "TB")) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert "27.4x" in reply
+
+
+def test_a_workspace_token_is_checked_with_slack_once_not_before_every_ack(hosted: Served) -> None:
+    def checks() -> int:
+        return len([c for c in hosted.fake.calls("auth.test") if c.token == token_of(hosted, "TA")])
+
+    said(hosted, "o1", "TA")
+    first = checks()
+    said(hosted, "r1 vs o1", "TA")
+    said(hosted, "cheaper o1", "TA")
+    assert first >= 1 and checks() == first
