@@ -23,7 +23,7 @@ from bot.catalog.categories import OVERALL, Category
 from bot.catalog.comparable import COMPARABLE_MARGIN, comparable, comparable_rule
 from bot.catalog.names import normalise
 from bot.catalog.prices import DEFAULT_WORKLOAD, Workload, ratio, workload_cost
-from bot.catalog.readmodel import Candidate, Host, ReadModel, WorkKey, ilike, work_key
+from bot.catalog.readmodel import Candidate, Host, ReadModel, ilike, work_key
 from bot.errors import NoPriceError
 
 LIST_LIMIT = 40
@@ -194,13 +194,14 @@ def _alternatives(
     # The target's cost on the candidates' integer scale (exact: the Decimal cost is exact).
     below = target_cost.scaleb(12) * work.cached_share.as_integer_ratio()[1]
     best: list[tuple[int, Candidate]] = []  # comparable and cheaper, best score first
-    others: list[tuple[int, Candidate]] = []  # cheaper, below the bar
+    below_bar: list[Candidate] = []  # costed only if none is comparable (their costs are seldom needed)
     for c in catalog.candidates[category.name]:
         if c.model_id == target.id or c.model_id in exclude or not c.prices:
             continue
-        cost = c.cheapest(key)
-        if cost < below:
-            (best if comparable(c.rating, target.quality) else others).append((cost, c))
+        if not comparable(c.rating, target.quality):
+            below_bar.append(c)
+        elif (cost := c.cheapest(key)) < below:
+            best.append((cost, c))
     if by_score:
         order = sorted(best, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))
     else:
@@ -209,12 +210,16 @@ def _alternatives(
     nearest = []
     if not best:
         # None comparable: the best scored of the cheaper ones, shown as below the bar (never as comparable).
+        others = [(cost, c) for c in below_bar if (cost := c.cheapest(key)) < below]
         nearest = sorted(others, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))[:NEAREST]
 
     def views(found: list[tuple[int, Candidate]]) -> list[AlternativeView]:
         out = []
         for view in _views(catalog, [c.model_id for _, c in found], work, category, strict=False):
-            cost = _cheapest_cost(catalog.hosts[view.id], key, work)
+            # The cheapest live host's cost: the view's `cheapest` when shown, else its own price (a
+            # candidate's hosts are live; workload_cost is normalised, so equal costs are equal Decimals).
+            cost = (view.cheapest if view.cheapest is not None else view.price).workload_cost
+            assert cost is not None  # a candidate's hosts have input and output prices
             saving = ((target_cost - cost) / target_cost * 100).quantize(
                 Decimal("0.1"), rounding=ROUND_HALF_UP
             )
@@ -222,14 +227,6 @@ def _alternatives(
         return out
 
     return views(chosen), len(order) - len(chosen), views(nearest)
-
-
-def _cheapest_cost(hosts: tuple[Host, ...], key: WorkKey, work: Workload) -> Decimal:
-    """The workload's cost at the cheapest live host, as a Decimal."""
-    cheapest = min((h for h in hosts if not h.retired), key=lambda h: h.cost_key(key))
-    cost = workload_cost(cheapest.data, work)
-    assert cost is not None  # a usable host has input and output prices
-    return cost
 
 
 def _workload_view(workload: Workload | None) -> WorkloadView:
