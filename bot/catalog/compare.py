@@ -6,6 +6,7 @@ database round trip. Costs are ranked on integers; views are built only for the 
 
 from __future__ import annotations
 
+import weakref
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.catalog.answers import (
@@ -17,6 +18,7 @@ from bot.catalog.answers import (
     ModelAnswer,
     ModelView,
     PriceView,
+    QualityView,
     WorkloadView,
 )
 from bot.catalog.categories import OVERALL, Category
@@ -254,7 +256,7 @@ def _views(
     it costs less, or whenever the lab offering is retired. Retired offerings count as no host.
     """
     key = work_key(work)
-    ratings = catalog.quality[category.name]
+    fixed = _fixed_for(catalog)
     views = []
     for model_id in ids:
         model = catalog.models[model_id]
@@ -263,7 +265,7 @@ def _views(
             if strict:
                 raise NoPriceError(model.name)
             continue
-        live_hosts = [h for h in hosts if not h.retired]
+        live_hosts, own = fixed.hosts(catalog, model_id)
         pool = live_hosts or hosts
 
         def rank(h: Host) -> tuple[int, str]:
@@ -272,7 +274,6 @@ def _views(
         # Stable: equal costs at the same host's name keep the offerings' order. Sorted only when
         # a list of hosts is shown; otherwise the cheapest is all that is needed.
         ranked = sorted(pool, key=rank) if top_hosts else [min(pool, key=rank)]
-        own = _lab_offering(hosts, model.lab_provider_id, catalog.imported)
         primary = own or ranked[0]
         best = ranked[0] if live_hosts else None
         cheaper = (
@@ -291,7 +292,7 @@ def _views(
                 lab=model.lab,
                 open_weights=model.open_weights,
                 license=model.license,
-                quality=rating.view(category) if (rating := ratings.get(model.id)) else None,
+                quality=fixed.quality(catalog, category, model.id),
                 release_date=model.release_date,
                 curated=model.curated,
                 price=price,
@@ -308,6 +309,44 @@ def _views(
             )
         )
     return views
+
+
+class _Fixed:
+    """What a model's views take from a snapshot whatever the question (its live hosts, its lab
+    offering, its quality views): worked out on first use, then kept as long as the snapshot, which
+    never changes. Threads may race to fill an entry; they compute the same thing."""
+
+    def __init__(self) -> None:
+        self._hosts: dict[str, tuple[list[Host], Host | None]] = {}
+        self._quality: dict[tuple[str, str], QualityView | None] = {}
+
+    def hosts(self, catalog: ReadModel, model_id: str) -> tuple[list[Host], Host | None]:
+        """The model's live hosts, and its lab offering (`_lab_offering`)."""
+        if (found := self._hosts.get(model_id)) is None:
+            hosts = catalog.hosts.get(model_id, ())
+            own = _lab_offering(hosts, catalog.models[model_id].lab_provider_id, catalog.imported)
+            found = self._hosts[model_id] = ([h for h in hosts if not h.retired], own)
+        return found
+
+    def quality(self, catalog: ReadModel, category: Category, model_id: str) -> QualityView | None:
+        key = (category.name, model_id)
+        if key not in self._quality:
+            rating = catalog.quality[category.name].get(model_id)
+            self._quality[key] = rating.view(category) if rating else None
+        return self._quality[key]
+
+
+# Snapshot (by id, while it lives) -> what is kept for it; a snapshot dropped takes its entry along.
+_fixed: dict[int, tuple[weakref.ref[ReadModel], _Fixed]] = {}
+
+
+def _fixed_for(catalog: ReadModel) -> _Fixed:
+    entry = _fixed.get(id(catalog))
+    if entry is not None and entry[0]() is catalog:
+        return entry[1]
+    fixed, key = _Fixed(), id(catalog)
+    _fixed[key] = (weakref.ref(catalog, lambda _: _fixed.pop(key, None)), fixed)
+    return fixed
 
 
 def _priced(host: Host, work: Workload) -> PriceView:
