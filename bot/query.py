@@ -9,7 +9,8 @@ list [all] [open | <lab> | <provider>]
 help, or nothing at all
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would compile and eval every field's
+# annotation string when the requests' classes are made, a few ms of each cold `modelcost ask`.
 
 import functools
 import re
