@@ -9,8 +9,10 @@ list [all] [open | <lab> | <provider>]
 help, or nothing at all
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would compile and eval every field's
+# annotation string when the requests' classes are made, a few ms of each cold `modelcost ask`.
 
+import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -27,6 +29,7 @@ MAX_TEXT = 1000
 MAX_NAME = 100
 MAX_MODELS = 6
 MAX_TOKENS = 10**15
+PARSED_KEPT = 64
 
 EXAMPLES = "`r1 vs o1` · `r1 vs o1 for 10M in 2M out` · `o1` · `cheaper o1` · `list open` · `help`"
 
@@ -249,6 +252,17 @@ _UNITS = {None: 1, "k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, 
 
 def parse(text: str) -> Request:
     """Parse a command into one of the Request types; QueryError with a friendly message if it is not one."""
+    return _parsed(text) if len(text) <= MAX_TEXT else _parse(text)
+
+
+# A Slack reply asks what the same text means two or three times (cacheable? run it; charted?):
+# requests are frozen, so the few texts asked last are parsed once. Errors are not kept.
+@functools.lru_cache(maxsize=PARSED_KEPT)
+def _parsed(text: str) -> Request:
+    return _parse(text)
+
+
+def _parse(text: str) -> Request:
     clean = normalise(text)
     if len(clean) > MAX_TEXT:
         raise QueryError(f"That's {len(clean)} characters; a command is at most {MAX_TEXT}. Try {EXAMPLES}.")

@@ -1,7 +1,8 @@
 """Typed answers: what the catalog says in reply to a request. Renderers turn these into
 Block Kit, terminal text or JSON; nothing here knows how it will be shown."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: pydantic would compile and eval every field's
+# annotation string when the answers' classes are made, a few ms of each cold `modelcost ask`.
 
 from datetime import date, datetime
 from decimal import Decimal

@@ -6,6 +6,7 @@ database round trip. Costs are ranked on integers; views are built only for the 
 
 from __future__ import annotations
 
+import weakref
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.catalog.answers import (
@@ -17,13 +18,14 @@ from bot.catalog.answers import (
     ModelAnswer,
     ModelView,
     PriceView,
+    QualityView,
     WorkloadView,
 )
 from bot.catalog.categories import OVERALL, Category
 from bot.catalog.comparable import COMPARABLE_MARGIN, comparable, comparable_rule
 from bot.catalog.names import normalise
 from bot.catalog.prices import DEFAULT_WORKLOAD, Workload, ratio, workload_cost
-from bot.catalog.readmodel import Candidate, Host, ReadModel, WorkKey, ilike, work_key
+from bot.catalog.readmodel import Candidate, Host, ReadModel, ilike, work_key
 from bot.errors import NoPriceError
 
 LIST_LIMIT = 40
@@ -194,13 +196,14 @@ def _alternatives(
     # The target's cost on the candidates' integer scale (exact: the Decimal cost is exact).
     below = target_cost.scaleb(12) * work.cached_share.as_integer_ratio()[1]
     best: list[tuple[int, Candidate]] = []  # comparable and cheaper, best score first
-    others: list[tuple[int, Candidate]] = []  # cheaper, below the bar
+    below_bar: list[Candidate] = []  # costed only if none is comparable (their costs are seldom needed)
     for c in catalog.candidates[category.name]:
         if c.model_id == target.id or c.model_id in exclude or not c.prices:
             continue
-        cost = c.cheapest(key)
-        if cost < below:
-            (best if comparable(c.rating, target.quality) else others).append((cost, c))
+        if not comparable(c.rating, target.quality):
+            below_bar.append(c)
+        elif (cost := c.cheapest(key)) < below:
+            best.append((cost, c))
     if by_score:
         order = sorted(best, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))
     else:
@@ -209,12 +212,16 @@ def _alternatives(
     nearest = []
     if not best:
         # None comparable: the best scored of the cheaper ones, shown as below the bar (never as comparable).
+        others = [(cost, c) for c in below_bar if (cost := c.cheapest(key)) < below]
         nearest = sorted(others, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))[:NEAREST]
 
     def views(found: list[tuple[int, Candidate]]) -> list[AlternativeView]:
         out = []
         for view in _views(catalog, [c.model_id for _, c in found], work, category, strict=False):
-            cost = _cheapest_cost(catalog.hosts[view.id], key, work)
+            # The cheapest live host's cost: the view's `cheapest` when shown, else its own price (a
+            # candidate's hosts are live; workload_cost is normalised, so equal costs are equal Decimals).
+            cost = (view.cheapest if view.cheapest is not None else view.price).workload_cost
+            assert cost is not None  # a candidate's hosts have input and output prices
             saving = ((target_cost - cost) / target_cost * 100).quantize(
                 Decimal("0.1"), rounding=ROUND_HALF_UP
             )
@@ -222,14 +229,6 @@ def _alternatives(
         return out
 
     return views(chosen), len(order) - len(chosen), views(nearest)
-
-
-def _cheapest_cost(hosts: tuple[Host, ...], key: WorkKey, work: Workload) -> Decimal:
-    """The workload's cost at the cheapest live host, as a Decimal."""
-    cheapest = min((h for h in hosts if not h.retired), key=lambda h: h.cost_key(key))
-    cost = workload_cost(cheapest.data, work)
-    assert cost is not None  # a usable host has input and output prices
-    return cost
 
 
 def _workload_view(workload: Workload | None) -> WorkloadView:
@@ -257,7 +256,7 @@ def _views(
     it costs less, or whenever the lab offering is retired. Retired offerings count as no host.
     """
     key = work_key(work)
-    ratings = catalog.quality[category.name]
+    fixed = _fixed_for(catalog)
     views = []
     for model_id in ids:
         model = catalog.models[model_id]
@@ -266,7 +265,7 @@ def _views(
             if strict:
                 raise NoPriceError(model.name)
             continue
-        live_hosts = [h for h in hosts if not h.retired]
+        live_hosts, own = fixed.hosts(catalog, model_id)
         pool = live_hosts or hosts
 
         def rank(h: Host) -> tuple[int, str]:
@@ -275,7 +274,6 @@ def _views(
         # Stable: equal costs at the same host's name keep the offerings' order. Sorted only when
         # a list of hosts is shown; otherwise the cheapest is all that is needed.
         ranked = sorted(pool, key=rank) if top_hosts else [min(pool, key=rank)]
-        own = _lab_offering(hosts, model.lab_provider_id, catalog.imported)
         primary = own or ranked[0]
         best = ranked[0] if live_hosts else None
         cheaper = (
@@ -294,7 +292,7 @@ def _views(
                 lab=model.lab,
                 open_weights=model.open_weights,
                 license=model.license,
-                quality=rating.view(category) if (rating := ratings.get(model.id)) else None,
+                quality=fixed.quality(catalog, category, model.id),
                 release_date=model.release_date,
                 curated=model.curated,
                 price=price,
@@ -311,6 +309,44 @@ def _views(
             )
         )
     return views
+
+
+class _Fixed:
+    """What a model's views take from a snapshot whatever the question (its live hosts, its lab
+    offering, its quality views): worked out on first use, then kept as long as the snapshot, which
+    never changes. Threads may race to fill an entry; they compute the same thing."""
+
+    def __init__(self) -> None:
+        self._hosts: dict[str, tuple[list[Host], Host | None]] = {}
+        self._quality: dict[tuple[str, str], QualityView | None] = {}
+
+    def hosts(self, catalog: ReadModel, model_id: str) -> tuple[list[Host], Host | None]:
+        """The model's live hosts, and its lab offering (`_lab_offering`)."""
+        if (found := self._hosts.get(model_id)) is None:
+            hosts = catalog.hosts.get(model_id, ())
+            own = _lab_offering(hosts, catalog.models[model_id].lab_provider_id, catalog.imported)
+            found = self._hosts[model_id] = ([h for h in hosts if not h.retired], own)
+        return found
+
+    def quality(self, catalog: ReadModel, category: Category, model_id: str) -> QualityView | None:
+        key = (category.name, model_id)
+        if key not in self._quality:
+            rating = catalog.quality[category.name].get(model_id)
+            self._quality[key] = rating.view(category) if rating else None
+        return self._quality[key]
+
+
+# Snapshot (by id, while it lives) -> what is kept for it; a snapshot dropped takes its entry along.
+_fixed: dict[int, tuple[weakref.ref[ReadModel], _Fixed]] = {}
+
+
+def _fixed_for(catalog: ReadModel) -> _Fixed:
+    entry = _fixed.get(id(catalog))
+    if entry is not None and entry[0]() is catalog:
+        return entry[1]
+    fixed, key = _Fixed(), id(catalog)
+    _fixed[key] = (weakref.ref(catalog, lambda _: _fixed.pop(key, None)), fixed)
+    return fixed
 
 
 def _priced(host: Host, work: Workload) -> PriceView:

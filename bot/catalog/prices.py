@@ -8,6 +8,7 @@ keys again, and tests/unit/test_price_keys.py checks that they agree.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -178,6 +179,13 @@ def fmt_usd(value: Decimal | None) -> str:
     """$2.19, $15, $0.135; '—' when unknown."""
     if value is None:
         return "—"
+    return _fmt_usd(value)
+
+
+# A reply shows a dozen prices and the catalog has a few hundred: each is formatted once. Equal
+# Decimals (1.5, 1.50) hash alike and are formatted alike (by value), so either may be the key.
+@functools.lru_cache(maxsize=4096)
+def _fmt_usd(value: Decimal) -> str:
     if value == value.to_integral_value():
         return f"${value.quantize(Decimal(1)):,}"
     text = format(value.normalize(), "f")

@@ -19,7 +19,7 @@ from bot.catalog.answers import (
 )
 from bot.catalog.prices import KEYS, fmt_usd, split_windows
 from bot.errors import UserError, user_message
-from bot.sync.upstream import snapshot_listing
+from bot.sync.snapshots import snapshot_listing
 
 
 def tokens(n: int) -> str:

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 Status = Literal["applied", "unchanged", "rejected", "failed"]
 Feed = Literal["prices", "quality", "crosscheck"]
@@ -14,7 +14,13 @@ SUCCESS = ("applied", "unchanged")
 FEEDS: tuple[Feed, ...] = ("prices", "quality", "crosscheck")
 
 
-class Move(BaseModel):
+class _Summary(BaseModel):
+    # Schemas are built on first use: a cold `modelcost ask` imports these (they are answers too) but
+    # seldom makes one.
+    model_config = ConfigDict(defer_build=True)
+
+
+class Move(_Summary):
     """One offering's price move, for the summary: input and output before and after."""
 
     model: str
@@ -27,7 +33,7 @@ class Move(BaseModel):
     pct: Decimal | None  # the largest move over all prices, signed; None for a new offering
 
 
-class ScoreChange(BaseModel):
+class ScoreChange(_Summary):
     """One model's score move in one category, for the summary (old None: its first score)."""
 
     model: str
@@ -37,7 +43,7 @@ class ScoreChange(BaseModel):
     new: int | None
 
 
-class FactMove(BaseModel):
+class FactMove(_Summary):
     """One field of the second source's facts for one offering, before and after (None: not given)."""
 
     offering: str  # "provider:provider_model_id"
@@ -46,14 +52,14 @@ class FactMove(BaseModel):
     new: str | None
 
 
-class UnattachedKey(BaseModel):
+class UnattachedKey(_Summary):
     """A leaderboard key the sync did not attach to any model, and why."""
 
     key: str
     reason: str
 
 
-class SyncSummary(BaseModel):
+class SyncSummary(_Summary):
     """What a sync did (or, with dry_run, would do). For the quality feed, `changed` and `added` count
     scores (a new score for a model and category, or its first), and the score fields below are set."""
 
@@ -93,7 +99,7 @@ class SyncSummary(BaseModel):
         return self.status in SUCCESS
 
 
-class SyncRunView(BaseModel):
+class SyncRunView(_Summary):
     feed: str = "prices"
     started_at: datetime
     status: str
@@ -104,7 +110,7 @@ class SyncRunView(BaseModel):
     removed: int = 0
 
 
-class SyncStatusAnswer(BaseModel):
+class SyncStatusAnswer(_Summary):
     """The latest sync attempts, newest first: what the worker's scheduled syncs did, and why."""
 
     kind: Literal["sync-status"] = "sync-status"

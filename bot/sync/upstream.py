@@ -13,7 +13,6 @@ whole rather than shown wrong.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
@@ -159,27 +158,10 @@ def _window(constraint: object) -> tuple[time, time] | None:
     return (start, end) if isinstance(start, time) and isinstance(end, time) else None
 
 
-# When each genai-prices release came out. The wheel's metadata carries no date (its files are stamped
-# 2020-02-02 for reproducible builds), so it is kept here: PyPI lists 0.2.3 as published in November
-# 2026, and the newest price start date in its bundled snapshot is 2026-11-09.
-RELEASED = {"0.2.3": "November 2026"}
-_SNAPSHOT = re.compile(r"^genai-prices (\S+) snapshot$")
-
-
 def snapshot_label() -> str:
     from importlib.metadata import version
 
     return f"genai-prices {version('genai-prices')} snapshot"
-
-
-def snapshot_listing(label: str) -> str:
-    """'genai-prices 0.2.3 snapshot' -> 'genai-prices 0.2.3 (released November 2026)'; other labels
-    as they are. Said of a price whose source gives no date: the release is all that is known."""
-    m = _SNAPSHOT.match(label)
-    if m is None:
-        return label
-    released = RELEASED.get(m.group(1))
-    return f"genai-prices {m.group(1)}" + (f" (released {released})" if released else "")
 
 
 def _base(value: object) -> Decimal | None:

@@ -20,6 +20,7 @@ FORBIDDEN = (
     "bot.alerts",
     "bot.sync.seed",
     "bot.sync.run",
+    "bot.sync.upstream",  # the feed's pydantic models: a price's source is named by bot.sync.snapshots
     "bot.catalog.models",  # the ORM mapping: the snapshot holds plain data
     "bot.catalog.builder",
     "bot.render.blocks",
