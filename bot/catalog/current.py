@@ -193,6 +193,25 @@ def current(engine: Engine, workspace: str = SHARED) -> ReadModel:
     return holder.get() if workspace == SHARED else holder.view(workspace)
 
 
+def held(engine: Engine, workspace: str = SHARED) -> bool:
+    """Whether `current(engine, workspace)` would answer from a snapshot in memory now, reading no
+    database (watched, nothing written here since, and the workspace's own snapshot built if it needs
+    one): a question can then be answered where it arrives, with no thread hop."""
+    holder = _holder(engine)
+    model = holder.model
+    if not holder.watched or model is None or holder.dirty:
+        return False
+    if workspace == SHARED:
+        return True
+    owners = holder.owners
+    if owners is None or owners[0] != model.version:
+        return False
+    if workspace not in owners[1]:
+        return True
+    view = holder.views.get(workspace)
+    return view is not None and (view.version, view.on) == (model.version, model.on)
+
+
 def unreachable(engine: Engine) -> bool:
     """Whether the last background check could not reach the database: answers come from the snapshot
     held, which may be out of date."""
