@@ -20,62 +20,14 @@ from sqlalchemy.orm import Session
 
 from bot import db, query
 from bot.catalog import current
-from bot.catalog.answers import CLI_USER, Actor, Answer, HelpAnswer
-from bot.catalog.categories import CATEGORIES, OVERALL, Category, find_category
-from bot.catalog.compare import compare_models, find_alternatives, list_models, show_model
-from bot.catalog.readmodel import ReadModel
+from bot.catalog.answers import CLI_USER, Actor, Answer
 from bot.catalog.workspaces import SHARED
-from bot.errors import NeedsChannelError, NotAdminError, NotHereError, QueryError
+from bot.errors import NeedsChannelError, NotAdminError, NotHereError
 from bot.query import CatalogRead, Request
-
-HELP = [
-    ("r1 vs o1", "compare 2 to 6 models: prices, ratio and the cost of a default workload"),
-    ("r1 vs o1 for 10M in 2M out", "... for your workload (k, M or B tokens; add `30% cached`)"),
-    ("o1", "one model: prices at the lab's API, the cheapest hosts, context, licence, quality"),
-    ("r1 hosts", "every live host of a model, cheapest first"),
-    ("cheaper o1", "open-weights models of comparable quality that cost less, with their cheapest host"),
-    (
-        "cheaper sonnet for coding",
-        "... ranked by a task's LMArena score (add a workload after it: `for 10M in 2M out`)",
-    ),
-    ("r1 vs o1 for coding", "compare with a task's scores beside the prices (`o1 for math` for one model)"),
-    (
-        "list open",
-        "list models: all curated ones, `open`, a lab (`list anthropic`) or a host (`list groq`); "
-        "`list all` adds retired ones",
-    ),
-    ("history o1", "a model's dated price changes, and who or which feed made each"),
-    (
-        "chart r1 o1 sonnet",
-        "the cost-vs-quality chart of those models (`chart o1`: o1 and its cheaper alternatives)",
-    ),
-    (
-        "subscribe",
-        "this channel gets an alert when a price changes (`subscribe o1 r1`, `subscribe above 5%`)",
-    ),
-    ("unsubscribe", "stop this channel's alerts; `subscriptions` shows what it gets"),
-    (
-        "set o1 input 15 output 60",
-        "admins: correct a price (`set r1 at together input 3 output 7` for a host)",
-    ),
-    (
-        "set sonnet score 1460",
-        "admins: the team's own score (`set sonnet coding score 1490`; `unset sonnet score` undoes it)",
-    ),
-    ("alias team-default gpt-4o", "admins: add a name for a model (`unalias team-default` removes it)"),
-    ("sync", "admins: fetch the genai-prices feed now (`sync dry-run` shows what would change)"),
-    ("sync status", "the latest feed syncs, scheduled or not, and why any was rejected"),
-    (
-        "audit",
-        "admins: where prices disagree with a second source (LiteLLM), and retired models still listed",
-    ),
-    ("help", "this help"),
-]
-HELP_FOOTNOTE = (
-    "Prices are USD per 1M tokens, from genai-prices; quality is the LMArena text score. Tasks: "
-    + ", ".join(c.name for c in CATEGORIES)
-    + ". Family names (claude, gpt, gemini, …) mean the lab's current flagship."
-)
+from bot.questions import HELP as HELP
+from bot.questions import HELP_FOOTNOTE as HELP_FOOTNOTE
+from bot.questions import category_named as category_named
+from bot.questions import read
 
 
 @dataclass(frozen=True)
@@ -156,33 +108,6 @@ def answer(session: Session, text: str) -> Answer:
     return handle(session, query.parse(text), Context.cli())
 
 
-def read(catalog: ReadModel, request: CatalogRead) -> Answer:
-    """A question about prices and models, answered from the read model alone."""
-    match request:
-        case query.HelpRequest():
-            return HelpAnswer(commands=HELP, footnote=HELP_FOOTNOTE)
-        case query.ListRequest(filter=f, all=every):
-            return list_models(catalog, f, retired=every)
-        case query.ModelRequest(name=name, workload=w, category=c, all_hosts=every):
-            return show_model(catalog, name, w, category_named(c), all_hosts=every)
-        case query.CompareRequest(names=names, workload=w, category=c):
-            return compare_models(catalog, names, w, category_named(c))
-        case query.AlternativesRequest(name=name, workload=w, category=c, all=every):
-            return find_alternatives(catalog, name, w, category_named(c) if c else None, every=every)
-        case query.ChartRequest(names=names, workload=w, category=c):
-            ids = [i for n in names for i in catalog.index.resolve_words(n)]
-            ids = list(dict.fromkeys(ids))
-            if len(ids) > query.MAX_MODELS:
-                raise QueryError(
-                    f"I can chart at most {query.MAX_MODELS} models at once; you gave {len(ids)}."
-                )
-            if len(ids) == 1:
-                return find_alternatives(catalog, ids[0], w, category_named(c) if c else None)
-            return compare_models(catalog, ids, w, category_named(c))
-        case _:
-            assert_never(request)
-
-
 def handle(session: Session, request: Request, context: Context) -> Answer:
     """One catalog call per request type; mypy fails here when a new type has no case."""
     from bot.alerts.outbox import queue_alerts
@@ -244,10 +169,6 @@ def _fetch(engine: Engine, request: Request, context: Context) -> Answer:
     from bot.sync.run import sync
 
     return sync(engine, context.feed_url, dry_run=request.dry_run)
-
-
-def category_named(name: str | None) -> Category:
-    return (find_category(name) if name else None) or OVERALL
 
 
 def _channel(context: Context) -> str:

@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.migrations import HEAD_REVISION as HEAD_REVISION  # Alembic's head, kept equal by a test
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# Kept equal to Alembic's head by tests/db/test_migrations.py, so a cold start need not load Alembic.
-HEAD_REVISION = "0007"
 CONNECT_TIMEOUT_S = 5
 
 

@@ -16,12 +16,14 @@ import pickle
 import sys
 import tempfile
 from pathlib import Path
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from bot.catalog.readmodel import ReadModel
 from bot.catalog.workspaces import SHARED
 from bot.config import DATA_DIR
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 FORMAT = 1
 # What a read model is made from besides the database: the catalog package's code (its classes and
@@ -35,13 +37,15 @@ def _stamp() -> tuple[object, ...]:
     return (FORMAT, sys.version_info[:3], files)
 
 
-def _path(directory: Path, engine: Engine, workspace: str) -> Path:
-    key = engine.url.render_as_string(hide_password=False) + "\0" + workspace
+def _path(directory: Path, engine: Engine | str, workspace: str) -> Path:
+    """The file of a database's (its engine's, or its URL as the engine renders it) workspace view."""
+    url = engine if isinstance(engine, str) else engine.url.render_as_string(hide_password=False)
+    key = url + "\0" + workspace
     return directory / f"readmodel-{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
 
 
 def load(
-    directory: Path, engine: Engine, version: tuple[object, ...], on: object, workspace: str = SHARED
+    directory: Path, engine: Engine | str, version: tuple[object, ...], on: object, workspace: str = SHARED
 ) -> ReadModel | None:
     """The kept read model for this database, version, day and workspace; None if none fits."""
     try:

@@ -8,11 +8,15 @@ applied at release) is caught by the caches' maximum age.
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine
+from bot.migrations import HEAD_REVISION
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session
 
 # The tables by name, not through the ORM classes: a cold `modelcost ask` checks the version without
@@ -41,7 +45,7 @@ def ready(engine: Engine) -> bool:
     bot.sync.seed.ensure_catalog: two small queries."""
     from bot import db
 
-    if db.current_revision(engine) != db.HEAD_REVISION:
+    if db.current_revision(engine) != HEAD_REVISION:
         return False
     with engine.connect() as conn:
         prices, scores = conn.exec_driver_sql(_READY_SQL).one()
@@ -73,3 +77,22 @@ def workspaces_with_rows(engine: Engine) -> frozenset[str]:
     """The workspaces with rows of their own (admin changes, aliases): each needs its own read model."""
     with engine.connect() as conn:
         return frozenset(w for (w,) in conn.exec_driver_sql(_OWNERS_SQL))
+
+
+def sqlite_version(path: Path) -> tuple[object, ...] | None:
+    """catalog_version of a SQLite catalog read with the standard library alone (read-only), when it is
+    migrated to the head; None otherwise, or if it can't be read. The values are the driver's, as the
+    engine's `exec_driver_sql` returns them, so the two compare equal."""
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        if conn.execute("SELECT version_num FROM alembic_version").fetchall() != [(HEAD_REVISION,)]:
+            return None
+        row = conn.execute(_VERSION_SQL).fetchone()
+        return tuple(row) if row is not None else None
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
