@@ -130,3 +130,15 @@ def test_gunicorn_stops_with_one_line_on_a_mode_mismatch(catalog_url: str) -> No
 def test_single_mode_serves_no_install_pages(slack: Served) -> None:
     assert requests.get(slack.url + "/slack/install", timeout=10).status_code == 404
     assert requests.get(slack.url + "/slack/oauth_redirect?code=x&state=y", timeout=10).status_code == 404
+
+
+def test_the_worker_in_oauth_mode_takes_each_workspace_token_not_a_bot_token(
+    env: Callable[..., None], capsys: pytest.CaptureFixture[str], fresh_url: str
+) -> None:
+    env(**OAUTH_ENV, SLACK_BOT_TOKEN=BOT_TOKEN, DATABASE_URL=fresh_url)
+    assert main(["worker", "--once"]) == 1
+    assert capsys.readouterr().err.startswith("modelcost: SLACK_BOT_TOKEN set in oauth mode")
+
+    env(**OAUTH_ENV, DATABASE_URL=fresh_url)
+    assert main(["worker", "--once"]) == 0
+    assert capsys.readouterr().out == "sent 0 alert(s)\n"
