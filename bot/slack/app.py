@@ -7,8 +7,10 @@ import logging
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from sqlalchemy.exc import DBAPIError
 
 from bot import db
+from bot.catalog import current
 from bot.catalog.workspaces import SHARED
 from bot.config import ModeMismatchError, Settings
 from bot.slack import charts, listeners, oauth
@@ -44,8 +46,9 @@ def build_app(
     """The app; MissingSettingsError naming what is absent, ModeMismatchError for settings of the
     other mode (bot.config.Settings.check_mode).
 
-    The catalog is migrated and seeded now if the database answers, else on the first request that
-    finds it back (gate.py): the app starts either way. Over HTTP, bot.slack.web checks each
+    The catalog is migrated and seeded now if the database answers, and its snapshot built (so the
+    first question is answered from memory), else on the first request that finds it back (gate.py):
+    the app starts either way. Over HTTP, bot.slack.web checks each
     request's signature and timestamp before anything reads it, and Bolt checks them again; Socket
     Mode needs no signing secret. In single mode it checks the bot token once, with auth.test, at
     start; in oauth mode each request is authorized by its workspace's installation.
@@ -89,6 +92,11 @@ def build_app(
         # Socket Mode has no HTTP server to serve chart images from: its charts are uploaded.
         public_url=None if socket_mode else settings.public_url,
     )
+    if gate.ready:
+        try:
+            current.current(engine)  # built now, at boot: the first question finds its snapshot ready
+        except DBAPIError:
+            pass  # the database went away since: built by the first question that finds it back
     listeners.register(app, replier)
     charts.register(app, replier.charts)
     if multi:
