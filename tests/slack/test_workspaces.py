@@ -66,6 +66,17 @@ def deliver(
     return [(c.body["channel"], c.token, c.body["text"]) for c in app.fake.calls("chat.postMessage")[before:]]
 
 
+def both_subscribe_then_the_feed_moves_o1(app: Served, database_url: str) -> None:
+    """A's channel CA and B's CB subscribe to o1; then a sync of the genai-prices feed (mocked) moves o1's
+    output price at OpenAI from $60 to $65."""
+    said(app, "subscribe o1", "TA", channel="CA")
+    said(app, "subscribe o1", "TB", channel="CB")
+    feed = feeds.set_price(feeds.snapshot_feed(), "openai", "o1", output_mtok=65.0)
+    with responses.RequestsMock() as mock:
+        mock.get(feeds.URL, body=feeds.body(feed))
+        assert sync(db.engine_for(database_url), feeds.URL).status == "applied"
+
+
 def token_of(app: Served, team: str) -> str:
     return app.fake.tokens(team)[-1]
 
@@ -92,12 +103,7 @@ def test_a_workspace_admin_change_is_seen_and_heard_only_in_that_workspace(
 def test_a_feed_sync_alerts_every_workspace_with_its_own_token(
     hosted: Served, fresh_url: str, make_settings: Callable[..., Settings]
 ) -> None:
-    said(hosted, "subscribe o1", "TA", channel="CA")
-    said(hosted, "subscribe o1", "TB", channel="CB")
-    feed = feeds.set_price(feeds.snapshot_feed(), "openai", "o1", output_mtok=65.0)
-    with responses.RequestsMock() as mock:
-        mock.get(feeds.URL, body=feeds.body(feed))
-        assert sync(db.engine_for(fresh_url), feeds.URL).status == "applied"
+    both_subscribe_then_the_feed_moves_o1(hosted, fresh_url)
 
     posts = deliver(hosted, make_settings, fresh_url)
 
@@ -116,12 +122,7 @@ def test_a_feed_sync_alerts_every_workspace_with_its_own_token(
 def test_uninstalling_a_cancels_its_pending_alerts_and_b_still_gets_its_own(
     hosted: Served, fresh_url: str, make_settings: Callable[..., Settings]
 ) -> None:
-    said(hosted, "subscribe o1", "TA", channel="CA")
-    said(hosted, "subscribe o1", "TB", channel="CB")
-    feed = feeds.set_price(feeds.snapshot_feed(), "openai", "o1", output_mtok=65.0)
-    with responses.RequestsMock() as mock:
-        mock.get(feeds.URL, body=feeds.body(feed))
-        sync(db.engine_for(fresh_url), feeds.URL)
+    both_subscribe_then_the_feed_moves_o1(hosted, fresh_url)
 
     event(hosted, "app_uninstalled", "TA")
 
