@@ -20,12 +20,13 @@ from bot.catalog.answers import (
     PriceView,
     QualityView,
     WorkloadView,
+    replaced,
 )
 from bot.catalog.categories import OVERALL, Category
 from bot.catalog.comparable import COMPARABLE_MARGIN, comparable, comparable_rule
 from bot.catalog.names import normalise
 from bot.catalog.prices import DEFAULT_WORKLOAD, Workload, ratio, workload_cost
-from bot.catalog.readmodel import Candidate, Host, ReadModel, ilike, work_key
+from bot.catalog.readmodel import Candidate, Host, ReadModel, WorkKey, ilike, work_key
 from bot.errors import NoPriceError
 
 LIST_LIMIT = 40
@@ -197,12 +198,14 @@ def _alternatives(
     below = target_cost.scaleb(12) * work.cached_share.as_integer_ratio()[1]
     best: list[tuple[int, Candidate]] = []  # comparable and cheaper, best score first
     below_bar: list[Candidate] = []  # costed only if none is comparable (their costs are seldom needed)
+    fresh, cached, out = key
     for c in catalog.candidates[category.name]:
         if c.model_id == target.id or c.model_id in exclude or not c.prices:
             continue
         if not comparable(c.rating, target.quality):
             below_bar.append(c)
-        elif (cost := c.cheapest(key)) < below:
+        # The cheapest of its hosts, on integers (Candidate.cheapest, written out: it runs for each).
+        elif (cost := min([fresh * i + cached * ca + out * o for i, ca, o in c.prices])) < below:
             best.append((cost, c))
     if by_score:
         order = sorted(best, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))
@@ -266,14 +269,11 @@ def _views(
                 raise NoPriceError(model.name)
             continue
         live_hosts, own = fixed.hosts(catalog, model_id)
-        pool = live_hosts or hosts
-
-        def rank(h: Host) -> tuple[int, str]:
-            return h.cost_key(key), h.provider_name
-
-        # Stable: equal costs at the same host's name keep the offerings' order. Sorted only when
-        # a list of hosts is shown; otherwise the cheapest is all that is needed.
-        ranked = sorted(pool, key=rank) if top_hosts else [min(pool, key=rank)]
+        if top_hosts:
+            # Stable: equal costs at the same host's name keep the offerings' order.
+            ranked = sorted(live_hosts or hosts, key=lambda h: (h.cost_key(key), h.provider_name))
+        else:
+            ranked = [fixed.cheapest(catalog, model_id, key)]
         primary = own or ranked[0]
         best = ranked[0] if live_hosts else None
         cheaper = (
@@ -283,27 +283,15 @@ def _views(
             and (primary.retired or best.cost_key(key) < primary.cost_key(key))
             else None
         )
-        price = _priced(primary, work)
-        successor = catalog.models.get(model.successor_id or "")
+        price = fixed.priced(primary, work)
         views.append(
-            ModelView(
-                id=model.id,
-                name=model.name,
-                lab=model.lab,
-                open_weights=model.open_weights,
-                license=model.license,
-                quality=fixed.quality(catalog, category, model.id),
-                release_date=model.release_date,
-                curated=model.curated,
+            replaced(
+                fixed.model(catalog, category, model_id, price),
                 price=price,
-                lab_api=own is not None,
-                cheapest=_priced(cheaper, work) if cheaper is not None else None,
-                hosts=len(live_hosts),
+                cheapest=fixed.priced(cheaper, work) if cheaper is not None else None,
                 status=price.status,
                 status_date=price.status_date,
-                successor_id=model.successor_id,
-                successor_name=successor.name if successor else None,
-                top_hosts=[price if h is primary else _priced(h, work) for h in ranked[:top_hosts]]
+                top_hosts=[price if h is primary else fixed.priced(h, work) for h in ranked[:top_hosts]]
                 if live_hosts
                 else [],
             )
@@ -319,6 +307,54 @@ class _Fixed:
     def __init__(self) -> None:
         self._hosts: dict[str, tuple[list[Host], Host | None]] = {}
         self._quality: dict[tuple[str, str], QualityView | None] = {}
+        self._models: dict[tuple[str, str], ModelView] = {}
+        self._prices: dict[int, PriceView] = {}  # id(host): the snapshot holds its hosts while it lives
+        self._pools: dict[str, list[tuple[int, int, int, str, Host]]] = {}
+
+    def cheapest(self, catalog: ReadModel, model_id: str, key: WorkKey) -> Host:
+        """The model's cheapest live host for the workload (any host, when none is live): the least
+        (cost, host's name), the first offering on a tie, as sorting its hosts would give first."""
+        if (pool := self._pools.get(model_id)) is None:
+            live_hosts, _ = self.hosts(catalog, model_id)
+            pool = self._pools[model_id] = _undominated(live_hosts or list(catalog.hosts[model_id]))
+        fresh, cached, out = key
+        found, least, least_name = pool[0][4], -1, ""
+        for i, c, o, name, host in pool:
+            cost = fresh * i + cached * c + out * o
+            if least < 0 or cost < least or (cost == least and name < least_name):
+                found, least, least_name = host, cost, name
+        return found
+
+    def priced(self, host: Host, work: Workload) -> PriceView:
+        """The host's price view, with the workload's cost: a copy of the one made on first use."""
+        if (view := self._prices.get(id(host))) is None:
+            view = self._prices[id(host)] = host.view(None)
+        return replaced(view, workload_cost=workload_cost(host.data, work))
+
+    def model(self, catalog: ReadModel, category: Category, model_id: str, price: PriceView) -> ModelView:
+        """The model's view in the category, as made on first use (with `price`, its price then): the
+        caller replaces what depends on the question (its prices and hosts shown)."""
+        if (view := self._models.get((category.name, model_id))) is None:
+            model = catalog.models[model_id]
+            live_hosts, own = self.hosts(catalog, model_id)
+            successor = catalog.models.get(model.successor_id or "")
+            view = self._models[(category.name, model_id)] = ModelView(
+                id=model.id,
+                name=model.name,
+                lab=model.lab,
+                open_weights=model.open_weights,
+                license=model.license,
+                quality=self.quality(catalog, category, model.id),
+                release_date=model.release_date,
+                curated=model.curated,
+                price=price,
+                lab_api=own is not None,
+                cheapest=None,
+                hosts=len(live_hosts),
+                successor_id=model.successor_id,
+                successor_name=successor.name if successor else None,
+            )
+        return view
 
     def hosts(self, catalog: ReadModel, model_id: str) -> tuple[list[Host], Host | None]:
         """The model's live hosts, and its lab offering (`_lab_offering`)."""
@@ -336,6 +372,24 @@ class _Fixed:
         return self._quality[key]
 
 
+def _undominated(hosts: list[Host]) -> list[tuple[int, int, int, str, Host]]:
+    """The hosts that are the cheapest for some workload, with their prices and names, in their order.
+
+    A host is left out when another is at most its price on input, cached input and output, and
+    comes first on a tie (a lesser name, or the same name earlier): that one always wins.
+    """
+    rows = [(h.input_micro, h.cache_micro, h.output_micro, h.provider_name, h) for h in hosts]
+
+    def beaten(n: int, row: tuple[int, int, int, str, Host]) -> bool:
+        return any(
+            g[0] <= row[0] and g[1] <= row[1] and g[2] <= row[2] and (g[3], m) < (row[3], n)
+            for m, g in enumerate(rows)
+            if m != n
+        )
+
+    return [row for n, row in enumerate(rows) if not beaten(n, row)]
+
+
 # Snapshot (by id, while it lives) -> what is kept for it; a snapshot dropped takes its entry along.
 _fixed: dict[int, tuple[weakref.ref[ReadModel], _Fixed]] = {}
 
@@ -347,11 +401,6 @@ def _fixed_for(catalog: ReadModel) -> _Fixed:
     fixed, key = _Fixed(), id(catalog)
     _fixed[key] = (weakref.ref(catalog, lambda _: _fixed.pop(key, None)), fixed)
     return fixed
-
-
-def _priced(host: Host, work: Workload) -> PriceView:
-    """The host's price view, with the workload's cost."""
-    return host.view(workload_cost(host.data, work))
 
 
 def _lab_offering(
