@@ -6,6 +6,7 @@ database round trip. Costs are ranked on integers; views are built only for the 
 
 from __future__ import annotations
 
+import math
 import weakref
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,13 +21,14 @@ from bot.catalog.answers import (
     PriceView,
     QualityView,
     WorkloadView,
+    made,
     replaced,
 )
 from bot.catalog.categories import OVERALL, Category
 from bot.catalog.comparable import COMPARABLE_MARGIN, comparable, comparable_rule
 from bot.catalog.names import normalise
-from bot.catalog.prices import DEFAULT_WORKLOAD, Workload, ratio, workload_cost
-from bot.catalog.readmodel import Candidate, Host, ReadModel, WorkKey, ilike, work_key
+from bot.catalog.prices import DEFAULT_WORKLOAD, Workload, ratio
+from bot.catalog.readmodel import Candidate, Host, ReadModel, WorkKey, ilike, usd, work_key
 from bot.errors import NoPriceError
 
 LIST_LIMIT = 40
@@ -194,8 +196,9 @@ def _alternatives(
     if target.cheapest and target.cheapest.workload_cost is not None:
         target_cost = min(target_cost, target.cheapest.workload_cost)
     key = work_key(work)
-    # The target's cost on the candidates' integer scale (exact: the Decimal cost is exact).
-    below = target_cost.scaleb(12) * work.cached_share.as_integer_ratio()[1]
+    # The target's cost on the candidates' integer scale (exact: the Decimal cost is exact); an integer
+    # cost is below it exactly when it is below its ceiling.
+    below = math.ceil(target_cost.scaleb(12) * work.cached_share.as_integer_ratio()[1])
     best: list[tuple[int, Candidate]] = []  # comparable and cheaper, best score first
     below_bar: list[Candidate] = []  # costed only if none is comparable (their costs are seldom needed)
     fresh, cached, out = key
@@ -228,7 +231,7 @@ def _alternatives(
             saving = ((target_cost - cost) / target_cost * 100).quantize(
                 Decimal("0.1"), rounding=ROUND_HALF_UP
             )
-            out.append(AlternativeView(model=view, cost=cost, saving_pct=saving))
+            out.append(made(AlternativeView, model=view, cost=cost, saving_pct=saving))
         return out
 
     return views(chosen), len(order) - len(chosen), views(nearest)
@@ -236,7 +239,8 @@ def _alternatives(
 
 def _workload_view(workload: Workload | None) -> WorkloadView:
     w = workload or DEFAULT_WORKLOAD
-    return WorkloadView(
+    return made(
+        WorkloadView,
         input_tokens=w.input_tokens,
         output_tokens=w.output_tokens,
         cached_share=w.cached_share,
@@ -258,7 +262,7 @@ def _views(
     The price shown is the lab offering (`_lab_offering`); `cheapest` is the cheapest live host when
     it costs less, or whenever the lab offering is retired. Retired offerings count as no host.
     """
-    key = work_key(work)
+    key, den = work_key(work), work.cached_share.as_integer_ratio()[1]
     fixed = _fixed_for(catalog)
     views = []
     for model_id in ids:
@@ -283,15 +287,15 @@ def _views(
             and (primary.retired or best.cost_key(key) < primary.cost_key(key))
             else None
         )
-        price = fixed.priced(primary, work)
+        price = fixed.priced(primary, key, den)
         views.append(
             replaced(
                 fixed.model(catalog, category, model_id, price),
                 price=price,
-                cheapest=fixed.priced(cheaper, work) if cheaper is not None else None,
+                cheapest=fixed.priced(cheaper, key, den) if cheaper is not None else None,
                 status=price.status,
                 status_date=price.status_date,
-                top_hosts=[price if h is primary else fixed.priced(h, work) for h in ranked[:top_hosts]]
+                top_hosts=[price if h is primary else fixed.priced(h, key, den) for h in ranked[:top_hosts]]
                 if live_hosts
                 else [],
             )
@@ -325,11 +329,11 @@ class _Fixed:
                 found, least, least_name = host, cost, name
         return found
 
-    def priced(self, host: Host, work: Workload) -> PriceView:
+    def priced(self, host: Host, key: WorkKey, den: int) -> PriceView:
         """The host's price view, with the workload's cost: a copy of the one made on first use."""
         if (view := self._prices.get(id(host))) is None:
             view = self._prices[id(host)] = host.view(None)
-        return replaced(view, workload_cost=workload_cost(host.data, work))
+        return replaced(view, workload_cost=usd(host.cost_key(key), den))
 
     def model(self, catalog: ReadModel, category: Category, model_id: str, price: PriceView) -> ModelView:
         """The model's view in the category, as made on first use (with `price`, its price then): the

@@ -3,12 +3,14 @@ Pure text functions (no database, no fuzzy matching), so the query parser can us
 
 from __future__ import annotations
 
+import functools
 import re
 
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=4096)  # the same names come again and again (a reply folds each twice)
 def normalise(name: str) -> str:
     """Lower case, any kind of space (including non-breaking) folded to one plain space."""
     return _SPACES.sub(" ", name.replace("\u00a0", " ")).strip().lower()

@@ -161,18 +161,22 @@ def workload_cost(price: PriceData, workload: Workload) -> Decimal | None:
     return Decimal(format((total / MILLION).normalize(), "f"))
 
 
+# Decimal("0.1") and the like, made once: a reply rounds a dozen numbers.
+_TENTH, _CENT, _TEN_THOUSANDTH = Decimal("0.1"), Decimal("0.01"), Decimal("0.0001")
+
+
 def pct_change(old: Decimal | None, new: Decimal | None) -> Decimal | None:
     """Percentage change old -> new, to one decimal; None when not defined."""
     if old is None or new is None or old == 0:
         return None
-    return ((new - old) / old * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return ((new - old) / old * 100).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
 def ratio(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     """a / b to one decimal (how many times more a costs than b)."""
     if a is None or b is None or b == 0:
         return None
-    return (a / b).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return (a / b).quantize(_TENTH, rounding=ROUND_HALF_UP)
 
 
 def fmt_usd(value: Decimal | None) -> str:
@@ -198,8 +202,8 @@ def fmt_cost(value: Decimal | None) -> str:
     if value is None:
         return "—"
     if value >= 1:
-        return f"${value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
-    return fmt_usd(value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+        return f"${value.quantize(_CENT, rounding=ROUND_HALF_UP):,}"
+    return fmt_usd(value.quantize(_TEN_THOUSANDTH, rounding=ROUND_HALF_UP))
 
 
 def clean(value: Decimal | None) -> Decimal | None:

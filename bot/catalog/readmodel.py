@@ -86,6 +86,15 @@ def work_key(work: Workload) -> WorkKey:
     return work.input_tokens * den - cached, cached, work.output_tokens * den
 
 
+_SCALE = Decimal(10**12)  # Host's integer prices are USD per token times 10^12
+
+
+def usd(cost_key: int, den: int) -> Decimal:
+    """A workload's cost in USD from `Host.cost_key` (work_key's workload, `den` its cached share's
+    denominator): the Decimal bot.catalog.prices.workload_cost gives, worked out from the integer."""
+    return Decimal(format((Decimal(cost_key) / den / _SCALE).normalize(), "f"))
+
+
 class Rating(NamedTuple):
     """A model's score in one category: QualityView's fields but the category's, plain (thousands of
     them load from disk in a blink)."""

@@ -284,7 +284,7 @@ def _model(a: ModelAnswer) -> tuple[list[Block], str]:
     fields.append(_field("Context window", words.context(m.price)))
     blocks: list[Block] = [_header(m.name), *_notes(a.notes), _section(_model_line(m), fields=fields)]
     notes = _host_notes(m, list_cheapest=False)
-    hosts = [p for p in m.top_hosts if p != m.price]
+    hosts = [p for p in m.top_hosts if p is not m.price and p != m.price]
     if hosts:
         lines = [
             f"• {escape(p.provider_name)}: {fmt_usd(p.input_mtok)} / {fmt_usd(p.output_mtok)} "
@@ -416,7 +416,7 @@ def _sources(models: list[ModelView], *, dates: bool = True) -> str:
     prices = [p for m in models for p in (m.price, m.cheapest) if p is not None]
     sources = [
         escape(words.price_sources([p])) if p.source.kind == "snapshot" else actor(p.source)
-        for p in {p.source: p for p in prices}.values()
+        for p in {(p.source.kind, p.source.id): p for p in prices}.values()
     ]
     text = "Prices: USD per 1M tokens, from " + ", ".join(sources) + "."
     if dates:

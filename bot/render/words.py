@@ -14,6 +14,7 @@ from bot.catalog.answers import (
     ListRow,
     ModelView,
     PriceView,
+    QualityView,
     ScoreEntry,
     WorkloadView,
 )
@@ -25,6 +26,8 @@ from bot.sync.snapshots import snapshot_listing
 def tokens(n: int) -> str:
     for size, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
         if n >= size:
+            if n % size == 0:
+                return f"{n // size}{suffix}"
             value = Decimal(n) / size
             return f"{value.normalize():f}{suffix}"
     return str(n)
@@ -137,6 +140,22 @@ def quality(m: ModelView) -> str:
     q = m.quality
     if q is None:
         return "no LMArena score"
+    # A snapshot makes each model's score once, and every view of the model shares it: said once too.
+    # The entry holds the score, so its id can't be another's while it is kept.
+    if (said := _said.get(id(q))) is not None and said[0] is q:
+        return said[1]
+    if len(_said) >= SAID_KEPT:
+        _said.clear()
+    text = _said_of(q)
+    _said[id(q)] = (q, text)
+    return text
+
+
+SAID_KEPT = 4096
+_said: dict[int, tuple[QualityView, str]] = {}
+
+
+def _said_of(q: QualityView) -> str:
     where = "" if q.category == "overall" else f" {q.category_label}"
     if q.floor_from:
         return f"no LMArena{where} score yet; using {q.floor_from}'s {q.score} as a floor"
@@ -158,7 +177,9 @@ def score(m: ModelView) -> str:
 
 def quality_sources(models: list[ModelView]) -> str | None:
     """'Quality: LMArena text (coding), 2025-12-17.' for the scores shown, or None."""
-    dates = sorted({m.quality.as_of.isoformat() for m in models if m.quality and not m.quality.team})
+    dates = [
+        d.isoformat() for d in sorted({m.quality.as_of for m in models if m.quality and not m.quality.team})
+    ]
     cats = sorted({m.quality.category_label for m in models if m.quality})
     if not dates:
         return None

@@ -164,10 +164,14 @@ class Replier:
         url = self.charts.link(query, answer, workspace)
         if url is None and self.clients is None:
             return message
-        offer = ChartOffer(url, charts.alt_text(answer), charts.title(answer))
         request = parsed(query)
         if request is not None and request.chart_only:
+            offer = ChartOffer(url, charts.alt_text(answer), charts.title(answer))
             return blocks.chart_message(offer, query=query, shared=shared_by is not None)
+        # An image has alt text and a title; the button that uploads the chart needs neither.
+        offer = (
+            ChartOffer(url, charts.alt_text(answer), charts.title(answer)) if url else ChartOffer(None, "")
+        )
         return blocks.with_chart(message, offer, query=query, button=shared_by is None)
 
     def upload_chart(self, payload: dict[str, Any], *, workspace: str = SHARED) -> None:

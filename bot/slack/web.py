@@ -12,7 +12,6 @@ Bolt (400 otherwise). Each refusal is one log line, with no traceback and nothin
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import io
 import itertools
@@ -119,7 +118,7 @@ def _check(environ: WSGIEnvironment, secret: bytes) -> tuple[str, str] | None:
     body = _read(environ, int(length))
     if body is None:
         return "408 Request Timeout", "the body did not arrive in time"
-    expected = hmac.new(secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    expected = hmac.digest(secret, b"v0:" + timestamp.encode() + b":" + body, "sha256").hex()  # one C call
     if not hmac.compare_digest(signature.encode(), b"v0=" + expected.encode()):
         return "401 Unauthorized", "the signature does not match"
     content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip() or None

@@ -3,6 +3,7 @@ rendering a price's source needs none of the feed code (bot.sync.upstream and it
 
 from __future__ import annotations
 
+import functools
 import re
 
 # When each genai-prices release came out. The wheel's metadata carries no date (its files are stamped
@@ -12,6 +13,7 @@ RELEASED = {"0.2.3": "November 2026"}
 _SNAPSHOT = re.compile(r"^genai-prices (\S+) snapshot$")
 
 
+@functools.lru_cache(maxsize=64)  # a handful of labels, said in every reply's footnote
 def snapshot_listing(label: str) -> str:
     """'genai-prices 0.2.3 snapshot' -> 'genai-prices 0.2.3 (released November 2026)'; other labels
     as they are. Said of a price whose source gives no date: the release is all that is known."""

@@ -1,0 +1,142 @@
+"""The shortcuts a read answer takes for speed give what the plain ways give: a workload's cost worked
+out from integers, the cheapest host looked for among those that can be cheapest, answers made or
+copied without validation, and a score said once per score."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+
+from bot.catalog.answers import Actor, AlternativeView, ModelView, PriceView, QualityView, made, replaced
+from bot.catalog.compare import _undominated
+from bot.catalog.prices import PriceData, Workload, workload_cost
+from bot.catalog.readmodel import Host, usd, work_key
+from bot.render import words
+
+SHARES = [D(0), D("0.3"), D("0.25"), D("0.125"), D("0.5"), D("0.333")]
+
+
+def price(rng: random.Random) -> D:
+    return D(rng.randrange(0, 10 ** rng.randrange(1, 10))).scaleb(-rng.randrange(0, 7))
+
+
+def host(rng: random.Random, name: str, levels: list[D] | None = None) -> Host:
+    def level() -> D:
+        return rng.choice(levels) if levels else price(rng)
+
+    data = PriceData(input_mtok=level(), output_mtok=level(), cache_read_mtok=rng.choice([None, level()]))
+    assert data.input_mtok is not None and data.output_mtok is not None
+    cache = data.cache_read_mtok if data.cache_read_mtok is not None else data.input_mtok
+    return Host(
+        fields={"provider_name": name},
+        data=data,
+        row_id=rng.randrange(1000),
+        retired=False,
+        input_micro=int(data.input_mtok.scaleb(6)),
+        output_micro=int(data.output_mtok.scaleb(6)),
+        cache_micro=int(cache.scaleb(6)),
+    )
+
+
+def workload(rng: random.Random) -> Workload:
+    return Workload(
+        input_tokens=rng.randrange(0, 10 ** rng.randrange(1, 13)),
+        output_tokens=rng.randrange(0, 10 ** rng.randrange(1, 12)),
+        cached_share=rng.choice(SHARES),
+    )
+
+
+def test_a_cost_from_integers_is_the_decimal_cost_digit_for_digit() -> None:
+    rng = random.Random(7)
+    for _ in range(3000):
+        h, work = host(rng, "x"), workload(rng)
+        den = work.cached_share.as_integer_ratio()[1]
+        want = workload_cost(h.data, work)
+        got = usd(h.cost_key(work_key(work)), den)
+        assert str(got) == str(want), (h.data, work)
+
+
+def test_the_cheapest_host_is_always_among_those_kept() -> None:
+    rng = random.Random(11)
+    for _ in range(300):
+        # few names and few price levels: ties of cost and of name are common
+        hosts = [host(rng, rng.choice("abc"), [D(1), D(2), D(3)]) for _ in range(rng.randrange(1, 8))]
+        kept = [row[4] for row in _undominated(hosts)]
+        assert kept == [h for h in hosts if h in kept]  # in the offerings' order
+        for _ in range(20):
+            key = work_key(workload(rng))
+            every = min(hosts, key=lambda h: (h.cost_key(key), h.provider_name))
+            among = min(kept, key=lambda h: (h.cost_key(key), h.provider_name))
+            assert among is every
+
+
+def view() -> ModelView:
+    p = PriceView(
+        provider_id="deepseek",
+        provider_name="DeepSeek",
+        provider_model_id="deepseek-reasoner",
+        input_mtok=D("0.55"),
+        output_mtok=D("2.19"),
+        cache_read_mtok=None,
+        cache_write_mtok=None,
+        context_window=128000,
+        changed_on=None,
+        source=Actor(kind="snapshot", id="genai-prices 0.2.3 snapshot"),
+        workload_cost=None,
+    )
+    return ModelView(
+        id="deepseek-r1",
+        name="DeepSeek R1",
+        lab="DeepSeek",
+        open_weights=True,
+        license="MIT",
+        quality=None,
+        release_date=None,
+        curated=True,
+        price=p,
+        lab_api=True,
+        cheapest=None,
+        hosts=1,
+    )
+
+
+def test_a_copy_with_fields_replaced_is_the_validated_answer() -> None:
+    v = view()
+    priced = replaced(v.price, workload_cost=D("9.88"))
+    copy = replaced(v, price=priced, status="deprecated", status_date=date(2026, 12, 1))
+    want = v.model_copy(update={"price": priced, "status": "deprecated", "status_date": date(2026, 12, 1)})
+    assert copy == want
+    assert copy.model_dump(mode="json") == ModelView.model_validate(want.model_dump()).model_dump(mode="json")
+    assert v.price.workload_cost is None  # the original is untouched
+
+
+def test_an_answer_made_unvalidated_needs_exactly_its_fields() -> None:
+    v = view()
+    made_view = made(AlternativeView, model=v, cost=D("1.2"), saving_pct=D("91.5"))
+    assert made_view == AlternativeView(model=v, cost=D("1.2"), saving_pct=D("91.5"))
+    with pytest.raises(TypeError, match="cost, saving_pct"):
+        made(AlternativeView, model=v, cost=D("1.2"))
+    with pytest.raises(TypeError):
+        made(AlternativeView, model=v, cost=D("1.2"), saving_pct=D(1), extra=1)
+
+
+def test_each_score_is_said_as_its_own() -> None:
+    def scored(score: int, floor: str | None = None) -> ModelView:
+        q = QualityView(
+            score=score,
+            category="overall",
+            category_label="overall",
+            source="LMArena text",
+            as_of=date(2025, 12, 17),
+            floor_from=floor,
+        )
+        return replaced(view(), quality=q)
+
+    a, b, c = scored(1427), scored(1390), scored(1384, "Claude Haiku 4.5")
+    for _ in range(2):  # said, then said again from what was kept
+        assert words.quality(a) == "LMArena 1427 (2025-12-17)"
+        assert words.quality(b) == "LMArena 1390 (2025-12-17)"
+        assert words.quality(c) == "no LMArena score yet; using Claude Haiku 4.5's 1384 as a floor"
