@@ -48,10 +48,11 @@ def build_app(
 
     The catalog is migrated and seeded now if the database answers, and its snapshot built (so the
     first question is answered from memory), else on the first request that finds it back (gate.py):
-    the app starts either way. Over HTTP, bot.slack.web checks each
-    request's signature and timestamp before anything reads it, and Bolt checks them again; Socket
-    Mode needs no signing secret. In single mode it checks the bot token once, with auth.test, at
-    start; in oauth mode each request is authorized by its workspace's installation.
+    the app starts either way. Over HTTP, bot.slack.web checks each request's signature and timestamp
+    before anything reads it (the only way this app is served over HTTP), so Bolt's own check, the
+    same HMAC again, is off; Socket Mode needs no signing secret. In single mode it checks the bot
+    token once, with auth.test, at start; in oauth mode each request is authorized by its
+    workspace's installation.
     """
     settings.check_mode(socket_mode=socket_mode)
     settings.require(*required_settings(settings, socket_mode=socket_mode))
@@ -65,7 +66,8 @@ def build_app(
     app = App(
         client=client,
         signing_secret=secret.get_secret_value() if secret else "",
-        request_verification_enabled=not socket_mode,
+        # bot.slack.web.wsgi_app has checked every request's signature before Bolt sees it.
+        request_verification_enabled=False,
         # The listener decides itself when to ack (see replies.py); running it in the request's
         # thread saves Bolt's 10 ms ack polling.
         process_before_response=True,
