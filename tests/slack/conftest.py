@@ -209,6 +209,23 @@ def reply_of(response: requests.Response) -> dict[str, Any]:
     return message
 
 
+def answer_of(fake: FakeSlack, response: requests.Response, reply_id: str) -> dict[str, Any]:
+    """The message the user reads: the ack's, or, when the answer took longer than the ack's budget (the
+    first question after a change rebuilds the snapshot: slow on a busy machine), the one posted to the
+    command's response_url (`fake.response_url(reply_id)`) after "Working on it"."""
+    ack = reply_of(response)
+    if "Working on it" not in ack["text"]:
+        return ack
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        posted = [c for c in fake.calls("response") if c.response_id == reply_id]
+        if posted:
+            body: dict[str, Any] = posted[0].body
+            return body
+        time.sleep(0.05)
+    raise AssertionError("no answer after 'Working on it'")
+
+
 def buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The message's buttons by their text."""
     return {e["text"]["text"]: e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy import Engine, func, select
 from bot import db
 from bot.alerts.worker import Worker, slack_client
 from bot.catalog.models import Change, Offering, Price
-from tests.slack.conftest import Served, command_body, post_signed, reply_of, visible_text
+from tests.slack.conftest import Served, answer_of, command_body, post_signed, visible_text
 
 ADMIN, MEMBER = "U0ADMIN", "U0MEMBER"
 FEED = "https://feed.example/v2/data.json"
@@ -33,7 +34,11 @@ def app(serve: Callable[..., Served], fresh_url: str) -> Served:
 
 
 def send(app: Served, text: str, *, user: str = MEMBER, channel: str = "C0GENERAL") -> dict[str, Any]:
-    return reply_of(post_signed(app.url, command_body(app.fake, text, user=user, channel=channel)))
+    """What the user reads in reply to `/modelcost text` (conftest.answer_of)."""
+    reply_id = f"r{time.monotonic_ns()}"
+    url = app.fake.response_url(reply_id)
+    body = command_body(app.fake, text, user=user, channel=channel, response_url=url)
+    return answer_of(app.fake, post_signed(app.url, body), reply_id)
 
 
 def o1_output(engine: Engine) -> Decimal:

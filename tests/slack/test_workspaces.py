@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.slack.installs import Installs
 from bot.sync.run import sync
 from tests.pgcluster import Cluster, throwaway_cluster
-from tests.slack.conftest import Served, reply_of, visible_text
+from tests.slack.conftest import Served, answer_of, reply_of, visible_text
 from tests.slack.test_oauth import OAUTH, command, event, install
 from tests.sync import feeds
 
@@ -33,20 +33,10 @@ def hosted(serve: Callable[..., Served], fresh_url: str) -> Served:
 
 
 def said(app: Served, text: str, team: str, **fields: str) -> str:
-    """What the user reads: the answer in the ack, or, when it took longer than the ack's budget (a
-    workspace's first question after a change builds its snapshot: slow on a busy machine), the answer
-    posted to the command's response_url after "Working on it"."""
+    """What the user reads: the answer in the ack, or posted to the response_url (conftest.answer_of)."""
     reply_id = f"r{time.monotonic_ns()}"
-    ack = reply_of(command(app, text, team, response_url=app.fake.response_url(reply_id), **fields))
-    if "Working on it" not in ack["text"]:
-        return visible_text(ack)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        posted = [c for c in app.fake.calls("response") if c.response_id == reply_id]
-        if posted:
-            return visible_text(posted[0].body)
-        time.sleep(0.05)
-    raise AssertionError(f"{text!r}: no answer after 'Working on it'")
+    response = command(app, text, team, response_url=app.fake.response_url(reply_id), **fields)
+    return visible_text(answer_of(app.fake, response, reply_id))
 
 
 def deliver(
