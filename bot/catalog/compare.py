@@ -201,14 +201,12 @@ def _alternatives(
     below = math.ceil(target_cost.scaleb(12) * work.cached_share.as_integer_ratio()[1])
     best: list[tuple[int, Candidate]] = []  # comparable and cheaper, best score first
     below_bar: list[Candidate] = []  # costed only if none is comparable (their costs are seldom needed)
-    fresh, cached, out = key
     for c in catalog.candidates[category.name]:
         if c.model_id == target.id or c.model_id in exclude or not c.prices:
             continue
         if not comparable(c.rating, target.quality):
             below_bar.append(c)
-        # The cheapest of its hosts, on integers (Candidate.cheapest, written out: it runs for each).
-        elif (cost := min([fresh * i + cached * ca + out * o for i, ca, o in c.prices])) < below:
+        elif (cost := c.cheapest(key)) < below:
             best.append((cost, c))
     if by_score:
         order = sorted(best, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))
