@@ -459,8 +459,23 @@ def _split_workload(text: str) -> tuple[str, Workload | None]:
     return text[: m.start()].strip(), parse_workload(m.group("spec"))
 
 
+# The way nearly everyone writes a workload (normalised): read in one match, as the loop below reads it.
+_PLAIN_WORKLOAD = re.compile(r"(\d{1,6})([kmb]?) in (\d{1,6})([kmb]?) out(?: (\d{1,2})% cached)?")
+
+
 def parse_workload(spec: str) -> Workload:
     """`10M in 2M out`, `10m input, 2m output, 30% cached` -> Workload."""
+    if m := _PLAIN_WORKLOAD.fullmatch(spec):
+        inp, in_unit, out, out_unit, pct = m.groups()
+        cached = Decimal(pct) / 100 if pct else None
+        return Workload(
+            int(inp) * _UNITS[in_unit or None], int(out) * _UNITS[out_unit or None], cached or Decimal(0)
+        )
+    return _read_workload(spec)
+
+
+def _read_workload(spec: str) -> Workload:
+    """Any way of writing a workload, part by part."""
     rest = spec.strip()
     tokens: dict[str, int] = {}
     cached: Decimal | None = None

@@ -34,15 +34,23 @@ def replaced(answer: A, **changes: Any) -> A:
     makes a dozen). For values of the fields' own types only, as views made from views are."""
     fields = answer.__dict__.copy()
     fields.update(changes)
-    return _unchecked(type(answer), fields, answer.__pydantic_fields_set__ | changes.keys())
+    kept = answer.__pydantic_fields_set__
+    # Fields set stay set: the set is shared (nothing changes it) unless a change sets a new one.
+    return _unchecked(type(answer), fields, kept if changes.keys() <= kept else kept | changes.keys())
 
 
 def made(cls: type[A], **fields: Any) -> A:
     """An answer from values of its fields' own types, every field given, not validated: for the
     small ones a read answer makes several of (AlternativeView), each a validation otherwise."""
-    if fields.keys() != cls.model_fields.keys():
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = frozenset(cls.model_fields)
+    if fields.keys() != names:
         raise TypeError(f"{cls.__name__} needs exactly its fields: {', '.join(cls.model_fields)}")
     return _unchecked(cls, fields, set(fields))
+
+
+_FIELDS: dict[type, frozenset[str]] = {}  # each class's field names, for `made` (model_fields costs a µs)
 
 
 def _unchecked(cls: type[A], fields: dict[str, Any], fields_set: set[str]) -> A:

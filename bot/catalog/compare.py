@@ -199,14 +199,11 @@ def _alternatives(
     # The target's cost on the candidates' integer scale (exact: the Decimal cost is exact); an integer
     # cost is below it exactly when it is below its ceiling.
     below = math.ceil(target_cost.scaleb(12) * work.cached_share.as_integer_ratio()[1])
+    # Which candidates are comparable depends on the target's score alone: sorted out once per score.
+    above, below_bar = _fixed_for(catalog).comparable(catalog, category, target.quality)
     best: list[tuple[int, Candidate]] = []  # comparable and cheaper, best score first
-    below_bar: list[Candidate] = []  # costed only if none is comparable (their costs are seldom needed)
-    for c in catalog.candidates[category.name]:
-        if c.model_id == target.id or c.model_id in exclude or not c.prices:
-            continue
-        if not comparable(c.rating, target.quality):
-            below_bar.append(c)
-        elif (cost := c.cheapest(key)) < below:
+    for c in above:
+        if (cost := c.cheapest(key)) < below and c.model_id != target.id and c.model_id not in exclude:
             best.append((cost, c))
     if by_score:
         order = sorted(best, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))
@@ -216,7 +213,11 @@ def _alternatives(
     nearest = []
     if not best:
         # None comparable: the best scored of the cheaper ones, shown as below the bar (never as comparable).
-        others = [(cost, c) for c in below_bar if (cost := c.cheapest(key)) < below]
+        others = [
+            (cost, c)
+            for c in below_bar
+            if (cost := c.cheapest(key)) < below and c.model_id != target.id and c.model_id not in exclude
+        ]
         nearest = sorted(others, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))[:NEAREST]
 
     def views(found: list[tuple[int, Candidate]]) -> list[AlternativeView]:
@@ -232,7 +233,7 @@ def _alternatives(
             out.append(made(AlternativeView, model=view, cost=cost, saving_pct=saving))
         return out
 
-    return views(chosen), len(order) - len(chosen), views(nearest)
+    return views(chosen), len(order) - len(chosen), views(nearest) if nearest else []
 
 
 def _workload_view(workload: Workload | None) -> WorkloadView:
@@ -264,38 +265,40 @@ def _views(
     fixed = _fixed_for(catalog)
     views = []
     for model_id in ids:
-        model = catalog.models[model_id]
-        hosts = catalog.hosts.get(model_id, ())
-        if not hosts:
+        if not catalog.hosts.get(model_id):
             if strict:
-                raise NoPriceError(model.name)
+                raise NoPriceError(catalog.models[model_id].name)
             continue
         live_hosts, own = fixed.hosts(catalog, model_id)
         if top_hosts:
             # Stable: equal costs at the same host's name keep the offerings' order.
-            ranked = sorted(live_hosts or hosts, key=lambda h: (h.cost_key(key), h.provider_name))
+            ranked = sorted(
+                live_hosts or catalog.hosts[model_id], key=lambda h: (h.cost_key(key), h.provider_name)
+            )
+            best = ranked[0]
         else:
-            ranked = [fixed.cheapest(catalog, model_id, key)]
-        primary = own or ranked[0]
-        best = ranked[0] if live_hosts else None
-        cheaper = (
-            best
-            if best is not None
-            and best is not primary
-            and (primary.retired or best.cost_key(key) < primary.cost_key(key))
-            else None
-        )
-        price = fixed.priced(primary, key, den)
+            best = fixed.cheapest(catalog, model_id, key)
+        primary = own or best
+        primary_cost = primary.cost_key(key)
+        price = fixed.priced(primary, primary_cost, den)
+        cheaper = None
+        if live_hosts and best is not primary:
+            best_cost = best.cost_key(key)
+            if primary.retired or best_cost < primary_cost:
+                cheaper = fixed.priced(best, best_cost, den)
+        shown = []
+        if top_hosts and live_hosts:
+            shown = [
+                price if h is primary else fixed.priced(h, h.cost_key(key), den) for h in ranked[:top_hosts]
+            ]
         views.append(
             replaced(
                 fixed.model(catalog, category, model_id, price),
                 price=price,
-                cheapest=fixed.priced(cheaper, key, den) if cheaper is not None else None,
+                cheapest=cheaper,
                 status=price.status,
                 status_date=price.status_date,
-                top_hosts=[price if h is primary else fixed.priced(h, key, den) for h in ranked[:top_hosts]]
-                if live_hosts
-                else [],
+                top_hosts=shown,
             )
         )
     return views
@@ -312,6 +315,22 @@ class _Fixed:
         self._models: dict[tuple[str, str], ModelView] = {}
         self._prices: dict[int, PriceView] = {}  # id(host): the snapshot holds its hosts while it lives
         self._pools: dict[str, list[tuple[int, int, int, str, Host]]] = {}
+        self._comparable: dict[tuple[str, int, int | None], tuple[list[Candidate], list[Candidate]]] = {}
+
+    def comparable(
+        self, catalog: ReadModel, category: Category, target: QualityView
+    ) -> tuple[list[Candidate], list[Candidate]]:
+        """The category's priced candidates comparable to a target of this quality, and the others,
+        each best score first (`comparable` reads only the target's score and low bound)."""
+        key = (category.name, target.score, target.low)
+        if (found := self._comparable.get(key)) is None:
+            above: list[Candidate] = []
+            others: list[Candidate] = []
+            for c in catalog.candidates[category.name]:
+                if c.prices:
+                    (above if comparable(c.rating, target) else others).append(c)
+            found = self._comparable[key] = (above, others)
+        return found
 
     def cheapest(self, catalog: ReadModel, model_id: str, key: WorkKey) -> Host:
         """The model's cheapest live host for the workload (any host, when none is live): the least
@@ -327,11 +346,12 @@ class _Fixed:
                 found, least, least_name = host, cost, name
         return found
 
-    def priced(self, host: Host, key: WorkKey, den: int) -> PriceView:
-        """The host's price view, with the workload's cost: a copy of the one made on first use."""
+    def priced(self, host: Host, cost_key: int, den: int) -> PriceView:
+        """The host's price view, with the workload's cost (`Host.cost_key`, see `usd`): a copy of the
+        one made on first use."""
         if (view := self._prices.get(id(host))) is None:
             view = self._prices[id(host)] = host.view(None)
-        return replaced(view, workload_cost=usd(host.cost_key(key), den))
+        return replaced(view, workload_cost=usd(cost_key, den))
 
     def model(self, catalog: ReadModel, category: Category, model_id: str, price: PriceView) -> ModelView:
         """The model's view in the category, as made on first use (with `price`, its price then): the

@@ -89,9 +89,17 @@ def work_key(work: Workload) -> WorkKey:
 _SCALE = Decimal(10**12)  # Host's integer prices are USD per token times 10^12
 
 
+_EXACT = 10**28  # below this, a key has fewer digits than Decimal's precision: scaling it is exact
+_WHOLE_TENS = 10**13  # a key that is a multiple of this is whole tens of dollars: normalize gives 1E+1
+
+
 def usd(cost_key: int, den: int) -> Decimal:
     """A workload's cost in USD from `Host.cost_key` (work_key's workload, `den` its cached share's
     denominator): the Decimal bot.catalog.prices.workload_cost gives, worked out from the integer."""
+    if den == 1 and cost_key < _EXACT and cost_key % _WHOLE_TENS:
+        # The same Decimal without the division and the trip through a string: no cached share, and
+        # no exponent above zero for the string to take away.
+        return Decimal(cost_key).scaleb(-12).normalize()
     return Decimal(format((Decimal(cost_key) / den / _SCALE).normalize(), "f"))
 
 

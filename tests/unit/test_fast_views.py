@@ -140,3 +140,40 @@ def test_each_score_is_said_as_its_own() -> None:
         assert words.quality(a) == "LMArena 1427 (2025-12-17)"
         assert words.quality(b) == "LMArena 1390 (2025-12-17)"
         assert words.quality(c) == "no LMArena score yet; using Claude Haiku 4.5's 1384 as a floor"
+
+
+def test_a_workload_written_the_usual_way_reads_as_any_other_way() -> None:
+    from bot.query import _PLAIN_WORKLOAD, _read_workload, parse_workload
+
+    rng = random.Random(3)
+    for _ in range(3000):
+        inp, out = (
+            rng.choice(["0", "7", "05", "999999", str(rng.randrange(1, 10**6))]),
+            str(rng.randrange(0, 10**6)),
+        )
+        spec = f"{inp}{rng.choice(['', 'k', 'm', 'b'])} in {out}{rng.choice(['', 'k', 'm', 'b'])} out"
+        spec += rng.choice(["", f" {rng.randrange(0, 100)}% cached", " 0% cached", " 5% cached"])
+        assert _PLAIN_WORKLOAD.fullmatch(spec), spec  # the quick way is the one taken
+        got, want = parse_workload(spec), _read_workload(spec)
+        assert got == want and str(got.cached_share) == str(want.cached_share), spec
+
+
+def test_a_cost_in_whole_tens_of_dollars_is_written_without_an_exponent() -> None:
+    for dollars_per_mtok, tokens in [
+        (D(10), 1_000_000),
+        (D(15), 10_000_000),
+        (D(0), 5),
+        (D("0.5"), 20_000_000),
+    ]:
+        h = Host(
+            fields={"provider_name": "x"},
+            data=PriceData(input_mtok=dollars_per_mtok, output_mtok=D(0), cache_read_mtok=None),
+            row_id=1,
+            retired=False,
+            input_micro=int(dollars_per_mtok.scaleb(6)),
+            output_micro=0,
+            cache_micro=int(dollars_per_mtok.scaleb(6)),
+        )
+        work = Workload(input_tokens=tokens, output_tokens=0)
+        got, want = usd(h.cost_key(work_key(work)), 1), workload_cost(h.data, work)
+        assert str(got) == str(want) and "E" not in str(got), (dollars_per_mtok, tokens)
