@@ -137,7 +137,12 @@ class Candidate:
 
     def cheapest(self, work: WorkKey) -> int:
         fresh, cached, out = work
-        return min([fresh * i + cached * c + out * o for i, c, o in self.prices])  # a list: faster here
+        least = -1
+        for i, c, o in self.prices:  # a plain loop: most have one or two (a comprehension is a call)
+            cost = fresh * i + cached * c + out * o
+            if least < 0 or cost < least:
+                least = cost
+        return least
 
 
 def frontier(hosts: Iterable[Host]) -> tuple[tuple[int, int, int], ...]:
