@@ -201,9 +201,10 @@ def _alternatives(
     below = math.ceil(target_cost.scaleb(12) * work.cached_share.as_integer_ratio()[1])
     # Which candidates are comparable depends on the target's score alone: sorted out once per score.
     above, below_bar = _fixed_for(catalog).comparable(catalog, category, target.quality)
+    skipped = exclude | {target.id}
     best: list[tuple[int, Candidate]] = []  # comparable and cheaper, best score first
     for c in above:
-        if (cost := c.cheapest(key)) < below and c.model_id != target.id and c.model_id not in exclude:
+        if (cost := c.cheapest(key)) < below and c.model_id not in skipped:
             best.append((cost, c))
     if by_score:
         order = sorted(best, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))
@@ -214,9 +215,7 @@ def _alternatives(
     if not best:
         # None comparable: the best scored of the cheaper ones, shown as below the bar (never as comparable).
         others = [
-            (cost, c)
-            for c in below_bar
-            if (cost := c.cheapest(key)) < below and c.model_id != target.id and c.model_id not in exclude
+            (cost, c) for c in below_bar if (cost := c.cheapest(key)) < below and c.model_id not in skipped
         ]
         nearest = sorted(others, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))[:NEAREST]
 

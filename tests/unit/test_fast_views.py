@@ -165,15 +165,7 @@ def test_a_cost_in_whole_tens_of_dollars_is_written_without_an_exponent() -> Non
         (D(0), 5),
         (D("0.5"), 20_000_000),
     ]:
-        h = Host(
-            fields={"provider_name": "x"},
-            data=PriceData(input_mtok=dollars_per_mtok, output_mtok=D(0), cache_read_mtok=None),
-            row_id=1,
-            retired=False,
-            input_micro=int(dollars_per_mtok.scaleb(6)),
-            output_micro=0,
-            cache_micro=int(dollars_per_mtok.scaleb(6)),
-        )
+        h = host(random.Random(1), "x", [dollars_per_mtok])
         work = Workload(input_tokens=tokens, output_tokens=0)
         got, want = usd(h.cost_key(work_key(work)), 1), workload_cost(h.data, work)
         assert str(got) == str(want) and "E" not in str(got), (dollars_per_mtok, tokens)
