@@ -45,6 +45,7 @@ from bot.catalog.answers import (
 from bot.catalog.prices import CACHE_READ, INPUT, OUTPUT, fmt_cost, fmt_usd
 from bot.errors import UnknownModelError, UserError
 from bot.render import words
+from bot.sync.snapshots import snapshot_listing
 from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
 # Block Kit's limits (https://api.slack.com/reference/block-kit/blocks); tests check them too.
@@ -188,7 +189,7 @@ def with_chart(message: Message, offer: ChartOffer, *, query: str, button: bool 
             blocks[at] = {**blocks[at], "elements": [*blocks[at]["elements"], chart]}
         else:
             blocks.append({"type": "actions", "elements": [chart]})
-    return _finish(blocks, message["text"])
+    return {"text": message["text"], "blocks": _fitted(blocks)}  # its text is escaped already
 
 
 def chart_message(offer: ChartOffer, *, query: str, shared: bool = False) -> Message:
@@ -367,10 +368,11 @@ def _help(a: HelpAnswer) -> tuple[list[Block], str]:
 def _model_line(m: ModelView) -> str:
     where = "lab API" if m.lab_api else "cheapest host"
     if mark := words.status(m.price):
-        where += f", *{escape(mark)}*"
-    return (
-        f"*{escape(m.name)}* · {escape(m.lab)} · {escape(words.weights(m))} · {escape(words.quality(m))}\n"
-        f"at {escape(m.price.provider_name)} ({where})"
+        where += f", *{mark}*"
+    # Escaped once, whole: escaping maps each character on its own, and the line adds no & < > itself.
+    return escape(
+        f"*{m.name}* · {m.lab} · {words.weights(m)} · {words.quality(m)}\n"
+        f"at {m.price.provider_name} ({where})"
     )
 
 
@@ -378,12 +380,18 @@ def _price_fields(p: PriceView, workload: str, ratio: Decimal | None) -> list[Bl
     cost = fmt_cost(p.workload_cost)
     if ratio is not None:
         cost += f" · {words.times(ratio)}"
+    # Prices are written as digits, `$`, `,`, `.` or a dash: nothing in them to escape or clip.
     return [
-        _field(INPUT.field_label, fmt_usd(p.input_mtok)),
-        _field(OUTPUT.field_label, fmt_usd(p.output_mtok)),
-        _field(CACHE_READ.field_label, fmt_usd(p.cache_read_mtok)),
+        {"type": "mrkdwn", "text": _INPUT_LABEL + fmt_usd(p.input_mtok), "verbatim": True},
+        {"type": "mrkdwn", "text": _OUTPUT_LABEL + fmt_usd(p.output_mtok), "verbatim": True},
+        {"type": "mrkdwn", "text": _CACHE_READ_LABEL + fmt_usd(p.cache_read_mtok), "verbatim": True},
         _field(workload, cost),
     ]
+
+
+_INPUT_LABEL, _OUTPUT_LABEL, _CACHE_READ_LABEL = (
+    f"*{escape(k.field_label)}*\n" for k in (INPUT, OUTPUT, CACHE_READ)
+)
 
 
 def _host_notes(m: ModelView, *, list_cheapest: bool = True) -> list[str]:
@@ -391,8 +399,10 @@ def _host_notes(m: ModelView, *, list_cheapest: bool = True) -> list[str]:
     if m.cheapest is not None and list_cheapest:
         c = m.cheapest
         notes.append(
-            f"Cheapest host: {escape(c.provider_name)} {fmt_usd(c.input_mtok)} / "
-            f"{fmt_usd(c.output_mtok)} ({fmt_cost(c.workload_cost)} for the workload)"
+            escape(
+                f"Cheapest host: {c.provider_name} {fmt_usd(c.input_mtok)} / "
+                f"{fmt_usd(c.output_mtok)} ({fmt_cost(c.workload_cost)} for the workload)"
+            )
         )
     for p in (m.price, m.cheapest):
         if p is not None and (offpeak := words.offpeak(p)):
@@ -403,30 +413,24 @@ def _host_notes(m: ModelView, *, list_cheapest: bool = True) -> list[str]:
 
 
 def _alternative_line(x: AlternativeView, target: ModelView | None = None) -> str:
-    best = x.model.cheapest or x.model.price
-    gap = f", {words.score_gap(x.model, target)} vs {escape(target.name)}" if target else ""
-    return (
-        f"• *{escape(x.model.name)}* ({escape(x.model.lab)}, {escape(words.quality(x.model))}{gap}): "
-        f"{fmt_cost(x.cost)} at {escape(best.provider_name)}, {x.saving_pct}% less"
+    m = x.model
+    best = m.cheapest or m.price
+    gap = f", {words.score_gap(m, target)} vs {target.name}" if target else ""
+    return escape(  # whole, as in _model_line
+        f"• *{m.name}* ({m.lab}, {words.quality(m)}{gap}): "
+        f"{fmt_cost(x.cost)} at {best.provider_name}, {x.saving_pct}% less"
     )
 
 
 def _sources(models: list[ModelView], *, dates: bool = True) -> str:
     """Where the prices come from and when each last changed; quality's source and date."""
-    prices = [p for m in models for p in (m.price, m.cheapest) if p is not None]
-    sources = [
-        escape(words.price_sources([p])) if p.source.kind == "snapshot" else actor(p.source)
-        for p in {(p.source.kind, p.source.id): p for p in prices}.values()
-    ]
-    text = "Prices: USD per 1M tokens, from " + ", ".join(sources) + "."
+    prices = [(m, p) for m in models for p in (m.price, m.cheapest) if p is not None]
+    sources = {(p.source.kind, p.source.id): p.source for _, p in prices}  # each source once
+    said = [escape(snapshot_listing(a.id)) if a.kind == "snapshot" else actor(a) for a in sources.values()]
+    text = "Prices: USD per 1M tokens, from " + ", ".join(said) + "."
     if dates:
-        changed = [
-            f"{m.name} at {p.provider_name} {words.changed(p)}"
-            for m in models
-            for p in (m.price, m.cheapest)
-            if p is not None
-        ]
-        text += " Last changed: " + escape("; ".join(changed)) + "."
+        changed = "; ".join([f"{m.name} at {p.provider_name} {words.changed(p)}" for m, p in prices])
+        text += " Last changed: " + escape(changed) + "."
     if quality := words.quality_sources(models):
         text += f" {escape(quality)}"
     return text
@@ -468,7 +472,7 @@ def _header(text: str) -> Block:
 
 def _mrkdwn(text: str, limit: int) -> Block:
     # verbatim: the app writes every link and mention it means explicitly (`<@U123>`).
-    return {"type": "mrkdwn", "text": clip(text, limit), "verbatim": True}
+    return {"type": "mrkdwn", "text": text if len(text) <= limit else clip(text, limit), "verbatim": True}
 
 
 def _plain(text: str) -> Block:
@@ -500,7 +504,7 @@ def _sections(lines: list[str]) -> list[Block]:
 
 
 def _field(label: str, value: str) -> Block:
-    return _mrkdwn(f"*{escape(label)}*\n{escape(value)}", MAX_FIELD_TEXT)
+    return _mrkdwn(escape(f"*{label}*\n{value}"), MAX_FIELD_TEXT)
 
 
 def _context(text: str, *more: Block) -> Block:
@@ -532,6 +536,10 @@ def _confirm_button(text: str, action_id: str, command: str) -> Block:
 
 
 def _finish(blocks: list[Block], text: str) -> Message:
+    return {"text": clip(escape(text), MAX_FALLBACK) or "modelcost", "blocks": _fitted(blocks)}
+
+
+def _fitted(blocks: list[Block]) -> list[Block]:
     if len(blocks) > MAX_BLOCKS:
-        blocks = [*blocks[: MAX_BLOCKS - 1], _context("_… cut to fit one Slack message._")]
-    return {"text": clip(escape(text), MAX_FALLBACK) or "modelcost", "blocks": blocks}
+        return [*blocks[: MAX_BLOCKS - 1], _context("_… cut to fit one Slack message._")]
+    return blocks

@@ -105,3 +105,16 @@ def test_clip_never_leaves_half_an_entity() -> None:
     escaped = blocks.escape("a" * 8 + "<b")
     assert blocks.clip(escaped, 10) == "a" * 8 + "…"
     assert blocks.clip("short", 10) == "short"
+
+
+def test_a_chart_keeps_the_text_escaped_once(catalog: Engine) -> None:
+    answer = run_command(Settings(), catalog, "U1", "C1", "r1 vs o1")
+    named = answer.model_copy(
+        update={"models": [m.model_copy(update={"name": "R&D <1>"}) for m in answer.models]}
+    )
+    message = blocks.answer_message(named, query="r1 vs o1")
+    assert "R&amp;D &lt;1&gt;" in message["text"]
+    for offer in (blocks.ChartOffer(None, ""), blocks.ChartOffer("https://x.example/c.png", "a chart")):
+        charted = blocks.with_chart(message, offer, query="r1 vs o1")
+        assert charted["text"] == message["text"]
+        assert len(charted["blocks"]) == len(message["blocks"]) + (offer.url is not None)
