@@ -7,10 +7,14 @@ the version last seen is that tag. The version is reread at most once per `reche
 change made by another process shows within that time; entries also expire after `max_age`.
 When the version can't be read (the database is down), `stale` still finds the last reply kept.
 Replies are kept per workspace (bot.catalog.workspaces): each sees its own view of the catalog.
+
+A reply kept is also kept as the JSON of its ack, made the first time it is served again: encoding a
+reply of a few KB costs more than the rest of serving it from here.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import OrderedDict
@@ -18,6 +22,32 @@ from collections.abc import Callable
 
 from bot.catalog.workspaces import SHARED
 from bot.render.blocks import Message
+
+_JSON = json.JSONEncoder(check_circular=False)  # a reply is a tree of dicts and lists: no cycle to look for
+
+
+def ack_json(message: Message) -> str:
+    """The body of the ack that answers with `message` privately (what Bolt's ack(response_type=
+    "ephemeral", **message) encodes). Bolt sends a body that starts with `{` as application/json."""
+    return _JSON.encode({**message, "response_type": "ephemeral"})
+
+
+class Reply:
+    """A reply kept: its message, and the JSON of its ack, made on first use (threads that race to make
+    it make the same text)."""
+
+    __slots__ = ("message", "_json")
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        self._json: str | None = None
+
+    @property
+    def json(self) -> str:
+        if self._json is None:
+            self._json = ack_json(self.message)
+        return self._json
+
 
 RECHECK_S = 1.0
 MAX_AGE_S = 300.0
@@ -39,7 +69,7 @@ class ReplyCache:
         self._max_age = max_age
         self._size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[str, str], tuple[float, object, Message]] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str], tuple[float, object, Reply]] = OrderedDict()
         self._seen: object = None
         self._checked = float("-inf")
 
@@ -47,7 +77,7 @@ class ReplyCache:
     def enabled(self) -> bool:
         return self._size > 0
 
-    def get(self, text: str, workspace: str = SHARED) -> Message | None:
+    def get(self, text: str, workspace: str = SHARED) -> Reply | None:
         if not self.enabled or len(text) > MAX_KEY:
             return None
         if time.monotonic() - self._checked >= self._recheck:
@@ -65,7 +95,7 @@ class ReplyCache:
         caller marks it as possibly out of date."""
         with self._lock:
             entry = self._entries.get((workspace, text))
-            return entry[2] if entry is not None else None
+            return entry[2].message if entry is not None else None
 
     def read_version(self) -> object:
         """The catalog's version, read now (and remembered as the version last seen)."""
@@ -85,7 +115,7 @@ class ReplyCache:
             return
         key = (workspace, text)
         with self._lock:
-            self._entries[key] = (time.monotonic(), after, message)
+            self._entries[key] = (time.monotonic(), after, Reply(message))
             self._entries.move_to_end(key)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)

@@ -32,7 +32,7 @@ from bot.render import blocks
 from bot.render.blocks import COMMAND, ChartOffer, Message
 from bot.slack import charts
 from bot.slack.admin import AdminCheck, Clients
-from bot.slack.cache import SIZE, ReplyCache
+from bot.slack.cache import SIZE, ReplyCache, ack_json
 from bot.slack.clients import post_response
 from bot.slack.dispatch import cacheable, changes_catalog, parsed, run_command
 from bot.slack.gate import CatalogGate
@@ -133,7 +133,7 @@ class Replier:
     ) -> Message:
         # Only cacheable commands are ever put in the cache, so a hit needs no parse.
         if shared_by is None and (cached := self.cache.get(query, workspace)) is not None:
-            return cached
+            return cached.message
         keep = shared_by is None and self.cache.enabled and cacheable(query)
         before = self.cache.read_version() if keep else None
         answer = self.gate.run(
@@ -240,8 +240,9 @@ class Replier:
                 cached = None  # answered below, from the stale cache or as "unavailable"
             if cached is not None:
                 if current.unreachable(self.engine):
-                    cached = blocks.possibly_stale(cached)
-                ack(response_type="ephemeral", **cached)
+                    ack(ack_json(blocks.possibly_stale(cached.message)))
+                else:
+                    ack(cached.json)  # encoded once, when it was first served again
                 return
             if (
                 self.ack_budget > 0
@@ -251,7 +252,7 @@ class Replier:
                 # Answered from the snapshot in memory, in well under a millisecond or two, with no I/O:
                 # here, rather than on a worker thread whose hop costs as much (under gevent, too).
                 user, channel = payload.get("user_id", ""), payload.get("channel_id", "")
-                ack(response_type="ephemeral", **self.message(user, channel, text, workspace=workspace))
+                ack(ack_json(self.message(user, channel, text, workspace=workspace)))
                 return
         future = self._pool.submit(
             self.message, payload.get("user_id", ""), payload.get("channel_id", ""), text, workspace=workspace
@@ -262,9 +263,9 @@ class Replier:
             except FutureTimeout:
                 pass
             else:
-                ack(response_type="ephemeral", **message)
+                ack(ack_json(message))
                 return
-        ack(response_type="ephemeral", **blocks.working_message())
+        ack(ack_json(blocks.working_message()))
         response_url = payload.get("response_url")
         future.add_done_callback(lambda done: self._deliver(done, response_url, "ephemeral", replace=True))
 

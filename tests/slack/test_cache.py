@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 
@@ -10,7 +11,7 @@ from sqlalchemy import Engine
 from bot.ask import Context, respond
 from bot.catalog.version import catalog_version
 from bot.render.blocks import Message
-from bot.slack.cache import ReplyCache
+from bot.slack.cache import ReplyCache, ack_json
 from tests.slack.conftest import Served, command_body, post_signed, reply_of, visible_text
 
 
@@ -22,7 +23,7 @@ def test_a_reply_is_kept_until_the_catalog_version_moves() -> None:
     version = [1]
     cache = ReplyCache(lambda: version[0], recheck=0)
     cache.put("o1", _msg("old"), cache.read_version(), cache.read_version())
-    assert cache.get("o1") == _msg("old")
+    assert (kept := cache.get("o1")) is not None and kept.message == _msg("old")
 
     version[0] = 2
     assert cache.get("o1") is None  # dropped as soon as the change is seen
@@ -34,7 +35,7 @@ def test_a_workspace_is_never_served_another_workspaces_reply() -> None:
     cache = ReplyCache(lambda: 1, recheck=0)
     cache.put("o1", _msg("T1's view"), cache.read_version(), cache.read_version(), "T1")
 
-    assert cache.get("o1", "T1") == _msg("T1's view")
+    assert (kept := cache.get("o1", "T1")) is not None and kept.message == _msg("T1's view")
     assert cache.get("o1", "T2") is None and cache.get("o1") is None
     assert cache.stale("o1", "T2") is None and cache.stale("o1", "T1") == _msg("T1's view")
 
@@ -65,6 +66,18 @@ def test_the_cache_is_bounded() -> None:
     off = ReplyCache(lambda: 1, size=0)
     off.put("a", _msg("a"), 1, 1)
     assert off.get("a") is None
+
+
+def test_a_kept_reply_is_acked_as_the_same_json(slack: Served) -> None:
+    first, again = (post_signed(slack.url, command_body(slack.fake, "r1 vs o1")) for _ in range(2))
+    for response in (first, again):
+        assert response.headers["Content-Type"].startswith("application/json")
+    assert reply_of(again) == reply_of(first) and reply_of(first)["response_type"] == "ephemeral"
+    assert json.loads(ack_json(_msg("a & b"))) == {
+        "text": "a & b",
+        "blocks": [],
+        "response_type": "ephemeral",
+    }
 
 
 def test_the_catalog_version_moves_with_every_kind_of_change(fresh: Engine) -> None:
