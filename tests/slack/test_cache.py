@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable
+from urllib.parse import parse_qsl
 
+from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 from sqlalchemy import Engine
 
 from bot.ask import Context, respond
 from bot.catalog.version import catalog_version
+from bot.config import Settings
 from bot.render.blocks import Message
+from bot.slack.app import build_app
 from bot.slack.cache import ReplyCache, ack_json
+from tests.fakeslack import FakeSlack
 from tests.slack.conftest import Served, command_body, post_signed, reply_of, visible_text
 
 
@@ -111,3 +119,24 @@ def test_slack_shows_a_new_price_soon_after_it_changes(
         time.sleep(0.1)
     # o1 is retired at OpenAI, so its card also shows its cheapest live host (OpenRouter, still $60).
     assert "$15 in / $50 out" in shown and "$15 in / $60 out" not in shown
+
+
+def test_socket_mode_sends_a_kept_reply_as_a_json_payload(
+    make_settings: Callable[..., Settings], catalog_url: str, fake_slack: FakeSlack
+) -> None:
+    app = build_app(make_settings(database_url=catalog_url), socket_mode=True)
+    fields = dict(parse_qsl(command_body(fake_slack, "r1 vs o1").decode()))
+    sent: list[SocketModeResponse] = []
+
+    class Connection:  # where Bolt's Socket Mode adapter hands its responses: the websocket
+        logger = logging.getLogger("test")
+
+        def send_socket_mode_response(self, response: SocketModeResponse) -> None:
+            sent.append(response)
+
+    for i in range(2):  # the second from the cache
+        request = SocketModeRequest(type="slash_commands", envelope_id=f"e{i}", payload=fields)
+        send_response(Connection(), request, run_bolt_app(app, request), time.time())  # type: ignore[arg-type]
+    first, again = (r.payload for r in sent)
+    assert first == again and isinstance(first, dict) and first["response_type"] == "ephemeral"
+    assert "DeepSeek R1 vs o1" in visible_text(first)
