@@ -109,6 +109,7 @@ def test_clip_never_leaves_half_an_entity() -> None:
 
 def test_a_chart_keeps_the_text_escaped_once(catalog: Engine) -> None:
     answer = run_command(Settings(), catalog, "U1", "C1", "r1 vs o1")
+    assert isinstance(answer, CompareAnswer)
     named = answer.model_copy(
         update={"models": [m.model_copy(update={"name": "R&D <1>"}) for m in answer.models]}
     )
