@@ -45,7 +45,6 @@ from bot.catalog.answers import (
 from bot.catalog.prices import CACHE_READ, INPUT, OUTPUT, fmt_cost, fmt_usd
 from bot.errors import UnknownModelError, UserError
 from bot.render import words
-from bot.sync.snapshots import snapshot_listing
 from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
 # Block Kit's limits (https://api.slack.com/reference/block-kit/blocks); tests check them too.
@@ -380,11 +379,11 @@ def _price_fields(p: PriceView, workload: str, ratio: Decimal | None) -> list[Bl
     cost = fmt_cost(p.workload_cost)
     if ratio is not None:
         cost += f" · {words.times(ratio)}"
-    # Prices are written as digits, `$`, `,`, `.` or a dash: nothing in them to escape or clip.
+    # Prices are written as digits, `$`, `,`, `.` or a dash: nothing in them to escape.
     return [
-        {"type": "mrkdwn", "text": _INPUT_LABEL + fmt_usd(p.input_mtok), "verbatim": True},
-        {"type": "mrkdwn", "text": _OUTPUT_LABEL + fmt_usd(p.output_mtok), "verbatim": True},
-        {"type": "mrkdwn", "text": _CACHE_READ_LABEL + fmt_usd(p.cache_read_mtok), "verbatim": True},
+        _mrkdwn(_INPUT_LABEL + fmt_usd(p.input_mtok), MAX_FIELD_TEXT),
+        _mrkdwn(_OUTPUT_LABEL + fmt_usd(p.output_mtok), MAX_FIELD_TEXT),
+        _mrkdwn(_CACHE_READ_LABEL + fmt_usd(p.cache_read_mtok), MAX_FIELD_TEXT),
         _field(workload, cost),
     ]
 
@@ -425,8 +424,11 @@ def _alternative_line(x: AlternativeView, target: ModelView | None = None) -> st
 def _sources(models: list[ModelView], *, dates: bool = True) -> str:
     """Where the prices come from and when each last changed; quality's source and date."""
     prices = [(m, p) for m in models for p in (m.price, m.cheapest) if p is not None]
-    sources = {(p.source.kind, p.source.id): p.source for _, p in prices}  # each source once
-    said = [escape(snapshot_listing(a.id)) if a.kind == "snapshot" else actor(a) for a in sources.values()]
+    sources = {(p.source.kind, p.source.id): p for _, p in prices}  # each source once
+    said = [
+        escape(words.price_sources([p])) if p.source.kind == "snapshot" else actor(p.source)
+        for p in sources.values()
+    ]
     text = "Prices: USD per 1M tokens, from " + ", ".join(said) + "."
     if dates:
         changed = "; ".join([f"{m.name} at {p.provider_name} {words.changed(p)}" for m, p in prices])
