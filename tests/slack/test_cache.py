@@ -88,6 +88,12 @@ def test_a_kept_reply_is_acked_as_the_same_json(slack: Served) -> None:
     }
 
 
+def test_an_ack_is_the_json_of_its_message_whatever_its_text() -> None:
+    # Names and notes carry other than ASCII (·, –, é); text that isn't valid Unicode goes the slow way.
+    for text in ("a & b <!channel>", "DeepSeek · off-peak 16:30–00:30 · Mistral Médium", "bad \udc80 text"):
+        assert json.loads(ack_json(_msg(text))) == {"text": text, "blocks": [], "response_type": "ephemeral"}
+
+
 def test_the_catalog_version_moves_with_every_kind_of_change(fresh: Engine) -> None:
     admin = Context.slack("UADMIN", "C1", lambda _: True)
     seen = [catalog_version(fresh)]
