@@ -81,6 +81,8 @@ def test_a_kept_reply_is_acked_as_the_same_json(slack: Served) -> None:
     for response in (first, again):
         assert response.headers["Content-Type"].startswith("application/json")
     assert reply_of(again) == reply_of(first) and reply_of(first)["response_type"] == "ephemeral"
+    # Kept as ASCII: sent again and again, it is copied into the body rather than encoded each time.
+    assert again.content.isascii() and not first.content.isascii() and "·" in visible_text(reply_of(again))
     assert json.loads(ack_json(_msg("a & b"))) == {
         "text": "a & b",
         "blocks": [],
