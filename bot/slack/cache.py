@@ -8,6 +8,11 @@ change made by another process shows within that time; entries also expire after
 When the version can't be read (the database is down), `stale` still finds the last reply kept.
 Replies are kept per workspace (bot.catalog.workspaces): each sees its own view of the catalog.
 
+A reply is kept from the second time its text is asked (within the last ASKED texts): a question
+asked once, as most distinct ones are, is answered and forgotten, and costs the cache nothing but
+its text remembered (`admit`). Keeping every reply made each distinct question pay for storing a
+reply no one would ask for again, and for freeing the one it pushed out.
+
 A reply kept is also kept as the JSON of its ack, made the first time it is served again: encoding a
 reply of a few KB costs more than the rest of serving it from here. That JSON is ASCII (other
 characters escaped), which Bolt turns into the body's bytes by copying them; a reply sent once is
@@ -67,6 +72,7 @@ RECHECK_S = 1.0
 MAX_AGE_S = 300.0
 SIZE = 512
 MAX_KEY = 200  # longer texts are rare and not worth keeping
+ASKED = 4 * SIZE  # texts remembered as asked once; forgotten all at once when full
 
 
 class ReplyCache:
@@ -84,6 +90,7 @@ class ReplyCache:
         self._size = size
         self._lock = threading.Lock()
         self._entries: OrderedDict[tuple[str, str], tuple[float, object, Reply]] = OrderedDict()
+        self._asked: set[tuple[str, str]] = set()
         self._seen: object = None
         self._checked = float("-inf")
 
@@ -103,6 +110,20 @@ class ReplyCache:
                 return None
             self._entries.move_to_end(key)
             return entry[2]
+
+    def admit(self, text: str, workspace: str = SHARED) -> bool:
+        """Whether the reply to `text` is worth keeping: the text was asked before, recently. The first
+        time, it is only remembered."""
+        if not self.enabled or len(text) > MAX_KEY:
+            return False
+        key = (workspace, text)
+        with self._lock:
+            if key in self._asked:
+                return True
+            if len(self._asked) >= ASKED:
+                self._asked.clear()
+            self._asked.add(key)
+            return False
 
     def stale(self, text: str, workspace: str = SHARED) -> Message | None:
         """The reply kept for `text` whatever its age, for when the catalog can't be asked; the

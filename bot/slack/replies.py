@@ -134,7 +134,8 @@ class Replier:
         # Only cacheable commands are ever put in the cache, so a hit needs no parse.
         if shared_by is None and (cached := self.cache.get(query, workspace)) is not None:
             return cached.message
-        keep = shared_by is None and self.cache.enabled and cacheable(query)
+        reusable = shared_by is None and self.cache.enabled and cacheable(query)
+        keep = reusable and self.cache.admit(query, workspace)  # asked before: likely asked again
         before = self.cache.read_version() if keep else None
         answer = self.gate.run(
             lambda: run_command(
@@ -150,7 +151,7 @@ class Replier:
         )
         if keep:
             self.cache.put(query, message, before, self.cache.read_version(), workspace)
-        elif self.cache.enabled:
+        elif self.cache.enabled and not reusable:
             self.cache.read_version()  # a change made here shows in this process's next reply at once
         return message
 
