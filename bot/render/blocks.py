@@ -113,8 +113,6 @@ def clip(text: str, limit: int) -> str:
 def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) -> Message:
     """The message for an answer to `query`; `shared_by` (a user id) marks the visible re-post,
     which carries no Share button."""
-    from bot.render import changes
-
     match answer:
         case CompareAnswer():
             blocks, text = _compare(answer)
@@ -136,6 +134,8 @@ def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) 
             | SyncSummary()
             | SyncStatusAnswer()
         ):
+            from bot.render import changes  # here, not per question: an import statement costs a µs
+
             return changes.message(answer)
         case _:
             assert_never(answer)
