@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from bot.catalog.answers import CLI_USER, Actor
 from bot.catalog.categories import find_category
 from bot.catalog.changes import PriceMove
-from bot.catalog.models import Alert, Change, Price, Subscription, utcnow
+from bot.catalog.models import Alert, Change, Price, Score, Subscription, utcnow
 from bot.catalog.prices import PRICE_KEYS, PriceData, plain
-from bot.catalog.quality import ALERT_MOVE, ScoreMove
+from bot.catalog.quality import ALERT_MOVE, TEAM, ScoreMove
 from bot.catalog.workspaces import SHARED
 
 
@@ -34,9 +34,15 @@ def queue_alerts(
     if change.workspace != SHARED:
         subs = subs.where(Subscription.workspace == change.workspace)  # a workspace's edit is its own news
     own = _overridden(session, change, moves)
+    own_scores = _own_scores(session, change, scores)
     for sub in session.scalars(subs.order_by(Subscription.id)):
         wanted = [m for m in moves if wants(sub, m) and (sub.workspace, m.offering_id) not in own]
-        wanted_scores = [m for m in scores if sub.model_ids is None or m.model_id in sub.model_ids]
+        wanted_scores = [
+            m
+            for m in scores
+            if (sub.model_ids is None or m.model_id in sub.model_ids)
+            and (sub.workspace, m.model_id, m.category) not in own_scores
+        ]
         if not wanted and not wanted_scores:
             continue
         session.add(
@@ -68,6 +74,27 @@ def _overridden(session: Session, change: Change, moves: Sequence[PriceMove]) ->
         .distinct()
     )
     return {(w, o) for w, o in rows}
+
+
+def _own_scores(session: Session, change: Change, scores: Sequence[ScoreMove]) -> set[tuple[str, str, str]]:
+    """(workspace, model, category) where a shared score move doesn't move what the workspace sees: its
+    admins set the team's own score there (its newest team row has a score; one without is an unset)."""
+    if change.workspace != SHARED or not scores:
+        return set()
+    newest: dict[tuple[str, str, str], int | None] = {}
+    rows = session.execute(
+        select(Score.workspace, Score.model_id, Score.category, Score.score)
+        .where(
+            Score.workspace != SHARED,
+            Score.origin == TEAM,
+            Score.variant == "",
+            Score.model_id.in_(sorted({m.model_id for m in scores})),
+        )
+        .order_by(Score.id)
+    )
+    for workspace, model_id, category, score in rows:
+        newest[(workspace, model_id, category)] = score
+    return {key for key, score in newest.items() if score is not None}
 
 
 def wants(sub: Subscription, move: PriceMove) -> bool:

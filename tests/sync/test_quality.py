@@ -234,6 +234,28 @@ def test_a_first_score_is_announced_and_a_variant_or_team_scored_move_is_not(
     assert "Claude Sonnet 5.5: first LMArena overall score 1455" in text
 
 
+def test_a_workspace_with_its_own_score_hears_nothing_of_the_feeds_move_until_it_unsets_it(
+    fresh: Engine, feed: responses.RequestsMock
+) -> None:
+    admin_a = Context.slack("UA", "CA", lambda _: True, workspace="TA")
+    respond(fresh, f"set {OPEN_MODEL} score 1400", admin_a)  # TA's own: the feed's move is hidden there
+    with db.transaction(fresh) as s:
+        s.add(Subscription(channel_id="CA", created_by="UA", model_ids=[OPEN_MODEL], workspace="TA"))
+        s.add(Subscription(channel_id="CB", created_by="UB", model_ids=[OPEN_MODEL], workspace="TB"))
+    feed.get(URL, body=body(rate(bundled(), OPEN_KEY, 1365.2 + ALERT_MOVE)))
+
+    assert sync_quality(fresh, URL).alerts_queued == 1
+
+    respond(fresh, f"unset {OPEN_MODEL} score", admin_a)  # back to LMArena's: TA hears of moves again
+    feed.replace(responses.GET, URL, body=body(rate(bundled(), OPEN_KEY, 1365.2 + 2 * ALERT_MOVE)))
+
+    assert sync_quality(fresh, URL).alerts_queued == 2
+    with db.session_factory(fresh)() as s:
+        alerts = s.scalars(select(Alert).order_by(Alert.id)).all()
+    assert [(a.workspace, a.channel_id) for a in alerts] == [("TB", "CB"), ("TA", "CA"), ("TB", "CB")]
+    assert [m["new"] for m in alerts[1].payload["score_moves"]] == [1385]
+
+
 def test_each_feed_has_its_own_schedule_and_status(fresh: Engine, feed: responses.RequestsMock) -> None:
     day, t0 = timedelta(days=1), utcnow()
     with db.transaction(fresh) as s:
