@@ -5,7 +5,7 @@ change is never announced twice nor lost."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any  # Any: the alert payload is JSON
 
 from sqlalchemy import select
@@ -34,14 +34,14 @@ def queue_alerts(
     if change.workspace != SHARED:
         subs = subs.where(Subscription.workspace == change.workspace)  # a workspace's edit is its own news
     own = _overridden(session, change, moves)
-    own_scores = _own_scores(session, change, scores)
+    team_scored = _team_scored(session, scores)
     for sub in session.scalars(subs.order_by(Subscription.id)):
         wanted = [m for m in moves if wants(sub, m) and (sub.workspace, m.offering_id) not in own]
+        # A move hidden behind a team's own score is no news where that score is seen.
         wanted_scores = [
             m
             for m in scores
-            if (sub.model_ids is None or m.model_id in sub.model_ids)
-            and (sub.workspace, m.model_id, m.category) not in own_scores
+            if (sub.model_ids is None or m.model_id in sub.model_ids) and not team_scored(sub.workspace, m)
         ]
         if not wanted and not wanted_scores:
             continue
@@ -76,16 +76,16 @@ def _overridden(session: Session, change: Change, moves: Sequence[PriceMove]) ->
     return {(w, o) for w, o in rows}
 
 
-def _own_scores(session: Session, change: Change, scores: Sequence[ScoreMove]) -> set[tuple[str, str, str]]:
-    """(workspace, model, category) where a shared score move doesn't move what the workspace sees: its
-    admins set the team's own score there (its newest team row has a score; one without is an unset)."""
-    if change.workspace != SHARED or not scores:
-        return set()
+def _team_scored(session: Session, scores: Sequence[ScoreMove]) -> Callable[[str, ScoreMove], bool]:
+    """Whether a workspace sees a team's own score where a move is, instead of the source's: its own
+    newest team row (for the model's default variant in that category) if it has any, else the shared
+    catalog's (bot.catalog.quality.newest_rows); a row with a score is the team's, one without an unset."""
+    if not scores:
+        return lambda workspace, move: False
     newest: dict[tuple[str, str, str], int | None] = {}
     rows = session.execute(
         select(Score.workspace, Score.model_id, Score.category, Score.score)
         .where(
-            Score.workspace != SHARED,
             Score.origin == TEAM,
             Score.variant == "",
             Score.model_id.in_(sorted({m.model_id for m in scores})),
@@ -94,7 +94,14 @@ def _own_scores(session: Session, change: Change, scores: Sequence[ScoreMove]) -
     )
     for workspace, model_id, category, score in rows:
         newest[(workspace, model_id, category)] = score
-    return {key for key, score in newest.items() if score is not None}
+
+    def scored(workspace: str, move: ScoreMove) -> bool:
+        own = (workspace, move.model_id, move.category)
+        return (
+            newest[own] if own in newest else newest.get((SHARED, move.model_id, move.category))
+        ) is not None
+
+    return scored
 
 
 def wants(sub: Subscription, move: PriceMove) -> bool:

@@ -134,7 +134,7 @@ def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) 
             | SyncSummary()
             | SyncStatusAnswer()
         ):
-            from bot.render import changes  # here, not per question: an import statement costs a µs
+            from bot.render import changes  # only for a change's answer: an import statement costs a µs
 
             return changes.message(answer)
         case _:

@@ -8,10 +8,11 @@ change made by another process shows within that time; entries also expire after
 When the version can't be read (the database is down), `stale` still finds the last reply kept.
 Replies are kept per workspace (bot.catalog.workspaces): each sees its own view of the catalog.
 
-A reply is kept from the second time its text is asked (within the last ASKED texts): a question
-asked once, as most distinct ones are, is answered and forgotten, and costs the cache nothing but
-its text remembered (`admit`). Keeping every reply made each distinct question pay for storing a
-reply no one would ask for again, and for freeing the one it pushed out.
+A reply is kept from the second time its text is asked (`admit` remembers up to ASKED texts asked,
+forgetting them all at once when full): a question asked once, as most distinct ones are, is
+answered and forgotten, and costs the cache nothing but its text remembered. Keeping every reply
+made each distinct question pay for storing a reply no one would ask for again, and for freeing the
+one it pushed out.
 
 A reply kept is also kept as the JSON of its ack, made the first time it is served again: encoding a
 reply of a few KB costs more than the rest of serving it from here. That JSON is ASCII (other
@@ -43,7 +44,9 @@ def ack_json(message: Message) -> str:
     Encoded by pydantic-core, in a third of the json module's time on a reply of a few KB (compact,
     with other than ASCII as UTF-8 rather than escaped: the same JSON to Slack; Bolt encodes such a
     body again, in a third of the time saved); by the json module when pydantic-core can't (text
-    that isn't valid Unicode, a lone surrogate)."""
+    that isn't valid Unicode, a lone surrogate). pydantic-core would also encode what the json
+    module refuses (a Decimal, a date): a message holds only text, numbers, booleans, lists and
+    dicts, as tests/slack/test_cache.py checks of every reply in tests/golden.py's corpus."""
     body = {**message, "response_type": "ephemeral"}
     try:
         return to_json(body).decode()

@@ -70,25 +70,13 @@ def _apply(tx: Session, fresh: Fresh) -> SyncSummary:
     if not moves:
         tx.delete(change)  # nothing moved: no change set to announce
         return summary
-    summary.alerts_queued = queue_alerts(tx, change, [], scores=_effective(tx, moves))
+    summary.alerts_queued = queue_alerts(tx, change, [], scores=moves)  # not those behind a team's score
     summary.change_id = change.id
     return summary
 
 
 def _largest(moves: list[ScoreMove]) -> list[ScoreMove]:
     return sorted(moves, key=lambda m: (-m.size, m.model_name, m.category, m.variant))
-
-
-def _effective(tx: Session, moves: list[ScoreMove]) -> list[ScoreMove]:
-    """The moves users see: not those hidden behind a team's own score for that model and category."""
-    team = {
-        (model_id, category)
-        for (model_id, category, variant, origin), row in newest_rows(
-            tx, model_ids={m.model_id for m in moves}
-        ).items()
-        if origin == TEAM and not variant and row.score is not None
-    }
-    return [m for m in moves if (m.model_id, m.category) not in team]
 
 
 def _view(m: ScoreMove) -> ScoreChange:

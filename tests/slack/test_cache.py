@@ -16,10 +16,12 @@ from sqlalchemy import Engine
 from bot.ask import Context, respond
 from bot.catalog.version import catalog_version
 from bot.config import Settings
-from bot.render.blocks import Message
+from bot.errors import UserError
+from bot.render.blocks import Message, answer_message, error_message
 from bot.slack.app import build_app
 from bot.slack.cache import ASKED, ReplyCache, ack_json
 from tests.fakeslack import FakeSlack
+from tests.golden import corpus
 from tests.slack.conftest import Served, command_body, post_signed, reply_of, visible_text
 
 
@@ -112,6 +114,20 @@ def test_an_ack_is_the_json_of_its_message_whatever_its_text() -> None:
     # Names and notes carry other than ASCII (·, –, é); text that isn't valid Unicode goes the slow way.
     for text in ("a & b <!channel>", "DeepSeek · off-peak 16:30–00:30 · Mistral Médium", "bad \udc80 text"):
         assert json.loads(ack_json(_msg(text))) == {"text": text, "blocks": [], "response_type": "ephemeral"}
+
+
+def test_every_reply_in_the_golden_corpus_is_acked_as_the_json_module_would_encode_it(
+    catalog: Engine,
+) -> None:
+    # pydantic-core would also encode a Decimal or a date, which the json module refuses (and slack_sdk, for
+    # a response_url post, and a kept reply's JSON): a reply holds only JSON's own types.
+    for text in corpus():
+        try:
+            message = answer_message(respond(catalog, text, Context.cli()), query=text)
+        except UserError as exc:
+            message = error_message(exc, query=text)
+        body = {**message, "response_type": "ephemeral"}
+        assert json.loads(ack_json(message)) == json.loads(json.dumps(body)), text
 
 
 def test_the_catalog_version_moves_with_every_kind_of_change(fresh: Engine) -> None:

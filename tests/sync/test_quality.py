@@ -234,7 +234,7 @@ def test_a_first_score_is_announced_and_a_variant_or_team_scored_move_is_not(
     assert "Claude Sonnet 5.5: first LMArena overall score 1455" in text
 
 
-def test_a_workspace_with_its_own_score_hears_nothing_of_the_feeds_move_until_it_unsets_it(
+def test_a_move_is_told_only_where_the_feeds_score_is_seen(
     fresh: Engine, feed: responses.RequestsMock
 ) -> None:
     admin_a = Context.slack("UA", "CA", lambda _: True, workspace="TA")
@@ -242,18 +242,24 @@ def test_a_workspace_with_its_own_score_hears_nothing_of_the_feeds_move_until_it
     with db.transaction(fresh) as s:
         s.add(Subscription(channel_id="CA", created_by="UA", model_ids=[OPEN_MODEL], workspace="TA"))
         s.add(Subscription(channel_id="CB", created_by="UB", model_ids=[OPEN_MODEL], workspace="TB"))
-    feed.get(URL, body=body(rate(bundled(), OPEN_KEY, 1365.2 + ALERT_MOVE)))
 
-    assert sync_quality(fresh, URL).alerts_queued == 1
+    def moved_to(score: float) -> list[tuple[str, int]]:
+        """Sync a leaderboard with the model at `score`: the workspaces told, and the score they were told."""
+        feed.replace(responses.GET, URL, body=body(rate(bundled(), OPEN_KEY, score + 0.2)))
+        with db.session_factory(fresh)() as s:
+            before = len(s.scalars(select(Alert)).all())
+        sync_quality(fresh, URL)
+        with db.session_factory(fresh)() as s:
+            alerts = s.scalars(select(Alert).order_by(Alert.id)).all()[before:]
+        return [(a.workspace, a.payload["score_moves"][0]["new"]) for a in alerts]
 
-    respond(fresh, f"unset {OPEN_MODEL} score", admin_a)  # back to LMArena's: TA hears of moves again
-    feed.replace(responses.GET, URL, body=body(rate(bundled(), OPEN_KEY, 1365.2 + 2 * ALERT_MOVE)))
-
-    assert sync_quality(fresh, URL).alerts_queued == 2
-    with db.session_factory(fresh)() as s:
-        alerts = s.scalars(select(Alert).order_by(Alert.id)).all()
-    assert [(a.workspace, a.channel_id) for a in alerts] == [("TB", "CB"), ("TA", "CA"), ("TB", "CB")]
-    assert [m["new"] for m in alerts[1].payload["score_moves"]] == [1385]
+    feed.get(URL, body=body(bundled()))
+    assert moved_to(1365 + ALERT_MOVE) == [("TB", 1375)]
+    respond(fresh, f"unset {OPEN_MODEL} score", admin_a)  # back to the feed's score: TA is told again
+    assert moved_to(1365 + 2 * ALERT_MOVE) == [("TA", 1385), ("TB", 1385)]
+    # A shared team score (the terminal's) is what TB sees; TA's unset still shows TA the feed's.
+    respond(fresh, f"set {OPEN_MODEL} score 1400", Context.cli())
+    assert moved_to(1365 + 3 * ALERT_MOVE) == [("TA", 1395)]
 
 
 def test_each_feed_has_its_own_schedule_and_status(fresh: Engine, feed: responses.RequestsMock) -> None:
