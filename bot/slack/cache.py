@@ -47,11 +47,16 @@ def ack_json(message: Message) -> str:
     that isn't valid Unicode, a lone surrogate). pydantic-core would also encode what the json
     module refuses (a Decimal, a date): a message holds only text, numbers, booleans, lists and
     dicts, as tests/slack/test_cache.py checks of every reply in tests/golden.py's corpus."""
-    body = {**message, "response_type": "ephemeral"}
+    body = _ack_body(message)
     try:
         return to_json(body).decode()
     except PydanticSerializationError:
         return _JSON.encode(body)
+
+
+def _ack_body(message: Message) -> dict[str, object]:
+    """What an ack answering privately with `message` says (Bolt's ack(response_type=..., **message))."""
+    return {**message, "response_type": "ephemeral"}
 
 
 class Reply:
@@ -67,7 +72,7 @@ class Reply:
     @property
     def json(self) -> str:
         if self._json is None:
-            self._json = _JSON.encode({**self.message, "response_type": "ephemeral"})  # ASCII
+            self._json = _JSON.encode(_ack_body(self.message))  # ASCII
         return self._json
 
 

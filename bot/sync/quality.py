@@ -70,7 +70,7 @@ def _apply(tx: Session, fresh: Fresh) -> SyncSummary:
     if not moves:
         tx.delete(change)  # nothing moved: no change set to announce
         return summary
-    summary.alerts_queued = queue_alerts(tx, change, [], scores=moves)  # not those behind a team's score
+    summary.alerts_queued = queue_alerts(tx, change, [], scores=moves)  # less what team scores hide
     summary.change_id = change.id
     return summary
 
