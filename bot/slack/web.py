@@ -8,6 +8,9 @@ length is capped (413), the timestamp must be whole seconds within five minutes 
 signature `v0=<64 hex>` (401), and the body must arrive within BODY_TIMEOUT_S (408). Only then is
 it decoded, and only a body Bolt can parse (UTF-8; JSON objects where Bolt expects JSON) reaches
 Bolt (400 otherwise). Each refusal is one log line, with no traceback and nothing of the request.
+
+In single mode a `/modelcost` slash command is then answered here, from its form fields, without
+Bolt's dispatch (bot/slack/listeners/commands.py says why); everything else goes to Bolt.
 """
 
 from __future__ import annotations
@@ -25,13 +28,16 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any  # Any: a request body decoded by Bolt's parser, checked before use
+from urllib.parse import parse_qsl
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request.internals import parse_body
 
 from bot.config import Settings
+from bot.render.blocks import COMMAND
 from bot.slack import charts, oauth
+from bot.slack.listeners import commands
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -62,6 +68,7 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
     keyed = hmac.new(settings.slack_signing_secret.get_secret_value().encode(), digestmod=hashlib.sha256)
     slack: Wsgi = SlackRequestHandler(app, EVENTS_PATH)
     links = charts.links_for(app)
+    answer = commands.answerer(app)  # None in oauth mode
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
@@ -74,11 +81,13 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
             # Everything the flow reads is in the URL and the cookie: a body, if any, stays unread.
             return slack({**environ, "CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO()}, start_response)
         if path == EVENTS_PATH and method == "POST":
-            refusal = _check(environ, keyed)
-            if refusal is not None:
-                status, why = refusal
+            checked = _check(environ, keyed)
+            if isinstance(checked, tuple):
+                status, why = checked
                 log.warning("refused POST %s: %s %s", EVENTS_PATH, status.split()[0], why)
                 return _plain(start_response, status, why)
+            if answer is not None and (fields := _command(environ, checked)) is not None:
+                return _json(start_response, answer(fields))
         return slack(environ, start_response)
 
     return application
@@ -101,8 +110,8 @@ def _chart(
     return [] if head else [png]
 
 
-def _check(environ: WSGIEnvironment, keyed: hmac.HMAC) -> tuple[str, str] | None:
-    """None when the request is signed and well formed (its body then waits in wsgi.input for Bolt);
+def _check(environ: WSGIEnvironment, keyed: hmac.HMAC) -> bytes | tuple[str, str]:
+    """The body when the request is signed and well formed (it then waits in wsgi.input for Bolt too);
     else (HTTP status, a short reason)."""
     length = environ.get("CONTENT_LENGTH") or ""
     if not _LENGTH.fullmatch(length):
@@ -129,7 +138,27 @@ def _check(environ: WSGIEnvironment, keyed: hmac.HMAC) -> tuple[str, str] | None
     if not _parses(body, content_type):
         return "400 Bad Request", "the body is not a Slack payload"
     environ["wsgi.input"] = io.BytesIO(body)
-    return None
+    return body
+
+
+def _command(environ: WSGIEnvironment, body: bytes) -> dict[str, str] | None:
+    """The form fields of a `/modelcost` slash command; None for any other request (Bolt's to route):
+    a button's `payload`, JSON, Slack's `ssl_check`, another command."""
+    if (environ.get("CONTENT_TYPE") or "").split(";")[0].strip() != "application/x-www-form-urlencoded":
+        return None
+    fields = dict(parse_qsl(body.decode(), keep_blank_values=True))  # _check found it UTF-8
+    if fields.get("command") != COMMAND or "payload" in fields or "ssl_check" in fields:
+        return None
+    return fields
+
+
+def _json(start_response: StartResponse, body: str) -> list[bytes]:
+    """200 with a JSON body, as Bolt answers an ack that carries a message."""
+    data = body.encode()
+    start_response(
+        "200 OK", [("Content-Type", "application/json;charset=utf-8"), ("Content-Length", str(len(data)))]
+    )
+    return [data]
 
 
 def _read(environ: WSGIEnvironment, length: int) -> bytes | None:

@@ -6,9 +6,14 @@ import json
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import requests
+from slack_bolt.adapter.socket_mode.internals import run_bolt_app
+from slack_sdk.socket_mode.request import SocketModeRequest
 
+from bot.config import Settings
+from bot.slack.app import build_app
 from tests.slack.blockkit import assert_valid
 from tests.slack.conftest import (
     SIGNING_SECRET,
@@ -154,3 +159,37 @@ def test_the_signing_secret_and_tokens_never_reach_a_log(
 
     logged = "\n".join(r.getMessage() + json.dumps(r.args, default=str) for r in caplog.records)
     assert SIGNING_SECRET not in logged and BOT_TOKEN not in logged
+
+
+# -- the slash command answered before Bolt's dispatch (single mode, over HTTP) ----------------------
+def test_the_command_is_answered_as_bolts_listener_answers_it(
+    slack: Served, make_settings: Callable[..., Settings]
+) -> None:
+    """Over HTTP the command skips Bolt's dispatch; through Bolt (Socket Mode) it gets the same reply."""
+    bolt = build_app(make_settings(), socket_mode=True)
+    for text in ("r1 vs o1 for 10M in 2M out", "cheaper sonnet", "gpt5x", "help"):
+        body = command_body(slack.fake, text)
+        response = post_signed(slack.url, body)
+        assert response.headers["Content-Type"] == "application/json;charset=utf-8"
+        request = SocketModeRequest(
+            type="slash_commands", envelope_id="e1", payload=dict(parse_qsl(body.decode()))
+        )
+        through_bolt = run_bolt_app(bolt, request)
+        assert through_bolt.status == 200
+        assert response.json() == json.loads(through_bolt.body), text
+
+
+def test_a_command_that_says_payload_is_answered(signed_request: Send) -> None:
+    # Bolt reads a form body that mentions "payload" as a button's payload, and found no command in it.
+    message = reply_of(signed_request("payload vs o1"))
+
+    assert "I don't know a model called 'payload'" in message["text"]
+
+
+def test_slacks_ssl_check_is_still_answered_by_bolt(slack: Served) -> None:
+    body = urlencode({"ssl_check": "1", "token": "deprecated-verification-token", "command": "/modelcost"})
+
+    response = post_signed(slack.url, body.encode())
+
+    assert response.status_code == 200 and response.text == ""
+    assert slack.fake.calls() == []
