@@ -7,7 +7,8 @@ Nothing reads a request to /slack/events before its signature is checked on the 
 length is capped (413), the timestamp must be whole seconds within five minutes (401), the
 signature `v0=<64 hex>` (401), and the body must arrive within BODY_TIMEOUT_S (408). Only then is
 it decoded, and only a body Bolt can parse (UTF-8; JSON objects where Bolt expects JSON) reaches
-Bolt (400 otherwise). Each refusal is one log line, with no traceback and nothing of the request.
+Bolt (400 otherwise; see _for_bolt for a form body that says "payload"). Each refusal is one log
+line, with no traceback and nothing of the request.
 
 In single mode a `/modelcost` slash command is then answered here, from its form fields, without
 Bolt's dispatch (bot/slack/listeners/commands.py says why); everything else goes to Bolt.
@@ -60,8 +61,8 @@ Wsgi = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
 
 
 def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
-    """Bolt behind the signature check; /healthz answers 200 from memory, touching neither Slack
-    nor the database."""
+    """Bolt behind the signature check (in single mode, the slash command answered here, before
+    Bolt's dispatch); /healthz answers 200 from memory, touching neither Slack nor the database."""
     settings.require("SLACK_SIGNING_SECRET")
     assert settings.slack_signing_secret is not None  # required just above
     # The secret's HMAC, keyed once: each request's copy needs only its own bytes hashed.
@@ -87,7 +88,7 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
                 log.warning("refused POST %s: %s %s", EVENTS_PATH, status.split()[0], why)
                 return _plain(start_response, status, why)
             if answer is not None and (fields := _command(environ, checked)) is not None:
-                return _json(start_response, answer(fields))
+                return _answer(start_response, answer, fields)
         return slack(environ, start_response)
 
     return application
@@ -134,27 +135,38 @@ def _check(environ: WSGIEnvironment, keyed: hmac.HMAC) -> bytes | tuple[str, str
     expected = signer.hexdigest()
     if not hmac.compare_digest(signature.encode(), b"v0=" + expected.encode()):
         return "401 Unauthorized", "the signature does not match"
-    content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip() or None
-    if not _parses(body, content_type):
+    for_bolt = _for_bolt(body, _content_type(environ))
+    if for_bolt is None:
         return "400 Bad Request", "the body is not a Slack payload"
-    environ["wsgi.input"] = io.BytesIO(body)
+    environ["wsgi.input"] = io.BytesIO(for_bolt)
     return body
 
 
+def _content_type(environ: WSGIEnvironment) -> str | None:
+    return (environ.get("CONTENT_TYPE") or "").split(";")[0].strip() or None
+
+
 def _command(environ: WSGIEnvironment, body: bytes) -> dict[str, str] | None:
-    """The form fields of a `/modelcost` slash command; None for any other request (Bolt's to route):
-    a button's `payload`, JSON, Slack's `ssl_check`, another command."""
-    if (environ.get("CONTENT_TYPE") or "").split(";")[0].strip() != "application/x-www-form-urlencoded":
-        return None
+    """The form fields of a `/modelcost` slash command; None for any other request, Bolt's to route
+    (a button's `payload`, JSON, Slack's `ssl_check`, another command)."""
+    if _content_type(environ) != "application/x-www-form-urlencoded" or body.startswith(b"{"):
+        return None  # Bolt reads a body that starts with { as JSON, whatever its type says
     fields = dict(parse_qsl(body.decode(), keep_blank_values=True))  # _check found it UTF-8
     if fields.get("command") != COMMAND or "payload" in fields or "ssl_check" in fields:
         return None
     return fields
 
 
-def _json(start_response: StartResponse, body: str) -> list[bytes]:
-    """200 with a JSON body, as Bolt answers an ack that carries a message."""
-    data = body.encode()
+def _answer(
+    start_response: StartResponse, answer: Callable[[dict[str, str]], str], fields: dict[str, str]
+) -> list[bytes]:
+    """The command's ack, as Bolt sends it: 200 with its JSON; should answering raise (it is made not
+    to), 500 with no body and the traceback logged, as Bolt does when a listener raises."""
+    try:
+        data = answer(fields).encode()
+    except Exception:
+        log.exception("answering %s failed", COMMAND)
+        return _plain(start_response, "500 Internal Server Error", "")
     start_response(
         "200 OK", [("Content-Type", "application/json;charset=utf-8"), ("Content-Length", str(len(data)))]
     )
@@ -224,16 +236,24 @@ def _stop_reading(sock: socket.socket) -> None:
         pass  # already closed: nothing is waiting on it
 
 
-def _parses(body: bytes, content_type: str | None) -> bool:
-    """Whether Bolt can parse this body into a payload (it answers 500 when it can't)."""
+def _for_bolt(body: bytes, content_type: str | None) -> bytes | None:
+    """The body as Bolt is to read it; None when Bolt can't parse it into a payload (it answers 500).
+
+    Bolt takes any form body that says "payload" (a command's text, a channel's or team's name) for a
+    button's `payload` field, finds none, and drops the request (404): such a body reaches it with
+    the word percent-encoded, which its parse_qsl reads back as it was (the signature is checked).
+    """
     try:
         text = body.decode("utf-8")
-        if content_type != "application/json" and not text.startswith("{") and "payload" not in text:
-            return True  # form fields (a slash command): Bolt's parse_qsl takes any text; no need to try
+        if content_type != "application/json" and not text.startswith("{"):
+            if "payload" not in text:
+                return body  # form fields (a slash command): Bolt's parse_qsl takes any text
+            if all(name != "payload" for name, _ in parse_qsl(text, keep_blank_values=True)):
+                return body.replace(b"payload", b"%70ayload")
         payload: Any = parse_body(text, content_type)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return False
-    return isinstance(payload, dict)
+        return None
+    return body if isinstance(payload, dict) else None
 
 
 def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]:

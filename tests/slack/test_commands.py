@@ -8,12 +8,16 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import pytest
 import requests
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.config import Settings
+from bot.render.blocks import COMMAND
 from bot.slack.app import build_app
+from bot.slack.replies import Replier
 from tests.slack.blockkit import assert_valid
 from tests.slack.conftest import (
     SIGNING_SECRET,
@@ -162,6 +166,31 @@ def test_the_signing_secret_and_tokens_never_reach_a_log(
 
 
 # -- the slash command answered before Bolt's dispatch (single mode, over HTTP) ----------------------
+def test_only_the_slash_command_skips_bolts_dispatch(
+    slack: Served, click: Send, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dispatched: list[str] = []
+    bolt_dispatch = App.dispatch
+
+    def spied(app: App, request: BoltRequest) -> BoltResponse:
+        body = request.body
+        dispatched.append(
+            "ssl_check" if "ssl_check" in body else str(body.get("command") or body.get("type"))
+        )
+        return bolt_dispatch(app, request)
+
+    monkeypatch.setattr(App, "dispatch", spied)
+    message = reply_of(post_signed(slack.url, command_body(slack.fake, "r1 vs o1")))
+    assert "27.4x" in visible_text(message) and dispatched == []
+
+    assert click(buttons(message)["Share in channel"]).status_code == 200
+    other = post_signed(slack.url, command_body(slack.fake, "r1 vs o1").replace(b"%2Fmodelcost", b"%2Fother"))
+    ssl_check = urlencode({"ssl_check": "1", "token": "deprecated-verification-token", "command": COMMAND})
+    assert post_signed(slack.url, ssl_check.encode()).text == ""  # Bolt's answer to Slack's check
+    assert other.status_code == 404  # no listener for it: Bolt's answer
+    assert dispatched == ["block_actions", "/other", "ssl_check"]
+
+
 def test_the_command_is_answered_as_bolts_listener_answers_it(
     slack: Served, make_settings: Callable[..., Settings]
 ) -> None:
@@ -171,25 +200,35 @@ def test_the_command_is_answered_as_bolts_listener_answers_it(
         body = command_body(slack.fake, text)
         response = post_signed(slack.url, body)
         assert response.headers["Content-Type"] == "application/json;charset=utf-8"
-        request = SocketModeRequest(
-            type="slash_commands", envelope_id="e1", payload=dict(parse_qsl(body.decode()))
+        fields = dict(parse_qsl(body.decode()))
+        through_bolt = run_bolt_app(
+            bolt, SocketModeRequest(type="slash_commands", envelope_id="e1", payload=fields)
         )
-        through_bolt = run_bolt_app(bolt, request)
         assert through_bolt.status == 200
         assert response.json() == json.loads(through_bolt.body), text
 
 
-def test_a_command_that_says_payload_is_answered(signed_request: Send) -> None:
-    # Bolt reads a form body that mentions "payload" as a button's payload, and found no command in it.
-    message = reply_of(signed_request("payload vs o1"))
+def test_a_failure_to_answer_is_a_500_with_its_traceback_logged(
+    signed_request: Send, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(Replier, "command", broken)  # it is made never to raise: as Bolt would
+    response = signed_request("r1 vs o1")
+
+    assert response.status_code == 500 and response.text.strip() == ""
+    [logged] = [r for r in caplog.records if r.exc_info]
+    assert logged.getMessage() == "answering /modelcost failed" and "broken" in str(logged.exc_info[1])
+
+
+@pytest.mark.parametrize("where", ["text", "channel_name"])
+def test_a_command_that_says_payload_is_answered(slack: Served, where: str) -> None:
+    # Bolt read a form body that says "payload" anywhere as a button's payload, and found no command in it.
+    body = command_body(slack.fake, "payload vs o1" if where == "text" else "r1 vs payload")
+    if where == "channel_name":
+        body = body.replace(b"channel_name=general", b"channel_name=payload-team")
+
+    message = reply_of(post_signed(slack.url, body))
 
     assert "I don't know a model called 'payload'" in message["text"]
-
-
-def test_slacks_ssl_check_is_still_answered_by_bolt(slack: Served) -> None:
-    body = urlencode({"ssl_check": "1", "token": "deprecated-verification-token", "command": "/modelcost"})
-
-    response = post_signed(slack.url, body.encode())
-
-    assert response.status_code == 200 and response.text == ""
-    assert slack.fake.calls() == []

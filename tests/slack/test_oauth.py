@@ -164,6 +164,18 @@ def test_two_workspaces_install_and_each_is_served_with_its_own_token(hosted: Se
     assert answer.status_code == 200 and "27.4x" in answer.text
 
 
+def test_a_command_that_says_payload_is_answered_through_bolt(hosted: Served) -> None:
+    install(hosted, "code-a", "T1")
+    body = command_body(hosted.fake, "payload vs o1", team="T1")
+    # Bolt took a form body that says "payload" anywhere (here the text and a channel's name) for a
+    # button's payload, and found no command in it.
+    body = body.replace(b"channel_name=general", b"channel_name=payload-team")
+
+    reply = post_signed(hosted.url, body)
+
+    assert reply.status_code == 200 and "I don't know a model called 'payload'" in reply.json()["text"]
+
+
 def test_a_workspace_that_never_installed_is_told_how_to_install(hosted: Served) -> None:
     response_url = hosted.fake.response_url()
     reply = command(hosted, "r1 vs o1", "T404", response_url=response_url)

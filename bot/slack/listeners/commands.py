@@ -32,8 +32,9 @@ def register(app: App, replier: Replier) -> None:
 
 
 def answerer(app: App) -> Callable[[dict[str, str]], str] | None:
-    """The slash command's ack (its JSON body) from the form fields Slack sent, for bot.slack.web;
-    None in oauth mode, where only Bolt's authorization knows whether the workspace installed the app."""
+    """For bot.slack.web: a function from the form fields of a slash command to its ack's JSON body.
+    None in oauth mode, where only Bolt's authorization knows whether the workspace installed the
+    app (and refreshes its token), or for an app whose listeners `register` did not add."""
     replier = _REPLIERS.get(app)
     if replier is None or replier.settings.slack_mode != "single":
         return None
@@ -41,6 +42,7 @@ def answerer(app: App) -> Callable[[dict[str, str]], str] | None:
     def answer(fields: dict[str, str]) -> str:
         acked: list[str] = []
         replier.command(acked.append, fields)  # acks once, with the reply's JSON, before it returns
+        assert acked, "Replier.command returned without acking"
         return acked[0]
 
     return answer
