@@ -161,7 +161,7 @@ def _answer(
     start_response: StartResponse, answer: Callable[[dict[str, str]], str], fields: dict[str, str]
 ) -> list[bytes]:
     """The command's ack, as Bolt sends it: 200 with its JSON; should answering raise (it is made not
-    to), 500 with no body and the traceback logged, as Bolt does when a listener raises."""
+    to), 500 and the traceback logged, as Bolt does when a listener raises."""
     try:
         data = answer(fields).encode()
     except Exception:
