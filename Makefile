@@ -2,16 +2,25 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# Reinstall when the lock or the project's own metadata changes.
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
+# The build backend (pyproject's [build-system] requires) is locked too: setup builds without isolation.
+BUILD_REQUIRES := $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
+COMPILE := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
+# `make lock LOCK_FLAGS=--upgrade` (or --upgrade-package requests) moves pins; by default they stay.
+LOCK_FLAGS ?=
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench lock audit clean
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package pinned and hashed: pip refuses anything else. The project itself comes after, without
+# its dependencies (they are all in the lock) and built by the locked setuptools.
+$(STAMP): requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check || { echo "requirements-dev.lock lacks what pyproject.toml asks for: make lock" >&2; exit 1; }
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -28,6 +37,19 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/bench_ask.py
+
+# requirements.lock (production) and requirements-dev.lock (+ the dev extra) from pyproject.toml, every
+# package pinned and hashed, the same pins for what they share, resolved for every platform (--universal)
+# from Python 3.11 on. uv comes from the dev lock.
+lock:
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock; }
+	$(BUILD_REQUIRES) | $(COMPILE) $(LOCK_FLAGS) pyproject.toml - -o requirements.lock
+	$(BUILD_REQUIRES) | $(COMPILE) $(LOCK_FLAGS) pyproject.toml - --extra dev -c requirements.lock -o requirements-dev.lock
+
+# Known vulnerabilities in the locked packages (.ci/audit says how); exit 3 when they can't be checked
+# from here. AUDIT_FLAGS goes to pip-audit, e.g. --ignore-vuln GHSA-xxxx-xxxx-xxxx.
+audit: setup
+	.ci/audit $(AUDIT_FLAGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

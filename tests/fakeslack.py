@@ -359,7 +359,7 @@ class FakeSlack:
             answer: dict[str, Any] = {
                 "access_token": token,
                 "token_type": "bot",
-                "scope": "commands,chat:write,chat:write.public,channels:join,users:read,files:write",
+                "scope": "commands,chat:write,chat:write.public,users:read,files:write",
                 "bot_user_id": f"U{grant.key}BOT",
                 "app_id": "A0MODELCOST",
                 "team": {"id": grant.team_id, "name": grant.team_name} if grant.team_id else None,

@@ -48,7 +48,7 @@ class Claim:
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # sent | retry | disable | skip | release
+    status: str  # sent | retry | disable | broken | skip | release
     error: str | None = None
     delay: float = 0.0
     counts: bool = True  # a rate limit is Slack pacing us, not a failure: it does not use up an attempt
@@ -255,6 +255,13 @@ class Claims:
                 sub.status, sub.status_reason = "disabled", outcome.error
                 log.warning(
                     "alert %s to %s: subscription disabled: %s", alert.id, alert.channel_id, outcome.error
+                )
+            elif outcome.status == "broken":  # retrying cannot help until someone acts in Slack
+                alert.status = "failed"
+                if sub.status != "disabled":
+                    sub.status, sub.status_reason = "broken", outcome.error
+                log.warning(
+                    "alert %s to %s: subscription broken: %s", alert.id, alert.channel_id, outcome.error
                 )
             else:
                 attempts = alert.attempts if outcome.counts else alert.attempts - 1

@@ -28,7 +28,12 @@ POST_TIMEOUT_S = 10  # Slack answers a post in well under a second; a longer wai
 DISABLING_ERRORS = {
     "channel_not_found": "the channel no longer exists or the app cannot see it",
     "is_archived": "the channel is archived",
-    "method_not_supported_for_channel_type": "the app cannot join this kind of channel",
+}
+# Refusals that last until someone acts in Slack: the subscription shows as broken, saying what to do,
+# and the first alert delivered after that mends it. chat:write.public covers public channels, so the
+# app never joins one; a private channel needs the app invited.
+BREAKING_ERRORS = {
+    "not_in_channel": "the app is not in this private channel: invite it there with /invite @modelcost",
 }
 
 
@@ -84,29 +89,19 @@ class Poster:
         actor = payload_actor(payload)
         name = self.names.get(actor.id) if actor.kind == "admin" and actor.id != CLI_USER else None
         text, blocks = digest(payload, actor, name)
-        joined = False
-        while True:
-            try:
-                self.client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False)
-                return Outcome("sent")
-            except SlackApiError as exc:
-                error = str(exc.response.get("error", "")) or f"HTTP {exc.response.status_code}"
-                if exc.response.status_code == 429:
-                    return Outcome(
-                        "retry", "rate limited (429)", _retry_after(exc.response.headers), counts=False
-                    )
-                if error == "not_in_channel" and not joined:
-                    joined = True
-                    try:
-                        self.client.conversations_join(channel=channel)
-                    except SlackApiError as join_exc:
-                        join_error = str(join_exc.response.get("error", "join failed"))
-                        if join_error in DISABLING_ERRORS:
-                            return Outcome("disable", f"{join_error}: {DISABLING_ERRORS[join_error]}")
-                        return Outcome("retry", f"could not join the channel: {join_error}")
-                    continue
-                if error in DISABLING_ERRORS:
-                    return Outcome("disable", f"{error}: {DISABLING_ERRORS[error]}")
-                return Outcome("retry", error)
-            except OSError as exc:  # network: URLError, timeouts, refused connections
-                return Outcome("retry", f"network error: {exc}")
+        try:
+            self.client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False)
+            return Outcome("sent")
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "")) or f"HTTP {exc.response.status_code}"
+            if exc.response.status_code == 429:
+                return Outcome(
+                    "retry", "rate limited (429)", _retry_after(exc.response.headers), counts=False
+                )
+            if error in DISABLING_ERRORS:
+                return Outcome("disable", f"{error}: {DISABLING_ERRORS[error]}")
+            if error in BREAKING_ERRORS:
+                return Outcome("broken", f"{error}: {BREAKING_ERRORS[error]}")
+            return Outcome("retry", error)
+        except OSError as exc:  # network: URLError, timeouts, refused connections
+            return Outcome("retry", f"network error: {exc}")

@@ -1,7 +1,8 @@
 """An alert digest (the outbox payload) -> Block Kit and its text fallback.
 
 An alert is posted in a channel, so it names who made the change and mentions no one: a mention
-there would ping the admin on every alert.
+there would ping the admin on every alert. Its names come from feeds and admins: escaped, and every
+mrkdwn object is `verbatim` (bot.render.blocks' helpers), so a name makes no link, channel or mention.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any  # Any: the alert payload is JSON from the outbox
 
 from bot.catalog.answers import CLI_USER, Actor
 from bot.render import words
-from bot.render.blocks import clip, escape
+from bot.render.blocks import _context, _section, clip, escape
 from bot.render.words import moves
 
 MAX_NAME = 80
@@ -63,19 +64,19 @@ def digest(
         if sum(len(x) + 1 for x in chunk) + len(line) > MAX_SECTION_CHARS:
             if len(blocks) > MAX_SECTIONS:
                 break
-            blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(chunk)}})
+            blocks.append(_section("\n".join(chunk)))
             chunk = []
         chunk.append(line)
         shown += 1
     if chunk and len(blocks) <= MAX_SECTIONS:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(chunk)}})
+        blocks.append(_section("\n".join(chunk)))
     else:
         shown -= len(chunk)
     units = [u for u, shown in (("USD per 1M tokens", items), ("LMArena scores", scores)) if shown]
     context = f"Changed by {by} · {payload['at'][:16].replace('T', ' ')} UTC · {' · '.join(units)}"
     if shown < count:
         context += f" · and {count - shown} more: see `/modelcost history <model>`"
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
+    blocks.append(_context(context))
     return text[:3000], blocks
 
 

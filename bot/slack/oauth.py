@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes, as in slack/manifest.oauth.json (tests/slack/test_manifests.py keeps them equal).
-SCOPES = ("commands", "chat:write", "chat:write.public", "channels:join", "users:read", "files:write")
+SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write")
 STATE_EXPIRATION_S = 600
 CACHED_TOKENS = 10_000  # auth.test results kept (one per token; a rotating token is new every 12 h)
 _TEAM = re.compile(r"[A-Z0-9]{1,32}")

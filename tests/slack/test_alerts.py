@@ -17,6 +17,7 @@ from bot.alerts.claims import Candidate, Claim, Outcome, UnsureClaimError
 from bot.alerts.worker import Worker, slack_client
 from bot.ask import Context, respond
 from bot.catalog.models import Alert, Subscription, utcnow
+from bot.render.text import to_text
 from tests.fakeslack import FakeSlack
 
 ADMIN = Context.slack("UADMIN", "CADMIN", lambda _: True)
@@ -147,13 +148,24 @@ def test_a_long_retry_after_is_rescheduled_not_slept(fresh: Engine, slack: FakeS
     assert len(slack.calls("chat.postMessage")) == 1
 
 
-def test_not_in_channel_joins_and_delivers(fresh: Engine, slack: FakeSlack) -> None:
-    subscribe(fresh, "CPUBLIC")
+def test_a_private_channel_without_the_app_shows_broken_saying_to_invite_it_and_mends_once_invited(
+    fresh: Engine, slack: FakeSlack
+) -> None:
+    subscribe(fresh, "CPRIVATE")
     respond(fresh, "set o1 output 50", ADMIN)
-    slack.fail("chat.postMessage", "not_in_channel", times=1)
+    slack.fail("chat.postMessage", "not_in_channel", times=1)  # a private channel the app was not invited to
+    assert worker(fresh, slack).run_once() == 0
+    assert slack.calls("conversations.join") == []  # chat:write.public covers public channels: never joins
+    assert [a.status for a in alerts(fresh)] == ["failed"]  # not retried: only an invitation helps
+    sub = subscription(fresh, "CPRIVATE")
+    assert sub.status == "broken" and "invite it there with /invite @modelcost" in (sub.status_reason or "")
+    shown = respond(fresh, "subscriptions", Context.slack("U1", "CPRIVATE", lambda _: False))
+    assert to_text(shown).endswith(f"Status: broken ({sub.status_reason})")
+
+    respond(fresh, "set o1 output 40", ADMIN)  # after someone typed /invite @modelcost there
     assert worker(fresh, slack).run_once() == 1
-    assert [c.body["channel"] for c in slack.calls("conversations.join")] == ["CPUBLIC"]
-    assert [a.status for a in alerts(fresh)] == ["sent"]
+    assert subscription(fresh, "CPRIVATE").status == "active"
+    assert slack.calls("conversations.join") == []
 
 
 @pytest.mark.parametrize("error", ["is_archived", "channel_not_found"])

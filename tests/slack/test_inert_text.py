@@ -1,5 +1,6 @@
 """What the app posts is exactly what it means: text a user typed is shown as typed and inert (no link,
-channel, mention or formatting is made of it), only a real answer can be shared, a "did you mean"
+channel, mention or formatting is made of it), a name from a feed is escaped and verbatim on every surface
+that shows it (a channel alert, the App Home, a reply), only a real answer can be shared, a "did you mean"
 choice never changes the catalog in one click, users.info failing is said as such, and `sync status`
 shows people who are not admins no URL, credential or driver message."""
 
@@ -11,10 +12,14 @@ from typing import Any
 
 import pytest
 import requests
+import responses
 from sqlalchemy import Engine
 
 from bot import db
+from bot.alerts.worker import Worker, slack_client
+from bot.ask import Context, respond
 from bot.catalog.models import SyncRun
+from bot.sync.run import sync
 from tests.db.dump import dump
 from tests.slack.conftest import (
     USER,
@@ -27,6 +32,8 @@ from tests.slack.conftest import (
     visible_text,
 )
 from tests.slack.test_admin import o1_output, user_info
+from tests.slack.test_home import open_home
+from tests.sync.feeds import URL, add_model, body, model_of, snapshot_feed
 
 Send = Callable[..., requests.Response]
 ADMIN = "U0ADMIN"
@@ -54,6 +61,40 @@ def assert_inert(message: dict[str, Any], typed: str) -> None:
         for piece in ("evil.example", "#general", "*URGENT*", "`code`", "<!here>"):
             if piece in typed:
                 assert piece not in text, text
+
+
+FEED_NAME = "Evil https://evil.example #general <!here> *x*"
+
+
+def assert_verbatim_and_escaped(blocks: Any, name: str) -> None:
+    """Every mrkdwn object is verbatim, and the feed's `name` reaches mrkdwn only escaped."""
+    for obj in text_objects(blocks):
+        if obj["type"] == "mrkdwn":
+            assert obj.get("verbatim") is True, obj
+    texts = "\n".join(t for o in text_objects(blocks) if o["type"] == "mrkdwn" for t in [o["text"]])
+    assert name.replace("<", "&lt;").replace(">", "&gt;") in texts
+    assert "<!here>" not in texts
+
+
+def test_a_hostile_model_name_from_the_feed_is_inert_in_the_alert_the_home_and_replies(
+    serve: Callable[..., Served], fresh_url: str, fresh: Engine
+) -> None:
+    respond(fresh, "subscribe", Context.slack("UMEMBER", "C1", lambda _: False))
+    feed = add_model(snapshot_feed(), "openai", "evil-1", 1, 2)
+    model_of(feed, "openai", "evil-1")["name"] = FEED_NAME
+    with responses.RequestsMock() as mock:
+        mock.get(URL, body=body(feed))
+        assert sync(fresh, URL).added == 1
+    app = serve(database_url=fresh_url)
+
+    assert Worker(fresh, slack_client("xoxb-test", app.fake.api_url), channel_interval=0).run_once() == 1
+    [alert] = app.fake.calls("chat.postMessage")
+    assert_verbatim_and_escaped(alert.body["blocks"], FEED_NAME)
+
+    assert_verbatim_and_escaped(open_home(app)["blocks"], FEED_NAME)
+
+    reply = reply_of(post_signed(app.url, command_body(app.fake, "evil-1")))
+    assert_verbatim_and_escaped(reply["blocks"], FEED_NAME)
 
 
 def test_an_empty_answer_to_hostile_text_has_no_share_button(signed_request: Send) -> None:
