@@ -21,10 +21,18 @@ ADMIN, MEMBER = "U0ADMIN", "U0MEMBER"
 FEED = "https://feed.example/v2/data.json"
 
 
-def user_info(user: str, **flags: Any) -> dict[str, Any]:
+def user_info(user: str, team: str = "T0FAKE", **flags: Any) -> dict[str, Any]:
+    """Slack's users.info answer for a user of `team` (the fake's own, by default)."""
     return {
         "ok": True,
-        "user": {"id": user, "name": user.lower(), "is_admin": False, "is_bot": False, **flags},
+        "user": {
+            "id": user,
+            "team_id": team,
+            "name": user.lower(),
+            "is_admin": False,
+            "is_bot": False,
+            **flags,
+        },
     }
 
 
