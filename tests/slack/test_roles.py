@@ -16,8 +16,9 @@ from sqlalchemy import Engine
 from bot import db
 from bot.catalog.models import SyncRun
 from tests.db.dump import dump
-from tests.slack.conftest import Served
+from tests.slack.conftest import Served, visible_text
 from tests.slack.test_admin import o1_output, send, user_info
+from tests.slack.test_inert_text import _click
 from tests.slack.test_oauth import NOT_ADMIN, OAUTH, install, rows
 from tests.slack.test_workspaces import said
 
@@ -141,3 +142,17 @@ def test_in_single_mode_a_user_of_another_team_changes_nothing(
         reply = send(app, text, user="U0GUEST")
         assert FOREIGN in str(reply), reply
     assert o1_output(fresh) == before
+
+
+@pytest.mark.parametrize("action_id", ["modelcost_run_0", "modelcost_confirm_0"])
+def test_a_button_gives_a_user_of_another_team_the_same_refusal(
+    serve: Callable[..., Served], fresh_url: str, fresh: Engine, action_id: str
+) -> None:
+    app = serve(database_url=fresh_url)
+    app.fake.reply("users.info", user_info("U0GUEST", team="T0ELSE"))
+    before = dump(fresh)
+
+    shown = visible_text(_click(app, action_id, "subscribe o1", user="U0GUEST"))
+
+    assert FOREIGN in shown and "Run it" not in shown
+    assert dump(fresh) == before
