@@ -116,6 +116,17 @@ def test_admin_users_from_the_environment_need_no_lookup(
     assert app.fake.calls("users.info") == []
 
 
+def test_a_team_qualified_admin_user_is_an_admin_of_that_team_only(
+    serve: Callable[..., Served], fresh_url: str, fresh: Engine
+) -> None:
+    users = frozenset({"T0FAKE:U0OPS", "T0ELSE:U0OTHER"})  # the fake's workspace is T0FAKE
+    app = serve(database_url=fresh_url, settings={"admin_users": users})
+    assert "Price updated" in visible_text(send(app, "set o1 input 14", user="U0OPS"))
+    assert app.fake.calls("users.info") == []
+    refused = visible_text(send(app, "set o1 output 13", user="U0OTHER"))
+    assert "Only workspace admins and owners" in refused and o1_output(fresh) == Decimal(60)
+
+
 def test_admin_status_is_cached(app: Served) -> None:
     app.fake.reply("users.info", user_info(ADMIN, is_admin=True))
     send(app, "set o1 output 50", user=ADMIN)
