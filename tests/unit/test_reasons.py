@@ -23,7 +23,7 @@ from bot.sync.reasons import host_of, safe_reason
             "the database refused the sync",
         ),
         (
-            "timed out connecting to https://user:pw@feed.internal:8443/v2/data.json?token=s3cr3t (after 5 s)",
+            "timed out connecting to https://user:pw@feed.internal:8443/v2/data.json?k=s3cr3t (after 5 s)",
             "timed out connecting to feed.internal (after 5 s)",
         ),
         ("the feed answered HTTP 503 Service Unavailable", "the feed answered HTTP 503 Service Unavailable"),
