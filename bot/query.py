@@ -46,6 +46,9 @@ class _Request(BaseModel):
     cacheable: ClassVar[bool] = False  # the answer depends only on the text and the catalog
     needs_channel: ClassVar[bool] = False  # belongs to a Slack channel (subscriptions)
     fetches: ClassVar[bool] = False  # reaches out to a feed over the network (sync)
+    # Acts on the catalog every workspace shares, whoever asks (sync): in oauth mode, the operator's
+    # terminal only (see bot.ask.Context.shared_catalog).
+    shared: ClassVar[bool] = False
     chart_only: ClassVar[bool] = False  # the reply is the answer's chart, not its text
 
 
@@ -168,6 +171,7 @@ class SyncRequest(_Request):
     writes = True
     admin_only = True
     fetches = True
+    shared = True
 
 
 class AuditRequest(_Request):

@@ -86,7 +86,7 @@ def build_app(
     replier = Replier(
         settings,
         engine,
-        admins=AdminCheck(clients, settings.admin_users),
+        admins=AdminCheck(clients, settings.admin_users, oauth=multi),
         ack_budget=ack_budget,
         cache_size=cache_size,
         gate=gate,
