@@ -205,7 +205,7 @@ class Replier:
                     self.settings, self.engine, user_id, channel_id, text, self.admins, workspace=workspace
                 )
             )
-            png = charts.draw(answer)
+            png = self.charts.draw(answer)
             if png is None:
                 raise NoChartError("That answer has no chart.")
         except UserError as exc:

@@ -77,7 +77,7 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "3")])
             return [b"ok\n"]
         if links is not None and method in ("GET", "HEAD") and (m := charts.PATH.fullmatch(path or "")):
-            return _chart(start_response, links, m.group("id"), head=method == "HEAD")
+            return _chart(environ, start_response, links, m.group("id"))
         if method == "GET" and path in (oauth.INSTALL_PATH, oauth.REDIRECT_PATH) and app.oauth_flow:
             # Everything the flow reads is in the URL and the cookie: a body, if any, stays unread.
             return slack({**environ, "CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO()}, start_response)
@@ -95,20 +95,35 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
 
 
 def _chart(
-    start_response: StartResponse, links: charts.ChartLinks, chart_id: str, *, head: bool
+    environ: WSGIEnvironment, start_response: StartResponse, links: charts.ChartLinks, chart_id: str
 ) -> list[bytes]:
-    """A chart's PNG (drawn on the first fetch, then kept); 404 for an id this app did not sign."""
-    png = links.png(chart_id)
+    """A chart's PNG (drawn on the first fetch, then kept); 404 for an id this app did not sign or that
+    has expired; 429 with Retry-After when it must be drawn and too many have been lately (by this
+    client's address, REMOTE_ADDR, or by this worker: see bot/slack/charts.py)."""
+    try:
+        png = links.png(chart_id, environ.get("REMOTE_ADDR") or "")
+    except charts.TooManyDraws as busy:
+        body = b"too many charts drawn just now: try again later\n"
+        start_response(
+            "429 Too Many Requests",
+            [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("Retry-After", str(busy.retry_after)),
+            ],
+        )
+        return [body]
     if png is None:
         return _plain(start_response, "404 Not Found", "no such chart")
     headers = [
         ("Content-Type", "image/png"),
-        ("Content-Length", str(len(png))),
-        # The id names what is drawn (command and catalog version): the same id is the same image.
-        ("Cache-Control", "public, max-age=86400, immutable"),
+        ("Content-Length", str(len(png.data))),
+        # The id names what is drawn (command and catalog version): the same id is the same image. A
+        # workspace's view of the catalog (oauth mode) is its own: no shared cache keeps it.
+        ("Cache-Control", f"{'private' if png.private else 'public'}, max-age={png.max_age}, immutable"),
     ]
     start_response("200 OK", headers)
-    return [] if head else [png]
+    return [] if environ.get("REQUEST_METHOD") == "HEAD" else [png.data]
 
 
 def _check(environ: WSGIEnvironment, keyed: hmac.HMAC) -> bytes | tuple[str, str]:
