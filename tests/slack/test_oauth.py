@@ -3,6 +3,7 @@ own token, forged and replayed states, failed exchanges, uninstalling, reinstall
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -17,6 +18,8 @@ from sqlalchemy import text
 
 from bot import db
 from bot.catalog import workspaces
+from bot.catalog.models import SLACK_SECRETS
+from bot.cipher import cipher_of
 from bot.config import Settings
 from bot.slack.installs import Installs
 from tests.fakeslack import FakeSlack
@@ -25,12 +28,14 @@ from tests.slack.conftest import Served, command_body, post_signed, sign
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "test-client-secret-not-real"
 PUBLIC_URL = "https://modelcost.test"
+TOKEN_KEY = base64.urlsafe_b64encode(b"modelcost-test-token-key-32bytes").decode()  # a Fernet key
 OAUTH = {
     "slack_mode": "oauth",
     "slack_bot_token": None,
     "slack_client_id": CLIENT_ID,
     "slack_client_secret": CLIENT_SECRET,
     "public_url": PUBLIC_URL,
+    "token_key": TOKEN_KEY,
 }
 NOT_ADMIN = "Only workspace admins and owners"
 
@@ -89,8 +94,14 @@ def install(app: Served, code: str, team: str | None, **grant: Any) -> requests.
 
 
 def rows(app_db: str, table: str) -> list[dict[str, Any]]:
+    """The table's rows as stored (tokens encrypted), read with plain SQL."""
     with db.engine_for(app_db).connect() as conn:
         return [dict(r) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY id")).mappings()]
+
+
+def opened(stored: str | None) -> str | None:
+    """A stored token, decrypted with the test key."""
+    return None if stored is None else cipher_of(TOKEN_KEY).decrypt(stored.encode()).decode()
 
 
 def command(app: Served, command_text: str, team: str | None, **fields: Any) -> requests.Response:
@@ -142,7 +153,7 @@ def test_two_workspaces_install_and_each_is_served_with_its_own_token(hosted: Se
     assert "modelcost is installed in <strong>Team &lt;One&gt;</strong>" in page_a.text  # escaped
     assert "installed in <strong>Team Two</strong>" in page_b.text
     [token_a], [token_b] = hosted.fake.tokens("T1"), hosted.fake.tokens("T2")
-    assert {(r["team_id"], r["bot_token"]) for r in rows(fresh_url, "slack_installations")} == {
+    assert {(r["team_id"], opened(r["bot_token"])) for r in rows(fresh_url, "slack_installations")} == {
         ("T1", token_a),
         ("T2", token_b),
     }
@@ -313,7 +324,7 @@ def test_a_token_about_to_expire_is_refreshed_before_a_command_uses_it(
     assert fresh_token != first
     assert admin_check_tokens(hosted.fake) == [fresh_token]
     [row] = rows(fresh_url, "slack_installations")  # the installation, updated in place
-    assert row["bot_token"] == fresh_token
+    assert opened(row["bot_token"]) == fresh_token
 
 
 def test_installs_hands_the_worker_a_fresh_token_and_saves_it(
@@ -331,7 +342,7 @@ def test_installs_hands_the_worker_a_fresh_token_and_saves_it(
     refreshed = Installs(settings).bot_token("T1")
     assert refreshed not in (None, first) and refreshed == hosted.fake.tokens("T1")[-1]
     assert Installs(settings, rotate_within_min=30).bot_token("T1") == refreshed
-    assert [r["bot_token"] for r in rows(fresh_url, "slack_installations")] == [refreshed]
+    assert [opened(r["bot_token"]) for r in rows(fresh_url, "slack_installations")] == [refreshed]
 
     assert Installs(settings).bot_token("T2") is None  # not installed
     assert Installs(settings).bot_token(workspaces.SHARED) is None
@@ -344,3 +355,36 @@ def test_installs_in_single_mode_is_the_bot_token_for_the_shared_workspace(
 
     assert installs.bot_token(workspaces.SHARED) == make_settings().slack_bot_token.get_secret_value()  # type: ignore[union-attr]
     assert installs.bot_token("T1") is None
+
+
+def assert_no_token_in_the_clear(app_db: str, *tokens: str) -> None:
+    """Every credential column of slack_installations and slack_bots holds Fernet ciphertext (or
+    nothing), and no column holds a token Slack issued, or any part of one."""
+    for table, secrets in SLACK_SECRETS.items():
+        stored = rows(app_db, table)
+        assert stored
+        for row in stored:
+            assert all(row[c] is None or row[c].startswith("gAAAAA") for c in secrets), row
+            cells = [str(v) for v in row.values()]
+            assert not [c for c in cells if "xoxb-" in c or "xoxe-" in c or any(t in c for t in tokens)]
+
+
+def test_tokens_are_stored_encrypted_after_an_install_and_after_a_refresh(
+    hosted: Served, fresh_url: str
+) -> None:
+    install(hosted, "code-a", "T1", expires_in=600)  # a rotating token, due for a refresh at once
+    [first] = hosted.fake.tokens("T1")
+
+    assert_no_token_in_the_clear(fresh_url, first)
+    for table in SLACK_SECRETS:
+        [row] = rows(fresh_url, table)
+        assert opened(row["bot_token"]) == first and opened(row["bot_refresh_token"]).startswith("xoxe-")  # type: ignore[union-attr]
+
+    assert NOT_ADMIN in command(hosted, "audit", "T1").text  # Bolt refreshes the token, and saves it
+    refreshed = hosted.fake.tokens("T1")[-1]
+
+    assert refreshed != first
+    assert_no_token_in_the_clear(fresh_url, first, refreshed)
+    for table in SLACK_SECRETS:
+        [row] = rows(fresh_url, table)
+        assert opened(row["bot_token"]) == refreshed
