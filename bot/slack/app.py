@@ -20,9 +20,11 @@ from bot.slack.cache import SIZE
 from bot.slack.clients import web_client
 from bot.slack.gate import CatalogGate
 from bot.slack.installs import Installs
+from bot.slack.logtext import escape_records_of
 from bot.slack.replies import ACK_BUDGET_S, Replier
 
-BOLT_LOGGER = logging.getLogger("bot.slack.bolt")
+# Bolt's messages may quote a request (a listener's error, a payload it could not route): escaped.
+BOLT_LOGGER = escape_records_of(logging.getLogger("bot.slack.bolt"))
 
 HTTP_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 SOCKET_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")

@@ -3,8 +3,9 @@
 GET /slack/install shows an "Add to Slack" page whose link carries a fresh `state` (kept in the
 database and in a cookie); GET /slack/oauth_redirect is where Slack sends the installer back: Bolt
 checks the state against the cookie and consumes it (once), exchanges the code with oauth.v2.access
-and saves the installation; our pages then say what happened. Requests are authorized from the
-installation store, which also refreshes rotating tokens (ROTATE_WITHIN_MIN before they expire).
+and saves the installation; our pages then say what happened (a known failure in our words, anything
+else as one generic line: the page never repeats what the request said). Requests are authorized from
+the installation store, which also refreshes rotating tokens (ROTATE_WITHIN_MIN before they expire).
 `app_uninstalled` and `tokens_revoked` delete the workspace's installation and tokens, then hand
 the workspace to bot.catalog.workspaces.uninstalled (its subscriptions and pending alerts).
 """
@@ -39,8 +40,11 @@ from bot.errors import CatalogUnavailableError
 from bot.render import blocks
 from bot.render.blocks import COMMAND
 from bot.slack.installs import ROTATE_WITHIN_MIN, Installs, installation_store, workspace_of
+from bot.slack.logtext import escape_records_of
 
-log = logging.getLogger(__name__)
+# Bolt's flow and slack_sdk's stores log on it too, quoting the request (a `code`, a `state`): every
+# record's control characters are escaped.
+log = escape_records_of(logging.getLogger(__name__))
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -65,6 +69,8 @@ FAILURES = {
     "invalid_code": "Slack did not accept the authorization code (it may have expired, or been used).",
     "storage_error": "The installation could not be saved.",
 }
+# Any other reason: the `error` Slack (or whoever made the link) put in the redirect.
+UNKNOWN_FAILURE = "Slack sent back an error."
 
 
 def not_installed(settings: Settings) -> str:
@@ -236,7 +242,7 @@ def _installed(engine: Engine, args: SuccessArgs) -> BoltResponse:
 
 
 def _failed(args: FailureArgs) -> BoltResponse:
-    what = FAILURES.get(args.reason, f"Slack answered: {args.reason[:100]}")
+    what = FAILURES.get(args.reason, UNKNOWN_FAILURE)
     if args.error is not None:
         log.error("install failed: %s (%s)", args.reason, type(args.error).__name__)
     else:

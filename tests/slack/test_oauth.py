@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -237,13 +238,34 @@ def test_a_failing_code_exchange_shows_the_failure_page_and_stores_nothing(
     assert rows(fresh_url, "slack_installations") == [] and rows(fresh_url, "slack_bots") == []
 
 
-def test_the_failure_page_escapes_what_the_request_says(hosted: Served) -> None:
-    page = requests.get(
-        hosted.url + "/slack/oauth_redirect", params={"error": "<script>alert(1)</script>"}, timeout=10
-    )
+def test_the_failure_page_shows_known_failures_and_never_what_the_request_says(hosted: Served) -> None:
+    def failure_page(error: str) -> str:
+        page = requests.get(hosted.url + "/slack/oauth_redirect", params={"error": error}, timeout=10)
+        return page.text
 
-    assert "<script>" not in page.text
-    assert "Slack answered: &lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    forged = failure_page("<script>alert(1)</script> Call +1 555 0100 to finish the install")
+    cancelled = failure_page("access_denied")
+
+    assert "modelcost was not installed: Slack sent back an error." in forged
+    assert "script" not in forged and "555" not in forged
+    assert "modelcost was not installed: The install was cancelled in Slack." in cancelled
+
+
+def test_what_the_redirect_says_is_logged_on_one_line(
+    hosted: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    forged = "access_denied\n2026-12-09 10:00:00 INFO bot.slack.oauth: installed in T1"
+    state, cookie = start_install(hosted)
+
+    with caplog.at_level(logging.INFO):
+        requests.get(hosted.url + "/slack/oauth_redirect", params={"error": forged}, timeout=10)
+        # Bolt's own line about a code Slack refused quotes the code, and Slack's answer.
+        finish_install(hosted, "a-code\n2026-12-09 10:00:01 INFO forged", state, cookie)
+
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("bot.slack")]
+    assert "install failed: access_denied\\n2026-12-09 10:00:00 INFO bot.slack.oauth: installed in T1" in ours
+    assert any("a-code\\n2026-12-09 10:00:01 INFO forged" in line for line in ours)
+    assert not [line for line in ours if "\n" in line]
 
 
 def test_app_uninstalled_deletes_that_workspace_only_and_a_reinstall_resumes(
