@@ -295,6 +295,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     import logging
     import signal
     import threading
+    import time
 
     from bot import db
     from bot.alerts.worker import Worker, slack_client
@@ -315,6 +316,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     ensure_catalog(engine)
     if oauth:
         from bot.slack.installs import Installs
+        from bot.slack.oauth import STATE_PURGE_EVERY_S, purge_expired_states
 
         # Each workspace's alerts go out with its installation's token, refreshed when it rotates.
         tokens = Installs(settings, engine).bot_token
@@ -325,11 +327,23 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         worker = Worker(
             engine, slack_client(token.get_secret_value(), settings.slack_api_url), lease=args.lease
         )
+    purged_at = float("-inf")
+
+    def purge() -> None:
+        """Oauth mode: the install states left unused, deleted once expired (every STATE_PURGE_EVERY_S)."""
+        nonlocal purged_at
+        if oauth and time.monotonic() - purged_at >= STATE_PURGE_EVERY_S:
+            if purged := purge_expired_states(engine):
+                log.info("deleted %d expired install state(s)", purged)
+            purged_at = time.monotonic()
+
     if args.once:
+        purge()
         print(f"sent {worker.run_once()} alert(s)")
         return EXIT_OK
 
     def tick() -> None:
+        purge()
         for summary in sync_due_feeds(engine, settings):
             log.info("%s feed sync: %s %s", summary.feed, summary.status, summary.reason or "")
 

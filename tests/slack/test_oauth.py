@@ -5,23 +5,27 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import text
 
 from bot import db
 from bot.catalog import workspaces
 from bot.catalog.models import SLACK_SECRETS
 from bot.cipher import cipher_of
+from bot.cli import main
 from bot.config import Settings
+from bot.slack import oauth
 from bot.slack.installs import Installs
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import Served, command_body, post_signed, sign
@@ -410,3 +414,53 @@ def test_tokens_are_stored_encrypted_after_an_install_and_after_a_refresh(
     for table in SLACK_SECRETS:
         [row] = rows(fresh_url, table)
         assert opened(row["bot_token"]) == refreshed
+
+
+def test_the_install_page_is_rate_limited_per_client_and_overall(hosted: Served, fresh_url: str) -> None:
+    def page(client: str) -> requests.Response:
+        # The platform's router appends the client's address to what the client sent.
+        forwarded = {"X-Forwarded-For": f"203.0.113.7, {client}"}
+        return requests.get(hosted.url + "/slack/install", headers=forwarded, timeout=10)
+
+    def served_until_refused(clients: Iterator[str], most: int) -> tuple[int, requests.Response]:
+        for served in range(most):
+            response = page(next(clients))
+            if response.status_code != 200:
+                return served, response
+        raise AssertionError(f"{most} pages served, none refused")
+
+    per_client, overall = oauth.INSTALL_PAGES_PER_CLIENT.burst, oauth.INSTALL_PAGES_OVERALL.burst
+    served, refused = served_until_refused(itertools.repeat("198.51.100.1"), 2 * per_client)
+
+    assert served >= per_client
+    assert refused.status_code == 429 and "try again in" in refused.text
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert page("198.51.100.2").status_code == 200  # another client is served
+
+    more, refused = served_until_refused((f"198.51.100.{i}" for i in itertools.count(3)), 2 * overall)
+
+    assert served + 1 + more >= overall
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert len(rows(fresh_url, "slack_oauth_states")) == served + 1 + more  # a refused page writes none
+
+
+def test_the_worker_deletes_expired_install_states(
+    hosted: Served, fresh_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state, _ = start_install(hosted)
+    # One issued eleven minutes ago, never used: Bolt never deletes it.
+    SQLAlchemyOAuthStateStore(expiration_seconds=-60, engine=db.engine_for(fresh_url)).issue()
+    assert len(rows(fresh_url, "slack_oauth_states")) == 2
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    for name, value in {
+        "MODELCOST_SLACK_MODE": "oauth",
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "MODELCOST_TOKEN_KEY": TOKEN_KEY,
+        "DATABASE_URL": fresh_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    assert main(["worker", "--once"]) == 0
+
+    assert [r["state"] for r in rows(fresh_url, "slack_oauth_states")] == [state]
