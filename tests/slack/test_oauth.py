@@ -464,3 +464,19 @@ def test_the_worker_deletes_expired_install_states(
     assert main(["worker", "--once"]) == 0
 
     assert [r["state"] for r in rows(fresh_url, "slack_oauth_states")] == [state]
+
+
+def test_no_log_line_holds_a_token_or_the_client_secret_even_at_debug(
+    hosted: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        install(hosted, "code-a", "T1", expires_in=600)
+        assert NOT_ADMIN in command(hosted, "audit", "T1").text  # the token is refreshed first
+        hosted.fake.fail("oauth.v2.access", "invalid_code")
+        install(hosted, "code-b", "T2")
+
+    tokens = hosted.fake.tokens("T1")
+    assert len(tokens) == 2
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "oauth.v2.access" in logged  # the walk can see what is logged about the exchange
+    assert not [secret for secret in (*tokens, "xoxe-1-", CLIENT_SECRET, TOKEN_KEY) if secret in logged]
