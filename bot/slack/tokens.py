@@ -68,7 +68,8 @@ def rotate(engine: Engine, cipher: MultiFernet) -> Rotated:
     with engine.begin() as conn:
         for table in (SLACK_INSTALLATIONS, SLACK_BOTS):
             columns = [table.c[name] for name in SLACK_SECRETS[table.name]]
-            for row in conn.execute(select(table.c.id, *columns).order_by(table.c.id)).mappings():
+            stored = conn.execute(select(table.c.id, *columns).order_by(table.c.id)).mappings().all()
+            for row in stored:
                 old = {c.name: row[c.name] for c in columns}
                 new = {
                     name: reencrypt(cipher, value, f"{table.name}.{name}")

@@ -89,9 +89,8 @@ def _convert(change: Callable[[str, str], str]) -> None:
     conn = op.get_bind()
     for table in _tables():
         columns = [c for c in table.c if c.name != "id"]
-        for row in conn.execute(
-            sa.select(table).where(sa.or_(*(c.is_not(None) for c in columns)))
-        ).mappings():
+        filled = sa.select(table).where(sa.or_(*(c.is_not(None) for c in columns)))
+        for row in conn.execute(filled).mappings().all():  # read whole before the table is written
             values = {
                 c.name: change(row[c.name], f"{table.name}.{c.name}")
                 for c in columns
