@@ -1,10 +1,14 @@
-"""How often anonymous clients may ask the web tier for something that costs it (a page that writes
-a row): token buckets in the worker process's memory, one per client address and one for everyone.
+"""How often anonymous clients may make the web tier do something costly (draw a chart, write an
+install state): token buckets in the worker process's memory, one per client address and one for
+everyone.
 
-Each bucket holds up to `burst` requests and refills at `per_minute`; a request takes one from its
-client's bucket and one from the overall bucket, or, when either is empty, none and is told how
-long to wait. Only the MAX_CLIENTS addresses seen last are remembered: a client forgotten starts
-afresh, and the overall bucket still bounds everyone, however many addresses they use.
+Each bucket holds up to `burst` requests and refills at `per_s` a second; a request takes one from
+its client's bucket and one from the overall bucket, or, when either is empty, takes none and is
+told how long to wait. Only the `max_clients` addresses seen last are remembered: a client
+forgotten starts afresh, and the overall bucket still bounds everyone, however many addresses they
+use. The client address is the connection's peer (REMOTE_ADDR): X-Forwarded-For is not read, since
+any client can write it, to get a fresh budget per request or to spend the budget of the address it
+names. Behind a proxy the peer is the proxy, and the per-client limit acts as a second overall one.
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-MAX_CLIENTS = 10_000  # addresses remembered per limiter: under 3 MB, addresses of 64 characters (measured)
+MAX_CLIENTS = 4096  # addresses remembered per limiter, by default: some 1 MB at most
 
 
 @dataclass(frozen=True, slots=True)
 class Rate:
-    burst: int  # requests at once
-    per_minute: float  # and then this many a minute
+    """A token bucket's settings: `burst` requests at once, refilled at `per_s` a second."""
+
+    per_s: float
+    burst: int
 
 
 class _Bucket:
@@ -31,12 +37,12 @@ class _Bucket:
         self.level, self.at = level, at
 
     def refill(self, rate: Rate, now: float) -> None:
-        self.level = min(float(rate.burst), self.level + (now - self.at) * rate.per_minute / 60)
+        self.level = min(float(rate.burst), self.level + (now - self.at) * rate.per_s)
         self.at = now
 
     def wait(self, rate: Rate) -> float:
         """Seconds until a request may be taken (0 if now)."""
-        return 0.0 if self.level >= 1 else (1 - self.level) * 60 / rate.per_minute
+        return 0.0 if self.level >= 1 else (1 - self.level) / rate.per_s
 
 
 class Limiter:
@@ -56,8 +62,8 @@ class Limiter:
         self._clients: OrderedDict[str, _Bucket] = OrderedDict()
 
     def wait(self, client: str) -> float:
-        """0 when `client` may go ahead now (and the request is counted); else how many seconds until
-        it may (and nothing is counted)."""
+        """0 when `client` (an address) may go ahead now, the request counted against both buckets;
+        else the seconds until both would allow it, nothing counted."""
         with self._lock:
             now = self._clock()
             mine = self._clients.pop(client, None) or _Bucket(self.per_client.burst, now)

@@ -58,12 +58,13 @@ SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:wr
 STATE_EXPIRATION_S = 600
 # Each GET /slack/install writes a state row, which lives STATE_EXPIRATION_S unless an install consumes
 # it, and is then deleted by the worker within STATE_PURGE_EVERY_S. Per web worker, a client address
-# gets INSTALL_PAGES_PER_CLIENT (an admin installing needs one or two), everyone together
-# INSTALL_PAGES_OVERALL; beyond them, 429 with Retry-After. So at most about 60 + 60 x 11 = 720 state
-# rows per web worker exist at once, written one a second at most on average.
+# (the peer's: bot/slack/limits.py) gets INSTALL_PAGES_PER_CLIENT, 10 at once then 10 a minute (an admin
+# installing needs one or two), everyone together INSTALL_PAGES_OVERALL, 60 at once then one a second;
+# beyond them, 429 with Retry-After. So at most about 60 + 60 x 11 = 720 state rows per web worker exist
+# at once, written one a second at most on average.
 STATE_PURGE_EVERY_S = 60
-INSTALL_PAGES_PER_CLIENT = Rate(burst=10, per_minute=10)
-INSTALL_PAGES_OVERALL = Rate(burst=60, per_minute=60)
+INSTALL_PAGES_PER_CLIENT = Rate(per_s=10 / 60, burst=10)
+INSTALL_PAGES_OVERALL = Rate(per_s=1.0, burst=60)
 CACHED_TOKENS = 10_000  # auth.test results kept (one per token; a rotating token is new every 12 h)
 _TEAM = re.compile(r"[A-Z0-9]{1,32}")
 

@@ -2,8 +2,8 @@
 GET /charts/<id>.png, the chart images replies link to (signed ids; see bot/slack/charts.py), and in
 oauth mode Bolt's install pages, GET /slack/install and GET /slack/oauth_redirect (bot/slack/oauth.py):
 a browser's requests, unsigned by nature, that Bolt's flow checks by their `state`. The install page,
-which writes a state row, is rate-limited per client address and overall (oauth.INSTALL_PAGES_*: 429
-with Retry-After beyond them).
+which writes a state row, is rate-limited per client address (REMOTE_ADDR, as for chart draws) and
+overall (oauth.INSTALL_PAGES_*: 429 with Retry-After beyond them).
 
 Nothing reads a request to /slack/events before its signature is checked on the raw body: the
 length is capped (413), the timestamp must be whole seconds within five minutes (401), the
@@ -59,7 +59,6 @@ MAX_AGE_S = 300  # Slack's own rule: a request more than five minutes old may be
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 _LENGTH = re.compile(r"[0-9]{1,12}")
-MAX_ADDRESS = 64
 
 Wsgi = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
 
@@ -84,7 +83,7 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
         if links is not None and method in ("GET", "HEAD") and (m := charts.PATH.fullmatch(path or "")):
             return _chart(environ, start_response, links, m.group("id"))
         if method == "GET" and path in (oauth.INSTALL_PATH, oauth.REDIRECT_PATH) and app.oauth_flow:
-            if path == oauth.INSTALL_PATH and (wait := install_pages.wait(_client(environ))):
+            if path == oauth.INSTALL_PATH and (wait := install_pages.wait(environ.get("REMOTE_ADDR") or "")):
                 return _too_many(start_response, wait)
             # Everything the flow reads is in the URL and the cookie: a body, if any, stays unread.
             return slack({**environ, "CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO()}, start_response)
@@ -162,15 +161,6 @@ def _check(environ: WSGIEnvironment, keyed: hmac.HMAC) -> bytes | tuple[str, str
         return "400 Bad Request", "the body is not a Slack payload"
     environ["wsgi.input"] = io.BytesIO(for_bolt)
     return body
-
-
-def _client(environ: WSGIEnvironment) -> str:
-    """The client's address: the last X-Forwarded-For entry (the one the platform's router, the nearest
-    proxy, added), else the peer's. Served without a proxy, a client can name any address there and so
-    get past its own limit, not the overall one. Cut to MAX_ADDRESS characters (an IPv6 address has 45),
-    so that the limiter's memory stays small whatever the header holds."""
-    forwarded = (environ.get("HTTP_X_FORWARDED_FOR") or "").rsplit(",", 1)[-1].strip()
-    return (forwarded or str(environ.get("REMOTE_ADDR") or ""))[:MAX_ADDRESS]
 
 
 def _too_many(start_response: StartResponse, wait: float) -> list[bytes]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+import http.client
 import itertools
 import json
 import logging
@@ -417,30 +418,41 @@ def test_tokens_are_stored_encrypted_after_an_install_and_after_a_refresh(
 
 
 def test_the_install_page_is_rate_limited_per_client_and_overall(hosted: Served, fresh_url: str) -> None:
-    def page(client: str) -> requests.Response:
-        # The platform's router appends the client's address to what the client sent.
-        forwarded = {"X-Forwarded-For": f"203.0.113.7, {client}"}
-        return requests.get(hosted.url + "/slack/install", headers=forwarded, timeout=10)
+    forged = itertools.count(1)
 
-    def served_until_refused(clients: Iterator[str], most: int) -> tuple[int, requests.Response]:
+    def page(client: str) -> tuple[int, dict[str, str], str]:
+        """GET /slack/install from the loopback address `client`: (status, headers, text)."""
+        where = urlsplit(hosted.url)
+        conn = http.client.HTTPConnection(
+            where.hostname or "", where.port, timeout=10, source_address=(client, 0)
+        )
+        try:
+            # Any client can write X-Forwarded-For: a new address in it each time buys no new budget.
+            conn.request("GET", "/slack/install", headers={"X-Forwarded-For": f"198.51.100.{next(forged)}"})
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read().decode()
+        finally:
+            conn.close()
+
+    def served_until_refused(clients: Iterator[str], most: int) -> tuple[int, dict[str, str], str]:
         for served in range(most):
-            response = page(next(clients))
-            if response.status_code != 200:
-                return served, response
+            status, headers, text = page(next(clients))
+            if status != 200:
+                assert status == 429 and "try again in" in text
+                return served, headers, text
         raise AssertionError(f"{most} pages served, none refused")
 
     per_client, overall = oauth.INSTALL_PAGES_PER_CLIENT.burst, oauth.INSTALL_PAGES_OVERALL.burst
-    served, refused = served_until_refused(itertools.repeat("198.51.100.1"), 2 * per_client)
+    served, refused, _ = served_until_refused(itertools.repeat("127.0.0.2"), 2 * per_client)
 
     assert served >= per_client
-    assert refused.status_code == 429 and "try again in" in refused.text
-    assert 1 <= int(refused.headers["Retry-After"]) <= 60
-    assert page("198.51.100.2").status_code == 200  # another client is served
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert page("127.0.0.3")[0] == 200  # another client is served
 
-    more, refused = served_until_refused((f"198.51.100.{i}" for i in itertools.count(3)), 2 * overall)
+    more, refused, _ = served_until_refused((f"127.0.1.{i}" for i in itertools.count(1)), 2 * overall)
 
     assert served + 1 + more >= overall
-    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert int(refused["Retry-After"]) >= 1
     assert len(rows(fresh_url, "slack_oauth_states")) == served + 1 + more  # a refused page writes none
 
 
