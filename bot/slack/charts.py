@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, TypeVar
 from bot.catalog.answers import AlternativesAnswer, Answer, CompareAnswer, HistoryAnswer
 from bot.catalog.workspaces import SHARED
 from bot.errors import NoChartError, UserError
+from bot.slack.limits import Limiter, Rate
 
 if TYPE_CHECKING:
     from slack_bolt import App  # not loaded by the drawing process, which imports this module
@@ -76,18 +77,8 @@ _KEY_LABEL = b"modelcost-charts"
 _V = TypeVar("_V")
 
 
-@dataclass(frozen=True, slots=True)
-class Rate:
-    """A token bucket's settings: `burst` draws at once, refilled at `per_s` a second."""
-
-    per_s: float
-    burst: int
-
-
-# Draws by one client address: REMOTE_ADDR, the peer of the connection. Behind a proxy that is the
-# proxy's, and this acts as a second limit on the worker. X-Forwarded-For is not read: any client
-# can write it, to get a fresh budget per request, or to spend the budget of the address it names
-# (Slack's image proxy's, whose fetches then fail).
+# Draws by one client address (REMOTE_ADDR, the peer: see bot/slack/limits.py; spending the budget of
+# Slack's image proxy's address would make its fetches fail, hence no X-Forwarded-For).
 CLIENT_DRAWS = Rate(per_s=0.5, burst=6)
 # Draws by a worker in all: at ~0.2 s each, under half a core at the sustained rate.
 WORKER_DRAWS = Rate(per_s=2.0, burst=12)
@@ -162,7 +153,7 @@ class ChartLinks:
         self._answers: OrderedDict[_Key, Answer] = OrderedDict()
         self._pngs = _PngCache(KEPT_PNG_BYTES)
         self._drawing: dict[_Key, Future[bytes | None]] = {}
-        self._limits = DrawLimits(CLIENT_DRAWS, WORKER_DRAWS)
+        self._limits = Limiter(CLIENT_DRAWS, WORKER_DRAWS, max_clients=KEPT_CLIENTS)
 
     def link(self, text: str, answer: Answer, workspace: str = SHARED) -> str | None:
         """The chart's URL for the answer to `text`; None without a public URL or a chart."""
@@ -214,7 +205,7 @@ class ChartLinks:
             flight = self._drawing.get(key)
             first = flight is None
             if flight is None:
-                if (wait := self._limits.take(client)) > 0:
+                if (wait := self._limits.wait(client)) > 0:
                     raise TooManyDraws(max(1, math.ceil(wait)))
                 flight = self._drawing[key] = Future()
             answer = self._answers.get(key)
@@ -292,37 +283,6 @@ class _PngCache:
             self._pngs[key] = data
             while self._bytes > self._limit:
                 self._bytes -= len(self._pngs.popitem(last=False)[1])
-
-
-class DrawLimits:
-    """Token buckets for draws: one per client address (the KEPT_CLIENTS seen last) and one in all."""
-
-    def __init__(self, client: Rate, overall: Rate, clock: Callable[[], float] = time.monotonic) -> None:
-        self._client = client
-        self._overall = overall
-        self._clock = clock
-        self._clients: OrderedDict[str, tuple[float, float]] = OrderedDict()  # (tokens, at)
-        self._all = (float(overall.burst), clock())
-
-    def take(self, client: str) -> float:
-        """0 with a draw counted against both, else the seconds until both would allow one.
-        Callers hold a lock (ChartLinks._lock)."""
-        now = self._clock()
-        mine = _refill(self._clients.get(client, (float(self._client.burst), now)), self._client, now)
-        every = _refill(self._all, self._overall, now)
-        if mine[0] < 1 or every[0] < 1:
-            return max((1 - mine[0]) / self._client.per_s, (1 - every[0]) / self._overall.per_s)
-        self._clients[client] = (mine[0] - 1, now)
-        self._clients.move_to_end(client)
-        if len(self._clients) > KEPT_CLIENTS:
-            self._clients.popitem(last=False)
-        self._all = (every[0] - 1, now)
-        return 0.0
-
-
-def _refill(bucket: tuple[float, float], rate: Rate, now: float) -> tuple[float, float]:
-    tokens, at = bucket
-    return min(float(rate.burst), tokens + (now - at) * rate.per_s), now
 
 
 def draw(answer: Answer) -> bytes | None:
