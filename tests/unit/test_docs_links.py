@@ -60,7 +60,8 @@ def broken_links(page: Path) -> list[str]:
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_relative_link_resolves(page: Path) -> None:
     assert page.exists(), f"{page.relative_to(ROOT)} is missing"
-    assert broken_links(page) == []
+    broken = broken_links(page)
+    assert not broken, "broken links:\n" + "\n".join(broken)
 
 
 def test_a_broken_link_or_anchor_is_found(tmp_path: Path) -> None:
