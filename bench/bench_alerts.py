@@ -25,7 +25,8 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot import db  # noqa: E402
-from bot.alerts.worker import Worker, slack_client  # noqa: E402
+from bot.alerts.posting import slack_client  # noqa: E402
+from bot.alerts.worker import Worker
 from bot.ask import Context, respond  # noqa: E402
 from bot.catalog.models import Subscription, utcnow  # noqa: E402
 from bot.sync.seed import ensure_catalog  # noqa: E402

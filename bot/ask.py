@@ -20,10 +20,18 @@ from sqlalchemy.orm import Session
 
 from bot import db, query
 from bot.catalog import current
-from bot.catalog.answers import CLI_USER, Actor, Answer
 from bot.catalog.workspaces import SHARED
-from bot.errors import ForeignUserError, NeedsChannelError, NotAdminError, NotHereError, OperatorOnlyError
-from bot.query import CatalogRead, Request
+from bot.contract import requests
+from bot.contract.actor import CLI_USER, Actor
+from bot.contract.answers import Answer
+from bot.contract.errors import (
+    ForeignUserError,
+    NeedsChannelError,
+    NotAdminError,
+    NotHereError,
+    OperatorOnlyError,
+)
+from bot.contract.requests import CatalogRead, Request
 from bot.questions import HELP as HELP
 from bot.questions import HELP_FOOTNOTE as HELP_FOOTNOTE
 from bot.questions import category_named as category_named
@@ -141,45 +149,45 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
     workspace = context.workspace
     match request:
         case (
-            query.HelpRequest()
-            | query.ListRequest()
-            | query.ModelRequest()
-            | query.CompareRequest()
-            | query.AlternativesRequest()
-            | query.ChartRequest()
+            requests.HelpRequest()
+            | requests.ListRequest()
+            | requests.ModelRequest()
+            | requests.CompareRequest()
+            | requests.AlternativesRequest()
+            | requests.ChartRequest()
         ):
             # The same answers as anywhere, from the read model of the session's database.
             bind = session.get_bind()
             engine = bind if isinstance(bind, Engine) else bind.engine
             return read(current.current(engine, workspace), request)
-        case query.HistoryRequest(name=name):
+        case requests.HistoryRequest(name=name):
             # From the database: every dated row of the model's history, which the read model doesn't keep.
             return edits.history(session, name, workspace=workspace)
-        case query.AuditRequest():
+        case requests.AuditRequest():
             from bot.catalog.audit import audit
 
             return audit(session, workspace=workspace)
-        case query.SyncStatusRequest():
-            from bot.sync.run import recent_runs
+        case requests.SyncStatusRequest():
+            from bot.sync.attempt import recent_runs
 
             return recent_runs(session)
-        case query.SubscriptionsRequest():
+        case requests.SubscriptionsRequest():
             return subscriptions.show(session, _channel(context), workspace)
-        case query.SetPriceRequest(name=name, host=host, prices=prices):
+        case requests.SetPriceRequest(name=name, host=host, prices=prices):
             return edits.set_prices(
                 session, name, host, prices, context.actor, on_change=queue_alerts, workspace=workspace
             )
-        case query.SetScoreRequest(name=name, category=c, score=score):
+        case requests.SetScoreRequest(name=name, category=c, score=score):
             return quality.set_team(session, name, c, score, context.actor, workspace)
-        case query.AliasRequest(alias=alias, name=name):
+        case requests.AliasRequest(alias=alias, name=name):
             return edits.add_alias(session, alias, name, workspace)
-        case query.UnaliasRequest(alias=alias):
+        case requests.UnaliasRequest(alias=alias):
             return edits.remove_alias(session, alias, workspace)
-        case query.SubscribeRequest(names=names, min_change_pct=pct):
+        case requests.SubscribeRequest(names=names, min_change_pct=pct):
             return subscriptions.subscribe(session, _channel(context), context.user_id, names, pct, workspace)
-        case query.UnsubscribeRequest():
+        case requests.UnsubscribeRequest():
             return subscriptions.unsubscribe(session, _channel(context), workspace)
-        case query.SyncRequest():
+        case requests.SyncRequest():
             raise NotHereError("`sync` fetches a feed: it runs on its own, not inside a session.")
         case _:
             assert_never(request)
@@ -187,7 +195,7 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
 
 def _fetch(engine: Engine, request: Request, context: Context) -> Answer:
     """Commands that fetch a feed: they own their transactions (bot.sync applies a feed whole)."""
-    if not isinstance(request, query.SyncRequest):
+    if not isinstance(request, requests.SyncRequest):
         raise NotHereError(f"`{request.kind}` does not fetch anything.")
     if context.feed_url is None:
         raise NotHereError("From a terminal, run `modelcost sync` (or `modelcost sync --dry-run`).")

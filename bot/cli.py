@@ -18,8 +18,8 @@ from bot.config import Settings, SettingsError  # noqa: E402  (after the line ab
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from bot.catalog.answers import Answer
-    from bot.sync.summary import SyncSummary
+    from bot.contract.answers import Answer
+    from bot.contract.sync import SyncSummary
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_QUERY = 0, 1, 2
 # A workspace key as bot.catalog.workspaces makes them (T123, E1:T123, E1:); Slack's ids are A-Z0-9.
@@ -121,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.errors import UserError, user_message
+    from bot.contract.errors import UserError, user_message
     from bot.render import text
 
     team = getattr(args, "team", None)
@@ -169,9 +169,10 @@ def _answer_kept(asked: str, settings: Settings) -> Answer | None:
 
     from bot import query, questions
     from bot.catalog import lifecycle, snapfile, version
+    from bot.contract import requests
 
     request = query.parse(asked)
-    if not isinstance(request, query.CatalogRead):
+    if not isinstance(request, requests.CatalogRead):
         return None
     seen = version.sqlite_version(Path(found.group(1)))
     if seen is None:
@@ -186,7 +187,7 @@ def _chart(answer: Answer, args: argparse.Namespace) -> int:
     """`--chart PATH`: write the answer's chart(s) after it and print where (to stderr beside --json)."""
     from pathlib import Path
 
-    from bot.errors import NoChartError
+    from bot.contract.errors import NoChartError
     from bot.render import charts
 
     try:
@@ -298,7 +299,8 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
     from bot import db
-    from bot.alerts.worker import Worker, slack_client
+    from bot.alerts.posting import slack_client
+    from bot.alerts.worker import Worker
     from bot.sync.seed import ensure_catalog
 
     settings.check_mode(socket_mode=False)
@@ -379,9 +381,10 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
 
 def sync_due_feeds(engine: Engine, settings: Settings) -> list[SyncSummary]:
     """The worker's tick: sync each feed whose interval is up, prices, quality, then the cross-check."""
+    from bot.sync.attempt import sync_due
     from bot.sync.litellm import sync_crosscheck
     from bot.sync.quality import sync_quality
-    from bot.sync.run import sync, sync_due
+    from bot.sync.run import sync
 
     done = []
     if sync_due(engine, settings.sync_interval, feed="prices"):

@@ -9,6 +9,7 @@ list [all] [open | <lab> | <provider>]
 help, or nothing at all
 """
 
+
 # No `from __future__ import annotations` here: pydantic would compile and eval every field's
 # annotation string when the requests' classes are made, a few ms of each cold `modelcost ask`.
 
@@ -16,202 +17,52 @@ import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import ClassVar, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from bot.catalog.categories import CATEGORIES, OVERALL, find_category
 from bot.catalog.names import fold
-from bot.catalog.prices import KEYS, Workload
-from bot.errors import QueryError
+from bot.catalog.prices import KEYS
+from bot.contract.errors import QueryError
+from bot.contract.requests import (
+    MAX_MODELS,
+    AliasRequest,
+    AlternativesRequest,
+    AuditRequest,
+    ChartRequest,
+    CompareRequest,
+    HelpRequest,
+    HistoryRequest,
+    ListRequest,
+    ModelRequest,
+    Request,
+    SetPriceRequest,
+    SetScoreRequest,
+    SubscribeRequest,
+    SubscriptionsRequest,
+    SyncRequest,
+    SyncStatusRequest,
+    UnaliasRequest,
+    UnsubscribeRequest,
+    Workload,
+)
 
 MAX_TEXT = 1000
+
+
 MAX_NAME = 100
-MAX_MODELS = 6
+
+
 MAX_TOKENS = 10**15
+
+
 PARSED_KEPT = 64
+
 
 EXAMPLES = "`r1 vs o1` · `r1 vs o1 for 10M in 2M out` · `o1` · `cheaper o1` · `list open` · `help`"
 
 
-class _Request(BaseModel):
-    """A parsed command. Its class says what running it takes; every layer asks these facts instead
-    of keeping its own list of kinds."""
-
-    # Schemas are built on first use (a cold CLI parses one kind of request).
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
-
-    writes: ClassVar[bool] = False  # changes the catalog: runs in a transaction of its own
-    admin_only: ClassVar[bool] = False  # only an admin may run it
-    cacheable: ClassVar[bool] = False  # the answer depends only on the text and the catalog
-    needs_channel: ClassVar[bool] = False  # belongs to a Slack channel (subscriptions)
-    fetches: ClassVar[bool] = False  # reaches out to a feed over the network (sync)
-    # Acts on the catalog every workspace shares, whoever asks (sync): in oauth mode, the operator's
-    # terminal only (see bot.ask.Context.shared_catalog).
-    shared: ClassVar[bool] = False
-    chart_only: ClassVar[bool] = False  # the reply is the answer's chart, not its text
-
-
-class HelpRequest(_Request):
-    kind: Literal["help"] = "help"
-    cacheable = True
-
-
-class ListRequest(_Request):
-    kind: Literal["list"] = "list"
-    filter: str | None = None
-    all: bool = False  # `list all`, `list all openai`: retired models too
-    cacheable = True
-
-
-class ModelRequest(_Request):
-    kind: Literal["model"] = "model"
-    name: str
-    workload: Workload | None = None
-    category: str | None = None  # Category.name: quality in that category (`o1 for coding`)
-    all_hosts: bool = False  # `r1 hosts`: every live host, not the cheapest five
-    cacheable = True
-
-
-class CompareRequest(_Request):
-    kind: Literal["compare"] = "compare"
-    names: list[str] = Field(min_length=2, max_length=MAX_MODELS)
-    workload: Workload | None = None
-    category: str | None = None
-    cacheable = True
-
-
-class AlternativesRequest(_Request):
-    kind: Literal["alternatives"] = "alternatives"
-    name: str
-    workload: Workload | None = None
-    category: str | None = None  # rank by this category's score (`cheaper sonnet for coding`)
-    all: bool = False  # every comparable model (`cheaper o1 --all`), not just the best few
-    cacheable = True
-
-
-class HistoryRequest(_Request):
-    kind: Literal["history"] = "history"
-    name: str
-    cacheable = True
-
-
-class ChartRequest(_Request):
-    """`chart r1 o1 sonnet`: the cost-vs-quality chart itself. The names may be separated by spaces
-    alone (the catalog splits them, as for `subscribe`); one model charts it against cheaper ones."""
-
-    kind: Literal["chart"] = "chart"
-    names: list[str] = Field(min_length=1, max_length=MAX_MODELS)
-    workload: Workload | None = None
-    category: str | None = None
-    cacheable = True
-    chart_only = True
-
-
-class SetPriceRequest(_Request):
-    """Admin: `set o1 input 15 output 60 cached 7.5`, `set r1 at together input 3 output 7`."""
-
-    kind: Literal["set"] = "set"
-    name: str
-    host: str | None = None
-    prices: dict[str, Decimal]  # price key (input_mtok, ...) -> USD per 1M tokens
-    writes = True
-    admin_only = True
-
-
-class SetScoreRequest(_Request):
-    """Admin: the team's own quality score, `set sonnet score 1460`, `set sonnet coding score 1490`;
-    `unset sonnet score` (score None) returns to the leaderboard's."""
-
-    kind: Literal["set-score"] = "set-score"
-    name: str
-    category: str  # Category.name
-    score: int | None
-    writes = True
-    admin_only = True
-
-
-class AliasRequest(_Request):
-    kind: Literal["alias"] = "alias"
-    alias: str
-    name: str
-    writes = True
-    admin_only = True
-
-
-class UnaliasRequest(_Request):
-    kind: Literal["unalias"] = "unalias"
-    alias: str
-    writes = True
-    admin_only = True
-
-
-class SubscribeRequest(_Request):
-    kind: Literal["subscribe"] = "subscribe"
-    names: list[str] = []  # empty: every model
-    min_change_pct: Decimal | None = None
-    writes = True
-    needs_channel = True
-
-
-class UnsubscribeRequest(_Request):
-    kind: Literal["unsubscribe"] = "unsubscribe"
-    writes = True
-    needs_channel = True
-
-
-class SubscriptionsRequest(_Request):
-    kind: Literal["subscriptions"] = "subscriptions"
-    needs_channel = True
-
-
-class SyncRequest(_Request):
-    kind: Literal["sync"] = "sync"
-    dry_run: bool = False
-    writes = True
-    admin_only = True
-    fetches = True
-    shared = True
-
-
-class AuditRequest(_Request):
-    """Admins: where the prices disagree with the second source, and retired offerings still listed."""
-
-    kind: Literal["audit"] = "audit"
-    admin_only = True
-
-
-class SyncStatusRequest(_Request):
-    kind: Literal["sync-status"] = "sync-status"
-
-
-# Every command there is. `match` over it ends in `assert_never`, so mypy fails wherever a new
-# member is not handled (tests/unit/test_requests.py proves it).
-Request = (
-    HelpRequest
-    | ListRequest
-    | ModelRequest
-    | CompareRequest
-    | AlternativesRequest
-    | HistoryRequest
-    | ChartRequest
-    | SetPriceRequest
-    | SetScoreRequest
-    | AliasRequest
-    | UnaliasRequest
-    | SubscribeRequest
-    | UnsubscribeRequest
-    | SubscriptionsRequest
-    | SyncRequest
-    | SyncStatusRequest
-    | AuditRequest
-)
-
-# Questions about prices and models: answered from the in-memory read model (bot.catalog.current),
-# never from a database session. Each is `cacheable` too (tests/unit/test_requests.py).
-CatalogRead = HelpRequest | ListRequest | ModelRequest | CompareRequest | AlternativesRequest | ChartRequest
-
 MAX_PRICE = Decimal(10_000)
+
+
 SET_FORMS = (
     "Set prices like `set o1 output 50`, `set o1 input 15 output 60 cached 7.5` or "
     "`set r1 at together input 3 output 7`: USD per 1M tokens, `$` optional, 0 to 10000, "
@@ -219,30 +70,60 @@ SET_FORMS = (
     + ", ".join(k.words[0] + (f" ({k.hint})" if k.hint else "") for k in KEYS)
     + "."
 )
+
+
 _PRICE_FIELDS = {word: k.name for k in KEYS for word in k.words}  # `set` word -> price key
+
+
 _SET_PAIR = re.compile(r"\s+(?P<field>[a-z-]+)\s*[:=]?\s*(?P<value>\S+)$")
+
+
 _PRICE_VALUE = re.compile(r"^\$?(?P<n>\d{1,5}(?:\.\d{1,6})?|\.\d{1,6})$")
+
+
 _ABOVE = re.compile(r"(?:^|\s)(?:above|over|>=?)\s*(?P<pct>\d{1,4}(?:\.\d+)?)\s*%?$")
 
+
 MIN_SCORE, MAX_SCORE = 100, 3000
+
+
 SCORE_FORMS = (
     "Set the team's own score like `set sonnet score 1460` or `set sonnet coding score 1490` "
     f"(a whole number from {MIN_SCORE} to {MAX_SCORE}, on LMArena's scale); `unset sonnet score` returns "
     "to the leaderboard's."
 )
+
+
 _SET_SCORE = re.compile(r"^(?P<body>.+?)\s+score\s*[:=]?\s*(?P<value>\S+)$")
+
+
 _UNSET_SCORE = re.compile(r"^(?P<body>.+?)\s+score$")
+
+
 _CATEGORY = re.compile(r"\s+for\s+(?P<category>[a-z][a-z ,&-]*)$")
+
+
 CATEGORY_NAMES = ", ".join(c.name for c in CATEGORIES)
 
+
 _HOSTS = re.compile(r"\s+(?:all\s+)?hosts$")
+
+
 _ALL = re.compile(r"\s+--all\b|\s+all$")
+
+
 _SEPARATORS = re.compile(r"\s*(?:,|;|&|\bvs\.?(?=\s|$)|\bversus\b|\band\b)\s*")
+
+
 _ALTERNATIVES = re.compile(
     r"^(?:cheaper(?:\s+(?:than|alternatives?(?:\s+to)?))?|alternatives?(?:\s+(?:to|for))?|"
     r"replace(?:ments?)?(?:\s+(?:for|to))?)\s+(?P<name>.+)$"
 )
+
+
 _WORKLOAD = re.compile(r"\s+(?:for|with|@)\s+(?P<spec>(?:\d|\.\d).*)$")
+
+
 # Each run of spaces has one place to go (no `\s*` sits beside another across an optional part): with
 # `\s*(unit)?\s*(tokens)?\s*`, a long run took cubic time to fail. The parser folds runs of spaces
 # first, but parse_workload may be given any text.
@@ -250,11 +131,15 @@ _AMOUNT = (
     r"(?P<{0}>\d[\d,_]*(?:\.\d+)?|\.\d+)(?:\s*(?P<{0}_unit>[kmb]|thousand|million|billion))?"
     r"(?:\s*(?:tokens?|tok))?"
 )
+
+
 _WORKLOAD_PART = re.compile(
     r"^(?:with\s+|and\s+)?(?:" + _AMOUNT.format("n") + r"\s*(?P<dir>in|input|out|output|cached|cache)\b"
     r"|(?P<pct>\d{1,3}(?:\.\d+)?)\s*%\s*(?:cached|cache(?:d)?(?:\s*input)?)"
     r"|cached\s+(?P<pct2>\d{1,3}(?:\.\d+)?)\s*%)(?:\s*[,/+;])?\s*(?:and\s+)?"
 )
+
+
 _UNITS = {None: 1, "k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, "b": 10**9, "billion": 10**9}
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from bot import query
-from bot.catalog.answers import Answer, HelpAnswer
 from bot.catalog.categories import CATEGORIES, OVERALL, Category, find_category
 from bot.catalog.compare import compare_models, find_alternatives, list_models, show_model
 from bot.catalog.readmodel import ReadModel
-from bot.errors import QueryError
-from bot.query import CatalogRead
+from bot.contract import requests
+from bot.contract.answers import Answer, HelpAnswer
+from bot.contract.errors import QueryError
+from bot.contract.requests import CatalogRead
 
 HELP = [
     ("r1 vs o1", "compare 2 to 6 models: prices, ratio and the cost of a default workload"),
@@ -68,22 +68,22 @@ HELP_FOOTNOTE = (
 def read(catalog: ReadModel, request: CatalogRead) -> Answer:
     """A question about prices and models, answered from the read model alone."""
     match request:
-        case query.HelpRequest():
+        case requests.HelpRequest():
             return HelpAnswer(commands=HELP, footnote=HELP_FOOTNOTE)
-        case query.ListRequest(filter=f, all=every):
+        case requests.ListRequest(filter=f, all=every):
             return list_models(catalog, f, retired=every)
-        case query.ModelRequest(name=name, workload=w, category=c, all_hosts=every):
+        case requests.ModelRequest(name=name, workload=w, category=c, all_hosts=every):
             return show_model(catalog, name, w, category_named(c), all_hosts=every)
-        case query.CompareRequest(names=names, workload=w, category=c):
+        case requests.CompareRequest(names=names, workload=w, category=c):
             return compare_models(catalog, names, w, category_named(c))
-        case query.AlternativesRequest(name=name, workload=w, category=c, all=every):
+        case requests.AlternativesRequest(name=name, workload=w, category=c, all=every):
             return find_alternatives(catalog, name, w, category_named(c) if c else None, every=every)
-        case query.ChartRequest(names=names, workload=w, category=c):
+        case requests.ChartRequest(names=names, workload=w, category=c):
             ids = [i for n in names for i in catalog.index.resolve_words(n)]
             ids = list(dict.fromkeys(ids))
-            if len(ids) > query.MAX_MODELS:
+            if len(ids) > requests.MAX_MODELS:
                 raise QueryError(
-                    f"I can chart at most {query.MAX_MODELS} models at once; you gave {len(ids)}."
+                    f"I can chart at most {requests.MAX_MODELS} models at once; you gave {len(ids)}."
                 )
             if len(ids) == 1:
                 return find_alternatives(catalog, ids[0], w, category_named(c) if c else None)

@@ -28,7 +28,7 @@ from bot import db
 from bot.ask import Context, respond
 from bot.catalog import lifecycle
 from bot.catalog.overlay import load_overlay
-from bot.errors import UserError, user_message
+from bot.contract.errors import UserError, user_message
 from bot.render.text import to_json
 from bot.sync.seed import seed
 from bot.sync.upstream import from_snapshot

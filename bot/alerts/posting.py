@@ -20,7 +20,7 @@ from slack_sdk.http_retry.state import RetryState
 from bot.alerts.claims import Outcome
 from bot.alerts.names import DisplayNames
 from bot.alerts.outbox import payload_actor
-from bot.catalog.answers import CLI_USER
+from bot.contract.actor import CLI_USER
 from bot.render.alert import digest
 
 POST_TIMEOUT_S = 10  # Slack answers a post in well under a second; a longer wait is a hang

@@ -32,7 +32,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from bot.alerts.claims import RELEASE, Claim, Claims, Outcome, UnsureClaimError
 from bot.alerts.posting import Poster
 from bot.alerts.posting import slack_client as slack_client  # where callers have always found it
-from bot.errors import SlackUnavailableError
+from bot.contract.errors import SlackUnavailableError
 
 log = logging.getLogger(__name__)
 

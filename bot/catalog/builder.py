@@ -15,7 +15,6 @@ from typing import Any  # Any: a PriceView's fields by name (see readmodel.Host)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.answers import Actor, PriceView
 from bot.catalog.categories import CATEGORIES
 from bot.catalog.changes import current_prices, price_data
 from bot.catalog.crosscheck import Facts, Key, second_opinion
@@ -30,6 +29,8 @@ from bot.catalog.readmodel import Candidate, Host, ModelFacts, Rating, ReadModel
 from bot.catalog.second_source import current_facts
 from bot.catalog.version import version_on
 from bot.catalog.workspaces import SHARED
+from bot.contract.actor import Actor
+from bot.contract.views import PriceView
 
 
 def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:

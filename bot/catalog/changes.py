@@ -14,10 +14,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.catalog.answers import Actor
 from bot.catalog.hosts import display_name
-from bot.catalog.lookup import normalise
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, utcnow
+from bot.catalog.names import normalise
 from bot.catalog.overlay import Overlay
 from bot.catalog.prices import (
     KEYS,
@@ -31,6 +30,7 @@ from bot.catalog.prices import (
     pct_change,
 )
 from bot.catalog.workspaces import SHARED
+from bot.contract.actor import Actor
 
 
 @dataclass(frozen=True)

@@ -9,21 +9,17 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.answers import (
-    Actor,
-    AliasAnswer,
-    HistoryAnswer,
-    HistoryEntry,
-    PriceChangeView,
-    SetPriceAnswer,
-)
 from bot.catalog.changes import PriceMove, current_prices, new_change, price_data, record_price
-from bot.catalog.lookup import UnknownModelError, compact, name_index, normalise
+from bot.catalog.lookup import name_index
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider
+from bot.catalog.names import compact, normalise
 from bot.catalog.prices import PRICE_KEYS, PriceData, pct_change
 from bot.catalog.quality import score_history
 from bot.catalog.workspaces import SHARED
-from bot.errors import EditError
+from bot.contract.actor import Actor
+from bot.contract.answers import AliasAnswer, HistoryAnswer, SetPriceAnswer
+from bot.contract.errors import EditError, UnknownModelError
+from bot.contract.views import HistoryEntry, PriceChangeView
 
 HISTORY_LIMIT = 25
 OnChange = Callable[[Session, Change, list[PriceMove]], int]

@@ -13,7 +13,13 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.catalog.answers import (
+from bot.catalog.categories import CATEGORIES
+from bot.catalog.changes import price_data
+from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, Subscription
+from bot.catalog.prices import PRICE_KEYS, pct_change
+from bot.catalog.quality import TEAM, newest_rows
+from bot.catalog.workspaces import SHARED
+from bot.contract.home import (
     HomeAlias,
     HomeAnswer,
     HomeChange,
@@ -23,12 +29,6 @@ from bot.catalog.answers import (
     HomeSubscription,
     ModelRef,
 )
-from bot.catalog.categories import CATEGORIES
-from bot.catalog.changes import price_data
-from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, Subscription
-from bot.catalog.prices import PRICE_KEYS, pct_change
-from bot.catalog.quality import TEAM, newest_rows
-from bot.catalog.workspaces import SHARED
 
 LATEST_CHANGES = 10
 UNSUBSCRIBED = "unsubscribed"  # bot.catalog.subscriptions' reason for a channel that asked to stop

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from bot.catalog.answers import Status
+from bot.contract.views import Status
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement

@@ -13,7 +13,7 @@ from bot.catalog.names import compact, normalise
 from bot.catalog.overlay import load_overlay
 from bot.catalog.version import session_version
 from bot.catalog.workspaces import SHARED
-from bot.errors import UnknownModelError
+from bot.contract.errors import UnknownModelError
 
 __all__ = ["NameIndex", "UnknownModelError", "compact", "name_index", "normalise"]
 

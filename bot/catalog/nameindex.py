@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.catalog.names import compact, normalise
-from bot.errors import UnknownModelError
+from bot.contract.errors import UnknownModelError
 
 
 @dataclass

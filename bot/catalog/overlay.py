@@ -88,7 +88,7 @@ class Overlay(_Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> Overlay:
-        from bot.catalog.lookup import normalise
+        from bot.catalog.names import normalise
 
         ids = [m.id for m in self.model]
         _no_dupes("model id", ids)
@@ -129,7 +129,7 @@ class Overlay(_Strict):
                 step = by_id[step].succeeds
 
     def _check_families(self) -> None:
-        from bot.catalog.lookup import normalise
+        from bot.catalog.names import normalise
 
         by_id = {m.id: m for m in self.model}
         _no_dupes("family name", [f.name for f in self.family])
@@ -176,7 +176,7 @@ class Overlay(_Strict):
 
     def family_named(self, name: str) -> Family | None:
         """The family users mean by `name` alone (`Claude`, `gpt`), or None."""
-        from bot.catalog.lookup import normalise
+        from bot.catalog.names import normalise
 
         return next((f for f in self.family if f.name == normalise(name)), None)
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from bot.contract.requests import Workload
+
 MILLION = Decimal(1_000_000)
 
 
@@ -43,6 +45,8 @@ INPUT = PriceKey(
     upstream="input_mtok",
     offpeak=True,
 )
+
+
 OUTPUT = PriceKey(
     name="output_mtok",
     label="output",
@@ -52,6 +56,8 @@ OUTPUT = PriceKey(
     upstream="output_mtok",
     offpeak=True,
 )
+
+
 CACHE_READ = PriceKey(
     name="cache_read_mtok",
     label="cached input",
@@ -62,6 +68,8 @@ CACHE_READ = PriceKey(
     hint="cache read",
     offpeak=True,
 )
+
+
 CACHE_WRITE = PriceKey(
     name="cache_write_mtok",
     label="cache write",
@@ -70,8 +78,14 @@ CACHE_WRITE = PriceKey(
     words=("cache-write", "write"),
     upstream="cache_write_mtok",
 )
+
+
 KEYS = (INPUT, OUTPUT, CACHE_READ, CACHE_WRITE)  # the order prices are listed in everywhere
+
+
 OFFPEAK_KEYS = tuple(k for k in KEYS if k.offpeak)
+
+
 PRICE_KEYS = tuple(k.name for k in KEYS)  # the names alone, for code that keys dicts by them
 
 
@@ -135,15 +149,6 @@ class OfferingData:
     price: PriceData
     since: date | None = None  # the day the price took effect, where the source says
     deprecated: bool = False  # the source marks the model deprecated by its provider
-
-
-@dataclass(frozen=True)
-class Workload:
-    """Tokens of a job; `cached_share` of the input is read from the prompt cache."""
-
-    input_tokens: int
-    output_tokens: int
-    cached_share: Decimal = Decimal(0)
 
 
 DEFAULT_WORKLOAD = Workload(input_tokens=10_000_000, output_tokens=2_000_000)

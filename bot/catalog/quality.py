@@ -15,7 +15,6 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.answers import Actor, QualityView, ScoreAnswer, ScoreEntry
 from bot.catalog.categories import CATEGORIES, OVERALL, Category, find_category
 from bot.catalog.changes import new_change
 from bot.catalog.comparable import COMPARABLE_MARGIN as COMPARABLE_MARGIN
@@ -26,6 +25,9 @@ from bot.catalog.models import Change, Model, Score
 from bot.catalog.overlay import load_overlay
 from bot.catalog.succession import floor_for
 from bot.catalog.workspaces import SHARED
+from bot.contract.actor import Actor
+from bot.contract.answers import ScoreAnswer
+from bot.contract.views import QualityView, ScoreEntry
 
 SOURCE = "LMArena text"
 TEAM = "team"

@@ -25,10 +25,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple  # Any: a PriceView's fields by name, rebuilt into a PriceView when shown
 
-from bot.catalog.answers import Actor, PriceView, QualityView
 from bot.catalog.categories import Category
 from bot.catalog.nameindex import NameIndex
-from bot.catalog.prices import PriceData, Workload
+from bot.catalog.prices import PriceData
+from bot.contract.actor import Actor
+from bot.contract.requests import Workload
+from bot.contract.views import PriceView, QualityView
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.answers import SubscriptionAnswer, SubscriptionView
 from bot.catalog.lookup import name_index
 from bot.catalog.models import Alert, Subscription, utcnow
 from bot.catalog.workspaces import SHARED
+from bot.contract.answers import SubscriptionAnswer
+from bot.contract.views import SubscriptionView
 
 UNINSTALLED = "the app was uninstalled from this workspace"
 

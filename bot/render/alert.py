@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any  # Any: the alert payload is JSON from the outbox
 
-from bot.catalog.answers import CLI_USER, Actor
+from bot.contract.actor import CLI_USER, Actor
 from bot.render import words
 from bot.render.blocks import _context, _section, clip, escape
 from bot.render.words import moves

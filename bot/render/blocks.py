@@ -23,12 +23,11 @@ from typing import (  # Any: Block Kit is JSON; tests/slack/blockkit.py checks w
     assert_never,
 )
 
-from bot.catalog.answers import (
-    CLI_USER,
-    Actor,
+from bot.catalog.prices import CACHE_READ, INPUT, OUTPUT, fmt_cost, fmt_usd
+from bot.contract.actor import CLI_USER, Actor
+from bot.contract.answers import (
     AliasAnswer,
     AlternativesAnswer,
-    AlternativeView,
     Answer,
     AuditAnswer,
     CompareAnswer,
@@ -36,16 +35,14 @@ from bot.catalog.answers import (
     HistoryAnswer,
     ListAnswer,
     ModelAnswer,
-    ModelView,
-    PriceView,
     ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
 )
-from bot.catalog.prices import CACHE_READ, INPUT, OUTPUT, fmt_cost, fmt_usd
-from bot.errors import UnknownModelError, UserError
+from bot.contract.errors import UnknownModelError, UserError
+from bot.contract.sync import SyncStatusAnswer, SyncSummary
+from bot.contract.views import AlternativeView, ModelView, PriceView
 from bot.render import words
-from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
 # Block Kit's limits (https://api.slack.com/reference/block-kit/blocks); tests check them too.
 MAX_BLOCKS = 50

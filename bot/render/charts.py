@@ -13,7 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, assert_never
 
-from bot.catalog.answers import (
+from bot.catalog.prices import fmt_cost
+from bot.contract.answers import (
     AliasAnswer,
     AlternativesAnswer,
     Answer,
@@ -23,17 +24,16 @@ from bot.catalog.answers import (
     HistoryAnswer,
     ListAnswer,
     ModelAnswer,
-    ModelView,
     ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
 )
-from bot.catalog.prices import fmt_cost
-from bot.errors import NoChartError
+from bot.contract.errors import NoChartError
+from bot.contract.sync import SyncStatusAnswer, SyncSummary
+from bot.contract.views import ModelView
 from bot.render import plot, words
 from bot.render.history_chart import price_history
 from bot.render.plot import ALT_MAX, INK, MUTED, WEIGHTS, Chart
-from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal  # Any: matplotlib's rc settings take values of many types
 
-from bot.catalog.answers import ModelView
+from bot.contract.views import ModelView
 from bot.render import words
 from bot.render.labels import Box, marker_box, nearest_edge, place_labels
 

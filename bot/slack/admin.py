@@ -34,7 +34,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.catalog.workspaces import SHARED, Scope, scope
-from bot.errors import SlackUnavailableError
+from bot.contract.errors import SlackUnavailableError
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from bot import ask, query
-from bot.catalog.answers import Answer
 from bot.catalog.workspaces import SHARED
 from bot.config import Settings
-from bot.errors import QueryError, SlackUnavailableError
+from bot.contract import requests
+from bot.contract.answers import Answer
+from bot.contract.errors import QueryError, SlackUnavailableError
+from bot.contract.sync import SyncStatusAnswer
 from bot.render.sync import public_status
 from bot.slack.admin import AdminCheck
-from bot.sync.summary import SyncStatusAnswer
 
 
 def cacheable(text: str) -> bool:
@@ -29,7 +30,7 @@ def cacheable(text: str) -> bool:
         return True  # the same friendly error every time
 
 
-def parsed(text: str) -> query.Request | None:
+def parsed(text: str) -> requests.Request | None:
     """The request `text` asks for; None when it is not a command (its reply is a friendly error)."""
     try:
         return query.parse(text)
@@ -37,7 +38,7 @@ def parsed(text: str) -> query.Request | None:
         return None
 
 
-def changes_catalog(request: query.Request | None) -> bool:
+def changes_catalog(request: requests.Request | None) -> bool:
     """Whether running it would change the catalog (or fetch a feed that may): such a command only
     ever runs as typed, or from a button Slack asked to confirm."""
     return request is not None and (request.writes or request.fetches or request.admin_only)
@@ -68,7 +69,7 @@ def check_command(
     settings: Settings,
     user_id: str,
     channel_id: str,
-    request: query.Request,
+    request: requests.Request,
     admins: AdminCheck | None = None,
     *,
     workspace: str = SHARED,

@@ -24,7 +24,7 @@ from bot import db
 from bot.catalog.workspaces import SHARED, scope, workspace_key
 from bot.cipher import token_cipher
 from bot.config import Settings
-from bot.errors import SlackUnavailableError
+from bot.contract.errors import SlackUnavailableError
 from bot.slack.clients import web_client
 from bot.slack.tokens import EncryptedInstallationStore
 

@@ -40,7 +40,7 @@ from bot.catalog import workspaces
 from bot.catalog.models import SLACK_OAUTH_STATES
 from bot.catalog.workspaces import scope
 from bot.config import Settings
-from bot.errors import CatalogUnavailableError
+from bot.contract.errors import CatalogUnavailableError
 from bot.render import blocks
 from bot.render.blocks import COMMAND
 from bot.slack.installs import ROTATE_WITHIN_MIN, Installs, installation_store, workspace_of

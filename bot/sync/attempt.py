@@ -22,11 +22,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.catalog.answers import public_url
 from bot.catalog.models import SyncRun, utcnow
+from bot.contract.actor import public_url
+from bot.contract.sync import FEEDS, SUCCESS, Feed, Status, SyncRunView, SyncStatusAnswer, SyncSummary
 from bot.sync.feed import FetchError, fetch
 from bot.sync.reasons import safe_reason
-from bot.sync.summary import FEEDS, SUCCESS, Feed, Status, SyncRunView, SyncStatusAnswer, SyncSummary
 from bot.sync.upstream import FeedError
 
 # After a failed or rejected attempt the worker tries again sooner than the full interval.

@@ -14,14 +14,14 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.alerts.outbox import queue_alerts
-from bot.catalog.answers import Actor
 from bot.catalog.categories import ARENA_KEYS, find_category
 from bot.catalog.changes import new_change
 from bot.catalog.quality import TEAM, ScoreMove, apply_scores, newest_rows
+from bot.contract.actor import Actor
+from bot.contract.sync import ScoreChange, SyncSummary, UnattachedKey
 from bot.sync.attempt import Fresh, Rollback, apply, fetch_new
 from bot.sync.leaderboard import SOURCE, LeaderboardError, parse_leaderboard
 from bot.sync.scores import mapping, score_data
-from bot.sync.summary import ScoreChange, SyncSummary, UnattachedKey
 
 TOP_MOVES = 10
 EXAMPLES = 10

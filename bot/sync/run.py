@@ -17,7 +17,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.alerts.outbox import queue_alerts
-from bot.catalog.answers import Actor
 from bot.catalog.changes import (
     PriceMove,
     UpstreamResult,
@@ -28,12 +27,13 @@ from bot.catalog.changes import (
 )
 from bot.catalog.overlay import load_overlay
 from bot.catalog.prices import PRICE_KEYS, PriceData, pct_change
+from bot.contract.actor import Actor
+from bot.contract.sync import Move, SyncSummary
 from bot.sync.attempt import Rollback, apply, fetch_new
 from bot.sync.attempt import recent_runs as recent_runs  # `sync status`; shared by every feed
 from bot.sync.attempt import sync_due as sync_due  # the worker's schedule, per feed
 from bot.sync.feed import decode
 from bot.sync.guards import check_feed
-from bot.sync.summary import Move, SyncSummary
 from bot.sync.upstream import FeedError, parse_feed
 
 TOP_MOVES = 10

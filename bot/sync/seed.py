@@ -10,13 +10,13 @@ from sqlalchemy import Engine, exists, select, text
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.catalog.answers import Actor
 from bot.catalog.changes import apply_overlay, apply_upstream, new_change
 from bot.catalog.crosscheck import load_extract
 from bot.catalog.lifecycle import apply_facts
 from bot.catalog.models import Offering, Score
 from bot.catalog.overlay import load_overlay
 from bot.catalog.prices import OfferingData
+from bot.contract.actor import Actor
 from bot.sync.leaderboard import BUNDLED_DATE
 from bot.sync.scores import seed_scores
 from bot.sync.upstream import from_snapshot, snapshot_label

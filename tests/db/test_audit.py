@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 
 from bot import db
 from bot.ask import Context, respond
-from bot.catalog.answers import AlternativesAnswer, AuditAnswer, ModelAnswer
-from bot.errors import NotAdminError, QueryError
+from bot.contract.answers import AlternativesAnswer, AuditAnswer, ModelAnswer
+from bot.contract.errors import NotAdminError, QueryError
 from bot.render import blocks, text
 from tests.db.test_quality import main_with
 

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from bot import db, query
-from bot.ask import HELP, Context, answer, handle, respond
-from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
-from bot.catalog.lookup import UnknownModelError
+from bot.ask import Context, answer, handle, respond
 from bot.catalog.models import Alias, Offering, Price
-from bot.errors import UserError
+from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
+from bot.contract.errors import UnknownModelError, UserError
+from bot.questions import HELP
 from bot.sync.seed import ensure_catalog
 from tests.db.dump import dump
 

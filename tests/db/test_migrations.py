@@ -10,8 +10,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, inspect, text
 
 from bot import db
-from bot.catalog.answers import Actor
 from bot.catalog.models import Base, Change, Price
+from bot.contract.actor import Actor
 
 
 def test_head_revision_constant_matches_alembic() -> None:

@@ -13,9 +13,9 @@ from sqlalchemy import Engine, select
 
 from bot import db
 from bot.ask import answer
-from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
 from bot.catalog.lifecycle import retired_models, status
 from bot.catalog.models import Model, Offering
+from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
 from bot.render import blocks, text
 
 

@@ -13,7 +13,7 @@ from bot import db
 from bot.ask import Context, respond
 from bot.catalog import workspaces
 from bot.catalog.models import Alert, Subscription
-from bot.errors import UserError
+from bot.contract.errors import UserError
 from bot.sync.seed import ensure_catalog
 from tests.db.dump import dump
 

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 from bot import query
 from bot.ask import Context, respond
 from bot.config import Settings
-from bot.errors import NotAdminError
+from bot.contract import requests
+from bot.contract.errors import NotAdminError
 from bot.slack.app import build_app
 from tests.db.dump import dump
 from tests.slack.conftest import Served, command_body, post_signed, reply_of, visible_text
@@ -26,14 +27,14 @@ MEMBER = "U0MEMBER"
 REFUSED = "Only workspace admins and owners"
 # One command per admin-only request type; the first test checks none is missing.
 EXAMPLES: dict[type, str] = {
-    query.SetPriceRequest: "set o1 output 1",
-    query.SetScoreRequest: "set o1 score 1500",
-    query.AliasRequest: "alias cheapo o1",
-    query.UnaliasRequest: "unalias r1",
-    query.SyncRequest: "sync",
-    query.AuditRequest: "audit",
+    requests.SetPriceRequest: "set o1 output 1",
+    requests.SetScoreRequest: "set o1 score 1500",
+    requests.AliasRequest: "alias cheapo o1",
+    requests.UnaliasRequest: "unalias r1",
+    requests.SyncRequest: "sync",
+    requests.AuditRequest: "audit",
 }
-ADMIN_ONLY = [t for t in typing.get_args(query.Request) if t.admin_only]
+ADMIN_ONLY = [t for t in typing.get_args(requests.Request) if t.admin_only]
 
 
 def test_every_admin_only_request_type_has_an_example() -> None:

@@ -14,7 +14,8 @@ from sqlalchemy.exc import OperationalError
 
 from bot import db
 from bot.alerts.claims import Candidate, Claim, Outcome, UnsureClaimError
-from bot.alerts.worker import Worker, slack_client
+from bot.alerts.posting import slack_client
+from bot.alerts.worker import Worker
 from bot.ask import Context, respond
 from bot.catalog.models import Alert, Subscription, utcnow
 from bot.render.text import to_text

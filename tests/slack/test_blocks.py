@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.ask import HELP
-from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ListRow
 from bot.catalog.models import Model
 from bot.config import Settings
-from bot.errors import UserError
+from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer
+from bot.contract.errors import UserError
+from bot.contract.views import ListRow
+from bot.questions import HELP
 from bot.render import blocks
 from bot.slack.dispatch import run_command
 from tests.slack.blockkit import assert_valid, block_kit_problems

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from bot.ask import Context, respond
 from bot.catalog.version import catalog_version
 from bot.config import Settings
-from bot.errors import UserError
+from bot.contract.errors import UserError
 from bot.render.blocks import Message, answer_message, error_message
 from bot.slack.app import build_app
 from bot.slack.cache import ASKED, ReplyCache, ack_json

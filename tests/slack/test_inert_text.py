@@ -17,7 +17,8 @@ import responses
 from sqlalchemy import Engine
 
 from bot import db
-from bot.alerts.worker import Worker, slack_client
+from bot.alerts.posting import slack_client
+from bot.alerts.worker import Worker
 from bot.ask import Context, respond
 from bot.catalog.models import SyncRun
 from bot.sync.run import sync

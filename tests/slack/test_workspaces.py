@@ -12,7 +12,8 @@ import pytest
 import responses
 
 from bot import db
-from bot.alerts.worker import Worker, slack_client
+from bot.alerts.posting import slack_client
+from bot.alerts.worker import Worker
 from bot.config import Settings
 from bot.slack.installs import Installs
 from bot.sync.run import sync

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.alerts.outbox import payload_actor
-from bot.catalog.answers import Actor
+from bot.contract.actor import Actor
 from bot.render import alert, blocks, words
 
 ADMIN = Actor(kind="admin", id="U123")

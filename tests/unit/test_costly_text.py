@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 
 from bot import db, query
 from bot.ask import Context, respond
-from bot.catalog.answers import Answer
-from bot.errors import UserError, user_message
+from bot.contract.answers import Answer
+from bot.contract.errors import UserError, user_message
 from tests.conftest import Databases
 
 GUARD_S = 5  # each answer takes milliseconds; before the issue, some took minutes or hours

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.catalog.lookup import NameIndex, UnknownModelError
+from bot.catalog.nameindex import NameIndex
+from bot.contract.errors import UnknownModelError
 
 INDEX = NameIndex.build(
     models=[

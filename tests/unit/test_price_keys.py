@@ -7,7 +7,6 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.catalog.answers import PriceView
 from bot.catalog.builder import price_view
 from bot.catalog.changes import price_data, record_price
 from bot.catalog.models import Change, Offering, Price
@@ -20,7 +19,9 @@ from bot.catalog.prices import (
     PriceKey,
     offpeak_columns,
 )
-from bot.query import SET_FORMS, SetPriceRequest, parse
+from bot.contract.requests import SetPriceRequest
+from bot.contract.views import PriceView
+from bot.query import SET_FORMS, parse
 from bot.render import words
 from bot.sync.upstream import _Prices
 

@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.catalog import home as catalog_home
-from bot.errors import CatalogUnavailableError
+from bot.contract.errors import CatalogUnavailableError
 from bot.render import home as render_home
 from bot.render.blocks import Message
 from bot.slack.installs import workspace_of

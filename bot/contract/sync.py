@@ -9,8 +9,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 Status = Literal["applied", "unchanged", "rejected", "failed"]
+
+
 Feed = Literal["prices", "quality", "crosscheck"]
+
+
 SUCCESS = ("applied", "unchanged")
+
+
 FEEDS: tuple[Feed, ...] = ("prices", "quality", "crosscheck")
 
 
