@@ -18,9 +18,8 @@ from typing import assert_never
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot import db, query
+from bot import db
 from bot.catalog import current
-from bot.catalog.workspaces import SHARED
 from bot.contract import requests
 from bot.contract.actor import CLI_USER, Actor
 from bot.contract.answers import Answer
@@ -32,8 +31,10 @@ from bot.contract.errors import (
     OperatorOnlyError,
 )
 from bot.contract.requests import CatalogRead, Request
-from bot.questions import HELP as HELP
-from bot.questions import HELP_FOOTNOTE as HELP_FOOTNOTE
+from bot.domain import query
+from bot.domain.help import HELP as HELP
+from bot.domain.help import HELP_FOOTNOTE as HELP_FOOTNOTE
+from bot.domain.workspaces import SHARED
 from bot.questions import category_named as category_named
 from bot.questions import read
 

@@ -167,9 +167,10 @@ def _answer_kept(asked: str, settings: Settings) -> Answer | None:
         return None
     from pathlib import Path
 
-    from bot import query, questions
-    from bot.catalog import lifecycle, snapfile, version
+    from bot import questions
+    from bot.catalog import snapfile, version
     from bot.contract import requests
+    from bot.domain import lifecycle, query
 
     request = query.parse(asked)
     if not isinstance(request, requests.CatalogRead):
@@ -209,9 +210,9 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
 def _db(args: argparse.Namespace, settings: Settings) -> int:
     from bot import db
     from bot.catalog.changes import apply_overlay
-    from bot.catalog.lifecycle import apply_facts
-    from bot.catalog.overlay import load_overlay
     from bot.catalog.second_source import current_facts
+    from bot.domain.overlay import load_overlay
+    from bot.store.lifecycle import apply_facts
     from bot.sync.seed import ensure_catalog
 
     engine = db.engine_for(settings.database_url)

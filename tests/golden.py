@@ -26,9 +26,9 @@ from sqlalchemy import Engine
 
 from bot import db
 from bot.ask import Context, respond
-from bot.catalog import lifecycle
-from bot.catalog.overlay import load_overlay
 from bot.contract.errors import UserError, user_message
+from bot.domain import lifecycle
+from bot.domain.overlay import load_overlay
 from bot.render.text import to_json
 from bot.sync.seed import seed
 from bot.sync.upstream import from_snapshot

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot import db
 from bot.catalog.models import Alert, Subscription, utcnow
-from bot.catalog.workspaces import SHARED
+from bot.domain.workspaces import SHARED
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from typing import Any  # Any: the alert payload is JSON
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.categories import find_category
 from bot.catalog.changes import PriceMove
 from bot.catalog.models import Alert, Change, Price, Score, Subscription, utcnow
-from bot.catalog.prices import PRICE_KEYS, PriceData, plain
-from bot.catalog.quality import ALERT_MOVE, TEAM, ScoreMove
-from bot.catalog.workspaces import SHARED
 from bot.contract.actor import CLI_USER, Actor
+from bot.domain.categories import find_category
+from bot.domain.prices import PRICE_KEYS, PriceData, plain
+from bot.domain.scores import ALERT_MOVE, TEAM, ScoreMove
+from bot.domain.workspaces import SHARED
 
 
 def queue_alerts(

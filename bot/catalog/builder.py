@@ -15,22 +15,23 @@ from typing import Any  # Any: a PriceView's fields by name (see readmodel.Host)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.categories import CATEGORIES
 from bot.catalog.changes import current_prices, price_data
-from bot.catalog.crosscheck import Facts, Key, second_opinion
-from bot.catalog.hosts import display_name
-from bot.catalog.lifecycle import status as lifecycle_status
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider
-from bot.catalog.nameindex import NameIndex
-from bot.catalog.overlay import load_overlay
-from bot.catalog.prices import offpeak_columns
-from bot.catalog.quality import TEAM, ScoreRow, newest_rows, scores_from_rows, with_floors
+from bot.catalog.quality import newest_rows
 from bot.catalog.readmodel import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
 from bot.catalog.second_source import current_facts
 from bot.catalog.version import version_on
-from bot.catalog.workspaces import SHARED
 from bot.contract.actor import Actor
 from bot.contract.views import PriceView
+from bot.domain.categories import CATEGORIES
+from bot.domain.crosscheck import Facts, Key, second_opinion
+from bot.domain.hosts import display_name
+from bot.domain.lifecycle import status as lifecycle_status
+from bot.domain.nameindex import NameIndex
+from bot.domain.overlay import load_overlay
+from bot.domain.prices import offpeak_columns
+from bot.domain.scores import TEAM, ScoreRow, scores_from_rows, with_floors
+from bot.domain.workspaces import SHARED
 
 
 def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:

@@ -14,11 +14,12 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.catalog.hosts import display_name
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, utcnow
-from bot.catalog.names import normalise
-from bot.catalog.overlay import Overlay
-from bot.catalog.prices import (
+from bot.contract.actor import Actor
+from bot.domain.hosts import display_name
+from bot.domain.names import normalise
+from bot.domain.overlay import Overlay
+from bot.domain.prices import (
     KEYS,
     OFFPEAK_KEYS,
     PRICE_KEYS,
@@ -29,8 +30,7 @@ from bot.catalog.prices import (
     offpeak_columns,
     pct_change,
 )
-from bot.catalog.workspaces import SHARED
-from bot.contract.actor import Actor
+from bot.domain.workspaces import SHARED
 
 
 @dataclass(frozen=True)

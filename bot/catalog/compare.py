@@ -10,16 +10,16 @@ import math
 import weakref
 from decimal import ROUND_HALF_UP, Decimal
 
-from bot.catalog.categories import OVERALL, Category
-from bot.catalog.comparable import COMPARABLE_MARGIN, comparable, comparable_rule
-from bot.catalog.names import normalise
-from bot.catalog.prices import DEFAULT_WORKLOAD, ratio
 from bot.catalog.readmodel import Candidate, Host, ReadModel, WorkKey, usd, work_key
 from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
 from bot.contract.base import made, replaced
 from bot.contract.errors import NoPriceError
 from bot.contract.requests import Workload
 from bot.contract.views import AlternativeView, ListRow, ModelView, PriceView, QualityView, WorkloadView
+from bot.domain.categories import OVERALL, Category
+from bot.domain.comparable import COMPARABLE_MARGIN, comparable, comparable_rule
+from bot.domain.names import normalise
+from bot.domain.prices import DEFAULT_WORKLOAD, ratio
 
 LIST_LIMIT = 40
 ALTERNATIVES_LIMIT = 8  # the best few; `cheaper o1 --all` (a More button in Slack) shows the rest

@@ -30,9 +30,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from bot.catalog import lifecycle
 from bot.catalog.readmodel import ReadModel
-from bot.catalog.workspaces import SHARED
+from bot.domain import lifecycle
+from bot.domain.workspaces import SHARED
 
 log = logging.getLogger(__name__)
 

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 from bot.catalog.changes import PriceMove, current_prices, new_change, price_data, record_price
 from bot.catalog.lookup import name_index
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider
-from bot.catalog.names import compact, normalise
-from bot.catalog.prices import PRICE_KEYS, PriceData, pct_change
 from bot.catalog.quality import score_history
-from bot.catalog.workspaces import SHARED
 from bot.contract.actor import Actor
 from bot.contract.answers import AliasAnswer, HistoryAnswer, SetPriceAnswer
 from bot.contract.errors import EditError, UnknownModelError
 from bot.contract.views import HistoryEntry, PriceChangeView
+from bot.domain.names import compact, normalise
+from bot.domain.prices import PRICE_KEYS, PriceData, pct_change
+from bot.domain.workspaces import SHARED
 
 HISTORY_LIMIT = 25
 OnChange = Callable[[Session, Change, list[PriceMove]], int]

@@ -13,12 +13,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.catalog.categories import CATEGORIES
 from bot.catalog.changes import price_data
 from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, Subscription
-from bot.catalog.prices import PRICE_KEYS, pct_change
-from bot.catalog.quality import TEAM, newest_rows
-from bot.catalog.workspaces import SHARED
+from bot.catalog.quality import newest_rows
 from bot.contract.home import (
     HomeAlias,
     HomeAnswer,
@@ -29,6 +26,10 @@ from bot.contract.home import (
     HomeSubscription,
     ModelRef,
 )
+from bot.domain.categories import CATEGORIES
+from bot.domain.prices import PRICE_KEYS, pct_change
+from bot.domain.scores import TEAM
+from bot.domain.workspaces import SHARED
 
 LATEST_CHANGES = 10
 UNSUBSCRIBED = "unsubscribed"  # bot.catalog.subscriptions' reason for a channel that asked to stop

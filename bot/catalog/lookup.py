@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.catalog.models import Alias, Model, Offering
-from bot.catalog.nameindex import NameIndex
-from bot.catalog.names import compact, normalise
-from bot.catalog.overlay import load_overlay
 from bot.catalog.version import session_version
-from bot.catalog.workspaces import SHARED
 from bot.contract.errors import UnknownModelError
+from bot.domain.nameindex import NameIndex
+from bot.domain.names import compact, normalise
+from bot.domain.overlay import load_overlay
+from bot.domain.workspaces import SHARED
 
 __all__ = ["NameIndex", "UnknownModelError", "compact", "name_index", "normalise"]
 

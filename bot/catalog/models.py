@@ -31,8 +31,8 @@ from sqlalchemy import Column as C
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.catalog.workspaces import SHARED
 from bot.contract.actor import Actor, ActorKind
+from bot.domain.workspaces import SHARED
 
 # SQLite keeps NUMERIC as REAL; at 6 decimals and our price bounds the round trip is exact.
 warnings.filterwarnings("ignore", r".*does \*not\* support Decimal objects natively", sa_exc.SAWarning)

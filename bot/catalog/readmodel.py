@@ -25,12 +25,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple  # Any: a PriceView's fields by name, rebuilt into a PriceView when shown
 
-from bot.catalog.categories import Category
-from bot.catalog.nameindex import NameIndex
-from bot.catalog.prices import PriceData
 from bot.contract.actor import Actor
 from bot.contract.requests import Workload
 from bot.contract.views import PriceView, QualityView
+from bot.domain.categories import Category
+from bot.domain.nameindex import NameIndex
+from bot.domain.prices import PriceData
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from bot.catalog.crosscheck import Facts, Key, extract_source, load_extract
 from bot.catalog.models import Change, CrosscheckFact, SyncRun
-from bot.catalog.prices import clean
 from bot.contract.actor import public_url
+from bot.domain.crosscheck import Facts, Key, extract_source, load_extract
+from bot.domain.prices import clean
 
 FEED = "crosscheck"  # the SyncRun feed that writes the stored set
 _SUCCESS = ("applied", "unchanged")

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.catalog.readmodel import ReadModel
-from bot.catalog.workspaces import SHARED
 from bot.config import DATA_DIR
+from bot.domain.workspaces import SHARED
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -3,16 +3,20 @@ some, above a threshold; and what an uninstall or a reinstall does to a workspac
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from bot import db
 from bot.catalog.lookup import name_index
 from bot.catalog.models import Alert, Subscription, utcnow
-from bot.catalog.workspaces import SHARED
 from bot.contract.answers import SubscriptionAnswer
 from bot.contract.views import SubscriptionView
+from bot.domain.workspaces import SHARED
+
+log = logging.getLogger(__name__)
 
 UNINSTALLED = "the app was uninstalled from this workspace"
 
@@ -103,3 +107,21 @@ def reopen_workspace(session: Session, workspace: str) -> int:
         sub.status, sub.status_reason = "active", None
     session.flush()
     return len(subs)
+
+
+def uninstalled(engine: Engine, key: str) -> None:
+    """The app was uninstalled from a workspace (or its tokens revoked): in one transaction its
+    subscriptions are disabled and its pending alerts cancelled; its overrides and history stay."""
+    with db.transaction(engine) as session:
+        subs, alerts = close_workspace(session, key)
+    log.info(
+        "workspace %s uninstalled: %d subscriptions disabled, %d pending alerts cancelled", key, subs, alerts
+    )
+
+
+def installed(engine: Engine, key: str) -> None:
+    """The app was installed (again) in a workspace: what the uninstall disabled resumes."""
+    with db.transaction(engine) as session:
+        subs = reopen_workspace(session, key)
+    if subs:
+        log.info("workspace %s installed again: %d subscriptions active again", key, subs)

@@ -23,7 +23,6 @@ from typing import (  # Any: Block Kit is JSON; tests/slack/blockkit.py checks w
     assert_never,
 )
 
-from bot.catalog.prices import CACHE_READ, INPUT, OUTPUT, fmt_cost, fmt_usd
 from bot.contract.actor import CLI_USER, Actor
 from bot.contract.answers import (
     AliasAnswer,
@@ -42,6 +41,7 @@ from bot.contract.answers import (
 from bot.contract.errors import UnknownModelError, UserError
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.contract.views import AlternativeView, ModelView, PriceView
+from bot.domain.prices import CACHE_READ, INPUT, OUTPUT, fmt_cost, fmt_usd
 from bot.render import words
 
 # Block Kit's limits (https://api.slack.com/reference/block-kit/blocks); tests check them too.

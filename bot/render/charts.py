@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, assert_never
 
-from bot.catalog.prices import fmt_cost
 from bot.contract.answers import (
     AliasAnswer,
     AlternativesAnswer,
@@ -31,6 +30,7 @@ from bot.contract.answers import (
 from bot.contract.errors import NoChartError
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.contract.views import ModelView
+from bot.domain.prices import fmt_cost
 from bot.render import plot, words
 from bot.render.history_chart import price_history
 from bot.render.plot import ALT_MAX, INK, MUTED, WEIGHTS, Chart

@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from bot.catalog.prices import fmt_usd
 from bot.contract.actor import Actor
 from bot.contract.answers import HistoryAnswer
 from bot.contract.errors import NoChartError
 from bot.contract.views import HistoryEntry
+from bot.domain.prices import fmt_usd
 from bot.render import plot, words
 from bot.render.labels import spread
 from bot.render.plot import ALT_MAX, DPI, FAINT, INK, MUTED, WIDTH, Chart

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from bot.catalog.prices import fmt_usd
 from bot.contract.actor import public_url
 from bot.contract.sync import FactMove, Move, ScoreChange, SyncRunView, SyncStatusAnswer, SyncSummary
+from bot.domain.prices import fmt_usd
 
 _UNMAPPED_SHOWN = 20
 _FEED_NAMES = {"prices": "Prices", "quality": "Quality", "crosscheck": "Cross-check (LiteLLM)"}

@@ -6,7 +6,6 @@ import json
 from decimal import Decimal
 from typing import assert_never
 
-from bot.catalog.prices import fmt_cost, fmt_usd
 from bot.contract.answers import (
     AliasAnswer,
     AlternativesAnswer,
@@ -23,6 +22,7 @@ from bot.contract.answers import (
 )
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.contract.views import AlternativeView, ModelView, PriceView
+from bot.domain.prices import fmt_cost, fmt_usd
 from bot.render import words
 from bot.render.sync import status_text, summary_text
 

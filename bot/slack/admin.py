@@ -33,8 +33,8 @@ from typing import Any, Literal  # Any: Slack's users.info answer, as JSON
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.catalog.workspaces import SHARED, Scope, scope
 from bot.contract.errors import SlackUnavailableError
+from bot.domain.workspaces import SHARED, Scope, scope
 
 log = logging.getLogger(__name__)
 

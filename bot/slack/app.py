@@ -11,9 +11,9 @@ from sqlalchemy.exc import DBAPIError
 
 from bot import db
 from bot.catalog import current
-from bot.catalog.workspaces import SHARED
 from bot.cipher import token_cipher
 from bot.config import ModeMismatchError, Settings
+from bot.domain.workspaces import SHARED
 from bot.slack import charts, listeners, oauth
 from bot.slack.admin import AdminCheck, Clients
 from bot.slack.cache import SIZE

@@ -47,9 +47,9 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from bot.catalog.workspaces import SHARED
 from bot.contract.answers import AlternativesAnswer, Answer, CompareAnswer, HistoryAnswer
 from bot.contract.errors import NoChartError, UserError
+from bot.domain.workspaces import SHARED
 from bot.slack.limits import Limiter, Rate
 
 if TYPE_CHECKING:

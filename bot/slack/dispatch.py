@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from bot import ask, query
-from bot.catalog.workspaces import SHARED
+from bot import ask
 from bot.config import Settings
 from bot.contract import requests
 from bot.contract.answers import Answer
 from bot.contract.errors import QueryError, SlackUnavailableError
 from bot.contract.sync import SyncStatusAnswer
+from bot.domain import query
+from bot.domain.workspaces import SHARED
 from bot.render.sync import public_status
 from bot.slack.admin import AdminCheck
 

@@ -36,11 +36,12 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import DBAPIError
 
-from bot.catalog import workspaces
+from bot.catalog import subscriptions
 from bot.catalog.models import SLACK_OAUTH_STATES
-from bot.catalog.workspaces import scope
 from bot.config import Settings
 from bot.contract.errors import CatalogUnavailableError
+from bot.domain import workspaces
+from bot.domain.workspaces import scope
 from bot.render import blocks
 from bot.render.blocks import COMMAND
 from bot.slack.installs import ROTATE_WITHIN_MIN, Installs, installation_store, workspace_of
@@ -217,7 +218,7 @@ def register(app: App, settings: Settings, engine: Engine, installs: Installs) -
         if isinstance(authorize, KeptAuthorize):
             authorize.forget(key)
         installs.forget(key)
-        workspaces.uninstalled(engine, key)
+        subscriptions.uninstalled(engine, key)
         log.info("uninstalled from %s: its installation and tokens are deleted", key)
 
     @app.event("app_uninstalled")
@@ -241,7 +242,7 @@ def _installed(engine: Engine, args: SuccessArgs) -> BoltResponse:
     key = workspaces.workspace_key(
         installation.enterprise_id, installation.team_id, bool(installation.is_enterprise_install)
     )
-    workspaces.installed(engine, key)
+    subscriptions.installed(engine, key)
     log.info("installed in %s", key)
     where = installation.team_name or installation.enterprise_name or "your workspace"
 

@@ -25,8 +25,8 @@ from bot import db
 from bot.catalog.models import SyncRun, utcnow
 from bot.contract.actor import public_url
 from bot.contract.sync import FEEDS, SUCCESS, Feed, Status, SyncRunView, SyncStatusAnswer, SyncSummary
+from bot.domain.reasons import safe_reason
 from bot.sync.feed import FetchError, fetch
-from bot.sync.reasons import safe_reason
 from bot.sync.upstream import FeedError
 
 # After a failed or rejected attempt the worker tries again sooner than the full interval.

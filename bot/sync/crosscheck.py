@@ -17,7 +17,7 @@ from typing import Any  # Any: decoded JSON, before it is validated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.catalog.prices import MILLION, clean
+from bot.domain.prices import MILLION, clean
 from bot.sync.feed import decode
 from bot.sync.upstream import MAX_PRICE_MTOK, FeedError
 

@@ -19,7 +19,7 @@ from typing import Any  # Any: decoded JSON, before it is validated
 
 import requests
 
-from bot.sync.reasons import host_of
+from bot.domain.reasons import host_of
 from bot.sync.upstream import FeedError
 
 CONNECT_TIMEOUT_S = 5.0

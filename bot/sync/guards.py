@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from bot.catalog.changes import current_prices, price_data
 from bot.catalog.models import Offering, Price
-from bot.catalog.prices import OfferingData
+from bot.domain.prices import OfferingData
 
 RETIRE_LIMIT = Decimal("0.20")
 UPSTREAM_KINDS = ("snapshot", "feed")

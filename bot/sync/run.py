@@ -25,10 +25,10 @@ from bot.catalog.changes import (
     new_change,
     relinked,
 )
-from bot.catalog.overlay import load_overlay
-from bot.catalog.prices import PRICE_KEYS, PriceData, pct_change
 from bot.contract.actor import Actor
 from bot.contract.sync import Move, SyncSummary
+from bot.domain.overlay import load_overlay
+from bot.domain.prices import PRICE_KEYS, PriceData, pct_change
 from bot.sync.attempt import Rollback, apply, fetch_new
 from bot.sync.attempt import recent_runs as recent_runs  # `sync status`; shared by every feed
 from bot.sync.attempt import sync_due as sync_due  # the worker's schedule, per feed

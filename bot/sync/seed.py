@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from bot import db
 from bot.catalog.changes import apply_overlay, apply_upstream, new_change
-from bot.catalog.crosscheck import load_extract
-from bot.catalog.lifecycle import apply_facts
 from bot.catalog.models import Offering, Score
-from bot.catalog.overlay import load_overlay
-from bot.catalog.prices import OfferingData
 from bot.contract.actor import Actor
+from bot.domain.crosscheck import load_extract
+from bot.domain.overlay import load_overlay
+from bot.domain.prices import OfferingData
+from bot.store.lifecycle import apply_facts
 from bot.sync.leaderboard import BUNDLED_DATE
 from bot.sync.scores import seed_scores
 from bot.sync.upstream import from_snapshot, snapshot_label

@@ -21,7 +21,7 @@ from typing import Annotated, Any  # Any: decoded JSON, and genai-prices' untype
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
-from bot.catalog.prices import (
+from bot.domain.prices import (
     INPUT,
     KEYS,
     OFFPEAK_KEYS,

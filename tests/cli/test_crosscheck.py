@@ -11,11 +11,11 @@ import responses
 
 from bot import db
 from bot.catalog.changes import new_change
-from bot.catalog.crosscheck import load_extract
-from bot.catalog.lifecycle import today
 from bot.catalog.second_source import replace_facts
 from bot.cli import main
 from bot.contract.actor import Actor
+from bot.domain.crosscheck import load_extract
+from bot.domain.lifecycle import today
 from tests.sync.litellm_files import (
     HAIKU,
     URL,

@@ -5,12 +5,13 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bot import db, query
+from bot import db
 from bot.ask import Context, answer, handle, respond
 from bot.catalog.models import Alias, Offering, Price
 from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
 from bot.contract.errors import UnknownModelError, UserError
-from bot.questions import HELP
+from bot.domain import query
+from bot.domain.help import HELP
 from bot.sync.seed import ensure_catalog
 from tests.db.dump import dump
 

@@ -14,11 +14,11 @@ import pytest
 from slack_bolt.request import BoltRequest
 from sqlalchemy import Engine
 
-from bot import query
 from bot.ask import Context, respond
 from bot.config import Settings
 from bot.contract import requests
 from bot.contract.errors import NotAdminError
+from bot.domain import query
 from bot.slack.app import build_app
 from tests.db.dump import dump
 from tests.slack.conftest import Served, command_body, post_signed, reply_of, visible_text

@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer
 from bot.contract.errors import UserError
 from bot.contract.views import ListRow
-from bot.questions import HELP
+from bot.domain.help import HELP
 from bot.render import blocks
 from bot.slack.dispatch import run_command
 from tests.slack.blockkit import assert_valid, block_kit_problems

@@ -22,7 +22,7 @@ import pytest
 import requests
 from PIL import Image
 
-from bot.questions import HELP
+from bot.domain.help import HELP
 from bot.render.blocks import CHART_BUTTON
 from bot.slack import charts
 from tests.fakeslack import FakeSlack

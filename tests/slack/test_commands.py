@@ -57,7 +57,7 @@ def test_a_workload_is_priced(signed_request: Send) -> None:
 
 
 def test_help_explains_every_command_with_examples(signed_request: Send) -> None:
-    from bot.questions import HELP
+    from bot.domain.help import HELP
 
     for text in ("help", ""):
         message = reply_of(signed_request(text))

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 
 from bot import db
 from bot.catalog.models import Alert, Change, Model, Offering, Price, Provider, SyncRun
-from bot.catalog.prices import OfferingData
+from bot.domain.prices import OfferingData
 from bot.sync.upstream import from_snapshot, parse_feed
 
 URL = "https://feed.test/genai-prices/v2/data.json"

@@ -14,9 +14,9 @@ from bot import db
 from bot.alerts.outbox import payload_actor
 from bot.ask import Context, respond
 from bot.catalog.models import Alert, Change, Score, Subscription, SyncRun, utcnow
-from bot.catalog.quality import ALERT_MOVE
 from bot.contract.actor import Actor
 from bot.contract.sync import SyncStatusAnswer
+from bot.domain.scores import ALERT_MOVE
 from bot.render.alert import digest
 from bot.render.sync import status_text, summary_text
 from bot.sync.attempt import sync_due

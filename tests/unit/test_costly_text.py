@@ -15,10 +15,11 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import Engine
 
-from bot import db, query
+from bot import db
 from bot.ask import Context, respond
 from bot.contract.answers import Answer
 from bot.contract.errors import UserError, user_message
+from bot.domain import query
 from tests.conftest import Databases
 
 GUARD_S = 5  # each answer takes milliseconds; before the issue, some took minutes or hours

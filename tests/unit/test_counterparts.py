@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.catalog.crosscheck import EXTRACT_FILE, load_extract
+from bot.domain.crosscheck import EXTRACT_FILE, load_extract
 from bot.sync.counterparts import counterparts, curated_offerings, extract, load_providers, source
 from bot.sync.crosscheck import Entry
 from bot.sync.upstream import from_snapshot

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.catalog.crosscheck import Disagreement, Facts, Listed, RetiredListed, compare, load_extract
+from bot.domain.crosscheck import Disagreement, Facts, Listed, RetiredListed, compare, load_extract
 from bot.sync.upstream import from_snapshot
 
 TODAY = date(2026, 11, 29)

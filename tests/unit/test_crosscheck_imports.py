@@ -8,7 +8,7 @@ from tests.unit.test_imports import loaded_by, reaches
 
 
 @pytest.mark.parametrize(
-    "module", ["bot.sync.crosscheck", "bot.sync.counterparts", "bot.catalog.crosscheck", "bot.catalog.hosts"]
+    "module", ["bot.sync.crosscheck", "bot.sync.counterparts", "bot.domain.crosscheck", "bot.domain.hosts"]
 )
 def test_reaches_no_database_code(module: str) -> None:
     loaded = loaded_by(module)

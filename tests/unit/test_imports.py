@@ -54,7 +54,7 @@ def test_drawing_a_chart_loads_matplotlib() -> None:  # the check above can fail
 
 
 def test_the_parser_reaches_neither_sqlalchemy_nor_rapidfuzz() -> None:
-    loaded = loaded_by("bot.query")
+    loaded = loaded_by("bot.domain.query")
     assert not reaches(loaded, "sqlalchemy") and not reaches(loaded, "rapidfuzz")
 
 

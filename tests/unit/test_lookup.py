@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.catalog.nameindex import NameIndex
 from bot.contract.errors import UnknownModelError
+from bot.domain.nameindex import NameIndex
 
 INDEX = NameIndex.build(
     models=[

@@ -13,7 +13,7 @@ from bot.contract.requests import (
     ModelRequest,
     Workload,
 )
-from bot.query import parse
+from bot.domain.query import parse
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import query
 from bot.contract import answers, requests
+from bot.domain import query
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTS = typing.get_args(requests.Request)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.catalog.workspaces import scope
+from bot.domain.workspaces import scope
 from bot.slack.admin import Role, role_of
 
 

@@ -13,13 +13,7 @@ The key is the installation's scope, as Slack's installation stores key it (ente
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-log = logging.getLogger(__name__)
+from typing import NamedTuple
 
 SHARED = ""  # the shared catalog: single mode, the feeds, the CLI without --team
 
@@ -51,27 +45,3 @@ def scope(key: str) -> Scope:
     if not sep:
         return Scope(None, key, False)
     return Scope(enterprise, team or None, not team)
-
-
-def uninstalled(engine: Engine, key: str) -> None:
-    """The app was uninstalled from a workspace (or its tokens revoked): in one transaction its
-    subscriptions are disabled and its pending alerts cancelled; its overrides and history stay."""
-    from bot import db
-    from bot.catalog.subscriptions import close_workspace
-
-    with db.transaction(engine) as session:
-        subs, alerts = close_workspace(session, key)
-    log.info(
-        "workspace %s uninstalled: %d subscriptions disabled, %d pending alerts cancelled", key, subs, alerts
-    )
-
-
-def installed(engine: Engine, key: str) -> None:
-    """The app was installed (again) in a workspace: what the uninstall disabled resumes."""
-    from bot import db
-    from bot.catalog.subscriptions import reopen_workspace
-
-    with db.transaction(engine) as session:
-        subs = reopen_workspace(session, key)
-    if subs:
-        log.info("workspace %s installed again: %d subscriptions active again", key, subs)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.catalog.overlay import Overlay
+    from bot.domain.overlay import Overlay
 
 _ORG_PATH = re.compile(r"^[a-z0-9_.\-]+/")
 _VENDOR = re.compile(r"^(?:openai|anthropic|google|meta|xai|x-ai|mistralai|deepseek-ai)-(?=[a-z])")

@@ -19,9 +19,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.catalog.prices import PriceData
 from bot.config import DATA_DIR
 from bot.contract.views import SecondOpinion
+from bot.domain.prices import PriceData
 
 EXTRACT_FILE = DATA_DIR / "litellm" / "extract.json"
 # Prices further apart than this share of the larger one disagree; closer is rounding.

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from bot.catalog.names import compact, normalise
 from bot.contract.errors import UnknownModelError
+from bot.domain.names import compact, normalise
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.catalog.categories import Category
+from bot.domain.categories import Category
 
 COMPARABLE_MARGIN = 25
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.config import DATA_DIR
+from bot.domain.names import normalise
 
 CATALOG_FILE = DATA_DIR / "catalog.toml"
 _SLUG = r"^[a-z0-9][a-z0-9.\-]*$"
@@ -88,8 +89,6 @@ class Overlay(_Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> Overlay:
-        from bot.catalog.names import normalise
-
         ids = [m.id for m in self.model]
         _no_dupes("model id", ids)
         _no_dupes("offering", [o for m in self.model for o in m.offerings])
@@ -129,8 +128,6 @@ class Overlay(_Strict):
                 step = by_id[step].succeeds
 
     def _check_families(self) -> None:
-        from bot.catalog.names import normalise
-
         by_id = {m.id: m for m in self.model}
         _no_dupes("family name", [f.name for f in self.family])
         alias_of = {normalise(a): m.id for m in self.model for a in m.aliases}
@@ -176,8 +173,6 @@ class Overlay(_Strict):
 
     def family_named(self, name: str) -> Family | None:
         """The family users mean by `name` alone (`Claude`, `gpt`), or None."""
-        from bot.catalog.names import normalise
-
         return next((f for f in self.family if f.name == normalise(name)), None)
 
 

@@ -7,20 +7,17 @@ cheaper o1 / alternatives to o1
 chart r1 o1 sonnet             the cost-vs-quality chart of those models (one model: and cheaper ones)
 list [all] [open | <lab> | <provider>]
 help, or nothing at all
+
+The request types themselves, and what each needs, are bot.contract.requests'.
 """
 
-
-# No `from __future__ import annotations` here: pydantic would compile and eval every field's
-# annotation string when the requests' classes are made, a few ms of each cold `modelcost ask`.
+from __future__ import annotations
 
 import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-from bot.catalog.categories import CATEGORIES, OVERALL, find_category
-from bot.catalog.names import fold
-from bot.catalog.prices import KEYS
 from bot.contract.errors import QueryError
 from bot.contract.requests import (
     MAX_MODELS,
@@ -44,6 +41,9 @@ from bot.contract.requests import (
     UnsubscribeRequest,
     Workload,
 )
+from bot.domain.categories import CATEGORIES, OVERALL, find_category
+from bot.domain.names import fold
+from bot.domain.prices import KEYS
 
 MAX_TEXT = 1000
 
