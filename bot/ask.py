@@ -32,10 +32,7 @@ from bot.contract.errors import (
 )
 from bot.contract.requests import CatalogRead, Request
 from bot.domain import query
-from bot.domain.help import HELP as HELP
-from bot.domain.help import HELP_FOOTNOTE as HELP_FOOTNOTE
 from bot.domain.workspaces import SHARED
-from bot.questions import category_named as category_named
 from bot.questions import read
 
 
@@ -144,8 +141,9 @@ def answer(session: Session, text: str) -> Answer:
 
 def handle(session: Session, request: Request, context: Context) -> Answer:
     """One catalog call per request type; mypy fails here when a new type has no case."""
-    from bot.alerts.outbox import queue_alerts
-    from bot.catalog import edits, quality, subscriptions
+    from bot.read import history
+    from bot.store import edits, scores, subscriptions
+    from bot.store.outbox import queue_alerts
 
     workspace = context.workspace
     match request:
@@ -163,7 +161,7 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             return read(current.current(engine, workspace), request)
         case requests.HistoryRequest(name=name):
             # From the database: every dated row of the model's history, which the read model doesn't keep.
-            return edits.history(session, name, workspace=workspace)
+            return history.history(session, name, workspace=workspace)
         case requests.AuditRequest():
             from bot.catalog.audit import audit
 
@@ -179,7 +177,7 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
                 session, name, host, prices, context.actor, on_change=queue_alerts, workspace=workspace
             )
         case requests.SetScoreRequest(name=name, category=c, score=score):
-            return quality.set_team(session, name, c, score, context.actor, workspace)
+            return scores.set_team(session, name, c, score, context.actor, workspace)
         case requests.AliasRequest(alias=alias, name=name):
             return edits.add_alias(session, alias, name, workspace)
         case requests.UnaliasRequest(alias=alias):

@@ -146,10 +146,11 @@ def _answer(asked: str, settings: Settings, team: str) -> Answer:
     """The answer to any command, as the terminal's operator, in the shared catalog or a team's view."""
     from bot import db
     from bot.ask import Context, respond
-    from bot.catalog import current, version
+    from bot.catalog import current
+    from bot.store import schema
 
     engine = db.engine_for(settings.database_url)
-    if not version.ready(engine):  # migrating and seeding load much more: only when needed
+    if not schema.ready(engine):  # migrating and seeding load much more: only when needed
         from bot.sync.seed import ensure_catalog
 
         ensure_catalog(engine)
@@ -168,9 +169,10 @@ def _answer_kept(asked: str, settings: Settings) -> Answer | None:
     from pathlib import Path
 
     from bot import questions
-    from bot.catalog import snapfile, version
+    from bot.catalog import snapfile
     from bot.contract import requests
     from bot.domain import lifecycle, query
+    from bot.store import version
 
     request = query.parse(asked)
     if not isinstance(request, requests.CatalogRead):
@@ -209,19 +211,20 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:
     from bot import db
-    from bot.catalog.changes import apply_overlay
-    from bot.catalog.second_source import current_facts
     from bot.domain.overlay import load_overlay
+    from bot.store import schema
+    from bot.store.crosscheck import current_facts
+    from bot.store.curation import apply_overlay
     from bot.store.lifecycle import apply_facts
     from bot.sync.seed import ensure_catalog
 
     engine = db.engine_for(settings.database_url)
-    db.upgrade(engine)
+    schema.upgrade(engine)
     ensure_catalog(engine)
     with db.transaction(engine) as session:
         apply_overlay(session, load_overlay())
         apply_facts(session, current_facts(session))  # a catalog from before 0004 gets its lifecycle here
-    print(f"database ready at revision {db.current_revision(engine)}")
+    print(f"database ready at revision {schema.current_revision(engine)}")
     return EXIT_OK
 
 
@@ -307,7 +310,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     settings.check_mode(socket_mode=False)
     oauth = settings.slack_mode == "oauth"
     if oauth:
-        from bot.cipher import token_cipher
+        from bot.store.cipher import token_cipher
 
         settings.require("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "MODELCOST_TOKEN_KEY")
         token_cipher(settings)  # a malformed key stops the worker now, in one line
@@ -358,7 +361,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _tokens(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cipher import new_key, token_cipher
+    from bot.store.cipher import new_key, token_cipher
 
     if args.action == "key":
         print(new_key())
@@ -382,7 +385,7 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
 
 def sync_due_feeds(engine: Engine, settings: Settings) -> list[SyncSummary]:
     """The worker's tick: sync each feed whose interval is up, prices, quality, then the cross-check."""
-    from bot.sync.attempt import sync_due
+    from bot.store.syncruns import sync_due
     from bot.sync.litellm import sync_crosscheck
     from bot.sync.quality import sync_quality
     from bot.sync.run import sync

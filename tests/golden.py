@@ -30,6 +30,7 @@ from bot.contract.errors import UserError, user_message
 from bot.domain import lifecycle
 from bot.domain.overlay import load_overlay
 from bot.render.text import to_json
+from bot.store import schema
 from bot.sync.seed import seed
 from bot.sync.upstream import from_snapshot
 
@@ -107,7 +108,7 @@ def pinned_today(on: date = PINNED) -> Iterator[None]:
 
 def seed_pinned(engine: Engine) -> None:
     """A fresh catalog as ensure_catalog makes it, from the snapshot's prices in force on PINNED."""
-    db.upgrade(engine)
+    schema.upgrade(engine)
     seed(engine, from_snapshot(today=PINNED))
 
 

@@ -17,11 +17,10 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.alerts.claims import Outcome
 from bot.alerts.names import DisplayNames
-from bot.alerts.outbox import payload_actor
 from bot.contract.actor import CLI_USER
-from bot.render.alert import digest
+from bot.render.alert import digest, payload_actor
+from bot.store.claims import Outcome
 
 POST_TIMEOUT_S = 10  # Slack answers a post in well under a second; a longer wait is a hang
 

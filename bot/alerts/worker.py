@@ -29,10 +29,10 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from bot.alerts.claims import RELEASE, Claim, Claims, Outcome, UnsureClaimError
 from bot.alerts.posting import Poster
 from bot.alerts.posting import slack_client as slack_client  # where callers have always found it
 from bot.contract.errors import SlackUnavailableError
+from bot.store.claims import RELEASE, Claim, Claims, Outcome, UnsureClaimError
 
 log = logging.getLogger(__name__)
 

@@ -14,14 +14,14 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.changes import current_prices, price_data
-from bot.catalog.models import Model, Offering, Provider
-from bot.catalog.second_source import current_facts, facts_source
 from bot.contract.answers import AuditAnswer
 from bot.contract.views import AuditRow, RetiredRow
 from bot.domain.crosscheck import Key, Listed, compare
 from bot.domain.hosts import display_name
 from bot.domain.workspaces import SHARED
+from bot.store.crosscheck import current_facts, facts_source
+from bot.store.prices import current_prices, price_data
+from bot.store.tables import Model, Offering, Provider
 
 
 def audit(session: Session, as_of: date | None = None, workspace: str = SHARED) -> AuditAnswer:

@@ -15,12 +15,7 @@ from typing import Any  # Any: a PriceView's fields by name (see readmodel.Host)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.changes import current_prices, price_data
-from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider
-from bot.catalog.quality import newest_rows
 from bot.catalog.readmodel import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
-from bot.catalog.second_source import current_facts
-from bot.catalog.version import version_on
 from bot.contract.actor import Actor
 from bot.contract.views import PriceView
 from bot.domain.categories import CATEGORIES
@@ -32,6 +27,11 @@ from bot.domain.overlay import load_overlay
 from bot.domain.prices import offpeak_columns
 from bot.domain.scores import TEAM, ScoreRow, scores_from_rows, with_floors
 from bot.domain.workspaces import SHARED
+from bot.store.crosscheck import current_facts
+from bot.store.prices import current_prices, price_data
+from bot.store.scores import newest_rows
+from bot.store.tables import Alias, Change, Model, Offering, Price, Provider
+from bot.store.version import version_on
 
 
 def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:

@@ -92,7 +92,7 @@ class _Holder:
         if known is None or known[0] != shared.version:
             engine = self.engine()
             assert engine is not None, "the engine is gone"
-            from bot.catalog.version import workspaces_with_rows
+            from bot.store.version import workspaces_with_rows
 
             known = self.owners = (shared.version, workspaces_with_rows(engine))
         return known[1]
@@ -106,7 +106,7 @@ class _Holder:
         model = self.model
         if model is not None and not self.dirty:
             return model.version
-        from bot.catalog.version import catalog_version
+        from bot.store.version import catalog_version
 
         engine = self.engine()
         assert engine is not None, "the engine is gone"
@@ -117,7 +117,7 @@ class _Holder:
         engine = self.engine()
         assert engine is not None, "the engine is gone"
         with self.lock:
-            from bot.catalog.version import catalog_version
+            from bot.store.version import catalog_version
 
             self.dirty = False  # cleared first: a write during the read marks it again
             version, on = catalog_version(engine), lifecycle.today()

@@ -13,9 +13,6 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.catalog.changes import price_data
-from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider, Subscription
-from bot.catalog.quality import newest_rows
 from bot.contract.home import (
     HomeAlias,
     HomeAnswer,
@@ -30,6 +27,9 @@ from bot.domain.categories import CATEGORIES
 from bot.domain.prices import PRICE_KEYS, pct_change
 from bot.domain.scores import TEAM
 from bot.domain.workspaces import SHARED
+from bot.store.prices import price_data
+from bot.store.scores import newest_rows
+from bot.store.tables import Alias, Change, Model, Offering, Price, Provider, Subscription
 
 LATEST_CHANGES = 10
 UNSUBSCRIBED = "unsubscribed"  # bot.catalog.subscriptions' reason for a channel that asked to stop

@@ -11,7 +11,6 @@ from sqlalchemy.exc import DBAPIError
 
 from bot import db
 from bot.catalog import current
-from bot.cipher import token_cipher
 from bot.config import ModeMismatchError, Settings
 from bot.domain.workspaces import SHARED
 from bot.slack import charts, listeners, oauth
@@ -22,6 +21,7 @@ from bot.slack.gate import CatalogGate
 from bot.slack.installs import Installs
 from bot.slack.logtext import escape_records_of
 from bot.slack.replies import ACK_BUDGET_S, Replier
+from bot.store.cipher import token_cipher
 
 # Bolt's messages may quote a request (a listener's error, a payload it could not route): escaped.
 BOLT_LOGGER = escape_records_of(logging.getLogger("bot.slack.bolt"))

@@ -21,12 +21,12 @@ from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
 
 from bot import db
-from bot.cipher import token_cipher
 from bot.config import Settings
 from bot.contract.errors import SlackUnavailableError
 from bot.domain.workspaces import SHARED, scope, workspace_key
 from bot.slack.clients import web_client
 from bot.slack.tokens import EncryptedInstallationStore
+from bot.store.cipher import token_cipher
 
 log = logging.getLogger(__name__)
 

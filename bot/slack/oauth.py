@@ -36,8 +36,6 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import DBAPIError
 
-from bot.catalog import subscriptions
-from bot.catalog.models import SLACK_OAUTH_STATES
 from bot.config import Settings
 from bot.contract.errors import CatalogUnavailableError
 from bot.domain import workspaces
@@ -47,6 +45,8 @@ from bot.render.blocks import COMMAND
 from bot.slack.installs import ROTATE_WITHIN_MIN, Installs, installation_store, workspace_of
 from bot.slack.limits import Rate
 from bot.slack.logtext import escape_records_of
+from bot.store import subscriptions
+from bot.store.tables import SLACK_OAUTH_STATES
 
 # Bolt's flow and slack_sdk's stores log on it too, quoting the request (a `code`, a `state`): every
 # record's control characters are escaped.

@@ -18,8 +18,8 @@ from cryptography.fernet import MultiFernet
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import Dialect, Engine, Text, TypeDecorator, select, update
 
-from bot.catalog.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_SECRETS
-from bot.cipher import decrypt, encrypt, reencrypt
+from bot.store.cipher import decrypt, encrypt, reencrypt
+from bot.store.tables import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_SECRETS
 
 
 class Encrypted(TypeDecorator[str]):

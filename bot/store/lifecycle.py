@@ -10,8 +10,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.models import Model, Offering
 from bot.domain.crosscheck import Facts, Key
+from bot.store.tables import Model, Offering
 
 
 def retired_models(session: Session, on: date) -> set[str]:

@@ -14,23 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import requests
-from sqlalchemy import ColumnElement, Engine, select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.catalog.models import SyncRun, utcnow
-from bot.contract.actor import public_url
-from bot.contract.sync import FEEDS, SUCCESS, Feed, Status, SyncRunView, SyncStatusAnswer, SyncSummary
+from bot.contract.sync import FEEDS, Feed, Status, SyncRunView, SyncStatusAnswer, SyncSummary
 from bot.domain.reasons import safe_reason
+from bot.store.syncruns import add_run, last_success, record
+from bot.store.tables import SyncRun, utcnow
 from bot.sync.feed import FetchError, fetch
 from bot.sync.upstream import FeedError
 
-# After a failed or rejected attempt the worker tries again sooner than the full interval.
-RETRY_AFTER = timedelta(minutes=15)
 _SYNC_LOCK = 7302  # PostgreSQL advisory lock: one sync (of any feed) applies at a time
 MAX_ETAG = 300
 
@@ -67,7 +65,7 @@ def fetch_new(
     engine: Engine, feed: Feed, url: str, *, dry_run: bool, session: requests.Session | None
 ) -> Fresh | SyncSummary:
     """The feed's body when it is new; otherwise the recorded summary (unchanged, failed, rejected)."""
-    last = _last_success(engine, feed, url)
+    last = last_success(engine, feed, url)
 
     def done(status: Status, reason: str | None = None, **kw: str | None) -> SyncSummary:
         summary = SyncSummary(url=url, feed=feed, status=status, reason=reason, dry_run=dry_run)
@@ -98,11 +96,7 @@ def apply(fresh: Fresh, work: Callable[[Session], SyncSummary]) -> SyncSummary:
             summary = work(tx)
             if fresh.dry_run:  # what would happen; nothing of it is kept
                 raise Rollback(summary.model_copy(update={"change_id": None, "alerts_queued": 0}))
-            run = _run(summary, fresh.etag, fresh.sha256, summary.change_id)
-            tx.add(run)
-            tx.flush()
-            summary.sync_run_id = run.id
-            run.summary = summary.model_dump(mode="json")
+            add_run(tx, summary, etag=fresh.etag, sha=fresh.sha256, change_id=summary.change_id)
     except Rollback as rollback:
         return record(fresh.engine, rollback.summary, etag=fresh.etag, sha=fresh.sha256)
     except OperationalError as exc:
@@ -110,19 +104,6 @@ def apply(fresh: Fresh, work: Callable[[Session], SyncSummary]) -> SyncSummary:
         # hosts and users: its kind is enough.
         kind = type(exc.orig if exc.orig is not None else exc).__name__
         return record(fresh.engine, fresh.summary("failed", f"the database refused the sync ({kind})"))
-    return summary
-
-
-def record(
-    engine: Engine, summary: SyncSummary, *, etag: str | None = None, sha: str | None = None
-) -> SyncSummary:
-    """Record an attempt that changed nothing, in a transaction of its own."""
-    with db.transaction(engine) as tx:
-        run = _run(summary, etag, sha, None)
-        tx.add(run)
-        tx.flush()
-        summary.sync_run_id = run.id
-        run.summary = summary.model_dump(mode="json")
     return summary
 
 
@@ -149,48 +130,4 @@ def recent_runs(session: Session, limit: int = 5) -> SyncStatusAnswer:
             )
             for r in sorted(rows, key=lambda r: r.id, reverse=True)
         ]
-    )
-
-
-def sync_due(
-    engine: Engine, interval: timedelta, *, feed: Feed = "prices", now: datetime | None = None
-) -> bool:
-    """Whether the worker should sync `feed` now: its last success is `interval` old (or there is none),
-    and its last attempt is at least min(interval, RETRY_AFTER) old."""
-    now = now or utcnow()
-    with db.session_factory(engine)() as session:
-        last_ok = _newest(session, SyncRun.feed == feed, SyncRun.status.in_(SUCCESS))
-        last_try = _newest(session, SyncRun.feed == feed, SyncRun.status != "dry-run")
-    if last_ok is not None and now - last_ok.started_at < interval:
-        return False
-    return last_try is None or now - last_try.started_at >= min(interval, RETRY_AFTER)
-
-
-def _newest(session: Session, *where: ColumnElement[bool]) -> SyncRun | None:
-    query = select(SyncRun).where(*where).order_by(SyncRun.id.desc()).limit(1)
-    return session.scalars(query).first()
-
-
-def _last_success(engine: Engine, feed: Feed, url: str) -> SyncRun | None:
-    """The feed's newest applied or unchanged run from this URL: its ETag and body describe the catalog.
-    Runs are recorded with the URL's public form (older versions kept it whole)."""
-    with db.session_factory(engine)() as session:
-        urls = sorted({url, public_url(url)})
-        return _newest(session, SyncRun.feed == feed, SyncRun.url.in_(urls), SyncRun.status.in_(SUCCESS))
-
-
-def _run(summary: SyncSummary, etag: str | None, sha: str | None, change_id: int | None) -> SyncRun:
-    # The summary is kept (as JSON) and returned as recorded: the URL's query may carry a token.
-    summary.url = public_url(summary.url)
-    summary.reason = safe_reason(summary.reason)
-    return SyncRun(
-        feed=summary.feed,
-        url=summary.url,
-        started_at=utcnow(),
-        status="dry-run" if summary.dry_run else summary.status,
-        etag=etag,
-        body_sha256=sha,
-        change_id=change_id,
-        summary=summary.model_dump(mode="json"),
-        error=summary.reason if summary.status in ("rejected", "failed") else None,
     )

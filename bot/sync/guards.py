@@ -36,9 +36,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.changes import current_prices, price_data
-from bot.catalog.models import Offering, Price
 from bot.domain.prices import OfferingData
+from bot.store.prices import current_prices, price_data
+from bot.store.tables import Offering, Price
 
 RETIRE_LIMIT = Decimal("0.20")
 UPSTREAM_KINDS = ("snapshot", "feed")

@@ -16,22 +16,14 @@ import requests
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot.alerts.outbox import queue_alerts
-from bot.catalog.changes import (
-    PriceMove,
-    UpstreamResult,
-    apply_overlay,
-    apply_upstream,
-    new_change,
-    relinked,
-)
 from bot.contract.actor import Actor
 from bot.contract.sync import Move, SyncSummary
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import PRICE_KEYS, PriceData, pct_change
+from bot.store.curation import apply_overlay
+from bot.store.outbox import queue_alerts
+from bot.store.prices import PriceMove, UpstreamResult, apply_upstream, new_change, relinked
 from bot.sync.attempt import Rollback, apply, fetch_new
-from bot.sync.attempt import recent_runs as recent_runs  # `sync status`; shared by every feed
-from bot.sync.attempt import sync_due as sync_due  # the worker's schedule, per feed
 from bot.sync.feed import decode
 from bot.sync.guards import check_feed
 from bot.sync.upstream import FeedError, parse_feed

@@ -8,12 +8,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from bot.catalog.models import Change
-from bot.catalog.quality import apply_scores
 from bot.domain.arena_keys import KeyMapping, map_keys, models_from_overlay
 from bot.domain.categories import CATEGORIES
 from bot.domain.overlay import load_overlay
 from bot.domain.scores import ScoreData, ScoreMove
+from bot.store.scores import apply_scores
+from bot.store.tables import Change
 from bot.sync.leaderboard import BUNDLED_DATE, SOURCE, Leaderboard, load_bundled
 
 

@@ -10,13 +10,15 @@ from sqlalchemy import Engine, exists, select, text
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.catalog.changes import apply_overlay, apply_upstream, new_change
-from bot.catalog.models import Offering, Score
 from bot.contract.actor import Actor
 from bot.domain.crosscheck import load_extract
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import OfferingData
+from bot.store import migrations, schema
+from bot.store.curation import apply_overlay
 from bot.store.lifecycle import apply_facts
+from bot.store.prices import apply_upstream, new_change
+from bot.store.tables import Offering, Score
 from bot.sync.leaderboard import BUNDLED_DATE
 from bot.sync.scores import seed_scores
 from bot.sync.upstream import from_snapshot, snapshot_label
@@ -24,10 +26,12 @@ from bot.sync.upstream import from_snapshot, snapshot_label
 
 def ensure_catalog(engine: Engine) -> None:
     """Migrate if needed and seed if empty; cheap (two small queries) when the catalog is ready."""
-    if db.current_revision(engine) != db.HEAD_REVISION:
+    if schema.current_revision(engine) != migrations.HEAD_REVISION:
         with _migrating(engine):
-            if db.current_revision(engine) != db.HEAD_REVISION:  # another process may have done it
-                db.upgrade(engine)
+            if (
+                schema.current_revision(engine) != migrations.HEAD_REVISION
+            ):  # another process may have done it
+                schema.upgrade(engine)
     with db.transaction(engine) as session:
         if session.scalar(select(exists().where(Offering.id.is_not(None)))):
             if not session.scalar(select(exists().where(Score.id.is_not(None)))):

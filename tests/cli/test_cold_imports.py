@@ -21,7 +21,7 @@ FORBIDDEN = (
     "bot.sync.seed",
     "bot.sync.run",
     "bot.sync.upstream",  # the feed's pydantic models: a price's source is named by bot.sync.snapshots
-    "bot.catalog.models",  # the ORM mapping: the snapshot holds plain data
+    "bot.store.tables",  # the ORM mapping: the snapshot holds plain data
     "bot.catalog.builder",
     "bot.render.blocks",
     "genai_prices",

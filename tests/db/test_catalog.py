@@ -7,11 +7,11 @@ from sqlalchemy import Engine, func, select
 
 from bot import db
 from bot.ask import Context, answer, handle, respond
-from bot.catalog.models import Alias, Offering, Price
 from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
 from bot.contract.errors import UnknownModelError, UserError
 from bot.domain import query
 from bot.domain.help import HELP
+from bot.store.tables import Alias, Offering, Price
 from bot.sync.seed import ensure_catalog
 from tests.db.dump import dump
 

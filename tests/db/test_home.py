@@ -8,9 +8,9 @@ from sqlalchemy import Engine, select
 from bot import db
 from bot.ask import Context, respond
 from bot.catalog.home import home
-from bot.catalog.models import Subscription
 from bot.domain.workspaces import SHARED
 from bot.render.home import home_view
+from bot.store.tables import Subscription
 from tests.slack.blockkit import assert_valid_view
 from tests.slack.conftest import mrkdwn_texts, visible_text
 

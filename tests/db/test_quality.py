@@ -11,12 +11,12 @@ from sqlalchemy import Engine, func, select
 
 from bot import db
 from bot.ask import Context, respond
-from bot.catalog.models import Score
 from bot.cli import main
 from bot.contract.answers import AlternativesAnswer, CompareAnswer, HistoryAnswer, ModelAnswer
 from bot.contract.errors import NotAdminError
 from bot.contract.views import QualityView
 from bot.domain.comparable import comparable
+from bot.store.tables import Score
 
 CLI = Context.cli()
 

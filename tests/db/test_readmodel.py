@@ -13,8 +13,8 @@ from sqlalchemy import Engine
 from bot import db
 from bot.ask import Context, respond
 from bot.catalog import current, snapfile
-from bot.catalog.version import catalog_version
 from bot.contract.answers import ModelAnswer
+from bot.store.version import catalog_version
 
 
 def o1_input(engine: Engine) -> D | None:

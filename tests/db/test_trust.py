@@ -13,11 +13,11 @@ from sqlalchemy import Engine, select
 
 from bot import db
 from bot.ask import answer
-from bot.catalog.models import Model, Offering
 from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
 from bot.domain.lifecycle import status
 from bot.render import blocks, text
 from bot.store.lifecycle import retired_models
+from bot.store.tables import Model, Offering
 
 
 def ask(engine: Engine, command: str):  # type: ignore[no-untyped-def]

@@ -11,9 +11,9 @@ from sqlalchemy import Engine, select
 
 from bot import db
 from bot.ask import Context, respond
-from bot.catalog import subscriptions
-from bot.catalog.models import Alert, Subscription
 from bot.contract.errors import UserError
+from bot.store import subscriptions
+from bot.store.tables import Alert, Subscription
 from bot.sync.seed import ensure_catalog
 from tests.db.dump import dump
 

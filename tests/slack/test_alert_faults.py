@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 
 from bot import db
 from bot.ask import Context, respond
-from bot.catalog.models import Alert
+from bot.store.tables import Alert
 from bot.sync.seed import ensure_catalog
 from tests.fakeslack import FakeSlack
 from tests.pgcluster import Cluster, throwaway_cluster

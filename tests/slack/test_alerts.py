@@ -13,12 +13,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 
 from bot import db
-from bot.alerts.claims import Candidate, Claim, Outcome, UnsureClaimError
 from bot.alerts.posting import slack_client
 from bot.alerts.worker import Worker
 from bot.ask import Context, respond
-from bot.catalog.models import Alert, Subscription, utcnow
 from bot.render.text import to_text
+from bot.store.claims import Candidate, Claim, Outcome, UnsureClaimError
+from bot.store.tables import Alert, Subscription, utcnow
 from tests.fakeslack import FakeSlack
 
 ADMIN = Context.slack("UADMIN", "CADMIN", lambda _: True)

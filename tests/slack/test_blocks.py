@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.catalog.models import Model
 from bot.config import Settings
 from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer
 from bot.contract.errors import UserError
@@ -16,6 +15,7 @@ from bot.contract.views import ListRow
 from bot.domain.help import HELP
 from bot.render import blocks
 from bot.slack.dispatch import run_command
+from bot.store.tables import Model
 from tests.slack.blockkit import assert_valid, block_kit_problems
 from tests.slack.conftest import mrkdwn_texts
 

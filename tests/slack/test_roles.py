@@ -14,7 +14,7 @@ import responses
 from sqlalchemy import Engine
 
 from bot import db
-from bot.catalog.models import SyncRun
+from bot.store.tables import SyncRun
 from tests.db.dump import dump
 from tests.slack.conftest import Served, visible_text
 from tests.slack.test_admin import o1_output, send, user_info

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.catalog.models import Alert, Change, Model, Offering, Price, Provider, SyncRun
 from bot.domain.prices import OfferingData
+from bot.store.tables import Alert, Change, Model, Offering, Price, Provider, SyncRun
 from bot.sync.upstream import from_snapshot, parse_feed
 
 URL = "https://feed.test/genai-prices/v2/data.json"

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.catalog.models import Alert, Change, Score
+from bot.store.tables import Alert, Change, Score
 from bot.sync.leaderboard import BUNDLED_FILE
 
 URL = "https://feed.test/lmarena/arena-catalog/data/leaderboard-text.json"

@@ -11,15 +11,14 @@ from responses import matchers
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.alerts.outbox import payload_actor
 from bot.ask import Context, respond
-from bot.catalog.models import Alert, Change, Score, Subscription, SyncRun, utcnow
 from bot.contract.actor import Actor
 from bot.contract.sync import SyncStatusAnswer
 from bot.domain.scores import ALERT_MOVE
-from bot.render.alert import digest
+from bot.render.alert import digest, payload_actor
 from bot.render.sync import status_text, summary_text
-from bot.sync.attempt import sync_due
+from bot.store.syncruns import sync_due
+from bot.store.tables import Alert, Change, Score, Subscription, SyncRun, utcnow
 from bot.sync.quality import sync_quality
 from tests.sync.feeds import runs
 from tests.sync.leaderboards import (

@@ -14,13 +14,13 @@ from responses import matchers
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.catalog.changes import new_change, price_data, record_price
-from bot.catalog.models import Alert, Change, Offering, Price, Subscription, SyncRun, utcnow
 from bot.cli import main
 from bot.contract.actor import Actor
 from bot.domain.prices import PriceData
 from bot.render.sync import summary_text
-from bot.sync.attempt import sync_due
+from bot.store.prices import new_change, price_data, record_price
+from bot.store.syncruns import sync_due
+from bot.store.tables import Alert, Change, Offering, Price, Subscription, SyncRun, utcnow
 from bot.sync.run import sync
 from bot.sync.upstream import parse_feed
 from tests.sync.feeds import (

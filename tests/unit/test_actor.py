@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot.alerts.outbox import payload_actor
 from bot.contract.actor import Actor
 from bot.render import alert, blocks, words
+from bot.render.alert import payload_actor
 
 ADMIN = Actor(kind="admin", id="U123")
 CLI = Actor(kind="admin", id="cli")

@@ -12,5 +12,5 @@ from tests.unit.test_imports import loaded_by, reaches
 )
 def test_reaches_no_database_code(module: str) -> None:
     loaded = loaded_by(module)
-    for forbidden in ("sqlalchemy", "bot.db", "bot.catalog.models", "bot.catalog.changes", "slack_sdk"):
+    for forbidden in ("sqlalchemy", "bot.db", "bot.store.tables", "bot.store.prices", "slack_sdk"):
         assert not reaches(loaded, forbidden), f"{module} imports {forbidden}"

@@ -29,7 +29,7 @@ def reaches(modules: set[str], forbidden: str) -> bool:
 @pytest.mark.parametrize("module", RENDERERS)
 def test_renderers_reach_no_database_code(module: str) -> None:
     loaded = loaded_by(module)
-    for forbidden in ("bot.db", "bot.ask", "sqlalchemy", "bot.catalog.models", "bot.alerts"):
+    for forbidden in ("bot.db", "bot.ask", "sqlalchemy", "bot.store.tables", "bot.alerts"):
         assert not reaches(loaded, forbidden), f"{module} imports {forbidden}"
 
 
@@ -67,4 +67,4 @@ def test_user_errors_import_nothing_of_the_project() -> None:
 
 
 def test_the_walk_can_fail() -> None:
-    assert reaches(loaded_by("bot.catalog.lookup"), "sqlalchemy")
+    assert reaches(loaded_by("bot.store.names"), "sqlalchemy")

@@ -10,11 +10,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.catalog.lookup import name_index
-from bot.catalog.models import Alert, Subscription, utcnow
 from bot.contract.answers import SubscriptionAnswer
 from bot.contract.views import SubscriptionView
 from bot.domain.workspaces import SHARED
+from bot.store.names import name_index
+from bot.store.tables import Alert, Subscription, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from bot.catalog.models import Change, CrosscheckFact, SyncRun
 from bot.contract.actor import public_url
 from bot.domain.crosscheck import Facts, Key, extract_source, load_extract
 from bot.domain.prices import clean
+from bot.store.tables import Change, CrosscheckFact, SyncRun
 
 FEED = "crosscheck"  # the SyncRun feed that writes the stored set
 _SUCCESS = ("applied", "unchanged")

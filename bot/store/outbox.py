@@ -4,20 +4,18 @@ change is never announced twice nor lost."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any  # Any: the alert payload is JSON
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.changes import PriceMove
-from bot.catalog.models import Alert, Change, Price, Score, Subscription, utcnow
-from bot.contract.actor import CLI_USER, Actor
 from bot.domain.categories import find_category
 from bot.domain.prices import PRICE_KEYS, PriceData, plain
 from bot.domain.scores import ALERT_MOVE, TEAM, ScoreMove
 from bot.domain.workspaces import SHARED
+from bot.store.prices import PriceMove
+from bot.store.tables import Alert, Change, Price, Score, Subscription, utcnow
 
 
 def queue_alerts(
@@ -168,28 +166,3 @@ def _prices(price: PriceData | None) -> dict[str, str | None] | None:
     if price is None:
         return None
     return {k: plain(v) for k, v in price.values().items()}
-
-
-_OLD_MENTION = re.compile(r"^admin <@([^>|]*)(?:\|[^>]*)?>$")
-
-
-def payload_actor(payload: dict[str, Any]) -> Actor:
-    """Who made the change of a digest payload.
-
-    Alerts queued before migration 0002 carry the actor as a rendered string ("admin <@U123>",
-    "admin (cli)", "feed <url>", a snapshot's name); they are read as data too, so that rendering
-    them pings nobody.
-    """
-    raw = payload.get("actor")
-    if isinstance(raw, dict):
-        return Actor.model_validate(raw)
-    text = str(raw or "")
-    if m := _OLD_MENTION.match(text):
-        return Actor(kind="admin", id=m.group(1))
-    if text == "admin (cli)":
-        return Actor(kind="admin", id=CLI_USER)
-    if payload.get("kind") == "sync" or text.startswith("feed "):
-        return Actor(kind="feed", id=text.removeprefix("feed "))
-    if payload.get("kind") == "admin" or text.startswith("admin "):
-        return Actor(kind="admin", id=text.removeprefix("admin "))
-    return Actor(kind="snapshot", id=text)

@@ -1,6 +1,7 @@
-"""Quality scores: reading the current score of each model per category (a team's own judgement first,
-then the leaderboard's, then a labelled floor from the model's scored predecessor), writing new scores
-from a leaderboard (only what changed, as new dated rows), and "comparable quality".
+"""Quality scores in the catalog: reading the newest score rows of each model per category, writing new
+scores from a leaderboard (only what changed, as new dated rows), and a team's own score. The rules
+(whose score wins, floors from a predecessor) are bot.domain.scores'; "comparable quality" is
+bot.domain.comparable's.
 
 Callers own the transaction, as for prices (bot.catalog.changes).
 """
@@ -13,15 +14,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.changes import new_change
-from bot.catalog.lookup import name_index
-from bot.catalog.models import Change, Model, Score
 from bot.contract.actor import Actor
 from bot.contract.answers import ScoreAnswer
-from bot.contract.views import QualityView, ScoreEntry
-from bot.domain.categories import CATEGORIES, OVERALL, Category, find_category
+from bot.contract.views import QualityView
+from bot.domain.categories import OVERALL, Category, find_category
 from bot.domain.scores import TEAM, ScoreData, ScoreMove, scores_from_rows
 from bot.domain.workspaces import SHARED
+from bot.store.names import name_index
+from bot.store.prices import new_change
+from bot.store.tables import Change, Model, Score
 
 
 def newest_rows(
@@ -92,40 +93,6 @@ def apply_scores(
         moves.append(ScoreMove(d.model_id, names[d.model_id], d.category, d.variant, old, d.score))
     session.flush()
     return moves
-
-
-def score_history(session: Session, model_id: str, workspace: str = SHARED) -> list[ScoreEntry]:
-    """The model's score changes, newest first: every team row (the shared catalog's and the
-    workspace's), and each leaderboard move after the first score (the first is where the history
-    starts, not a change)."""
-    labels = {c.name: c.label for c in CATEGORIES}
-    rows = session.execute(
-        select(Score, Change)
-        .join(Change, Score.change_id == Change.id)
-        .where(
-            Score.model_id == model_id,
-            Score.variant == "",
-            Score.workspace.in_(sorted({SHARED, workspace})),
-        )
-        .order_by(Score.id)
-    ).all()
-    previous: dict[tuple[str, str], int | None] = {}
-    out: list[ScoreEntry] = []
-    for row, change in rows:
-        key = (row.category, row.origin)
-        if row.origin == TEAM or key in previous:
-            out.append(
-                ScoreEntry(
-                    at=row.recorded_at,
-                    category_label=labels.get(row.category, row.category),
-                    old=previous.get(key),
-                    new=row.score,
-                    team=row.origin == TEAM,
-                    actor=change.actor,
-                )
-            )
-        previous[key] = row.score
-    return out[::-1]
 
 
 def set_team(

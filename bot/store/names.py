@@ -7,13 +7,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.models import Alias, Model, Offering
-from bot.catalog.version import session_version
 from bot.contract.errors import UnknownModelError
 from bot.domain.nameindex import NameIndex
 from bot.domain.names import compact, normalise
 from bot.domain.overlay import load_overlay
 from bot.domain.workspaces import SHARED
+from bot.store.tables import Alias, Model, Offering
+from bot.store.version import session_version
 
 __all__ = ["NameIndex", "UnknownModelError", "compact", "name_index", "normalise"]
 

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from cryptography.fernet import MultiFernet
 
-from bot.cipher import KEY_SETTING, TokenKeyError, cipher_of, decrypt, encrypt
 from bot.config import Settings
+from bot.store.cipher import KEY_SETTING, TokenKeyError, cipher_of, decrypt, encrypt
 
 revision: str = "0008"
 down_revision: str | None = "0007"

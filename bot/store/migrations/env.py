@@ -8,9 +8,9 @@ docs advise) and checked whole before the migration commits.
 from alembic import context
 from sqlalchemy import text
 
-from bot.catalog.models import Base
 from bot.config import Settings
 from bot.db import make_engine
+from bot.store.tables import Base
 
 config = context.config
 engine = config.attributes.get("engine") or make_engine(Settings.from_env().database_url)

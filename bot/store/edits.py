@@ -1,5 +1,5 @@
-"""Admin edits and history: set a price (a new dated row, alerts queued in the same transaction),
-add or remove an alias, and read a model's dated price changes."""
+"""Admin edits: set a price (a new dated row, alerts queued in the same transaction), add or remove an
+alias. A model's dated price changes are read by bot.read.history."""
 
 from __future__ import annotations
 
@@ -9,19 +9,17 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.changes import PriceMove, current_prices, new_change, price_data, record_price
-from bot.catalog.lookup import name_index
-from bot.catalog.models import Alias, Change, Model, Offering, Price, Provider
-from bot.catalog.quality import score_history
 from bot.contract.actor import Actor
-from bot.contract.answers import AliasAnswer, HistoryAnswer, SetPriceAnswer
+from bot.contract.answers import AliasAnswer, SetPriceAnswer
 from bot.contract.errors import EditError, UnknownModelError
-from bot.contract.views import HistoryEntry, PriceChangeView
+from bot.contract.views import PriceChangeView
 from bot.domain.names import compact, normalise
-from bot.domain.prices import PRICE_KEYS, PriceData, pct_change
+from bot.domain.prices import PRICE_KEYS, PriceData
 from bot.domain.workspaces import SHARED
+from bot.store.names import name_index
+from bot.store.prices import PriceMove, current_prices, new_change, price_data, record_price
+from bot.store.tables import Alias, Change, Model, Offering, Provider
 
-HISTORY_LIMIT = 25
 OnChange = Callable[[Session, Change, list[PriceMove]], int]
 
 
@@ -169,51 +167,6 @@ def remove_alias(session: Session, alias: str, workspace: str = SHARED) -> Alias
     return AliasAnswer(alias=key, model_id=model.id, model_name=model.name, removed=True)
 
 
-def history(
-    session: Session, name: str, limit: int = HISTORY_LIMIT, workspace: str = SHARED
-) -> HistoryAnswer:
-    """A model's price changes at every host, newest first: old -> new, and who made each. A workspace
-    sees the shared catalog's changes and its own, never another workspace's: its own change is from
-    the price it saw (its previous one, else the shared one of the time)."""
-    model = session.get_one(Model, name_index(session, workspace).resolve(name))
-    rows = session.execute(
-        select(Price, Provider.name)
-        .join(Offering, Price.offering_id == Offering.id)
-        .join(Provider)
-        .where(Offering.model_id == model.id, Price.workspace.in_(sorted({SHARED, workspace})))
-        .order_by(Price.offering_id, Price.id)
-    ).all()
-    entries: list[tuple[int, HistoryEntry]] = []
-    shared: dict[int, PriceData] = {}
-    own: dict[int, PriceData] = {}
-    for row, provider_name in rows:
-        new = price_data(row)
-        chain = own if row.workspace != SHARED else shared
-        old = chain.get(row.offering_id, shared.get(row.offering_id))
-        chain[row.offering_id] = new
-        entries.append(
-            (
-                row.id,
-                HistoryEntry(
-                    at=row.recorded_at,
-                    provider_name=provider_name,
-                    old=old.values() if old else None,
-                    new=new.values(),
-                    pct={k: pct_change(getattr(old, k, None), getattr(new, k)) for k in PRICE_KEYS},
-                    actor=row.source,
-                ),
-            )
-        )
-    entries.sort(key=lambda e: (e[1].at, e[0]), reverse=True)
-    return HistoryAnswer(
-        model_id=model.id,
-        model_name=model.name,
-        entries=[e for _, e in entries[:limit]],
-        more=max(0, len(entries) - limit),
-        scores=score_history(session, model.id, workspace)[:limit],
-    )
-
-
 def change_view(move: PriceMove) -> PriceChangeView:
     return PriceChangeView(
         model_id=move.model_id,
@@ -224,6 +177,3 @@ def change_view(move: PriceMove) -> PriceChangeView:
         new=move.new.values(),
         pct={k: move.pct(k) for k in PRICE_KEYS},
     )
-
-
-__all__ = ["EditError", "UnknownModelError", "add_alias", "history", "remove_alias", "set_prices"]

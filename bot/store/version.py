@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from bot.migrations import HEAD_REVISION
+from bot.store.migrations import HEAD_REVISION
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -31,25 +31,12 @@ _VERSION_SQL = (
     " (SELECT count(*) FROM aliases), (SELECT max(created_at) FROM aliases),"
     " (SELECT count(*) FROM models)"
 )
-_READY_SQL = "SELECT (SELECT max(id) FROM prices), (SELECT max(id) FROM scores)"
 
 
 def catalog_version(engine: Engine) -> tuple[object, ...]:
     """Equal for two reads when nothing in the catalog changed in between."""
     with engine.connect() as conn:
         return version_on(conn)
-
-
-def ready(engine: Engine) -> bool:
-    """Whether the catalog is migrated and seeded (prices and scores), so asking needs no
-    bot.sync.seed.ensure_catalog: two small queries."""
-    from bot import db
-
-    if db.current_revision(engine) != HEAD_REVISION:
-        return False
-    with engine.connect() as conn:
-        prices, scores = conn.exec_driver_sql(_READY_SQL).one()
-    return prices is not None and scores is not None
 
 
 def version_on(conn: Connection) -> tuple[object, ...]:

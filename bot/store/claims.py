@@ -28,8 +28,8 @@ from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot import db
-from bot.catalog.models import Alert, Subscription, utcnow
 from bot.domain.workspaces import SHARED
+from bot.store.tables import Alert, Subscription, utcnow
 
 log = logging.getLogger(__name__)
 
