@@ -28,8 +28,8 @@ from bot import db  # noqa: E402
 from bot.alerts.posting import slack_client  # noqa: E402
 from bot.alerts.worker import Worker
 from bot.ask import Context, respond  # noqa: E402
+from bot.feeds.seed import ensure_catalog  # noqa: E402
 from bot.store.tables import Subscription, utcnow  # noqa: E402
-from bot.sync.seed import ensure_catalog  # noqa: E402
 from tests.fakeslack import FakeSlack  # noqa: E402
 
 

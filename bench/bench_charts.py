@@ -28,8 +28,8 @@ def main() -> None:
         url = f"sqlite:///{tmp}/bench.db"
         from bot import db
         from bot.ask import Context, respond
+        from bot.feeds.seed import ensure_catalog
         from bot.render import charts, text
-        from bot.sync.seed import ensure_catalog
 
         DRAW: dict[str, Callable[[Any], object]] = {
             "cost-quality": charts.cost_vs_quality,

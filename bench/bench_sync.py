@@ -59,8 +59,8 @@ def serve(body: bytes) -> ThreadingHTTPServer:
 def child(db_url: str, url: str, migrate: bool) -> None:
     """One sync in this process; prints its figures as JSON."""
     from bot import db
+    from bot.feeds.prices import sync
     from bot.store import schema
-    from bot.sync.run import sync
 
     engine = db.make_engine(db_url)
     if migrate:

@@ -19,7 +19,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.catalog import current
 from bot.contract import requests
 from bot.contract.actor import CLI_USER, Actor
 from bot.contract.answers import Answer
@@ -33,7 +32,8 @@ from bot.contract.errors import (
 from bot.contract.requests import CatalogRead, Request
 from bot.domain import query
 from bot.domain.workspaces import SHARED
-from bot.questions import read
+from bot.read import current
+from bot.read.questions import read
 
 
 @dataclass(frozen=True)
@@ -163,11 +163,11 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             # From the database: every dated row of the model's history, which the read model doesn't keep.
             return history.history(session, name, workspace=workspace)
         case requests.AuditRequest():
-            from bot.catalog.audit import audit
+            from bot.read.audit import audit
 
             return audit(session, workspace=workspace)
         case requests.SyncStatusRequest():
-            from bot.sync.attempt import recent_runs
+            from bot.read.syncs import recent_runs
 
             return recent_runs(session)
         case requests.SubscriptionsRequest():
@@ -198,7 +198,7 @@ def _fetch(engine: Engine, request: Request, context: Context) -> Answer:
         raise NotHereError(f"`{request.kind}` does not fetch anything.")
     if context.feed_url is None:
         raise NotHereError("From a terminal, run `modelcost sync` (or `modelcost sync --dry-run`).")
-    from bot.sync.run import sync
+    from bot.feeds.prices import sync
 
     return sync(engine, context.feed_url, dry_run=request.dry_run)
 

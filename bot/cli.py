@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from bot.contract.answers import Answer
+    from bot.contract.requests import Request
     from bot.contract.sync import SyncSummary
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_QUERY = 0, 1, 2
@@ -134,7 +135,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_BAD_QUERY
     asked = " ".join(args.text) + (" --all" if getattr(args, "all", False) else "")
     try:
-        result = (None if team else _answer_kept(asked, settings)) or _answer(asked, settings, team or "")
+        result = _answer(asked, settings, team or "")
     except UserError as exc:
         print(user_message(exc), file=sys.stderr)
         return EXIT_BAD_QUERY
@@ -143,44 +144,55 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _answer(asked: str, settings: Settings, team: str) -> Answer:
-    """The answer to any command, as the terminal's operator, in the shared catalog or a team's view."""
+    """The answer to any command, as the terminal's operator, in the shared catalog or a team's view.
+
+    A question is answered from the read model kept on disk when the catalog's version says it still
+    holds: on SQLite the version is read with the standard library, so a cold `modelcost ask` loads no
+    SQLAlchemy (a third of its time); on any database it loads no ORM and builds nothing. Anything else
+    (another command, a team's view, a catalog changed since) is run by bot.ask."""
+    from pathlib import Path
+
+    from bot.contract.requests import CatalogRead
+    from bot.domain import query
+    from bot.store import version
+
+    request = query.parse(asked)
+    question = isinstance(request, CatalogRead) and not team
+    found = SQLITE_URL.fullmatch(settings.database_url)
+    if question and found is not None:
+        kept = _kept(request, settings, settings.database_url, version.sqlite_version(Path(found.group(1))))
+        if kept is not None:
+            return kept
     from bot import db
-    from bot.ask import Context, respond
-    from bot.catalog import current
     from bot.store import schema
 
     engine = db.engine_for(settings.database_url)
     if not schema.ready(engine):  # migrating and seeding load much more: only when needed
-        from bot.sync.seed import ensure_catalog
+        from bot.feeds.seed import ensure_catalog
 
         ensure_catalog(engine)
+    elif question and found is None:
+        kept = _kept(request, settings, engine, version.catalog_version(engine))
+        if kept is not None:
+            return kept
+    from bot.ask import Context, respond_to  # the runner, the ORM and the read model's builder
+    from bot.read import current
+
     current.use_disk(engine, settings.cache_dir)  # the read model kept from the last run, if it still holds
-    return respond(engine, asked, Context.cli(team))
+    return respond_to(engine, request, Context.cli(team))
 
 
-def _answer_kept(asked: str, settings: Settings) -> Answer | None:
-    """The answer to a question from the read model kept on disk, when the SQLite catalog's version
-    (read with the standard library) says it still holds: a cold `modelcost ask` then loads no
-    SQLAlchemy, a third of its time. None for anything else (another database, a command that is not
-    a question, a catalog changed since): `_answer` then does it all."""
-    found = SQLITE_URL.fullmatch(settings.database_url)
-    if found is None:
+def _kept(
+    request: Request, settings: Settings, database: Engine | str, seen: tuple[object, ...] | None
+) -> Answer | None:
+    """The answer to a question from the read model kept on disk for this catalog version and day, if any."""
+    from bot.contract.requests import CatalogRead
+    from bot.domain import lifecycle
+    from bot.read import questions, snapfile
+
+    if seen is None or not isinstance(request, CatalogRead):
         return None
-    from pathlib import Path
-
-    from bot import questions
-    from bot.catalog import snapfile
-    from bot.contract import requests
-    from bot.domain import lifecycle, query
-    from bot.store import version
-
-    request = query.parse(asked)
-    if not isinstance(request, requests.CatalogRead):
-        return None
-    seen = version.sqlite_version(Path(found.group(1)))
-    if seen is None:
-        return None
-    model = snapfile.load(settings.cache_dir, settings.database_url, seen, lifecycle.today())
+    model = snapfile.load(settings.cache_dir, database, seen, lifecycle.today())
     if model is None or not model.models:
         return None
     return questions.read(model, request)
@@ -212,11 +224,11 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
 def _db(args: argparse.Namespace, settings: Settings) -> int:
     from bot import db
     from bot.domain.overlay import load_overlay
+    from bot.feeds.seed import ensure_catalog
     from bot.store import schema
     from bot.store.crosscheck import current_facts
     from bot.store.curation import apply_overlay
     from bot.store.lifecycle import apply_facts
-    from bot.sync.seed import ensure_catalog
 
     engine = db.engine_for(settings.database_url)
     schema.upgrade(engine)
@@ -230,11 +242,11 @@ def _db(args: argparse.Namespace, settings: Settings) -> int:
 
 def _sync(args: argparse.Namespace, settings: Settings) -> int:
     from bot import db
+    from bot.feeds.crosscheck import sync_crosscheck
+    from bot.feeds.prices import sync
+    from bot.feeds.quality import sync_quality
+    from bot.feeds.seed import ensure_catalog
     from bot.render.sync import summary_text
-    from bot.sync.litellm import sync_crosscheck
-    from bot.sync.quality import sync_quality
-    from bot.sync.run import sync
-    from bot.sync.seed import ensure_catalog
 
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)  # a new catalog starts from the bundled snapshots; a feed is judged against them
@@ -305,7 +317,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from bot import db
     from bot.alerts.posting import slack_client
     from bot.alerts.worker import Worker
-    from bot.sync.seed import ensure_catalog
+    from bot.feeds.seed import ensure_catalog
 
     settings.check_mode(socket_mode=False)
     oauth = settings.slack_mode == "oauth"
@@ -367,8 +379,8 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
         print(new_key())
         return EXIT_OK
     from bot import db
+    from bot.feeds.seed import ensure_catalog
     from bot.slack.tokens import rotate
-    from bot.sync.seed import ensure_catalog
 
     cipher = token_cipher(settings)
     engine = db.engine_for(settings.database_url)
@@ -385,10 +397,10 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
 
 def sync_due_feeds(engine: Engine, settings: Settings) -> list[SyncSummary]:
     """The worker's tick: sync each feed whose interval is up, prices, quality, then the cross-check."""
+    from bot.feeds.crosscheck import sync_crosscheck
+    from bot.feeds.prices import sync
+    from bot.feeds.quality import sync_quality
     from bot.store.syncruns import sync_due
-    from bot.sync.litellm import sync_crosscheck
-    from bot.sync.quality import sync_quality
-    from bot.sync.run import sync
 
     done = []
     if sync_due(engine, settings.sync_interval, feed="prices"):

@@ -29,10 +29,10 @@ from bot.ask import Context, respond
 from bot.contract.errors import UserError, user_message
 from bot.domain import lifecycle
 from bot.domain.overlay import load_overlay
+from bot.feeds.genai_prices import from_snapshot
+from bot.feeds.seed import seed
 from bot.render.text import to_json
 from bot.store import schema
-from bot.sync.seed import seed
-from bot.sync.upstream import from_snapshot
 
 PINNED = date(2026, 11, 29)
 GOLDEN_FILE = Path(__file__).resolve().parent / "fixtures" / "golden_answers.json.gz"

@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import DBAPIError
 
 from bot import db
-from bot.catalog import current
 from bot.config import ModeMismatchError, Settings
 from bot.domain.workspaces import SHARED
+from bot.read import current
 from bot.slack import charts, listeners, oauth
 from bot.slack.admin import AdminCheck, Clients
 from bot.slack.cache import SIZE

@@ -22,12 +22,12 @@ from typing import Any, Literal  # Any: Bolt's ack and payloads are untyped
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
-from bot.catalog import current
 from bot.config import Settings
 from bot.contract.answers import Answer
 from bot.contract.errors import CatalogUnavailableError, NoChartError, UserError
 from bot.contract.requests import CatalogRead, Request
 from bot.domain.workspaces import SHARED
+from bot.read import current
 from bot.render import blocks
 from bot.render.blocks import COMMAND, ChartOffer, Message
 from bot.slack import charts

@@ -11,8 +11,8 @@ from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer, 
 from bot.contract.errors import UnknownModelError, UserError
 from bot.domain import query
 from bot.domain.help import HELP
+from bot.feeds.seed import ensure_catalog
 from bot.store.tables import Alias, Offering, Price
-from bot.sync.seed import ensure_catalog
 from tests.db.dump import dump
 
 

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from bot.domain.arena_keys import map_keys, models_from_overlay
 from bot.domain.overlay import CATALOG_FILE, Overlay, load_overlay
 from bot.domain.succession import floor_for
-from bot.sync.leaderboard import load_bundled
-from bot.sync.upstream import from_snapshot
+from bot.feeds.genai_prices import from_snapshot
+from bot.feeds.leaderboard import load_bundled
 
 OVERLAY = load_overlay()
 

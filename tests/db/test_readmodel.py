@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 
 from bot import db
 from bot.ask import Context, respond
-from bot.catalog import current, snapfile
 from bot.contract.answers import ModelAnswer
+from bot.read import current, snapfile
 from bot.store.version import catalog_version
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, select
 from bot import db
 from bot.ask import Context, respond
 from bot.contract.errors import UserError
+from bot.feeds.seed import ensure_catalog
 from bot.store import subscriptions
 from bot.store.tables import Alert, Subscription
-from bot.sync.seed import ensure_catalog
 from tests.db.dump import dump
 
 

@@ -27,8 +27,8 @@ from sqlalchemy.engine import make_url
 
 from bot import db
 from bot.ask import Context, respond
+from bot.feeds.seed import ensure_catalog
 from bot.store.tables import Alert
-from bot.sync.seed import ensure_catalog
 from tests.fakeslack import FakeSlack
 from tests.pgcluster import Cluster, throwaway_cluster
 

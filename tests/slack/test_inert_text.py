@@ -20,8 +20,8 @@ from bot import db
 from bot.alerts.posting import slack_client
 from bot.alerts.worker import Worker
 from bot.ask import Context, respond
+from bot.feeds.prices import sync
 from bot.store.tables import SyncRun
-from bot.sync.run import sync
 from tests.db.dump import dump
 from tests.slack.conftest import (
     USER,

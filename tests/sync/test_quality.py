@@ -15,11 +15,11 @@ from bot.ask import Context, respond
 from bot.contract.actor import Actor
 from bot.contract.sync import SyncStatusAnswer
 from bot.domain.scores import ALERT_MOVE
+from bot.feeds.quality import sync_quality
 from bot.render.alert import digest, payload_actor
 from bot.render.sync import status_text, summary_text
 from bot.store.syncruns import sync_due
 from bot.store.tables import Alert, Change, Score, Subscription, SyncRun, utcnow
-from bot.sync.quality import sync_quality
 from tests.sync.feeds import runs
 from tests.sync.leaderboards import (
     OPEN_KEY,

@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.arena_keys import KeyMapping, ModelNames, canonical, map_keys, models_from_overlay, split_key
 from bot.domain.overlay import load_overlay
-from bot.sync.leaderboard import load_bundled
+from bot.feeds.leaderboard import load_bundled
 
 UNMAPPED = "unmapped"
 AMBIGUOUS = "ambiguous"

@@ -4,7 +4,7 @@ category reads a key LMArena's leaderboard has, well populated, in the bundled s
 import pytest
 
 from bot.domain.categories import CATEGORIES, OVERALL, by_arena_key, find_category
-from bot.sync.leaderboard import load_bundled
+from bot.feeds.leaderboard import load_bundled
 
 
 @pytest.mark.parametrize(

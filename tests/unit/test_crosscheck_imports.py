@@ -8,7 +8,8 @@ from tests.unit.test_imports import loaded_by, reaches
 
 
 @pytest.mark.parametrize(
-    "module", ["bot.sync.crosscheck", "bot.sync.counterparts", "bot.domain.crosscheck", "bot.domain.hosts"]
+    "module",
+    ["bot.feeds.crosscheck_file", "bot.feeds.crosscheck_match", "bot.domain.crosscheck", "bot.domain.hosts"],
 )
 def test_reaches_no_database_code(module: str) -> None:
     loaded = loaded_by(module)

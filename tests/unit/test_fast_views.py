@@ -10,13 +10,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.catalog.compare import _undominated
-from bot.catalog.readmodel import Host, usd, work_key
 from bot.contract.actor import Actor
 from bot.contract.base import made, replaced
 from bot.contract.requests import Workload
 from bot.contract.views import AlternativeView, ModelView, PriceView, QualityView
 from bot.domain.prices import PriceData, workload_cost
+from bot.read.model import Host, usd, work_key
+from bot.read.views import _undominated
 from bot.render import words
 
 SHARES = [D(0), D("0.3"), D("0.25"), D("0.125"), D("0.5"), D("0.333")]

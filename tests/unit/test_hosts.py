@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from bot.domain.hosts import HOSTS_FILE, Hosts, display_name, load_hosts
 from bot.domain.overlay import load_overlay
-from bot.sync.upstream import from_snapshot
+from bot.feeds.genai_prices import from_snapshot
 
 HOSTS = load_hosts()
 

@@ -12,9 +12,9 @@ from bot.domain.arena_keys import KeyMapping, map_keys, models_from_overlay
 from bot.domain.categories import CATEGORIES
 from bot.domain.overlay import load_overlay
 from bot.domain.scores import ScoreData, ScoreMove
+from bot.feeds.leaderboard import BUNDLED_DATE, SOURCE, Leaderboard, load_bundled
 from bot.store.scores import apply_scores
 from bot.store.tables import Change
-from bot.sync.leaderboard import BUNDLED_DATE, SOURCE, Leaderboard, load_bundled
 
 
 def mapping(board: Leaderboard) -> KeyMapping:

@@ -30,9 +30,13 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from bot.catalog.readmodel import ReadModel
+from bot import db
 from bot.domain import lifecycle
 from bot.domain.workspaces import SHARED
+from bot.read import snapfile
+from bot.read.builder import build
+from bot.read.model import ReadModel
+from bot.store.version import catalog_version, workspaces_with_rows
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +96,6 @@ class _Holder:
         if known is None or known[0] != shared.version:
             engine = self.engine()
             assert engine is not None, "the engine is gone"
-            from bot.store.version import workspaces_with_rows
-
             known = self.owners = (shared.version, workspaces_with_rows(engine))
         return known[1]
 
@@ -106,8 +108,6 @@ class _Holder:
         model = self.model
         if model is not None and not self.dirty:
             return model.version
-        from bot.store.version import catalog_version
-
         engine = self.engine()
         assert engine is not None, "the engine is gone"
         return catalog_version(engine)
@@ -117,8 +117,6 @@ class _Holder:
         engine = self.engine()
         assert engine is not None, "the engine is gone"
         with self.lock:
-            from bot.store.version import catalog_version
-
             self.dirty = False  # cleared first: a write during the read marks it again
             version, on = catalog_version(engine), lifecycle.today()
             model = self.model
@@ -161,13 +159,8 @@ class _Holder:
 def _load(
     engine: Engine, version: tuple[object, ...], on: object, disk: Path | None, workspace: str = SHARED
 ) -> ReadModel:
-    from bot.catalog import snapfile
-
     if disk is not None and (found := snapfile.load(disk, engine, version, on, workspace)) is not None:
         return found
-    from bot import db
-    from bot.catalog.builder import build
-
     with db.read_only(engine) as session:
         model = build(session, lifecycle.today(), workspace)
     if disk is not None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any  # Any: decoded JSON, before it is validated
 
 from bot.config import DATA_DIR
-from bot.sync.upstream import FeedError
+from bot.feeds.decode import FeedError, decode
 
 OVERALL_KEY = "full"
 MIN_RATING = 500.0  # LMArena's Elo-style scale sits near 1000-1500; outside this is broken data
@@ -93,8 +93,6 @@ def load_bundled(path: Path = BUNDLED_FILE) -> Leaderboard:
 
 
 def _decode(body: bytes) -> Any:
-    from bot.sync.feed import decode  # here: the feed module brings `requests`, which a seed doesn't need
-
     return decode(body, what="the leaderboard", values="a rating", error=LeaderboardError, parse_float=float)
 
 

@@ -17,17 +17,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import requests
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.contract.sync import FEEDS, Feed, Status, SyncRunView, SyncStatusAnswer, SyncSummary
-from bot.domain.reasons import safe_reason
+from bot.contract.sync import Feed, Status, SyncSummary
+from bot.feeds.decode import FeedError
+from bot.feeds.fetch import FetchError, fetch
 from bot.store.syncruns import add_run, last_success, record
-from bot.store.tables import SyncRun, utcnow
-from bot.sync.feed import FetchError, fetch
-from bot.sync.upstream import FeedError
+from bot.store.tables import utcnow
 
 _SYNC_LOCK = 7302  # PostgreSQL advisory lock: one sync (of any feed) applies at a time
 MAX_ETAG = 300
@@ -105,29 +104,3 @@ def apply(fresh: Fresh, work: Callable[[Session], SyncSummary]) -> SyncSummary:
         kind = type(exc.orig if exc.orig is not None else exc).__name__
         return record(fresh.engine, fresh.summary("failed", f"the database refused the sync ({kind})"))
     return summary
-
-
-def recent_runs(session: Session, limit: int = 5) -> SyncStatusAnswer:
-    """The latest attempts (dry runs included) of each feed, newest first."""
-    rows = [
-        r
-        for feed in FEEDS
-        for r in session.scalars(
-            select(SyncRun).where(SyncRun.feed == feed).order_by(SyncRun.id.desc()).limit(limit)
-        )
-    ]
-    return SyncStatusAnswer(
-        runs=[
-            SyncRunView(
-                feed=r.feed,
-                started_at=r.started_at,
-                status=r.status,
-                reason=safe_reason(r.error),
-                changed=int((r.summary or {}).get("changed", 0)),
-                added=int((r.summary or {}).get("added", 0)),
-                retired=int((r.summary or {}).get("retired", 0)),
-                removed=int((r.summary or {}).get("removed", 0)),
-            )
-            for r in sorted(rows, key=lambda r: r.id, reverse=True)
-        ]
-    )

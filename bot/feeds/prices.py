@@ -20,13 +20,13 @@ from bot.contract.actor import Actor
 from bot.contract.sync import Move, SyncSummary
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import PRICE_KEYS, PriceData, pct_change
+from bot.feeds.attempt import Rollback, apply, fetch_new
+from bot.feeds.decode import FeedError, decode
+from bot.feeds.genai_prices import parse_feed
+from bot.feeds.price_guards import check_feed
 from bot.store.curation import apply_overlay
 from bot.store.outbox import queue_alerts
 from bot.store.prices import PriceMove, UpstreamResult, apply_upstream, new_change, relinked
-from bot.sync.attempt import Rollback, apply, fetch_new
-from bot.sync.feed import decode
-from bot.sync.guards import check_feed
-from bot.sync.upstream import FeedError, parse_feed
 
 TOP_MOVES = 10
 EXAMPLES = 10

@@ -14,14 +14,14 @@ from bot.contract.actor import Actor
 from bot.domain.crosscheck import load_extract
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import OfferingData
+from bot.feeds.genai_prices import from_snapshot, snapshot_label
+from bot.feeds.leaderboard import BUNDLED_DATE
+from bot.feeds.scores import seed_scores
 from bot.store import migrations, schema
 from bot.store.curation import apply_overlay
 from bot.store.lifecycle import apply_facts
 from bot.store.prices import apply_upstream, new_change
 from bot.store.tables import Offering, Score
-from bot.sync.leaderboard import BUNDLED_DATE
-from bot.sync.scores import seed_scores
-from bot.sync.upstream import from_snapshot, snapshot_label
 
 
 def ensure_catalog(engine: Engine) -> None:

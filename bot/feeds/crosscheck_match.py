@@ -20,8 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.config import DATA_DIR
 from bot.domain.crosscheck import EXTRACT_FILE, Facts, Key
+from bot.domain.overlay import load_overlay
 from bot.domain.prices import plain
-from bot.sync.crosscheck import Entry, parse_litellm
+from bot.feeds.crosscheck_file import Entry, parse_litellm
 
 PROVIDERS_FILE = DATA_DIR / "litellm" / "providers.toml"
 
@@ -135,8 +136,6 @@ def source(release: str) -> str:
 
 
 def curated_offerings() -> list[Key]:
-    from bot.domain.overlay import load_overlay
-
     return [key for model in load_overlay().model for key in model.offering_keys()]
 
 

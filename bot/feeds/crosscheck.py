@@ -26,12 +26,12 @@ from bot.contract.actor import Actor
 from bot.contract.sync import FactMove, SyncSummary
 from bot.domain.crosscheck import Facts, Key
 from bot.domain.prices import plain
+from bot.feeds.attempt import Fresh, Rollback, apply, fetch_new
+from bot.feeds.crosscheck_file import DROP_LIMIT, CrosscheckError, parse_litellm
+from bot.feeds.crosscheck_match import counterparts, curated_offerings, facts_of
 from bot.store.crosscheck import Replaced, current_facts, has_stored, replace_facts
 from bot.store.lifecycle import apply_facts
 from bot.store.prices import new_change
-from bot.sync.attempt import Fresh, Rollback, apply, fetch_new
-from bot.sync.counterparts import counterparts, curated_offerings, facts_of
-from bot.sync.crosscheck import DROP_LIMIT, CrosscheckError, parse_litellm
 
 EXAMPLES = 20
 

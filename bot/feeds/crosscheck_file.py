@@ -18,8 +18,8 @@ from typing import Any  # Any: decoded JSON, before it is validated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.domain.prices import MILLION, clean
-from bot.sync.feed import decode
-from bot.sync.upstream import MAX_PRICE_MTOK, FeedError
+from bot.feeds.decode import FeedError, decode
+from bot.feeds.genai_prices import MAX_PRICE_MTOK
 
 TEXT_MODES = frozenset({"chat", "completion", "responses"})
 DOC_KEYS = frozenset({"sample_spec"})

@@ -17,12 +17,12 @@ from bot.contract.actor import Actor
 from bot.contract.sync import ScoreChange, SyncSummary, UnattachedKey
 from bot.domain.categories import ARENA_KEYS, find_category
 from bot.domain.scores import TEAM, ScoreMove
+from bot.feeds.attempt import Fresh, Rollback, apply, fetch_new
+from bot.feeds.leaderboard import SOURCE, LeaderboardError, parse_leaderboard
+from bot.feeds.scores import mapping, score_data
 from bot.store.outbox import queue_alerts
 from bot.store.prices import new_change
 from bot.store.scores import apply_scores, newest_rows
-from bot.sync.attempt import Fresh, Rollback, apply, fetch_new
-from bot.sync.leaderboard import SOURCE, LeaderboardError, parse_leaderboard
-from bot.sync.scores import mapping, score_data
 
 TOP_MOVES = 10
 EXAMPLES = 10

@@ -18,22 +18,27 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.catalog.readmodel import ReadModel
 from bot.config import DATA_DIR
 from bot.domain.workspaces import SHARED
+from bot.read.model import ReadModel
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-FORMAT = 1
-# What a read model is made from besides the database: the catalog package's code (its classes and
-# how it builds them) and the data files it reads.
+FORMAT = 2  # 2: the read model's classes live in bot.read, bot.contract and bot.domain
+# What a read model is made from besides the database: the code of the packages whose classes it holds
+# and that build it (read, contract, domain, and the store it is read from), and the data files it reads.
+_CODE = tuple(
+    Path(__file__).resolve().parents[1] / package for package in ("contract", "domain", "store", "read")
+)
 _DATA = (DATA_DIR / "catalog.toml", DATA_DIR / "hosts.toml", DATA_DIR / "litellm" / "extract.json")
 
 
 def _stamp() -> tuple[object, ...]:
-    code = sorted(Path(__file__).resolve().parent.glob("*.py"))
-    files = tuple((p.name, (st := p.stat()).st_size, st.st_mtime_ns) for p in (*code, *_DATA))
+    code = sorted(p for package in _CODE for p in package.glob("*.py"))
+    files = tuple(
+        (f"{p.parent.name}/{p.name}", (st := p.stat()).st_size, st.st_mtime_ns) for p in (*code, *_DATA)
+    )
     return (FORMAT, sys.version_info[:3], files)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from importlib import metadata
 from typing import Annotated, Any  # Any: decoded JSON, and genai-prices' untyped snapshot dataclasses
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
@@ -31,13 +32,10 @@ from bot.domain.prices import (
     PriceData,
     clean,
 )
+from bot.feeds.decode import FeedError
 
 # A price above this (USD per 1M tokens) is a mistake in the data, not a price.
 MAX_PRICE_MTOK = Decimal(10_000)
-
-
-class FeedError(ValueError):
-    """The feed is not what we expect; nothing from it may be applied."""
 
 
 class _Tier(BaseModel):
@@ -159,9 +157,7 @@ def _window(constraint: object) -> tuple[time, time] | None:
 
 
 def snapshot_label() -> str:
-    from importlib.metadata import version
-
-    return f"genai-prices {version('genai-prices')} snapshot"
+    return f"genai-prices {metadata.version('genai-prices')} snapshot"
 
 
 def _base(value: object) -> Decimal | None:

@@ -15,7 +15,6 @@ from typing import Any  # Any: a PriceView's fields by name (see readmodel.Host)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.catalog.readmodel import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
 from bot.contract.actor import Actor
 from bot.contract.views import PriceView
 from bot.domain.categories import CATEGORIES
@@ -27,6 +26,7 @@ from bot.domain.overlay import load_overlay
 from bot.domain.prices import offpeak_columns
 from bot.domain.scores import TEAM, ScoreRow, scores_from_rows, with_floors
 from bot.domain.workspaces import SHARED
+from bot.read.model import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
 from bot.store.crosscheck import current_facts
 from bot.store.prices import current_prices, price_data
 from bot.store.scores import newest_rows
