@@ -175,7 +175,7 @@ def _answer(asked: str, settings: Settings, team: str) -> Answer:
         kept = _kept(request, settings, engine, version.catalog_version(engine))
         if kept is not None:
             return kept
-    from bot.ask import Context, respond_to  # the runner, the ORM and the read model's builder
+    from bot.commands.ask import Context, respond_to  # the runner, the ORM and the read model's builder
     from bot.read import current
 
     current.use_disk(engine, settings.cache_dir)  # the read model kept from the last run, if it still holds
@@ -315,9 +315,9 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     import time
 
     from bot import db
-    from bot.alerts.posting import slack_client
     from bot.alerts.worker import Worker
     from bot.feeds.seed import ensure_catalog
+    from bot.slackapi.clients import slack_client
 
     settings.check_mode(socket_mode=False)
     oauth = settings.slack_mode == "oauth"
@@ -333,8 +333,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)
     if oauth:
-        from bot.slack.installs import Installs
-        from bot.slack.oauth import STATE_PURGE_EVERY_S, purge_expired_states
+        from bot.slackapi.installs import STATE_PURGE_EVERY_S, Installs, purge_expired_states
 
         # Each workspace's alerts go out with its installation's token, refreshed when it rotates.
         tokens = Installs(settings, engine).bot_token
@@ -380,7 +379,7 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     from bot import db
     from bot.feeds.seed import ensure_catalog
-    from bot.slack.tokens import rotate
+    from bot.slackapi.tokens import rotate
 
     cipher = token_cipher(settings)
     engine = db.engine_for(settings.database_url)

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot import db
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.contract.errors import UserError, user_message
 from bot.domain import lifecycle
 from bot.domain.overlay import load_overlay

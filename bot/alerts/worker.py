@@ -30,8 +30,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bot.alerts.posting import Poster
-from bot.alerts.posting import slack_client as slack_client  # where callers have always found it
 from bot.contract.errors import SlackUnavailableError
+from bot.slackapi.clients import slack_client
 from bot.store.claims import RELEASE, Claim, Claims, Outcome, UnsureClaimError
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import Any  # Any: the alert payload is JSON from the outbox  # Any:
 
 from bot.contract.actor import CLI_USER, Actor
 from bot.render import words
-from bot.render.blocks import _context, _section, clip, escape
+from bot.render.kit import _context, _section, clip, escape
 from bot.render.words import moves
 
 MAX_NAME = 80

@@ -15,7 +15,7 @@ from bot.contract.answers import (
 )
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.render import text, words
-from bot.render.blocks import Block, Message, _context, _finish, _header, _sections, actor, escape
+from bot.render.kit import Block, Message, _context, _finish, _header, _sections, actor, escape
 from bot.render.sync import summary_text
 
 ChangeAnswer = (

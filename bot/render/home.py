@@ -15,7 +15,7 @@ from typing import Any  # Any: Block Kit JSON, checked by tests/slack/blockkit.p
 
 from bot.contract.home import HomeAnswer, HomeChange, HomeSubscription
 from bot.render import words
-from bot.render.blocks import (
+from bot.render.kit import (
     ACTION_RUN,
     ACTION_SUGGEST,
     COMMAND,

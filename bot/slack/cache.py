@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pydantic_core import PydanticSerializationError, to_json
 
 from bot.domain.workspaces import SHARED
-from bot.render.blocks import Message
+from bot.render.kit import Message
 
 _JSON = json.JSONEncoder(check_circular=False)  # a reply is a tree of dicts and lists: no cycle to look for
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from bot import ask
+from bot.commands import ask
 from bot.config import Settings
 from bot.contract import requests
 from bot.contract.answers import Answer
@@ -20,7 +20,7 @@ from bot.contract.sync import SyncStatusAnswer
 from bot.domain import query
 from bot.domain.workspaces import SHARED
 from bot.render.sync import public_status
-from bot.slack.admin import AdminCheck
+from bot.slackapi.users import AdminCheck
 
 
 def cacheable(text: str) -> bool:

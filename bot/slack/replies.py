@@ -28,14 +28,15 @@ from bot.contract.errors import CatalogUnavailableError, NoChartError, UserError
 from bot.contract.requests import CatalogRead, Request
 from bot.domain.workspaces import SHARED
 from bot.read import current
-from bot.render import blocks
-from bot.render.blocks import COMMAND, ChartOffer, Message
+from bot.render import blocks, kit
+from bot.render.blocks import ChartOffer
+from bot.render.kit import COMMAND, Message
 from bot.slack import charts
-from bot.slack.admin import AdminCheck, Clients
 from bot.slack.cache import SIZE, ReplyCache, ack_json
-from bot.slack.clients import post_response
 from bot.slack.dispatch import cacheable, changes_catalog, check_command, parsed, run_command
 from bot.slack.gate import CatalogGate
+from bot.slackapi.clients import post_response
+from bot.slackapi.users import AdminCheck, Clients
 
 log = logging.getLogger(__name__)
 
@@ -217,8 +218,8 @@ class Replier:
                 filename="modelcost-chart.png",
                 title=charts.title(answer),
                 alt_txt=charts.alt_text(answer),
-                initial_comment=f"<@{blocks.user_mention_id(user_id)}> posted {blocks.escape(COMMAND)} "
-                f"{blocks.escape(blocks.clip(text, 200))}",
+                initial_comment=f"<@{kit.user_mention_id(user_id)}> posted {kit.escape(COMMAND)} "
+                f"{kit.escape(kit.clip(text, 200))}",
             )
         except SlackApiError as exc:
             error = str(exc.response.get("error", "")) if exc.response is not None else ""
@@ -282,9 +283,9 @@ class Replier:
         text = action.get("value") or ""
         action_id = str(action.get("action_id", ""))
         # A "did you mean" choice (or its confirmation) replaces the error it answers; others add a message.
-        replace = action_id.startswith((blocks.ACTION_SUGGEST, blocks.ACTION_CONFIRM))
+        replace = action_id.startswith((kit.ACTION_SUGGEST, kit.ACTION_CONFIRM))
         request = parsed(text)
-        if not action_id.startswith(blocks.ACTION_CONFIRM) and changes_catalog(request):
+        if not action_id.startswith(kit.ACTION_CONFIRM) and changes_catalog(request):
             assert request is not None  # changes_catalog says so
             reply = self._pool.submit(self._unconfirmed, user_id, channel_id, request, text, workspace)
         else:

@@ -21,7 +21,7 @@ FORBIDDEN = (
     "bot.feeds",  # the seed, the sync and the genai-prices feed's pydantic models (a price's source is
     # named by bot.domain.snapshots)
     "bot.store.tables",  # the ORM mapping: the snapshot holds plain data
-    "bot.ask",
+    "bot.commands",
     "bot.read.builder",
     "bot.read.current",
     "bot.render.blocks",

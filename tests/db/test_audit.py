@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot import db
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.contract.answers import AlternativesAnswer, AuditAnswer, ModelAnswer
 from bot.contract.errors import NotAdminError, QueryError
 from bot.render import blocks, text

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.ask import Context, answer, handle, respond
+from bot.commands.ask import Context, answer, handle, respond
 from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
 from bot.contract.errors import UnknownModelError, UserError
 from bot.domain import query

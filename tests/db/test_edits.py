@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.contract.errors import EditError
 from bot.store.tables import Change
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.ask import Context, respond
 from bot.cli import main
+from bot.commands.ask import Context, respond
 from bot.contract.answers import AlternativesAnswer, CompareAnswer, HistoryAnswer, ModelAnswer
 from bot.contract.errors import NotAdminError
 from bot.contract.views import QualityView

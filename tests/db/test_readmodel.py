@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from bot import db
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.contract.answers import ModelAnswer
 from bot.read import current, snapfile
 from bot.store.version import catalog_version

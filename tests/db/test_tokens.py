@@ -18,7 +18,7 @@ from sqlalchemy import Engine, inspect, text
 
 from bot import db
 from bot.cli import main
-from bot.slack.tokens import EncryptedInstallationStore
+from bot.slackapi.tokens import EncryptedInstallationStore
 from bot.store import migrations, schema
 from bot.store.cipher import TokenKeyError, UnreadableTokenError, cipher_of
 from bot.store.tables import SLACK_SECRETS

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.contract.errors import UserError
 from bot.feeds.seed import ensure_catalog
 from bot.store import subscriptions

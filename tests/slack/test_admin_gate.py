@@ -1,4 +1,4 @@
-"""No write reaches the catalog for a non-admin, whatever the entry point: bot.ask itself, the slash
+"""No write reaches the catalog for a non-admin, whatever the entry point: bot.commands.ask itself, the slash
 command, a button's value, or Socket Mode. The commands come from the request types (bot.query), so a
 new admin command is covered as soon as it is added to the union and to EXAMPLES."""
 
@@ -14,7 +14,7 @@ import pytest
 from slack_bolt.request import BoltRequest
 from sqlalchemy import Engine
 
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.config import Settings
 from bot.contract import requests
 from bot.contract.errors import NotAdminError

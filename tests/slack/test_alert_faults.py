@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from bot import db
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.feeds.seed import ensure_catalog
 from bot.store.tables import Alert
 from tests.fakeslack import FakeSlack

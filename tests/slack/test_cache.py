@@ -13,10 +13,11 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from sqlalchemy import Engine
 
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.config import Settings
 from bot.contract.errors import UserError
-from bot.render.blocks import Message, answer_message, error_message
+from bot.render.blocks import answer_message, error_message
+from bot.render.kit import Message
 from bot.slack.app import build_app
 from bot.slack.cache import ASKED, ReplyCache, ack_json
 from bot.store.version import catalog_version

@@ -23,7 +23,7 @@ import requests
 from PIL import Image
 
 from bot.domain.help import HELP
-from bot.render.blocks import CHART_BUTTON
+from bot.render.kit import CHART_BUTTON
 from bot.slack import charts
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import (

@@ -15,7 +15,7 @@ from slack_bolt.adapter.socket_mode.internals import run_bolt_app
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.config import Settings
-from bot.render.blocks import COMMAND
+from bot.render.kit import COMMAND
 from bot.slack.app import build_app
 from bot.slack.replies import Replier
 from tests.slack.blockkit import assert_valid

@@ -17,7 +17,7 @@ import requests
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.store.subscriptions import UNINSTALLED
 from bot.store.tables import Subscription
 from tests.fakeslack import FakeSlack

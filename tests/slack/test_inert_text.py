@@ -17,10 +17,10 @@ import responses
 from sqlalchemy import Engine
 
 from bot import db
-from bot.alerts.posting import slack_client
 from bot.alerts.worker import Worker
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.feeds.prices import sync
+from bot.slackapi.clients import slack_client
 from bot.store.tables import SyncRun
 from tests.db.dump import dump
 from tests.slack.conftest import (

@@ -25,7 +25,7 @@ from bot.cli import main
 from bot.config import Settings
 from bot.domain import workspaces
 from bot.slack import oauth
-from bot.slack.installs import Installs
+from bot.slackapi.installs import Installs
 from bot.store import subscriptions
 from bot.store.cipher import cipher_of
 from bot.store.tables import SLACK_SECRETS

@@ -66,7 +66,7 @@ def test_sync_status_in_oauth_mode_gives_a_tenant_admin_the_short_reason(
 def test_admin_users_name_their_workspace_in_oauth_mode(
     serve: Callable[..., Served], fresh_url: str, fresh: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.slack.admin"):
+    with caplog.at_level(logging.WARNING, logger="bot.slackapi.users"):
         app = serve(
             database_url=fresh_url, settings={**OAUTH, "admin_users": frozenset({"U0OPS", "T1:U0BOSS"})}
         )

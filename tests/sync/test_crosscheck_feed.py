@@ -11,7 +11,7 @@ import responses
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.contract.actor import Actor
 from bot.contract.answers import AuditAnswer, ModelAnswer
 from bot.feeds.crosscheck import sync_crosscheck

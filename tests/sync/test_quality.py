@@ -11,7 +11,7 @@ from responses import matchers
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.contract.actor import Actor
 from bot.contract.sync import SyncStatusAnswer
 from bot.domain.scores import ALERT_MOVE

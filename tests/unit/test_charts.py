@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import Engine
 
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.contract.actor import Actor
 from bot.contract.answers import AlternativesAnswer, CompareAnswer
 from bot.contract.errors import NoChartError

@@ -1,5 +1,5 @@
 """Text built to cost a worker dearly (a pattern, huge numbers, hundreds of names or words) gets an
-answer or a friendly error through the path every command takes (bot.ask.respond), for every command.
+answer or a friendly error through the path every command takes (bot.commands.ask.respond), for every command.
 
 Each is bounded by a generous guard, as issue 23 asks: a guard against blow-ups, not a speed test.
 Before the issue, `list` and twenty `%` ran a regex for hours, and a chart or subscription of names
@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot import db
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.contract.answers import Answer
 from bot.contract.errors import UserError, user_message
 from bot.domain import query

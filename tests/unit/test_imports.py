@@ -29,7 +29,7 @@ def reaches(modules: set[str], forbidden: str) -> bool:
 @pytest.mark.parametrize("module", RENDERERS)
 def test_renderers_reach_no_database_code(module: str) -> None:
     loaded = loaded_by(module)
-    for forbidden in ("bot.db", "bot.ask", "sqlalchemy", "bot.store.tables", "bot.alerts"):
+    for forbidden in ("bot.db", "bot.commands", "sqlalchemy", "bot.store.tables", "bot.alerts"):
         assert not reaches(loaded, forbidden), f"{module} imports {forbidden}"
 
 

@@ -100,7 +100,7 @@ def handle(x: {module}.{union}) -> int:
 def test_a_type_without_a_handler_fails_type_checking(
     union: str, module: str, members: tuple[type, ...], tmp_path: Path
 ) -> None:
-    """The dispatch pattern used in bot.ask and bot.render: with every member handled mypy passes;
+    """The dispatch pattern used in bot.commands.ask and bot.render: with every member handled mypy passes;
     leave one out (as a newly added type would be) and mypy fails at assert_never."""
     complete = _mypy(_handler(union, module, list(members)), tmp_path)
     assert complete.returncode == 0, complete.stdout

@@ -1,4 +1,5 @@
-"""Which bot token serves a workspace, and which workspace a request belongs to.
+"""Which bot token serves a workspace, which workspace a request belongs to, and the install states the
+worker deletes once expired.
 
 Single mode has one token (SLACK_BOT_TOKEN) and one workspace key, SHARED. In oauth mode each
 installation's token lives in slack_sdk's SQLAlchemy installation store (tables from migration 0007),
@@ -12,21 +13,23 @@ refreshed installation is saved; Bolt's own authorize does the same for the requ
 from __future__ import annotations
 
 import logging
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any  # Any: Bolt's events and context are untyped dicts
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 
 from bot import db
 from bot.config import Settings
 from bot.contract.errors import SlackUnavailableError
 from bot.domain.workspaces import SHARED, scope, workspace_key
-from bot.slack.clients import web_client
-from bot.slack.tokens import EncryptedInstallationStore
+from bot.slackapi.clients import web_client
+from bot.slackapi.tokens import EncryptedInstallationStore
 from bot.store.cipher import token_cipher
+from bot.store.tables import SLACK_OAUTH_STATES
 
 log = logging.getLogger(__name__)
 
@@ -125,3 +128,16 @@ class Installs:
         self.store.delete_installation(
             enterprise_id=where.enterprise_id, team_id=where.team_id, user_id=user_id
         )
+
+
+# The worker deletes the install states left unused this often (bot/slack/oauth.py says how many there
+# can be).
+STATE_PURGE_EVERY_S = 60
+
+
+def purge_expired_states(engine: Engine) -> int:
+    """Delete the install states past their expiry, unused (Bolt deletes those an install consumes);
+    returns how many. `modelcost worker` runs it every STATE_PURGE_EVERY_S."""
+    now = datetime.now(UTC).replace(tzinfo=None)  # naive UTC, as slack_sdk's state store writes them
+    with engine.begin() as conn:
+        return conn.execute(delete(SLACK_OAUTH_STATES).where(SLACK_OAUTH_STATES.c.expire_at < now)).rowcount

@@ -32,8 +32,13 @@ from bot.contract.errors import (
 from bot.contract.requests import CatalogRead, Request
 from bot.domain import query
 from bot.domain.workspaces import SHARED
-from bot.read import current
+from bot.feeds.prices import sync
+from bot.read import current, history
+from bot.read.audit import audit
 from bot.read.questions import read
+from bot.read.syncs import recent_runs
+from bot.store import edits, scores, subscriptions
+from bot.store.outbox import queue_alerts
 
 
 @dataclass(frozen=True)
@@ -141,10 +146,6 @@ def answer(session: Session, text: str) -> Answer:
 
 def handle(session: Session, request: Request, context: Context) -> Answer:
     """One catalog call per request type; mypy fails here when a new type has no case."""
-    from bot.read import history
-    from bot.store import edits, scores, subscriptions
-    from bot.store.outbox import queue_alerts
-
     workspace = context.workspace
     match request:
         case (
@@ -163,12 +164,8 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             # From the database: every dated row of the model's history, which the read model doesn't keep.
             return history.history(session, name, workspace=workspace)
         case requests.AuditRequest():
-            from bot.read.audit import audit
-
             return audit(session, workspace=workspace)
         case requests.SyncStatusRequest():
-            from bot.read.syncs import recent_runs
-
             return recent_runs(session)
         case requests.SubscriptionsRequest():
             return subscriptions.show(session, _channel(context), workspace)
@@ -198,7 +195,6 @@ def _fetch(engine: Engine, request: Request, context: Context) -> Answer:
         raise NotHereError(f"`{request.kind}` does not fetch anything.")
     if context.feed_url is None:
         raise NotHereError("From a terminal, run `modelcost sync` (or `modelcost sync --dry-run`).")
-    from bot.feeds.prices import sync
 
     return sync(engine, context.feed_url, dry_run=request.dry_run)
 
