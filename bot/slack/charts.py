@@ -50,6 +50,8 @@ from typing import TYPE_CHECKING, TypeVar
 from bot.contract.answers import AlternativesAnswer, Answer, CompareAnswer, HistoryAnswer
 from bot.contract.errors import NoChartError, UserError
 from bot.domain.workspaces import SHARED
+from bot.render.charts import charts_for
+from bot.render.plot import canvas
 from bot.slack.limits import Limiter, Rate
 
 if TYPE_CHECKING:
@@ -287,8 +289,6 @@ class _PngCache:
 
 def draw(answer: Answer) -> bytes | None:
     """The answer's main chart as PNG (matplotlib loads here, in the drawing process); None if it has none."""
-    from bot.render.charts import charts_for
-
     try:
         return charts_for(answer)[0].png
     except NoChartError:
@@ -370,8 +370,6 @@ def serve_draws() -> None:
     out = os.dup(1)
     os.dup2(2, 1)
     forever = math.inf
-    from bot.render.plot import canvas
-
     with canvas(100) as fig:  # matplotlib and its fonts load now, before the first draw is asked
         fig.text(0.5, 0.5, "$0.60")
         fig.savefig(io.BytesIO(), format="png")
