@@ -172,7 +172,7 @@ class NameIndex:
         short = len(compact(key)) <= 3
         choices = self._short_choices if short else self._choices
         ids = self._short_ids if short else self._choice_ids
-        from rapidfuzz import fuzz, process, utils
+        from rapidfuzz import fuzz, process, utils  # noqa: PLC0415  (rapidfuzz: only for a name that matches nothing)
 
         scorer = fuzz.ratio if short else fuzz.WRatio
         found: list[str] = []

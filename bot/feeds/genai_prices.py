@@ -116,7 +116,7 @@ def parse_feed(raw: Any, *, today: date | None = None) -> list[OfferingData]:
 def from_snapshot(providers: Iterable[Any] | None = None, *, today: date | None = None) -> list[OfferingData]:
     """Offerings from genai-prices' bundled snapshot (its Provider dataclasses)."""
     if providers is None:
-        from genai_prices.data import providers as bundled
+        from genai_prices.data import providers as bundled  # noqa: PLC0415  (genai_prices: its bundled data, only to seed)
 
         providers = bundled
     return _collect(providers, today)

@@ -191,7 +191,7 @@ def cost_vs_quality(answer: AlternativesAnswer | CompareAnswer) -> Chart:
 
 
 def _draw_points(ax: Axes, points: list[_Point], front: list[int]) -> None:
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: PLC0415  (matplotlib: only when drawing)
 
     costs = [float(p.cost) for p in points]
     scores = [p.score for p in points]
@@ -250,7 +250,7 @@ def _draw_points(ax: Axes, points: list[_Point], front: list[int]) -> None:
 
 
 def _quality_handles(points: list[_Point], front: bool) -> list[Artist]:
-    from matplotlib.lines import Line2D
+    from matplotlib.lines import Line2D  # noqa: PLC0415  (matplotlib: only when drawing)
 
     handles: list[Artist] = []
     for weights in (True, False, None):
@@ -294,7 +294,7 @@ def workload_cost(answer: CompareAnswer) -> Chart:
         ax.invert_yaxis()
         ax.set_xlim(0, max([*costs, 1.0]) * 1.3)
         ax.set_xlabel(f"USD for {what}")
-        from matplotlib.ticker import FuncFormatter
+        from matplotlib.ticker import FuncFormatter  # noqa: PLC0415  (matplotlib: only when drawing)
 
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: plot.usd_tick(v)))
         plot.fit_left(ax)
@@ -309,7 +309,7 @@ def workload_cost(answer: CompareAnswer) -> Chart:
 
 
 def _weights_handles(rows: list[ModelView]) -> list[Artist]:
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Patch  # noqa: PLC0415  (matplotlib: only when drawing)
 
     handles: list[Artist] = []
     for weights in (True, False, None):

@@ -75,9 +75,9 @@ _LOCK = threading.Lock()
 @contextmanager
 def canvas(height: int) -> Iterator[Figure]:
     """A WIDTH x height pixel figure on an Agg canvas, in the house style; one drawing at a time."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    import matplotlib  # noqa: PLC0415  (matplotlib: only when drawing)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415  (matplotlib: only when drawing)
+    from matplotlib.figure import Figure  # noqa: PLC0415  (matplotlib: only when drawing)
 
     with _LOCK, matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(WIDTH / DPI, height / DPI), dpi=DPI, facecolor="white")
