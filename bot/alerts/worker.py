@@ -1,6 +1,6 @@
 """The worker: delivers pending alerts from the outbox to Slack, each exactly once, on `threads` threads.
 
-Each thread loops on its own: claim one due alert (bot.alerts.claims), post it outside any
+Each thread loops on its own: claim one due alert (bot.store.claims), post it outside any
 transaction (bot.alerts.posting), record the outcome. So N threads post to N channels at once, and
 a slow or hung post holds up only its own thread and channel.
 

@@ -1,6 +1,6 @@
 """`modelcost`: main(argv) -> exit code, and its parser. Each subcommand is a module of this package
-(ask, db, sync, serve, worker, tokens), loaded only when it runs, so that a cold `modelcost ask` loads
-what asking needs and nothing else. Errors become messages here and in those modules, at the edge."""
+(ask, db, sync, serve, socket_mode, worker, tokens), loaded only when it runs, so that a cold `modelcost ask`
+loads what asking needs and nothing else. Errors become messages here and in those modules, at the edge."""
 
 from __future__ import annotations
 

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         settings.require("SLACK_BOT_TOKEN")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    log = logging.getLogger("bot.sync")
+    log = logging.getLogger("bot.feeds")
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)
     if oauth:

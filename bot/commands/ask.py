@@ -2,11 +2,11 @@
 Used by the CLI and by Slack.
 
 Questions about prices and models (compare, a model card, alternatives, list, help) are answered
-from the in-memory read model (bot.catalog.current) with no database round trip; other reads run in
+from the in-memory read model (bot.read.current) with no database round trip; other reads run in
 a read-only session that is rolled back (asking never changes the catalog); changes run in one
 transaction each, with their alerts queued in it, and this process's next read sees them at once.
 What a request needs (an admin, a channel, a transaction, the network) is read from its type
-(bot.query), never from a list kept here.
+(bot.contract.requests), never from a list kept here.
 """
 
 from __future__ import annotations
@@ -190,7 +190,7 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
 
 
 def _fetch(engine: Engine, request: Request, context: Context) -> Answer:
-    """Commands that fetch a feed: they own their transactions (bot.sync applies a feed whole)."""
+    """Commands that fetch a feed: they own their transactions (bot.feeds applies a feed whole)."""
     if not isinstance(request, requests.SyncRequest):
         raise NotHereError(f"`{request.kind}` does not fetch anything.")
     if context.feed_url is None:

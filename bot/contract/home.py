@@ -1,4 +1,4 @@
-"""The App Home's data (bot.catalog.home): not the answer to a command, so not part of `Answer`."""
+"""The App Home's data (bot.read.home): not the answer to a command, so not part of `Answer`."""
 
 # No `from __future__ import annotations` here: pydantic would compile and eval every field's
 # annotation string when the answers' classes are made, a few ms of each cold `modelcost ask`.

@@ -1,4 +1,4 @@
-"""The requests a command's text parses into (bot.query), each with the facts every layer asks of
+"""The requests a command's text parses into (bot.domain.query), each with the facts every layer asks of
 it (writes, admin_only, cacheable, ...), and the workload a question may carry.
 """
 
@@ -36,7 +36,7 @@ class _Request(BaseModel):
     needs_channel: ClassVar[bool] = False  # belongs to a Slack channel (subscriptions)
     fetches: ClassVar[bool] = False  # reaches out to a feed over the network (sync)
     # Acts on the catalog every workspace shares, whoever asks (sync): in oauth mode, the operator's
-    # terminal only (see bot.ask.Context.shared_catalog).
+    # terminal only (see bot.commands.ask.Context.shared_catalog).
     shared: ClassVar[bool] = False
     chart_only: ClassVar[bool] = False  # the reply is the answer's chart, not its text
 
@@ -197,6 +197,6 @@ Request = (
 )
 
 
-# Questions about prices and models: answered from the in-memory read model (bot.catalog.current),
+# Questions about prices and models: answered from the in-memory read model (bot.read.current),
 # never from a database session. Each is `cacheable` too (tests/unit/test_requests.py).
 CatalogRead = HelpRequest | ListRequest | ModelRequest | CompareRequest | AlternativesRequest | ChartRequest

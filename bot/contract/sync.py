@@ -78,7 +78,7 @@ class SyncSummary(_Summary):
     added: int = 0
     retired: int = 0
     overridden: int = 0  # an admin's price kept although the feed differs
-    held: int = 0  # prices the feed would roll back to, kept (see bot.sync.guards)
+    held: int = 0  # prices the feed would roll back to, kept (see bot.feeds.price_guards)
     largest_moves: list[Move] = []
     overrides: list[Move] = []  # old: the admin's price kept; new: the feed's
     added_examples: list[str] = []

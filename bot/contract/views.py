@@ -12,7 +12,7 @@ from typing import Literal
 from bot.contract.actor import Actor
 from bot.contract.base import _Answer
 
-Status = Literal["active", "deprecated", "retired"]  # see bot.catalog.lifecycle
+Status = Literal["active", "deprecated", "retired"]  # see bot.domain.lifecycle
 
 
 class WorkloadView(_Answer):
@@ -53,7 +53,7 @@ class PriceView(_Answer):
     changed_on: date | None
     source: Actor  # who made the current price
     workload_cost: Decimal | None
-    # Lifecycle (bot.catalog.lifecycle): retired offerings show their last price, marked.
+    # Lifecycle (bot.domain.lifecycle): retired offerings show their last price, marked.
     status: Status = "active"
     status_date: date | None = None  # the retirement day, past or coming
     # LiteLLM's figures where they differ by more than 1% (never silently picked; an admin's `set` settles).
@@ -91,7 +91,7 @@ class ModelView(_Answer):
         PriceView | None
     )  # the cheapest live host, when it is not `price` (always, if `price` is retired)
     hosts: int  # live hosts
-    status: Status = "active"  # the lab offering's (see bot.catalog.lifecycle)
+    status: Status = "active"  # the lab offering's (see bot.domain.lifecycle)
     status_date: date | None = None
     successor_id: str | None = None  # the model to use instead, once this one is retired (data/)
     successor_name: str | None = None

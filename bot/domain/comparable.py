@@ -1,6 +1,5 @@
 """Comparable quality, the one rule: within a margin of the target's score, or 95% intervals that
-overlap. Pure (no database), so answers from the read model use it without loading the ORM;
-bot.catalog.quality re-exports it."""
+overlap. Pure (no database), so answers from the read model use it without loading the ORM."""
 
 from __future__ import annotations
 

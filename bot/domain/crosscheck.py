@@ -3,7 +3,7 @@
 genai-prices stays the primary price; this module only says where the two disagree, on plain values
 passed in, so it needs no database. It also owns the bundled extract, data/litellm/extract.json:
 LiteLLM's facts for the offerings the catalog curates, so the check works offline until the
-cross-check feed has stored newer ones (bot.catalog.second_source reads whichever applies).
+cross-check feed has stored newer ones (bot.store.crosscheck reads whichever applies).
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def second_opinion(
 ) -> SecondOpinion | None:
     """LiteLLM's prices for this offering when any differs from ours by more than 1%; None when they
     agree, when LiteLLM doesn't list it, or when the price is an admin's (the team has settled it).
-    `facts`: LiteLLM's facts as the catalog holds them (bot.catalog.second_source); the bundled extract
+    `facts`: LiteLLM's facts as the catalog holds them (bot.store.crosscheck); the bundled extract
     when not given."""
     if source_kind == "admin":
         return None

@@ -1,8 +1,8 @@
 """The name index: every name a model answers to (ids, aliases, normalised names, host model ids,
 families), resolving a typed name to a model id or suggesting the nearest ones.
 
-Plain data and pure functions: built by bot.catalog.lookup (from a session) or with the read model
-(bot.catalog.readmodel), and kept in its snapshots. rapidfuzz is loaded only to suggest, so a
+Plain data and pure functions: built by bot.store.names (from a session) or with the read model
+(bot.read.model), and kept in its snapshots. rapidfuzz is loaded only to suggest, so a
 question about known names never pays for it.
 
 Fuzzy matching only ever suggests ("did you mean"); it never picks a model by itself, so `r1`

@@ -296,7 +296,7 @@ def _subscribe(rest: str) -> SubscribeRequest:
             raise QueryError("A threshold is a percentage from 0 to 1000, e.g. `subscribe above 5%`.")
         rest = rest[: m.start()].strip()
     # `subscribe deepseek r1, o1` (separated names), or `subscribe o1 r1`: words the catalog splits
-    # into names (bot.catalog.lookup.NameIndex.resolve_words), so `subscribe opus 4.1` stays one.
+    # into names (bot.domain.nameindex.NameIndex.resolve_words), so `subscribe opus 4.1` stays one.
     parts = _SEPARATORS.split(rest) if _SEPARATORS.search(rest) else [rest]
     names = [_name(n) for n in parts if n.strip()] if rest else []
     if len(names) > 50:

@@ -2,7 +2,7 @@
 never a URL's path, query or credentials, nor a library's or a driver's error text (which quote URLs
 with their tokens, hosts, users).
 
-Reasons are made that way where they are made (bot.sync.feed, bot.sync.attempt). `safe_reason` holds
+Reasons are made that way where they are made (bot.feeds.fetch, bot.feeds.attempt). `safe_reason` holds
 every reason to it again when it is recorded and when it is read back, so a reason stored by an older
 version (which quoted both) is shown safe too. A guard's reason, which says what was wrong with the
 feed's content, keeps its words; only an address in it is cut to its host.

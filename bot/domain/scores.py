@@ -1,6 +1,6 @@
 """Quality scores as rules: a leaderboard's score mapped to a model, a score's move, the current
 score of each model per category (a team's own first, then the leaderboard's, then a labelled floor from
-the model's scored predecessor). Reading and writing score rows is bot.catalog.quality's.
+the model's scored predecessor). Reading and writing score rows is bot.store.scores's.
 """
 
 from __future__ import annotations

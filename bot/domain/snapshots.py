@@ -1,5 +1,5 @@
 """What the bundled genai-prices snapshots are called, and when each came out: plain text, so that
-rendering a price's source needs none of the feed code (bot.sync.upstream and its pydantic models)."""
+rendering a price's source needs none of the feed code (bot.feeds.genai_prices and its pydantic models)."""
 
 from __future__ import annotations
 

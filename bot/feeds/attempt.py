@@ -4,9 +4,9 @@ Fetch conditionally (the ETag of the feed's last success; a body that hashes the
 too), apply in one transaction or roll back whole, and record every attempt as a SyncRun tagged with
 its feed: `applied` in the apply transaction itself, `unchanged`, `rejected`, `failed` and `dry-run` in
 a transaction of their own. What is recorded never holds a secret: the URL without its query or
-credentials, the reason as bot.sync.reasons allows it (and reasons read back pass through it again,
+credentials, the reason as bot.domain.reasons allows it (and reasons read back pass through it again,
 older versions' included). What a feed means (parsing, guards, what it writes) is the caller's:
-bot.sync.run for prices, bot.sync.quality for scores, bot.sync.litellm for the cross-check. Expected
+bot.feeds.prices for prices, bot.feeds.quality for scores, bot.feeds.crosscheck for the cross-check. Expected
 failures come back as a summary with a reason, not as exceptions.
 """
 

@@ -1,12 +1,12 @@
 """One sync from the cross-check feed (LiteLLM's `model_prices_and_context_window.json`): fetch, validate
 whole, keep the facts of the offerings the catalog curates, and store them in one transaction.
 
-The same life as the other feeds (bot.sync.attempt): conditional fetch, a SyncRun (feed `crosscheck`)
+The same life as the other feeds (bot.feeds.attempt): conditional fetch, a SyncRun (feed `crosscheck`)
 for every attempt, rejected whole with the reason when the file is not JSON, cut short, the wrong
 shape, holds an absurd price or lacks most of the LiteLLM keys the current facts came from
-(bot.sync.crosscheck), or describes fewer than half the offerings they describe. An applied sync is
-one change set: the stored facts are replaced whole (bot.catalog.second_source) and the retirement
-days and input limits they give are written on the offerings (bot.catalog.lifecycle), so the audit,
+(bot.feeds.crosscheck_file), or describes fewer than half the offerings they describe. An applied sync is
+one change set: the stored facts are replaced whole (bot.store.crosscheck) and the retirement
+days and input limits they give are written on the offerings (bot.store.lifecycle), so the audit,
 the second-opinion line and every status read the new file at once. genai-prices stays the primary
 price: nothing here writes a price, and no alert is sent.
 """

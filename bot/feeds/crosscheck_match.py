@@ -2,7 +2,7 @@
 
 The rules (exact matches only, ignoring case) and the provider-name table live in
 data/litellm/providers.toml; this module applies them. Regenerate the extract with
-`python -m bot.sync.counterparts LITELLM_JSON "litellm X.Y.Z (YYYY-MM)"`.
+`python -m bot.feeds.crosscheck_match LITELLM_JSON "litellm X.Y.Z (YYYY-MM)"`.
 """
 
 from __future__ import annotations

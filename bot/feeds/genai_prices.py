@@ -52,7 +52,7 @@ _Value = Decimal | _Tiered
 
 
 class _Prices(BaseModel):
-    """The price fields we read (each key's `upstream` in bot.catalog.prices.KEYS), validated."""
+    """The price fields we read (each key's `upstream` in bot.domain.prices.KEYS), validated."""
 
     model_config = ConfigDict(extra="allow")
     input_mtok: _Value | None = None

@@ -3,7 +3,7 @@
 `sync(engine, url)` is the single entry point for the CLI, the Slack `/modelcost sync` command and
 the worker (`sync_due` tells the worker when). Every attempt leaves a SyncRun row (feed `prices`) so
 admins can see it: `applied` is written in the same transaction as the prices and the alerts it queues;
-`unchanged`, `rejected`, `failed` and `dry-run` in a transaction of their own (bot.sync.attempt, the
+`unchanged`, `rejected`, `failed` and `dry-run` in a transaction of their own (bot.feeds.attempt, the
 life every feed shares). Expected failures (network, a bad feed, a guard) come back as a summary with
 a reason, not as exceptions.
 """

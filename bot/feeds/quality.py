@@ -1,9 +1,9 @@
 """One sync from the quality feed (LMArena's published leaderboard file): fetch, validate whole, map keys
 to models, write the scores that moved in one transaction, and queue alerts for moves of ALERT_MOVE or more.
 
-The same life as the price feed (bot.sync.attempt): conditional fetch, a SyncRun (feed `quality`) for
+The same life as the price feed (bot.feeds.attempt): conditional fetch, a SyncRun (feed `quality`) for
 every attempt, rejected whole with the reason when the file is not JSON, cut short, the wrong shape,
-holds absurd ratings or drops most of the keys the catalog's scores came from (bot.sync.leaderboard).
+holds absurd ratings or drops most of the keys the catalog's scores came from (bot.feeds.leaderboard).
 Keys that map to no model, or to several, are listed in the summary and never attached.
 """
 

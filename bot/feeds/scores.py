@@ -1,5 +1,5 @@
-"""A leaderboard -> score rows for the catalog's models: which keys are which model (bot.catalog.arena_keys),
-in the categories modelcost ranks by (bot.catalog.categories), ratings rounded to whole points.
+"""A leaderboard -> score rows for the catalog's models: which keys are which model (bot.domain.arena_keys),
+in the categories modelcost ranks by (bot.domain.categories), ratings rounded to whole points.
 Used by the first-use seed (the bundled snapshot) and by the quality feed's sync."""
 
 from __future__ import annotations

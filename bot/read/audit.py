@@ -3,7 +3,7 @@ as the cross-check feed last stored it, else bundled as data/litellm/extract.jso
 offerings that source dates as retired.
 
 genai-prices stays the primary price; the audit only says where the two differ, by more than 1% on
-input, output or cached input (bot.catalog.crosscheck). An admin's own price (`set`) settles a
+input, output or cached input (bot.domain.crosscheck). An admin's own price (`set`) settles a
 disagreement for the team: it is listed as resolved, not as open.
 """
 

@@ -1,6 +1,6 @@
-"""Building the read model (bot.catalog.readmodel) from the database, in one read.
+"""Building the read model (bot.read.model) from the database, in one read.
 
-Only bot.catalog.current calls this, once per catalog version (and day); nothing on the path of a
+Only bot.read.current calls this, once per catalog version (and day); nothing on the path of a
 question imports it when a snapshot is ready (the ORM mapping stays unloaded in a cold CLI).
 """
 

@@ -1,6 +1,6 @@
 """The current read model of each database, shared by all threads of a process.
 
-`current(engine)` returns the snapshot (bot.catalog.readmodel) to answer from. How it knows the
+`current(engine)` returns the snapshot (bot.read.model) to answer from. How it knows the
 snapshot still holds:
 
 - watched (`watch(engine)`, the Slack app): a background thread reads the catalog's version at most
@@ -10,9 +10,9 @@ snapshot still holds:
 - unwatched (the CLI, tests): each `current` reads the version (one query) and rebuilds on a move.
 
 A write made in this process calls `changed(engine)`, so its next read sees the write at once.
-The CLI may also keep snapshots on disk (`use_disk`): see bot.catalog.snapfile.
+The CLI may also keep snapshots on disk (`use_disk`): see bot.read.snapfile.
 
-Workspaces (bot.catalog.workspaces): a workspace with no rows of its own (most) reads the shared
+Workspaces (bot.domain.workspaces): a workspace with no rows of its own (most) reads the shared
 snapshot; one with its own prices, names or team scores gets its own snapshot of the same version,
 built on its first question after a change and kept for the VIEWS workspaces asked last.
 """

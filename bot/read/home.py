@@ -2,7 +2,7 @@
 of the models they follow, and its own overrides (prices, aliases, team scores) with who set them.
 
 Read in a read-only session. A workspace sees the shared catalog's changes and its own, never
-another workspace's (the rule of bot.catalog.edits.history: its own change is from the price it saw,
+another workspace's (the rule of bot.read.history.history: its own change is from the price it saw,
 its previous own one, else the shared one of the time). The bundled snapshot's prices are where the
 catalog starts, not changes, so they are not listed.
 """
@@ -32,7 +32,7 @@ from bot.store.scores import newest_rows
 from bot.store.tables import Alias, Change, Model, Offering, Price, Provider, Subscription
 
 LATEST_CHANGES = 10
-UNSUBSCRIBED = "unsubscribed"  # bot.catalog.subscriptions' reason for a channel that asked to stop
+UNSUBSCRIBED = "unsubscribed"  # bot.store.subscriptions' reason for a channel that asked to stop
 STATUS_ORDER: dict[HomeStatus, int] = {"active": 0, "broken": 1, "disabled": 2}
 
 

@@ -1,9 +1,9 @@
 """The catalog in memory, as answers read it: one immutable snapshot per catalog version (and day).
 
-Built in one read of the database (bot.catalog.builder; bot.catalog.current decides when), then
+Built in one read of the database (bot.read.builder; bot.read.current decides when), then
 shared by every thread of a process without locks: nothing in it changes once built. It holds what
 a read answer needs, as plain data (no ORM, and answer objects only where they are few), so that
-it is small, quick to load from disk (bot.catalog.snapfile) and cheap to read:
+it is small, quick to load from disk (bot.read.snapfile) and cheap to read:
 
 - models, and per model its live offerings' current prices (the fields of their PriceView, with
   the lifecycle status on the snapshot's day and the LiteLLM second opinion) plus the same prices
@@ -96,7 +96,7 @@ _WHOLE_TENS = 10**13  # a key that is a multiple of this is whole tens of dollar
 
 def usd(cost_key: int, den: int) -> Decimal:
     """A workload's cost in USD from `Host.cost_key` (work_key's workload, `den` its cached share's
-    denominator): the Decimal bot.catalog.prices.workload_cost gives, worked out from the integer."""
+    denominator): the Decimal bot.domain.prices.workload_cost gives, worked out from the integer."""
     if den == 1 and cost_key < _EXACT and cost_key % _WHOLE_TENS:
         # The same Decimal without the division and the trip through a string: no cached share, and
         # no exponent above zero for the string to take away.
@@ -159,7 +159,7 @@ def frontier(hosts: Iterable[Host]) -> tuple[tuple[int, int, int], ...]:
 @dataclass(frozen=True)
 class ReadModel:
     version: tuple[object, ...]
-    workspace: str  # whose view: SHARED, or a workspace's (bot.catalog.workspaces)
+    workspace: str  # whose view: SHARED, or a workspace's (bot.domain.workspaces)
     on: date  # lifecycle statuses are as of this day
     models: dict[str, ModelFacts]
     order: tuple[str, ...]  # model ids by (lab, name): the order of `list`

@@ -3,7 +3,7 @@
 With a public URL (HTTP mode, MODELCOST_PUBLIC_URL), a reply that has a chart carries an image block
 whose URL is `<public_url>/charts/<id>.png`. The id says when it was issued, what is drawn (the
 command text and the catalog version; in oauth mode also the workspace whose view of the catalog it
-is, bot.catalog.workspaces), and carries an HMAC of that under a key derived from the signing secret:
+is, bot.domain.workspaces), and carries an HMAC of that under a key derived from the signing secret:
 nobody can list the charts or have the app draw one it did not offer, and a changed id answers 404.
 An id answers 404 once LIFETIME_S has passed since it was issued, as do ids made before ids said
 when (the reply's text stays in Slack; its image no longer loads).

@@ -1,7 +1,8 @@
 """What `/modelcost <text>` means in Slack: one function from (who, where, what) to a typed answer.
 
 Every Slack entry point (the slash command, buttons, Socket Mode) comes through `run_command`, which
-parses once with the shared query core and hands the request to bot.ask with the Slack user's context.
+parses once with the shared query core and hands the request to bot.commands.ask with the Slack user's
+context.
 Whether the user may run it is decided there, in one place, before anything runs. What `sync status`
 shows of a failed sync's reason depends on who asks: whoever may run the syncs (an admin, in single
 mode) sees it whole, others a short one; in oauth mode the syncs are the operator's, so every user.
@@ -55,8 +56,8 @@ def run_command(
     *,
     workspace: str = SHARED,
 ) -> Answer:
-    """The typed answer for the workspace `workspace` (bot.catalog.workspaces); an expected error
-    (bot.errors.UserError) otherwise."""
+    """The typed answer for the workspace `workspace` (bot.domain.workspaces); an expected error
+    (bot.contract.errors.UserError) otherwise."""
     context = _context(settings, user_id, channel_id, admins, workspace)
     answer = ask.respond(engine, text, context)
     if isinstance(answer, SyncStatusAnswer) and not (

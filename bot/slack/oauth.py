@@ -9,7 +9,7 @@ the installation store, which also refreshes rotating tokens (ROTATE_WITHIN_MIN 
 The install page is rate-limited (INSTALL_PAGES_*, applied by bot/slack/web.py), and the worker deletes
 the states left unused once they expire (bot.slackapi.installs.purge_expired_states).
 `app_uninstalled` and `tokens_revoked` delete the workspace's installation and tokens, then hand
-the workspace to bot.catalog.workspaces.uninstalled (its subscriptions and pending alerts).
+the workspace to bot.store.subscriptions.uninstalled (its subscriptions and pending alerts).
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> OAuthFl
 class KeptAuthorize(InstallationStoreAuthorize):
     """Bolt's installation-store authorize, with each workspace's last result kept in memory: while
     the database can't be read, a workspace served before is served still (its questions are answered
-    from the catalog snapshot, bot.catalog.current); one never served gets "unavailable" (see
+    from the catalog snapshot, bot.read.current); one never served gets "unavailable" (see
     `register`), never a 500."""
 
     def __init__(self, **kwargs: Any) -> None:

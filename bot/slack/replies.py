@@ -6,7 +6,7 @@ Otherwise the answer is computed on a worker thread: if it is ready within `ack_
 otherwise the ack says "working on it" and the answer follows through response_url.
 With the database down, the ack says the catalog is unavailable (see gate.py).
 
-Each command and click is answered for its workspace (bot.catalog.workspaces: SHARED in single
+Each command and click is answered for its workspace (bot.domain.workspaces: SHARED in single
 mode, the installation's key in oauth mode): it is asked as that workspace, its replies are cached
 as that workspace's, and Slack is called with that workspace's token.
 """
@@ -70,7 +70,7 @@ class Replier:
         self.admins = admins
         self.ack_budget = ack_budget  # 0: always answer through response_url
         self.gate = gate or CatalogGate(engine)
-        # The catalog's snapshot is kept fresh off the request path (bot.catalog.current); its version
+        # The catalog's snapshot is kept fresh off the request path (bot.read.current); its version
         # tags cached replies. Reading it touches the database only before the first snapshot or right
         # after a write here, and then through the gate, so an outage is "unavailable", never a 500.
         version = current.watch(engine)

@@ -3,7 +3,7 @@ worker deletes once expired.
 
 Single mode has one token (SLACK_BOT_TOKEN) and one workspace key, SHARED. In oauth mode each
 installation's token lives in slack_sdk's SQLAlchemy installation store (tables from migration 0007),
-encrypted (bot/slack/tokens.py), looked up by the workspace key's scope (bot.catalog.workspaces).
+encrypted (bot/slackapi/tokens.py), looked up by the workspace key's scope (bot.domain.workspaces).
 Tokens that Slack rotates (the app's "token rotation" setting: they expire after 12 hours) are
 refreshed here, with slack_sdk's TokenRotator, when they expire within ROTATE_WITHIN_MIN, and the
 refreshed installation is saved; Bolt's own authorize does the same for the requests it serves
@@ -39,7 +39,7 @@ ROTATE_WITHIN_MIN = 120
 
 def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstallationStore:
     """The store of this app's installations (its rows are keyed by the app's client id), its tokens
-    encrypted under MODELCOST_TOKEN_KEY (bot/slack/tokens.py)."""
+    encrypted under MODELCOST_TOKEN_KEY (bot/slackapi/tokens.py)."""
     assert settings.slack_client_id is not None  # oauth mode: Settings.check_mode and require said so
     return EncryptedInstallationStore(
         client_id=settings.slack_client_id, engine=engine, cipher=token_cipher(settings), logger=log

@@ -7,7 +7,7 @@ and aliases; members subscribe its channels; outsiders ask, and change nothing.
 
 Slack's users.info answer, asked with the token of the workspace the request came from (oauth mode: its
 installation's; single mode: SLACK_BOT_TOKEN) and cached a few minutes per workspace and user, says
-which, for the installation's scope (bot.catalog.workspaces):
+which, for the installation's scope (bot.domain.workspaces):
 - a workspace's install (`T1`, `E1:T1`; single mode: the bot token's team, as auth.test says): a member
   is a user of that very team (`team_id`, or in an Enterprise org `enterprise_user.teams`); an admin is
   one of its admins or owners;

@@ -3,7 +3,7 @@ sync (table `crosscheck_facts`), else the bundled extract (data/litellm/extract.
 
 Every reader (the audit, the second-opinion line of model cards and comparisons, the lifecycle dates
 written at `db upgrade`) asks `current_facts`, so a sync changes what all of them say at once. The
-comparison itself is pure and lives in bot.catalog.crosscheck; this module only reads and replaces
+comparison itself is pure and lives in bot.domain.crosscheck; this module only reads and replaces
 the stored set.
 """
 

@@ -1,4 +1,4 @@
-"""Names -> models from a session: the name index (bot.catalog.nameindex) of the catalog the session
+"""Names -> models from a session: the name index (bot.domain.nameindex) of the catalog the session
 sees, built once per catalog version. Exact id, then alias, then normalised forms, then fuzzy
 suggestions (which never pick a model by themselves)."""
 

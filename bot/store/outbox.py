@@ -77,7 +77,7 @@ def _overridden(session: Session, change: Change, moves: Sequence[PriceMove]) ->
 def _team_scored(session: Session, scores: Sequence[ScoreMove]) -> Callable[[str, ScoreMove], bool]:
     """Whether a workspace sees a team's own score where a move is, instead of the source's: its own
     newest team row (for the model's default variant in that category) if it has any, else the shared
-    catalog's (bot.catalog.quality.newest_rows); a row with a score is the team's, one without an unset."""
+    catalog's (bot.store.scores.newest_rows); a row with a score is the team's, one without an unset."""
     if not scores:
         return lambda workspace, move: False
     newest: dict[tuple[str, str, str], int | None] = {}

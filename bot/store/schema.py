@@ -40,7 +40,7 @@ _READY_SQL = "SELECT (SELECT max(id) FROM prices), (SELECT max(id) FROM scores)"
 
 def ready(engine: Engine) -> bool:
     """Whether the catalog is migrated and seeded (prices and scores), so asking needs no
-    bot.sync.seed.ensure_catalog: two small queries."""
+    bot.feeds.seed.ensure_catalog: two small queries."""
     if current_revision(engine) != HEAD_REVISION:
         return False
     with engine.connect() as conn:

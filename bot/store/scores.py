@@ -3,7 +3,7 @@ scores from a leaderboard (only what changed, as new dated rows), and a team's o
 (whose score wins, floors from a predecessor) are bot.domain.scores'; "comparable quality" is
 bot.domain.comparable's.
 
-Callers own the transaction, as for prices (bot.catalog.changes).
+Callers own the transaction, as for prices (bot.store.prices).
 """
 
 from __future__ import annotations

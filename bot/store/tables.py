@@ -51,7 +51,7 @@ def utcnow() -> datetime:
 
 
 def workspace_column(*, primary_key: bool = False) -> Mapped[str]:
-    """Whose row it is: a workspace's key (bot.catalog.workspaces), or SHARED ("") for the catalog's."""
+    """Whose row it is: a workspace's key (bot.domain.workspaces), or SHARED ("") for the catalog's."""
     return mapped_column(String(64), default=SHARED, server_default=SHARED, primary_key=primary_key)
 
 
@@ -125,7 +125,7 @@ class Offering(Base):
     max_input_tokens: Mapped[int | None] = mapped_column(Integer)  # the prompt's limit, where a source says
     # Gone from the upstream feed (never deleted: history stays); such offerings are not shown.
     retired_at: Mapped[datetime | None]
-    # Lifecycle as the sources say (bot.catalog.lifecycle): the provider deprecated it (genai-prices'
+    # Lifecycle as the sources say (bot.domain.lifecycle): the provider deprecated it (genai-prices'
     # flag), and the day it is (or was) switched off (LiteLLM's deprecation_date); shown, marked.
     deprecated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     retires_on: Mapped[date | None] = mapped_column(Date)
@@ -266,7 +266,7 @@ class Alert(Base):
 
 class CrosscheckFact(Base):
     """What the second source (LiteLLM's price file) says of one offering, as the last applied
-    cross-check sync left it: the whole set is replaced by each applied sync (bot.catalog.facts).
+    cross-check sync left it: the whole set is replaced by each applied sync (bot.store.crosscheck).
     Keyed by the offering's (provider id, provider model id), as the bundled extract is."""
 
     __tablename__ = "crosscheck_facts"
@@ -307,7 +307,7 @@ class SyncRun(Base):
 # creates them and the migration tests hold them to this schema like every other table; the catalog
 # never reads them, and tests/db/test_slack_tables.py checks this copy against slack_sdk's own.
 # The columns that hold credentials (SLACK_SECRETS) are Text instead of slack_sdk's String(200): they
-# hold Fernet ciphertext (bot/slack/tokens.py, migration 0008), longer than the token: a 162-character
+# hold Fernet ciphertext (bot/slackapi/tokens.py, migration 0008), longer than the token: a 162-character
 # token takes 312.
 SLACK_INSTALLATIONS = Table(
     "slack_installations",

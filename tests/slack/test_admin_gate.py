@@ -1,6 +1,7 @@
-"""No write reaches the catalog for a non-admin, whatever the entry point: bot.commands.ask itself, the slash
-command, a button's value, or Socket Mode. The commands come from the request types (bot.query), so a
-new admin command is covered as soon as it is added to the union and to EXAMPLES."""
+"""No write reaches the catalog for a non-admin, whatever the entry point: bot.commands.ask itself, the
+slash command, a button's value, or Socket Mode. The commands come from the request types
+(bot.contract.requests), so a new admin command is covered as soon as it is added to the union and to
+EXAMPLES."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Workspaces: every admin change, price, team score, alias, subscription and alert belongs to a
-workspace (its installation's key, bot.catalog.workspaces), or to the shared catalog (""). Existing
+workspace (its installation's key, bot.domain.workspaces), or to the shared catalog (""). Existing
 rows are the shared catalog's: single mode is unchanged.
 
 Subscriptions become unique per (workspace, channel) and alerts per (change, subscription), so a

@@ -1,6 +1,6 @@
 """Slack's stored credentials encrypted (oauth mode): the token, refresh token and webhook URL columns of
 slack_installations and slack_bots become Text (Fernet's ciphertext is longer than slack_sdk's 200
-characters), and each value in them is encrypted under MODELCOST_TOKEN_KEY's first key (bot/cipher.py).
+characters), and each value in them is encrypted under MODELCOST_TOKEN_KEY's first key (bot/store/cipher.py).
 With such values stored and no key in the environment it refuses, in one line, before changing anything.
 The downgrade decrypts them (the key is needed then too) and gives the columns back their String(200).
 
@@ -23,7 +23,7 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The credential columns as of this revision (bot.catalog.models.SLACK_SECRETS may name more later,
+# The credential columns as of this revision (bot.store.tables.SLACK_SECRETS may name more later,
 # with a migration of their own).
 SECRETS = {
     "slack_installations": (
