@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.exits import EXIT_BAD_QUERY, EXIT_OK
 from bot.config import Settings
-from bot.contract.errors import UserError, user_message
+from bot.contract.errors import NoChartError, UserError, user_message
 from bot.contract.requests import CatalogRead
 from bot.domain import lifecycle, query
 from bot.read import questions, snapfile
@@ -105,8 +105,7 @@ def _kept(
 
 def _chart(answer: Answer, args: argparse.Namespace) -> int:
     """`--chart PATH`: write the answer's chart(s) after it and print where (to stderr beside --json)."""
-    from bot.contract.errors import NoChartError  # noqa: PLC0415  (only for --chart)
-    from bot.render import charts  # noqa: PLC0415  (only for --chart)
+    from bot.render import charts  # noqa: PLC0415  (the charts' code: only for --chart)
 
     try:
         drawn = charts.charts_for(answer)

@@ -1,10 +1,12 @@
-"""Fetching the upstream feed over HTTP: conditional, bounded in time and size, decoded strictly.
+"""Fetching a feed over HTTP: conditional, bounded in time and size (its body is then decoded strictly by
+bot.feeds.decode).
 
 An unchanged feed costs one request answered 304 (If-None-Match with the ETag of the last
 successful sync), and a 200 whose body hashes to what was last applied is treated the same.
 Network and HTTP failures raise FetchError, whose message names the host and the kind of failure,
-never the URL (its query may carry a token) nor the library's text (which quotes it); a body that is
-not JSON raises FeedError (the feed itself is wrong, which a retry will not fix).
+never the URL (its query may carry a token) nor the library's text (which quotes it); a body over the
+size limit raises FeedError (the feed itself is wrong, which a retry will not fix), as does one that is
+not JSON when it is decoded.
 """
 
 from __future__ import annotations
