@@ -10,34 +10,34 @@ from pathlib import Path
 
 import pytest
 
-from bot import query
-from bot.catalog import answers
+from bot.contract import answers, requests
+from bot.domain import query
 
 ROOT = Path(__file__).resolve().parents[2]
-REQUESTS = typing.get_args(query.Request)
+REQUESTS = typing.get_args(requests.Request)
 ANSWERS = typing.get_args(answers.Answer)
 
 
 @pytest.mark.parametrize(
     ("text", "kind", "writes", "admin_only", "cacheable", "needs_channel"),
     [
-        ("r1 vs o1", query.CompareRequest, False, False, True, False),
-        ("o1", query.ModelRequest, False, False, True, False),
-        ("cheaper o1", query.AlternativesRequest, False, False, True, False),
-        ("list", query.ListRequest, False, False, True, False),
-        ("help", query.HelpRequest, False, False, True, False),
-        ("history o1", query.HistoryRequest, False, False, True, False),
-        ("chart r1 o1 sonnet", query.ChartRequest, False, False, True, False),
-        ("set o1 output 5", query.SetPriceRequest, True, True, False, False),
-        ("set sonnet coding score 1490", query.SetScoreRequest, True, True, False, False),
-        ("alias x o1", query.AliasRequest, True, True, False, False),
-        ("unalias x", query.UnaliasRequest, True, True, False, False),
-        ("subscribe o1", query.SubscribeRequest, True, False, False, True),
-        ("unsubscribe", query.UnsubscribeRequest, True, False, False, True),
-        ("subscriptions", query.SubscriptionsRequest, False, False, False, True),
-        ("sync", query.SyncRequest, True, True, False, False),
-        ("sync status", query.SyncStatusRequest, False, False, False, False),
-        ("audit", query.AuditRequest, False, True, False, False),
+        ("r1 vs o1", requests.CompareRequest, False, False, True, False),
+        ("o1", requests.ModelRequest, False, False, True, False),
+        ("cheaper o1", requests.AlternativesRequest, False, False, True, False),
+        ("list", requests.ListRequest, False, False, True, False),
+        ("help", requests.HelpRequest, False, False, True, False),
+        ("history o1", requests.HistoryRequest, False, False, True, False),
+        ("chart r1 o1 sonnet", requests.ChartRequest, False, False, True, False),
+        ("set o1 output 5", requests.SetPriceRequest, True, True, False, False),
+        ("set sonnet coding score 1490", requests.SetScoreRequest, True, True, False, False),
+        ("alias x o1", requests.AliasRequest, True, True, False, False),
+        ("unalias x", requests.UnaliasRequest, True, True, False, False),
+        ("subscribe o1", requests.SubscribeRequest, True, False, False, True),
+        ("unsubscribe", requests.UnsubscribeRequest, True, False, False, True),
+        ("subscriptions", requests.SubscriptionsRequest, False, False, False, True),
+        ("sync", requests.SyncRequest, True, True, False, False),
+        ("sync status", requests.SyncStatusRequest, False, False, False, False),
+        ("audit", requests.AuditRequest, False, True, False, False),
     ],
 )
 def test_each_request_type_states_what_it_needs(
@@ -77,12 +77,13 @@ def _mypy(source: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _handler(union: str, module: str, members: list[type]) -> str:
-    cases = "\n".join(f"        case {module}.{t.__name__}():\n            return 1" for t in members)
+    imports = "\n".join(f"from {t.__module__} import {t.__name__}" for t in members)
+    cases = "\n".join(f"        case {t.__name__}():\n            return 1" for t in members)
     return f"""
 from typing import assert_never
 
-from bot import query
-from bot.catalog import answers
+from bot.contract import answers, requests
+{imports}
 
 
 def handle(x: {module}.{union}) -> int:
@@ -94,12 +95,12 @@ def handle(x: {module}.{union}) -> int:
 
 
 @pytest.mark.parametrize(
-    ("union", "module", "members"), [("Request", "query", REQUESTS), ("Answer", "answers", ANSWERS)]
+    ("union", "module", "members"), [("Request", "requests", REQUESTS), ("Answer", "answers", ANSWERS)]
 )
 def test_a_type_without_a_handler_fails_type_checking(
     union: str, module: str, members: tuple[type, ...], tmp_path: Path
 ) -> None:
-    """The dispatch pattern used in bot.ask and bot.render: with every member handled mypy passes;
+    """The dispatch pattern used in bot.commands.ask and bot.render: with every member handled mypy passes;
     leave one out (as a newly added type would be) and mypy fails at assert_never."""
     complete = _mypy(_handler(union, module, list(members)), tmp_path)
     assert complete.returncode == 0, complete.stdout
