@@ -11,6 +11,8 @@ from bot.ask import Context, respond
 from bot.catalog.edits import EditError
 from bot.catalog.models import Change
 
+pytestmark = pytest.mark.engines  # the store: every test on each backend
+
 CHANNEL = Context.slack("U1", "C1", lambda _: False)
 CLI = Context.cli()
 

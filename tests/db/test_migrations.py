@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,6 +13,8 @@ from sqlalchemy import Engine, MetaData, inspect, text
 from bot import db
 from bot.catalog.answers import Actor
 from bot.catalog.models import Base, Change, Price
+
+pytestmark = pytest.mark.engines  # the store: every test on each backend
 
 
 def test_head_revision_constant_matches_alembic() -> None:

@@ -8,6 +8,7 @@ import time
 from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from bot import db
@@ -15,6 +16,8 @@ from bot.ask import Context, respond
 from bot.catalog import current, snapfile
 from bot.catalog.answers import ModelAnswer
 from bot.catalog.version import catalog_version
+
+pytestmark = pytest.mark.engines  # the store: every test on each backend
 
 
 def o1_input(engine: Engine) -> D | None:

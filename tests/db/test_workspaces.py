@@ -17,6 +17,8 @@ from bot.errors import UserError
 from bot.sync.seed import ensure_catalog
 from tests.db.dump import dump
 
+pytestmark = pytest.mark.engines  # the store: every test on each backend
+
 
 def admin(workspace: str, channel: str = "C1", user: str = "UADMIN") -> Context:
     return Context.slack(user, channel, lambda _: True, workspace=workspace)

@@ -134,6 +134,7 @@ def admin_check_tokens(fake: FakeSlack) -> list[str | None]:
     return [c.token for c in fake.calls("users.info")]
 
 
+@pytest.mark.engines
 def test_two_workspaces_install_and_each_is_served_with_its_own_token(hosted: Served, fresh_url: str) -> None:
     page_a = install(hosted, "code-a", "T1", team_name="Team <One>")
     page_b = install(hosted, "code-b", "T2", team_name="Team Two")
@@ -201,6 +202,7 @@ def test_a_forged_state_is_refused_and_nothing_is_stored(hosted: Served, fresh_u
     assert rows(fresh_url, "slack_installations") == [] and rows(fresh_url, "slack_bots") == []
 
 
+@pytest.mark.engines
 def test_a_replayed_state_is_refused(hosted: Served, fresh_url: str) -> None:
     hosted.fake.grant("code-a", "T1")
     state, cookie = start_install(hosted)
@@ -235,6 +237,7 @@ def test_the_failure_page_escapes_what_the_request_says(hosted: Served) -> None:
     assert "Slack answered: &lt;script&gt;alert(1)&lt;/script&gt;" in page.text
 
 
+@pytest.mark.engines
 def test_app_uninstalled_deletes_that_workspace_only_and_a_reinstall_resumes(
     hosted: Served, fresh_url: str, uninstalled: list[str], installed: list[str]
 ) -> None:
@@ -297,6 +300,7 @@ def test_an_org_wide_install_serves_every_team_of_the_org_with_its_token(
     assert rows(fresh_url, "slack_installations") == [] and rows(fresh_url, "slack_bots") == []
 
 
+@pytest.mark.engines
 def test_a_token_about_to_expire_is_refreshed_before_a_command_uses_it(
     hosted: Served, fresh_url: str
 ) -> None:
@@ -316,6 +320,7 @@ def test_a_token_about_to_expire_is_refreshed_before_a_command_uses_it(
     assert row["bot_token"] == fresh_token
 
 
+@pytest.mark.engines
 def test_installs_hands_the_worker_a_fresh_token_and_saves_it(
     hosted: Served, fresh_url: str, make_settings: Callable[..., Settings]
 ) -> None:
