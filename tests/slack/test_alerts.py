@@ -328,6 +328,7 @@ class HangingSlack(FakeSlack):
         super().stop()
 
 
+@pytest.mark.alone
 @pytest.mark.engines
 def test_a_killed_workers_alerts_go_out_after_restart(fresh_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import os

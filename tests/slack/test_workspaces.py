@@ -148,6 +148,7 @@ def cluster() -> Iterator[Cluster]:
         yield c
 
 
+@pytest.mark.alone
 def test_a_database_outage_in_oauth_mode_never_gets_a_5xx(
     serve: Callable[..., Served], cluster: Cluster
 ) -> None:
