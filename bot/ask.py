@@ -22,7 +22,7 @@ from bot import db, query
 from bot.catalog import current
 from bot.catalog.answers import CLI_USER, Actor, Answer
 from bot.catalog.workspaces import SHARED
-from bot.errors import NeedsChannelError, NotAdminError, NotHereError
+from bot.errors import ForeignUserError, NeedsChannelError, NotAdminError, NotHereError, OperatorOnlyError
 from bot.query import CatalogRead, Request
 from bot.questions import HELP as HELP
 from bot.questions import HELP_FOOTNOTE as HELP_FOOTNOTE
@@ -42,6 +42,12 @@ class Context:
     feed_url: str | None = None  # where `sync` fetches from; None: this surface doesn't run sync
     # Whose view of the catalog: a workspace's (its overrides, subscriptions and alerts), or SHARED.
     workspace: str = SHARED
+    # Whether the user is one of the workspace's own (False: a user of another team, in a channel shared
+    # through Slack Connect); asked only when a command changes something.
+    member_check: Callable[[], bool] = lambda: True
+    # May act on the catalog every workspace shares (`sync`): the terminal, and Slack in single mode (one
+    # workspace, the operator's own); never one workspace of many (oauth mode).
+    shared_catalog: bool = True
 
     @classmethod
     def cli(cls, workspace: str = SHARED) -> Context:
@@ -55,11 +61,18 @@ class Context:
         channel_id: str | None,
         is_admin: Callable[[str], bool] | None,
         *,
+        is_member: Callable[[str], bool] | None = None,
         feed_url: str | None = None,
         workspace: str = SHARED,
     ) -> Context:
+        """`is_admin` None: nobody can be asked, so nobody is one; `is_member` None: everyone is one.
+        A workspace other than SHARED is one of many (oauth mode): the shared catalog is not its."""
+
         def check() -> bool:
             return bool(user_id) and is_admin is not None and is_admin(user_id)
+
+        def member() -> bool:
+            return is_member is None or is_member(user_id)
 
         return cls(
             user_id=user_id,
@@ -67,6 +80,8 @@ class Context:
             admin_check=check,
             feed_url=feed_url,
             workspace=workspace,
+            member_check=member,
+            shared_catalog=workspace == SHARED,
         )
 
     @property
@@ -80,12 +95,22 @@ def respond(engine: Engine, text: str, context: Context) -> Answer:
     return respond_to(engine, query.parse(text), context)
 
 
-def respond_to(engine: Engine, request: Request, context: Context) -> Answer:
-    """Run a request: check what its type needs, then run it read-only or in one transaction."""
+def check(request: Request, context: Context) -> None:
+    """Raise the refusal the request gets in this context, if any; nothing has run yet. Slack is asked
+    about the user only for a command that changes something or needs an admin."""
+    if request.shared and not context.shared_catalog:
+        raise OperatorOnlyError()
+    if (request.writes or request.admin_only) and not context.member_check():
+        raise ForeignUserError()
     if request.admin_only and not context.admin_check():
         raise NotAdminError()
     if request.needs_channel and context.channel_id is None:
         raise NeedsChannelError()
+
+
+def respond_to(engine: Engine, request: Request, context: Context) -> Answer:
+    """Run a request: check what its type needs, then run it read-only or in one transaction."""
+    check(request, context)
     if isinstance(request, CatalogRead):
         return read(current.current(engine, context.workspace), request)
     if request.fetches:

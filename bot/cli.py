@@ -106,6 +106,17 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the Slack app over HTTP under gunicorn on 0.0.0.0:$PORT")
     serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     serve.set_defaults(func=_serve)
+
+    tokens = sub.add_parser(
+        "tokens", help="the Slack tokens stored in oauth mode, encrypted (MODELCOST_TOKEN_KEY)"
+    )
+    tokens.add_argument(
+        "action",
+        choices=["key", "rotate"],
+        help="key: print a new key; rotate: encrypt every stored token again under the first key of "
+        "MODELCOST_TOKEN_KEY, so that the others can be dropped",
+    )
+    tokens.set_defaults(func=_tokens)
     return parser
 
 
@@ -258,11 +269,10 @@ def _socket(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import os
 
-    from bot.slack.app import required_settings
+    from bot.slack.app import check_settings
 
     try:
-        settings.check_mode()
-        settings.require(*required_settings(settings))
+        check_settings(settings)
     except SettingsError as exc:
         print(f"modelcost: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -285,6 +295,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     import logging
     import signal
     import threading
+    import time
 
     from bot import db
     from bot.alerts.worker import Worker, slack_client
@@ -292,13 +303,20 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
     settings.check_mode(socket_mode=False)
     oauth = settings.slack_mode == "oauth"
-    settings.require(*(("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET") if oauth else ("SLACK_BOT_TOKEN",)))
+    if oauth:
+        from bot.cipher import token_cipher
+
+        settings.require("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "MODELCOST_TOKEN_KEY")
+        token_cipher(settings)  # a malformed key stops the worker now, in one line
+    else:
+        settings.require("SLACK_BOT_TOKEN")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("bot.sync")
     engine = db.engine_for(settings.database_url)
     ensure_catalog(engine)
     if oauth:
         from bot.slack.installs import Installs
+        from bot.slack.oauth import STATE_PURGE_EVERY_S, purge_expired_states
 
         # Each workspace's alerts go out with its installation's token, refreshed when it rotates.
         tokens = Installs(settings, engine).bot_token
@@ -309,11 +327,23 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         worker = Worker(
             engine, slack_client(token.get_secret_value(), settings.slack_api_url), lease=args.lease
         )
+    purged_at = float("-inf")
+
+    def purge() -> None:
+        """Oauth mode: the install states left unused, deleted once expired (every STATE_PURGE_EVERY_S)."""
+        nonlocal purged_at
+        if oauth and time.monotonic() - purged_at >= STATE_PURGE_EVERY_S:
+            if purged := purge_expired_states(engine):
+                log.info("deleted %d expired install state(s)", purged)
+            purged_at = time.monotonic()
+
     if args.once:
+        purge()
         print(f"sent {worker.run_once()} alert(s)")
         return EXIT_OK
 
     def tick() -> None:
+        purge()
         for summary in sync_due_feeds(engine, settings):
             log.info("%s feed sync: %s %s", summary.feed, summary.status, summary.reason or "")
 
@@ -321,6 +351,29 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     worker.run_forever(stop, tick=tick)
+    return EXIT_OK
+
+
+def _tokens(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cipher import new_key, token_cipher
+
+    if args.action == "key":
+        print(new_key())
+        return EXIT_OK
+    from bot import db
+    from bot.slack.tokens import rotate
+    from bot.sync.seed import ensure_catalog
+
+    cipher = token_cipher(settings)
+    engine = db.engine_for(settings.database_url)
+    ensure_catalog(engine)  # a database from before 0008 has its tokens encrypted first
+    done = rotate(engine, cipher)
+    meanwhile = f"; {done.changed} row(s) saved by the app meanwhile left as saved" if done.changed else ""
+    print(
+        f"{done.values} token(s) in {done.rows} row(s) encrypted again under the first key of "
+        f"MODELCOST_TOKEN_KEY{meanwhile}. If the web app and the worker run with this same list, the keys "
+        "after the first can now be removed."
+    )
     return EXIT_OK
 
 

@@ -68,6 +68,8 @@ class Settings(BaseModel):
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    # Oauth mode: the Fernet key(s) its tokens are stored under, comma-separated (bot/cipher.py).
+    token_key: SecretStr | None = None
     database_url: str = database_url_from(None)
     admin_users: frozenset[str] = frozenset()
     feed_url: str = DEFAULT_FEED_URL
@@ -111,6 +113,7 @@ class Settings(BaseModel):
             "slack_app_token": get("SLACK_APP_TOKEN"),
             "slack_client_id": get("SLACK_CLIENT_ID"),
             "slack_client_secret": get("SLACK_CLIENT_SECRET"),
+            "token_key": get("MODELCOST_TOKEN_KEY"),
             "database_url": database_url_from(get("DATABASE_URL")),
             "admin_users": admins,
         }
@@ -151,6 +154,7 @@ class Settings(BaseModel):
             "SLACK_CLIENT_ID": self.slack_client_id,
             "SLACK_CLIENT_SECRET": self.slack_client_secret,
             "MODELCOST_PUBLIC_URL": self.public_url,
+            "MODELCOST_TOKEN_KEY": self.token_key,
         }
         missing = [n for n in names if fields.get(n) is None]
         if missing:

@@ -46,6 +46,30 @@ class NotAdminError(UserError, PermissionError):
         )
 
 
+class OperatorOnlyError(UserError, PermissionError):
+    """A command that acts on the catalog every workspace shares (`sync`), asked from one workspace of
+    many (oauth mode): it is the operator's, from a terminal; the feeds sync on their own meanwhile."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The price feeds sync on their own, for every workspace at once; a sync by hand is run by the "
+            "app's operator, in a terminal (`modelcost sync`). Nothing was fetched."
+        )
+
+
+class ForeignUserError(UserError, PermissionError):
+    """The user belongs to another workspace or organisation than the one the app answers for here (a
+    channel shared through Slack Connect): they may ask anything, and change nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "You're from another workspace than the one modelcost answers for here (this channel is "
+            "shared between organisations): only that workspace's members can subscribe or unsubscribe, "
+            "and only its admins can change prices, scores or aliases. Questions work for everyone. "
+            "Nothing was changed."
+        )
+
+
 class NeedsChannelError(UserError, ValueError):
     """A channel command (subscribe...) asked outside a channel, e.g. from the CLI."""
 
@@ -69,11 +93,12 @@ class CatalogUnavailableError(UserError, ConnectionError):
 
 
 class SlackUnavailableError(UserError, ConnectionError):
-    """Slack did not answer whether the user is an admin (users.info failed); nothing was changed."""
+    """Slack did not answer whether the user is an admin, or one of the workspace's (users.info failed);
+    nothing was changed."""
 
     def __init__(self) -> None:
         super().__init__(
-            "I could not ask Slack whether you are a workspace admin (Slack did not answer), so "
+            "I could not ask Slack whether you are a workspace admin or member (Slack did not answer), so "
             "nothing was changed. Please try again in a minute."
         )
 

@@ -21,7 +21,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.catalog.categories import CATEGORIES, OVERALL, find_category
-from bot.catalog.names import normalise
+from bot.catalog.names import fold
 from bot.catalog.prices import KEYS, Workload
 from bot.errors import QueryError
 
@@ -46,6 +46,9 @@ class _Request(BaseModel):
     cacheable: ClassVar[bool] = False  # the answer depends only on the text and the catalog
     needs_channel: ClassVar[bool] = False  # belongs to a Slack channel (subscriptions)
     fetches: ClassVar[bool] = False  # reaches out to a feed over the network (sync)
+    # Acts on the catalog every workspace shares, whoever asks (sync): in oauth mode, the operator's
+    # terminal only (see bot.ask.Context.shared_catalog).
+    shared: ClassVar[bool] = False
     chart_only: ClassVar[bool] = False  # the reply is the answer's chart, not its text
 
 
@@ -168,6 +171,7 @@ class SyncRequest(_Request):
     writes = True
     admin_only = True
     fetches = True
+    shared = True
 
 
 class AuditRequest(_Request):
@@ -239,13 +243,17 @@ _ALTERNATIVES = re.compile(
     r"replace(?:ments?)?(?:\s+(?:for|to))?)\s+(?P<name>.+)$"
 )
 _WORKLOAD = re.compile(r"\s+(?:for|with|@)\s+(?P<spec>(?:\d|\.\d).*)$")
+# Each run of spaces has one place to go (no `\s*` sits beside another across an optional part): with
+# `\s*(unit)?\s*(tokens)?\s*`, a long run took cubic time to fail. The parser folds runs of spaces
+# first, but parse_workload may be given any text.
 _AMOUNT = (
-    r"(?P<{0}>\d[\d,_]*(?:\.\d+)?|\.\d+)\s*(?P<{0}_unit>[kmb]|thousand|million|billion)?\s*(?:tokens?|tok)?"
+    r"(?P<{0}>\d[\d,_]*(?:\.\d+)?|\.\d+)(?:\s*(?P<{0}_unit>[kmb]|thousand|million|billion))?"
+    r"(?:\s*(?:tokens?|tok))?"
 )
 _WORKLOAD_PART = re.compile(
     r"^(?:with\s+|and\s+)?(?:" + _AMOUNT.format("n") + r"\s*(?P<dir>in|input|out|output|cached|cache)\b"
-    r"|(?P<pct>\d{1,3}(?:\.\d+)?)\s*%\s*(?:cached|cache(?:d)?\s*(?:input)?)"
-    r"|cached\s+(?P<pct2>\d{1,3}(?:\.\d+)?)\s*%)\s*[,/+;]?\s*(?:and\s+)?"
+    r"|(?P<pct>\d{1,3}(?:\.\d+)?)\s*%\s*(?:cached|cache(?:d)?(?:\s*input)?)"
+    r"|cached\s+(?P<pct2>\d{1,3}(?:\.\d+)?)\s*%)(?:\s*[,/+;])?\s*(?:and\s+)?"
 )
 _UNITS = {None: 1, "k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, "b": 10**9, "billion": 10**9}
 
@@ -263,7 +271,7 @@ def _parsed(text: str) -> Request:
 
 
 def _parse(text: str) -> Request:
-    clean = normalise(text)
+    clean = fold(text)  # not `normalise`, which keeps what it folds: a command may be 256 KB
     if len(clean) > MAX_TEXT:
         raise QueryError(f"That's {len(clean)} characters; a command is at most {MAX_TEXT}. Try {EXAMPLES}.")
     clean = clean.strip(" ?!")
@@ -304,7 +312,7 @@ def _set(rest: str) -> SetPriceRequest | SetScoreRequest:
     if m := _SET_SCORE.match(rest):
         name, category = _score_target(m.group("body"))
         value = m.group("value")
-        if not value.isdigit() or not MIN_SCORE <= int(value) <= MAX_SCORE:
+        if not value.isdecimal() or not MIN_SCORE <= int(value) <= MAX_SCORE:
             raise QueryError(f"'{value}' is not a score I accept. {SCORE_FORMS}")
         return SetScoreRequest(name=name, category=category, score=int(value))
     prices: dict[str, Decimal] = {}

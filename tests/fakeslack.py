@@ -4,7 +4,8 @@ slack_sdk talks urllib, so `responses` can't intercept it; point `base_url` (SLA
 `FakeSlack.api_url` instead. It serves
 
     POST|GET /api/<method>     Web API methods: `{"ok": true, ...}` by default, with plausible
-                               defaults for auth.test, chat.postMessage, conversations.join, users.info,
+                               defaults for auth.test, chat.postMessage, conversations.join, users.info
+                               (a member, not an admin, of the token's team and org),
                                views.publish / views.open / views.update (the view echoed with an id;
                                `views()` reads back what was sent)
     POST     /response/<id>    response_url posts (slash commands and button clicks): "ok"
@@ -310,15 +311,7 @@ class FakeSlack:
             "views.publish": lambda: {"view": self._view(call, "home")},
             "views.open": lambda: {"view": self._view(call, "modal")},
             "views.update": lambda: {"view": self._view(call, "modal")},
-            "users.info": lambda: {
-                "user": {
-                    "id": call.body.get("user"),
-                    "name": "someone",
-                    "tz": "UTC",
-                    "is_admin": False,
-                    "is_bot": False,
-                }
-            },
+            "users.info": lambda: self._user_info(call),
         }
         make = defaults.get(call.method)
         return {"ok": True, **(make() if make else {})}
@@ -345,6 +338,30 @@ class FakeSlack:
             "bot_id": f"B{grant.key}BOT",
             "is_enterprise_install": grant.is_enterprise_install,
         }
+
+    def _user_info(self, call: Call) -> dict[str, Any]:
+        """A member (not an admin) of the token's team; in an Enterprise org, of the org too."""
+        with self._lock:
+            grant = self._tokens.get(call.token or "")
+        team = grant.team_id if grant is not None and grant.team_id else self.team_id
+        user: dict[str, Any] = {
+            "id": call.body.get("user"),
+            "team_id": team,
+            "name": "someone",
+            "tz": "UTC",
+            "is_admin": False,
+            "is_bot": False,
+        }
+        if grant is not None and grant.enterprise_id:
+            user["enterprise_user"] = {
+                "id": call.body.get("user"),
+                "enterprise_id": grant.enterprise_id,
+                "enterprise_name": "Fake org",
+                "is_admin": False,
+                "is_owner": False,
+                "teams": [team],
+            }
+        return {"user": user}
 
     def _oauth_access(self, call: Call) -> dict[str, Any]:
         """An authorization code for its installation (once), or a refresh token for the next token."""

@@ -28,7 +28,7 @@ from bot.catalog.categories import OVERALL, Category
 from bot.catalog.comparable import COMPARABLE_MARGIN, comparable, comparable_rule
 from bot.catalog.names import normalise
 from bot.catalog.prices import DEFAULT_WORKLOAD, Workload, ratio
-from bot.catalog.readmodel import Candidate, Host, ReadModel, WorkKey, ilike, usd, work_key
+from bot.catalog.readmodel import Candidate, Host, ReadModel, WorkKey, usd, work_key
 from bot.errors import NoPriceError
 
 LIST_LIMIT = 40
@@ -146,12 +146,14 @@ def list_models(catalog: ReadModel, filter: str | None = None, *, retired: bool 
     elif normalise(filter) in OPEN_FILTERS:
         models = [m for m in facts if m.open_weights]
     else:
+        # Plain text, any case: a lab's or a host's name or id. Never a pattern (`list %%%%#` was
+        # one, and took minutes).
         key = normalise(filter)
         hosted: set[str] = set()
         for provider_id, name in catalog.provider_names.items():
-            if provider_id == key or ilike(name, key):
+            if key in (provider_id, normalise(name)):
                 hosted |= catalog.served_by.get(provider_id, frozenset())
-        models = [m for m in facts if ilike(m.lab, key) or m.lab_provider_id == key or m.id in hosted]
+        models = [m for m in facts if key in (normalise(m.lab), m.lab_provider_id) or m.id in hosted]
     if not retired:
         models = [m for m in models if m.id not in catalog.retired_models]
     shown = models[:LIST_LIMIT]

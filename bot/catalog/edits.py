@@ -50,6 +50,13 @@ def set_prices(
         .where(Offering.model_id == model.id, Offering.provider_id == provider.id)
         .order_by(Offering.retired_at.is_not(None), Offering.id)
     )
+    if offering is None and workspace != SHARED:
+        # A host's listing of a model is the shared catalog's, seen by every workspace and kept by the
+        # feeds: a workspace prices what is listed, and adds nothing to it.
+        raise EditError(
+            f"{provider.name} doesn't list {model.name}, so this workspace can't price it there; it can set "
+            f"its own price at a host that does: {', '.join(_hosts(session, model))}."
+        )
     row = current_prices(session, [offering.id], workspace).get(offering.id) if offering else None
     old = price_data(row) if row else None
     if old is None and not {"input_mtok", "output_mtok"} <= prices.keys():
@@ -106,16 +113,23 @@ def _provider(session: Session, model: Model, host: str | None) -> Provider:
     found = exact or [p for p in providers if compact(key) and compact(key) in compact(f"{p.id} {p.name}")]
     if len(found) == 1:
         return found[0]
-    hosts = session.scalars(
-        select(Provider.id)
-        .join(Offering)
-        .where(Offering.model_id == model.id)
-        .distinct()
-        .order_by(Provider.id)
-    ).all()
     if found:
         raise EditError(f"'{host}' could be {', '.join(p.id for p in found[:8])}: use the host's id.")
-    raise EditError(f"I don't know a host called '{host}'. {model.name} is served by: {', '.join(hosts)}.")
+    hosts = ", ".join(_hosts(session, model))
+    raise EditError(f"I don't know a host called '{host}'. {model.name} is served by: {hosts}.")
+
+
+def _hosts(session: Session, model: Model) -> list[str]:
+    """The ids of the hosts that list the model."""
+    return list(
+        session.scalars(
+            select(Provider.id)
+            .join(Offering)
+            .where(Offering.model_id == model.id)
+            .distinct()
+            .order_by(Provider.id)
+        )
+    )
 
 
 def add_alias(session: Session, alias: str, name: str, workspace: str = SHARED) -> AliasAnswer:

@@ -306,6 +306,9 @@ class SyncRun(Base):
 # They are declared here, with naive UTC datetimes as the stores write them, so that migration 0007
 # creates them and the migration tests hold them to this schema like every other table; the catalog
 # never reads them, and tests/db/test_slack_tables.py checks this copy against slack_sdk's own.
+# The columns that hold credentials (SLACK_SECRETS) are Text instead of slack_sdk's String(200): they
+# hold Fernet ciphertext (bot/slack/tokens.py, migration 0008), longer than the token: a 162-character
+# token takes 312.
 SLACK_INSTALLATIONS = Table(
     "slack_installations",
     Base.metadata,
@@ -317,18 +320,18 @@ SLACK_INSTALLATIONS = Table(
     C("enterprise_url", String(200)),
     C("team_id", String(32)),
     C("team_name", String(200)),
-    C("bot_token", String(200)),
+    C("bot_token", Text),
     C("bot_id", String(32)),
     C("bot_user_id", String(32)),
     C("bot_scopes", String(1000)),
-    C("bot_refresh_token", String(200)),
+    C("bot_refresh_token", Text),
     C("bot_token_expires_at", DateTime),
     C("user_id", String(32), nullable=False),
-    C("user_token", String(200)),
+    C("user_token", Text),
     C("user_scopes", String(1000)),
-    C("user_refresh_token", String(200)),
+    C("user_refresh_token", Text),
     C("user_token_expires_at", DateTime),
-    C("incoming_webhook_url", String(200)),
+    C("incoming_webhook_url", Text),
     C("incoming_webhook_channel", String(200)),
     C("incoming_webhook_channel_id", String(200)),
     C("incoming_webhook_configuration_url", String(200)),
@@ -347,16 +350,28 @@ SLACK_BOTS = Table(
     C("enterprise_name", String(200)),
     C("team_id", String(32)),
     C("team_name", String(200)),
-    C("bot_token", String(200)),
+    C("bot_token", Text),
     C("bot_id", String(32)),
     C("bot_user_id", String(32)),
     C("bot_scopes", String(1000)),
-    C("bot_refresh_token", String(200)),
+    C("bot_refresh_token", Text),
     C("bot_token_expires_at", DateTime),
     C("is_enterprise_install", Boolean, nullable=False),
     C("installed_at", DateTime, nullable=False),
     Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
 )
+# The credentials among those columns: bots' and installers' tokens and refresh tokens, and the incoming
+# webhook's URL (anyone holding it can post to its channel). Stored encrypted; never filtered on.
+SLACK_SECRETS: dict[str, tuple[str, ...]] = {
+    "slack_installations": (
+        "bot_token",
+        "bot_refresh_token",
+        "user_token",
+        "user_refresh_token",
+        "incoming_webhook_url",
+    ),
+    "slack_bots": ("bot_token", "bot_refresh_token"),
+}
 SLACK_OAUTH_STATES = Table(
     "slack_oauth_states",
     Base.metadata,

@@ -35,6 +35,7 @@ class NameIndex:
     _choice_ids: list[str] = field(default_factory=list)
     _short_choices: list[str] = field(default_factory=list)
     _short_ids: list[str] = field(default_factory=list)
+    _widest: int = 1  # the most words a name has
 
     @classmethod
     def build(
@@ -87,6 +88,8 @@ class NameIndex:
                 index.compact_forms[key] = next(iter(targets))
             elif key not in index.ambiguous:
                 index.ambiguous[key] = targets
+        names = [*index.ids, *index.aliases, *index.forms, *index.families]
+        index._widest = max((key.count(" ") + 1 for key in names), default=1)
         seen: set[str] = set()
         for key, target in [*index.aliases.items(), *index.ids.items(), *index.forms.items()]:
             if key not in seen:
@@ -103,19 +106,23 @@ class NameIndex:
         key = normalise(name)
         if not key:
             raise UnknownModelError(name, [])
+        if (model_id := self._known(key)) is not None:
+            return model_id
+        for form in (key, compact(key)):
+            if form in self.ambiguous:
+                raise UnknownModelError(name, self._named(sorted(self.ambiguous[form])[:3]), ambiguous=True)
+        raise UnknownModelError(name, self.suggest(key))
+
+    def _known(self, key: str) -> str | None:
+        """The model a normalised name surely means; None if it means none, or several."""
         for table in (self.ids, self.aliases, self.forms):
             if key in table:
                 return table[key]
         if key in self.families:
             return self.families[key][1]  # the family's flagship; `notes` says so in the reply
         if key in self.ambiguous:
-            raise UnknownModelError(name, self._named(sorted(self.ambiguous[key])[:3]), ambiguous=True)
-        short = compact(key)
-        if short in self.compact_forms:
-            return self.compact_forms[short]
-        if short in self.ambiguous:
-            raise UnknownModelError(name, self._named(sorted(self.ambiguous[short])[:3]), ambiguous=True)
-        raise UnknownModelError(name, self.suggest(key))
+            return None
+        return self.compact_forms.get(compact(key))
 
     def notes(self, names: Iterable[str]) -> list[str]:
         """How family names among `names` were read: "Claude means Claude Sonnet 5.5 here (...)"."""
@@ -132,25 +139,27 @@ class NameIndex:
 
     def resolve_words(self, text: str) -> list[str]:
         """Model ids for text that may hold several names separated by spaces (`o1 r1`, `opus 4.1`):
-        the whole text if it is a name, else the longest names from the left."""
-        try:
+        the whole text if it is a name, else the longest names from the left.
+
+        Only a word no name starts with is looked up fuzzily, for its suggestions: the spans tried
+        before it cost a dictionary lookup each, and none is wider than the widest name.
+        """
+        key = normalise(text)
+        if " " not in key:
             return [self.resolve(text)]
-        except UnknownModelError:
-            words = normalise(text).split(" ")
-            if len(words) == 1:
-                raise
+        if (whole := self._known(key)) is not None:
+            return [whole]
+        words = key.split(" ")
         found: list[str] = []
         start = 0
         while start < len(words):
-            for end in range(len(words), start, -1):
-                try:
-                    found.append(self.resolve(" ".join(words[start:end])))
-                except UnknownModelError as exc:
-                    if end == start + 1:
-                        raise exc from None
-                    continue
-                start = end
-                break
+            for end in range(min(len(words), start + self._widest), start + 1, -1):
+                if (model_id := self._known(" ".join(words[start:end]))) is not None:
+                    break
+            else:
+                end, model_id = start + 1, self.resolve(words[start])
+            found.append(model_id)
+            start = end
         return found
 
     def suggest(self, name: str, limit: int = 3) -> list[tuple[str, str]]:

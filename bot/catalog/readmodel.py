@@ -19,7 +19,6 @@ Decimal order); answer objects are made only for what an answer shows.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -170,9 +169,3 @@ class ReadModel:
     served_by: dict[str, frozenset[str]]  # provider id -> models with an offering there, any
     provider_names: dict[str, str]  # provider id -> upstream's name
     imported: frozenset[tuple[str, str]]
-
-
-def ilike(value: str, pattern: str) -> bool:
-    """SQL's `value ILIKE pattern` (% and _ are wildcards), as `list <lab>` matched in the database."""
-    regex = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, re.IGNORECASE | re.DOTALL) is not None

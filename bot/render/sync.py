@@ -165,7 +165,7 @@ def _pct(pct: Decimal | None) -> str:
 
 def status_text(answer: SyncStatusAnswer) -> str:
     if not answer.runs:
-        return "No feed sync has run yet. Admins can run `sync` now; the worker syncs on its own schedule."
+        return "No feed sync has run yet: the feeds sync on their own schedule."
     lines = ["Latest feed syncs (newest first):"]
     for feed, name in _FEED_NAMES.items():
         runs = [r for r in answer.runs if r.feed == feed]
@@ -188,8 +188,9 @@ def _run_line(r: SyncRunView) -> str:
     return f"  {r.started_at:%Y-%m-%d %H:%M} UTC  {r.status}{counts}{reason}"
 
 
-# A recorded reason is for admins: it may quote the feed's URL (which can carry a token), a
-# database driver's message (hosts, users) or feed content. Others get one of these short ones.
+# A recorded reason holds no URL's query, credentials or library text (bot.sync.reasons), but it may
+# name the feed's host or quote the feed's content at length: that is for whoever runs the syncs.
+# Others get one of these short ones.
 _URL = re.compile(r"[a-z][a-z0-9+.\-]*://\S*", re.IGNORECASE)
 _HTTP_STATUS = re.compile(r"\bHTTP (\d{3})\b")
 _DRIVER = re.compile(r"\b(database|psycopg|sqlalchemy|sqlite|connection|server|host|port|password)\b", re.I)

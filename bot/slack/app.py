@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from bot import db
 from bot.catalog import current
 from bot.catalog.workspaces import SHARED
+from bot.cipher import token_cipher
 from bot.config import ModeMismatchError, Settings
 from bot.slack import charts, listeners, oauth
 from bot.slack.admin import AdminCheck, Clients
@@ -19,13 +20,21 @@ from bot.slack.cache import SIZE
 from bot.slack.clients import web_client
 from bot.slack.gate import CatalogGate
 from bot.slack.installs import Installs
+from bot.slack.logtext import escape_records_of
 from bot.slack.replies import ACK_BUDGET_S, Replier
 
-BOLT_LOGGER = logging.getLogger("bot.slack.bolt")
+# Bolt's messages may quote a request (a listener's error, a payload it could not route): escaped.
+BOLT_LOGGER = escape_records_of(logging.getLogger("bot.slack.bolt"))
 
 HTTP_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 SOCKET_SETTINGS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-OAUTH_SETTINGS = ("SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "MODELCOST_PUBLIC_URL")
+OAUTH_SETTINGS = (
+    "SLACK_SIGNING_SECRET",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "MODELCOST_PUBLIC_URL",
+    "MODELCOST_TOKEN_KEY",
+)
 
 
 def required_settings(settings: Settings, *, socket_mode: bool = False) -> tuple[str, ...]:
@@ -33,6 +42,16 @@ def required_settings(settings: Settings, *, socket_mode: bool = False) -> tuple
     if settings.slack_mode == "oauth":
         return OAUTH_SETTINGS
     return SOCKET_SETTINGS if socket_mode else HTTP_SETTINGS
+
+
+def check_settings(settings: Settings, *, socket_mode: bool = False) -> None:
+    """Fail at start, in one line, on settings the app can't start with: ModeMismatchError, then
+    MissingSettingsError naming what its mode requires, then TokenKeyError for a malformed
+    MODELCOST_TOKEN_KEY (oauth mode)."""
+    settings.check_mode(socket_mode=socket_mode)
+    settings.require(*required_settings(settings, socket_mode=socket_mode))
+    if settings.slack_mode == "oauth":
+        token_cipher(settings)  # a malformed key stops the app now, not at the first install
 
 
 def build_app(
@@ -43,8 +62,7 @@ def build_app(
     ack_budget: float = ACK_BUDGET_S,
     cache_size: int = SIZE,
 ) -> App:
-    """The app; MissingSettingsError naming what is absent, ModeMismatchError for settings of the
-    other mode (bot.config.Settings.check_mode).
+    """The app; SettingsError, in one line, for settings it can't start with (check_settings).
 
     The catalog is migrated and seeded now if the database answers, and its snapshot built (so the
     first question is answered from memory), else on the first request that finds it back (gate.py):
@@ -54,8 +72,7 @@ def build_app(
     token once, with auth.test, at start; in oauth mode each request is authorized by its
     workspace's installation.
     """
-    settings.check_mode(socket_mode=socket_mode)
-    settings.require(*required_settings(settings, socket_mode=socket_mode))
+    check_settings(settings, socket_mode=socket_mode)
     engine = db.engine_for(settings.database_url)
     gate = CatalogGate(engine)
     gate.try_prepare()
@@ -86,7 +103,7 @@ def build_app(
     replier = Replier(
         settings,
         engine,
-        admins=AdminCheck(clients, settings.admin_users),
+        admins=AdminCheck(clients, settings.admin_users, oauth=multi),
         ack_budget=ack_budget,
         cache_size=cache_size,
         gate=gate,

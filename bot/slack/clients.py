@@ -16,6 +16,10 @@ from slack_sdk.webhook import WebhookClient
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
+# The Web API clients' logger, never below INFO: at DEBUG slack_sdk logs each request's and response's
+# body, and oauth.v2.access carries the client secret, refresh tokens and the new tokens.
+CLIENT_LOG = logging.getLogger(f"{__name__}.web_api")
+CLIENT_LOG.setLevel(logging.INFO)
 
 TIMEOUT_S = 10
 RATE_LIMIT_RETRIES = 2
@@ -31,7 +35,11 @@ def web_client(settings: Settings, token: str | None = None) -> WebClient:
     if token is None and settings.slack_bot_token is not None:
         token = settings.slack_bot_token.get_secret_value()
     return WebClient(
-        token=token, base_url=settings.slack_api_url, timeout=TIMEOUT_S, retry_handlers=_retries()
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=TIMEOUT_S,
+        retry_handlers=_retries(),
+        logger=CLIENT_LOG,
     )
 
 

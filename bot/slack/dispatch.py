@@ -3,7 +3,8 @@
 Every Slack entry point (the slash command, buttons, Socket Mode) comes through `run_command`, which
 parses once with the shared query core and hands the request to bot.ask with the Slack user's context.
 Whether the user may run it is decided there, in one place, before anything runs. What `sync status`
-shows of a failed sync's reason depends on who asks: admins see it whole, others a short, safe one.
+shows of a failed sync's reason depends on who asks: whoever may run the syncs (an admin, in single
+mode) sees it whole, others a short one; in oauth mode the syncs are the operator's, so every user.
 """
 
 from __future__ import annotations
@@ -54,17 +55,45 @@ def run_command(
 ) -> Answer:
     """The typed answer for the workspace `workspace` (bot.catalog.workspaces); an expected error
     (bot.errors.UserError) otherwise."""
+    context = _context(settings, user_id, channel_id, admins, workspace)
+    answer = ask.respond(engine, text, context)
+    if isinstance(answer, SyncStatusAnswer) and not (
+        context.shared_catalog and _is_admin(admins, user_id, workspace)
+    ):
+        return public_status(answer)
+    return answer
 
+
+def check_command(
+    settings: Settings,
+    user_id: str,
+    channel_id: str,
+    request: query.Request,
+    admins: AdminCheck | None = None,
+    *,
+    workspace: str = SHARED,
+) -> None:
+    """The refusal (a UserError) `request` would get from this user here, raised without running it."""
+    ask.check(request, _context(settings, user_id, channel_id, admins, workspace))
+
+
+def _context(
+    settings: Settings, user_id: str, channel_id: str, admins: AdminCheck | None, workspace: str
+) -> ask.Context:
     def is_admin(user: str) -> bool:
         return admins is not None and admins.is_admin(user, workspace=workspace)
 
-    context = ask.Context.slack(
-        user_id, channel_id, is_admin if admins else None, feed_url=settings.feed_url, workspace=workspace
+    def is_member(user: str) -> bool:
+        return admins is None or admins.is_member(user, workspace=workspace)
+
+    return ask.Context.slack(
+        user_id,
+        channel_id,
+        is_admin if admins else None,
+        is_member=is_member,
+        feed_url=settings.feed_url,
+        workspace=workspace,
     )
-    answer = ask.respond(engine, text, context)
-    if isinstance(answer, SyncStatusAnswer) and not _is_admin(admins, user_id, workspace):
-        return public_status(answer)
-    return answer
 
 
 def _is_admin(admins: AdminCheck | None, user_id: str, workspace: str) -> bool:

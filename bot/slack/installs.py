@@ -2,11 +2,11 @@
 
 Single mode has one token (SLACK_BOT_TOKEN) and one workspace key, SHARED. In oauth mode each
 installation's token lives in slack_sdk's SQLAlchemy installation store (tables from migration 0007),
-looked up by the workspace key's scope (bot.catalog.workspaces). Tokens that Slack rotates (the app's
-"token rotation" setting: they expire after 12 hours) are refreshed here, with slack_sdk's
-TokenRotator, when they expire within ROTATE_WITHIN_MIN, and the refreshed installation is saved;
-Bolt's own authorize does the same for the requests it serves (bot/slack/oauth.py), with the same
-margin, so a token handed out here is good for at least that long.
+encrypted (bot/slack/tokens.py), looked up by the workspace key's scope (bot.catalog.workspaces).
+Tokens that Slack rotates (the app's "token rotation" setting: they expire after 12 hours) are
+refreshed here, with slack_sdk's TokenRotator, when they expire within ROTATE_WITHIN_MIN, and the
+refreshed installation is saved; Bolt's own authorize does the same for the requests it serves
+(bot/slack/oauth.py), with the same margin, so a token handed out here is good for at least that long.
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ from sqlalchemy import Engine
 
 from bot import db
 from bot.catalog.workspaces import SHARED, scope, workspace_key
+from bot.cipher import token_cipher
 from bot.config import Settings
 from bot.errors import SlackUnavailableError
 from bot.slack.clients import web_client
+from bot.slack.tokens import EncryptedInstallationStore
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +35,12 @@ ROTATE_WITHIN_MIN = 120
 
 
 def installation_store(settings: Settings, engine: Engine) -> SQLAlchemyInstallationStore:
-    """The store of this app's installations (its rows are keyed by the app's client id)."""
+    """The store of this app's installations (its rows are keyed by the app's client id), its tokens
+    encrypted under MODELCOST_TOKEN_KEY (bot/slack/tokens.py)."""
     assert settings.slack_client_id is not None  # oauth mode: Settings.check_mode and require said so
-    return SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine, logger=log)
+    return EncryptedInstallationStore(
+        client_id=settings.slack_client_id, engine=engine, cipher=token_cipher(settings), logger=log
+    )
 
 
 def token_rotator(settings: Settings) -> TokenRotator:

@@ -3,8 +3,11 @@
 GET /slack/install shows an "Add to Slack" page whose link carries a fresh `state` (kept in the
 database and in a cookie); GET /slack/oauth_redirect is where Slack sends the installer back: Bolt
 checks the state against the cookie and consumes it (once), exchanges the code with oauth.v2.access
-and saves the installation; our pages then say what happened. Requests are authorized from the
-installation store, which also refreshes rotating tokens (ROTATE_WITHIN_MIN before they expire).
+and saves the installation; our pages then say what happened (a known failure in our words, anything
+else as one generic line: the page never repeats what the request said). Requests are authorized from
+the installation store, which also refreshes rotating tokens (ROTATE_WITHIN_MIN before they expire).
+The install page is rate-limited (INSTALL_PAGES_*, applied by bot/slack/web.py), and the worker deletes
+the states left unused once they expire (purge_expired_states).
 `app_uninstalled` and `tokens_revoked` delete the workspace's installation and tokens, then hand
 the workspace to bot.catalog.workspaces.uninstalled (its subscriptions and pending alerts).
 """
@@ -17,6 +20,7 @@ import logging
 import re
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any  # Any: Bolt's events and context are untyped dicts
 
 from slack_bolt import App, BoltContext
@@ -29,24 +33,38 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete
 from sqlalchemy.exc import DBAPIError
 
 from bot.catalog import workspaces
+from bot.catalog.models import SLACK_OAUTH_STATES
 from bot.catalog.workspaces import scope
 from bot.config import Settings
 from bot.errors import CatalogUnavailableError
 from bot.render import blocks
 from bot.render.blocks import COMMAND
 from bot.slack.installs import ROTATE_WITHIN_MIN, Installs, installation_store, workspace_of
+from bot.slack.limits import Rate
+from bot.slack.logtext import escape_records_of
 
-log = logging.getLogger(__name__)
+# Bolt's flow and slack_sdk's stores log on it too, quoting the request (a `code`, a `state`): every
+# record's control characters are escaped.
+log = escape_records_of(logging.getLogger(__name__))
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes, as in slack/manifest.oauth.json (tests/slack/test_manifests.py keeps them equal).
 SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write")
 STATE_EXPIRATION_S = 600
+# Each GET /slack/install writes a state row, which lives STATE_EXPIRATION_S unless an install consumes
+# it, and is then deleted by the worker within STATE_PURGE_EVERY_S. Per web worker, a client address
+# (the peer's: bot/slack/limits.py) gets INSTALL_PAGES_PER_CLIENT, 10 at once then 10 a minute (an admin
+# installing needs one or two), everyone together INSTALL_PAGES_OVERALL, 60 at once then one a second;
+# beyond them, 429 with Retry-After. So at most about 60 + 60 x 11 = 720 state rows per web worker exist
+# at once, written one a second at most on average.
+STATE_PURGE_EVERY_S = 60
+INSTALL_PAGES_PER_CLIENT = Rate(per_s=10 / 60, burst=10)
+INSTALL_PAGES_OVERALL = Rate(per_s=1.0, burst=60)
 CACHED_TOKENS = 10_000  # auth.test results kept (one per token; a rotating token is new every 12 h)
 _TEAM = re.compile(r"[A-Z0-9]{1,32}")
 
@@ -65,6 +83,8 @@ FAILURES = {
     "invalid_code": "Slack did not accept the authorization code (it may have expired, or been used).",
     "storage_error": "The installation could not be saved.",
 }
+# Any other reason: the `error` Slack (or whoever made the link) put in the redirect.
+UNKNOWN_FAILURE = "Slack sent back an error."
 
 
 def not_installed(settings: Settings) -> str:
@@ -235,8 +255,16 @@ def _installed(engine: Engine, args: SuccessArgs) -> BoltResponse:
     return _html(200, body, args)
 
 
+def purge_expired_states(engine: Engine) -> int:
+    """Delete the install states past their expiry, unused (Bolt deletes those an install consumes);
+    returns how many. `modelcost worker` runs it every STATE_PURGE_EVERY_S."""
+    now = datetime.now(UTC).replace(tzinfo=None)  # naive UTC, as slack_sdk's state store writes them
+    with engine.begin() as conn:
+        return conn.execute(delete(SLACK_OAUTH_STATES).where(SLACK_OAUTH_STATES.c.expire_at < now)).rowcount
+
+
 def _failed(args: FailureArgs) -> BoltResponse:
-    what = FAILURES.get(args.reason, f"Slack answered: {args.reason[:100]}")
+    what = FAILURES.get(args.reason, UNKNOWN_FAILURE)
     if args.error is not None:
         log.error("install failed: %s (%s)", args.reason, type(args.error).__name__)
     else:

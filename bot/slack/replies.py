@@ -26,15 +26,15 @@ from bot.catalog import current
 from bot.catalog.answers import Answer
 from bot.catalog.workspaces import SHARED
 from bot.config import Settings
-from bot.errors import CatalogUnavailableError, NoChartError, SlackUnavailableError, UserError
-from bot.query import CatalogRead
+from bot.errors import CatalogUnavailableError, NoChartError, UserError
+from bot.query import CatalogRead, Request
 from bot.render import blocks
 from bot.render.blocks import COMMAND, ChartOffer, Message
 from bot.slack import charts
 from bot.slack.admin import AdminCheck, Clients
 from bot.slack.cache import SIZE, ReplyCache, ack_json
 from bot.slack.clients import post_response
-from bot.slack.dispatch import cacheable, changes_catalog, parsed, run_command
+from bot.slack.dispatch import cacheable, changes_catalog, check_command, parsed, run_command
 from bot.slack.gate import CatalogGate
 
 log = logging.getLogger(__name__)
@@ -205,7 +205,7 @@ class Replier:
                     self.settings, self.engine, user_id, channel_id, text, self.admins, workspace=workspace
                 )
             )
-            png = charts.draw(answer)
+            png = self.charts.draw(answer)
             if png is None:
                 raise NoChartError("That answer has no chart.")
         except UserError as exc:
@@ -286,9 +286,7 @@ class Replier:
         request = parsed(text)
         if not action_id.startswith(blocks.ACTION_CONFIRM) and changes_catalog(request):
             assert request is not None  # changes_catalog says so
-            reply = self._pool.submit(
-                self._unconfirmed, user_id, channel_id, text, request.admin_only, workspace
-            )
+            reply = self._pool.submit(self._unconfirmed, user_id, channel_id, request, text, workspace)
         else:
             reply = self._pool.submit(
                 self._reply,
@@ -311,18 +309,14 @@ class Replier:
         reply.add_done_callback(deliver)
 
     def _unconfirmed(
-        self, user_id: str, channel_id: str, text: str, admin_only: bool, workspace: str
+        self, user_id: str, channel_id: str, request: Request, text: str, workspace: str
     ) -> tuple[Message, bool]:
         """A change brought by a button that did not ask to confirm it: someone who may make it is
         shown the command with a button that does; anyone else gets the refusal, and nothing runs."""
         try:
-            admin = self.admins is not None and self.admins.is_admin(user_id, workspace=workspace)
-        except SlackUnavailableError as exc:
-            return blocks.error_message(exc, query=text), False
-        if admin_only and not admin:
-            # refused by bot.ask before anything runs
-            return self._reply(user_id, channel_id, text, workspace=workspace)
-
+            check_command(self.settings, user_id, channel_id, request, self.admins, workspace=workspace)
+        except UserError as exc:
+            return blocks.error_message(exc, query=text, changes_catalog=True), False
         return blocks.confirm_message(text), False
 
     def _deliver(

@@ -1,7 +1,9 @@
 """The WSGI application: Bolt's handler at POST /slack/events, GET /healthz for the platform,
 GET /charts/<id>.png, the chart images replies link to (signed ids; see bot/slack/charts.py), and in
 oauth mode Bolt's install pages, GET /slack/install and GET /slack/oauth_redirect (bot/slack/oauth.py):
-a browser's requests, unsigned by nature, that Bolt's flow checks by their `state`.
+a browser's requests, unsigned by nature, that Bolt's flow checks by their `state`. The install page,
+which writes a state row, is rate-limited per client address (REMOTE_ADDR, as for chart draws) and
+overall (oauth.INSTALL_PAGES_*: 429 with Retry-After beyond them).
 
 Nothing reads a request to /slack/events before its signature is checked on the raw body: the
 length is capped (413), the timestamp must be whole seconds within five minutes (401), the
@@ -22,6 +24,7 @@ import io
 import itertools
 import json
 import logging
+import math
 import os
 import re
 import socket
@@ -37,7 +40,7 @@ from slack_bolt.request.internals import parse_body
 
 from bot.config import Settings
 from bot.render.blocks import COMMAND
-from bot.slack import charts, oauth
+from bot.slack import charts, limits, oauth
 from bot.slack.listeners import commands
 
 if TYPE_CHECKING:
@@ -70,6 +73,7 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
     slack: Wsgi = SlackRequestHandler(app, EVENTS_PATH)
     links = charts.links_for(app)
     answer = commands.answerer(app)  # None in oauth mode
+    install_pages = limits.Limiter(oauth.INSTALL_PAGES_PER_CLIENT, oauth.INSTALL_PAGES_OVERALL)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
@@ -77,8 +81,10 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "3")])
             return [b"ok\n"]
         if links is not None and method in ("GET", "HEAD") and (m := charts.PATH.fullmatch(path or "")):
-            return _chart(start_response, links, m.group("id"), head=method == "HEAD")
+            return _chart(environ, start_response, links, m.group("id"))
         if method == "GET" and path in (oauth.INSTALL_PATH, oauth.REDIRECT_PATH) and app.oauth_flow:
+            if path == oauth.INSTALL_PATH and (wait := install_pages.wait(environ.get("REMOTE_ADDR") or "")):
+                return _too_many(start_response, wait)
             # Everything the flow reads is in the URL and the cookie: a body, if any, stays unread.
             return slack({**environ, "CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO()}, start_response)
         if path == EVENTS_PATH and method == "POST":
@@ -95,20 +101,35 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
 
 
 def _chart(
-    start_response: StartResponse, links: charts.ChartLinks, chart_id: str, *, head: bool
+    environ: WSGIEnvironment, start_response: StartResponse, links: charts.ChartLinks, chart_id: str
 ) -> list[bytes]:
-    """A chart's PNG (drawn on the first fetch, then kept); 404 for an id this app did not sign."""
-    png = links.png(chart_id)
+    """A chart's PNG (drawn on the first fetch, then kept); 404 for an id this app did not sign or that
+    has expired; 429 with Retry-After when it must be drawn and too many have been lately (by this
+    client's address, REMOTE_ADDR, or by this worker: see bot/slack/charts.py)."""
+    try:
+        png = links.png(chart_id, environ.get("REMOTE_ADDR") or "")
+    except charts.TooManyDraws as busy:
+        body = b"too many charts drawn just now: try again later\n"
+        start_response(
+            "429 Too Many Requests",
+            [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("Retry-After", str(busy.retry_after)),
+            ],
+        )
+        return [body]
     if png is None:
         return _plain(start_response, "404 Not Found", "no such chart")
     headers = [
         ("Content-Type", "image/png"),
-        ("Content-Length", str(len(png))),
-        # The id names what is drawn (command and catalog version): the same id is the same image.
-        ("Cache-Control", "public, max-age=86400, immutable"),
+        ("Content-Length", str(len(png.data))),
+        # The id names what is drawn (command and catalog version): the same id is the same image. A
+        # workspace's view of the catalog (oauth mode) is its own: no shared cache keeps it.
+        ("Cache-Control", f"{'private' if png.private else 'public'}, max-age={png.max_age}, immutable"),
     ]
     start_response("200 OK", headers)
-    return [] if head else [png]
+    return [] if environ.get("REQUEST_METHOD") == "HEAD" else [png.data]
 
 
 def _check(environ: WSGIEnvironment, keyed: hmac.HMAC) -> bytes | tuple[str, str]:
@@ -140,6 +161,21 @@ def _check(environ: WSGIEnvironment, keyed: hmac.HMAC) -> bytes | tuple[str, str
         return "400 Bad Request", "the body is not a Slack payload"
     environ["wsgi.input"] = io.BytesIO(for_bolt)
     return body
+
+
+def _too_many(start_response: StartResponse, wait: float) -> list[bytes]:
+    seconds = max(1, math.ceil(wait))
+    body = f"Too many requests for the install page; try again in {seconds} s.\n".encode()
+    start_response(
+        "429 Too Many Requests",
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Retry-After", str(seconds)),
+            ("Cache-Control", "no-store"),
+        ],
+    )
+    return [body]
 
 
 def _content_type(environ: WSGIEnvironment) -> str | None:

@@ -3,7 +3,9 @@
 Fetch conditionally (the ETag of the feed's last success; a body that hashes the same is unchanged
 too), apply in one transaction or roll back whole, and record every attempt as a SyncRun tagged with
 its feed: `applied` in the apply transaction itself, `unchanged`, `rejected`, `failed` and `dry-run` in
-a transaction of their own. What a feed means (parsing, guards, what it writes) is the caller's:
+a transaction of their own. What is recorded never holds a secret: the URL without its query or
+credentials, the reason as bot.sync.reasons allows it (and reasons read back pass through it again,
+older versions' included). What a feed means (parsing, guards, what it writes) is the caller's:
 bot.sync.run for prices, bot.sync.quality for scores, bot.sync.litellm for the cross-check. Expected
 failures come back as a summary with a reason, not as exceptions.
 """
@@ -20,8 +22,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot import db
+from bot.catalog.answers import public_url
 from bot.catalog.models import SyncRun, utcnow
 from bot.sync.feed import FetchError, fetch
+from bot.sync.reasons import safe_reason
 from bot.sync.summary import FEEDS, SUCCESS, Feed, Status, SyncRunView, SyncStatusAnswer, SyncSummary
 from bot.sync.upstream import FeedError
 
@@ -102,10 +106,10 @@ def apply(fresh: Fresh, work: Callable[[Session], SyncSummary]) -> SyncSummary:
     except Rollback as rollback:
         return record(fresh.engine, rollback.summary, etag=fresh.etag, sha=fresh.sha256)
     except OperationalError as exc:
-        # The database refused (locked, gone away); the catalog is as it was.
-        return record(
-            fresh.engine, fresh.summary("failed", f"the database refused the sync: {exc.orig or exc}")
-        )
+        # The database refused (locked, gone away); the catalog is as it was. The driver's message names
+        # hosts and users: its kind is enough.
+        kind = type(exc.orig if exc.orig is not None else exc).__name__
+        return record(fresh.engine, fresh.summary("failed", f"the database refused the sync ({kind})"))
     return summary
 
 
@@ -137,7 +141,7 @@ def recent_runs(session: Session, limit: int = 5) -> SyncStatusAnswer:
                 feed=r.feed,
                 started_at=r.started_at,
                 status=r.status,
-                reason=r.error,
+                reason=safe_reason(r.error),
                 changed=int((r.summary or {}).get("changed", 0)),
                 added=int((r.summary or {}).get("added", 0)),
                 retired=int((r.summary or {}).get("retired", 0)),
@@ -168,12 +172,17 @@ def _newest(session: Session, *where: ColumnElement[bool]) -> SyncRun | None:
 
 
 def _last_success(engine: Engine, feed: Feed, url: str) -> SyncRun | None:
-    """The feed's newest applied or unchanged run from this URL: its ETag and body describe the catalog."""
+    """The feed's newest applied or unchanged run from this URL: its ETag and body describe the catalog.
+    Runs are recorded with the URL's public form (older versions kept it whole)."""
     with db.session_factory(engine)() as session:
-        return _newest(session, SyncRun.feed == feed, SyncRun.url == url, SyncRun.status.in_(SUCCESS))
+        urls = sorted({url, public_url(url)})
+        return _newest(session, SyncRun.feed == feed, SyncRun.url.in_(urls), SyncRun.status.in_(SUCCESS))
 
 
 def _run(summary: SyncSummary, etag: str | None, sha: str | None, change_id: int | None) -> SyncRun:
+    # The summary is kept (as JSON) and returned as recorded: the URL's query may carry a token.
+    summary.url = public_url(summary.url)
+    summary.reason = safe_reason(summary.reason)
     return SyncRun(
         feed=summary.feed,
         url=summary.url,

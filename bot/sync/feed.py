@@ -2,8 +2,9 @@
 
 An unchanged feed costs one request answered 304 (If-None-Match with the ETag of the last
 successful sync), and a 200 whose body hashes to what was last applied is treated the same.
-Network and HTTP failures raise FetchError; a body that is not JSON raises FeedError (the feed
-itself is wrong, which a retry will not fix).
+Network and HTTP failures raise FetchError, whose message names the host and the kind of failure,
+never the URL (its query may carry a token) nor the library's text (which quotes it); a body that is
+not JSON raises FeedError (the feed itself is wrong, which a retry will not fix).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any  # Any: decoded JSON, before it is validated
 
 import requests
 
+from bot.sync.reasons import host_of
 from bot.sync.upstream import FeedError
 
 CONNECT_TIMEOUT_S = 5.0
@@ -59,15 +61,19 @@ def fetch(url: str, *, etag: str | None = None, session: requests.Session | None
                     raise FetchError("the server answered 304 Not Modified to an unconditional request")
                 return Fetched(304, resp.headers.get("ETag") or etag, None)
             if resp.status_code != 200:
-                raise FetchError(f"the feed answered HTTP {resp.status_code} {resp.reason or ''}".rstrip())
+                raise FetchError(f"the feed at {host_of(url)} answered HTTP {resp.status_code}")
             body = _read_bounded(resp)
             return Fetched(200, resp.headers.get("ETag"), body)
     except requests.ConnectTimeout:
-        raise FetchError(f"timed out connecting to {url} (after {CONNECT_TIMEOUT_S:g} s)") from None
+        raise FetchError(
+            f"timed out connecting to {host_of(url)} (ConnectTimeout, after {CONNECT_TIMEOUT_S:g} s)"
+        ) from None
     except requests.ReadTimeout:
-        raise FetchError(f"timed out reading the feed (no data for {READ_TIMEOUT_S:g} s)") from None
+        raise FetchError(
+            f"timed out reading the feed from {host_of(url)} (ReadTimeout: no data for {READ_TIMEOUT_S:g} s)"
+        ) from None
     except requests.RequestException as exc:
-        raise FetchError(f"could not fetch the feed: {type(exc).__name__}: {exc}") from None
+        raise FetchError(f"could not fetch the feed from {host_of(url)} ({type(exc).__name__})") from None
     finally:
         if session is None:
             http.close()

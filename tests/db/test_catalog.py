@@ -99,6 +99,18 @@ def test_lists(catalog: Engine, text: str) -> None:
         assert all(r.open_weights for r in result.rows)
 
 
+def test_a_list_filter_is_a_name_in_any_case_never_a_pattern(catalog: Engine) -> None:
+    def rows(text: str) -> list[str]:
+        result = ask(catalog, text)
+        assert isinstance(result, ListAnswer)
+        return [r.id for r in result.rows]
+
+    assert rows("list ANTHROPIC") == rows("list Anthropic") == rows("list anthropic") != []
+    assert rows("list Together AI") == rows("list together") != []  # a host's name or its id
+    for pattern in ("%", "%ai%", "open%", "anthrop_c", "_roq"):
+        assert rows(f"list {pattern}") == [], pattern
+
+
 def test_r1_never_becomes_o1_and_unknown_names_get_suggestions(catalog: Engine) -> None:
     assert ask(catalog, "r1").model.id == "deepseek-r1"  # type: ignore[union-attr]
     assert ask(catalog, "o3").model.id == "o3"  # type: ignore[union-attr]

@@ -1,15 +1,16 @@
 """The Slack store tables migration 0007 creates are the ones slack_sdk's SQLAlchemy stores query:
 our copy of their schema (bot.catalog.models) is checked against the stores' own definitions, so an
-upgrade of slack_sdk that changes them fails here instead of at the first install."""
+upgrade of slack_sdk that changes them fails here instead of at the first install. Only the credential
+columns differ: Text, for their Fernet ciphertext (migration 0008)."""
 
 from __future__ import annotations
 
 import pytest
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import MetaData, Table
+from sqlalchemy import MetaData, Table, Text
 
-from bot.catalog.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
+from bot.catalog.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES, SLACK_SECRETS
 
 
 def shape(table: Table) -> tuple[list[tuple[str, str, bool, bool]], set[tuple[str, tuple[str, ...]]]]:
@@ -28,4 +29,7 @@ def shape(table: Table) -> tuple[list[tuple[str, str, bool, bool]], set[tuple[st
 )
 def test_our_copy_of_the_store_tables_is_slack_sdks(ours: Table, theirs: object) -> None:
     built = theirs(MetaData(), ours.name)  # type: ignore[operator]
+    for name in SLACK_SECRETS.get(ours.name, ()):
+        assert repr(built.c[name].type) == "String(length=200)"
+        built.c[name].type = Text()
     assert shape(ours) == shape(built)

@@ -160,3 +160,15 @@ def test_reseeding_keeps_workspace_rows(fresh: Engine) -> None:
     respond(fresh, "set o1 output 50", admin("TA"))
     ensure_catalog(fresh)
     assert o1_output(fresh, member("TA")) == Decimal(50)
+
+
+def test_a_workspace_prices_what_a_host_lists_and_adds_no_listing(fresh: Engine) -> None:
+    """Which hosts list a model is the shared catalog's (every workspace sees it, the feeds keep it)."""
+    before = dump(fresh)
+    with pytest.raises(UserError, match="Together AI doesn't list o1.*a host that does: azure, openai"):
+        respond(fresh, "set o1 at together input 3 output 7", admin("TA"))
+    assert dump(fresh) == before
+
+    respond(fresh, "set o1 at together input 3 output 7", Context.cli())  # the operator lists it
+    answer = respond(fresh, "set o1 at together input 2 output 6", admin("TA"))
+    assert answer.change.new["input_mtok"] == Decimal(2)

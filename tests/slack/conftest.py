@@ -114,6 +114,7 @@ def post_signed(
     timestamp: int | None = None,
     secret: str = SIGNING_SECRET,
     signature: str | None = None,
+    timeout: float = 30,
 ) -> requests.Response:
     ts = int(time.time()) if timestamp is None else timestamp
     headers = {
@@ -121,7 +122,7 @@ def post_signed(
         "X-Slack-Request-Timestamp": str(ts),
         "X-Slack-Signature": signature if signature is not None else sign(body, ts, secret),
     }
-    return requests.post(url + "/slack/events", data=body, headers=headers, timeout=30)
+    return requests.post(url + "/slack/events", data=body, headers=headers, timeout=timeout)
 
 
 def command_body(

@@ -73,9 +73,15 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes] | None = None, timeo
 
 @contextmanager
 def gunicorn(
-    database_url: str, api_url: str, log_dir: Path, *, workers: int = 1, **env: str
+    database_url: str,
+    api_url: str,
+    log_dir: Path,
+    *,
+    workers: int = 1,
+    target: str = "bot.slack.wsgi:app",
+    **env: str,
 ) -> Iterator[Server]:
-    """The server, healthy; SIGTERM and a wait when done."""
+    """The server (of `target`, the Procfile's app unless told), healthy; SIGTERM and a wait when done."""
     port = free_port()
     environ = clean_env(
         SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -94,7 +100,7 @@ def gunicorn(
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
-        "bot.slack.wsgi:app",
+        target,
     ]
     log_path = log_dir / f"gunicorn-{port}.log"
     with log_path.open("wb") as log:

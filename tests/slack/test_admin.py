@@ -21,10 +21,18 @@ ADMIN, MEMBER = "U0ADMIN", "U0MEMBER"
 FEED = "https://feed.example/v2/data.json"
 
 
-def user_info(user: str, **flags: Any) -> dict[str, Any]:
+def user_info(user: str, team: str = "T0FAKE", **flags: Any) -> dict[str, Any]:
+    """Slack's users.info answer for a user of `team` (the fake's own, by default)."""
     return {
         "ok": True,
-        "user": {"id": user, "name": user.lower(), "is_admin": False, "is_bot": False, **flags},
+        "user": {
+            "id": user,
+            "team_id": team,
+            "name": user.lower(),
+            "is_admin": False,
+            "is_bot": False,
+            **flags,
+        },
     }
 
 
@@ -107,6 +115,17 @@ def test_admin_users_from_the_environment_need_no_lookup(
     app = serve(database_url=fresh_url, settings={"admin_users": frozenset({"U0OPS"})})
     assert "Price updated" in visible_text(send(app, "set o1 input 14", user="U0OPS"))
     assert app.fake.calls("users.info") == []
+
+
+def test_a_team_qualified_admin_user_is_an_admin_of_that_team_only(
+    serve: Callable[..., Served], fresh_url: str, fresh: Engine
+) -> None:
+    users = frozenset({"T0FAKE:U0OPS", "T0ELSE:U0OTHER"})  # the fake's workspace is T0FAKE
+    app = serve(database_url=fresh_url, settings={"admin_users": users})
+    assert "Price updated" in visible_text(send(app, "set o1 input 14", user="U0OPS"))
+    assert app.fake.calls("users.info") == []
+    refused = visible_text(send(app, "set o1 output 13", user="U0OTHER"))
+    assert "Only workspace admins and owners" in refused and o1_output(fresh) == Decimal(60)
 
 
 def test_admin_status_is_cached(app: Served) -> None:

@@ -43,7 +43,10 @@ def test_every_admin_only_request_type_has_an_example() -> None:
 
 
 def member(user_id: str) -> dict[str, Any]:
-    return {"ok": True, "user": {"id": user_id, "name": "m", "is_admin": False, "is_bot": False}}
+    return {
+        "ok": True,
+        "user": {"id": user_id, "team_id": "T0FAKE", "name": "m", "is_admin": False, "is_bot": False},
+    }
 
 
 @pytest.mark.parametrize("text", EXAMPLES.values())

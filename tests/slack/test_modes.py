@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from bot.config import ModeMismatchError, Settings
 from bot.slack.app import build_app
 from tests.slack.conftest import BOT_TOKEN, SIGNING_SECRET, Served
 from tests.slack.gunicorn import SLACK_ENV, clean_env
+from tests.slack.test_oauth import TOKEN_KEY
 
 MODE_ENV = (
     *SLACK_ENV,
@@ -21,6 +23,7 @@ MODE_ENV = (
     "SLACK_CLIENT_ID",
     "SLACK_CLIENT_SECRET",
     "MODELCOST_PUBLIC_URL",
+    "MODELCOST_TOKEN_KEY",
 )
 OAUTH_ENV = {
     "MODELCOST_SLACK_MODE": "oauth",
@@ -28,6 +31,7 @@ OAUTH_ENV = {
     "SLACK_CLIENT_ID": "1111.2222",
     "SLACK_CLIENT_SECRET": "client-secret",
     "MODELCOST_PUBLIC_URL": "https://modelcost.test",
+    "MODELCOST_TOKEN_KEY": TOKEN_KEY,
 }
 SINGLE_WITH_CLIENT = (
     "modelcost: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET set in single mode: set MODELCOST_SLACK_MODE=oauth "
@@ -68,7 +72,7 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
         (
             {"MODELCOST_SLACK_MODE": "oauth", "SLACK_SIGNING_SECRET": SIGNING_SECRET},
             "modelcost: missing required settings: "
-            "SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, MODELCOST_PUBLIC_URL\n",
+            "SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, MODELCOST_PUBLIC_URL, MODELCOST_TOKEN_KEY\n",
         ),
         (
             {**OAUTH_ENV, "SLACK_BOT_TOKEN": BOT_TOKEN},
@@ -142,3 +146,48 @@ def test_the_worker_in_oauth_mode_takes_each_workspace_token_not_a_bot_token(
     env(**OAUTH_ENV, DATABASE_URL=fresh_url)
     assert main(["worker", "--once"]) == 0
     assert capsys.readouterr().out == "sent 0 alert(s)\n"
+
+
+# Not a key: the right length, but `!` is not url-safe base64.
+NOT_A_KEY = "!" * 43 + "="
+
+
+@pytest.mark.parametrize("command", [["serve"], ["worker", "--once"]], ids=["serve", "worker"])
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        (None, "modelcost: missing required settings: MODELCOST_TOKEN_KEY\n"),
+        (
+            NOT_A_KEY,
+            "modelcost: MODELCOST_TOKEN_KEY must be Fernet keys, comma-separated: it is not 32 url-safe "
+            "base64-encoded bytes (`modelcost tokens key` makes one)\n",
+        ),
+        (
+            f"{TOKEN_KEY}, {NOT_A_KEY}",
+            "modelcost: MODELCOST_TOKEN_KEY must be Fernet keys, comma-separated: key 2 of 2 is not 32 "
+            "url-safe base64-encoded bytes (`modelcost tokens key` makes one)\n",
+        ),
+    ],
+    ids=["missing", "malformed", "second-malformed"],
+)
+def test_oauth_mode_starts_only_with_a_well_formed_token_key(
+    env: Callable[..., None],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_url: str,
+    command: list[str],
+    key: str | None,
+    said: str,
+) -> None:
+    def gunicorn(*args: object) -> None:
+        raise AssertionError("serve started gunicorn")  # rather than this test's process becoming it
+
+    monkeypatch.setattr(os, "execv", gunicorn)
+    values = {k: v for k, v in OAUTH_ENV.items() if k != "MODELCOST_TOKEN_KEY"}
+    env(**values, DATABASE_URL=fresh_url, **({"MODELCOST_TOKEN_KEY": key} if key else {}))
+
+    assert main(command) == 1
+
+    out = capsys.readouterr()
+    assert (out.out, out.err) == ("", said)
+    assert TOKEN_KEY not in repr(Settings.from_env()) and TOKEN_KEY not in str(Settings.from_env())

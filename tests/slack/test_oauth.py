@@ -3,21 +3,30 @@ own token, forged and replayed states, failed exchanges, uninstalling, reinstall
 
 from __future__ import annotations
 
+import base64
 import html
+import http.client
+import itertools
 import json
+import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import text
 
 from bot import db
 from bot.catalog import workspaces
+from bot.catalog.models import SLACK_SECRETS
+from bot.cipher import cipher_of
+from bot.cli import main
 from bot.config import Settings
+from bot.slack import oauth
 from bot.slack.installs import Installs
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import Served, command_body, post_signed, sign
@@ -25,12 +34,14 @@ from tests.slack.conftest import Served, command_body, post_signed, sign
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "test-client-secret-not-real"
 PUBLIC_URL = "https://modelcost.test"
+TOKEN_KEY = base64.urlsafe_b64encode(b"modelcost-test-token-key-32bytes").decode()  # a Fernet key
 OAUTH = {
     "slack_mode": "oauth",
     "slack_bot_token": None,
     "slack_client_id": CLIENT_ID,
     "slack_client_secret": CLIENT_SECRET,
     "public_url": PUBLIC_URL,
+    "token_key": TOKEN_KEY,
 }
 NOT_ADMIN = "Only workspace admins and owners"
 
@@ -89,8 +100,14 @@ def install(app: Served, code: str, team: str | None, **grant: Any) -> requests.
 
 
 def rows(app_db: str, table: str) -> list[dict[str, Any]]:
+    """The table's rows as stored (tokens encrypted), read with plain SQL."""
     with db.engine_for(app_db).connect() as conn:
         return [dict(r) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY id")).mappings()]
+
+
+def opened(stored: str | None) -> str | None:
+    """A stored token, decrypted with the test key."""
+    return None if stored is None else cipher_of(TOKEN_KEY).decrypt(stored.encode()).decode()
 
 
 def command(app: Served, command_text: str, team: str | None, **fields: Any) -> requests.Response:
@@ -143,7 +160,7 @@ def test_two_workspaces_install_and_each_is_served_with_its_own_token(hosted: Se
     assert "modelcost is installed in <strong>Team &lt;One&gt;</strong>" in page_a.text  # escaped
     assert "installed in <strong>Team Two</strong>" in page_b.text
     [token_a], [token_b] = hosted.fake.tokens("T1"), hosted.fake.tokens("T2")
-    assert {(r["team_id"], r["bot_token"]) for r in rows(fresh_url, "slack_installations")} == {
+    assert {(r["team_id"], opened(r["bot_token"])) for r in rows(fresh_url, "slack_installations")} == {
         ("T1", token_a),
         ("T2", token_b),
     }
@@ -228,13 +245,34 @@ def test_a_failing_code_exchange_shows_the_failure_page_and_stores_nothing(
     assert rows(fresh_url, "slack_installations") == [] and rows(fresh_url, "slack_bots") == []
 
 
-def test_the_failure_page_escapes_what_the_request_says(hosted: Served) -> None:
-    page = requests.get(
-        hosted.url + "/slack/oauth_redirect", params={"error": "<script>alert(1)</script>"}, timeout=10
-    )
+def test_the_failure_page_shows_known_failures_and_never_what_the_request_says(hosted: Served) -> None:
+    def failure_page(error: str) -> str:
+        page = requests.get(hosted.url + "/slack/oauth_redirect", params={"error": error}, timeout=10)
+        return page.text
 
-    assert "<script>" not in page.text
-    assert "Slack answered: &lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    forged = failure_page("<script>alert(1)</script> Call +1 555 0100 to finish the install")
+    cancelled = failure_page("access_denied")
+
+    assert "modelcost was not installed: Slack sent back an error." in forged
+    assert "script" not in forged and "555" not in forged
+    assert "modelcost was not installed: The install was cancelled in Slack." in cancelled
+
+
+def test_what_the_redirect_says_is_logged_on_one_line(
+    hosted: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    forged = "access_denied\n2026-12-09 10:00:00 INFO bot.slack.oauth: installed in T1"
+    state, cookie = start_install(hosted)
+
+    with caplog.at_level(logging.INFO):
+        requests.get(hosted.url + "/slack/oauth_redirect", params={"error": forged}, timeout=10)
+        # Bolt's own line about a code Slack refused quotes the code, and Slack's answer.
+        finish_install(hosted, "a-code\n2026-12-09 10:00:01 INFO forged", state, cookie)
+
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("bot.slack")]
+    assert "install failed: access_denied\\n2026-12-09 10:00:00 INFO bot.slack.oauth: installed in T1" in ours
+    assert any("a-code\\n2026-12-09 10:00:01 INFO forged" in line for line in ours)
+    assert not [line for line in ours if "\n" in line]
 
 
 @pytest.mark.engines
@@ -317,7 +355,7 @@ def test_a_token_about_to_expire_is_refreshed_before_a_command_uses_it(
     assert fresh_token != first
     assert admin_check_tokens(hosted.fake) == [fresh_token]
     [row] = rows(fresh_url, "slack_installations")  # the installation, updated in place
-    assert row["bot_token"] == fresh_token
+    assert opened(row["bot_token"]) == fresh_token
 
 
 @pytest.mark.engines
@@ -336,7 +374,7 @@ def test_installs_hands_the_worker_a_fresh_token_and_saves_it(
     refreshed = Installs(settings).bot_token("T1")
     assert refreshed not in (None, first) and refreshed == hosted.fake.tokens("T1")[-1]
     assert Installs(settings, rotate_within_min=30).bot_token("T1") == refreshed
-    assert [r["bot_token"] for r in rows(fresh_url, "slack_installations")] == [refreshed]
+    assert [opened(r["bot_token"]) for r in rows(fresh_url, "slack_installations")] == [refreshed]
 
     assert Installs(settings).bot_token("T2") is None  # not installed
     assert Installs(settings).bot_token(workspaces.SHARED) is None
@@ -349,3 +387,113 @@ def test_installs_in_single_mode_is_the_bot_token_for_the_shared_workspace(
 
     assert installs.bot_token(workspaces.SHARED) == make_settings().slack_bot_token.get_secret_value()  # type: ignore[union-attr]
     assert installs.bot_token("T1") is None
+
+
+def assert_no_token_in_the_clear(app_db: str, *tokens: str) -> None:
+    """Every credential column of slack_installations and slack_bots holds Fernet ciphertext (or
+    nothing), and no column holds a token Slack issued, or any part of one."""
+    for table, secrets in SLACK_SECRETS.items():
+        stored = rows(app_db, table)
+        assert stored
+        for row in stored:
+            assert all(row[c] is None or row[c].startswith("gAAAAA") for c in secrets), row
+            cells = [str(v) for v in row.values()]
+            assert not [c for c in cells if "xoxb-" in c or "xoxe-" in c or any(t in c for t in tokens)]
+
+
+def test_tokens_are_stored_encrypted_after_an_install_and_after_a_refresh(
+    hosted: Served, fresh_url: str
+) -> None:
+    install(hosted, "code-a", "T1", expires_in=600)  # a rotating token, due for a refresh at once
+    [first] = hosted.fake.tokens("T1")
+
+    assert_no_token_in_the_clear(fresh_url, first)
+    for table in SLACK_SECRETS:
+        [row] = rows(fresh_url, table)
+        assert opened(row["bot_token"]) == first and opened(row["bot_refresh_token"]).startswith("xoxe-")  # type: ignore[union-attr]
+
+    assert NOT_ADMIN in command(hosted, "audit", "T1").text  # Bolt refreshes the token, and saves it
+    refreshed = hosted.fake.tokens("T1")[-1]
+
+    assert refreshed != first
+    assert_no_token_in_the_clear(fresh_url, first, refreshed)
+    for table in SLACK_SECRETS:
+        [row] = rows(fresh_url, table)
+        assert opened(row["bot_token"]) == refreshed
+
+
+def test_the_install_page_is_rate_limited_per_client_and_overall(hosted: Served, fresh_url: str) -> None:
+    forged = itertools.count(1)
+
+    def page(client: str) -> tuple[int, dict[str, str], str]:
+        """GET /slack/install from the loopback address `client`: (status, headers, text)."""
+        where = urlsplit(hosted.url)
+        conn = http.client.HTTPConnection(
+            where.hostname or "", where.port, timeout=10, source_address=(client, 0)
+        )
+        try:
+            # Any client can write X-Forwarded-For: a new address in it each time buys no new budget.
+            conn.request("GET", "/slack/install", headers={"X-Forwarded-For": f"198.51.100.{next(forged)}"})
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read().decode()
+        finally:
+            conn.close()
+
+    def served_until_refused(clients: Iterator[str], most: int) -> tuple[int, dict[str, str], str]:
+        for served in range(most):
+            status, headers, text = page(next(clients))
+            if status != 200:
+                assert status == 429 and "try again in" in text
+                return served, headers, text
+        raise AssertionError(f"{most} pages served, none refused")
+
+    per_client, overall = oauth.INSTALL_PAGES_PER_CLIENT.burst, oauth.INSTALL_PAGES_OVERALL.burst
+    served, refused, _ = served_until_refused(itertools.repeat("127.0.0.2"), 2 * per_client)
+
+    assert served >= per_client
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert page("127.0.0.3")[0] == 200  # another client is served
+
+    more, refused, _ = served_until_refused((f"127.0.1.{i}" for i in itertools.count(1)), 2 * overall)
+
+    assert served + 1 + more >= overall
+    assert int(refused["Retry-After"]) >= 1
+    assert len(rows(fresh_url, "slack_oauth_states")) == served + 1 + more  # a refused page writes none
+
+
+def test_the_worker_deletes_expired_install_states(
+    hosted: Served, fresh_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state, _ = start_install(hosted)
+    # One issued eleven minutes ago, never used: Bolt never deletes it.
+    SQLAlchemyOAuthStateStore(expiration_seconds=-60, engine=db.engine_for(fresh_url)).issue()
+    assert len(rows(fresh_url, "slack_oauth_states")) == 2
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    for name, value in {
+        "MODELCOST_SLACK_MODE": "oauth",
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "MODELCOST_TOKEN_KEY": TOKEN_KEY,
+        "DATABASE_URL": fresh_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    assert main(["worker", "--once"]) == 0
+
+    assert [r["state"] for r in rows(fresh_url, "slack_oauth_states")] == [state]
+
+
+def test_no_log_line_holds_a_token_or_the_client_secret_even_at_debug(
+    hosted: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        install(hosted, "code-a", "T1", expires_in=600)
+        assert NOT_ADMIN in command(hosted, "audit", "T1").text  # the token is refreshed first
+        hosted.fake.fail("oauth.v2.access", "invalid_code")
+        install(hosted, "code-b", "T2")
+
+    tokens = hosted.fake.tokens("T1")
+    assert len(tokens) == 2
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "oauth.v2.access" in logged  # the walk can see what is logged about the exchange
+    assert not [secret for secret in (*tokens, "xoxe-1-", CLIENT_SECRET, TOKEN_KEY) if secret in logged]

@@ -21,12 +21,12 @@ from tests.slack.conftest import Served, answer_of, reply_of, visible_text
 from tests.slack.test_oauth import OAUTH, command, event, install
 from tests.sync import feeds
 
-BOSS_A = "UBOSSA"  # an admin by MODELCOST_ADMIN_USERS (the fake's users.info says nobody is)
+BOSS_A = "UBOSSA"  # A's admin by MODELCOST_ADMIN_USERS, as TA:UBOSSA (the fake's users.info says nobody is)
 
 
 @pytest.fixture
 def hosted(serve: Callable[..., Served], fresh_url: str) -> Served:
-    app = serve(database_url=fresh_url, settings={**OAUTH, "admin_users": frozenset({BOSS_A})})
+    app = serve(database_url=fresh_url, settings={**OAUTH, "admin_users": frozenset({f"TA:{BOSS_A}"})})
     assert install(app, "code-a", "TA").status_code == 200
     assert install(app, "code-b", "TB").status_code == 200
     return app

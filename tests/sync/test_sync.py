@@ -170,6 +170,43 @@ def test_network_failures_fail_and_change_nothing(
     assert run.status == "failed" and reason in (run.error or "")
 
 
+TOKEN_URL = URL + "?token=s3cr3t-token"
+POOL = (
+    "HTTPSConnectionPool(host='feed.test', port=443): Max retries exceeded with url: "
+    "/genai-prices/v2/data.json?token=s3cr3t-token"
+)
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        (requests.ConnectTimeout(f"{POOL} (connect timeout=5)"), "ConnectTimeout"),
+        (
+            requests.ReadTimeout(f"{POOL}: Read timed out. (read timeout=30)"),
+            "ReadTimeout",
+        ),
+        (requests.ConnectionError(f"{POOL} (Caused by refused)"), "ConnectionError"),
+        (503, "HTTP 503"),
+    ],
+    ids=["connect-timeout", "read-timeout", "refused", "http-503"],
+)
+def test_a_failed_fetch_records_the_host_and_the_kind_never_the_query_or_the_library_text(
+    fresh: Engine, feed: responses.RequestsMock, answer: Exception | int, said: str
+) -> None:
+    if isinstance(answer, int):
+        feed.get(TOKEN_URL, status=answer, body=b"upstream says s3cr3t-token")
+    else:
+        feed.get(TOKEN_URL, body=answer)
+
+    summary = sync(fresh, TOKEN_URL)
+
+    [run] = runs(fresh)
+    assert run.error is not None and "feed.test" in run.error and said in run.error
+    for kept in (summary.reason or "", run.error, json.dumps(run.summary), run.url):
+        for secret in ("s3cr3t", "token=", "Max retries", "ConnectionPool", "timed out.", "upstream says"):
+            assert secret not in kept, (secret, kept)
+
+
 @pytest.mark.parametrize("status", [404, 500, 503])
 def test_http_errors_fail_and_change_nothing(
     fresh: Engine, feed: responses.RequestsMock, status: int
