@@ -95,10 +95,11 @@ class Databases:
         self.owned.append(url)
         return url
 
-    def seeded(self) -> str:
-        """The URL of a new copy of the seeded catalog, this test's own."""
+    def seeded(self, *, kept: bool = False) -> str:
+        """The URL of a new copy of the seeded catalog, this test's own; `kept`, the run's (for a
+        fixture of a wider scope: dropped at the end)."""
         url = self._create(self._template())
-        self.owned.append(url)
+        (self._kept if kept else self.owned).append(url)
         return url
 
     def shared_catalog(self) -> str:

@@ -22,6 +22,8 @@ from bot.cipher import TokenKeyError, UnreadableTokenError, cipher_of
 from bot.cli import main
 from bot.slack.tokens import EncryptedInstallationStore
 
+pytestmark = pytest.mark.engines  # the store and migration 0008: every test on each backend
+
 KEY_A = base64.urlsafe_b64encode(b"modelcost-test-token-key-A-32byt").decode()
 KEY_B = base64.urlsafe_b64encode(b"modelcost-test-token-key-B-32byt").decode()
 CLIENT_ID = "1111.2222"

@@ -401,6 +401,7 @@ def assert_no_token_in_the_clear(app_db: str, *tokens: str) -> None:
             assert not [c for c in cells if "xoxb-" in c or "xoxe-" in c or any(t in c for t in tokens)]
 
 
+@pytest.mark.engines
 def test_tokens_are_stored_encrypted_after_an_install_and_after_a_refresh(
     hosted: Served, fresh_url: str
 ) -> None:
@@ -461,6 +462,7 @@ def test_the_install_page_is_rate_limited_per_client_and_overall(hosted: Served,
     assert len(rows(fresh_url, "slack_oauth_states")) == served + 1 + more  # a refused page writes none
 
 
+@pytest.mark.engines
 def test_the_worker_deletes_expired_install_states(
     hosted: Served, fresh_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
