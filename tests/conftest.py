@@ -1,7 +1,14 @@
-"""Shared fixtures: seeded catalogs on SQLite, and on PostgreSQL when MODELCOST_TEST_POSTGRES_URL is set.
+"""Shared fixtures: seeded catalogs on SQLite, and on PostgreSQL too for tests of what engines can do
+differently.
 
-A catalog is seeded once per test session into a template (a SQLite file, or a PostgreSQL database
-used as TEMPLATE); each test that writes gets its own copy, so tests never see each other's changes.
+A test that reaches a database runs on SQLite. One marked `engines` (the store, migrations, alert
+claims, workspaces, concurrency: `@pytest.mark.engines`) runs on each backend: SQLite, and PostgreSQL
+when MODELCOST_TEST_POSTGRES_URL is set (skipped, and said so, when it is not). Rendering, parsing and
+Slack behaviour over the same answers run once.
+
+A catalog is seeded once per backend and test session into a template (a SQLite file, or a PostgreSQL
+database used as TEMPLATE); each test that writes gets its own copy, so tests never see each other's
+changes.
 """
 
 from __future__ import annotations
@@ -38,13 +45,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 class Databases:
-    """Creates and drops throwaway databases of one backend, cloned from a seeded template."""
+    """Throwaway databases of one backend: a seeded template, the shared read-only catalog, and the
+    databases a test makes for itself, dropped as soon as it ends (`drop_owned`).
+
+    Dropping a PostgreSQL copy right after its test discards its pages unwritten; dropped at the end
+    of the run, a checkpoint first writes every copy's pages to disk (15-30 s)."""
 
     def __init__(self, backend: str, workdir: Path) -> None:
         self.backend = backend
         self.workdir = workdir
-        self.created: list[str] = []
         self.template: str | None = None
+        self.shared: str | None = None  # the read-only catalog of `catalog_url`
+        self.owned: list[str] = []  # made for the test running now
+        self._kept: list[str] = []  # the template and the shared catalog: dropped at the end
         self._admin: Engine | None = None
 
     def _admin_engine(self) -> Engine:
@@ -53,74 +66,136 @@ class Databases:
             self._admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
         return self._admin
 
-    def empty(self) -> str:
-        """The URL of a new, empty database."""
+    def _create(self, template: str | None = None) -> str:
+        # The process id keeps the names of parallel workers (pytest-xdist) apart.
         name = f"mc_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
         if self.backend == "sqlite":
-            return f"sqlite:///{self.workdir / (name + '.db')}"
+            url = f"sqlite:///{self.workdir / (name + '.db')}"
+            if template is not None:
+                shutil.copy(_sqlite_path(template), _sqlite_path(url))
+            return url
+        clone = f' TEMPLATE "{make_url(template).database}"' if template is not None else ""
         with self._admin_engine().connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        self.created.append(name)
+            conn.execute(text(f'CREATE DATABASE "{name}"{clone}'))
         return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)  # type: ignore[arg-type]
 
-    def seeded(self) -> str:
-        """The URL of a new copy of the seeded catalog."""
+    def _template(self) -> str:
         if self.template is None:
-            url = self.empty()
+            url = self._create()
             engine = db.make_engine(url)
             ensure_catalog(engine)
             engine.dispose()
+            self._kept.append(url)
             self.template = url
-        if self.backend == "sqlite":
-            copy = self.empty()
-            shutil.copy(self.template.split("///", 1)[1], copy.split("///", 1)[1])
-            return copy
-        name = f"mc_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
-        template = make_url(self.template).database
+        return self.template
+
+    def empty(self) -> str:
+        """The URL of a new, empty database, this test's own."""
+        url = self._create()
+        self.owned.append(url)
+        return url
+
+    def seeded(self, *, kept: bool = False) -> str:
+        """The URL of a new copy of the seeded catalog, this test's own; `kept`, the run's (for a
+        fixture of a wider scope: dropped at the end)."""
+        url = self._create(self._template())
+        (self._kept if kept else self.owned).append(url)
+        return url
+
+    def shared_catalog(self) -> str:
+        """The URL of the seeded catalog every test that only reads shares."""
+        if self.shared is None:
+            self.shared = self._create(self._template())
+            self._kept.append(self.shared)
+            _session_urls.add(self.shared)
+        return self.shared
+
+    def drop_owned(self) -> None:
+        """Drop the databases the test that just ended made (its engines are closed by now)."""
+        urls, self.owned = self.owned, []
+        self._drop(urls)
+
+    def _drop(self, urls: list[str]) -> None:
+        # SQLite files stay in pytest's temporary folder: a thread still reading one (an app's catalog
+        # watcher) goes on doing so, where an unlinked file would be made anew, empty.
+        if self.backend == "sqlite" or not urls:
+            return
         with self._admin_engine().connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-        self.created.append(name)
-        return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)  # type: ignore[arg-type]
+            for url in reversed(urls):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
 
     def close(self) -> None:
         db.dispose_engines()
+        self.drop_owned()
+        self._drop(self._kept)
         if self._admin is not None:
-            with self._admin.connect() as conn:
-                for name in reversed(self.created):
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             self._admin.dispose()
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def databases(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Databases]:
-    dbs = Databases(request.param, tmp_path_factory.mktemp(request.param))
-    yield dbs
-    dbs.close()
+def _sqlite_path(url: str) -> str:
+    return url.split("///", 1)[1]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("engines"):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The engine this test's databases live on: SQLite, unless the test is marked `engines`."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+class Backends:
+    """The session's `Databases` of each backend, made when a test first needs it."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self.tmp_path_factory = tmp_path_factory
+        self.made: dict[str, Databases] = {}
+
+    def __getitem__(self, backend: str) -> Databases:
+        if backend not in self.made:
+            self.made[backend] = Databases(backend, self.tmp_path_factory.mktemp(backend))
+        return self.made[backend]
+
+    def close(self) -> None:
+        for dbs in self.made.values():
+            dbs.close()
+
+
+@pytest.fixture(scope="session")
+def backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backends]:
+    made = Backends(tmp_path_factory)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def databases(backends: Backends, backend: str) -> Databases:
+    return backends[backend]
 
 
 @pytest.fixture(autouse=True)
-def _close_pools_of_this_test(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Engines made during a test for its own databases are closed after it, so a run holds few
-    PostgreSQL connections (the shared read-only catalogs keep theirs)."""
+def _close_pools_of_this_test(backends: Backends) -> Iterator[None]:
+    """After each test, the engines made for its own databases are closed and those databases dropped,
+    so a run holds few PostgreSQL connections and databases (the shared read-only catalogs stay)."""
     yield
-    keep = frozenset(_session_urls)
-    db.dispose_engines(keep)
+    db.dispose_engines(frozenset(_session_urls))
+    for dbs in backends.made.values():
+        dbs.drop_owned()
 
 
 _session_urls: set[str] = set()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def catalog_url(databases: Databases) -> str:
     """A seeded catalog shared by tests that only read (asking never writes)."""
-    url = databases.seeded()
-    _session_urls.add(url)
-    return url
+    return databases.shared_catalog()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def catalog(catalog_url: str) -> Engine:
     return db.engine_for(catalog_url)
 
@@ -143,14 +218,12 @@ def empty_url(databases: Databases) -> str:
     return databases.empty()
 
 
-@pytest.fixture(scope="session")
-def pg_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+@pytest.fixture
+def pg_databases(backends: Backends) -> Databases:
     """PostgreSQL only, for tests of what only PostgreSQL does (concurrent workers' row locks)."""
     if not POSTGRES_URL:
         pytest.skip("MODELCOST_TEST_POSTGRES_URL is not set")
-    dbs = Databases("postgresql", tmp_path_factory.mktemp("pg"))
-    yield dbs
-    dbs.close()
+    return backends["postgresql"]
 
 
 @pytest.fixture

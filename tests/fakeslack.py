@@ -121,7 +121,10 @@ class FakeSlack:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="fakeslack", daemon=True).start()
+        # A poll of 0.01 s (not the default 0.5) so stop() returns at once.
+        threading.Thread(
+            target=self._server.serve_forever, args=(0.01,), name="fakeslack", daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:

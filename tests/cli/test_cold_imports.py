@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 FORBIDDEN = (
     "alembic",
     "slack_bolt",
@@ -42,6 +44,7 @@ def modules_after_ask(database_url: str, cache_dir: Path) -> set[str]:
     return set(json.loads(out.stdout))
 
 
+@pytest.mark.engines
 def test_a_cold_ask_imports_only_what_asking_needs(catalog_url: str, tmp_path: Path) -> None:
     first = modules_after_ask(catalog_url, tmp_path)  # builds the read model, and keeps it
     assert "bot.read.builder" in first  # the walk can see a module load
@@ -61,6 +64,7 @@ def ask_json(database_url: str, cache_dir: Path, text: str) -> dict[str, object]
     return answer
 
 
+@pytest.mark.engines
 def test_the_kept_read_model_answers_as_the_catalog_does_and_never_after_a_change(
     fresh_url: str, tmp_path: Path
 ) -> None:

@@ -33,7 +33,7 @@ class _Quiet(SimpleHTTPRequestHandler):
 def serve(tmp_path: Path) -> Iterator[Serve]:
     """serve(body) -> the URL of a file holding `body`, served over HTTP on a local port."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(tmp_path)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)  # stops at once
     thread.start()
 
     def put(raw: bytes, name: str = "leaderboard-text.json") -> str:

@@ -19,6 +19,7 @@ from tests.db.test_quality import main_with
 CLI = Context.cli()
 
 
+@pytest.mark.engines
 def test_the_audit_lists_deepseek_v32_and_retired_offerings_with_totals(catalog: Engine) -> None:
     result = respond(catalog, "audit", CLI)
     assert isinstance(result, AuditAnswer)
@@ -36,6 +37,7 @@ def test_the_audit_lists_deepseek_v32_and_retired_offerings_with_totals(catalog:
     assert f"{result.models_agreeing} of {result.models_compared} models agree" in shown
 
 
+@pytest.mark.engines
 def test_an_admins_price_settles_a_disagreement(fresh: Engine) -> None:
     respond(fresh, "set deepseek-v3.2 input 0.28 output 0.40", CLI)
     result = respond(fresh, "audit", CLI)

@@ -37,6 +37,7 @@ def test_r1_vs_o1_prices_and_ratio(catalog: Engine) -> None:
     assert result.alternatives_for == "o1"
 
 
+@pytest.mark.engines
 def test_money_round_trips_exactly(catalog: Engine) -> None:
     with db.session_factory(catalog)() as session:
         prices = session.scalars(
@@ -119,6 +120,7 @@ def test_r1_never_becomes_o1_and_unknown_names_get_suggestions(catalog: Engine) 
     assert "deepseek-r1" in [i for i, _ in err.value.suggestions]
 
 
+@pytest.mark.engines
 def test_asking_never_changes_the_catalog(fresh: Engine) -> None:
     """Every example in help, plus bad input, asked through the path a user takes: a full dump of every
     table is the same before and after."""
@@ -141,6 +143,7 @@ def test_asking_never_changes_the_catalog(fresh: Engine) -> None:
     assert dump(fresh) == before
 
 
+@pytest.mark.engines
 def test_a_read_that_tries_to_write_fails_loudly(fresh: Engine) -> None:
     """A write slipped into a read (a request type that forgot `writes`) raises, instead of being
     rolled back silently."""
@@ -150,6 +153,7 @@ def test_a_read_that_tries_to_write_fails_loudly(fresh: Engine) -> None:
     assert "sneaky" not in str(dump(fresh)["aliases"])
 
 
+@pytest.mark.engines
 def test_seeding_twice_is_a_no_op(fresh: Engine) -> None:
     with db.session_factory(fresh)() as s:
         before = s.scalar(select(func.count()).select_from(Price))

@@ -11,6 +11,8 @@ from bot.commands.ask import Context, respond
 from bot.contract.errors import EditError
 from bot.store.tables import Change
 
+pytestmark = pytest.mark.engines  # the store: every test on each backend
+
 CHANNEL = Context.slack("U1", "C1", lambda _: False)
 CLI = Context.cli()
 

@@ -14,7 +14,7 @@ from tests.conftest import Databases
 from tests.golden import answers, corpus, load_golden, seed_pinned
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def pinned_catalog(databases: Databases) -> Iterator[Engine]:
     engine = db.make_engine(databases.empty())
     seed_pinned(engine)

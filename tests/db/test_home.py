@@ -3,6 +3,7 @@ changes and overrides, never another workspace's (bot.read.home, rendered as a u
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine, select
 
 from bot import db
@@ -25,6 +26,7 @@ def shown(engine: Engine, workspace: str) -> str:
     return visible_text(view)
 
 
+@pytest.mark.engines
 def test_a_workspace_home_never_shows_another_workspaces_rows(fresh: Engine) -> None:
     respond(fresh, "subscribe o1", admin("TA", "U0ANNA", "C0ALPHA"))
     respond(fresh, "subscribe", admin("TB", "U0BORIS", "C0BRAVO"))
@@ -54,6 +56,7 @@ def test_a_workspace_home_never_shows_another_workspaces_rows(fresh: Engine) -> 
     assert "*o1* at OpenAI: in $20 · out $60 · cached $7.50 _(set by the terminal operator" in shared
 
 
+@pytest.mark.engines
 def test_a_workspace_following_some_models_sees_only_their_changes(fresh: Engine) -> None:
     respond(fresh, "subscribe r1", admin("TA", "U0ANNA", "C0ALPHA"))
     respond(fresh, "set o1 output 50", admin("TA", "U0ANNA"))

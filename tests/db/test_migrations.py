@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -13,6 +14,8 @@ from bot import db
 from bot.contract.actor import Actor
 from bot.store import migrations, schema
 from bot.store.tables import Base, Change, Price
+
+pytestmark = pytest.mark.engines  # the store: every test on each backend
 
 
 def test_head_revision_constant_matches_alembic() -> None:

@@ -127,6 +127,7 @@ def test_a_variant_never_replaces_the_default_score(catalog: Engine) -> None:
     assert variants and all(v for v in variants)
 
 
+@pytest.mark.engines
 def test_the_teams_score_wins_until_unset_and_shows_in_history(fresh: Engine) -> None:
     set_it = respond(fresh, "set sonnet coding score 1490", Context.slack("U0BOSS", "C1", lambda _: True))
     assert set_it.kind == "set-score" and set_it.team == 1490  # type: ignore[union-attr]
@@ -148,6 +149,7 @@ def test_the_teams_score_wins_until_unset_and_shows_in_history(fresh: Engine) ->
     assert after.model.quality.floor_from == "Claude Sonnet 4.5"  # back to the leaderboard's (a floor)
 
 
+@pytest.mark.engines
 def test_a_member_cannot_set_a_score(fresh: Engine) -> None:
     with db.session_factory(fresh)() as s:
         before = s.scalar(select(func.count()).select_from(Score))

@@ -8,6 +8,7 @@ import time
 from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from bot import db
@@ -15,6 +16,8 @@ from bot.commands.ask import Context, respond
 from bot.contract.answers import ModelAnswer
 from bot.read import current, snapfile
 from bot.store.version import catalog_version
+
+pytestmark = pytest.mark.engines  # the store: every test on each backend
 
 
 def o1_input(engine: Engine) -> D | None:

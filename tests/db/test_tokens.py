@@ -23,6 +23,8 @@ from bot.store import migrations, schema
 from bot.store.cipher import TokenKeyError, UnreadableTokenError, cipher_of
 from bot.store.tables import SLACK_SECRETS
 
+pytestmark = pytest.mark.engines  # the store and migration 0008: every test on each backend
+
 KEY_A = base64.urlsafe_b64encode(b"modelcost-test-token-key-A-32byt").decode()
 KEY_B = base64.urlsafe_b64encode(b"modelcost-test-token-key-B-32byt").decode()
 CLIENT_ID = "1111.2222"

@@ -171,6 +171,7 @@ def test_dates_come_from_the_source_or_say_which_release_listed_them(catalog: En
     assert "as listed in genai-prices 0.2.3 (released November 2026)" in text.to_text(o1)
 
 
+@pytest.mark.engines
 def test_an_admins_change_is_dated_the_day_it_was_made(fresh: Engine) -> None:
     from bot.commands.ask import Context, respond
 

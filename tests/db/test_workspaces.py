@@ -17,6 +17,8 @@ from bot.store import subscriptions
 from bot.store.tables import Alert, Subscription
 from tests.db.dump import dump
 
+pytestmark = pytest.mark.engines  # the store: every test on each backend
+
 
 def admin(workspace: str, channel: str = "C1", user: str = "UADMIN") -> Context:
     return Context.slack(user, channel, lambda _: True, workspace=workspace)

@@ -81,7 +81,8 @@ def serve(make_settings: Callable[..., Settings], fake_slack: FakeSlack) -> Iter
         urls.add(settings_.database_url)
         app = wsgi_app(build_app(settings_, **options), settings_)
         server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # A poll of 0.01 s (not the default 0.5) so shutdown() returns at once.
+        threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()
         servers.append(server)
         fake_slack.reset()  # forget auth.test at start: tests look at what requests cause
         return Served(f"http://127.0.0.1:{server.server_port}", fake_slack)

@@ -67,6 +67,7 @@ def changes(engine: Engine) -> int:
         return s.scalar(select(func.count()).select_from(Change)) or 0
 
 
+@pytest.mark.engines
 def test_an_admin_sets_a_price_and_the_channel_gets_one_alert(app: Served, fresh: Engine) -> None:
     app.fake.reply("users.info", user_info(ADMIN, is_admin=True, profile={"display_name": "Ada"}))
     assert "Subscribed" in visible_text(send(app, "subscribe", channel="C0PRICES"))

@@ -32,6 +32,8 @@ from bot.store.tables import Alert
 from tests.fakeslack import FakeSlack
 from tests.pgcluster import Cluster, throwaway_cluster
 
+pytestmark = pytest.mark.alone  # a PostgreSQL server of their own, and timing that is their behaviour
+
 ADMIN = Context.slack("UADMIN", "CADMIN", lambda _: True)
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -49,6 +49,7 @@ def subscription(engine: Engine, channel: str) -> Subscription:
         return s.scalars(select(Subscription).where(Subscription.channel_id == channel)).one()
 
 
+@pytest.mark.engines
 def test_a_price_change_reaches_each_subscribed_channel_once(fresh: Engine, slack: FakeSlack) -> None:
     subscribe(fresh, "C1")
     subscribe(fresh, "C2", "subscribe o1")
@@ -138,6 +139,7 @@ def test_429_with_retry_after_is_retried_and_delivered_once(fresh: Engine, slack
     assert [a.status for a in alerts(fresh)] == ["sent"]
 
 
+@pytest.mark.engines
 def test_a_long_retry_after_is_rescheduled_not_slept(fresh: Engine, slack: FakeSlack) -> None:
     subscribe(fresh, "C1")
     respond(fresh, "set o1 output 50", ADMIN)
@@ -198,6 +200,7 @@ def test_a_broken_channel_keeps_getting_alerts_and_mends_when_delivery_works(
     assert [a.status for a in alerts(fresh)] == ["failed", "sent"]
 
 
+@pytest.mark.engines
 def test_rate_limits_do_not_use_up_attempts(fresh: Engine, slack: FakeSlack) -> None:
     subscribe(fresh, "C1")
     respond(fresh, "set o1 output 50", ADMIN)
@@ -213,6 +216,7 @@ def test_rate_limits_do_not_use_up_attempts(fresh: Engine, slack: FakeSlack) -> 
     assert subscription(fresh, "C1").status == "active"
 
 
+@pytest.mark.engines
 def test_a_busy_channel_does_not_hold_up_other_channels(fresh: Engine, slack: FakeSlack) -> None:
     subscribe(fresh, "CBUSY", "subscribe o1")
     for price in range(30, 55):  # 25 alerts for one channel first...
@@ -261,6 +265,7 @@ def test_unsubscribed_channels_get_nothing(fresh: Engine, slack: FakeSlack) -> N
     assert slack.calls("chat.postMessage") == []
 
 
+@pytest.mark.engines
 def test_each_channel_gets_at_most_one_message_per_interval(fresh: Engine, slack: FakeSlack) -> None:
     subscribe(fresh, "C1")
     respond(fresh, "set o1 output 50", ADMIN)
@@ -324,6 +329,8 @@ class HangingSlack(FakeSlack):
         super().stop()
 
 
+@pytest.mark.alone
+@pytest.mark.engines
 def test_a_killed_workers_alerts_go_out_after_restart(fresh_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import os
     import signal
@@ -373,6 +380,7 @@ def test_a_killed_workers_alerts_go_out_after_restart(fresh_url: str, tmp_path) 
     engine.dispose()
 
 
+@pytest.mark.engines
 def test_a_claim_whose_lease_ran_out_and_was_taken_over_records_nothing(
     fresh: Engine, slack: FakeSlack
 ) -> None:
@@ -391,6 +399,7 @@ def test_a_claim_whose_lease_ran_out_and_was_taken_over_records_nothing(
     assert [a.status for a in alerts(fresh)] == ["sent"]
 
 
+@pytest.mark.engines
 def test_an_outcome_the_database_refuses_is_retried_and_never_posted_twice(
     fresh: Engine, slack: FakeSlack
 ) -> None:
@@ -411,6 +420,7 @@ def test_an_outcome_the_database_refuses_is_retried_and_never_posted_twice(
     assert [a.status for a in alerts(fresh)] == ["sent"]
 
 
+@pytest.mark.engines
 def test_a_claim_whose_commit_may_be_lost_is_given_back_not_left_to_its_lease(
     fresh: Engine, slack: FakeSlack
 ) -> None:
@@ -432,6 +442,7 @@ def test_a_claim_whose_commit_may_be_lost_is_given_back_not_left_to_its_lease(
     assert worker(fresh, slack).run_once() == 1
 
 
+@pytest.mark.engines
 def test_each_workspace_alerts_are_posted_with_its_own_token(fresh: Engine, slack: FakeSlack) -> None:
     """OAuth mode: a shared change alerts every workspace's channels, each with its installation's token;
     a workspace's own change only its own; a workspace no longer installed gets nothing posted."""

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import parse_qsl
 
+import pytest
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
@@ -131,6 +132,7 @@ def test_every_reply_in_the_golden_corpus_is_acked_as_the_json_module_would_enco
         assert json.loads(ack_json(message)) == json.loads(json.dumps(body)), text
 
 
+@pytest.mark.engines
 def test_the_catalog_version_moves_with_every_kind_of_change(fresh: Engine) -> None:
     admin = Context.slack("UADMIN", "C1", lambda _: True)
     seen = [catalog_version(fresh)]

@@ -265,6 +265,7 @@ def test_a_workspace_chart_is_private_to_caches(serve: Callable[..., Served], fr
     assert response.headers["Cache-Control"] == "private, max-age=86400, immutable"
 
 
+@pytest.mark.alone
 def test_help_is_answered_while_a_chart_is_drawn(
     catalog_url: str, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:

@@ -152,6 +152,7 @@ def admin_check_tokens(fake: FakeSlack) -> list[str | None]:
     return [c.token for c in fake.calls("users.info")]
 
 
+@pytest.mark.engines
 def test_two_workspaces_install_and_each_is_served_with_its_own_token(hosted: Served, fresh_url: str) -> None:
     page_a = install(hosted, "code-a", "T1", team_name="Team <One>")
     page_b = install(hosted, "code-b", "T2", team_name="Team Two")
@@ -219,6 +220,7 @@ def test_a_forged_state_is_refused_and_nothing_is_stored(hosted: Served, fresh_u
     assert rows(fresh_url, "slack_installations") == [] and rows(fresh_url, "slack_bots") == []
 
 
+@pytest.mark.engines
 def test_a_replayed_state_is_refused(hosted: Served, fresh_url: str) -> None:
     hosted.fake.grant("code-a", "T1")
     state, cookie = start_install(hosted)
@@ -274,6 +276,7 @@ def test_what_the_redirect_says_is_logged_on_one_line(
     assert not [line for line in ours if "\n" in line]
 
 
+@pytest.mark.engines
 def test_app_uninstalled_deletes_that_workspace_only_and_a_reinstall_resumes(
     hosted: Served, fresh_url: str, uninstalled: list[str], installed: list[str]
 ) -> None:
@@ -336,6 +339,7 @@ def test_an_org_wide_install_serves_every_team_of_the_org_with_its_token(
     assert rows(fresh_url, "slack_installations") == [] and rows(fresh_url, "slack_bots") == []
 
 
+@pytest.mark.engines
 def test_a_token_about_to_expire_is_refreshed_before_a_command_uses_it(
     hosted: Served, fresh_url: str
 ) -> None:
@@ -355,6 +359,7 @@ def test_a_token_about_to_expire_is_refreshed_before_a_command_uses_it(
     assert opened(row["bot_token"]) == fresh_token
 
 
+@pytest.mark.engines
 def test_installs_hands_the_worker_a_fresh_token_and_saves_it(
     hosted: Served, fresh_url: str, make_settings: Callable[..., Settings]
 ) -> None:
@@ -397,6 +402,7 @@ def assert_no_token_in_the_clear(app_db: str, *tokens: str) -> None:
             assert not [c for c in cells if "xoxb-" in c or "xoxe-" in c or any(t in c for t in tokens)]
 
 
+@pytest.mark.engines
 def test_tokens_are_stored_encrypted_after_an_install_and_after_a_refresh(
     hosted: Served, fresh_url: str
 ) -> None:
@@ -457,6 +463,7 @@ def test_the_install_page_is_rate_limited_per_client_and_overall(hosted: Served,
     assert len(rows(fresh_url, "slack_oauth_states")) == served + 1 + more  # a refused page writes none
 
 
+@pytest.mark.engines
 def test_the_worker_deletes_expired_install_states(
     hosted: Served, fresh_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

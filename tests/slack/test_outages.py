@@ -20,6 +20,8 @@ from tests.pgcluster import Cluster, throwaway_cluster
 from tests.slack.conftest import command_body, post_signed
 from tests.slack.gunicorn import Server, gunicorn, wait_healthy
 
+pytestmark = pytest.mark.alone  # a PostgreSQL server of their own, gunicorn on a port picked before it binds
+
 UNAVAILABLE = "The price catalog is unavailable right now; please try again in a minute."
 STALE = "this answer may be out of date"
 RECOVERY_S = 15.0  # "answers resume within seconds": generous, on a shared 2-core machine

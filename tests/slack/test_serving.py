@@ -26,6 +26,7 @@ def gunicorn(catalog_url: str, fake_slack: FakeSlack, tmp_path: Path) -> Iterato
         yield server.url
 
 
+@pytest.mark.alone
 def test_gunicorn_serves_healthz_and_signed_commands(gunicorn: str, fake_slack: FakeSlack) -> None:
     assert [c.method for c in fake_slack.calls()] == ["auth.test"]  # the token, checked once at start
     assert fake_slack.calls()[0].token == BOT_TOKEN

@@ -72,6 +72,7 @@ def token_of(app: Served, team: str) -> str:
     return app.fake.tokens(team)[-1]
 
 
+@pytest.mark.engines
 def test_a_workspace_admin_change_is_seen_and_heard_only_in_that_workspace(
     hosted: Served, fresh_url: str, make_settings: Callable[..., Settings]
 ) -> None:
@@ -110,6 +111,7 @@ def test_a_feed_sync_alerts_every_workspace_with_its_own_token(
     assert "$65" in said(hosted, "o1", "TA") and "$65" in said(hosted, "o1", "TB")
 
 
+@pytest.mark.engines
 def test_uninstalling_a_cancels_its_pending_alerts_and_b_still_gets_its_own(
     hosted: Served, fresh_url: str, make_settings: Callable[..., Settings]
 ) -> None:
@@ -147,6 +149,7 @@ def cluster() -> Iterator[Cluster]:
         yield c
 
 
+@pytest.mark.alone
 def test_a_database_outage_in_oauth_mode_never_gets_a_5xx(
     serve: Callable[..., Served], cluster: Cluster
 ) -> None:

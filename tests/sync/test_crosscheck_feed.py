@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 import responses
 from sqlalchemy import Engine, select
 
@@ -49,6 +50,7 @@ def _v32_card(engine: Engine) -> ModelAnswer:
     return answer
 
 
+@pytest.mark.engines
 def test_a_newer_file_replaces_the_facts_in_one_change(fresh: Engine, feed: responses.RequestsMock) -> None:
     before = _audit(fresh)
     v32_fields = {d.field for d in before.disagreements if d.offering == V32_OFFERING}
@@ -129,6 +131,7 @@ def test_the_first_sync_stores_the_facts_even_where_they_agree_with_the_extract(
         assert current_facts(s)[("deepseek", "deepseek-v3.2")].litellm_key == V32
 
 
+@pytest.mark.engines
 def test_a_dry_run_says_what_would_change_and_writes_nothing(
     fresh: Engine, feed: responses.RequestsMock
 ) -> None:

@@ -35,6 +35,7 @@ from tests.sync.leaderboards import (
 )
 
 
+@pytest.mark.engines
 def test_a_newer_leaderboard_attaches_its_scores_once(fresh: Engine, feed: responses.RequestsMock) -> None:
     before_open = current(fresh, OPEN_MODEL)
     assert current(fresh, "claude-sonnet-5.5") is None and before_open and before_open.score == 1365
@@ -157,6 +158,7 @@ def test_a_bad_leaderboard_is_rejected_whole(
     assert "REJECTED, nothing was changed" in summary_text(summary)
 
 
+@pytest.mark.engines
 def test_a_dry_run_writes_nothing_but_its_record(fresh: Engine, feed: responses.RequestsMock) -> None:
     before = scores_dump(fresh)
     feed.get(URL, body=body(newer()))
@@ -261,6 +263,7 @@ def test_a_move_is_told_only_where_the_feeds_score_is_seen(
     assert moved_to(1365 + 3 * ALERT_MOVE) == [("TA", 1395)]
 
 
+@pytest.mark.engines
 def test_each_feed_has_its_own_schedule_and_status(fresh: Engine, feed: responses.RequestsMock) -> None:
     day, t0 = timedelta(days=1), utcnow()
     with db.transaction(fresh) as s:

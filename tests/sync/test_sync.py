@@ -38,6 +38,7 @@ from tests.sync.feeds import (
 )
 
 
+@pytest.mark.engines
 def test_a_price_change_becomes_history_and_an_alert(fresh: Engine, feed: responses.RequestsMock) -> None:
     with db.transaction(fresh) as s:
         s.add(Subscription(channel_id="C1", created_by="U1"))
@@ -228,6 +229,7 @@ def _absurd() -> bytes:
     return body(set_price(snapshot_feed(), "openai", "o1", output_mtok=60_000))
 
 
+@pytest.mark.engines
 @pytest.mark.parametrize(
     ("make_body", "reason"),
     [
@@ -303,6 +305,7 @@ def test_an_admin_price_is_kept_and_reported_as_overridden(
     assert "1 overridden" in summary_text(summary)
 
 
+@pytest.mark.engines
 def test_dry_run_writes_nothing(fresh: Engine, feed: responses.RequestsMock) -> None:
     with db.transaction(fresh) as s:
         s.add(Subscription(channel_id="C1", created_by="U1"))
@@ -321,6 +324,7 @@ def test_dry_run_writes_nothing(fresh: Engine, feed: responses.RequestsMock) -> 
     assert "If-None-Match" not in feed.calls[-1].request.headers
 
 
+@pytest.mark.engines
 def test_the_2026_08_feed_does_not_roll_back_a_bundled_catalog(
     fresh: Engine, feed: responses.RequestsMock
 ) -> None:
@@ -356,6 +360,7 @@ def test_a_slightly_stale_feed_is_rejected_too(fresh: Engine, feed: responses.Re
     assert state(fresh) == before
 
 
+@pytest.mark.engines
 def test_a_price_upstream_already_replaced_is_held_until_the_feed_shows_it_is_newer(
     fresh: Engine, feed: responses.RequestsMock
 ) -> None:
@@ -378,6 +383,7 @@ def test_a_price_upstream_already_replaced_is_held_until_the_feed_shows_it_is_ne
     assert current_price(fresh, "openai", "o1").input_mtok == D(15)
 
 
+@pytest.mark.engines
 def test_the_2026_08_feed_fills_an_empty_catalog_and_a_resync_changes_nothing(
     empty: Engine, feed: responses.RequestsMock
 ) -> None:
@@ -422,6 +428,7 @@ def test_the_2026_08_feed_fills_an_empty_catalog_and_a_resync_changes_nothing(
     assert runs(empty)[-1].etag == '"b"'
 
 
+@pytest.mark.engines
 def test_sync_due_follows_the_interval_and_retries_failures_sooner(fresh: Engine) -> None:
     six_hours, t0 = timedelta(hours=6), utcnow()
 

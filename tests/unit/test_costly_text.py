@@ -20,7 +20,7 @@ from bot.commands.ask import Context, respond
 from bot.contract.answers import Answer
 from bot.contract.errors import UserError, user_message
 from bot.domain import query
-from tests.conftest import Databases
+from tests.conftest import Backends
 
 GUARD_S = 5  # each answer takes milliseconds; before the issue, some took minutes or hours
 O1S = " ".join(["o1"] * 33)  # a 98-character name of 33 words, each of them a model
@@ -118,9 +118,9 @@ def guard(seconds: float) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def catalog_copy(databases: Databases) -> Iterator[Engine]:
+def catalog_copy(backends: Backends) -> Iterator[Engine]:
     """A seeded catalog of this module's own: a command here that gets through may write."""
-    engine = db.make_engine(databases.seeded())
+    engine = db.make_engine(backends["sqlite"].seeded(kept=True))
     yield engine
     engine.dispose()
 
