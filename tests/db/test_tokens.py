@@ -25,8 +25,9 @@ from bot.store.tables import SLACK_SECRETS
 
 pytestmark = pytest.mark.engines  # the store and migration 0008: every test on each backend
 
-KEY_A = base64.urlsafe_b64encode(b"modelcost-test-token-key-A-32byt").decode()
-KEY_B = base64.urlsafe_b64encode(b"modelcost-test-token-key-B-32byt").decode()
+# The keys differ in their first 16 bytes, Fernet's signing key: one never verifies the other's tokens.
+KEY_A = base64.urlsafe_b64encode(b"A-modelcost-test-token-key-32byt").decode()
+KEY_B = base64.urlsafe_b64encode(b"B-modelcost-test-token-key-32byt").decode()
 CLIENT_ID = "1111.2222"
 # Rotating tokens are long ("xoxe.xoxb-1-" and some 150 characters more): longer than slack_sdk's
 # String(200) once encrypted.
