@@ -59,14 +59,14 @@ def serve(body: bytes) -> ThreadingHTTPServer:
 def child(db_url: str, url: str, migrate: bool) -> None:
     """One sync in this process; prints its figures as JSON."""
     from bot import db
-    from bot.feeds.prices import sync
+    from bot.feeds import prices
     from bot.store import schema
 
     engine = db.make_engine(db_url)
     if migrate:
         schema.upgrade(engine)
     start = time.perf_counter()
-    summary = sync(engine, url)
+    summary = prices.FEED.sync(engine, url)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(

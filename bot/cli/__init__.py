@@ -15,6 +15,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from bot.cli.exits import EXIT_BAD_QUERY, EXIT_ERROR  # noqa: E402
 from bot.config import Settings, SettingsError  # noqa: E402  (after the line above)
+from bot.domain.feeds import FEEDS, PRICES  # noqa: E402
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,8 +62,8 @@ def _parser() -> argparse.ArgumentParser:
 
     work = sub.add_parser(
         "worker",
-        help="deliver alerts, and sync the price, quality and cross-check feeds (MODELCOST_SYNC_INTERVAL, "
-        "MODELCOST_QUALITY_SYNC_INTERVAL, MODELCOST_CROSSCHECK_SYNC_INTERVAL)",
+        help=f"deliver alerts, and sync each feed when its interval is up "
+        f"({', '.join(f.interval_env for f in FEEDS)})",
     )
     work.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     work.add_argument(
@@ -74,16 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     work.set_defaults(func=_worker)
 
-    syncp = sub.add_parser(
-        "sync",
-        help="update prices (MODELCOST_FEED_URL), quality scores (MODELCOST_QUALITY_FEED_URL), then "
-        "LiteLLM's cross-check facts (MODELCOST_CROSSCHECK_URL)",
-    )
+    syncp = sub.add_parser("sync", help=f"update {_then([f'{f.what} ({f.url_env})' for f in FEEDS])}")
     syncp.add_argument(
         "feed",
         nargs="?",
-        choices=["prices", "quality", "crosscheck"],
-        help="only this feed (default: prices, quality, then crosscheck; prices alone with --url)",
+        choices=[f.name for f in FEEDS],
+        help=f"only this feed (default: {_then([f.name for f in FEEDS])}; {PRICES.name} alone with --url)",
     )
     syncp.add_argument("--url", help="fetch this feed instead of the configured one")
     syncp.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
@@ -107,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     tokens.set_defaults(func=_tokens)
     return parser
+
+
+def _then(items: list[str]) -> str:
+    """The feeds in the order they run, as words: a, b, then c."""
+    *first, last = items
+    return f"{', '.join(first)}, then {last}" if first else last
 
 
 # Each subcommand's module, loaded when it runs.

@@ -9,21 +9,15 @@ import signal
 import threading
 import time
 
-from sqlalchemy import Engine
-
 from bot import db
 from bot.alerts.worker import Worker
 from bot.cli.exits import EXIT_OK
 from bot.config import Settings
-from bot.contract.sync import SyncSummary
-from bot.feeds.crosscheck import sync_crosscheck
-from bot.feeds.prices import sync
-from bot.feeds.quality import sync_quality
+from bot.feeds.registry import sync_due_feeds
 from bot.feeds.seed import ensure_catalog
 from bot.slackapi.clients import slack_client
 from bot.slackapi.installs import STATE_PURGE_EVERY_S, Installs, purge_expired_states
 from bot.store.cipher import token_cipher
-from bot.store.syncruns import sync_due
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -73,15 +67,3 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         signal.signal(sig, lambda *_: stop.set())
     worker.run_forever(stop, tick=tick)
     return EXIT_OK
-
-
-def sync_due_feeds(engine: Engine, settings: Settings) -> list[SyncSummary]:
-    """The worker's tick: sync each feed whose interval is up, prices, quality, then the cross-check."""
-    done = []
-    if sync_due(engine, settings.sync_interval, feed="prices"):
-        done.append(sync(engine, settings.feed_url))
-    if sync_due(engine, settings.quality_sync_interval, feed="quality"):
-        done.append(sync_quality(engine, settings.quality_feed_url))
-    if sync_due(engine, settings.crosscheck_sync_interval, feed="crosscheck"):
-        done.append(sync_crosscheck(engine, settings.crosscheck_url))
-    return done

@@ -32,7 +32,7 @@ from bot.contract.errors import (
 from bot.contract.requests import CatalogRead, Request
 from bot.domain import query
 from bot.domain.workspaces import SHARED
-from bot.feeds.prices import sync
+from bot.feeds import prices
 from bot.read import current, history
 from bot.read.audit import audit
 from bot.read.questions import read
@@ -196,7 +196,7 @@ def _fetch(engine: Engine, request: Request, context: Context) -> Answer:
     if context.feed_url is None:
         raise NotHereError("From a terminal, run `modelcost sync` (or `modelcost sync --dry-run`).")
 
-    return sync(engine, context.feed_url, dry_run=request.dry_run)
+    return prices.FEED.sync(engine, context.feed_url, dry_run=request.dry_run)
 
 
 def _channel(context: Context) -> str:

@@ -1,4 +1,6 @@
-"""The help text: what `help` shows in Slack and in the terminal."""
+"""The help text, in one place: what `help` shows in Slack and in the terminal, and the README's command
+table (`readme_table`; tests/unit/test_help.py keeps README.md equal to it). A new command adds its line
+to HELP, then the same row to the README."""
 
 from __future__ import annotations
 
@@ -52,3 +54,13 @@ HELP_FOOTNOTE = (
     + ", ".join(c.name for c in CATEGORIES)
     + ". Family names (claude, gpt, gemini, …) mean the lab's current flagship."
 )
+
+
+def readme_table() -> str:
+    """HELP as the README's markdown table, row for row."""
+    rows = [f"| `{example}` | {_cell(what)} |" for example, what in HELP]
+    return "\n".join(["| command | answer |", "|---|---|", *rows])
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")  # a pipe would end the cell

@@ -1,4 +1,5 @@
 """The feeds: one module per external source (genai-prices' prices, LMArena's quality scores, LiteLLM's
 cross-check) and the life they share (fetch, validate whole, apply in one transaction or reject whole
-with the reason), and the first-use seed from the bundled snapshots. Never imports the read side.
+with the reason), and the first-use seed from the bundled snapshots. bot.feeds.registry lists the
+feeds. Never imports the read side.
 """

@@ -1,11 +1,12 @@
-"""One attempt to sync a feed, whichever feed (prices, quality, cross-check): the life every feed shares.
+"""One attempt to sync a feed, whichever feed (prices, quality, cross-check): the life every feed shares,
+and `Feed`, the description each feed's module gives of itself (bot.feeds.registry lists them).
 
 Fetch conditionally (the ETag of the feed's last success; a body that hashes the same is unchanged
 too), apply in one transaction or roll back whole, and record every attempt as a SyncRun tagged with
 its feed: `applied` in the apply transaction itself, `unchanged`, `rejected`, `failed` and `dry-run` in
 a transaction of their own. What is recorded never holds a secret: the URL without its query or
 credentials, the reason as bot.domain.reasons allows it (and reasons read back pass through it again,
-older versions' included). What a feed means (parsing, guards, what it writes) is the caller's:
+older versions' included). What a feed means (parsing, guards, what it writes) is its Feed's:
 bot.feeds.prices for prices, bot.feeds.quality for scores, bot.feeds.crosscheck for the cross-check. Expected
 failures come back as a summary with a reason, not as exceptions.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Generic, TypeVar
 
 import requests
 from sqlalchemy import Engine, text
@@ -22,10 +24,12 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot import db
-from bot.contract.sync import Feed, Status, SyncSummary
+from bot.config import Settings
+from bot.contract.sync import Status, SyncSummary
+from bot.domain.feeds import FeedInfo
 from bot.feeds.decode import FeedError
 from bot.feeds.fetch import FetchError, fetch
-from bot.store.syncruns import add_run, last_success, record
+from bot.store.syncruns import add_run, last_success, record, sync_due
 from bot.store.tables import utcnow
 
 _SYNC_LOCK = 7302  # PostgreSQL advisory lock: one sync (of any feed) applies at a time
@@ -44,7 +48,7 @@ class Fresh:
     """A feed body that differs from the one last applied: what the caller parses and applies."""
 
     engine: Engine = field(repr=False)
-    feed: Feed
+    feed: str  # its FeedInfo's name
     url: str
     dry_run: bool
     body: bytes = field(repr=False)
@@ -55,13 +59,9 @@ class Fresh:
     def summary(self, status: Status, reason: str | None = None) -> SyncSummary:
         return SyncSummary(url=self.url, feed=self.feed, status=status, reason=reason, dry_run=self.dry_run)
 
-    def reject(self, reason: str) -> SyncSummary:
-        """Record the body as rejected whole, with the reason; nothing else is written."""
-        return record(self.engine, self.summary("rejected", reason), etag=self.etag, sha=self.sha256)
-
 
 def fetch_new(
-    engine: Engine, feed: Feed, url: str, *, dry_run: bool, session: requests.Session | None
+    engine: Engine, feed: str, url: str, *, dry_run: bool, session: requests.Session | None
 ) -> Fresh | SyncSummary:
     """The feed's body when it is new; otherwise the recorded summary (unchanged, failed, rejected)."""
     last = last_success(engine, feed, url)
@@ -104,3 +104,43 @@ def apply(fresh: Fresh, work: Callable[[Session], SyncSummary]) -> SyncSummary:
         kind = type(exc.orig if exc.orig is not None else exc).__name__
         return record(fresh.engine, fresh.summary("failed", f"the database refused the sync ({kind})"))
     return summary
+
+
+Parsed = TypeVar("Parsed")
+
+
+@dataclass(frozen=True, slots=True)
+class Feed(Generic[Parsed]):
+    """One external source: its name and settings (bot.domain.feeds), and what it does with a new body.
+
+    `parse` reads the body and judges it whole (its guards), inside the apply transaction so that a guard
+    may compare it with the catalog: it raises FeedError with the reason to reject the body whole (or
+    Rollback with a summary of its own). `apply` writes it in that transaction and returns the summary:
+    `applied` with its change_id, or `unchanged` having written nothing.
+    """
+
+    info: FeedInfo
+    parse: Callable[[Session, Fresh], Parsed]
+    apply: Callable[[Session, Fresh, Parsed], SyncSummary]
+
+    def sync(
+        self, engine: Engine, url: str, *, dry_run: bool = False, session: requests.Session | None = None
+    ) -> SyncSummary:
+        """Fetch the feed at `url`, parse, guard and apply it; returns what happened, recorded as a SyncRun.
+        `session`: a requests.Session (connection reuse, tests). The database must be migrated."""
+        fresh = fetch_new(engine, self.info.name, url, dry_run=dry_run, session=session)
+        if isinstance(fresh, SyncSummary):
+            return fresh
+
+        def work(tx: Session) -> SyncSummary:
+            try:
+                parsed = self.parse(tx, fresh)
+            except FeedError as exc:
+                raise Rollback(fresh.summary("rejected", str(exc))) from None
+            return self.apply(tx, fresh, parsed)
+
+        return apply(fresh, work)
+
+    def due(self, engine: Engine, settings: Settings) -> bool:
+        """Whether the worker should sync it now (its interval is up, or a failed attempt may be retried)."""
+        return sync_due(engine, self.info.interval(settings), feed=self.info.name)

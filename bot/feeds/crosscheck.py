@@ -1,10 +1,10 @@
-"""One sync from the cross-check feed (LiteLLM's `model_prices_and_context_window.json`): fetch, validate
-whole, keep the facts of the offerings the catalog curates, and store them in one transaction.
+"""The cross-check feed (LiteLLM's `model_prices_and_context_window.json`): validated whole, the facts of
+the offerings the catalog curates kept, and stored in one transaction.
 
-The same life as the other feeds (bot.feeds.attempt): conditional fetch, a SyncRun (feed `crosscheck`)
-for every attempt, rejected whole with the reason when the file is not JSON, cut short, the wrong
-shape, holds an absurd price or lacks most of the LiteLLM keys the current facts came from
-(bot.feeds.crosscheck_file), or describes fewer than half the offerings they describe. An applied sync is
+Its `FEED` goes through the life every feed shares (bot.feeds.attempt): conditional fetch, a SyncRun
+(feed `crosscheck`) for every attempt, rejected whole with the reason when the file is not JSON, cut
+short, the wrong shape, holds an absurd price or lacks most of the LiteLLM keys the current facts came
+from (bot.feeds.crosscheck_file), or describes fewer than half the offerings they describe. An applied sync is
 one change set: the stored facts are replaced whole (bot.store.crosscheck) and the retirement
 days and input limits they give are written on the offerings (bot.store.lifecycle), so the audit,
 the second-opinion line and every status read the new file at once. genai-prices stays the primary
@@ -18,15 +18,14 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-import requests
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.contract.actor import Actor
 from bot.contract.sync import FactMove, SyncSummary
 from bot.domain.crosscheck import Facts, Key
+from bot.domain.feeds import CROSSCHECK
 from bot.domain.prices import plain
-from bot.feeds.attempt import Fresh, Rollback, apply, fetch_new
+from bot.feeds.attempt import Feed, Fresh
 from bot.feeds.crosscheck_file import DROP_LIMIT, CrosscheckError, parse_litellm
 from bot.feeds.crosscheck_match import counterparts, curated_offerings, facts_of
 from bot.store.crosscheck import Replaced, current_facts, has_stored, replace_facts
@@ -36,25 +35,28 @@ from bot.store.prices import new_change
 EXAMPLES = 20
 
 
-def sync_crosscheck(
-    engine: Engine, url: str, *, dry_run: bool = False, session: requests.Session | None = None
-) -> SyncSummary:
-    """Sync the second source's facts from LiteLLM's file at `url`; returns what happened, recorded."""
-    fresh = fetch_new(engine, "crosscheck", url, dry_run=dry_run, session=session)
-    if isinstance(fresh, SyncSummary):
-        return fresh
-    return apply(fresh, lambda tx: _apply(tx, fresh))
+@dataclasses.dataclass(frozen=True)
+class Described:
+    """What LiteLLM's file says of the curated offerings."""
+
+    entries: int  # token-priced models in the file
+    facts: dict[Key, Facts]
 
 
-def _apply(tx: Session, fresh: Fresh) -> SyncSummary:
+def parse(tx: Session, fresh: Fresh) -> Described:
+    """The file's entries, valid (bot.feeds.crosscheck_file), matched to the curated offerings; rejected
+    when they describe too few of the offerings the current facts describe."""
     before = current_facts(tx)
-    try:
-        entries = parse_litellm(fresh.body, known_keys={f.litellm_key for f in before.values()})
-    except CrosscheckError as exc:
-        raise Rollback(fresh.summary("rejected", str(exc))) from None
+    entries = parse_litellm(fresh.body, known_keys={f.litellm_key for f in before.values()})
     facts = {key: facts_of(e) for key, e in counterparts(entries, curated_offerings()).items()}
     if reason := _too_few(facts, before):
-        raise Rollback(fresh.summary("rejected", reason))
+        raise CrosscheckError(reason)
+    return Described(len(entries), facts)
+
+
+def apply(tx: Session, fresh: Fresh, described: Described) -> SyncSummary:
+    """Replace the stored facts whole, and write the retirement days and input limits they give."""
+    facts = described.facts
     first = not has_stored(tx)  # the bundled extract gives way to the feed, even where they agree
     change = new_change(tx, "sync", Actor(kind="feed", id=fresh.url))
     replaced = replace_facts(tx, facts, change)
@@ -66,13 +68,16 @@ def _apply(tx: Session, fresh: Fresh) -> SyncSummary:
         len(replaced.removed),
     )
     summary.lifecycle_changed = moved
-    summary.feed_keys, summary.mapped_keys = len(entries), len(facts)
+    summary.feed_keys, summary.mapped_keys = described.entries, len(facts)
     summary.fact_moves = _moves(replaced)[:EXAMPLES]
     if summary.status == "unchanged":
         tx.delete(change)  # nothing moved: no change set
         return summary
     summary.change_id = change.id
     return summary
+
+
+FEED = Feed(CROSSCHECK, parse, apply)
 
 
 def _too_few(facts: Mapping[Key, Facts], before: Mapping[Key, Facts]) -> str | None:

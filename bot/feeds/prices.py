@@ -1,29 +1,28 @@
-"""One sync from the upstream price feed: fetch, validate whole, judge, diff and apply in one transaction.
+"""The price feed (genai-prices' published data): parsed and judged whole against the catalog, then the
+prices that moved applied in one transaction with the alerts they queue.
 
-`sync(engine, url)` is the single entry point for the CLI, the Slack `/modelcost sync` command and
-the worker (`sync_due` tells the worker when). Every attempt leaves a SyncRun row (feed `prices`) so
-admins can see it: `applied` is written in the same transaction as the prices and the alerts it queues;
-`unchanged`, `rejected`, `failed` and `dry-run` in a transaction of their own (bot.feeds.attempt, the
-life every feed shares). Expected failures (network, a bad feed, a guard) come back as a summary with
-a reason, not as exceptions.
+Its `FEED` is what the CLI, the Slack `/modelcost sync` command and the worker run (bot.feeds.registry);
+every attempt leaves a SyncRun row (feed `prices`) so admins can see it, through the life every feed
+shares (bot.feeds.attempt). A feed the guards refuse (bot.feeds.price_guards) is rejected whole with the
+reason; an empty catalog is filled from the feed itself.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-import requests
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.contract.actor import Actor
 from bot.contract.sync import Move, SyncSummary
+from bot.domain.feeds import PRICES
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import PRICE_KEYS, PriceData, pct_change
-from bot.feeds.attempt import Rollback, apply, fetch_new
-from bot.feeds.decode import FeedError, decode
+from bot.feeds.attempt import Feed, Fresh, Rollback
+from bot.feeds.decode import decode
 from bot.feeds.genai_prices import parse_feed
-from bot.feeds.price_guards import check_feed
+from bot.feeds.price_guards import Verdict, check_feed
 from bot.store.curation import apply_overlay
 from bot.store.outbox import queue_alerts
 from bot.store.prices import PriceMove, UpstreamResult, apply_upstream, new_change, relinked
@@ -32,45 +31,47 @@ TOP_MOVES = 10
 EXAMPLES = 10
 
 
-def sync(
-    engine: Engine, url: str, *, dry_run: bool = False, session: requests.Session | None = None
-) -> SyncSummary:
-    """Sync the catalog from the feed at `url`; returns what happened, and records it as a SyncRun.
+@dataclass(frozen=True)
+class Judged:
+    """A feed that passed the guards: how many offerings it holds, and what of it to apply."""
 
-    `session` is an optional requests.Session (connection reuse, tests). The database must be
-    migrated; an empty catalog is filled from the feed itself.
-    """
-    fresh = fetch_new(engine, "prices", url, dry_run=dry_run, session=session)
-    if isinstance(fresh, SyncSummary):
-        return fresh
-    try:
-        offerings = parse_feed(decode(fresh.body))
-    except FeedError as exc:
-        return fresh.reject(str(exc))
+    size: int
+    verdict: Verdict
 
-    def work(tx: Session) -> SyncSummary:
-        verdict = check_feed(tx, offerings)
-        base = fresh.summary("rejected")
-        base.feed_offerings = len(offerings)
-        if verdict.reasons:
-            base.reason = "; ".join(verdict.reasons)
-            raise Rollback(base)
-        change = new_change(tx, "sync", Actor(kind="feed", id=url))
-        result = apply_upstream(tx, verdict.offerings, change, retire_missing=True)
-        if result.added:
-            apply_overlay(tx, load_overlay())  # link new offerings to curated (or new) models
-            result.added = relinked(tx, result.added)  # so `subscribe r1` hears of R1's new hosts
-        summary = _summarise(base, result, verdict.held)
-        if not (result.changed or result.added or result.retired):
-            # Only names or context windows moved (or nothing did): no change set to announce.
-            summary.status = "unchanged"
-            tx.delete(change)
-        else:
-            summary.alerts_queued = queue_alerts(tx, change, [*result.changed, *result.added])
-            summary.change_id = change.id
-        return summary
 
-    return apply(fresh, work)
+def parse(tx: Session, fresh: Fresh) -> Judged:
+    """The feed's offerings, valid (bot.feeds.genai_prices) and judged against the catalog."""
+    offerings = parse_feed(decode(fresh.body))
+    verdict = check_feed(tx, offerings)
+    if verdict.reasons:
+        rejected = fresh.summary("rejected", "; ".join(verdict.reasons))
+        rejected.feed_offerings = len(offerings)
+        raise Rollback(rejected)
+    return Judged(len(offerings), verdict)
+
+
+def apply(tx: Session, fresh: Fresh, judged: Judged) -> SyncSummary:
+    """Write the prices that moved, the offerings added and retired, as one change set with its alerts."""
+    verdict = judged.verdict
+    base = fresh.summary("applied")
+    base.feed_offerings = judged.size
+    change = new_change(tx, "sync", Actor(kind="feed", id=fresh.url))
+    result = apply_upstream(tx, verdict.offerings, change, retire_missing=True)
+    if result.added:
+        apply_overlay(tx, load_overlay())  # link new offerings to curated (or new) models
+        result.added = relinked(tx, result.added)  # so `subscribe r1` hears of R1's new hosts
+    summary = _summarise(base, result, verdict.held)
+    if not (result.changed or result.added or result.retired):
+        # Only names or context windows moved (or nothing did): no change set to announce.
+        summary.status = "unchanged"
+        tx.delete(change)
+    else:
+        summary.alerts_queued = queue_alerts(tx, change, [*result.changed, *result.added])
+        summary.change_id = change.id
+    return summary
+
+
+FEED = Feed(PRICES, parse, apply)
 
 
 def _summarise(base: SyncSummary, result: UpstreamResult, held: list[str]) -> SyncSummary:

@@ -1,24 +1,24 @@
-"""One sync from the quality feed (LMArena's published leaderboard file): fetch, validate whole, map keys
-to models, write the scores that moved in one transaction, and queue alerts for moves of ALERT_MOVE or more.
+"""The quality feed (LMArena's published leaderboard file): validated whole, its keys mapped to models, the
+scores that moved written in one transaction, with alerts queued for moves of ALERT_MOVE or more.
 
-The same life as the price feed (bot.feeds.attempt): conditional fetch, a SyncRun (feed `quality`) for
-every attempt, rejected whole with the reason when the file is not JSON, cut short, the wrong shape,
-holds absurd ratings or drops most of the keys the catalog's scores came from (bot.feeds.leaderboard).
+Its `FEED` goes through the life every feed shares (bot.feeds.attempt): conditional fetch, a SyncRun (feed
+`quality`) for every attempt, rejected whole with the reason when the file is not JSON, cut short, the
+wrong shape, holds absurd ratings or drops most of the keys the catalog's scores came from
+(bot.feeds.leaderboard).
 Keys that map to no model, or to several, are listed in the summary and never attached.
 """
 
 from __future__ import annotations
 
-import requests
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.contract.actor import Actor
 from bot.contract.sync import ScoreChange, SyncSummary, UnattachedKey
 from bot.domain.categories import ARENA_KEYS, find_category
+from bot.domain.feeds import QUALITY
 from bot.domain.scores import TEAM, ScoreMove
-from bot.feeds.attempt import Fresh, Rollback, apply, fetch_new
-from bot.feeds.leaderboard import SOURCE, LeaderboardError, parse_leaderboard
+from bot.feeds.attempt import Feed, Fresh
+from bot.feeds.leaderboard import SOURCE, Leaderboard, parse_leaderboard
 from bot.feeds.scores import mapping, score_data
 from bot.store.outbox import queue_alerts
 from bot.store.prices import new_change
@@ -26,16 +26,6 @@ from bot.store.scores import apply_scores, newest_rows
 
 TOP_MOVES = 10
 EXAMPLES = 10
-
-
-def sync_quality(
-    engine: Engine, url: str, *, dry_run: bool = False, session: requests.Session | None = None
-) -> SyncSummary:
-    """Sync quality scores from the leaderboard at `url`; returns what happened, recorded as a SyncRun."""
-    fresh = fetch_new(engine, "quality", url, dry_run=dry_run, session=session)
-    if isinstance(fresh, SyncSummary):
-        return fresh
-    return apply(fresh, lambda tx: _apply(tx, fresh))
 
 
 def known_keys(session: Session) -> set[str]:
@@ -47,11 +37,13 @@ def known_keys(session: Session) -> set[str]:
     }
 
 
-def _apply(tx: Session, fresh: Fresh) -> SyncSummary:
-    try:
-        board = parse_leaderboard(fresh.body, categories=ARENA_KEYS, known_keys=known_keys(tx))
-    except LeaderboardError as exc:
-        raise Rollback(fresh.summary("rejected", str(exc))) from None
+def parse(tx: Session, fresh: Fresh) -> Leaderboard:
+    """The leaderboard, valid (bot.feeds.leaderboard) and keeping most of the keys the scores came from."""
+    return parse_leaderboard(fresh.body, categories=ARENA_KEYS, known_keys=known_keys(tx))
+
+
+def apply(tx: Session, fresh: Fresh, board: Leaderboard) -> SyncSummary:
+    """Write the scores that moved as one change set, with the alerts they queue."""
     keys = mapping(board)
     change = new_change(tx, "sync", Actor(kind="feed", id=fresh.url))
     moves = apply_scores(tx, score_data(board, keys), change, source=SOURCE, as_of=fresh.fetched_at.date())
@@ -74,6 +66,9 @@ def _apply(tx: Session, fresh: Fresh) -> SyncSummary:
     summary.alerts_queued = queue_alerts(tx, change, [], scores=moves)  # less what team scores hide
     summary.change_id = change.id
     return summary
+
+
+FEED = Feed(QUALITY, parse, apply)
 
 
 def _largest(moves: list[ScoreMove]) -> list[ScoreMove]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.contract.sync import FEEDS, SyncRunView, SyncStatusAnswer
+from bot.contract.sync import SyncRunView, SyncStatusAnswer
+from bot.domain.feeds import FEEDS
 from bot.domain.reasons import safe_reason
 from bot.store.tables import SyncRun
 
@@ -18,7 +19,7 @@ def recent_runs(session: Session, limit: int = 5) -> SyncStatusAnswer:
         r
         for feed in FEEDS
         for r in session.scalars(
-            select(SyncRun).where(SyncRun.feed == feed).order_by(SyncRun.id.desc()).limit(limit)
+            select(SyncRun).where(SyncRun.feed == feed.name).order_by(SyncRun.id.desc()).limit(limit)
         )
     ]
     return SyncStatusAnswer(

@@ -1,18 +1,20 @@
 """A sync summary -> plain text for the terminal (and a Slack text fallback); and what of a failed
-sync's reason people who are not admins may see."""
+sync's reason people who are not admins may see. Each feed's headline and heading are its FeedInfo's
+(bot.domain.feeds); the details of what it did are worded here, per feed, and plainly for a feed that
+has no wording of its own."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from bot.contract.actor import public_url
 from bot.contract.sync import FactMove, Move, ScoreChange, SyncRunView, SyncStatusAnswer, SyncSummary
+from bot.domain.feeds import CROSSCHECK, FEEDS, PRICES, QUALITY, feed_info
 from bot.domain.prices import fmt_usd
 
 _UNMAPPED_SHOWN = 20
-_FEED_NAMES = {"prices": "Prices", "quality": "Quality", "crosscheck": "Cross-check (LiteLLM)"}
-_FEED_PREFIX = {"prices": "", "quality": "quality ", "crosscheck": "cross-check "}
 _FACT_NAMES = {
     "input_mtok": "input",
     "output_mtok": "output",
@@ -32,21 +34,22 @@ _HEADLINE = {
 def summary_text(summary: SyncSummary) -> str:
     s = summary
     mode = "Dry run: " if s.dry_run else ""
-    headline = _HEADLINE[s.status]
+    outcome = _HEADLINE[s.status]
     if s.dry_run and s.status == "applied":
-        headline = "would apply; nothing was written"
+        outcome = "would apply; nothing was written"
     elif s.status == "unchanged" and s.held:
-        headline = "nothing applied (prices held back, below)"
+        outcome = "nothing applied (prices held back, below)"
     elif s.dry_run and s.status in ("rejected", "failed"):
-        headline = s.status.upper()
-    feed = _FEED_PREFIX[s.feed]
-    lines = [f"{mode}{feed}sync from {public_url(s.url)}: {headline}"]  # a query may hold a token
+        outcome = s.status.upper()
+    # The URL's public form: a query may hold a token.
+    lines = [f"{mode}{feed_info(s.feed).headline} from {public_url(s.url)}: {outcome}"]
     if s.reason:
         lines.append(f"Reason: {s.reason}")
-    if s.feed == "quality":
-        return "\n".join(lines + _quality(s))
-    if s.feed == "crosscheck":
-        return "\n".join(lines + _crosscheck(s))
+    return "\n".join(lines + _DETAILS.get(s.feed, _details)(s))
+
+
+def _prices(s: SyncSummary) -> list[str]:
+    lines = []
     if s.status == "applied" or (s.status == "unchanged" and s.feed_offerings is not None):
         lines.append(
             f"{'Would be: ' if s.dry_run else ''}{s.changed} changed, {s.added} added, {s.retired} retired, "
@@ -69,7 +72,7 @@ def summary_text(summary: SyncSummary) -> str:
         lines += ["", f"Retired: {_examples(s.retired_examples, s.retired)}"]
     if s.alerts_queued:
         lines.append(f"Alerts queued for {s.alerts_queued} channel{'s' if s.alerts_queued != 1 else ''}.")
-    return "\n".join(lines)
+    return lines
 
 
 def _quality(s: SyncSummary) -> list[str]:
@@ -167,25 +170,54 @@ def status_text(answer: SyncStatusAnswer) -> str:
     if not answer.runs:
         return "No feed sync has run yet: the feeds sync on their own schedule."
     lines = ["Latest feed syncs (newest first):"]
-    for feed, name in _FEED_NAMES.items():
-        runs = [r for r in answer.runs if r.feed == feed]
+    for feed in FEEDS:
+        runs = [r for r in answer.runs if r.feed == feed.name]
         if runs:
-            lines += ["", f"{name} feed:", *(_run_line(r) for r in runs)]
+            lines += ["", f"{feed.title} feed:", *(_run_line(r) for r in runs)]
     return "\n".join(lines)
 
 
 def _run_line(r: SyncRunView) -> str:
-    counts = ""
-    if r.status == "applied" and r.feed == "quality":
-        counts = f": {r.changed} score{'s' if r.changed != 1 else ''} changed, {r.added} added"
-    elif r.status == "applied" and r.feed == "crosscheck":
-        counts = (
-            f": {_facts_of(r.changed)} changed, {r.added} newly described, {r.removed} no longer described"
-        )
-    elif r.status == "applied":
-        counts = f": {r.changed} changed, {r.added} added, {r.retired} retired"
+    counts = f": {_COUNTS.get(r.feed, _counts)(r)}" if r.status == "applied" else ""
     reason = f" ({r.reason})" if r.reason else ""
     return f"  {r.started_at:%Y-%m-%d %H:%M} UTC  {r.status}{counts}{reason}"
+
+
+def _price_counts(r: SyncRunView) -> str:
+    return f"{r.changed} changed, {r.added} added, {r.retired} retired"
+
+
+def _score_counts(r: SyncRunView) -> str:
+    return f"{r.changed} score{'s' if r.changed != 1 else ''} changed, {r.added} added"
+
+
+def _fact_counts(r: SyncRunView) -> str:
+    return f"{_facts_of(r.changed)} changed, {r.added} newly described, {r.removed} no longer described"
+
+
+def _details(s: SyncSummary) -> list[str]:
+    """What a feed with no wording of its own did: its counts."""
+    if s.status != "applied":
+        return []
+    return [f"{'Would be: ' if s.dry_run else ''}{s.changed} changed, {s.added} added, {s.removed} removed"]
+
+
+def _counts(r: SyncRunView) -> str:
+    return f"{r.changed} changed, {r.added} added, {r.removed} removed"
+
+
+# Each feed's own wording of what it did, in a summary and in `sync status`; a feed without one (a new
+# feed, at first) is shown by _details and _counts.
+_DETAILS: dict[str, Callable[[SyncSummary], list[str]]] = {
+    PRICES.name: _prices,
+    QUALITY.name: _quality,
+    CROSSCHECK.name: _crosscheck,
+}
+_COUNTS: dict[str, Callable[[SyncRunView], str]] = {
+    PRICES.name: _price_counts,
+    QUALITY.name: _score_counts,
+    CROSSCHECK.name: _fact_counts,
+}
 
 
 # A recorded reason holds no URL's query, credentials or library text (bot.domain.reasons), but it may

@@ -16,12 +16,11 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from bot.contract.actor import public_url
+from bot.contract.sync import SUCCESS
 from bot.domain.crosscheck import Facts, Key, extract_source, load_extract
+from bot.domain.feeds import CROSSCHECK
 from bot.domain.prices import clean
 from bot.store.tables import Change, CrosscheckFact, SyncRun
-
-FEED = "crosscheck"  # the SyncRun feed that writes the stored set
-_SUCCESS = ("applied", "unchanged")
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def facts_source(session: Session) -> str:
         return extract_source()
     run = session.scalars(
         select(SyncRun)
-        .where(SyncRun.feed == FEED, SyncRun.status.in_(_SUCCESS))
+        .where(SyncRun.feed == CROSSCHECK.name, SyncRun.status.in_(SUCCESS))
         .order_by(SyncRun.id.desc())
         .limit(1)
     ).first()

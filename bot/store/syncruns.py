@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from bot import db
 from bot.contract.actor import public_url
-from bot.contract.sync import SUCCESS, Feed, SyncSummary
+from bot.contract.sync import SUCCESS, SyncSummary
+from bot.domain.feeds import PRICES
 from bot.domain.reasons import safe_reason
 from bot.store.tables import SyncRun, utcnow
 
@@ -40,7 +41,7 @@ def add_run(
 
 
 def sync_due(
-    engine: Engine, interval: timedelta, *, feed: Feed = "prices", now: datetime | None = None
+    engine: Engine, interval: timedelta, *, feed: str = PRICES.name, now: datetime | None = None
 ) -> bool:
     """Whether the worker should sync `feed` now: its last success is `interval` old (or there is none),
     and its last attempt is at least min(interval, RETRY_AFTER) old."""
@@ -58,7 +59,7 @@ def _newest(session: Session, *where: ColumnElement[bool]) -> SyncRun | None:
     return session.scalars(query).first()
 
 
-def last_success(engine: Engine, feed: Feed, url: str) -> SyncRun | None:
+def last_success(engine: Engine, feed: str, url: str) -> SyncRun | None:
     """The feed's newest applied or unchanged run from this URL: its ETag and body describe the catalog.
     Runs are recorded with the URL's public form (older versions kept it whole)."""
     with db.session_factory(engine)() as session:

@@ -289,7 +289,7 @@ class SyncRun(Base):
 
     __tablename__ = "sync_runs"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # prices | quality | crosscheck
+    # A bot.domain.feeds name: prices | quality | crosscheck
     feed: Mapped[str] = mapped_column(String(20), default="prices", server_default="prices")
     url: Mapped[str] = mapped_column(Text)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from bot import db
 from bot.alerts.worker import Worker
 from bot.commands.ask import Context, respond
-from bot.feeds.prices import sync
+from bot.feeds import prices
 from bot.slackapi.clients import slack_client
 from bot.store.tables import SyncRun
 from tests.db.dump import dump
@@ -86,7 +86,7 @@ def test_a_hostile_model_name_from_the_feed_is_inert_in_the_alert_the_home_and_r
     model_of(feed, "openai", "evil-1")["name"] = FEED_NAME
     with responses.RequestsMock() as mock:
         mock.get(URL, body=body(feed))
-        assert sync(fresh, URL).added == 1
+        assert prices.FEED.sync(fresh, URL).added == 1
     app = serve(database_url=fresh_url)
 
     assert Worker(fresh, slack_client("xoxb-test", app.fake.api_url), channel_interval=0).run_once() == 1

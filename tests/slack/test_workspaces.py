@@ -14,7 +14,7 @@ import responses
 from bot import db
 from bot.alerts.worker import Worker
 from bot.config import Settings
-from bot.feeds.prices import sync
+from bot.feeds import prices
 from bot.slackapi.clients import slack_client
 from bot.slackapi.installs import Installs
 from tests.pgcluster import Cluster, throwaway_cluster
@@ -65,7 +65,7 @@ def both_subscribe_then_the_feed_moves_o1(app: Served, database_url: str) -> Non
     feed = feeds.set_price(feeds.snapshot_feed(), "openai", "o1", output_mtok=65.0)
     with responses.RequestsMock() as mock:
         mock.get(feeds.URL, body=feeds.body(feed))
-        assert sync(db.engine_for(database_url), feeds.URL).status == "applied"
+        assert prices.FEED.sync(db.engine_for(database_url), feeds.URL).status == "applied"
 
 
 def token_of(app: Served, team: str) -> str:

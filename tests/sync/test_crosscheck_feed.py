@@ -15,7 +15,7 @@ from bot import db
 from bot.commands.ask import Context, respond
 from bot.contract.actor import Actor
 from bot.contract.answers import AuditAnswer, ModelAnswer
-from bot.feeds.crosscheck import sync_crosscheck
+from bot.feeds import crosscheck
 from bot.read.audit import audit
 from bot.render.sync import summary_text
 from bot.store.crosscheck import current_facts
@@ -62,7 +62,7 @@ def test_a_newer_file_replaces_the_facts_in_one_change(fresh: Engine, feed: resp
     version = catalog_version(fresh)
     feed.get(URL + "?token=s3cret", body=newer_body(), headers={"ETag": '"l1"'})
 
-    summary = sync_crosscheck(fresh, URL + "?token=s3cret")
+    summary = crosscheck.FEED.sync(fresh, URL + "?token=s3cret")
 
     assert (summary.feed, summary.status, summary.reason) == ("crosscheck", "applied", None)
     assert (summary.changed, summary.added, summary.removed, summary.lifecycle_changed) == (2, 0, 0, 1)
@@ -108,11 +108,11 @@ def test_a_newer_file_replaces_the_facts_in_one_change(fresh: Engine, feed: resp
     assert "s3cret" not in text
     dump = facts_dump(fresh)
 
-    again = sync_crosscheck(fresh, URL + "?token=s3cret")  # the same body
+    again = crosscheck.FEED.sync(fresh, URL + "?token=s3cret")  # the same body
 
     assert again.status == "unchanged" and facts_dump(fresh) == dump
     feed.replace(responses.GET, URL + "?token=s3cret", body=newer_body() + b"\n")  # same facts
-    assert sync_crosscheck(fresh, URL + "?token=s3cret").status == "unchanged"
+    assert crosscheck.FEED.sync(fresh, URL + "?token=s3cret").status == "unchanged"
     assert facts_dump(fresh) == dump
     assert [r.status for r in runs(fresh)] == ["applied", "unchanged", "unchanged"]
 
@@ -122,7 +122,7 @@ def test_the_first_sync_stores_the_facts_even_where_they_agree_with_the_extract(
 ) -> None:
     feed.get(URL, body=body(shipped()))  # the very file the bundled extract was made from
 
-    summary = sync_crosscheck(fresh, URL)
+    summary = crosscheck.FEED.sync(fresh, URL)
 
     assert (summary.status, summary.changed, summary.added, summary.lifecycle_changed) == ("applied", 0, 0, 0)
     with db.session_factory(fresh)() as s:
@@ -138,13 +138,13 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing(
     dump = facts_dump(fresh)
     feed.get(URL, body=newer_body())
 
-    summary = sync_crosscheck(fresh, URL, dry_run=True)
+    summary = crosscheck.FEED.sync(fresh, URL, dry_run=True)
 
     assert (summary.status, summary.dry_run, summary.changed, summary.change_id) == ("applied", True, 2, None)
     assert "Would be: 2 offerings' facts changed" in summary_text(summary)
     assert facts_dump(fresh) == dump
     assert [r.status for r in runs(fresh)] == ["dry-run"]
-    assert sync_crosscheck(fresh, URL).status == "applied"  # a dry run is no success to skip from
+    assert crosscheck.FEED.sync(fresh, URL).status == "applied"  # a dry run is no success to skip from
 
 
 def test_a_file_that_describes_no_curated_offering_is_rejected_whole(
@@ -153,7 +153,7 @@ def test_a_file_that_describes_no_curated_offering_is_rejected_whole(
     dump = facts_dump(fresh)
     feed.get(URL, body=body(providers_renamed()))
 
-    summary = sync_crosscheck(fresh, URL)
+    summary = crosscheck.FEED.sync(fresh, URL)
 
     assert summary.status == "rejected"
     assert summary.reason and "describes 0 of the catalog's curated offerings" in summary.reason
@@ -165,7 +165,7 @@ def test_a_file_that_describes_no_curated_offering_is_rejected_whole(
 def test_an_unreachable_file_fails_and_is_retried_sooner(fresh: Engine, feed: responses.RequestsMock) -> None:
     feed.get(URL, status=503)
 
-    summary = sync_crosscheck(fresh, URL)
+    summary = crosscheck.FEED.sync(fresh, URL)
 
     assert summary.status == "failed" and "503" in (summary.reason or "")
     assert not sync_due(fresh, timedelta(days=1), feed="crosscheck")  # tried just now

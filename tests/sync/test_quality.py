@@ -15,7 +15,7 @@ from bot.commands.ask import Context, respond
 from bot.contract.actor import Actor
 from bot.contract.sync import SyncStatusAnswer
 from bot.domain.scores import ALERT_MOVE
-from bot.feeds.quality import sync_quality
+from bot.feeds import quality
 from bot.render.alert import digest, payload_actor
 from bot.render.sync import status_text, summary_text
 from bot.store.syncruns import sync_due
@@ -41,7 +41,7 @@ def test_a_newer_leaderboard_attaches_its_scores_once(fresh: Engine, feed: respo
     assert current(fresh, "claude-sonnet-5.5") is None and before_open and before_open.score == 1365
     feed.get(URL + "?token=s3cret", body=body(newer()), headers={"ETag": '"lb1"'})
 
-    summary = sync_quality(fresh, URL + "?token=s3cret")
+    summary = quality.FEED.sync(fresh, URL + "?token=s3cret")
 
     assert (summary.feed, summary.status, summary.changed, summary.added) == ("quality", "applied", 1, 2)
     sonnet, gpt_oss = current(fresh, "claude-sonnet-5.5"), current(fresh, OPEN_MODEL)
@@ -69,11 +69,11 @@ def test_a_newer_leaderboard_attaches_its_scores_once(fresh: Engine, feed: respo
     assert "s3cret" not in text
     dump = scores_dump(fresh)
 
-    again = sync_quality(fresh, URL + "?token=s3cret")  # the same body (no ETag match needed)
+    again = quality.FEED.sync(fresh, URL + "?token=s3cret")  # the same body (no ETag match needed)
 
     assert again.status == "unchanged" and scores_dump(fresh) == dump
     feed.replace(responses.GET, URL + "?token=s3cret", body=body(newer()) + b"\n")  # same scores
-    assert sync_quality(fresh, URL + "?token=s3cret").status == "unchanged"
+    assert quality.FEED.sync(fresh, URL + "?token=s3cret").status == "unchanged"
     assert scores_dump(fresh) == dump
     assert [r.status for r in runs(fresh)] == ["applied", "unchanged", "unchanged"]
 
@@ -82,11 +82,11 @@ def test_an_unchanged_leaderboard_answering_304_costs_nothing(
     fresh: Engine, feed: responses.RequestsMock
 ) -> None:
     feed.get(URL, body=body(newer()), headers={"ETag": '"lb1"'})
-    assert sync_quality(fresh, URL).status == "applied"
+    assert quality.FEED.sync(fresh, URL).status == "applied"
     dump = scores_dump(fresh)
     feed.replace(responses.GET, URL, status=304, match=[matchers.header_matcher({"If-None-Match": '"lb1"'})])
 
-    assert sync_quality(fresh, URL).status == "unchanged"
+    assert quality.FEED.sync(fresh, URL).status == "unchanged"
     assert scores_dump(fresh) == dump
 
 
@@ -96,7 +96,7 @@ def test_keys_that_map_to_no_model_or_several_are_listed_not_attached(
     board = rate(newer(), "totally-new-model-9000", 1400.0)
     feed.get(URL, body=body(board))
 
-    summary = sync_quality(fresh, URL)
+    summary = quality.FEED.sync(fresh, URL)
 
     assert "totally-new-model-9000" in summary.unmapped_keys
     ambiguous = {k.key: k.reason for k in summary.ambiguous_keys}
@@ -148,7 +148,7 @@ def test_a_bad_leaderboard_is_rejected_whole(
     before = scores_dump(fresh)
     feed.get(URL, body=raw)
 
-    summary = sync_quality(fresh, URL)
+    summary = quality.FEED.sync(fresh, URL)
 
     assert summary.status == "rejected" and reason in (summary.reason or "")
     assert scores_dump(fresh) == before
@@ -163,13 +163,13 @@ def test_a_dry_run_writes_nothing_but_its_record(fresh: Engine, feed: responses.
     before = scores_dump(fresh)
     feed.get(URL, body=body(newer()))
 
-    summary = sync_quality(fresh, URL, dry_run=True)
+    summary = quality.FEED.sync(fresh, URL, dry_run=True)
 
     assert (summary.status, summary.changed, summary.added, summary.change_id) == ("applied", 1, 2, None)
     assert scores_dump(fresh) == before
     assert [(r.feed, r.status) for r in runs(fresh)] == [("quality", "dry-run")]
     assert "would apply; nothing was written" in summary_text(summary)
-    assert sync_quality(fresh, URL).status == "applied"  # a dry run is no success to skip from
+    assert quality.FEED.sync(fresh, URL).status == "applied"  # a dry run is no success to skip from
 
 
 def test_a_subscribed_channel_hears_of_a_move_of_ten_or_more(
@@ -181,7 +181,7 @@ def test_a_subscribed_channel_hears_of_a_move_of_ten_or_more(
         s.add(Subscription(channel_id="CBIG", created_by="U1", model_ids=[OPEN_MODEL], min_change_pct=50))
     feed.get(URL, body=body(rate(bundled(), OPEN_KEY, 1365.2 + ALERT_MOVE)))
 
-    summary = sync_quality(fresh, URL)
+    summary = quality.FEED.sync(fresh, URL)
 
     assert (summary.status, summary.changed, summary.alerts_queued) == ("applied", 1, 2)
     with db.session_factory(fresh)() as s:
@@ -206,7 +206,7 @@ def test_a_subscribed_channel_hears_of_a_move_of_ten_or_more(
     assert "USD" not in blocks[-1]["elements"][0]["text"]
 
     feed.replace(responses.GET, URL, body=body(rate(bundled(), OPEN_KEY, 1370.2)))  # 5 points: no message
-    small = sync_quality(fresh, URL)
+    small = quality.FEED.sync(fresh, URL)
 
     assert (small.status, small.changed, small.alerts_queued) == ("applied", 1, 0)
     with db.session_factory(fresh)() as s:
@@ -223,7 +223,7 @@ def test_a_first_score_is_announced_and_a_variant_or_team_scored_move_is_not(
 
     feed.get(URL, body=body(board))
 
-    summary = sync_quality(fresh, URL)
+    summary = quality.FEED.sync(fresh, URL)
 
     assert summary.alerts_queued == 1
     with db.session_factory(fresh)() as s:
@@ -249,7 +249,7 @@ def test_a_move_is_told_only_where_the_feeds_score_is_seen(
         feed.replace(responses.GET, URL, body=body(rate(bundled(), OPEN_KEY, score + 0.2)))
         with db.session_factory(fresh)() as s:
             before = len(s.scalars(select(Alert)).all())
-        sync_quality(fresh, URL)
+        quality.FEED.sync(fresh, URL)
         with db.session_factory(fresh)() as s:
             alerts = s.scalars(select(Alert).order_by(Alert.id)).all()[before:]
         return [(a.workspace, a.payload["score_moves"][0]["new"]) for a in alerts]
@@ -271,7 +271,7 @@ def test_each_feed_has_its_own_schedule_and_status(fresh: Engine, feed: response
     assert not sync_due(fresh, day, feed="prices", now=t0 + timedelta(hours=1))
     assert sync_due(fresh, day, feed="quality", now=t0 + timedelta(hours=1))
     feed.get(URL, body=b"{not json")
-    sync_quality(fresh, URL)
+    quality.FEED.sync(fresh, URL)
     assert not sync_due(fresh, day, feed="quality", now=utcnow() + timedelta(minutes=1))
     assert sync_due(fresh, day, feed="quality", now=utcnow() + timedelta(minutes=15))
 

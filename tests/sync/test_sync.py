@@ -17,8 +17,8 @@ from bot import db
 from bot.cli import main
 from bot.contract.actor import Actor
 from bot.domain.prices import PriceData
+from bot.feeds import prices
 from bot.feeds.genai_prices import parse_feed
-from bot.feeds.prices import sync
 from bot.render.sync import summary_text
 from bot.store.prices import new_change, price_data, record_price
 from bot.store.syncruns import sync_due
@@ -49,7 +49,7 @@ def test_a_price_change_becomes_history_and_an_alert(fresh: Engine, feed: respon
     f = drop(f, {("openai", "gpt-4o")})
     feed.get(URL, body=body(f), headers={"ETag": '"v1"'})
 
-    summary = sync(fresh, URL)
+    summary = prices.FEED.sync(fresh, URL)
 
     assert (summary.status, summary.changed, summary.added, summary.retired) == ("applied", 1, 1, 1)
     [move] = summary.largest_moves
@@ -96,7 +96,7 @@ def test_a_feed_is_recorded_by_its_url_without_query_or_credentials(
     secret = "https://bot:hunter2@feed.test/genai-prices/v2/data.json?token=s3cret#top"
     feed.get(secret.split("#")[0], body=body(set_price(snapshot_feed(), "openai", "o1", input_mtok=12)))
 
-    summary = sync(fresh, secret)
+    summary = prices.FEED.sync(fresh, secret)
 
     assert summary.status == "applied"
     with db.session_factory(fresh)() as s:
@@ -115,11 +115,11 @@ def test_an_unchanged_feed_answering_304_costs_nothing(fresh: Engine, feed: resp
     feed.get(
         URL, body=body(set_price(snapshot_feed(), "openai", "o1", input_mtok=12)), headers={"ETag": '"v1"'}
     )
-    assert sync(fresh, URL).status == "applied"
+    assert prices.FEED.sync(fresh, URL).status == "applied"
     before = state(fresh)
     feed.replace(responses.GET, URL, status=304, match=[matchers.header_matcher({"If-None-Match": '"v1"'})])
 
-    summary = sync(fresh, URL)
+    summary = prices.FEED.sync(fresh, URL)
 
     assert summary.status == "unchanged" and state(fresh) == before
     assert [r.status for r in runs(fresh)] == ["applied", "unchanged"]
@@ -129,10 +129,10 @@ def test_an_unchanged_feed_answering_304_costs_nothing(fresh: Engine, feed: resp
 def test_an_identical_body_without_etag_is_unchanged(fresh: Engine, feed: responses.RequestsMock) -> None:
     raw = body(set_price(snapshot_feed(), "openai", "o1", input_mtok=12))
     feed.get(URL, body=raw)
-    assert sync(fresh, URL).status == "applied"
+    assert prices.FEED.sync(fresh, URL).status == "applied"
     before = state(fresh)
 
-    summary = sync(fresh, URL)
+    summary = prices.FEED.sync(fresh, URL)
 
     assert summary.status == "unchanged" and state(fresh) == before
     assert [r.status for r in runs(fresh)] == ["applied", "unchanged"]
@@ -142,7 +142,7 @@ def test_a_feed_matching_the_catalog_changes_nothing(fresh: Engine, feed: respon
     before = state(fresh)
     feed.get(URL, body=body(snapshot_feed()))
 
-    summary = sync(fresh, URL)
+    summary = prices.FEED.sync(fresh, URL)
 
     assert (summary.status, summary.changed, summary.added, summary.retired) == ("unchanged", 0, 0, 0)
     assert state(fresh) == before
@@ -163,7 +163,7 @@ def test_network_failures_fail_and_change_nothing(
     before = state(fresh)
     feed.get(URL, body=answer)
 
-    summary = sync(fresh, URL)
+    summary = prices.FEED.sync(fresh, URL)
 
     assert summary.status == "failed" and reason in (summary.reason or "")
     assert state(fresh) == before
@@ -199,7 +199,7 @@ def test_a_failed_fetch_records_the_host_and_the_kind_never_the_query_or_the_lib
     else:
         feed.get(TOKEN_URL, body=answer)
 
-    summary = sync(fresh, TOKEN_URL)
+    summary = prices.FEED.sync(fresh, TOKEN_URL)
 
     [run] = runs(fresh)
     assert run.error is not None and "feed.test" in run.error and said in run.error
@@ -215,7 +215,7 @@ def test_http_errors_fail_and_change_nothing(
     before = state(fresh)
     feed.get(URL, status=status, body=b"oops")
 
-    summary = sync(fresh, URL)
+    summary = prices.FEED.sync(fresh, URL)
 
     assert summary.status == "failed" and f"HTTP {status}" in (summary.reason or "")
     assert state(fresh) == before and [r.status for r in runs(fresh)] == ["failed"]
@@ -253,7 +253,7 @@ def test_a_bad_feed_is_rejected_whole(
     before = state(fresh)
     feed.get(URL, body=make_body())  # type: ignore[operator]
 
-    summary = sync(fresh, URL)
+    summary = prices.FEED.sync(fresh, URL)
 
     assert summary.status == "rejected" and reason in (summary.reason or "")
     assert state(fresh) == before
@@ -276,7 +276,7 @@ def test_a_feed_retiring_over_a_fifth_of_the_catalog_is_rejected(
     before = state(fresh)
     feed.get(URL, body=body(f))
 
-    summary = sync(fresh, URL)
+    summary = prices.FEED.sync(fresh, URL)
 
     assert summary.status == "rejected"
     assert f"it would retire {renamed} of {len(keys(snapshot_feed()))}" in (summary.reason or "")
@@ -295,7 +295,7 @@ def test_an_admin_price_is_kept_and_reported_as_overridden(
         record_price(s, o1, PriceData(D(14), D(56)), change)
     feed.get(URL, body=body(set_price(snapshot_feed(), "openai", "o1", input_mtok=12, output_mtok=48)))
 
-    summary = sync(fresh, URL)
+    summary = prices.FEED.sync(fresh, URL)
 
     assert (summary.status, summary.overridden, summary.changed) == ("unchanged", 1, 0)
     [kept] = summary.overrides
@@ -313,14 +313,14 @@ def test_dry_run_writes_nothing(fresh: Engine, feed: responses.RequestsMock) -> 
     f = add_model(set_price(snapshot_feed(), "openai", "o1", input_mtok=12), "openai", "o9", 1, 2)
     feed.get(URL, body=body(f), headers={"ETag": '"v1"'})
 
-    summary = sync(fresh, URL, dry_run=True)
+    summary = prices.FEED.sync(fresh, URL, dry_run=True)
 
     assert (summary.status, summary.dry_run, summary.changed, summary.added) == ("applied", True, 1, 1)
     assert state(fresh) == before
     assert [(r.status, r.change_id) for r in runs(fresh)] == [("dry-run", None)]
     assert "would apply; nothing was written" in summary_text(summary)
     # A dry run is not a success to build on: the next real sync fetches and applies in full.
-    assert sync(fresh, URL).status == "applied"
+    assert prices.FEED.sync(fresh, URL).status == "applied"
     assert "If-None-Match" not in feed.calls[-1].request.headers
 
 
@@ -332,7 +332,7 @@ def test_the_2026_08_feed_does_not_roll_back_a_bundled_catalog(
     sonnet = current_price(fresh, "anthropic", "claude-sonnet-5")
     feed.get(URL, body=fixture_feed())
 
-    summary = sync(fresh, URL)
+    summary = prices.FEED.sync(fresh, URL)
 
     assert summary.status == "rejected"
     assert "older than the data the catalog was built from" in (summary.reason or "")
@@ -353,7 +353,7 @@ def test_a_slightly_stale_feed_is_rejected_too(fresh: Engine, feed: responses.Re
     before = state(fresh)
     feed.get(URL, body=body(f))
 
-    summary = sync(fresh, URL)
+    summary = prices.FEED.sync(fresh, URL)
 
     assert summary.status == "rejected" and "lacks 3 of" in (summary.reason or "")
     assert "retire" not in (summary.reason or "")
@@ -366,19 +366,19 @@ def test_a_price_upstream_already_replaced_is_held_until_the_feed_shows_it_is_ne
 ) -> None:
     newer = set_price(snapshot_feed(), "openai", "o1", input_mtok=12)
     feed.get(URL, body=body(newer))
-    assert sync(fresh, URL).changed == 1
+    assert prices.FEED.sync(fresh, URL).changed == 1
     # Same offerings, o1 back at the seed's $15: a stale copy, or a real revert? Held, not applied.
     feed.replace(responses.GET, URL, body=body(snapshot_feed()))
     before = state(fresh)
 
-    held = sync(fresh, URL)
+    held = prices.FEED.sync(fresh, URL)
 
     assert (held.status, held.held, held.held_examples, held.changed) == ("unchanged", 1, ["openai/o1"], 0)
     assert state(fresh) == before and current_price(fresh, "openai", "o1").input_mtok == D(12)
     assert "1 price held back" in summary_text(held)
     # A later feed that adds offerings is newer: the revert is applied then.
     feed.replace(responses.GET, URL, body=body(add_model(snapshot_feed(), "openai", "o9", 1, 2)))
-    applied = sync(fresh, URL)
+    applied = prices.FEED.sync(fresh, URL)
     assert (applied.status, applied.changed, applied.added, applied.held) == ("applied", 1, 1, 0)
     assert current_price(fresh, "openai", "o1").input_mtok == D(15)
 
@@ -391,7 +391,7 @@ def test_the_2026_08_feed_fills_an_empty_catalog_and_a_resync_changes_nothing(
     expected = parse_feed(json.loads(raw))
     feed.get(URL, body=raw, headers={"ETag": '"aug"'})
 
-    summary = sync(empty, URL)
+    summary = prices.FEED.sync(empty, URL)
 
     assert (summary.status, summary.added, summary.changed, summary.retired) == (
         "applied",
@@ -415,7 +415,7 @@ def test_the_2026_08_feed_fills_an_empty_catalog_and_a_resync_changes_nothing(
     feed.replace(
         responses.GET, URL, body=json.dumps(json.loads(raw), indent=1).encode(), headers={"ETag": '"b"'}
     )
-    again = sync(empty, URL)
+    again = prices.FEED.sync(empty, URL)
     assert (again.status, again.changed, again.added, again.retired, again.change_id) == (
         "unchanged",
         0,
@@ -483,7 +483,7 @@ def test_a_new_host_of_a_model_alerts_that_models_subscribers(
         s.add(Subscription(channel_id="CR1", created_by="U1", model_ids=["deepseek-r1"]))
     feed.get(URL, body=body(snapshot_feed()))
 
-    summary = sync(fresh, URL)
+    summary = prices.FEED.sync(fresh, URL)
 
     assert (summary.status, summary.added) == ("applied", 1)
     with db.session_factory(fresh)() as s:
