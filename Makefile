@@ -37,7 +37,7 @@ TEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -q
 test: setup
 	@log=$$(mktemp); \
-	$(PYTEST) -m alone --durations=12 >"$$log" 2>&1 & alone=$$!; \
+	$(PYTEST) -m alone --durations=12 -o cache_dir=.pytest_cache/alone >"$$log" 2>&1 & alone=$$!; \
 	$(PYTEST) -n $(TEST_WORKERS) -m "not alone" --durations=15; shared=$$?; \
 	wait $$alone; alone=$$?; \
 	echo "-- the tests marked alone, run beside the others:"; cat "$$log"; rm -f "$$log"; \
