@@ -49,6 +49,7 @@ lint: setup
 	$(BIN)/ruff check bot tests bench .ci
 	$(BIN)/ruff format --check bot tests bench .ci
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python .ci/dispatch.py
 
 bench: setup
@@ -68,4 +69,4 @@ audit: setup
 	.ci/audit $(AUDIT_FLAGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -25,10 +25,11 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot import db  # noqa: E402
-from bot.alerts.worker import Worker, slack_client  # noqa: E402
-from bot.ask import Context, respond  # noqa: E402
-from bot.catalog.models import Subscription, utcnow  # noqa: E402
-from bot.sync.seed import ensure_catalog  # noqa: E402
+from bot.alerts.worker import Worker
+from bot.commands.ask import Context, respond  # noqa: E402
+from bot.feeds.seed import ensure_catalog  # noqa: E402
+from bot.slackapi.clients import slack_client  # noqa: E402
+from bot.store.tables import Subscription, utcnow  # noqa: E402
 from tests.fakeslack import FakeSlack  # noqa: E402
 
 

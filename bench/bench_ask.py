@@ -75,7 +75,7 @@ def main() -> None:
         )
 
         from bot import db
-        from bot.catalog.lookup import name_index
+        from bot.store.names import name_index
 
         engine = db.engine_for(env["DATABASE_URL"])
         with db.session_factory(engine)() as session:

@@ -27,9 +27,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         from bot import db
-        from bot.ask import Context, respond
+        from bot.commands.ask import Context, respond
+        from bot.feeds.seed import ensure_catalog
         from bot.render import charts, text
-        from bot.sync.seed import ensure_catalog
 
         DRAW: dict[str, Callable[[Any], object]] = {
             "cost-quality": charts.cost_vs_quality,
@@ -65,7 +65,8 @@ def _median(fn: Callable[[], object], runs: int) -> float:
 def _first_chart(url: str) -> float:
     """A fresh interpreter: answer as text, then draw the chart; the difference is the chart's first cost."""
     code = (
-        "import time;from bot import db;from bot.ask import Context, respond;from bot.render import text;"
+        "import time;from bot import db;from bot.commands.ask import Context, respond;"
+        "from bot.render import text;"
         f"e=db.engine_for({url!r});a=respond(e,'cheaper o1',Context.cli());text.to_text(a);"
         "t=time.perf_counter();from bot.render import charts;charts.charts_for(a);"
         "print(time.perf_counter()-t)"

@@ -222,7 +222,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from bot import db
-    from bot.sync.seed import ensure_catalog
+    from bot.feeds.seed import ensure_catalog
 
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as fake:

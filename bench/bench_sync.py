@@ -59,11 +59,12 @@ def serve(body: bytes) -> ThreadingHTTPServer:
 def child(db_url: str, url: str, migrate: bool) -> None:
     """One sync in this process; prints its figures as JSON."""
     from bot import db
-    from bot.sync.run import sync
+    from bot.feeds.prices import sync
+    from bot.store import schema
 
     engine = db.make_engine(db_url)
     if migrate:
-        db.upgrade(engine)
+        schema.upgrade(engine)
     start = time.perf_counter()
     summary = sync(engine, url)
     seconds = time.perf_counter() - start

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr, field_validator
 REPO_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_DIR / "data"
 DEFAULT_SQLITE_PATH = Path.home() / ".modelcost" / "modelcost.db"
-# Where `modelcost ask` keeps the catalog's read model between runs (bot.catalog.snapfile).
+# Where `modelcost ask` keeps the catalog's read model between runs (bot.read.snapfile).
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "modelcost"
 DEFAULT_FEED_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
 DEFAULT_QUALITY_FEED_URL = (
@@ -68,7 +68,7 @@ class Settings(BaseModel):
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
-    # Oauth mode: the Fernet key(s) its tokens are stored under, comma-separated (bot/cipher.py).
+    # Oauth mode: the Fernet key(s) its tokens are stored under, comma-separated (bot/store/cipher.py).
     token_key: SecretStr | None = None
     database_url: str = database_url_from(None)
     admin_users: frozenset[str] = frozenset()

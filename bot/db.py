@@ -1,4 +1,4 @@
-"""Engines and sessions (the only place that creates engines), migrations, and first-use seeding."""
+"""Engines and sessions: the only place that creates engines. Migrating is bot.store.schema's."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.migrations import HEAD_REVISION as HEAD_REVISION  # Alembic's head, kept equal by a test
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 CONNECT_TIMEOUT_S = 5
 
 
@@ -84,25 +81,3 @@ def read_only(engine: Engine) -> Iterator[Session]:
             yield session
         finally:
             session.rollback()
-
-
-def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]  # Alembic is imported lazily: no type here
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.attributes["engine"] = engine
-    return cfg
-
-
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    from alembic import command
-
-    command.upgrade(alembic_config(engine), revision)

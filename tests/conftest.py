@@ -27,7 +27,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot import db
-from bot.sync.seed import ensure_catalog
+from bot.feeds.seed import ensure_catalog
 
 POSTGRES_URL = os.environ.get("MODELCOST_TEST_POSTGRES_URL")
 # `modelcost ask` keeps read models on disk: the tests' in a directory of their own, never the user's.

@@ -25,13 +25,14 @@ from typing import Any
 from sqlalchemy import Engine
 
 from bot import db
-from bot.ask import Context, respond
-from bot.catalog import lifecycle
-from bot.catalog.overlay import load_overlay
-from bot.errors import UserError, user_message
+from bot.commands.ask import Context, respond
+from bot.contract.errors import UserError, user_message
+from bot.domain import lifecycle
+from bot.domain.overlay import load_overlay
+from bot.feeds.genai_prices import from_snapshot
+from bot.feeds.seed import seed
 from bot.render.text import to_json
-from bot.sync.seed import seed
-from bot.sync.upstream import from_snapshot
+from bot.store import schema
 
 PINNED = date(2026, 11, 29)
 GOLDEN_FILE = Path(__file__).resolve().parent / "fixtures" / "golden_answers.json.gz"
@@ -107,7 +108,7 @@ def pinned_today(on: date = PINNED) -> Iterator[None]:
 
 def seed_pinned(engine: Engine) -> None:
     """A fresh catalog as ensure_catalog makes it, from the snapshot's prices in force on PINNED."""
-    db.upgrade(engine)
+    schema.upgrade(engine)
     seed(engine, from_snapshot(today=PINNED))
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bot.sync.crosscheck import Entry, parse_litellm
+from bot.feeds.crosscheck_file import Entry, parse_litellm
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "litellm_model_prices_1.110.2.json.gz"
 RELEASE = "litellm 1.110.2 (2026-11)"

@@ -1,29 +1,23 @@
-"""Posting one alert to Slack: the client's timeouts and retries, and what each answer means for the alert.
+"""Posting one alert to Slack, and what each answer means for the alert.
 
-Every post is bounded: a connection is retried twice (Slack never got the message), a short
-Retry-After is waited out in place, and a post that gets no answer times out after `POST_TIMEOUT_S`
-and is retried later, so a hung post holds up only the thread and the channel it is for.
+Every post is bounded (the client is bot.slackapi.clients.slack_client): a connection is retried twice
+(Slack never got the message), a short Retry-After is waited out in place, and a post that gets no
+answer times out after `POST_TIMEOUT_S` and is retried later, so a hung post holds up only the thread
+and the channel it is for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any  # Any: Slack's response headers and the alert payload are JSON
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 
-from bot.alerts.claims import Outcome
-from bot.alerts.names import DisplayNames
-from bot.alerts.outbox import payload_actor
-from bot.catalog.answers import CLI_USER
-from bot.render.alert import digest
-
-POST_TIMEOUT_S = 10  # Slack answers a post in well under a second; a longer wait is a hang
+from bot.contract.actor import CLI_USER
+from bot.render.alert import digest, payload_actor
+from bot.slackapi.clients import retry_after
+from bot.slackapi.users import DisplayNames
+from bot.store.claims import Outcome
 
 DISABLING_ERRORS = {
     "channel_not_found": "the channel no longer exists or the app cannot see it",
@@ -35,48 +29,6 @@ DISABLING_ERRORS = {
 BREAKING_ERRORS = {
     "not_in_channel": "the app is not in this private channel: invite it there with /invite @modelcost",
 }
-
-
-class ShortRateLimitRetry(RateLimitErrorRetryHandler):
-    """Honour a short Retry-After in place; a long one is rescheduled by the worker instead of slept."""
-
-    def __init__(self, max_wait: float = 10.0) -> None:
-        super().__init__(max_retry_count=1)
-        self.max_wait = max_wait
-
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if not super()._can_retry(state=state, request=request, response=response, error=error):
-            return False
-        return response is not None and _retry_after(response.headers) <= self.max_wait
-
-
-def slack_client(token: str | None, base_url: str, *, timeout: int = POST_TIMEOUT_S) -> WebClient:
-    # ConnectionErrorRetryHandler retries only failures to connect or a dropped connection; a read
-    # timeout (Slack may have the message) is not retried here but recorded, and tried again later.
-    return WebClient(
-        token=token,
-        base_url=base_url,
-        timeout=timeout,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), ShortRateLimitRetry()],
-    )
-
-
-def _retry_after(headers: Mapping[str, Any]) -> float:
-    for key, value in headers.items():
-        if key.lower() == "retry-after":
-            raw = value[0] if isinstance(value, list) else value
-            try:
-                return float(raw)
-            except ValueError:
-                return 1.0
-    return 1.0
 
 
 class Poster:
@@ -95,9 +47,7 @@ class Poster:
         except SlackApiError as exc:
             error = str(exc.response.get("error", "")) or f"HTTP {exc.response.status_code}"
             if exc.response.status_code == 429:
-                return Outcome(
-                    "retry", "rate limited (429)", _retry_after(exc.response.headers), counts=False
-                )
+                return Outcome("retry", "rate limited (429)", retry_after(exc.response.headers), counts=False)
             if error in DISABLING_ERRORS:
                 return Outcome("disable", f"{error}: {DISABLING_ERRORS[error]}")
             if error in BREAKING_ERRORS:

@@ -1,6 +1,6 @@
 """The worker: delivers pending alerts from the outbox to Slack, each exactly once, on `threads` threads.
 
-Each thread loops on its own: claim one due alert (bot.alerts.claims), post it outside any
+Each thread loops on its own: claim one due alert (bot.store.claims), post it outside any
 transaction (bot.alerts.posting), record the outcome. So N threads post to N channels at once, and
 a slow or hung post holds up only its own thread and channel.
 
@@ -29,10 +29,10 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from bot.alerts.claims import RELEASE, Claim, Claims, Outcome, UnsureClaimError
 from bot.alerts.posting import Poster
-from bot.alerts.posting import slack_client as slack_client  # where callers have always found it
-from bot.errors import SlackUnavailableError
+from bot.contract.errors import SlackUnavailableError
+from bot.slackapi.clients import slack_client
+from bot.store.claims import RELEASE, Claim, Claims, Outcome, UnsureClaimError
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,13 @@ mrkdwn object is `verbatim` (bot.render.blocks' helpers), so a name makes no lin
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
-from typing import Any  # Any: the alert payload is JSON from the outbox
+from typing import Any  # Any: the alert payload is JSON from the outbox  # Any: the alert payload is JSON
 
-from bot.catalog.answers import CLI_USER, Actor
+from bot.contract.actor import CLI_USER, Actor
 from bot.render import words
-from bot.render.blocks import _context, _section, clip, escape
+from bot.render.kit import _context, _section, clip, escape
 from bot.render.words import moves
 
 MAX_NAME = 80
@@ -94,3 +95,28 @@ def _title(prices: int, scores: int) -> str:
     if not prices:
         return "Quality score change" if scores == 1 else f"{scores} quality score changes"
     return f"{prices + scores} price and quality changes"
+
+
+_OLD_MENTION = re.compile(r"^admin <@([^>|]*)(?:\|[^>]*)?>$")
+
+
+def payload_actor(payload: dict[str, Any]) -> Actor:
+    """Who made the change of a digest payload.
+
+    Alerts queued before migration 0002 carry the actor as a rendered string ("admin <@U123>",
+    "admin (cli)", "feed <url>", a snapshot's name); they are read as data too, so that rendering
+    them pings nobody.
+    """
+    raw = payload.get("actor")
+    if isinstance(raw, dict):
+        return Actor.model_validate(raw)
+    text = str(raw or "")
+    if m := _OLD_MENTION.match(text):
+        return Actor(kind="admin", id=m.group(1))
+    if text == "admin (cli)":
+        return Actor(kind="admin", id=CLI_USER)
+    if payload.get("kind") == "sync" or text.startswith("feed "):
+        return Actor(kind="feed", id=text.removeprefix("feed "))
+    if payload.get("kind") == "admin" or text.startswith("admin "):
+        return Actor(kind="admin", id=text.removeprefix("admin "))
+    return Actor(kind="snapshot", id=text)

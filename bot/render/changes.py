@@ -5,7 +5,7 @@ Their text comes from the terminal renderer (one wording for both), escaped and 
 
 from __future__ import annotations
 
-from bot.catalog.answers import (
+from bot.contract.answers import (
     AliasAnswer,
     AuditAnswer,
     HistoryAnswer,
@@ -13,10 +13,10 @@ from bot.catalog.answers import (
     SetPriceAnswer,
     SubscriptionAnswer,
 )
+from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.render import text, words
-from bot.render.blocks import Block, Message, _context, _finish, _header, _sections, actor, escape
+from bot.render.kit import Block, Message, _context, _finish, _header, _sections, actor, escape
 from bot.render.sync import summary_text
-from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
 ChangeAnswer = (
     SetPriceAnswer

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, assert_never
 
-from bot.catalog.answers import (
+from bot.contract.answers import (
     AliasAnswer,
     AlternativesAnswer,
     Answer,
@@ -23,17 +23,17 @@ from bot.catalog.answers import (
     HistoryAnswer,
     ListAnswer,
     ModelAnswer,
-    ModelView,
     ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
 )
-from bot.catalog.prices import fmt_cost
-from bot.errors import NoChartError
+from bot.contract.errors import NoChartError
+from bot.contract.sync import SyncStatusAnswer, SyncSummary
+from bot.contract.views import ModelView
+from bot.domain.prices import fmt_cost
 from bot.render import plot, words
 from bot.render.history_chart import price_history
 from bot.render.plot import ALT_MAX, INK, MUTED, WEIGHTS, Chart
-from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -191,7 +191,7 @@ def cost_vs_quality(answer: AlternativesAnswer | CompareAnswer) -> Chart:
 
 
 def _draw_points(ax: Axes, points: list[_Point], front: list[int]) -> None:
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: PLC0415  (matplotlib: only when drawing)
 
     costs = [float(p.cost) for p in points]
     scores = [p.score for p in points]
@@ -250,7 +250,7 @@ def _draw_points(ax: Axes, points: list[_Point], front: list[int]) -> None:
 
 
 def _quality_handles(points: list[_Point], front: bool) -> list[Artist]:
-    from matplotlib.lines import Line2D
+    from matplotlib.lines import Line2D  # noqa: PLC0415  (matplotlib: only when drawing)
 
     handles: list[Artist] = []
     for weights in (True, False, None):
@@ -294,7 +294,7 @@ def workload_cost(answer: CompareAnswer) -> Chart:
         ax.invert_yaxis()
         ax.set_xlim(0, max([*costs, 1.0]) * 1.3)
         ax.set_xlabel(f"USD for {what}")
-        from matplotlib.ticker import FuncFormatter
+        from matplotlib.ticker import FuncFormatter  # noqa: PLC0415  (matplotlib: only when drawing)
 
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: plot.usd_tick(v)))
         plot.fit_left(ax)
@@ -309,7 +309,7 @@ def workload_cost(answer: CompareAnswer) -> Chart:
 
 
 def _weights_handles(rows: list[ModelView]) -> list[Artist]:
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Patch  # noqa: PLC0415  (matplotlib: only when drawing)
 
     handles: list[Artist] = []
     for weights in (True, False, None):

@@ -16,9 +16,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from bot.catalog.answers import Actor, HistoryAnswer, HistoryEntry
-from bot.catalog.prices import fmt_usd
-from bot.errors import NoChartError
+from bot.contract.actor import Actor
+from bot.contract.answers import HistoryAnswer
+from bot.contract.errors import NoChartError
+from bot.contract.views import HistoryEntry
+from bot.domain.prices import fmt_usd
 from bot.render import plot, words
 from bot.render.labels import spread
 from bot.render.plot import ALT_MAX, DPI, FAINT, INK, MUTED, WIDTH, Chart
@@ -129,8 +131,8 @@ def _panel(
     label: str,
     span: tuple[datetime, datetime],
 ) -> None:
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num  # noqa: PLC0415  (matplotlib: only when drawing)
+    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415  (matplotlib: only when drawing)
 
     start, end = (float(date2num(t)) for t in span)
     ax.set_xlim(start, end)
@@ -182,7 +184,7 @@ def _end_text(fig: Figure, line: _Line) -> Text:
 
 def _name_ends(fig: Figure, ax: Axes, lines: list[_Line], texts: list[Text], end: datetime) -> None:
     """Each line's hosts beside its end, spread apart where lines end close together."""
-    from matplotlib.dates import date2num
+    from matplotlib.dates import date2num  # noqa: PLC0415  (matplotlib: only when drawing)
 
     height = fig.get_figheight() * DPI
     x_end = float(date2num(end))
@@ -210,7 +212,7 @@ def _style(n: int) -> tuple[str, str | tuple[int, tuple[float, ...]]]:
 
 
 def _handles(kinds: Sequence[str]) -> list[Artist]:
-    from matplotlib.lines import Line2D
+    from matplotlib.lines import Line2D  # noqa: PLC0415  (matplotlib: only when drawing)
 
     return [
         Line2D([], [], marker=MARKERS[k][0], ms=MARKERS[k][1], color=MUTED, ls="none", label=f"{k} change")

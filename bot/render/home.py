@@ -13,9 +13,9 @@ import re
 from decimal import Decimal
 from typing import Any  # Any: Block Kit JSON, checked by tests/slack/blockkit.py
 
-from bot.catalog.answers import HomeAnswer, HomeChange, HomeSubscription
+from bot.contract.home import HomeAnswer, HomeChange, HomeSubscription
 from bot.render import words
-from bot.render.blocks import (
+from bot.render.kit import (
     ACTION_RUN,
     ACTION_SUGGEST,
     COMMAND,

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal  # Any: matplotlib's rc settings take values of many types
 
-from bot.catalog.answers import ModelView
+from bot.contract.views import ModelView
 from bot.render import words
 from bot.render.labels import Box, marker_box, nearest_edge, place_labels
 
@@ -75,9 +75,9 @@ _LOCK = threading.Lock()
 @contextmanager
 def canvas(height: int) -> Iterator[Figure]:
     """A WIDTH x height pixel figure on an Agg canvas, in the house style; one drawing at a time."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    import matplotlib  # noqa: PLC0415  (matplotlib: only when drawing)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415  (matplotlib: only when drawing)
+    from matplotlib.figure import Figure  # noqa: PLC0415  (matplotlib: only when drawing)
 
     with _LOCK, matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(WIDTH / DPI, height / DPI), dpi=DPI, facecolor="white")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from bot.catalog.answers import public_url
-from bot.catalog.prices import fmt_usd
-from bot.sync.summary import FactMove, Move, ScoreChange, SyncRunView, SyncStatusAnswer, SyncSummary
+from bot.contract.actor import public_url
+from bot.contract.sync import FactMove, Move, ScoreChange, SyncRunView, SyncStatusAnswer, SyncSummary
+from bot.domain.prices import fmt_usd
 
 _UNMAPPED_SHOWN = 20
 _FEED_NAMES = {"prices": "Prices", "quality": "Quality", "crosscheck": "Cross-check (LiteLLM)"}
@@ -188,7 +188,7 @@ def _run_line(r: SyncRunView) -> str:
     return f"  {r.started_at:%Y-%m-%d %H:%M} UTC  {r.status}{counts}{reason}"
 
 
-# A recorded reason holds no URL's query, credentials or library text (bot.sync.reasons), but it may
+# A recorded reason holds no URL's query, credentials or library text (bot.domain.reasons), but it may
 # name the feed's host or quote the feed's content at length: that is for whoever runs the syncs.
 # Others get one of these short ones.
 _URL = re.compile(r"[a-z][a-z0-9+.\-]*://\S*", re.IGNORECASE)

@@ -6,10 +6,9 @@ import json
 from decimal import Decimal
 from typing import assert_never
 
-from bot.catalog.answers import (
+from bot.contract.answers import (
     AliasAnswer,
     AlternativesAnswer,
-    AlternativeView,
     Answer,
     AuditAnswer,
     CompareAnswer,
@@ -17,16 +16,15 @@ from bot.catalog.answers import (
     HistoryAnswer,
     ListAnswer,
     ModelAnswer,
-    ModelView,
-    PriceView,
     ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
 )
-from bot.catalog.prices import fmt_cost, fmt_usd
+from bot.contract.sync import SyncStatusAnswer, SyncSummary
+from bot.contract.views import AlternativeView, ModelView, PriceView
+from bot.domain.prices import fmt_cost, fmt_usd
 from bot.render import words
 from bot.render.sync import status_text, summary_text
-from bot.sync.summary import SyncStatusAnswer, SyncSummary
 
 
 def to_json(answer: Answer) -> str:

@@ -5,22 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import assert_never
 
-from bot.catalog.answers import (
-    CLI_USER,
-    Actor,
-    AlternativesAnswer,
-    AuditAnswer,
-    CompareAnswer,
-    ListRow,
-    ModelView,
-    PriceView,
-    QualityView,
-    ScoreEntry,
-    WorkloadView,
-)
-from bot.catalog.prices import KEYS, fmt_usd, split_windows
-from bot.errors import UserError, user_message
-from bot.sync.snapshots import snapshot_listing
+from bot.contract.actor import CLI_USER, Actor
+from bot.contract.answers import AlternativesAnswer, AuditAnswer, CompareAnswer
+from bot.contract.errors import UserError, user_message
+from bot.contract.views import ListRow, ModelView, PriceView, QualityView, ScoreEntry, WorkloadView
+from bot.domain.prices import KEYS, fmt_usd, split_windows
+from bot.domain.snapshots import snapshot_listing
 
 
 def tokens(n: int) -> str:

@@ -10,18 +10,18 @@ from slack_sdk import WebClient
 from sqlalchemy.exc import DBAPIError
 
 from bot import db
-from bot.catalog import current
-from bot.catalog.workspaces import SHARED
-from bot.cipher import token_cipher
 from bot.config import ModeMismatchError, Settings
+from bot.domain.workspaces import SHARED
+from bot.read import current
 from bot.slack import charts, listeners, oauth
-from bot.slack.admin import AdminCheck, Clients
 from bot.slack.cache import SIZE
-from bot.slack.clients import web_client
 from bot.slack.gate import CatalogGate
-from bot.slack.installs import Installs
 from bot.slack.logtext import escape_records_of
 from bot.slack.replies import ACK_BUDGET_S, Replier
+from bot.slackapi.clients import web_client
+from bot.slackapi.installs import Installs
+from bot.slackapi.users import AdminCheck, Clients
+from bot.store.cipher import token_cipher
 
 # Bolt's messages may quote a request (a listener's error, a payload it could not route): escaped.
 BOLT_LOGGER = escape_records_of(logging.getLogger("bot.slack.bolt"))

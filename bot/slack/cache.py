@@ -6,7 +6,7 @@ read (fresh) just before and after making it, and kept only if the two agree; it
 the version last seen is that tag. The version is reread at most once per `recheck` seconds, so a
 change made by another process shows within that time; entries also expire after `max_age`.
 When the version can't be read (the database is down), `stale` still finds the last reply kept.
-Replies are kept per workspace (bot.catalog.workspaces): each sees its own view of the catalog.
+Replies are kept per workspace (bot.domain.workspaces): each sees its own view of the catalog.
 
 A reply is kept from the second time its text is asked (`admit` remembers up to ASKED texts asked,
 forgetting them all at once when full): a question asked once, as most distinct ones are, is
@@ -30,8 +30,8 @@ from collections.abc import Callable
 
 from pydantic_core import PydanticSerializationError, to_json
 
-from bot.catalog.workspaces import SHARED
-from bot.render.blocks import Message
+from bot.domain.workspaces import SHARED
+from bot.render.kit import Message
 
 _JSON = json.JSONEncoder(check_circular=False)  # a reply is a tree of dicts and lists: no cycle to look for
 

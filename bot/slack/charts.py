@@ -3,7 +3,7 @@
 With a public URL (HTTP mode, MODELCOST_PUBLIC_URL), a reply that has a chart carries an image block
 whose URL is `<public_url>/charts/<id>.png`. The id says when it was issued, what is drawn (the
 command text and the catalog version; in oauth mode also the workspace whose view of the catalog it
-is, bot.catalog.workspaces), and carries an HMAC of that under a key derived from the signing secret:
+is, bot.domain.workspaces), and carries an HMAC of that under a key derived from the signing secret:
 nobody can list the charts or have the app draw one it did not offer, and a changed id answers 404.
 An id answers 404 once LIFETIME_S has passed since it was issued, as do ids made before ids said
 when (the reply's text stays in Slack; its image no longer loads).
@@ -47,9 +47,11 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from bot.catalog.answers import AlternativesAnswer, Answer, CompareAnswer, HistoryAnswer
-from bot.catalog.workspaces import SHARED
-from bot.errors import NoChartError, UserError
+from bot.contract.answers import AlternativesAnswer, Answer, CompareAnswer, HistoryAnswer
+from bot.contract.errors import NoChartError, UserError
+from bot.domain.workspaces import SHARED
+from bot.render.charts import charts_for
+from bot.render.plot import canvas
 from bot.slack.limits import Limiter, Rate
 
 if TYPE_CHECKING:
@@ -287,8 +289,6 @@ class _PngCache:
 
 def draw(answer: Answer) -> bytes | None:
     """The answer's main chart as PNG (matplotlib loads here, in the drawing process); None if it has none."""
-    from bot.render.charts import charts_for
-
     try:
         return charts_for(answer)[0].png
     except NoChartError:
@@ -370,8 +370,6 @@ def serve_draws() -> None:
     out = os.dup(1)
     os.dup2(2, 1)
     forever = math.inf
-    from bot.render.plot import canvas
-
     with canvas(100) as fig:  # matplotlib and its fonts load now, before the first draw is asked
         fig.text(0.5, 0.5, "$0.60")
         fig.savefig(io.BytesIO(), format="png")

@@ -1,7 +1,8 @@
 """What `/modelcost <text>` means in Slack: one function from (who, where, what) to a typed answer.
 
 Every Slack entry point (the slash command, buttons, Socket Mode) comes through `run_command`, which
-parses once with the shared query core and hands the request to bot.ask with the Slack user's context.
+parses once with the shared query core and hands the request to bot.commands.ask with the Slack user's
+context.
 Whether the user may run it is decided there, in one place, before anything runs. What `sync status`
 shows of a failed sync's reason depends on who asks: whoever may run the syncs (an admin, in single
 mode) sees it whole, others a short one; in oauth mode the syncs are the operator's, so every user.
@@ -11,14 +12,16 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from bot import ask, query
-from bot.catalog.answers import Answer
-from bot.catalog.workspaces import SHARED
+from bot.commands import ask
 from bot.config import Settings
-from bot.errors import QueryError, SlackUnavailableError
+from bot.contract import requests
+from bot.contract.answers import Answer
+from bot.contract.errors import QueryError, SlackUnavailableError
+from bot.contract.sync import SyncStatusAnswer
+from bot.domain import query
+from bot.domain.workspaces import SHARED
 from bot.render.sync import public_status
-from bot.slack.admin import AdminCheck
-from bot.sync.summary import SyncStatusAnswer
+from bot.slackapi.users import AdminCheck
 
 
 def cacheable(text: str) -> bool:
@@ -29,7 +32,7 @@ def cacheable(text: str) -> bool:
         return True  # the same friendly error every time
 
 
-def parsed(text: str) -> query.Request | None:
+def parsed(text: str) -> requests.Request | None:
     """The request `text` asks for; None when it is not a command (its reply is a friendly error)."""
     try:
         return query.parse(text)
@@ -37,7 +40,7 @@ def parsed(text: str) -> query.Request | None:
         return None
 
 
-def changes_catalog(request: query.Request | None) -> bool:
+def changes_catalog(request: requests.Request | None) -> bool:
     """Whether running it would change the catalog (or fetch a feed that may): such a command only
     ever runs as typed, or from a button Slack asked to confirm."""
     return request is not None and (request.writes or request.fetches or request.admin_only)
@@ -53,8 +56,8 @@ def run_command(
     *,
     workspace: str = SHARED,
 ) -> Answer:
-    """The typed answer for the workspace `workspace` (bot.catalog.workspaces); an expected error
-    (bot.errors.UserError) otherwise."""
+    """The typed answer for the workspace `workspace` (bot.domain.workspaces); an expected error
+    (bot.contract.errors.UserError) otherwise."""
     context = _context(settings, user_id, channel_id, admins, workspace)
     answer = ask.respond(engine, text, context)
     if isinstance(answer, SyncStatusAnswer) and not (
@@ -68,7 +71,7 @@ def check_command(
     settings: Settings,
     user_id: str,
     channel_id: str,
-    request: query.Request,
+    request: requests.Request,
     admins: AdminCheck | None = None,
     *,
     workspace: str = SHARED,

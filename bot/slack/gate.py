@@ -22,8 +22,8 @@ from sqlalchemy.exc import InterfaceError as SAInterfaceError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.errors import CatalogUnavailableError
-from bot.sync.seed import ensure_catalog
+from bot.contract.errors import CatalogUnavailableError
+from bot.feeds.seed import ensure_catalog
 
 log = logging.getLogger(__name__)
 

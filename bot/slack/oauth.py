@@ -7,9 +7,9 @@ and saves the installation; our pages then say what happened (a known failure in
 else as one generic line: the page never repeats what the request said). Requests are authorized from
 the installation store, which also refreshes rotating tokens (ROTATE_WITHIN_MIN before they expire).
 The install page is rate-limited (INSTALL_PAGES_*, applied by bot/slack/web.py), and the worker deletes
-the states left unused once they expire (purge_expired_states).
+the states left unused once they expire (bot.slackapi.installs.purge_expired_states).
 `app_uninstalled` and `tokens_revoked` delete the workspace's installation and tokens, then hand
-the workspace to bot.catalog.workspaces.uninstalled (its subscriptions and pending alerts).
+the workspace to bot.store.subscriptions.uninstalled (its subscriptions and pending alerts).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import logging
 import re
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any  # Any: Bolt's events and context are untyped dicts
 
 from slack_bolt import App, BoltContext
@@ -33,19 +32,19 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from bot.catalog import workspaces
-from bot.catalog.models import SLACK_OAUTH_STATES
-from bot.catalog.workspaces import scope
 from bot.config import Settings
-from bot.errors import CatalogUnavailableError
+from bot.contract.errors import CatalogUnavailableError
+from bot.domain import workspaces
+from bot.domain.workspaces import scope
 from bot.render import blocks
-from bot.render.blocks import COMMAND
-from bot.slack.installs import ROTATE_WITHIN_MIN, Installs, installation_store, workspace_of
+from bot.render.kit import COMMAND
 from bot.slack.limits import Rate
 from bot.slack.logtext import escape_records_of
+from bot.slackapi.installs import ROTATE_WITHIN_MIN, Installs, installation_store, workspace_of
+from bot.store import subscriptions
 
 # Bolt's flow and slack_sdk's stores log on it too, quoting the request (a `code`, a `state`): every
 # record's control characters are escaped.
@@ -57,12 +56,11 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write")
 STATE_EXPIRATION_S = 600
 # Each GET /slack/install writes a state row, which lives STATE_EXPIRATION_S unless an install consumes
-# it, and is then deleted by the worker within STATE_PURGE_EVERY_S. Per web worker, a client address
-# (the peer's: bot/slack/limits.py) gets INSTALL_PAGES_PER_CLIENT, 10 at once then 10 a minute (an admin
-# installing needs one or two), everyone together INSTALL_PAGES_OVERALL, 60 at once then one a second;
-# beyond them, 429 with Retry-After. So at most about 60 + 60 x 11 = 720 state rows per web worker exist
-# at once, written one a second at most on average.
-STATE_PURGE_EVERY_S = 60
+# it, and is then deleted by the worker within STATE_PURGE_EVERY_S (bot.slackapi.installs). Per web
+# worker, a client address (the peer's: bot/slack/limits.py) gets INSTALL_PAGES_PER_CLIENT, 10 at once
+# then 10 a minute (an admin installing needs one or two), everyone together INSTALL_PAGES_OVERALL, 60 at
+# once then one a second; beyond them, 429 with Retry-After. So at most about 60 + 60 x 11 = 720 state
+# rows per web worker exist at once, written one a second at most on average.
 INSTALL_PAGES_PER_CLIENT = Rate(per_s=10 / 60, burst=10)
 INSTALL_PAGES_OVERALL = Rate(per_s=1.0, burst=60)
 CACHED_TOKENS = 10_000  # auth.test results kept (one per token; a rotating token is new every 12 h)
@@ -152,7 +150,7 @@ def oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> OAuthFl
 class KeptAuthorize(InstallationStoreAuthorize):
     """Bolt's installation-store authorize, with each workspace's last result kept in memory: while
     the database can't be read, a workspace served before is served still (its questions are answered
-    from the catalog snapshot, bot.catalog.current); one never served gets "unavailable" (see
+    from the catalog snapshot, bot.read.current); one never served gets "unavailable" (see
     `register`), never a 500."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -217,7 +215,7 @@ def register(app: App, settings: Settings, engine: Engine, installs: Installs) -
         if isinstance(authorize, KeptAuthorize):
             authorize.forget(key)
         installs.forget(key)
-        workspaces.uninstalled(engine, key)
+        subscriptions.uninstalled(engine, key)
         log.info("uninstalled from %s: its installation and tokens are deleted", key)
 
     @app.event("app_uninstalled")
@@ -241,7 +239,7 @@ def _installed(engine: Engine, args: SuccessArgs) -> BoltResponse:
     key = workspaces.workspace_key(
         installation.enterprise_id, installation.team_id, bool(installation.is_enterprise_install)
     )
-    workspaces.installed(engine, key)
+    subscriptions.installed(engine, key)
     log.info("installed in %s", key)
     where = installation.team_name or installation.enterprise_name or "your workspace"
 
@@ -253,14 +251,6 @@ def _installed(engine: Engine, args: SuccessArgs) -> BoltResponse:
         "<p>You can close this page.</p>",
     )
     return _html(200, body, args)
-
-
-def purge_expired_states(engine: Engine) -> int:
-    """Delete the install states past their expiry, unused (Bolt deletes those an install consumes);
-    returns how many. `modelcost worker` runs it every STATE_PURGE_EVERY_S."""
-    now = datetime.now(UTC).replace(tzinfo=None)  # naive UTC, as slack_sdk's state store writes them
-    with engine.begin() as conn:
-        return conn.execute(delete(SLACK_OAUTH_STATES).where(SLACK_OAUTH_STATES.c.expire_at < now)).rowcount
 
 
 def _failed(args: FailureArgs) -> BoltResponse:

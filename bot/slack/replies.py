@@ -6,7 +6,7 @@ Otherwise the answer is computed on a worker thread: if it is ready within `ack_
 otherwise the ack says "working on it" and the answer follows through response_url.
 With the database down, the ack says the catalog is unavailable (see gate.py).
 
-Each command and click is answered for its workspace (bot.catalog.workspaces: SHARED in single
+Each command and click is answered for its workspace (bot.domain.workspaces: SHARED in single
 mode, the installation's key in oauth mode): it is asked as that workspace, its replies are cached
 as that workspace's, and Slack is called with that workspace's token.
 """
@@ -22,20 +22,21 @@ from typing import Any, Literal  # Any: Bolt's ack and payloads are untyped
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
-from bot.catalog import current
-from bot.catalog.answers import Answer
-from bot.catalog.workspaces import SHARED
 from bot.config import Settings
-from bot.errors import CatalogUnavailableError, NoChartError, UserError
-from bot.query import CatalogRead, Request
-from bot.render import blocks
-from bot.render.blocks import COMMAND, ChartOffer, Message
+from bot.contract.answers import Answer
+from bot.contract.errors import CatalogUnavailableError, NoChartError, UserError
+from bot.contract.requests import CatalogRead, Request
+from bot.domain.workspaces import SHARED
+from bot.read import current
+from bot.render import blocks, kit
+from bot.render.blocks import ChartOffer
+from bot.render.kit import COMMAND, Message
 from bot.slack import charts
-from bot.slack.admin import AdminCheck, Clients
 from bot.slack.cache import SIZE, ReplyCache, ack_json
-from bot.slack.clients import post_response
 from bot.slack.dispatch import cacheable, changes_catalog, check_command, parsed, run_command
 from bot.slack.gate import CatalogGate
+from bot.slackapi.clients import post_response
+from bot.slackapi.users import AdminCheck, Clients
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ class Replier:
         self.admins = admins
         self.ack_budget = ack_budget  # 0: always answer through response_url
         self.gate = gate or CatalogGate(engine)
-        # The catalog's snapshot is kept fresh off the request path (bot.catalog.current); its version
+        # The catalog's snapshot is kept fresh off the request path (bot.read.current); its version
         # tags cached replies. Reading it touches the database only before the first snapshot or right
         # after a write here, and then through the gate, so an outage is "unavailable", never a 500.
         version = current.watch(engine)
@@ -217,8 +218,8 @@ class Replier:
                 filename="modelcost-chart.png",
                 title=charts.title(answer),
                 alt_txt=charts.alt_text(answer),
-                initial_comment=f"<@{blocks.user_mention_id(user_id)}> posted {blocks.escape(COMMAND)} "
-                f"{blocks.escape(blocks.clip(text, 200))}",
+                initial_comment=f"<@{kit.user_mention_id(user_id)}> posted {kit.escape(COMMAND)} "
+                f"{kit.escape(kit.clip(text, 200))}",
             )
         except SlackApiError as exc:
             error = str(exc.response.get("error", "")) if exc.response is not None else ""
@@ -282,9 +283,9 @@ class Replier:
         text = action.get("value") or ""
         action_id = str(action.get("action_id", ""))
         # A "did you mean" choice (or its confirmation) replaces the error it answers; others add a message.
-        replace = action_id.startswith((blocks.ACTION_SUGGEST, blocks.ACTION_CONFIRM))
+        replace = action_id.startswith((kit.ACTION_SUGGEST, kit.ACTION_CONFIRM))
         request = parsed(text)
-        if not action_id.startswith(blocks.ACTION_CONFIRM) and changes_catalog(request):
+        if not action_id.startswith(kit.ACTION_CONFIRM) and changes_catalog(request):
             assert request is not None  # changes_catalog says so
             reply = self._pool.submit(self._unconfirmed, user_id, channel_id, request, text, workspace)
         else:

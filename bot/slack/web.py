@@ -39,7 +39,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request.internals import parse_body
 
 from bot.config import Settings
-from bot.render.blocks import COMMAND
+from bot.render.kit import COMMAND
 from bot.slack import charts, limits, oauth
 from bot.slack.listeners import commands
 

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from bot import db
-from bot.ask import Context, respond
 from bot.cli import main
+from bot.commands.ask import Context, respond
 
 
 @pytest.fixture(autouse=True)

@@ -20,11 +20,12 @@ FORBIDDEN = (
     "gunicorn",
     "bot.slack",
     "bot.alerts",
-    "bot.sync.seed",
-    "bot.sync.run",
-    "bot.sync.upstream",  # the feed's pydantic models: a price's source is named by bot.sync.snapshots
-    "bot.catalog.models",  # the ORM mapping: the snapshot holds plain data
-    "bot.catalog.builder",
+    "bot.feeds",  # the seed, the sync and the genai-prices feed's pydantic models (a price's source is
+    # named by bot.domain.snapshots)
+    "bot.store.tables",  # the ORM mapping: the snapshot holds plain data
+    "bot.commands",
+    "bot.read.builder",
+    "bot.read.current",
     "bot.render.blocks",
     "genai_prices",
 )
@@ -46,7 +47,7 @@ def modules_after_ask(database_url: str, cache_dir: Path) -> set[str]:
 @pytest.mark.engines
 def test_a_cold_ask_imports_only_what_asking_needs(catalog_url: str, tmp_path: Path) -> None:
     first = modules_after_ask(catalog_url, tmp_path)  # builds the read model, and keeps it
-    assert "bot.catalog.builder" in first  # the walk can see a module load
+    assert "bot.read.builder" in first  # the walk can see a module load
     loaded = modules_after_ask(catalog_url, tmp_path)
     forbidden = (*FORBIDDEN, "sqlalchemy") if catalog_url.startswith("sqlite") else FORBIDDEN
     found = [f for f in forbidden if any(m == f or m.startswith(f + ".") for m in loaded)]

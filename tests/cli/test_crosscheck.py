@@ -10,12 +10,12 @@ import pytest
 import responses
 
 from bot import db
-from bot.catalog.answers import Actor
-from bot.catalog.changes import new_change
-from bot.catalog.crosscheck import load_extract
-from bot.catalog.lifecycle import today
-from bot.catalog.second_source import replace_facts
 from bot.cli import main
+from bot.contract.actor import Actor
+from bot.domain.crosscheck import load_extract
+from bot.domain.lifecycle import today
+from bot.store.crosscheck import replace_facts
+from bot.store.prices import new_change
 from tests.sync.litellm_files import (
     HAIKU,
     URL,

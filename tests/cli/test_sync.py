@@ -15,7 +15,8 @@ import pytest
 import responses
 
 from bot import db
-from bot.cli import main, sync_due_feeds
+from bot.cli import main
+from bot.cli.worker import sync_due_feeds
 from bot.config import Settings
 from tests.sync import feeds, leaderboards, litellm_files
 from tests.sync.leaderboards import body, bundled, newer, rate, scores_dump

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine
 
 from bot import db
-from bot.ask import Context, respond
-from bot.catalog.answers import AlternativesAnswer, AuditAnswer, ModelAnswer
-from bot.errors import NotAdminError, QueryError
+from bot.commands.ask import Context, respond
+from bot.contract.answers import AlternativesAnswer, AuditAnswer, ModelAnswer
+from bot.contract.errors import NotAdminError, QueryError
 from bot.render import blocks, text
 from tests.db.test_quality import main_with
 

@@ -5,13 +5,14 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import Engine, func, select
 
-from bot import db, query
-from bot.ask import HELP, Context, answer, handle, respond
-from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
-from bot.catalog.lookup import UnknownModelError
-from bot.catalog.models import Alias, Offering, Price
-from bot.errors import UserError
-from bot.sync.seed import ensure_catalog
+from bot import db
+from bot.commands.ask import Context, answer, handle, respond
+from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
+from bot.contract.errors import UnknownModelError, UserError
+from bot.domain import query
+from bot.domain.help import HELP
+from bot.feeds.seed import ensure_catalog
+from bot.store.tables import Alias, Offering, Price
 from tests.db.dump import dump
 
 

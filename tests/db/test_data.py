@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.catalog.arena_keys import map_keys, models_from_overlay
-from bot.catalog.overlay import CATALOG_FILE, Overlay, load_overlay
-from bot.catalog.succession import floor_for
-from bot.sync.leaderboard import load_bundled
-from bot.sync.upstream import from_snapshot
+from bot.domain.arena_keys import map_keys, models_from_overlay
+from bot.domain.overlay import CATALOG_FILE, Overlay, load_overlay
+from bot.domain.succession import floor_for
+from bot.feeds.genai_prices import from_snapshot
+from bot.feeds.leaderboard import load_bundled
 
 OVERLAY = load_overlay()
 

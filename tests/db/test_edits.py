@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.ask import Context, respond
-from bot.catalog.edits import EditError
-from bot.catalog.models import Change
+from bot.commands.ask import Context, respond
+from bot.contract.errors import EditError
+from bot.store.tables import Change
 
 pytestmark = pytest.mark.engines  # the store: every test on each backend
 

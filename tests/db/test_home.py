@@ -1,5 +1,5 @@
 """The App Home of one workspace shows the shared catalog's changes and its own subscriptions,
-changes and overrides, never another workspace's (bot.catalog.home, rendered as a user sees it)."""
+changes and overrides, never another workspace's (bot.read.home, rendered as a user sees it)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.ask import Context, respond
-from bot.catalog.home import home
-from bot.catalog.models import Subscription
-from bot.catalog.workspaces import SHARED
+from bot.commands.ask import Context, respond
+from bot.domain.workspaces import SHARED
+from bot.read.home import home
 from bot.render.home import home_view
+from bot.store.tables import Subscription
 from tests.slack.blockkit import assert_valid_view
 from tests.slack.conftest import mrkdwn_texts, visible_text
 

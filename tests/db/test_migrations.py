@@ -11,23 +11,24 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, inspect, text
 
 from bot import db
-from bot.catalog.answers import Actor
-from bot.catalog.models import Base, Change, Price
+from bot.contract.actor import Actor
+from bot.store import migrations, schema
+from bot.store.tables import Base, Change, Price
 
 pytestmark = pytest.mark.engines  # the store: every test on each backend
 
 
 def test_head_revision_constant_matches_alembic() -> None:
-    script = ScriptDirectory.from_config(db.alembic_config(None))  # type: ignore[arg-type]
-    assert script.get_current_head() == db.HEAD_REVISION
+    script = ScriptDirectory.from_config(schema.alembic_config(None))  # type: ignore[arg-type]
+    assert script.get_current_head() == migrations.HEAD_REVISION
 
 
 def test_migrations_from_empty_database_match_the_models(empty_url: str) -> None:
     engine = db.make_engine(empty_url)
     try:
-        assert db.current_revision(engine) is None
-        db.upgrade(engine)
-        assert db.current_revision(engine) == db.HEAD_REVISION
+        assert schema.current_revision(engine) is None
+        schema.upgrade(engine)
+        assert schema.current_revision(engine) == migrations.HEAD_REVISION
         with engine.connect() as conn:
             assert set(Base.metadata.tables) <= set(inspect(conn).get_table_names())
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -59,7 +60,7 @@ ACTORS = {  # change id -> (kind, id) after 0002
 def _old_catalog(url: str) -> Engine:
     """A database at 0001 holding one change and one price row of every kind, as 0001 wrote them."""
     engine = db.make_engine(url)
-    db.upgrade(engine, "0001")
+    schema.upgrade(engine, "0001")
     now = datetime.now(UTC)
     with engine.begin() as conn:
         tables = MetaData()
@@ -96,7 +97,7 @@ def _old_catalog(url: str) -> Engine:
 def test_0002_converts_rendered_actors_into_kind_and_id(empty_url: str) -> None:
     engine = _old_catalog(empty_url)
     try:
-        db.upgrade(engine)
+        schema.upgrade(engine)
         with engine.connect() as conn:
             changes = conn.execute(text("SELECT id, actor_kind, actor_id FROM changes ORDER BY id")).all()
             prices = conn.execute(
@@ -120,8 +121,8 @@ def test_0002_converts_rendered_actors_into_kind_and_id(empty_url: str) -> None:
 def test_0002_downgrades_to_the_old_labels(empty_url: str) -> None:
     engine = _old_catalog(empty_url)
     try:
-        db.upgrade(engine)
-        command.downgrade(db.alembic_config(engine), "0001")
+        schema.upgrade(engine)
+        command.downgrade(schema.alembic_config(engine), "0001")
         with engine.connect() as conn:
             changes = conn.execute(text("SELECT id, kind, actor FROM changes ORDER BY id")).all()
             prices = conn.execute(text("SELECT source_kind, source FROM prices ORDER BY change_id")).all()
@@ -146,7 +147,7 @@ def test_0002_downgrades_to_the_old_labels(empty_url: str) -> None:
 def test_0003_moves_hand_kept_scores_into_the_scores_table(empty_url: str) -> None:
     engine = db.make_engine(empty_url)
     try:
-        db.upgrade(engine, "0002")
+        schema.upgrade(engine, "0002")
         with engine.begin() as conn:
             conn.execute(
                 text(
@@ -155,7 +156,7 @@ def test_0003_moves_hand_kept_scores_into_the_scores_table(empty_url: str) -> No
                     " '2025-12-11'), ('x', 'x', 'X', true, true, NULL, NULL, NULL)"
                 )
             )
-        db.upgrade(engine)
+        schema.upgrade(engine)
         with engine.connect() as conn:
             rows = conn.execute(
                 text("SELECT model_id, category, variant, origin, source, score, as_of FROM scores")
@@ -172,7 +173,7 @@ def test_0003_moves_hand_kept_scores_into_the_scores_table(empty_url: str) -> No
 def test_0006_makes_old_rows_shared_and_its_downgrade_keeps_only_those(empty_url: str) -> None:
     engine = db.make_engine(empty_url)
     try:
-        command.upgrade(db.alembic_config(engine), "0005")
+        command.upgrade(schema.alembic_config(engine), "0005")
         with engine.begin() as conn:
             conn.execute(
                 text(
@@ -181,7 +182,7 @@ def test_0006_makes_old_rows_shared_and_its_downgrade_keeps_only_those(empty_url
                 ),
                 {"at": datetime(2026, 1, 1, tzinfo=UTC)},
             )
-        db.upgrade(engine)
+        schema.upgrade(engine)
         with engine.begin() as conn:
             assert conn.execute(text("SELECT workspace FROM subscriptions")).scalar_one() == ""
             conn.execute(
@@ -191,7 +192,7 @@ def test_0006_makes_old_rows_shared_and_its_downgrade_keeps_only_those(empty_url
                 ),
                 {"at": datetime(2026, 1, 1, tzinfo=UTC)},
             )
-        command.downgrade(db.alembic_config(engine), "0005")
+        command.downgrade(schema.alembic_config(engine), "0005")
         with engine.connect() as conn:
             assert conn.execute(text("SELECT id, channel_id FROM subscriptions")).all() == [(1, "C1")]
     finally:

@@ -10,12 +10,13 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.ask import Context, respond
-from bot.catalog.answers import AlternativesAnswer, CompareAnswer, HistoryAnswer, ModelAnswer, QualityView
-from bot.catalog.models import Score
-from bot.catalog.quality import comparable
 from bot.cli import main
-from bot.errors import NotAdminError
+from bot.commands.ask import Context, respond
+from bot.contract.answers import AlternativesAnswer, CompareAnswer, HistoryAnswer, ModelAnswer
+from bot.contract.errors import NotAdminError
+from bot.contract.views import QualityView
+from bot.domain.comparable import comparable
+from bot.store.tables import Score
 
 CLI = Context.cli()
 

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import Engine
 
 from bot import db
-from bot.ask import Context, respond
-from bot.catalog import current, snapfile
-from bot.catalog.answers import ModelAnswer
-from bot.catalog.version import catalog_version
+from bot.commands.ask import Context, respond
+from bot.contract.answers import ModelAnswer
+from bot.read import current, snapfile
+from bot.store.version import catalog_version
 
 pytestmark = pytest.mark.engines  # the store: every test on each backend
 

@@ -1,5 +1,5 @@
 """The Slack store tables migration 0007 creates are the ones slack_sdk's SQLAlchemy stores query:
-our copy of their schema (bot.catalog.models) is checked against the stores' own definitions, so an
+our copy of their schema (bot.store.tables) is checked against the stores' own definitions, so an
 upgrade of slack_sdk that changes them fails here instead of at the first install. Only the credential
 columns differ: Text, for their Fernet ciphertext (migration 0008)."""
 
@@ -10,7 +10,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, Table, Text
 
-from bot.catalog.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES, SLACK_SECRETS
+from bot.store.tables import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES, SLACK_SECRETS
 
 
 def shape(table: Table) -> tuple[list[tuple[str, str, bool, bool]], set[tuple[str, tuple[str, ...]]]]:

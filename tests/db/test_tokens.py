@@ -17,15 +17,17 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from sqlalchemy import Engine, inspect, text
 
 from bot import db
-from bot.catalog.models import SLACK_SECRETS
-from bot.cipher import TokenKeyError, UnreadableTokenError, cipher_of
 from bot.cli import main
-from bot.slack.tokens import EncryptedInstallationStore
+from bot.slackapi.tokens import EncryptedInstallationStore
+from bot.store import migrations, schema
+from bot.store.cipher import TokenKeyError, UnreadableTokenError, cipher_of
+from bot.store.tables import SLACK_SECRETS
 
 pytestmark = pytest.mark.engines  # the store and migration 0008: every test on each backend
 
-KEY_A = base64.urlsafe_b64encode(b"modelcost-test-token-key-A-32byt").decode()
-KEY_B = base64.urlsafe_b64encode(b"modelcost-test-token-key-B-32byt").decode()
+# The keys differ in their first 16 bytes, Fernet's signing key: one never verifies the other's tokens.
+KEY_A = base64.urlsafe_b64encode(b"A-modelcost-test-token-key-32byt").decode()
+KEY_B = base64.urlsafe_b64encode(b"B-modelcost-test-token-key-32byt").decode()
 CLIENT_ID = "1111.2222"
 # Rotating tokens are long ("xoxe.xoxb-1-" and some 150 characters more): longer than slack_sdk's
 # String(200) once encrypted.
@@ -160,7 +162,7 @@ def at_0007(empty_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]
     """A database at 0007 whose two installations slack_sdk's stock store saved, tokens in the clear."""
     monkeypatch.delenv("MODELCOST_TOKEN_KEY", raising=False)
     engine = db.make_engine(empty_url)
-    db.upgrade(engine, "0007")
+    schema.upgrade(engine, "0007")
     plain = SQLAlchemyInstallationStore(client_id=CLIENT_ID, engine=engine)
     plain.save(installation("T1"))
     plain.save(installation("T2", user_token=None))
@@ -175,9 +177,9 @@ def test_0008_encrypts_the_tokens_of_a_database_from_before_it(
     assert before["slack_bots"][0]["bot_token"] == BOT_TOKEN  # the test can see a token in the clear
     monkeypatch.setenv("MODELCOST_TOKEN_KEY", KEY_A)
 
-    db.upgrade(at_0007)
+    schema.upgrade(at_0007)
 
-    assert db.current_revision(at_0007) == db.HEAD_REVISION
+    assert schema.current_revision(at_0007) == migrations.HEAD_REVISION
     assert_encrypted(at_0007)
     for team in ("T1", "T2"):
         found = store(at_0007, KEY_A).find_installation(enterprise_id=None, team_id=team)
@@ -190,7 +192,7 @@ def test_0008_encrypts_the_tokens_of_a_database_from_before_it(
         ]
 
     # The downgrade decrypts them again, into slack_sdk's String(200).
-    command.downgrade(db.alembic_config(at_0007), "0007")
+    command.downgrade(schema.alembic_config(at_0007), "0007")
 
     assert {table: stored(at_0007, table) for table in SLACK_SECRETS} == before
     with at_0007.connect() as conn:
@@ -202,13 +204,13 @@ def test_0008_without_a_key_refuses_in_one_line_and_changes_nothing(at_0007: Eng
     before = {table: stored(at_0007, table) for table in SLACK_SECRETS}
 
     with pytest.raises(TokenKeyError) as refused:
-        db.upgrade(at_0007)
+        schema.upgrade(at_0007)
 
     assert str(refused.value) == (
         "migration 0008 encrypts the Slack tokens stored in slack_installations and slack_bots (4 rows): "
         "set MODELCOST_TOKEN_KEY (`modelcost tokens key` makes one) and run it again"
     )
-    assert db.current_revision(at_0007) == "0007"
+    assert schema.current_revision(at_0007) == "0007"
     assert {table: stored(at_0007, table) for table in SLACK_SECRETS} == before
 
 

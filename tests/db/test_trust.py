@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.ask import answer
-from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
-from bot.catalog.lifecycle import retired_models, status
-from bot.catalog.models import Model, Offering
+from bot.commands.ask import answer
+from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
+from bot.domain.lifecycle import status
 from bot.render import blocks, text
+from bot.store.lifecycle import retired_models
+from bot.store.tables import Model, Offering
 
 
 def ask(engine: Engine, command: str):  # type: ignore[no-untyped-def]
@@ -172,7 +173,7 @@ def test_dates_come_from_the_source_or_say_which_release_listed_them(catalog: En
 
 @pytest.mark.engines
 def test_an_admins_change_is_dated_the_day_it_was_made(fresh: Engine) -> None:
-    from bot.ask import Context, respond
+    from bot.commands.ask import Context, respond
 
     respond(fresh, "set o1 output 50", Context.cli())
     o1 = model(fresh, "o1")

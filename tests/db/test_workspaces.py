@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.ask import Context, respond
-from bot.catalog import workspaces
-from bot.catalog.models import Alert, Subscription
-from bot.errors import UserError
-from bot.sync.seed import ensure_catalog
+from bot.commands.ask import Context, respond
+from bot.contract.errors import UserError
+from bot.feeds.seed import ensure_catalog
+from bot.store import subscriptions
+from bot.store.tables import Alert, Subscription
 from tests.db.dump import dump
 
 pytestmark = pytest.mark.engines  # the store: every test on each backend
@@ -124,7 +124,7 @@ def test_uninstall_disables_subscriptions_and_cancels_pending_alerts(fresh: Engi
     respond(fresh, "set o1 output 65", Context.cli())
     assert sorted(alerts(fresh)) == [("TA", "CA", "pending"), ("TB", "CB", "pending")]
 
-    workspaces.uninstalled(fresh, "TA")
+    subscriptions.uninstalled(fresh, "TA")
 
     assert sorted(alerts(fresh)) == [("TA", "CA", "cancelled"), ("TB", "CB", "pending")]
     shown = respond(fresh, "subscriptions", member("TA", "CA")).subscription
@@ -132,7 +132,7 @@ def test_uninstall_disables_subscriptions_and_cancels_pending_alerts(fresh: Engi
     respond(fresh, "set o1 output 70", Context.cli())  # nothing is queued for an uninstalled workspace
     assert [a for a in alerts(fresh) if a[0] == "TA"] == [("TA", "CA", "cancelled")]
 
-    workspaces.installed(fresh, "TA")
+    subscriptions.installed(fresh, "TA")
 
     assert respond(fresh, "subscriptions", member("TA", "CA")).subscription.status == "active"
     respond(fresh, "set o1 output 75", Context.cli())

@@ -11,7 +11,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from bot.catalog.answers import Answer
+from bot.contract.answers import Answer
 from bot.slack import charts
 
 HOLD_S = 60.0  # a test that fails never releases its draw: it stops holding after this

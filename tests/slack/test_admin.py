@@ -13,8 +13,9 @@ import responses
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.alerts.worker import Worker, slack_client
-from bot.catalog.models import Change, Offering, Price
+from bot.alerts.worker import Worker
+from bot.slackapi.clients import slack_client
+from bot.store.tables import Change, Offering, Price
 from tests.slack.conftest import Served, answer_of, command_body, post_signed, visible_text
 
 ADMIN, MEMBER = "U0ADMIN", "U0MEMBER"

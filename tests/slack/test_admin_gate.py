@@ -1,6 +1,7 @@
-"""No write reaches the catalog for a non-admin, whatever the entry point: bot.ask itself, the slash
-command, a button's value, or Socket Mode. The commands come from the request types (bot.query), so a
-new admin command is covered as soon as it is added to the union and to EXAMPLES."""
+"""No write reaches the catalog for a non-admin, whatever the entry point: bot.commands.ask itself, the
+slash command, a button's value, or Socket Mode. The commands come from the request types
+(bot.contract.requests), so a new admin command is covered as soon as it is added to the union and to
+EXAMPLES."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ import pytest
 from slack_bolt.request import BoltRequest
 from sqlalchemy import Engine
 
-from bot import query
-from bot.ask import Context, respond
+from bot.commands.ask import Context, respond
 from bot.config import Settings
-from bot.errors import NotAdminError
+from bot.contract import requests
+from bot.contract.errors import NotAdminError
+from bot.domain import query
 from bot.slack.app import build_app
 from tests.db.dump import dump
 from tests.slack.conftest import Served, command_body, post_signed, reply_of, visible_text
@@ -26,14 +28,14 @@ MEMBER = "U0MEMBER"
 REFUSED = "Only workspace admins and owners"
 # One command per admin-only request type; the first test checks none is missing.
 EXAMPLES: dict[type, str] = {
-    query.SetPriceRequest: "set o1 output 1",
-    query.SetScoreRequest: "set o1 score 1500",
-    query.AliasRequest: "alias cheapo o1",
-    query.UnaliasRequest: "unalias r1",
-    query.SyncRequest: "sync",
-    query.AuditRequest: "audit",
+    requests.SetPriceRequest: "set o1 output 1",
+    requests.SetScoreRequest: "set o1 score 1500",
+    requests.AliasRequest: "alias cheapo o1",
+    requests.UnaliasRequest: "unalias r1",
+    requests.SyncRequest: "sync",
+    requests.AuditRequest: "audit",
 }
-ADMIN_ONLY = [t for t in typing.get_args(query.Request) if t.admin_only]
+ADMIN_ONLY = [t for t in typing.get_args(requests.Request) if t.admin_only]
 
 
 def test_every_admin_only_request_type_has_an_example() -> None:

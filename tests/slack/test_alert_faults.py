@@ -26,9 +26,9 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from bot import db
-from bot.ask import Context, respond
-from bot.catalog.models import Alert
-from bot.sync.seed import ensure_catalog
+from bot.commands.ask import Context, respond
+from bot.feeds.seed import ensure_catalog
+from bot.store.tables import Alert
 from tests.fakeslack import FakeSlack
 from tests.pgcluster import Cluster, throwaway_cluster
 

@@ -13,11 +13,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
 
 from bot import db
-from bot.alerts.claims import Candidate, Claim, Outcome, UnsureClaimError
-from bot.alerts.worker import Worker, slack_client
-from bot.ask import Context, respond
-from bot.catalog.models import Alert, Subscription, utcnow
+from bot.alerts.worker import Worker
+from bot.commands.ask import Context, respond
 from bot.render.text import to_text
+from bot.slackapi.clients import slack_client
+from bot.store.claims import Candidate, Claim, Outcome, UnsureClaimError
+from bot.store.tables import Alert, Subscription, utcnow
 from tests.fakeslack import FakeSlack
 
 ADMIN = Context.slack("UADMIN", "CADMIN", lambda _: True)

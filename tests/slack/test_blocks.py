@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.ask import HELP
-from bot.catalog.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ListRow
-from bot.catalog.models import Model
 from bot.config import Settings
-from bot.errors import UserError
-from bot.render import blocks
+from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer
+from bot.contract.errors import UserError
+from bot.contract.views import ListRow
+from bot.domain.help import HELP
+from bot.render import blocks, kit
 from bot.slack.dispatch import run_command
+from bot.store.tables import Model
 from tests.slack.blockkit import assert_valid, block_kit_problems
 from tests.slack.conftest import mrkdwn_texts
 
@@ -28,7 +29,7 @@ HOSTILE = [
 ]
 
 
-def _message(catalog: Engine, text: str, **kw: Any) -> blocks.Message:
+def _message(catalog: Engine, text: str, **kw: Any) -> kit.Message:
     try:
         answer = run_command(Settings(), catalog, "U1", "C1", text)
     except UserError as exc:
@@ -102,9 +103,9 @@ def test_extreme_answers_are_cut_to_fit(catalog: Engine) -> None:
 
 
 def test_clip_never_leaves_half_an_entity() -> None:
-    escaped = blocks.escape("a" * 8 + "<b")
-    assert blocks.clip(escaped, 10) == "a" * 8 + "…"
-    assert blocks.clip("short", 10) == "short"
+    escaped = kit.escape("a" * 8 + "<b")
+    assert kit.clip(escaped, 10) == "a" * 8 + "…"
+    assert kit.clip("short", 10) == "short"
 
 
 def test_a_chart_keeps_the_text_escaped_once(catalog: Engine) -> None:

@@ -14,13 +14,14 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from sqlalchemy import Engine
 
-from bot.ask import Context, respond
-from bot.catalog.version import catalog_version
+from bot.commands.ask import Context, respond
 from bot.config import Settings
-from bot.errors import UserError
-from bot.render.blocks import Message, answer_message, error_message
+from bot.contract.errors import UserError
+from bot.render.blocks import answer_message, error_message
+from bot.render.kit import Message
 from bot.slack.app import build_app
 from bot.slack.cache import ASKED, ReplyCache, ack_json
+from bot.store.version import catalog_version
 from tests.fakeslack import FakeSlack
 from tests.golden import corpus
 from tests.slack.conftest import Served, command_body, post_signed, reply_of, visible_text

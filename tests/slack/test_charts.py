@@ -22,8 +22,8 @@ import pytest
 import requests
 from PIL import Image
 
-from bot.ask import HELP
-from bot.render.blocks import CHART_BUTTON
+from bot.domain.help import HELP
+from bot.render.kit import CHART_BUTTON
 from bot.slack import charts
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import (

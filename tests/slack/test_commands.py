@@ -15,7 +15,7 @@ from slack_bolt.adapter.socket_mode.internals import run_bolt_app
 from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.config import Settings
-from bot.render.blocks import COMMAND
+from bot.render.kit import COMMAND
 from bot.slack.app import build_app
 from bot.slack.replies import Replier
 from tests.slack.blockkit import assert_valid
@@ -57,7 +57,7 @@ def test_a_workload_is_priced(signed_request: Send) -> None:
 
 
 def test_help_explains_every_command_with_examples(signed_request: Send) -> None:
-    from bot.ask import HELP
+    from bot.domain.help import HELP
 
     for text in ("help", ""):
         message = reply_of(signed_request(text))

@@ -9,7 +9,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
-from bot.slack.clients import web_client
+from bot.slackapi.clients import web_client
 from tests.fakeslack import FakeSlack
 
 

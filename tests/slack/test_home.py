@@ -17,9 +17,9 @@ import requests
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.ask import Context, respond
-from bot.catalog.models import Subscription
-from bot.catalog.subscriptions import UNINSTALLED
+from bot.commands.ask import Context, respond
+from bot.store.subscriptions import UNINSTALLED
+from bot.store.tables import Subscription
 from tests.fakeslack import FakeSlack
 from tests.slack.blockkit import assert_valid_view
 from tests.slack.conftest import USER, Served, post_signed, reply_of, visible_text

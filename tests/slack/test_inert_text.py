@@ -17,10 +17,11 @@ import responses
 from sqlalchemy import Engine
 
 from bot import db
-from bot.alerts.worker import Worker, slack_client
-from bot.ask import Context, respond
-from bot.catalog.models import SyncRun
-from bot.sync.run import sync
+from bot.alerts.worker import Worker
+from bot.commands.ask import Context, respond
+from bot.feeds.prices import sync
+from bot.slackapi.clients import slack_client
+from bot.store.tables import SyncRun
 from tests.db.dump import dump
 from tests.slack.conftest import (
     USER,

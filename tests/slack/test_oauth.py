@@ -21,13 +21,14 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import text
 
 from bot import db
-from bot.catalog import workspaces
-from bot.catalog.models import SLACK_SECRETS
-from bot.cipher import cipher_of
 from bot.cli import main
 from bot.config import Settings
+from bot.domain import workspaces
 from bot.slack import oauth
-from bot.slack.installs import Installs
+from bot.slackapi.installs import Installs
+from bot.store import subscriptions
+from bot.store.cipher import cipher_of
+from bot.store.tables import SLACK_SECRETS
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import Served, command_body, post_signed, sign
 
@@ -54,17 +55,17 @@ def hosted(serve: Callable[..., Served], fresh_url: str) -> Served:
 
 @pytest.fixture
 def uninstalled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The workspace keys handed to bot.catalog.workspaces.uninstalled, in order."""
+    """The workspace keys handed to bot.store.subscriptions.uninstalled, in order."""
     calls: list[str] = []
-    monkeypatch.setattr(workspaces, "uninstalled", lambda engine, key: calls.append(key))
+    monkeypatch.setattr(subscriptions, "uninstalled", lambda engine, key: calls.append(key))
     return calls
 
 
 @pytest.fixture
 def installed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The workspace keys handed to bot.catalog.workspaces.installed, in order."""
+    """The workspace keys handed to bot.store.subscriptions.installed, in order."""
     calls: list[str] = []
-    monkeypatch.setattr(workspaces, "installed", lambda engine, key: calls.append(key))
+    monkeypatch.setattr(subscriptions, "installed", lambda engine, key: calls.append(key))
     return calls
 
 

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from bot import db
-from bot.sync.seed import ensure_catalog
+from bot.feeds.seed import ensure_catalog
 from tests.fakeslack import FakeSlack
 from tests.pgcluster import Cluster, throwaway_cluster
 from tests.slack.conftest import command_body, post_signed

@@ -14,7 +14,7 @@ import responses
 from sqlalchemy import Engine
 
 from bot import db
-from bot.catalog.models import SyncRun
+from bot.store.tables import SyncRun
 from tests.db.dump import dump
 from tests.slack.conftest import Served, visible_text
 from tests.slack.test_admin import o1_output, send, user_info
@@ -66,7 +66,7 @@ def test_sync_status_in_oauth_mode_gives_a_tenant_admin_the_short_reason(
 def test_admin_users_name_their_workspace_in_oauth_mode(
     serve: Callable[..., Served], fresh_url: str, fresh: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="bot.slack.admin"):
+    with caplog.at_level(logging.WARNING, logger="bot.slackapi.users"):
         app = serve(
             database_url=fresh_url, settings={**OAUTH, "admin_users": frozenset({"U0OPS", "T1:U0BOSS"})}
         )

@@ -12,10 +12,11 @@ import pytest
 import responses
 
 from bot import db
-from bot.alerts.worker import Worker, slack_client
+from bot.alerts.worker import Worker
 from bot.config import Settings
-from bot.slack.installs import Installs
-from bot.sync.run import sync
+from bot.feeds.prices import sync
+from bot.slackapi.clients import slack_client
+from bot.slackapi.installs import Installs
 from tests.pgcluster import Cluster, throwaway_cluster
 from tests.slack.conftest import Served, answer_of, reply_of, visible_text
 from tests.slack.test_oauth import OAUTH, command, event, install

@@ -9,6 +9,7 @@ import responses
 from sqlalchemy import Engine
 
 from bot import db
+from bot.store import schema
 
 
 @pytest.fixture
@@ -22,6 +23,6 @@ def feed() -> Iterator[responses.RequestsMock]:
 def empty(empty_url: str) -> Iterator[Engine]:
     """A migrated database with an empty catalog (no bundled seed)."""
     engine = db.make_engine(empty_url)
-    db.upgrade(engine)
+    schema.upgrade(engine)
     yield engine
     engine.dispose()

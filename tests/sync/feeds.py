@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.catalog.models import Alert, Change, Model, Offering, Price, Provider, SyncRun
-from bot.catalog.prices import OfferingData
-from bot.sync.upstream import from_snapshot, parse_feed
+from bot.domain.prices import OfferingData
+from bot.feeds.genai_prices import from_snapshot, parse_feed
+from bot.store.tables import Alert, Change, Model, Offering, Price, Provider, SyncRun
 
 URL = "https://feed.test/genai-prices/v2/data.json"
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "genai_prices_feed_v2_2026-08.json"

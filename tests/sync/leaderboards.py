@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.catalog.models import Alert, Change, Score
-from bot.sync.leaderboard import BUNDLED_FILE
+from bot.feeds.leaderboard import BUNDLED_FILE
+from bot.store.tables import Alert, Change, Score
 
 URL = "https://feed.test/lmarena/arena-catalog/data/leaderboard-text.json"
-SONNET_KEY = "claude-sonnet-5-5-20260915"  # maps to claude-sonnet-5.5 by name (bot.catalog.arena_keys)
+SONNET_KEY = "claude-sonnet-5-5-20260915"  # maps to claude-sonnet-5.5 by name (bot.domain.arena_keys)
 OPEN_KEY = "gpt-oss-120b"  # an open-weights model the catalog prices, 1365 overall in the snapshot
 OPEN_MODEL = "gpt-oss-120b"
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.catalog.models import Change, CrosscheckFact, Offering
+from bot.store.tables import Change, CrosscheckFact, Offering
 from tests.litellm_file import litellm_bytes
 
 URL = "https://feed.test/litellm/model_prices_and_context_window.json"

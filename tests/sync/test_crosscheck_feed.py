@@ -12,15 +12,16 @@ import responses
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.ask import Context, respond
-from bot.catalog.answers import Actor, AuditAnswer, ModelAnswer
-from bot.catalog.audit import audit
-from bot.catalog.models import Change, CrosscheckFact, Offering, utcnow
-from bot.catalog.second_source import current_facts
-from bot.catalog.version import catalog_version
+from bot.commands.ask import Context, respond
+from bot.contract.actor import Actor
+from bot.contract.answers import AuditAnswer, ModelAnswer
+from bot.feeds.crosscheck import sync_crosscheck
+from bot.read.audit import audit
 from bot.render.sync import summary_text
-from bot.sync.attempt import sync_due
-from bot.sync.litellm import sync_crosscheck
+from bot.store.crosscheck import current_facts
+from bot.store.syncruns import sync_due
+from bot.store.tables import Change, CrosscheckFact, Offering, utcnow
+from bot.store.version import catalog_version
 from tests.sync.feeds import runs
 from tests.sync.litellm_files import (
     HAIKU,

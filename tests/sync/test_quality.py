@@ -11,16 +11,15 @@ from responses import matchers
 from sqlalchemy import Engine, select
 
 from bot import db
-from bot.alerts.outbox import payload_actor
-from bot.ask import Context, respond
-from bot.catalog.answers import Actor
-from bot.catalog.models import Alert, Change, Score, Subscription, SyncRun, utcnow
-from bot.catalog.quality import ALERT_MOVE
-from bot.render.alert import digest
+from bot.commands.ask import Context, respond
+from bot.contract.actor import Actor
+from bot.contract.sync import SyncStatusAnswer
+from bot.domain.scores import ALERT_MOVE
+from bot.feeds.quality import sync_quality
+from bot.render.alert import digest, payload_actor
 from bot.render.sync import status_text, summary_text
-from bot.sync.attempt import sync_due
-from bot.sync.quality import sync_quality
-from bot.sync.summary import SyncStatusAnswer
+from bot.store.syncruns import sync_due
+from bot.store.tables import Alert, Change, Score, Subscription, SyncRun, utcnow
 from tests.sync.feeds import runs
 from tests.sync.leaderboards import (
     OPEN_KEY,

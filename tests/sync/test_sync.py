@@ -14,14 +14,15 @@ from responses import matchers
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.catalog.answers import Actor
-from bot.catalog.changes import new_change, price_data, record_price
-from bot.catalog.models import Alert, Change, Offering, Price, Subscription, SyncRun, utcnow
-from bot.catalog.prices import PriceData
 from bot.cli import main
+from bot.contract.actor import Actor
+from bot.domain.prices import PriceData
+from bot.feeds.genai_prices import parse_feed
+from bot.feeds.prices import sync
 from bot.render.sync import summary_text
-from bot.sync.run import sync, sync_due
-from bot.sync.upstream import parse_feed
+from bot.store.prices import new_change, price_data, record_price
+from bot.store.syncruns import sync_due
+from bot.store.tables import Alert, Change, Offering, Price, Subscription, SyncRun, utcnow
 from tests.sync.feeds import (
     URL,
     add_model,

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot.alerts.outbox import payload_actor
-from bot.catalog.answers import Actor
-from bot.render import alert, blocks, words
+from bot.contract.actor import Actor
+from bot.render import alert, kit, words
+from bot.render.alert import payload_actor
 
 ADMIN = Actor(kind="admin", id="U123")
 CLI = Actor(kind="admin", id="cli")
@@ -31,7 +31,7 @@ def test_each_surface_renders_an_actor_its_own_way(
     actor: Actor, terminal: str, reply: str, channel: str
 ) -> None:
     assert words.actor(actor) == terminal
-    assert blocks.actor(actor) == reply
+    assert kit.actor(actor) == reply
     assert alert.who(actor, "Ada") == channel
 
 

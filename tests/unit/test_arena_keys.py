@@ -9,9 +9,9 @@ import functools
 
 import pytest
 
-from bot.catalog.arena_keys import KeyMapping, ModelNames, canonical, map_keys, models_from_overlay, split_key
-from bot.catalog.overlay import load_overlay
-from bot.sync.leaderboard import load_bundled
+from bot.domain.arena_keys import KeyMapping, ModelNames, canonical, map_keys, models_from_overlay, split_key
+from bot.domain.overlay import load_overlay
+from bot.feeds.leaderboard import load_bundled
 
 UNMAPPED = "unmapped"
 AMBIGUOUS = "ambiguous"

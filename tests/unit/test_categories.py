@@ -3,8 +3,8 @@ category reads a key LMArena's leaderboard has, well populated, in the bundled s
 
 import pytest
 
-from bot.catalog.categories import CATEGORIES, OVERALL, by_arena_key, find_category
-from bot.sync.leaderboard import load_bundled
+from bot.domain.categories import CATEGORIES, OVERALL, by_arena_key, find_category
+from bot.feeds.leaderboard import load_bundled
 
 
 @pytest.mark.parametrize(

@@ -13,21 +13,15 @@ import pytest
 from PIL import Image
 from sqlalchemy import Engine
 
-from bot.ask import Context, respond
-from bot.catalog.answers import (
-    Actor,
-    AlternativesAnswer,
-    AlternativeView,
-    CompareAnswer,
-    ModelView,
-    PriceView,
-    QualityView,
-    WorkloadView,
-)
-from bot.errors import NoChartError
+from bot.commands.ask import Context, respond
+from bot.contract.actor import Actor
+from bot.contract.answers import AlternativesAnswer, CompareAnswer
+from bot.contract.errors import NoChartError
+from bot.contract.views import AlternativeView, ModelView, PriceView, QualityView, WorkloadView
 from bot.render import charts, plot
-from bot.render.charts import Chart, charts_for, cost_vs_quality, pareto, workload_cost
+from bot.render.charts import charts_for, cost_vs_quality, pareto, workload_cost
 from bot.render.labels import overlaps
+from bot.render.plot import Chart
 
 WORKLOAD = WorkloadView(
     input_tokens=10_000_000, output_tokens=2_000_000, cached_share=Decimal(0), given=False

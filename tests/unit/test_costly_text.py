@@ -1,5 +1,5 @@
 """Text built to cost a worker dearly (a pattern, huge numbers, hundreds of names or words) gets an
-answer or a friendly error through the path every command takes (bot.ask.respond), for every command.
+answer or a friendly error through the path every command takes (bot.commands.ask.respond), for every command.
 
 Each is bounded by a generous guard, as issue 23 asks: a guard against blow-ups, not a speed test.
 Before the issue, `list` and twenty `%` ran a regex for hours, and a chart or subscription of names
@@ -15,10 +15,11 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import Engine
 
-from bot import db, query
-from bot.ask import Context, respond
-from bot.catalog.answers import Answer
-from bot.errors import UserError, user_message
+from bot import db
+from bot.commands.ask import Context, respond
+from bot.contract.answers import Answer
+from bot.contract.errors import UserError, user_message
+from bot.domain import query
 from tests.conftest import Backends
 
 GUARD_S = 5  # each answer takes milliseconds; before the issue, some took minutes or hours

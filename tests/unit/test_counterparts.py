@@ -7,10 +7,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.catalog.crosscheck import EXTRACT_FILE, load_extract
-from bot.sync.counterparts import counterparts, curated_offerings, extract, load_providers, source
-from bot.sync.crosscheck import Entry
-from bot.sync.upstream import from_snapshot
+from bot.domain.crosscheck import EXTRACT_FILE, load_extract
+from bot.feeds.crosscheck_file import Entry
+from bot.feeds.crosscheck_match import counterparts, curated_offerings, extract, load_providers, source
+from bot.feeds.genai_prices import from_snapshot
 from tests.litellm_file import RELEASE, litellm_entries
 
 KNOWN = {

@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.catalog.crosscheck import Disagreement, Facts, Listed, RetiredListed, compare, load_extract
-from bot.sync.upstream import from_snapshot
+from bot.domain.crosscheck import Disagreement, Facts, Listed, RetiredListed, compare, load_extract
+from bot.feeds.genai_prices import from_snapshot
 
 TODAY = date(2026, 11, 29)
 V32 = ("deepseek", "deepseek-v3.2")

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.sync.crosscheck import CrosscheckError, parse_litellm
-from bot.sync.upstream import FeedError
+from bot.feeds.crosscheck_file import CrosscheckError, parse_litellm
+from bot.feeds.decode import FeedError
 from tests.litellm_file import chat, litellm_bytes, litellm_entries, small_file
 
 

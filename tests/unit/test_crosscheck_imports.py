@@ -8,9 +8,10 @@ from tests.unit.test_imports import loaded_by, reaches
 
 
 @pytest.mark.parametrize(
-    "module", ["bot.sync.crosscheck", "bot.sync.counterparts", "bot.catalog.crosscheck", "bot.catalog.hosts"]
+    "module",
+    ["bot.feeds.crosscheck_file", "bot.feeds.crosscheck_match", "bot.domain.crosscheck", "bot.domain.hosts"],
 )
 def test_reaches_no_database_code(module: str) -> None:
     loaded = loaded_by(module)
-    for forbidden in ("sqlalchemy", "bot.db", "bot.catalog.models", "bot.catalog.changes", "slack_sdk"):
+    for forbidden in ("sqlalchemy", "bot.db", "bot.store.tables", "bot.store.prices", "slack_sdk"):
         assert not reaches(loaded, forbidden), f"{module} imports {forbidden}"

@@ -10,10 +10,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.catalog.answers import Actor, AlternativeView, ModelView, PriceView, QualityView, made, replaced
-from bot.catalog.compare import _undominated
-from bot.catalog.prices import PriceData, Workload, workload_cost
-from bot.catalog.readmodel import Host, usd, work_key
+from bot.contract.actor import Actor
+from bot.contract.base import made, replaced
+from bot.contract.requests import Workload
+from bot.contract.views import AlternativeView, ModelView, PriceView, QualityView
+from bot.domain.prices import PriceData, workload_cost
+from bot.read.model import Host, usd, work_key
+from bot.read.views import _undominated
 from bot.render import words
 
 SHARES = [D(0), D("0.3"), D("0.25"), D("0.125"), D("0.5"), D("0.333")]
@@ -143,7 +146,7 @@ def test_each_score_is_said_as_its_own() -> None:
 
 
 def test_a_workload_written_the_usual_way_reads_as_any_other_way() -> None:
-    from bot.query import _PLAIN_WORKLOAD, _read_workload, parse_workload
+    from bot.domain.query import _PLAIN_WORKLOAD, _read_workload, parse_workload
 
     rng = random.Random(3)
     for _ in range(3000):

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bot.catalog.hosts import HOSTS_FILE, Hosts, display_name, load_hosts
-from bot.catalog.overlay import load_overlay
-from bot.sync.upstream import from_snapshot
+from bot.domain.hosts import HOSTS_FILE, Hosts, display_name, load_hosts
+from bot.domain.overlay import load_overlay
+from bot.feeds.genai_prices import from_snapshot
 
 HOSTS = load_hosts()
 

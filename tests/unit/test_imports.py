@@ -29,7 +29,7 @@ def reaches(modules: set[str], forbidden: str) -> bool:
 @pytest.mark.parametrize("module", RENDERERS)
 def test_renderers_reach_no_database_code(module: str) -> None:
     loaded = loaded_by(module)
-    for forbidden in ("bot.db", "bot.ask", "sqlalchemy", "bot.catalog.models", "bot.alerts"):
+    for forbidden in ("bot.db", "bot.commands", "sqlalchemy", "bot.store.tables", "bot.alerts"):
         assert not reaches(loaded, forbidden), f"{module} imports {forbidden}"
 
 
@@ -54,13 +54,17 @@ def test_drawing_a_chart_loads_matplotlib() -> None:  # the check above can fail
 
 
 def test_the_parser_reaches_neither_sqlalchemy_nor_rapidfuzz() -> None:
-    loaded = loaded_by("bot.query")
+    loaded = loaded_by("bot.domain.query")
     assert not reaches(loaded, "sqlalchemy") and not reaches(loaded, "rapidfuzz")
 
 
 def test_user_errors_import_nothing_of_the_project() -> None:
-    assert {m for m in loaded_by("bot.errors") if m.startswith("bot")} == {"bot", "bot.errors"}
+    assert {m for m in loaded_by("bot.contract.errors") if m.startswith("bot")} == {
+        "bot",
+        "bot.contract",
+        "bot.contract.errors",
+    }
 
 
 def test_the_walk_can_fail() -> None:
-    assert reaches(loaded_by("bot.catalog.lookup"), "sqlalchemy")
+    assert reaches(loaded_by("bot.store.names"), "sqlalchemy")

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from bot.sync.leaderboard import (
+from bot.feeds.leaderboard import (
     BUNDLED_FILE,
     MIN_MODELS,
     LeaderboardError,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.catalog.lookup import NameIndex, UnknownModelError
+from bot.contract.errors import UnknownModelError
+from bot.domain.nameindex import NameIndex
 
 INDEX = NameIndex.build(
     models=[

@@ -7,22 +7,15 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.catalog.answers import PriceView
-from bot.catalog.builder import price_view
-from bot.catalog.changes import price_data, record_price
-from bot.catalog.models import Change, Offering, Price
-from bot.catalog.prices import (
-    KEYS,
-    OFFPEAK_KEYS,
-    PRICE_KEYS,
-    OffPeak,
-    PriceData,
-    PriceKey,
-    offpeak_columns,
-)
-from bot.query import SET_FORMS, SetPriceRequest, parse
+from bot.contract.requests import SetPriceRequest
+from bot.contract.views import PriceView
+from bot.domain.prices import KEYS, OFFPEAK_KEYS, PRICE_KEYS, OffPeak, PriceData, PriceKey, offpeak_columns
+from bot.domain.query import SET_FORMS, parse
+from bot.feeds.genai_prices import _Prices
+from bot.read.builder import price_view
 from bot.render import words
-from bot.sync.upstream import _Prices
+from bot.store.prices import price_data, record_price
+from bot.store.tables import Change, Offering, Price
 
 NAMES = [k.name for k in KEYS]
 OFFPEAK_NAMES = [k.offpeak_name for k in OFFPEAK_KEYS]

@@ -4,16 +4,16 @@ from decimal import Decimal
 
 import pytest
 
-from bot.catalog.prices import Workload
-from bot.query import (
+from bot.contract.errors import QueryError
+from bot.contract.requests import (
     AlternativesRequest,
     CompareRequest,
     HelpRequest,
     ListRequest,
     ModelRequest,
-    QueryError,
-    parse,
+    Workload,
 )
+from bot.domain.query import parse
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sync.reasons import host_of, safe_reason
+from bot.domain.reasons import host_of, safe_reason
 
 
 @pytest.mark.parametrize(

@@ -7,31 +7,32 @@ import typing
 
 import pytest
 
-from bot import query
+from bot.contract import requests
+from bot.domain import query
 
-REQUESTS = typing.get_args(query.Request)
+REQUESTS = typing.get_args(requests.Request)
 
 
 @pytest.mark.parametrize(
     ("text", "kind", "writes", "admin_only", "cacheable", "needs_channel"),
     [
-        ("r1 vs o1", query.CompareRequest, False, False, True, False),
-        ("o1", query.ModelRequest, False, False, True, False),
-        ("cheaper o1", query.AlternativesRequest, False, False, True, False),
-        ("list", query.ListRequest, False, False, True, False),
-        ("help", query.HelpRequest, False, False, True, False),
-        ("history o1", query.HistoryRequest, False, False, True, False),
-        ("chart r1 o1 sonnet", query.ChartRequest, False, False, True, False),
-        ("set o1 output 5", query.SetPriceRequest, True, True, False, False),
-        ("set sonnet coding score 1490", query.SetScoreRequest, True, True, False, False),
-        ("alias x o1", query.AliasRequest, True, True, False, False),
-        ("unalias x", query.UnaliasRequest, True, True, False, False),
-        ("subscribe o1", query.SubscribeRequest, True, False, False, True),
-        ("unsubscribe", query.UnsubscribeRequest, True, False, False, True),
-        ("subscriptions", query.SubscriptionsRequest, False, False, False, True),
-        ("sync", query.SyncRequest, True, True, False, False),
-        ("sync status", query.SyncStatusRequest, False, False, False, False),
-        ("audit", query.AuditRequest, False, True, False, False),
+        ("r1 vs o1", requests.CompareRequest, False, False, True, False),
+        ("o1", requests.ModelRequest, False, False, True, False),
+        ("cheaper o1", requests.AlternativesRequest, False, False, True, False),
+        ("list", requests.ListRequest, False, False, True, False),
+        ("help", requests.HelpRequest, False, False, True, False),
+        ("history o1", requests.HistoryRequest, False, False, True, False),
+        ("chart r1 o1 sonnet", requests.ChartRequest, False, False, True, False),
+        ("set o1 output 5", requests.SetPriceRequest, True, True, False, False),
+        ("set sonnet coding score 1490", requests.SetScoreRequest, True, True, False, False),
+        ("alias x o1", requests.AliasRequest, True, True, False, False),
+        ("unalias x", requests.UnaliasRequest, True, True, False, False),
+        ("subscribe o1", requests.SubscribeRequest, True, False, False, True),
+        ("unsubscribe", requests.UnsubscribeRequest, True, False, False, True),
+        ("subscriptions", requests.SubscriptionsRequest, False, False, False, True),
+        ("sync", requests.SyncRequest, True, True, False, False),
+        ("sync status", requests.SyncStatusRequest, False, False, False, False),
+        ("audit", requests.AuditRequest, False, True, False, False),
     ],
 )
 def test_each_request_type_states_what_it_needs(

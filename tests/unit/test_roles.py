@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.catalog.workspaces import scope
-from bot.slack.admin import Role, role_of
+from bot.domain.workspaces import scope
+from bot.slackapi.users import Role, role_of
 
 
 def user(team: str | None = "T1", org: dict[str, Any] | None = None, **flags: Any) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.catalog.succession import Floor, floor_for, lineage
+from bot.domain.succession import Floor, floor_for, lineage
 
 PREDECESSORS = {"sonnet-5.5": "sonnet-4.5", "sonnet-4.5": "sonnet-4", "sonnet-4": "sonnet-3.7"}
 

@@ -5,7 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from bot.sync.upstream import FeedError, parse_feed
+from bot.feeds.decode import FeedError
+from bot.feeds.genai_prices import parse_feed
 
 DEEPSEEK = {
     "id": "deepseek",
@@ -158,7 +159,7 @@ def test_the_start_date_of_the_price_in_force_and_the_deprecated_flag_are_kept()
 
 
 def test_the_bundled_snapshot_keeps_both_deepseek_v4_flash_windows() -> None:
-    from bot.sync.upstream import from_snapshot
+    from bot.feeds.genai_prices import from_snapshot
 
     flash = next(
         o

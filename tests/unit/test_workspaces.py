@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.catalog.workspaces import SHARED, Scope, scope, workspace_key
+from bot.domain.workspaces import SHARED, Scope, scope, workspace_key
 
 
 @pytest.mark.parametrize(

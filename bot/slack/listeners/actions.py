@@ -9,9 +9,9 @@ from typing import Any  # Any: Bolt hands listeners decoded JSON payloads
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.render.blocks import ACTION_CHART, ACTION_CONFIRM, ACTION_RUN, ACTION_SHARE, ACTION_SUGGEST
-from bot.slack.installs import workspace_of
+from bot.render.kit import ACTION_CHART, ACTION_CONFIRM, ACTION_RUN, ACTION_SHARE, ACTION_SUGGEST
 from bot.slack.replies import Replier
+from bot.slackapi.installs import workspace_of
 
 
 # Any: Bolt hands listeners the request body as decoded JSON.

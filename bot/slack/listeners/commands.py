@@ -15,9 +15,9 @@ from typing import Any  # Any: Bolt hands listeners decoded form fields
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.render.blocks import COMMAND
-from bot.slack.installs import workspace_of
+from bot.render.kit import COMMAND
 from bot.slack.replies import Replier
+from bot.slackapi.installs import workspace_of
 
 _REPLIERS: weakref.WeakKeyDictionary[App, Replier] = weakref.WeakKeyDictionary()
 

@@ -19,12 +19,12 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.catalog import home as catalog_home
-from bot.errors import CatalogUnavailableError
+from bot.contract.errors import CatalogUnavailableError
+from bot.read import home as catalog_home
 from bot.render import home as render_home
-from bot.render.blocks import Message
-from bot.slack.installs import workspace_of
+from bot.render.kit import Message
 from bot.slack.replies import Replier
+from bot.slackapi.installs import workspace_of
 
 log = logging.getLogger(__name__)
 

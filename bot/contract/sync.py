@@ -1,0 +1,123 @@
+"""What a sync did, as a typed summary: stored as JSON on its SyncRun, rendered by bot.render.sync."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Status = Literal["applied", "unchanged", "rejected", "failed"]
+
+
+Feed = Literal["prices", "quality", "crosscheck"]
+
+
+SUCCESS = ("applied", "unchanged")
+
+
+FEEDS: tuple[Feed, ...] = ("prices", "quality", "crosscheck")
+
+
+class _Summary(BaseModel):
+    # Schemas are built on first use: a cold `modelcost ask` imports these (they are answers too) but
+    # seldom makes one.
+    model_config = ConfigDict(defer_build=True)
+
+
+class Move(_Summary):
+    """One offering's price move, for the summary: input and output before and after."""
+
+    model: str
+    host: str
+    offering: str  # "provider/provider_model_id"
+    old_input_mtok: Decimal | None
+    old_output_mtok: Decimal | None
+    new_input_mtok: Decimal | None
+    new_output_mtok: Decimal | None
+    pct: Decimal | None  # the largest move over all prices, signed; None for a new offering
+
+
+class ScoreChange(_Summary):
+    """One model's score move in one category, for the summary (old None: its first score)."""
+
+    model: str
+    category: str  # the category's label: "overall", "coding", ...
+    variant: str = ""  # "" for the model's default; else a thinking or reasoning-effort variant
+    old: int | None
+    new: int | None
+
+
+class FactMove(_Summary):
+    """One field of the second source's facts for one offering, before and after (None: not given)."""
+
+    offering: str  # "provider:provider_model_id"
+    field: str  # a Facts field (input_mtok, deprecation_date, …); "described" when one starts or stops
+    old: str | None
+    new: str | None
+
+
+class UnattachedKey(_Summary):
+    """A leaderboard key the sync did not attach to any model, and why."""
+
+    key: str
+    reason: str
+
+
+class SyncSummary(_Summary):
+    """What a sync did (or, with dry_run, would do). For the quality feed, `changed` and `added` count
+    scores (a new score for a model and category, or its first), and the score fields below are set."""
+
+    url: str
+    feed: Feed = "prices"
+    status: Status
+    dry_run: bool = False
+    reason: str | None = None
+    changed: int = 0
+    added: int = 0
+    retired: int = 0
+    overridden: int = 0  # an admin's price kept although the feed differs
+    held: int = 0  # prices the feed would roll back to, kept (see bot.feeds.price_guards)
+    largest_moves: list[Move] = []
+    overrides: list[Move] = []  # old: the admin's price kept; new: the feed's
+    added_examples: list[str] = []
+    retired_examples: list[str] = []
+    held_examples: list[str] = []
+    alerts_queued: int = 0
+    feed_offerings: int | None = None
+    # The quality feed only:
+    score_moves: list[ScoreChange] = []  # the largest first
+    feed_keys: int | None = None  # model keys in the leaderboard's categories that modelcost reads
+    mapped_keys: int | None = None  # of which attached to a catalog model
+    ambiguous_keys: list[UnattachedKey] = []  # listed, not attached: several models could be meant
+    unmapped_keys: list[str] = []  # listed, not attached: no model of the catalog
+    # The cross-check feed only (`changed` and `added` count offerings whose facts changed or are new;
+    # feed_keys and mapped_keys count its token-priced models and the curated offerings they describe):
+    removed: int = 0  # offerings the file no longer describes (their lifecycle dates stay as they were)
+    lifecycle_changed: int = 0  # offerings whose retirement day or input limit moved
+    fact_moves: list[FactMove] = []
+    change_id: int | None = None
+    sync_run_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in SUCCESS
+
+
+class SyncRunView(_Summary):
+    feed: str = "prices"
+    started_at: datetime
+    status: str
+    reason: str | None
+    changed: int
+    added: int
+    retired: int
+    removed: int = 0
+
+
+class SyncStatusAnswer(_Summary):
+    """The latest sync attempts, newest first: what the worker's scheduled syncs did, and why."""
+
+    kind: Literal["sync-status"] = "sync-status"
+    runs: list[SyncRunView]

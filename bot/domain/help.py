@@ -1,0 +1,54 @@
+"""The help text: what `help` shows in Slack and in the terminal."""
+
+from __future__ import annotations
+
+from bot.domain.categories import CATEGORIES
+
+HELP = [
+    ("r1 vs o1", "compare 2 to 6 models: prices, ratio and the cost of a default workload"),
+    ("r1 vs o1 for 10M in 2M out", "... for your workload (k, M or B tokens; add `30% cached`)"),
+    ("o1", "one model: prices at the lab's API, the cheapest hosts, context, licence, quality"),
+    ("r1 hosts", "every live host of a model, cheapest first"),
+    ("cheaper o1", "open-weights models of comparable quality that cost less, with their cheapest host"),
+    (
+        "cheaper sonnet for coding",
+        "... ranked by a task's LMArena score (add a workload after it: `for 10M in 2M out`)",
+    ),
+    ("r1 vs o1 for coding", "compare with a task's scores beside the prices (`o1 for math` for one model)"),
+    (
+        "list open",
+        "list models: all curated ones, `open`, a lab (`list anthropic`) or a host (`list groq`); "
+        "`list all` adds retired ones",
+    ),
+    ("history o1", "a model's dated price changes, and who or which feed made each"),
+    (
+        "chart r1 o1 sonnet",
+        "the cost-vs-quality chart of those models (`chart o1`: o1 and its cheaper alternatives)",
+    ),
+    (
+        "subscribe",
+        "this channel gets an alert when a price changes (`subscribe o1 r1`, `subscribe above 5%`)",
+    ),
+    ("unsubscribe", "stop this channel's alerts; `subscriptions` shows what it gets"),
+    (
+        "set o1 input 15 output 60",
+        "admins: correct a price (`set r1 at together input 3 output 7` for a host)",
+    ),
+    (
+        "set sonnet score 1460",
+        "admins: the team's own score (`set sonnet coding score 1490`; `unset sonnet score` undoes it)",
+    ),
+    ("alias team-default gpt-4o", "admins: add a name for a model (`unalias team-default` removes it)"),
+    ("sync", "admins: fetch the genai-prices feed now (`sync dry-run` shows what would change)"),
+    ("sync status", "the latest feed syncs, scheduled or not, and why any was rejected"),
+    (
+        "audit",
+        "admins: where prices disagree with a second source (LiteLLM), and retired models still listed",
+    ),
+    ("help", "this help"),
+]
+HELP_FOOTNOTE = (
+    "Prices are USD per 1M tokens, from genai-prices; quality is the LMArena text score. Tasks: "
+    + ", ".join(c.name for c in CATEGORIES)
+    + ". Family names (claude, gpt, gemini, …) mean the lab's current flagship."
+)

@@ -1,0 +1,190 @@
+"""The name index: every name a model answers to (ids, aliases, normalised names, host model ids,
+families), resolving a typed name to a model id or suggesting the nearest ones.
+
+Plain data and pure functions: built by bot.store.names (from a session) or with the read model
+(bot.read.model), and kept in its snapshots. rapidfuzz is loaded only to suggest, so a
+question about known names never pays for it.
+
+Fuzzy matching only ever suggests ("did you mean"); it never picks a model by itself, so `r1`
+can never silently become o1, nor `o3` become o1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.contract.errors import UnknownModelError
+from bot.domain.names import compact, normalise
+
+
+@dataclass
+class NameIndex:
+    """Every name a model answers to, built once from the catalog and reused until it changes."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    forms: dict[str, str] = field(default_factory=dict)  # names and host model ids, normalised
+    compact_forms: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # id -> display name
+    ambiguous: dict[str, set[str]] = field(default_factory=dict)
+    families: dict[str, tuple[str, str, list[str]]] = field(
+        default_factory=dict
+    )  # name -> label, flagship, members
+    _choices: list[str] = field(default_factory=list)
+    _choice_ids: list[str] = field(default_factory=list)
+    _short_choices: list[str] = field(default_factory=list)
+    _short_ids: list[str] = field(default_factory=list)
+    _widest: int = 1  # the most words a name has
+
+    @classmethod
+    def build(
+        cls,
+        models: Iterable[tuple[str, str]],
+        aliases: Iterable[tuple[str, str]],
+        host_ids: Iterable[tuple[str, str, str | None]],
+        families: Iterable[tuple[str, str, str, list[str]]] = (),
+    ) -> NameIndex:
+        """models: (id, name); aliases: (alias, model id); host_ids: (provider, host model id, model id);
+        families: (name users type alone, label, flagship id, member ids)."""
+        index = cls()
+        forms: dict[str, set[str]] = {}
+
+        def add(key: str, model_id: str) -> None:
+            if key:
+                forms.setdefault(key, set()).add(model_id)
+
+        for model_id, name in models:
+            index.ids[normalise(model_id)] = model_id
+            index.names[model_id] = name
+            add(normalise(name), model_id)
+        for alias, model_id in aliases:
+            index.aliases[normalise(alias)] = model_id
+        for provider, host_id, host_model in host_ids:
+            if host_model is None:
+                continue
+            host = normalise(host_id)
+            add(host, host_model)
+            add(f"{provider}:{host}", host_model)
+            add(f"{provider}/{host}", host_model)
+            add(host.rsplit("/", 1)[-1], host_model)
+        for family, label, flagship, members in families:
+            if flagship in index.names:
+                index.families[normalise(family)] = (
+                    label,
+                    flagship,
+                    [m for m in members if m in index.names],
+                )
+        compacts: dict[str, set[str]] = {}
+        for key, targets in forms.items():
+            if len(targets) == 1:
+                index.forms[key] = next(iter(targets))
+            else:
+                index.ambiguous[key] = targets
+        for key, target in [*index.ids.items(), *index.aliases.items(), *index.forms.items()]:
+            compacts.setdefault(compact(key), set()).add(target)
+        for key, targets in compacts.items():
+            if len(targets) == 1:
+                index.compact_forms[key] = next(iter(targets))
+            elif key not in index.ambiguous:
+                index.ambiguous[key] = targets
+        names = [*index.ids, *index.aliases, *index.forms, *index.families]
+        index._widest = max((key.count(" ") + 1 for key in names), default=1)
+        seen: set[str] = set()
+        for key, target in [*index.aliases.items(), *index.ids.items(), *index.forms.items()]:
+            if key not in seen:
+                seen.add(key)
+                index._choices.append(key)
+                index._choice_ids.append(target)
+                if len(compact(key)) <= 5:
+                    index._short_choices.append(key)
+                    index._short_ids.append(target)
+        return index
+
+    def resolve(self, name: str) -> str:
+        """The model id for a name, or UnknownModelError with suggestions."""
+        key = normalise(name)
+        if not key:
+            raise UnknownModelError(name, [])
+        if (model_id := self._known(key)) is not None:
+            return model_id
+        for form in (key, compact(key)):
+            if form in self.ambiguous:
+                raise UnknownModelError(name, self._named(sorted(self.ambiguous[form])[:3]), ambiguous=True)
+        raise UnknownModelError(name, self.suggest(key))
+
+    def _known(self, key: str) -> str | None:
+        """The model a normalised name surely means; None if it means none, or several."""
+        for table in (self.ids, self.aliases, self.forms):
+            if key in table:
+                return table[key]
+        if key in self.families:
+            return self.families[key][1]  # the family's flagship; `notes` says so in the reply
+        if key in self.ambiguous:
+            return None
+        return self.compact_forms.get(compact(key))
+
+    def notes(self, names: Iterable[str]) -> list[str]:
+        """How family names among `names` were read: "Claude means Claude Sonnet 5.5 here (...)"."""
+        out = []
+        for name in names:
+            family = self.families.get(normalise(name))
+            if family is None:
+                continue
+            label, flagship, members = family
+            others = [f"{self.names[m]} (`{m}`)" for m in members if m != flagship]
+            also = f"; for another, name it: {', '.join(others)}" if others else ""
+            out.append(f"{label} means {self.names[flagship]} here{also}.")
+        return out
+
+    def resolve_words(self, text: str) -> list[str]:
+        """Model ids for text that may hold several names separated by spaces (`o1 r1`, `opus 4.1`):
+        the whole text if it is a name, else the longest names from the left.
+
+        Only a word no name starts with is looked up fuzzily, for its suggestions: the spans tried
+        before it cost a dictionary lookup each, and none is wider than the widest name.
+        """
+        key = normalise(text)
+        if " " not in key:
+            return [self.resolve(text)]
+        if (whole := self._known(key)) is not None:
+            return [whole]
+        words = key.split(" ")
+        found: list[str] = []
+        start = 0
+        while start < len(words):
+            for end in range(min(len(words), start + self._widest), start + 1, -1):
+                if (model_id := self._known(" ".join(words[start:end]))) is not None:
+                    break
+            else:
+                end, model_id = start + 1, self.resolve(words[start])
+            found.append(model_id)
+            start = end
+        return found
+
+    def suggest(self, name: str, limit: int = 3) -> list[tuple[str, str]]:
+        """Up to `limit` (id, name) pairs that look like `name`, best first.
+
+        Short names (`o5`) are compared whole with short names only: WRatio's partial matching
+        would find `o5` inside any long id.
+        """
+        key = normalise(name)[:100]
+        short = len(compact(key)) <= 3
+        choices = self._short_choices if short else self._choices
+        ids = self._short_ids if short else self._choice_ids
+        from rapidfuzz import fuzz, process, utils  # noqa: PLC0415  (rapidfuzz: only for a name that matches nothing)
+
+        scorer = fuzz.ratio if short else fuzz.WRatio
+        found: list[str] = []
+        for _choice, score, i in process.extract(
+            key, choices, scorer=scorer, processor=utils.default_process, limit=limit * 8
+        ):
+            model_id = ids[i]
+            if score >= (50 if short else 70) and model_id not in found:
+                found.append(model_id)
+            if len(found) == limit:
+                break
+        return self._named(found)
+
+    def _named(self, ids: Iterable[str]) -> list[tuple[str, str]]:
+        return [(i, self.names.get(i, i)) for i in ids]

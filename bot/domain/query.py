@@ -1,0 +1,414 @@
+"""The text of a command -> a typed request. One parser, shared by the CLI and Slack.
+
+r1 vs o1                       compare 2 to 6 models (vs, vs., versus, commas, and)
+r1 vs o1 for 10M in 2M out     ... with a workload (k/M/B; optional "30% cached")
+o1                             one model
+cheaper o1 / alternatives to o1
+chart r1 o1 sonnet             the cost-vs-quality chart of those models (one model: and cheaper ones)
+list [all] [open | <lab> | <provider>]
+help, or nothing at all
+
+The request types themselves, and what each needs, are bot.contract.requests'.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from bot.contract.errors import QueryError
+from bot.contract.requests import (
+    MAX_MODELS,
+    AliasRequest,
+    AlternativesRequest,
+    AuditRequest,
+    ChartRequest,
+    CompareRequest,
+    HelpRequest,
+    HistoryRequest,
+    ListRequest,
+    ModelRequest,
+    Request,
+    SetPriceRequest,
+    SetScoreRequest,
+    SubscribeRequest,
+    SubscriptionsRequest,
+    SyncRequest,
+    SyncStatusRequest,
+    UnaliasRequest,
+    UnsubscribeRequest,
+    Workload,
+)
+from bot.domain.categories import CATEGORIES, OVERALL, find_category
+from bot.domain.names import fold
+from bot.domain.prices import KEYS
+
+MAX_TEXT = 1000
+
+
+MAX_NAME = 100
+
+
+MAX_TOKENS = 10**15
+
+
+PARSED_KEPT = 64
+
+
+EXAMPLES = "`r1 vs o1` · `r1 vs o1 for 10M in 2M out` · `o1` · `cheaper o1` · `list open` · `help`"
+
+
+MAX_PRICE = Decimal(10_000)
+
+
+SET_FORMS = (
+    "Set prices like `set o1 output 50`, `set o1 input 15 output 60 cached 7.5` or "
+    "`set r1 at together input 3 output 7`: USD per 1M tokens, `$` optional, 0 to 10000, "
+    "at most 6 decimals. Prices: "
+    + ", ".join(k.words[0] + (f" ({k.hint})" if k.hint else "") for k in KEYS)
+    + "."
+)
+
+
+_PRICE_FIELDS = {word: k.name for k in KEYS for word in k.words}  # `set` word -> price key
+
+
+_SET_PAIR = re.compile(r"\s+(?P<field>[a-z-]+)\s*[:=]?\s*(?P<value>\S+)$")
+
+
+_PRICE_VALUE = re.compile(r"^\$?(?P<n>\d{1,5}(?:\.\d{1,6})?|\.\d{1,6})$")
+
+
+_ABOVE = re.compile(r"(?:^|\s)(?:above|over|>=?)\s*(?P<pct>\d{1,4}(?:\.\d+)?)\s*%?$")
+
+
+MIN_SCORE, MAX_SCORE = 100, 3000
+
+
+SCORE_FORMS = (
+    "Set the team's own score like `set sonnet score 1460` or `set sonnet coding score 1490` "
+    f"(a whole number from {MIN_SCORE} to {MAX_SCORE}, on LMArena's scale); `unset sonnet score` returns "
+    "to the leaderboard's."
+)
+
+
+_SET_SCORE = re.compile(r"^(?P<body>.+?)\s+score\s*[:=]?\s*(?P<value>\S+)$")
+
+
+_UNSET_SCORE = re.compile(r"^(?P<body>.+?)\s+score$")
+
+
+_CATEGORY = re.compile(r"\s+for\s+(?P<category>[a-z][a-z ,&-]*)$")
+
+
+CATEGORY_NAMES = ", ".join(c.name for c in CATEGORIES)
+
+
+_HOSTS = re.compile(r"\s+(?:all\s+)?hosts$")
+
+
+_ALL = re.compile(r"\s+--all\b|\s+all$")
+
+
+_SEPARATORS = re.compile(r"\s*(?:,|;|&|\bvs\.?(?=\s|$)|\bversus\b|\band\b)\s*")
+
+
+_ALTERNATIVES = re.compile(
+    r"^(?:cheaper(?:\s+(?:than|alternatives?(?:\s+to)?))?|alternatives?(?:\s+(?:to|for))?|"
+    r"replace(?:ments?)?(?:\s+(?:for|to))?)\s+(?P<name>.+)$"
+)
+
+
+_WORKLOAD = re.compile(r"\s+(?:for|with|@)\s+(?P<spec>(?:\d|\.\d).*)$")
+
+
+# Each run of spaces has one place to go (no `\s*` sits beside another across an optional part): with
+# `\s*(unit)?\s*(tokens)?\s*`, a long run took cubic time to fail. The parser folds runs of spaces
+# first, but parse_workload may be given any text.
+_AMOUNT = (
+    r"(?P<{0}>\d[\d,_]*(?:\.\d+)?|\.\d+)(?:\s*(?P<{0}_unit>[kmb]|thousand|million|billion))?"
+    r"(?:\s*(?:tokens?|tok))?"
+)
+
+
+_WORKLOAD_PART = re.compile(
+    r"^(?:with\s+|and\s+)?(?:" + _AMOUNT.format("n") + r"\s*(?P<dir>in|input|out|output|cached|cache)\b"
+    r"|(?P<pct>\d{1,3}(?:\.\d+)?)\s*%\s*(?:cached|cache(?:d)?(?:\s*input)?)"
+    r"|cached\s+(?P<pct2>\d{1,3}(?:\.\d+)?)\s*%)(?:\s*[,/+;])?\s*(?:and\s+)?"
+)
+
+
+_UNITS = {None: 1, "k": 10**3, "thousand": 10**3, "m": 10**6, "million": 10**6, "b": 10**9, "billion": 10**9}
+
+
+def parse(text: str) -> Request:
+    """Parse a command into one of the Request types; QueryError with a friendly message if it is not one."""
+    return _parsed(text) if len(text) <= MAX_TEXT else _parse(text)
+
+
+# A Slack reply asks what the same text means two or three times (cacheable? run it; charted?):
+# requests are frozen, so the few texts asked last are parsed once. Errors are not kept.
+@functools.lru_cache(maxsize=PARSED_KEPT)
+def _parsed(text: str) -> Request:
+    return _parse(text)
+
+
+def _parse(text: str) -> Request:
+    clean = fold(text)  # not `normalise`, which keeps what it folds: a command may be 256 KB
+    if len(clean) > MAX_TEXT:
+        raise QueryError(f"That's {len(clean)} characters; a command is at most {MAX_TEXT}. Try {EXAMPLES}.")
+    clean = clean.strip(" ?!")
+    if clean in ("", "help", "h", "usage", "commands"):
+        return HelpRequest()
+    verb, _, rest = clean.partition(" ")
+    rest = rest.strip()
+    if verb in _VERBS:
+        return _VERBS[verb](rest)
+    if clean == "list" or clean.startswith("list "):
+        rest = clean[4:].strip()
+        every = rest == "all" or rest.startswith("all ")
+        rest = rest[3:].strip() if every else rest
+        return ListRequest(filter=rest or None, all=every)
+    if m := _ALTERNATIVES.match(clean):
+        body = m.group("name")
+        every = bool(_ALL.search(body))
+        body = _ALL.sub("", body)
+        body, workload = _split_workload(body)
+        body, category = _split_category(body)
+        return AlternativesRequest(name=_name(body), workload=workload, category=category, all=every)
+    body, workload = _split_workload(clean)
+    body, category = _split_category(body)
+    names = [n for n in _SEPARATORS.split(body) if n]
+    if not names:
+        raise QueryError(f"Which model? Try {EXAMPLES}.")
+    if len(names) == 1 and _SEPARATORS.search(body):
+        raise QueryError(f"Compare {names[0][:40]} with what? Try `{names[0][:40]} vs o1`.")
+    if len(names) > MAX_MODELS:
+        raise QueryError(f"I can compare at most {MAX_MODELS} models at once; you gave {len(names)}.")
+    if len(names) == 1:
+        name, hosts = _HOSTS.subn("", names[0])
+        return ModelRequest(name=_name(name), workload=workload, category=category, all_hosts=bool(hosts))
+    return CompareRequest(names=[_name(n) for n in names], workload=workload, category=category)
+
+
+def _set(rest: str) -> SetPriceRequest | SetScoreRequest:
+    if m := _SET_SCORE.match(rest):
+        name, category = _score_target(m.group("body"))
+        value = m.group("value")
+        if not value.isdecimal() or not MIN_SCORE <= int(value) <= MAX_SCORE:
+            raise QueryError(f"'{value}' is not a score I accept. {SCORE_FORMS}")
+        return SetScoreRequest(name=name, category=category, score=int(value))
+    prices: dict[str, Decimal] = {}
+    body = " " + rest
+    while m := _SET_PAIR.search(body):
+        key = _PRICE_FIELDS.get(m.group("field"))
+        if key is None:
+            break
+        value = _PRICE_VALUE.match(m.group("value"))
+        if value is None or Decimal(value.group("n")) > MAX_PRICE:
+            raise QueryError(f"'{m.group('value')}' is not a price I accept. {SET_FORMS}")
+        if key in prices:
+            raise QueryError(f"{m.group('field')} is given twice. {SET_FORMS}")
+        prices[key] = Decimal(value.group("n"))
+        body = body[: m.start()]
+    body = body.strip()
+    if not prices or not body:
+        raise QueryError(SET_FORMS)
+    name, _, host = body.partition(" at ")
+    if not name.strip() or (" at " in body and not host.strip()):
+        raise QueryError(SET_FORMS)
+    return SetPriceRequest(name=_name(name), host=host.strip() or None, prices=prices)
+
+
+def _unset(rest: str) -> SetScoreRequest:
+    m = _UNSET_SCORE.match(rest)
+    if not m:
+        raise QueryError("Unset a team's score like `unset sonnet score` or `unset sonnet coding score`.")
+    name, category = _score_target(m.group("body"))
+    return SetScoreRequest(name=name, category=category, score=None)
+
+
+def _score_target(body: str) -> tuple[str, str]:
+    """`sonnet coding` -> (sonnet, coding); `sonnet` -> (sonnet, overall)."""
+    words = body.split()
+    for cut in range(1, len(words)):  # the longest category at the end, leaving a name before it
+        if category := find_category(" ".join(words[cut:])):
+            return _name(" ".join(words[:cut])), category.name
+    return _name(body), OVERALL.name
+
+
+def _split_category(text: str) -> tuple[str, str | None]:
+    """`sonnet for coding` -> (sonnet, coding). Workloads are split off first; they start with a digit."""
+    m = _CATEGORY.search(text)
+    if not m:
+        return text, None
+    category = find_category(m.group("category"))
+    if category is None:
+        raise QueryError(
+            f"I don't know the task '{m.group('category')[:40]}'. Rank by one of: {CATEGORY_NAMES}, "
+            "e.g. `cheaper sonnet for coding`."
+        )
+    return text[: m.start()].strip(), category.name
+
+
+def _alias(rest: str) -> AliasRequest:
+    alias, _, name = rest.partition(" ")
+    alias, name = alias.strip(" '\"`"), name.strip()
+    for prefix in ("to ", "for ", "= ", "-> "):
+        name = name.removeprefix(prefix)
+    if not alias or not name:
+        raise QueryError("Add an alias like `alias team-default gpt-4o`: one word, then the model.")
+    if len(alias) > 50:
+        raise QueryError("An alias is at most 50 characters.")
+    return AliasRequest(alias=alias, name=_name(name))
+
+
+def _unalias(rest: str) -> UnaliasRequest:
+    if not rest:
+        raise QueryError("Remove an alias like `unalias team-default`.")
+    return UnaliasRequest(alias=_name(rest))
+
+
+def _history(rest: str) -> HistoryRequest:
+    if not rest:
+        raise QueryError("Whose history? Try `history o1`.")
+    return HistoryRequest(name=_name(rest))
+
+
+def _chart(rest: str) -> ChartRequest:
+    body, workload = _split_workload(rest)
+    body, category = _split_category(body)
+    names = [_name(n) for n in _SEPARATORS.split(body) if n.strip()] if body else []
+    if not names:
+        raise QueryError("Chart which models? Try `chart r1 o1 sonnet`, or `chart o1` for cheaper ones.")
+    if len(names) > MAX_MODELS:
+        raise QueryError(f"I can chart at most {MAX_MODELS} models at once; you gave {len(names)}.")
+    return ChartRequest(names=names, workload=workload, category=category)
+
+
+def _subscribe(rest: str) -> SubscribeRequest:
+    pct: Decimal | None = None
+    if m := _ABOVE.search(rest):
+        pct = Decimal(m.group("pct"))
+        if pct > 1000:
+            raise QueryError("A threshold is a percentage from 0 to 1000, e.g. `subscribe above 5%`.")
+        rest = rest[: m.start()].strip()
+    # `subscribe deepseek r1, o1` (separated names), or `subscribe o1 r1`: words the catalog splits
+    # into names (bot.domain.nameindex.NameIndex.resolve_words), so `subscribe opus 4.1` stays one.
+    parts = _SEPARATORS.split(rest) if _SEPARATORS.search(rest) else [rest]
+    names = [_name(n) for n in parts if n.strip()] if rest else []
+    if len(names) > 50:
+        raise QueryError("Subscribe to at most 50 models at once.")
+    return SubscribeRequest(names=names, min_change_pct=pct)
+
+
+def _no_args(request: Request, usage: str) -> Callable[[str], Request]:
+    def parse_it(rest: str) -> Request:
+        if rest:
+            raise QueryError(f"`{usage}` takes nothing after it.")
+        return request
+
+    return parse_it
+
+
+def _sync(rest: str) -> SyncRequest | SyncStatusRequest:
+    if rest == "status":
+        return SyncStatusRequest()
+    if rest not in ("", "--dry-run", "dry-run", "dry run"):
+        raise QueryError("Use `sync`, `sync dry-run` to see what would change, or `sync status`.")
+    return SyncRequest(dry_run=bool(rest))
+
+
+_VERBS: dict[str, Callable[[str], Request]] = {
+    "set": _set,
+    "unset": _unset,
+    "alias": _alias,
+    "unalias": _unalias,
+    "history": _history,
+    "chart": _chart,
+    "subscribe": _subscribe,
+    "unsubscribe": _no_args(UnsubscribeRequest(), "unsubscribe"),
+    "subscriptions": _no_args(SubscriptionsRequest(), "subscriptions"),
+    "sync": _sync,
+    "audit": _no_args(AuditRequest(), "audit"),
+}
+
+
+def _name(raw: str) -> str:
+    name = raw.strip(" '\"`“”‘’")
+    if not name:
+        raise QueryError(f"Which model? Try {EXAMPLES}.")
+    if len(name) > MAX_NAME:
+        raise QueryError(f"'{name[:40]}…' is too long for a model name ({len(name)} characters).")
+    return name
+
+
+def _split_workload(text: str) -> tuple[str, Workload | None]:
+    m = _WORKLOAD.search(text)
+    if not m:
+        return text, None
+    return text[: m.start()].strip(), parse_workload(m.group("spec"))
+
+
+# The way nearly everyone writes a workload (normalised): read in one match, as the loop below reads it.
+_PLAIN_WORKLOAD = re.compile(r"(\d{1,6})([kmb]?) in (\d{1,6})([kmb]?) out(?: (\d{1,2})% cached)?")
+
+
+def parse_workload(spec: str) -> Workload:
+    """`10M in 2M out`, `10m input, 2m output, 30% cached` -> Workload."""
+    if m := _PLAIN_WORKLOAD.fullmatch(spec):
+        inp, in_unit, out, out_unit, pct = m.groups()
+        cached = Decimal(pct) / 100 if pct else None
+        return Workload(
+            int(inp) * _UNITS[in_unit or None], int(out) * _UNITS[out_unit or None], cached or Decimal(0)
+        )
+    return _read_workload(spec)
+
+
+def _read_workload(spec: str) -> Workload:
+    """Any way of writing a workload, part by part."""
+    rest = spec.strip()
+    tokens: dict[str, int] = {}
+    cached: Decimal | None = None
+    while rest:
+        m = _WORKLOAD_PART.match(rest)
+        if not m:
+            raise QueryError(
+                f"I couldn't read the workload '{spec}'. Write it like `for 10M in 2M out` "
+                "(k, M or B; optionally `30% cached`)."
+            )
+        pct = m.group("pct") or m.group("pct2")
+        if pct is not None:
+            cached = Decimal(pct) / 100
+        else:
+            direction = {"in": "in", "input": "in", "out": "out", "output": "out"}.get(
+                m.group("dir"), "cached"
+            )
+            count = _count(m.group("n"), m.group("n_unit"))
+            if direction == "cached":
+                tokens["cached"] = count
+            else:
+                tokens[direction] = count
+        rest = rest[m.end() :].strip()
+    if "in" not in tokens and "out" not in tokens:
+        raise QueryError("A workload needs input or output tokens, e.g. `for 10M in 2M out`.")
+    inp, out = tokens.get("in", 0), tokens.get("out", 0)
+    if "cached" in tokens:
+        if inp == 0 or tokens["cached"] > inp:
+            raise QueryError("Cached tokens are part of the input: give input tokens at least as many.")
+        cached = Decimal(tokens["cached"]) / Decimal(inp)
+    if cached is not None and not 0 <= cached <= 1:
+        raise QueryError("The cached share must be between 0% and 100%.")
+    return Workload(inp, out, cached or Decimal(0))
+
+
+def _count(number: str, unit: str | None) -> int:
+    try:
+        value = Decimal(number.replace(",", "").replace("_", "")) * _UNITS[unit]
+    except (InvalidOperation, KeyError):
+        raise QueryError(f"'{number}{unit or ''}' is not a token count.") from None
+    if value > MAX_TOKENS:
+        raise QueryError("That workload is larger than any real job; at most 1,000,000B tokens.")
+    return int(value)

@@ -1,0 +1,100 @@
+"""`audit`: where the catalog's prices disagree with a second, independent source (LiteLLM's price file:
+as the cross-check feed last stored it, else bundled as data/litellm/extract.json), and which listed
+offerings that source dates as retired.
+
+genai-prices stays the primary price; the audit only says where the two differ, by more than 1% on
+input, output or cached input (bot.domain.crosscheck). An admin's own price (`set`) settles a
+disagreement for the team: it is listed as resolved, not as open.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.contract.answers import AuditAnswer
+from bot.contract.views import AuditRow, RetiredRow
+from bot.domain.crosscheck import Key, Listed, compare
+from bot.domain.hosts import display_name
+from bot.domain.workspaces import SHARED
+from bot.store.crosscheck import current_facts, facts_source
+from bot.store.prices import current_prices, price_data
+from bot.store.tables import Model, Offering, Provider
+
+
+def audit(session: Session, as_of: date | None = None, workspace: str = SHARED) -> AuditAnswer:
+    """Every disagreement and every retired-but-listed offering among those both sources cover."""
+    day = as_of or datetime.now(UTC).date()
+    facts = current_facts(session)
+    rows = session.execute(
+        select(Offering, Provider.name, Model.id, Model.name, Model.lab_provider_id)
+        .join(Provider, Offering.provider_id == Provider.id)
+        .outerjoin(Model, Offering.model_id == Model.id)
+        .where(Offering.retired_at.is_(None))
+    ).all()
+    known = [r for r in rows if (r[0].provider_id, r[0].provider_model_id) in facts]
+    prices = current_prices(session, [o.id for o, *_ in known], workspace)
+    listed: dict[Key, Listed] = {}
+    about: dict[Key, tuple[str | None, str, str, bool, bool]] = {}
+    for offering, provider_name, model_id, model_name, lab_provider in known:
+        row = prices.get(offering.id)
+        if row is None:
+            continue
+        data = price_data(row)
+        key = (offering.provider_id, offering.provider_model_id)
+        listed[key] = Listed(data.input_mtok, data.output_mtok, data.cache_read_mtok, offering.context_window)
+        host = display_name(offering.provider_id, provider_name)
+        lab_api = lab_provider is not None and lab_provider == offering.provider_id
+        about[key] = (
+            model_id,
+            model_name or offering.name or key[1],
+            host,
+            row.source_kind == "admin",
+            lab_api,
+        )
+    result = compare(listed, facts, as_of=day)
+    disagreements = [
+        AuditRow(
+            model_id=about[d.key][0],
+            model_name=about[d.key][1],
+            host=about[d.key][2],
+            offering=f"{d.key[0]}:{d.key[1]}",
+            field=d.field,
+            ours=str(d.ours),
+            theirs=str(d.theirs),
+            litellm_key=d.litellm_key,
+            resolved_by_team=about[d.key][3],
+        )
+        for d in result.disagreements
+    ]
+    retired = [
+        RetiredRow(
+            model_id=about[r.key][0],
+            model_name=about[r.key][1],
+            host=about[r.key][2],
+            offering=f"{r.key[0]}:{r.key[1]}",
+            deprecation_date=r.deprecation_date,
+            litellm_key=r.litellm_key,
+        )
+        for r in result.retired
+    ]
+    differing = {d.key for d in result.disagreements if not about[d.key][3]}
+    by_model: dict[str, bool] = {}
+    for key in result.compared:
+        owner, _, _, _, lab_api = about[key]
+        if owner is not None and lab_api:
+            by_model[owner] = by_model.get(owner, True) and key not in differing
+    return AuditAnswer(
+        source=facts_source(session),
+        as_of=day,
+        offerings_compared=len(result.compared),
+        offerings_agreeing=len([k for k in result.compared if k not in differing]),
+        models_compared=len(by_model),
+        models_agreeing=sum(by_model.values()),
+        disagreements=sorted(
+            disagreements, key=lambda d: (d.resolved_by_team, d.model_name, d.host, d.field)
+        ),
+        retired=sorted(retired, key=lambda r: (r.deprecation_date, r.model_name, r.host)),
+    )

@@ -1,0 +1,173 @@
+"""The catalog in memory, as answers read it: one immutable snapshot per catalog version (and day).
+
+Built in one read of the database (bot.read.builder; bot.read.current decides when), then
+shared by every thread of a process without locks: nothing in it changes once built. It holds what
+a read answer needs, as plain data (no ORM, and answer objects only where they are few), so that
+it is small, quick to load from disk (bot.read.snapfile) and cheap to read:
+
+- models, and per model its live offerings' current prices (the fields of their PriceView, with
+  the lifecycle status on the snapshot's day and the LiteLLM second opinion) plus the same prices
+  as integers for ranking;
+- the name index (ids, aliases, host model ids, families);
+- each category's scores with the labelled floors, and the open-weights candidates for
+  alternatives pre-sorted by score;
+- which models their lab has retired, and which models each host serves (for `list <host>`).
+
+A workload's cost is ranked on integers (micro-dollars times tokens; exact, so the order is the
+Decimal order); answer objects are made only for what an answer shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple  # Any: a PriceView's fields by name, rebuilt into a PriceView when shown
+
+from bot.contract.actor import Actor
+from bot.contract.requests import Workload
+from bot.contract.views import PriceView, QualityView
+from bot.domain.categories import Category
+from bot.domain.nameindex import NameIndex
+from bot.domain.prices import PriceData
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    id: str
+    name: str
+    lab: str
+    lab_provider_id: str | None
+    open_weights: bool | None
+    license: str | None
+    release_date: date | None
+    curated: bool
+    successor_id: str | None
+
+
+@dataclass(frozen=True)
+class Host:
+    """One live offering's current, usable price (known input and output, not a free tier)."""
+
+    fields: dict[str, Any]  # the PriceView's, all but the workload cost
+    data: PriceData
+    row_id: int  # the price row: the newest wins a tie at the lab's API
+    retired: bool  # on the snapshot's day (shown, marked; never a cheapest host or an alternative)
+    # USD per 1M tokens times 10^6, exact: prices keep at most 6 decimals.
+    input_micro: int
+    output_micro: int
+    cache_micro: int  # the cached-input price, or the input price where the host has none
+
+    @property
+    def provider_id(self) -> str:
+        return str(self.fields["provider_id"])
+
+    @property
+    def provider_name(self) -> str:
+        return str(self.fields["provider_name"])
+
+    def view(self, workload_cost: Decimal | None) -> PriceView:
+        """The PriceView, made now (validating costs less than pydantic's model_construct here)."""
+        return PriceView(**self.fields, workload_cost=workload_cost)
+
+    def cost_key(self, work: WorkKey) -> int:
+        """The workload's cost, scaled by a constant of the workload: compares exactly, costs nothing."""
+        fresh, cached, out = work
+        return fresh * self.input_micro + cached * self.cache_micro + out * self.output_micro
+
+
+WorkKey = tuple[int, int, int]  # (fresh input, cached input, output) tokens, scaled to integers
+
+
+def work_key(work: Workload) -> WorkKey:
+    """The workload's token counts as integers, all scaled by the cached share's denominator."""
+    num, den = work.cached_share.as_integer_ratio()
+    cached = work.input_tokens * num
+    return work.input_tokens * den - cached, cached, work.output_tokens * den
+
+
+_SCALE = Decimal(10**12)  # Host's integer prices are USD per token times 10^12
+
+
+_EXACT = 10**28  # below this, a key has fewer digits than Decimal's precision: scaling it is exact
+_WHOLE_TENS = 10**13  # a key that is a multiple of this is whole tens of dollars: normalize gives 1E+1
+
+
+def usd(cost_key: int, den: int) -> Decimal:
+    """A workload's cost in USD from `Host.cost_key` (work_key's workload, `den` its cached share's
+    denominator): the Decimal bot.domain.prices.workload_cost gives, worked out from the integer."""
+    if den == 1 and cost_key < _EXACT and cost_key % _WHOLE_TENS:
+        # The same Decimal without the division and the trip through a string: no cached share, and
+        # no exponent above zero for the string to take away.
+        return Decimal(cost_key).scaleb(-12).normalize()
+    return Decimal(format((Decimal(cost_key) / den / _SCALE).normalize(), "f"))
+
+
+class Rating(NamedTuple):
+    """A model's score in one category: QualityView's fields but the category's, plain (thousands of
+    them load from disk in a blink)."""
+
+    score: int
+    low: int | None
+    high: int | None
+    source: str
+    as_of: date
+    team: bool
+    set_by: Actor | None
+    floor_from: str | None
+    floor_from_id: str | None
+
+    @classmethod
+    def of(cls, q: QualityView) -> Rating:
+        return cls(q.score, q.low, q.high, q.source, q.as_of, q.team, q.set_by, q.floor_from, q.floor_from_id)
+
+    def view(self, category: Category) -> QualityView:
+        return QualityView(**self._asdict(), category=category.name, category_label=category.label)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An open-weights model with its own score in a category, as alternatives consider it."""
+
+    model_id: str
+    rating: Rating
+    # (input, cached input, output) prices of its live hosts, as Host's integers; only those that may
+    # be the cheapest for some workload (a host dearer on every price than another never is).
+    prices: tuple[tuple[int, int, int], ...]
+
+    def cheapest(self, work: WorkKey) -> int:
+        fresh, cached, out = work
+        least = -1
+        for i, c, o in self.prices:  # a plain loop: most have one or two (a comprehension is a call)
+            cost = fresh * i + cached * c + out * o
+            if least < 0 or cost < least:
+                least = cost
+        return least
+
+
+def frontier(hosts: Iterable[Host]) -> tuple[tuple[int, int, int], ...]:
+    """The hosts' prices that no other host's beat or equal on all three (Pareto-minimal)."""
+    prices = sorted({(h.input_micro, h.cache_micro, h.output_micro) for h in hosts})
+    kept: list[tuple[int, int, int]] = []
+    for p in prices:
+        if not any(k[0] <= p[0] and k[1] <= p[1] and k[2] <= p[2] for k in kept):
+            kept.append(p)
+    return tuple(kept)
+
+
+@dataclass(frozen=True)
+class ReadModel:
+    version: tuple[object, ...]
+    workspace: str  # whose view: SHARED, or a workspace's (bot.domain.workspaces)
+    on: date  # lifecycle statuses are as of this day
+    models: dict[str, ModelFacts]
+    order: tuple[str, ...]  # model ids by (lab, name): the order of `list`
+    hosts: dict[str, tuple[Host, ...]]  # model id -> usable offerings, by offering id
+    index: NameIndex
+    quality: dict[str, dict[str, Rating]]  # category -> model id -> score (its own, else a floor)
+    candidates: dict[str, tuple[Candidate, ...]]  # category -> open-weights models, best score first
+    retired_models: frozenset[str]  # every offering at the model's lab API is retired
+    served_by: dict[str, frozenset[str]]  # provider id -> models with an offering there, any
+    provider_names: dict[str, str]  # provider id -> upstream's name
+    imported: frozenset[tuple[str, str]]

@@ -1,0 +1,232 @@
+"""Model views as a question shows them, from the read model alone: the lab's own price (or the
+cheapest live host), the cheapest hosts, the quality in a category, a workload's cost. What a view takes
+from a snapshot whatever the question is worked out once per snapshot and kept with it.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from bot.contract.base import made, replaced
+from bot.contract.errors import NoPriceError
+from bot.contract.requests import Workload
+from bot.contract.views import ModelView, PriceView, QualityView, WorkloadView
+from bot.domain.categories import OVERALL, Category
+from bot.domain.comparable import comparable
+from bot.domain.prices import DEFAULT_WORKLOAD
+from bot.read.model import Candidate, Host, ReadModel, WorkKey, usd, work_key
+
+TOP_HOSTS = 5  # a model card's cheapest hosts; `r1 hosts` lists them all
+
+
+def workload_view(workload: Workload | None) -> WorkloadView:
+    w = workload or DEFAULT_WORKLOAD
+    return made(
+        WorkloadView,
+        input_tokens=w.input_tokens,
+        output_tokens=w.output_tokens,
+        cached_share=w.cached_share,
+        given=workload is not None,
+    )
+
+
+def model_views(
+    catalog: ReadModel,
+    ids: list[str],
+    work: Workload,
+    category: Category = OVERALL,
+    *,
+    strict: bool = True,
+    top_hosts: int = 0,
+) -> list[ModelView]:
+    """Model views in the order of `ids`; a model no host prices raises NoPriceError (or is skipped).
+
+    The price shown is the lab offering (`_lab_offering`); `cheapest` is the cheapest live host when
+    it costs less, or whenever the lab offering is retired. Retired offerings count as no host.
+    """
+    key, den = work_key(work), work.cached_share.as_integer_ratio()[1]
+    fixed = fixed_for(catalog)
+    views = []
+    for model_id in ids:
+        if not catalog.hosts.get(model_id):
+            if strict:
+                raise NoPriceError(catalog.models[model_id].name)
+            continue
+        live_hosts, own = fixed.hosts(catalog, model_id)
+        if top_hosts:
+            # Stable: equal costs at the same host's name keep the offerings' order.
+            ranked = sorted(
+                live_hosts or catalog.hosts[model_id], key=lambda h: (h.cost_key(key), h.provider_name)
+            )
+            best = ranked[0]
+        else:
+            best = fixed.cheapest(catalog, model_id, key)
+        primary = own or best
+        primary_cost = primary.cost_key(key)
+        price = fixed.priced(primary, primary_cost, den)
+        cheaper = None
+        if live_hosts and best is not primary:
+            best_cost = best.cost_key(key)
+            if primary.retired or best_cost < primary_cost:
+                cheaper = fixed.priced(best, best_cost, den)
+        shown = []
+        if top_hosts and live_hosts:
+            shown = [
+                price if h is primary else fixed.priced(h, h.cost_key(key), den) for h in ranked[:top_hosts]
+            ]
+        views.append(
+            replaced(
+                fixed.model(catalog, category, model_id, price),
+                price=price,
+                cheapest=cheaper,
+                status=price.status,
+                status_date=price.status_date,
+                top_hosts=shown,
+            )
+        )
+    return views
+
+
+class _Fixed:
+    """What a model's views take from a snapshot whatever the question (its live hosts, its lab
+    offering, its quality views): worked out on first use, then kept as long as the snapshot, which
+    never changes. Threads may race to fill an entry; they compute the same thing."""
+
+    def __init__(self) -> None:
+        self._hosts: dict[str, tuple[list[Host], Host | None]] = {}
+        self._quality: dict[tuple[str, str], QualityView | None] = {}
+        self._models: dict[tuple[str, str], ModelView] = {}
+        self._prices: dict[int, PriceView] = {}  # id(host): the snapshot holds its hosts while it lives
+        self._pools: dict[str, list[tuple[int, int, int, str, Host]]] = {}
+        self._comparable: dict[tuple[str, int, int | None], tuple[list[Candidate], list[Candidate]]] = {}
+
+    def comparable(
+        self, catalog: ReadModel, category: Category, target: QualityView
+    ) -> tuple[list[Candidate], list[Candidate]]:
+        """The category's priced candidates comparable to a target of this quality, and the others,
+        each best score first (`comparable` reads only the target's score and low bound)."""
+        key = (category.name, target.score, target.low)
+        if (found := self._comparable.get(key)) is None:
+            above: list[Candidate] = []
+            others: list[Candidate] = []
+            for c in catalog.candidates[category.name]:
+                if c.prices:
+                    (above if comparable(c.rating, target) else others).append(c)
+            found = self._comparable[key] = (above, others)
+        return found
+
+    def cheapest(self, catalog: ReadModel, model_id: str, key: WorkKey) -> Host:
+        """The model's cheapest live host for the workload (any host, when none is live): the least
+        (cost, host's name), the first offering on a tie, as sorting its hosts would give first."""
+        if (pool := self._pools.get(model_id)) is None:
+            live_hosts, _ = self.hosts(catalog, model_id)
+            pool = self._pools[model_id] = _undominated(live_hosts or list(catalog.hosts[model_id]))
+        fresh, cached, out = key
+        found, least, least_name = pool[0][4], -1, ""
+        for i, c, o, name, host in pool:
+            cost = fresh * i + cached * c + out * o
+            if least < 0 or cost < least or (cost == least and name < least_name):
+                found, least, least_name = host, cost, name
+        return found
+
+    def priced(self, host: Host, cost_key: int, den: int) -> PriceView:
+        """The host's price view, with the workload's cost (`Host.cost_key`, see `usd`): a copy of the
+        one made on first use."""
+        if (view := self._prices.get(id(host))) is None:
+            view = self._prices[id(host)] = host.view(None)
+        return replaced(view, workload_cost=usd(cost_key, den))
+
+    def model(self, catalog: ReadModel, category: Category, model_id: str, price: PriceView) -> ModelView:
+        """The model's view in the category, as made on first use (with `price`, its price then): the
+        caller replaces what depends on the question (its prices and hosts shown)."""
+        if (view := self._models.get((category.name, model_id))) is None:
+            model = catalog.models[model_id]
+            live_hosts, own = self.hosts(catalog, model_id)
+            successor = catalog.models.get(model.successor_id or "")
+            view = self._models[(category.name, model_id)] = ModelView(
+                id=model.id,
+                name=model.name,
+                lab=model.lab,
+                open_weights=model.open_weights,
+                license=model.license,
+                quality=self.quality(catalog, category, model.id),
+                release_date=model.release_date,
+                curated=model.curated,
+                price=price,
+                lab_api=own is not None,
+                cheapest=None,
+                hosts=len(live_hosts),
+                successor_id=model.successor_id,
+                successor_name=successor.name if successor else None,
+            )
+        return view
+
+    def hosts(self, catalog: ReadModel, model_id: str) -> tuple[list[Host], Host | None]:
+        """The model's live hosts, and its lab offering (`_lab_offering`)."""
+        if (found := self._hosts.get(model_id)) is None:
+            hosts = catalog.hosts.get(model_id, ())
+            own = _lab_offering(hosts, catalog.models[model_id].lab_provider_id, catalog.imported)
+            found = self._hosts[model_id] = ([h for h in hosts if not h.retired], own)
+        return found
+
+    def quality(self, catalog: ReadModel, category: Category, model_id: str) -> QualityView | None:
+        key = (category.name, model_id)
+        if key not in self._quality:
+            rating = catalog.quality[category.name].get(model_id)
+            self._quality[key] = rating.view(category) if rating else None
+        return self._quality[key]
+
+
+def _undominated(hosts: list[Host]) -> list[tuple[int, int, int, str, Host]]:
+    """The hosts that are the cheapest for some workload, with their prices and names, in their order.
+
+    A host is left out when another is at most its price on input, cached input and output, and
+    comes first on a tie (a lesser name, or the same name earlier): that one always wins.
+    """
+    rows = [(h.input_micro, h.cache_micro, h.output_micro, h.provider_name, h) for h in hosts]
+
+    def beaten(n: int, row: tuple[int, int, int, str, Host]) -> bool:
+        return any(
+            g[0] <= row[0] and g[1] <= row[1] and g[2] <= row[2] and (g[3], m) < (row[3], n)
+            for m, g in enumerate(rows)
+            if m != n
+        )
+
+    return [row for n, row in enumerate(rows) if not beaten(n, row)]
+
+
+# Snapshot (by id, while it lives) -> what is kept for it; a snapshot dropped takes its entry along.
+_fixed: dict[int, tuple[weakref.ref[ReadModel], _Fixed]] = {}
+
+
+def fixed_for(catalog: ReadModel) -> _Fixed:
+    entry = _fixed.get(id(catalog))
+    if entry is not None and entry[0]() is catalog:
+        return entry[1]
+    fixed, key = _Fixed(), id(catalog)
+    _fixed[key] = (weakref.ref(catalog, lambda _: _fixed.pop(key, None)), fixed)
+    return fixed
+
+
+def _lab_offering(
+    hosts: tuple[Host, ...], lab_provider_id: str | None, imported: frozenset[tuple[str, str]]
+) -> Host | None:
+    """The one offering a model card shows as the lab's own API, by one rule:
+
+    1. at the model's lab API (its lab's first API: Z.ai's is zai, not zhipuai);
+    2. live before retired;
+    3. the lab's own model id before a row genai-prices imported from another host under the lab's
+       name (data/catalog.toml `imported`: moonshotai:kimi-k2 is OpenRouter's price, while
+       kimi-k2-0711-preview is Moonshot's own);
+    4. then the newest price (the latest day it took effect, then the latest row), then the id.
+    """
+    at_lab = [h for h in hosts if h.provider_id == lab_provider_id]
+    if not at_lab:
+        return None
+
+    def order(h: Host) -> tuple[bool, bool, int, int, str]:
+        changed_on, model_id = h.fields["changed_on"], h.fields["provider_model_id"]
+        newest = -(changed_on.toordinal() if changed_on else 0)
+        return (h.retired, (h.provider_id, model_id) in imported, newest, -h.row_id, model_id)
+
+    return min(at_lab, key=order)

@@ -1,0 +1,113 @@
+"""Slack HTTP clients, always at SLACK_API_URL: the Web API client of the app (`web_client`, which waits
+out 429s a couple of times), the alerts worker's (`slack_client`: a post is bounded, a short Retry-After
+waited out in place and a long one left to the worker), and the response_url sender, which checks the
+status Slack answers and logs failures."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any  # Any: slack_sdk's retry handlers, response headers and bodies are JSON-ish
+from urllib.error import URLError
+from urllib.parse import urlsplit
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.webhook import WebhookClient
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+# The Web API clients' logger, never below INFO: at DEBUG slack_sdk logs each request's and response's
+# body, and oauth.v2.access carries the client secret, refresh tokens and the new tokens.
+CLIENT_LOG = logging.getLogger(f"{__name__}.web_api")
+CLIENT_LOG.setLevel(logging.INFO)
+
+TIMEOUT_S = 10
+RATE_LIMIT_RETRIES = 2
+
+
+def _retries() -> list[Any]:
+    return [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)]
+
+
+def web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client at settings.slack_api_url, with the bot token unless another is given;
+    it waits out 429s (Retry-After) a couple of times before giving up."""
+    if token is None and settings.slack_bot_token is not None:
+        token = settings.slack_bot_token.get_secret_value()
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=TIMEOUT_S,
+        retry_handlers=_retries(),
+        logger=CLIENT_LOG,
+    )
+
+
+def post_response(response_url: str, message: Mapping[str, Any]) -> bool:
+    """POST a message to a response_url; False (and a log line) when Slack doesn't take it.
+
+    A response_url is itself a credential, so logs name its host only.
+    """
+    host = urlsplit(response_url).netloc or "?"
+    client = WebhookClient(response_url, timeout=TIMEOUT_S, retry_handlers=_retries())
+    try:
+        response = client.send_dict(dict(message))
+    except (URLError, OSError) as exc:
+        log.error("response_url post to %s failed: %s", host, type(exc).__name__)
+        return False
+    if response.status_code != 200:
+        log.error(
+            "response_url post to %s failed: HTTP %s %s", host, response.status_code, response.body[:200]
+        )
+        return False
+    return True
+
+
+POST_TIMEOUT_S = 10  # Slack answers a post in well under a second; a longer wait is a hang
+
+
+class ShortRateLimitRetry(RateLimitErrorRetryHandler):
+    """Honour a short Retry-After in place; a long one is rescheduled by the worker instead of slept."""
+
+    def __init__(self, max_wait: float = 10.0) -> None:
+        super().__init__(max_retry_count=1)
+        self.max_wait = max_wait
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if not super()._can_retry(state=state, request=request, response=response, error=error):
+            return False
+        return response is not None and retry_after(response.headers) <= self.max_wait
+
+
+def slack_client(token: str | None, base_url: str, *, timeout: int = POST_TIMEOUT_S) -> WebClient:
+    # ConnectionErrorRetryHandler retries only failures to connect or a dropped connection; a read
+    # timeout (Slack may have the message) is not retried here but recorded, and tried again later.
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=timeout,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), ShortRateLimitRetry()],
+    )
+
+
+def retry_after(headers: Mapping[str, Any]) -> float:
+    for key, value in headers.items():
+        if key.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return float(raw)
+            except ValueError:
+                return 1.0
+    return 1.0

@@ -1,0 +1,48 @@
+"""Names -> models from a session: the name index (bot.domain.nameindex) of the catalog the session
+sees, built once per catalog version. Exact id, then alias, then normalised forms, then fuzzy
+suggestions (which never pick a model by themselves)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.contract.errors import UnknownModelError
+from bot.domain.nameindex import NameIndex
+from bot.domain.names import compact, normalise
+from bot.domain.overlay import load_overlay
+from bot.domain.workspaces import SHARED
+from bot.store.tables import Alias, Model, Offering
+from bot.store.version import session_version
+
+__all__ = ["NameIndex", "UnknownModelError", "compact", "name_index", "normalise"]
+
+_cache: dict[tuple[object, ...], NameIndex] = {}
+CACHED = 16  # indexes kept: the shared catalog's and the workspaces' asked lately
+
+
+def name_index(session: Session, workspace: str = SHARED) -> NameIndex:
+    """The index for this catalog as a workspace sees it (the shared aliases and its own), rebuilt only
+    when models, aliases or offerings change."""
+    # One cheap query (the catalog's version) decides whether the index built before still holds.
+    stamp = (str(getattr(session.get_bind(), "url", "")), workspace, session_version(session))
+    index = _cache.get(stamp)
+    if index is None:
+        models = session.execute(select(Model.id, Model.name))
+        # The workspace's own names come last, so that one of them wins over a shared one added later.
+        aliases = session.execute(
+            select(Alias.name, Alias.model_id)
+            .where(Alias.workspace.in_(sorted({SHARED, workspace})))
+            .order_by(Alias.workspace != SHARED)
+        )
+        hosts = session.execute(
+            select(Offering.provider_id, Offering.provider_model_id, Offering.model_id).where(
+                Offering.model_id.is_not(None), Offering.retired_at.is_(None)
+            )
+        )
+        families = [(f.name, f.label, f.flagship, f.members) for f in load_overlay().family]
+        index = NameIndex.build(models, aliases, hosts, families)
+        for old in [k for k in _cache if k[:2] == stamp[:2]] + list(_cache)[: max(0, len(_cache) - CACHED)]:
+            _cache.pop(old, None)
+        _cache[stamp] = index
+    return index

@@ -1,0 +1,127 @@
+"""Channel subscriptions to price changes: one per channel (in each workspace), for every model or
+some, above a threshold; and what an uninstall or a reinstall does to a workspace's."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from bot import db
+from bot.contract.answers import SubscriptionAnswer
+from bot.contract.views import SubscriptionView
+from bot.domain.workspaces import SHARED
+from bot.store.names import name_index
+from bot.store.tables import Alert, Subscription, utcnow
+
+log = logging.getLogger(__name__)
+
+UNINSTALLED = "the app was uninstalled from this workspace"
+
+
+def subscribe(
+    session: Session,
+    channel_id: str,
+    user_id: str,
+    names: list[str],
+    min_change_pct: Decimal | None,
+    workspace: str = SHARED,
+) -> SubscriptionAnswer:
+    """Subscribe the channel (or change what it hears about); re-enables a broken subscription."""
+    index = name_index(session, workspace)
+    model_ids = sorted({model_id for n in names for model_id in index.resolve_words(n)}) or None
+    sub = _find(session, workspace, channel_id)
+    if sub is None:
+        sub = Subscription(
+            channel_id=channel_id, created_by=user_id, created_at=utcnow(), workspace=workspace
+        )
+        session.add(sub)
+    sub.model_ids = model_ids
+    sub.min_change_pct = min_change_pct
+    sub.status, sub.status_reason = "active", None
+    session.flush()
+    return SubscriptionAnswer(action="subscribed", subscription=view(sub))
+
+
+def unsubscribe(session: Session, channel_id: str, workspace: str = SHARED) -> SubscriptionAnswer:
+    sub = _find(session, workspace, channel_id)
+    if sub is None or sub.status == "disabled" and sub.status_reason == "unsubscribed":
+        return SubscriptionAnswer(action="none", subscription=None)
+    # Kept, not deleted: alerts already queued refer to it; the worker skips inactive subscriptions.
+    sub.status, sub.status_reason = "disabled", "unsubscribed"
+    session.flush()
+    return SubscriptionAnswer(action="unsubscribed", subscription=view(sub))
+
+
+def show(session: Session, channel_id: str, workspace: str = SHARED) -> SubscriptionAnswer:
+    sub = _find(session, workspace, channel_id)
+    if sub is None or sub.status_reason == "unsubscribed":
+        return SubscriptionAnswer(action="none", subscription=None)
+    return SubscriptionAnswer(action="listed", subscription=view(sub))
+
+
+def view(sub: Subscription) -> SubscriptionView:
+    return SubscriptionView(
+        channel_id=sub.channel_id,
+        model_ids=sub.model_ids,
+        min_change_pct=sub.min_change_pct,
+        status=sub.status,
+        status_reason=sub.status_reason,
+    )
+
+
+def _find(session: Session, workspace: str, channel_id: str) -> Subscription | None:
+    return session.scalar(
+        select(Subscription).where(Subscription.workspace == workspace, Subscription.channel_id == channel_id)
+    )
+
+
+def close_workspace(session: Session, workspace: str) -> tuple[int, int]:
+    """The app was uninstalled from a workspace: its active subscriptions are disabled (saying why) and
+    its pending alerts cancelled, recorded as such, never posted. Returns (subscriptions, alerts)."""
+    subs = session.scalars(
+        select(Subscription).where(Subscription.workspace == workspace, Subscription.status != "disabled")
+    ).all()
+    for sub in subs:
+        sub.status, sub.status_reason = "disabled", UNINSTALLED
+    alerts = session.scalars(
+        select(Alert).where(Alert.workspace == workspace, Alert.status == "pending")
+    ).all()
+    for alert in alerts:
+        alert.status, alert.last_error = "cancelled", UNINSTALLED
+    session.flush()
+    return len(subs), len(alerts)
+
+
+def reopen_workspace(session: Session, workspace: str) -> int:
+    """The app was installed again: the subscriptions the uninstall disabled are active again (the
+    alerts cancelled meanwhile stay cancelled). Returns how many."""
+    subs = session.scalars(
+        select(Subscription).where(
+            Subscription.workspace == workspace, Subscription.status_reason == UNINSTALLED
+        )
+    ).all()
+    for sub in subs:
+        sub.status, sub.status_reason = "active", None
+    session.flush()
+    return len(subs)
+
+
+def uninstalled(engine: Engine, key: str) -> None:
+    """The app was uninstalled from a workspace (or its tokens revoked): in one transaction its
+    subscriptions are disabled and its pending alerts cancelled; its overrides and history stay."""
+    with db.transaction(engine) as session:
+        subs, alerts = close_workspace(session, key)
+    log.info(
+        "workspace %s uninstalled: %d subscriptions disabled, %d pending alerts cancelled", key, subs, alerts
+    )
+
+
+def installed(engine: Engine, key: str) -> None:
+    """The app was installed (again) in a workspace: what the uninstall disabled resumes."""
+    with db.transaction(engine) as session:
+        subs = reopen_workspace(session, key)
+    if subs:
+        log.info("workspace %s installed again: %d subscriptions active again", key, subs)
