@@ -29,16 +29,17 @@ demo: setup
 
 # Two pytest runs at once: pytest-xdist's TEST_WORKERS share every test but those marked `alone` (a port
 # picked before it is bound, a PostgreSQL server of their own, timing that is their behaviour), which
-# run one after another beside them in a run of their own; its log follows the first's. Each names its
-# slowest tests: the suite's time is part of every change's cost. (xdist's
+# run one after another beside them in a run of their own, first in line for the CPU (the workers are
+# niced: those tests mostly wait, and when they run, their timing is what they check); its log follows
+# the first's. Each names its slowest tests: the suite's time is part of every change's cost. (xdist's
 # `--dist loadgroup` with an xdist_group mark would do this in one run, but under pytest 9.2 it ignores
 # the mark: pytest-dev/pytest-xdist#1386.)
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -q
 test: setup
 	@log=$$(mktemp); \
-	$(PYTEST) -m alone --durations=12 >"$$log" 2>&1 & alone=$$!; \
-	$(PYTEST) -n $(TEST_WORKERS) -m "not alone" --durations=15; shared=$$?; \
+	$(PYTEST) -m alone --durations=12 -o cache_dir=.pytest_cache/alone >"$$log" 2>&1 & alone=$$!; \
+	nice -n 10 $(PYTEST) -n $(TEST_WORKERS) -m "not alone" --durations=15; shared=$$?; \
 	wait $$alone; alone=$$?; \
 	echo "-- the tests marked alone, run beside the others:"; cat "$$log"; rm -f "$$log"; \
 	test $$shared -eq 0 && test $$alone -eq 0

@@ -8,7 +8,8 @@ Slack behaviour over the same answers run once.
 
 A catalog is seeded once per backend and test session into a template (a SQLite file, or a PostgreSQL
 database used as TEMPLATE); each test that writes gets its own copy, so tests never see each other's
-changes.
+changes. Names carry the process id and the cache directory is the process's own, so pytest-xdist's
+workers (and `make test`'s run of the tests marked `alone` beside them) share nothing.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 class Databases:
     """Throwaway databases of one backend: a seeded template, the shared read-only catalog, and the
-    databases a test makes for itself, dropped as soon as it ends (`drop_owned`).
+    databases a test makes for itself, dropped (on PostgreSQL) as soon as it ends (`drop_owned`).
 
     Dropping a PostgreSQL copy right after its test discards its pages unwritten; dropped at the end
     of the run, a checkpoint first writes every copy's pages to disk (15-30 s)."""
@@ -57,7 +58,7 @@ class Databases:
         self.template: str | None = None
         self.shared: str | None = None  # the read-only catalog of `catalog_url`
         self.owned: list[str] = []  # made for the test running now
-        self._kept: list[str] = []  # the template and the shared catalog: dropped at the end
+        self._kept: list[str] = []  # the template, the shared catalog, `seeded(kept=True)`: at the end
         self._admin: Engine | None = None
 
     def _admin_engine(self) -> Engine:
