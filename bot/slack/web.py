@@ -32,12 +32,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 
 from bot.config import Settings
 from bot.slack import charts, limits, oauth
+from bot.slack.parts import SlackApp
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -59,15 +60,15 @@ _LENGTH = re.compile(r"[0-9]{1,12}")
 Wsgi = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
 
 
-def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
+def wsgi_app(slack_app: SlackApp, settings: Settings) -> WSGIApplication:
     """Bolt behind the signature check; /healthz answers 200 from memory, touching neither Slack nor
     the database."""
     settings.require("SLACK_SIGNING_SECRET")
     assert settings.slack_signing_secret is not None  # required just above
     # The secret's HMAC, keyed once: each request's copy needs only its own bytes hashed.
     keyed = hmac.new(settings.slack_signing_secret.get_secret_value().encode(), digestmod=hashlib.sha256)
+    app, links = slack_app.bolt, slack_app.links
     slack: Wsgi = _BoltHandler(app, EVENTS_PATH)
-    links = charts.links_for(app)
     install_pages = limits.Limiter(oauth.INSTALL_PAGES_PER_CLIENT, oauth.INSTALL_PAGES_OVERALL)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -75,7 +76,7 @@ def wsgi_app(app: App, settings: Settings) -> WSGIApplication:
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "3")])
             return [b"ok\n"]
-        if links is not None and method in ("GET", "HEAD") and (m := charts.PATH.fullmatch(path or "")):
+        if method in ("GET", "HEAD") and (m := charts.PATH.fullmatch(path or "")):
             return _chart(environ, start_response, links, m.group("id"))
         if method == "GET" and path in (oauth.INSTALL_PATH, oauth.REDIRECT_PATH) and app.oauth_flow:
             if path == oauth.INSTALL_PATH and (wait := install_pages.wait(environ.get("REMOTE_ADDR") or "")):

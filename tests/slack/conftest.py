@@ -85,10 +85,10 @@ def serve(make_settings: Callable[..., Settings], fake_slack: FakeSlack) -> Iter
         overrides = {**({"database_url": database_url} if database_url else {}), **(settings or {})}
         settings_ = make_settings(**overrides)
         urls.add(settings_.database_url)
-        bolt = build_app(settings_, **options)
+        slack_app = build_app(settings_, **options)
         if prepare is not None:
-            prepare(bolt)
-        app = wsgi_app(bolt, settings_)
+            prepare(slack_app.bolt)
+        app = wsgi_app(slack_app, settings_)
         server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
         # A poll of 0.01 s (not the default 0.5) so shutdown() returns at once.
         threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()

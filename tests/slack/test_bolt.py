@@ -11,8 +11,8 @@ import pytest
 from slack_bolt import App, BoltRequest
 
 from bot.config import Settings
+from bot.slack.acks import CommandAcks
 from bot.slack.app import build_app
-from bot.slack.replies import Replier
 from bot.slack.web import FORM, NotAPayloadError, bolt_request
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import Served, command_body, post_signed, reply_of, visible_text
@@ -64,7 +64,7 @@ def test_a_global_middleware_sees_the_slash_command_in_socket_mode(
     make_settings: Callable[..., Settings], fake_slack: FakeSlack
 ) -> None:
     seen: list[str] = []
-    app = build_app(make_settings(), socket_mode=True)
+    app = build_app(make_settings(), socket_mode=True).bolt
     watching(seen)(app)
     fields = dict(parse_qsl(command_body(fake_slack, "r1 vs o1").decode()))
 
@@ -90,7 +90,7 @@ def test_an_error_handler_sees_a_command_that_fails(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("broken")
 
-    monkeypatch.setattr(Replier, "command", broken)  # it is made never to raise
+    monkeypatch.setattr(CommandAcks, "command", broken)  # it is made never to raise
 
     response = post_signed(slack.url, command_body(slack.fake, "r1 vs o1"))
 

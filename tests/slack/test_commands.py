@@ -16,8 +16,8 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.config import Settings
 from bot.render.kit import COMMAND
+from bot.slack.acks import CommandAcks
 from bot.slack.app import build_app
-from bot.slack.replies import Replier
 from tests.slack.blockkit import assert_valid
 from tests.slack.conftest import (
     SIGNING_SECRET,
@@ -194,7 +194,7 @@ def test_every_request_goes_through_bolts_dispatch(
 def test_the_command_gets_the_same_reply_over_http_and_socket_mode(
     slack: Served, make_settings: Callable[..., Settings]
 ) -> None:
-    bolt = build_app(make_settings(), socket_mode=True)
+    bolt = build_app(make_settings(), socket_mode=True).bolt
     for text in ("r1 vs o1 for 10M in 2M out", "cheaper sonnet", "gpt5x", "help"):
         body = command_body(slack.fake, text)
         response = post_signed(slack.url, body)
@@ -213,7 +213,7 @@ def test_a_failure_to_answer_is_a_500_with_its_traceback_logged(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("broken")
 
-    monkeypatch.setattr(Replier, "command", broken)  # it is made never to raise: Bolt answers 500
+    monkeypatch.setattr(CommandAcks, "command", broken)  # it is made never to raise: Bolt answers 500
     response = signed_request("r1 vs o1")
 
     assert response.status_code == 500 and response.text.strip() == ""
