@@ -29,7 +29,7 @@ from bot.slack.replies import Replies
 from bot.slack.uploads import ChartUploads
 from bot.slackapi.clients import web_client
 from bot.slackapi.installs import Installs
-from bot.slackapi.users import AdminCheck, Clients
+from bot.slackapi.users import AdminCheck, Clients, UserInfo
 from bot.store.cipher import token_cipher
 
 # Bolt's messages may quote a request (a listener's error, a payload it could not route): escaped.
@@ -88,7 +88,8 @@ def build_app(
     gate.try_prepare()
     secret = settings.slack_signing_secret
     _quiet_token_warning(BOLT_LOGGER)
-    client = client or web_client(settings)
+    installs = Installs(settings, engine)
+    client = client or web_client(settings.slack_api_url, installs.bot_token(SHARED))
     multi = settings.slack_mode == "oauth"
     app = App(
         client=client,
@@ -108,9 +109,8 @@ def build_app(
             "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are in the environment in single mode: "
             "set MODELCOST_SLACK_MODE=oauth, or unset them"
         )
-    installs = Installs(settings, engine)
     clients: Clients = installs.client if multi else (lambda ws: app.client if ws == SHARED else None)
-    admins = AdminCheck(clients, settings.admin_users, oauth=multi)
+    admins = AdminCheck(UserInfo(clients), settings.admin_users, oauth=multi)
     # The catalog's snapshot is kept fresh off the request path (bot.read.current); its version tags
     # cached replies and chart links. Reading it touches the database only before the first snapshot
     # or right after a write here, and then through the gate, so an outage is "unavailable", not a 500.

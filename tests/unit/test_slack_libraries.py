@@ -1,6 +1,6 @@
-"""The app uses Slack's libraries through their public API only: no module of bot/ imports a private
-module of slack_bolt or slack_sdk (`internals`, or a name starting with "_"), which an upgrade may
-change without a type error."""
+"""How the app uses Slack's libraries: through their public API only (no module of bot/ imports a
+private module of slack_bolt or slack_sdk, `internals` or a name starting with "_", which an upgrade
+may change without a type error); Web API clients made in one place, users.info asked in one."""
 
 from __future__ import annotations
 
@@ -50,3 +50,30 @@ def test_no_module_of_the_app_imports_private_slack_code() -> None:
         if (imports := private_imports(path.read_text()))
     }
     assert found == {}
+
+
+def calls_in(name: str) -> dict[str, int]:
+    """The modules of bot/ that call `name` (a function or a method), and how many times."""
+    root = Path(bot.__file__).parent
+    found = {}
+    for path in sorted(root.rglob("*.py")):
+        count = sum(
+            1
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Call)
+            and (
+                (isinstance(node.func, ast.Name) and node.func.id == name)
+                or (isinstance(node.func, ast.Attribute) and node.func.attr == name)
+            )
+        )
+        if count:
+            found[str(path.relative_to(root))] = count
+    return found
+
+
+def test_web_api_clients_are_made_in_one_place() -> None:
+    assert calls_in("WebClient") == {"slackapi/clients.py": 1}
+
+
+def test_users_info_is_asked_in_one_place_its_cache() -> None:
+    assert calls_in("users_info") == {"slackapi/users.py": 1}
