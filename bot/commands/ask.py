@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot import db
 from bot.contract import requests
 from bot.contract.actor import CLI_USER, Actor
-from bot.contract.answers import Answer
+from bot.contract.answers import Answer, SubscriptionAnswer
 from bot.contract.errors import (
     ForeignUserError,
     NeedsChannelError,
@@ -30,15 +30,17 @@ from bot.contract.errors import (
     OperatorOnlyError,
 )
 from bot.contract.requests import CatalogRead, Request
-from bot.domain import query
+from bot.domain import countdowns, query
 from bot.domain.workspaces import SHARED
 from bot.feeds import prices
 from bot.read import current, history
 from bot.read.audit import audit
+from bot.read.lifecycle import deprecated_notes
 from bot.read.questions import read
 from bot.read.syncs import recent_runs
-from bot.store import edits, scores, subscriptions
+from bot.store import edits, notices, scores, subscriptions
 from bot.store.outbox import queue_alerts
+from bot.store.workload import team_workload
 
 
 @dataclass(frozen=True)
@@ -179,14 +181,42 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             return edits.add_alias(session, alias, name, workspace)
         case requests.UnaliasRequest(alias=alias):
             return edits.remove_alias(session, alias, workspace)
-        case requests.SubscribeRequest(names=names, min_change_pct=pct):
-            return subscriptions.subscribe(session, _channel(context), context.user_id, names, pct, workspace)
+        case requests.SubscribeRequest():
+            return _subscribe(session, request, context)
         case requests.UnsubscribeRequest():
             return subscriptions.unsubscribe(session, _channel(context), workspace)
         case requests.SyncRequest():
             raise NotHereError("`sync` fetches a feed: it runs on its own, not inside a session.")
         case _:
             assert_never(request)
+
+
+def _subscribe(session: Session, request: requests.SubscribeRequest, context: Context) -> Answer:
+    """Subscribe, and say which followed models are already deprecated: the reply tells it, so those
+    notices (and the countdown stages already passed) are marked as told (bot.domain.countdowns)."""
+    workspace = context.workspace
+    sub = subscriptions.subscribe(
+        session,
+        _channel(context),
+        context.user_id,
+        request.names,
+        request.min_change_pct,
+        workspace,
+        families=request.families,
+        instead_of=request.instead_of,
+    )
+    ids = subscriptions.followed(sub)
+    deprecated = []
+    if ids:
+        bind = session.get_bind()
+        catalog = current.current(bind if isinstance(bind, Engine) else bind.engine, workspace)
+        deprecated = deprecated_notes(catalog, ids, team_workload(session, workspace))
+        for note in deprecated:
+            told = countdowns.due("deprecated", note.retires_on, catalog.on, frozenset())
+            notices.mark(session, sub.id, note.model_id, told.keys if told else (), alert_id=None)
+    return SubscriptionAnswer(
+        action="subscribed", subscription=subscriptions.view(sub), deprecated=deprecated
+    )
 
 
 def _fetch(engine: Engine, request: Request, context: Context) -> Answer:

@@ -137,8 +137,10 @@ class UnaliasRequest(_Request):
 
 class SubscribeRequest(_Request):
     kind: Literal["subscribe"] = "subscribe"
-    names: list[str] = []  # empty: every model
+    names: list[str] = []  # empty: every model (unless families)
     min_change_pct: Decimal | None = None
+    families: list[str] = []  # `subscribe family sonnet`: its members, present and future
+    instead_of: str | None = None  # `subscribe gpt-5.5 instead of o3`: swap one followed model
     writes = True
     needs_channel = True
 

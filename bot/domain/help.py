@@ -29,7 +29,12 @@ HELP = [
     ),
     (
         "subscribe",
-        "this channel gets an alert when a price changes (`subscribe o1 r1`, `subscribe above 5%`)",
+        "this channel gets an alert when a price changes (`subscribe o1 r1`, `subscribe above 5%`); "
+        "named models also get retirement countdowns (deprecated; 30, 7 and 1 days before)",
+    ),
+    (
+        "subscribe family sonnet",
+        "follow a family, present and future members (`subscribe o3 instead of o1` swaps one model)",
     ),
     ("unsubscribe", "stop this channel's alerts; `subscriptions` shows what it gets"),
     (

@@ -288,6 +288,10 @@ def _chart(rest: str) -> ChartRequest:
     return ChartRequest(names=names, workload=workload, category=category)
 
 
+_INSTEAD = re.compile(r"^(?P<new>.+?)\s+instead\s+of\s+(?P<old>.+)$")
+_FAMILY = re.compile(r"^famil(?:y|ies)\s+(?P<name>.+)$")
+
+
 def _subscribe(rest: str) -> SubscribeRequest:
     pct: Decimal | None = None
     if m := _ABOVE.search(rest):
@@ -295,13 +299,23 @@ def _subscribe(rest: str) -> SubscribeRequest:
         if pct > 1000:
             raise QueryError("A threshold is a percentage from 0 to 1000, e.g. `subscribe above 5%`.")
         rest = rest[: m.start()].strip()
+    if m := _INSTEAD.match(rest):
+        # `subscribe gpt-5.5 instead of o3`: the countdown's button, swapping one followed model.
+        return SubscribeRequest(names=[_name(m["new"])], instead_of=_name(m["old"]), min_change_pct=pct)
     # `subscribe deepseek r1, o1` (separated names), or `subscribe o1 r1`: words the catalog splits
-    # into names (bot.domain.nameindex.NameIndex.resolve_words), so `subscribe opus 4.1` stays one.
+    # into names (bot.domain.nameindex.NameIndex.resolve_words), so `subscribe opus 4.1` stays one;
+    # `family sonnet` among them follows a family, present and future members.
     parts = _SEPARATORS.split(rest) if _SEPARATORS.search(rest) else [rest]
-    names = [_name(n) for n in parts if n.strip()] if rest else []
-    if len(names) > 50:
+    names: list[str] = []
+    families: list[str] = []
+    for part in (p.strip() for p in parts if p.strip()) if rest else ():
+        if m := _FAMILY.match(part):
+            families.append(_name(m["name"]))
+        else:
+            names.append(_name(part))
+    if len(names) + len(families) > 50:
         raise QueryError("Subscribe to at most 50 models at once.")
-    return SubscribeRequest(names=names, min_change_pct=pct)
+    return SubscribeRequest(names=names, min_change_pct=pct, families=families)
 
 
 def _no_args(request: Request, usage: str) -> Callable[[str], Request]:

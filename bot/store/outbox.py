@@ -15,6 +15,7 @@ from bot.domain.prices import PRICE_KEYS, PriceData, plain
 from bot.domain.scores import ALERT_MOVE, TEAM, ScoreMove
 from bot.domain.workspaces import SHARED
 from bot.store.prices import PriceMove
+from bot.store.subscriptions import follows
 from bot.store.tables import Alert, Change, Price, Score, Subscription, utcnow
 
 
@@ -36,11 +37,7 @@ def queue_alerts(
     for sub in session.scalars(subs.order_by(Subscription.id)):
         wanted = [m for m in moves if wants(sub, m) and (sub.workspace, m.offering_id) not in own]
         # A move hidden behind a team's own score is no news where that score is seen.
-        wanted_scores = [
-            m
-            for m in scores
-            if (sub.model_ids is None or m.model_id in sub.model_ids) and not team_scored(sub.workspace, m)
-        ]
+        wanted_scores = [m for m in scores if follows(sub, m.model_id) and not team_scored(sub.workspace, m)]
         if not wanted and not wanted_scores:
             continue
         session.add(
@@ -104,7 +101,7 @@ def _team_scored(session: Session, scores: Sequence[ScoreMove]) -> Callable[[str
 
 def wants(sub: Subscription, move: PriceMove) -> bool:
     """Whether a subscription asked to hear about this move (its models, its threshold)."""
-    if sub.model_ids is not None and move.model_id not in sub.model_ids:
+    if not follows(sub, move.model_id):
         return False
     if sub.min_change_pct is not None:
         return move.old is not None and move.largest_pct() >= sub.min_change_pct
