@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 
 from bot import db
-from bot.alerts import countdowns
+from bot.alerts import countdowns, digests
 from bot.alerts.worker import Worker
 from bot.cli.exits import EXIT_OK
 from bot.config import Settings
@@ -79,6 +79,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         queued = countdowns.plan(engine, now or datetime.now(UTC))
         if queued:
             print(f"queued {queued} lifecycle notice(s)")
+        if queued := digests.plan(engine, now or datetime.now(UTC)):
+            print(f"queued {queued} digest(s)")
         print(f"sent {worker.run_once()} alert(s)")
         return EXIT_OK
 
@@ -90,6 +92,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if time.monotonic() - planned_at >= PLAN_EVERY_S:
             if queued := countdowns.plan(engine, datetime.now(UTC)):
                 log.info("queued %d lifecycle notice(s)", queued)
+            if queued := digests.plan(engine, datetime.now(UTC)):
+                log.info("queued %d digest(s)", queued)
             planned_at = time.monotonic()
         for summary in sync_due_feeds(engine, settings):
             log.info("%s feed sync: %s %s", summary.feed, summary.status, summary.reason or "")

@@ -40,6 +40,7 @@ from bot.read.questions import read
 from bot.read.syncs import recent_runs
 from bot.store import edits, notices, scores, subscriptions
 from bot.store.outbox import queue_alerts
+from bot.store.tables import utcnow
 from bot.store.workload import team_workload
 
 
@@ -183,6 +184,14 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             return edits.remove_alias(session, alias, workspace)
         case requests.SubscribeRequest():
             return _subscribe(session, request, context)
+        case requests.DigestRequest(schedule=schedule, weekday=weekday, at=at, tz=tz):
+            sub = subscriptions.set_digest(
+                session, _channel(context), schedule, weekday, at, tz, utcnow(), workspace
+            )
+            return SubscriptionAnswer(action="subscribed", subscription=subscriptions.view(sub))
+        case requests.AlertsModeRequest(digest_only=digest_only):
+            sub = subscriptions.set_digest_only(session, _channel(context), digest_only, workspace)
+            return SubscriptionAnswer(action="subscribed", subscription=subscriptions.view(sub))
         case requests.UnsubscribeRequest():
             return subscriptions.unsubscribe(session, _channel(context), workspace)
         case requests.SyncRequest():

@@ -151,6 +151,28 @@ class UnsubscribeRequest(_Request):
     needs_channel = True
 
 
+class DigestRequest(_Request):
+    """`subscribe digest weekly friday 16:00 Europe/Berlin`, `subscribe digest daily`; `unsubscribe
+    digest` (schedule None)."""
+
+    kind: Literal["digest"] = "digest"
+    schedule: Literal["weekly", "daily"] | None  # None: no digest
+    weekday: int = 0  # 0 = Monday
+    at: str = "09:00"  # HH:MM in `tz`
+    tz: str = "UTC"  # an IANA zone (zoneinfo)
+    writes = True
+    needs_channel = True
+
+
+class AlertsModeRequest(_Request):
+    """`alerts digest-only`: no per-change alerts, the digest only; `alerts every change` undoes it."""
+
+    kind: Literal["alerts-mode"] = "alerts-mode"
+    digest_only: bool
+    writes = True
+    needs_channel = True
+
+
 class SubscriptionsRequest(_Request):
     kind: Literal["subscriptions"] = "subscriptions"
     needs_channel = True
@@ -192,6 +214,8 @@ Request = (
     | UnaliasRequest
     | SubscribeRequest
     | UnsubscribeRequest
+    | DigestRequest
+    | AlertsModeRequest
     | SubscriptionsRequest
     | SyncRequest
     | SyncStatusRequest

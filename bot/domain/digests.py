@@ -10,8 +10,9 @@ daily), and what counts as a change within a period. Pure; bot.alerts.digests ga
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.contract.errors import QueryError
 
@@ -19,14 +20,28 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 DEFAULT_WEEKDAY, DEFAULT_TIME, DEFAULT_TZ = 0, "09:00", "UTC"
 
 
-def zone(name: str) -> ZoneInfo:
-    """The IANA time zone `name` (zoneinfo); QueryError when there is none such."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+def zone_name(name: str) -> str:
+    """The IANA name of the time zone typed in any case (`europe/berlin` -> `Europe/Berlin`);
+    QueryError when zoneinfo knows none such."""
+    found = _zones().get(name.lower())
+    if found is None:
         raise QueryError(
             f"`{name}` is not a time zone I know: use an IANA name such as `Europe/Berlin` or `UTC`."
-        ) from exc
+        )
+    return found
+
+
+@functools.cache
+def _zones() -> dict[str, str]:
+    return {z.lower(): z for z in available_timezones() | {"UTC"}}
+
+
+def zone(name: str) -> ZoneInfo:
+    """The time zone a subscription stored (a name zone_name gave)."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")  # the system lost a zone it had: the default rather than no digest
 
 
 def last_instant(kind: str, weekday: int, at: str, tz: str, now: datetime) -> datetime:
@@ -48,3 +63,9 @@ def last_instant(kind: str, weekday: int, at: str, tz: str, now: datetime) -> da
 def period_start(kind: str, end: datetime) -> datetime:
     """The start of the period a digest ending at `end` covers when it is the first one."""
     return end - (timedelta(days=1) if kind == "daily" else timedelta(days=7))
+
+
+def next_instant(kind: str, weekday: int, at: str, tz: str, now: datetime) -> datetime:
+    """The first scheduled instant after `now`, in UTC."""
+    step = timedelta(days=1) if kind == "daily" else timedelta(days=7)
+    return last_instant(kind, weekday, at, tz, now + step)

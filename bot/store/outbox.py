@@ -35,6 +35,8 @@ def queue_alerts(
     own = _overridden(session, change, moves)
     team_scored = _team_scored(session, scores)
     for sub in session.scalars(subs.order_by(Subscription.id)):
+        if sub.digest_only:  # `alerts digest-only`: its digest tells these (bot.alerts.digests)
+            continue
         wanted = [m for m in moves if wants(sub, m) and (sub.workspace, m.offering_id) not in own]
         # A move hidden behind a team's own score is no news where that score is seen.
         wanted_scores = [m for m in scores if follows(sub, m.model_id) and not team_scored(sub.workspace, m)]
@@ -127,19 +129,7 @@ def digest_payload(
         "kind": change.kind,
         "actor": change.actor.model_dump(),  # {"kind": "admin", "id": "U123"}: data, rendered by the worker
         "at": change.created_at.isoformat(),
-        "moves": [
-            {
-                "model_id": m.model_id,
-                "model_name": m.model_name,
-                "provider_id": m.provider_id,
-                "provider_name": m.provider_name,
-                "provider_model_id": m.provider_model_id,
-                "old": _prices(m.old),
-                "new": _prices(m.new),
-                "pct": {k: plain(m.pct(k)) for k in PRICE_KEYS},
-            }
-            for m in sorted(moves, key=lambda m: (-m.largest_pct(), m.model_name, m.provider_name))
-        ],
+        "moves": moves_payload(moves),
         "score_moves": [
             {
                 "model_id": m.model_id,
@@ -152,6 +142,23 @@ def digest_payload(
             for m in sorted(scores, key=lambda m: (-m.size, m.model_name, m.category))
         ],
     }
+
+
+def moves_payload(moves: Sequence[PriceMove]) -> list[dict[str, Any]]:
+    """Price moves as plain JSON (prices as decimal strings), the largest first."""
+    return [
+        {
+            "model_id": m.model_id,
+            "model_name": m.model_name,
+            "provider_id": m.provider_id,
+            "provider_name": m.provider_name,
+            "provider_model_id": m.provider_model_id,
+            "old": _prices(m.old),
+            "new": _prices(m.new),
+            "pct": {k: plain(m.pct(k)) for k in PRICE_KEYS},
+        }
+        for m in sorted(moves, key=lambda m: (-m.largest_pct(), m.model_name, m.provider_name))
+    ]
 
 
 def _label(category: str) -> str:

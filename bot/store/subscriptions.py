@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Engine, select
@@ -12,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from bot import db
 from bot.contract.answers import SubscriptionAnswer
+from bot.contract.errors import NotHereError
 from bot.contract.views import SubscriptionView
-from bot.domain.digests import WEEKDAYS
+from bot.domain.digests import WEEKDAYS, next_instant, period_start
 from bot.domain.families import members, resolve_family
 from bot.domain.overlay import load_overlay
 from bot.domain.workspaces import SHARED
@@ -58,6 +60,51 @@ def subscribe(
     sub.families = slugs
     sub.min_change_pct = min_change_pct
     sub.status, sub.status_reason = "active", None
+    session.flush()
+    return sub
+
+
+NOTHING_FOLLOWED = (
+    "This channel follows nothing yet: `subscribe o1 r1` (or `subscribe` for every model) first."
+)
+
+
+def set_digest(
+    session: Session,
+    channel_id: str,
+    schedule: str | None,
+    weekday: int,
+    at: str,
+    tz: str,
+    now: datetime,
+    workspace: str = SHARED,
+) -> Subscription:
+    """Give the channel's subscription a digest (or none). The first one covers the period that ends at
+    its first scheduled instant; a schedule changed keeps the period already covered."""
+    sub = find(session, channel_id, workspace)
+    if sub is None:
+        raise NotHereError(NOTHING_FOLLOWED)
+    sub.digest = schedule
+    if schedule is None:
+        sub.digest_only = False  # without a digest, nothing would be said at all
+    else:
+        sub.digest_weekday, sub.digest_time, sub.digest_tz = weekday, at, tz
+        if sub.digest_until is None:
+            sub.digest_until = period_start(schedule, next_instant(schedule, weekday, at, tz, now))
+    session.flush()
+    return sub
+
+
+def set_digest_only(
+    session: Session, channel_id: str, digest_only: bool, workspace: str = SHARED
+) -> Subscription:
+    """`alerts digest-only`: no per-change alerts here, the digest only (a digest must be set)."""
+    sub = find(session, channel_id, workspace)
+    if sub is None:
+        raise NotHereError(NOTHING_FOLLOWED)
+    if digest_only and sub.digest is None:
+        raise NotHereError("`alerts digest-only` needs a digest first: `subscribe digest weekly`.")
+    sub.digest_only = digest_only
     session.flush()
     return sub
 

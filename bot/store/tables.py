@@ -246,6 +246,8 @@ class Subscription(Base):
     digest_tz: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     digest_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     digest_until: Mapped[datetime | None]  # the end of the last period a digest covered
+    # As the last digest saw it: followed model id -> its cheapest comparable open alternative's id.
+    digest_state: Mapped[dict[str, Any] | None]
     # active | disabled (unsubscribed, or the app was uninstalled) | broken (deliveries failing)
     status: Mapped[str] = mapped_column(String(20), default="active")
     status_reason: Mapped[str | None] = mapped_column(Text)

@@ -30,6 +30,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("digest_tz", sa.String(length=64), server_default="UTC", nullable=False))
         batch.add_column(sa.Column("digest_only", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch.add_column(sa.Column("digest_until", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("digest_state", sa.JSON(), nullable=True))
     with op.batch_alter_table("alerts") as batch:
         batch.alter_column("change_id", existing_type=sa.Integer(), nullable=True)
     op.create_table(
@@ -61,6 +62,7 @@ def downgrade() -> None:
         batch.alter_column("change_id", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("subscriptions") as batch:
         for column in (
+            "digest_state",
             "digest_until",
             "digest_only",
             "digest_tz",
