@@ -220,9 +220,11 @@ def _subscribe(session: Session, request: requests.SubscribeRequest, context: Co
         bind = session.get_bind()
         catalog = current.current(bind if isinstance(bind, Engine) else bind.engine, workspace)
         deprecated = deprecated_notes(catalog, ids, team_workload(session, workspace))
+        known = notices.told(session, sub.id)
         for note in deprecated:
-            told = countdowns.due("deprecated", note.retires_on, catalog.on, frozenset())
-            notices.mark(session, sub.id, note.model_id, told.keys if told else (), alert_id=None)
+            told = known.get(note.model_id, frozenset())
+            due = countdowns.due("deprecated", note.retires_on, catalog.on, told)
+            notices.mark(session, sub.id, note.model_id, due.keys if due else (), alert_id=None)
     return SubscriptionAnswer(
         action="subscribed", subscription=subscriptions.view(sub), deprecated=deprecated
     )

@@ -27,10 +27,11 @@ def told(session: Session, subscription_id: int) -> dict[str, frozenset[str]]:
 def mark(
     session: Session, subscription_id: int, model_id: str, notices: Iterable[str], alert_id: int | None
 ) -> None:
-    """Record these notices as told (by `alert_id`, or by the subscribe reply when None); those already
-    recorded are left as they are. A concurrent pass recording the same raises IntegrityError at flush."""
-    known = told(session, subscription_id).get(model_id, frozenset())
-    for notice in sorted(set(notices) - known):
+    """Record these notices as told (by `alert_id`, or by the subscribe reply when None). Each must be
+    new as the caller read them: one recorded meanwhile by another worker raises IntegrityError at the
+    flush, so the caller's transaction, and the message it queued, roll back (never skip it here: the
+    message would go out twice)."""
+    for notice in sorted(set(notices)):
         session.add(
             Notice(subscription_id=subscription_id, model_id=model_id, notice=notice, alert_id=alert_id)
         )

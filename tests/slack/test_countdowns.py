@@ -5,6 +5,7 @@ The clock is moved by the pass's `now` (`modelcost worker --once --now`), never 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -170,3 +171,24 @@ def test_a_channel_following_every_model_gets_no_countdowns(fresh: Engine) -> No
     retire(fresh, "openai:o1", RETIRES)
     subscribe(fresh, "subscribe")
     assert countdowns.plan(fresh, at(TODAY + timedelta(days=1))) == 0
+
+
+def test_two_workers_planning_at_once_on_postgresql_queue_each_notice_once(pg_fresh: Engine) -> None:
+    retire(pg_fresh, "openai:o1", RETIRES)
+    for channel in ("C1", "C2", "C3", "C4"):
+        subscribe(pg_fresh, "subscribe o1", channel)
+    start = threading.Barrier(4)
+    counts: list[int] = []
+
+    def planner() -> None:
+        start.wait()
+        counts.append(countdowns.plan(pg_fresh, at(TODAY + timedelta(days=1))))
+
+    threads = [threading.Thread(target=planner) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(counts) == 4  # one 30-day notice per channel, whoever queued it
+    with db.session_factory(pg_fresh)() as s:
+        assert sorted(a.channel_id for a in s.scalars(select(Alert))) == ["C1", "C2", "C3", "C4"]

@@ -5,6 +5,7 @@ off (`alerts digest-only`). The clock is moved by the pass's `now`, never by sle
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -119,3 +120,25 @@ def test_digest_commands_need_a_subscription_and_unsubscribe_digest_stops_it(fre
     assert digests.plan(fresh, NEXT + timedelta(days=8)) == 0
     with db.session_factory(fresh)() as s:
         assert [a.payload.get("type") for a in s.scalars(select(Alert))] == [None]  # the price alert only
+
+
+def test_two_workers_digesting_at_once_on_postgresql_queue_one_digest(pg_fresh: Engine) -> None:
+    say(pg_fresh, "subscribe gpt-5.5")
+    say(pg_fresh, "subscribe digest weekly")
+    admin(pg_fresh, "set gpt-5.5 output 9")
+    start = threading.Barrier(4)
+    counts: list[int] = []
+
+    def planner() -> None:
+        start.wait()
+        counts.append(digests.plan(pg_fresh, NEXT + timedelta(hours=1)))
+
+    threads = [threading.Thread(target=planner) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(counts) == 1
+    with db.session_factory(pg_fresh)() as s:
+        kinds = [a.payload.get("type") for a in s.scalars(select(Alert).order_by(Alert.id))]
+    assert kinds == [None, "digest"]  # the price alert, then one digest
