@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot import db
 from bot.domain.digests import last_instant, period_start
 from bot.read.current import as_of
-from bot.read.lifecycle import options, standings
+from bot.read.lifecycle import alternatives_state, kept_state, standings
 from bot.read.model import ReadModel
 from bot.store import digests
 from bot.store.outbox import moves_payload
@@ -141,28 +141,22 @@ def gather(
                     {"name": s.name, "stage": 0, "retires_on": s.retires_on.isoformat(), "alerted": False}
                 )
     before: dict[str, Any] = dict(sub.digest_state or {})
-    state: dict[str, Any] = {}
+    found = alternatives_state(catalog, ids or [], work)  # every model: no alternatives to watch
+    state: dict[str, Any] = kept_state(found)
     alternatives = []
-    for model_id in ids or []:  # every model: no alternatives to watch
-        if model_id not in catalog.models or catalog.models[model_id].open_weights:
+    for model_id, now in state.items():
+        if model_id not in before or (before[model_id] or [None])[0] == (now or [None])[0]:
             continue
-        try:
-            found = options(catalog, model_id, work)
-        except LookupError:  # no host prices it any more
-            continue
-        alt = found.alternative
-        state[model_id] = [alt.model_id, alt.name] if alt else None
-        if model_id in before and (before[model_id] or [None])[0] != (alt.model_id if alt else None):
-            was = before[model_id][1] if before[model_id] else None
-            alternatives.append(
-                {
-                    "model_name": found.model.name,
-                    "was": was,
-                    "now": alt.name if alt else None,
-                    "cost": str(alt.cost) if alt and alt.cost is not None else None,
-                    "provider_name": alt.provider_name if alt else None,
-                }
-            )
+        alt = found[model_id].alternative
+        alternatives.append(
+            {
+                "model_name": found[model_id].model.name,
+                "was": before[model_id][1] if before[model_id] else None,
+                "now": alt.name if alt else None,
+                "cost": str(alt.cost) if alt and alt.cost is not None else None,
+                "provider_name": alt.provider_name if alt else None,
+            }
+        )
     count = len(prices) + len(scores) + len(members) + len(lifecycle) + len(alternatives)
     payload = {
         "type": "digest",

@@ -35,7 +35,7 @@ from bot.domain.workspaces import SHARED
 from bot.feeds import prices
 from bot.read import current, history
 from bot.read.audit import audit
-from bot.read.lifecycle import deprecated_notes
+from bot.read.lifecycle import alternatives_state, deprecated_notes, kept_state
 from bot.read.questions import read
 from bot.read.syncs import recent_runs
 from bot.store import edits, notices, scores, subscriptions
@@ -188,6 +188,13 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             sub = subscriptions.set_digest(
                 session, _channel(context), schedule, weekday, at, tz, utcnow(), workspace
             )
+            if schedule is not None and sub.digest_state is None:
+                # The alternatives as of now, so the first digest can say which changed.
+                catalog = current.current(_engine(session), workspace)
+                ids = subscriptions.followed(sub) or []
+                sub.digest_state = kept_state(
+                    alternatives_state(catalog, ids, team_workload(session, workspace))
+                )
             return SubscriptionAnswer(action="subscribed", subscription=subscriptions.view(sub))
         case requests.AlertsModeRequest(digest_only=digest_only):
             sub = subscriptions.set_digest_only(session, _channel(context), digest_only, workspace)
@@ -217,8 +224,7 @@ def _subscribe(session: Session, request: requests.SubscribeRequest, context: Co
     ids = subscriptions.followed(sub)
     deprecated = []
     if ids:
-        bind = session.get_bind()
-        catalog = current.current(bind if isinstance(bind, Engine) else bind.engine, workspace)
+        catalog = current.current(_engine(session), workspace)
         deprecated = deprecated_notes(catalog, ids, team_workload(session, workspace))
         known = notices.told(session, sub.id)
         for note in deprecated:
@@ -238,6 +244,11 @@ def _fetch(engine: Engine, request: Request, context: Context) -> Answer:
         raise NotHereError("From a terminal, run `modelcost sync` (or `modelcost sync --dry-run`).")
 
     return prices.FEED.sync(engine, context.feed_url, dry_run=request.dry_run)
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
 
 
 def _channel(context: Context) -> str:

@@ -87,3 +87,22 @@ def options(catalog: ReadModel, model_id: str, work: Workload) -> Options:
 
 def _costed(view: ModelView) -> Costed:
     return Costed(view.id, view.name, view.price.provider_name, view.price.workload_cost)
+
+
+def alternatives_state(catalog: ReadModel, model_ids: Iterable[str], work: Workload) -> dict[str, Options]:
+    """The options of each closed model among these that some host prices (a digest keeps which
+    alternative was the cheapest, to say when it changes)."""
+    found: dict[str, Options] = {}
+    for model_id in dict.fromkeys(model_ids):
+        facts = catalog.models.get(model_id)
+        if facts is None or facts.open_weights or not catalog.hosts.get(model_id):
+            continue
+        found[model_id] = options(catalog, model_id, work)
+    return found
+
+
+def kept_state(found: dict[str, Options]) -> dict[str, list[str] | None]:
+    """As a digest keeps it (JSON): model id -> [alternative id, its name], or None when none is cheaper."""
+    return {
+        m: [o.alternative.model_id, o.alternative.name] if o.alternative else None for m, o in found.items()
+    }

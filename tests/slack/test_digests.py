@@ -21,7 +21,7 @@ from bot.commands.ask import Context, respond
 from bot.contract.errors import UserError
 from bot.domain.digests import next_instant
 from bot.read.current import current
-from bot.read.questions import show_model
+from bot.read.questions import find_alternatives, show_model
 from bot.render.text import to_text
 from bot.slackapi.clients import slack_client
 from bot.store.tables import Alert, utcnow
@@ -71,7 +71,9 @@ def test_a_week_with_three_changes_is_one_message_and_a_quiet_week_none(
     assert "only the digest" in say(fresh, "alerts digest-only")
     sonnet_output = output_price(fresh, "claude-sonnet-5.5")
     admin(fresh, "set gpt-5.5 output 9")
-    admin(fresh, "set gpt-5.5 score 1400")
+    quality = show_model(current(fresh), "gpt-5.5").model.quality
+    assert quality is not None
+    admin(fresh, f"set gpt-5.5 score {quality.score + 1}")  # (a bigger move could change its alternative)
     admin(fresh, "set claude-sonnet-5.5 input 3")
     admin(fresh, f"set claude-sonnet-5.5 output {sonnet_output + 5}")  # moves ...
     admin(fresh, f"set claude-sonnet-5.5 output {sonnet_output}")  # ... and moves back
@@ -82,7 +84,7 @@ def test_a_week_with_three_changes_is_one_message_and_a_quiet_week_none(
     assert_valid(post)
     assert post["text"].startswith("📋 Weekly digest: 3 changes.")
     shown = json.dumps(post["blocks"], ensure_ascii=False)
-    assert "*GPT-5.5* at OpenAI: output" in shown and "team overall" in shown and "→ 1400" in shown
+    assert "*GPT-5.5* at OpenAI: output" in shown and f"team overall none → {quality.score + 1}" in shown
     sonnet = next(line for line in shown.split("\\n") if "Claude Sonnet 5.5" in line)
     assert "input" in sonnet and "output" not in sonnet  # the output moved and moved back
     assert digests.plan(fresh, NEXT + timedelta(days=7, hours=1)) == 0  # a quiet week: nothing
@@ -142,3 +144,18 @@ def test_two_workers_digesting_at_once_on_postgresql_queue_one_digest(pg_fresh: 
     with db.session_factory(pg_fresh)() as s:
         kinds = [a.payload.get("type") for a in s.scalars(select(Alert).order_by(Alert.id))]
     assert kinds == [None, "digest"]  # the price alert, then one digest
+
+
+def test_a_changed_cheapest_comparable_alternative_is_news(fresh: Engine, slack: FakeSlack) -> None:
+    say(fresh, "subscribe gpt-5.5")
+    say(fresh, "subscribe digest weekly")
+    assert digests.plan(fresh, NEXT - timedelta(days=7) + timedelta(hours=1)) == 0  # records today's
+    before = find_alternatives(current(fresh), "gpt-5.5").alternatives
+    assert len(before) >= 2
+    runner_up = before[1].model
+    admin(fresh, f"set {runner_up.id} input 0.001 output 0.001")
+    assert digests.plan(fresh, NEXT + timedelta(hours=1)) == 1
+    [post] = deliver(fresh, slack)
+    shown = json.dumps(post["blocks"], ensure_ascii=False)
+    assert "*Cheapest comparable open alternative*" in shown
+    assert f"*GPT-5.5*: {before[0].model.name} → {runner_up.name} ($" in shown
