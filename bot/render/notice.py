@@ -37,6 +37,8 @@ def notice(payload: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
         lead = f"*{escape(name)}* is now deprecated by its lab; no retirement day is given yet."
     if successor:
         lead += f" Successor: *{escape(successor['name'])}*."
+    else:
+        lead += " The catalog names no successor for it."
     w = payload["workload"]
     work = f"{tokens(w['input_tokens'])} input + {tokens(w['output_tokens'])} output tokens"
     lines = [f"{escape(name)}: {escape(_cost(model))}"]

@@ -167,6 +167,18 @@ def test_a_followed_familys_members_are_counted_down(fresh: Engine) -> None:
     assert countdowns.plan(fresh, at(TODAY + timedelta(days=6))) == 1
 
 
+def test_a_notice_without_a_successor_says_so_and_offers_no_switch(fresh: Engine, slack: FakeSlack) -> None:
+    retire(fresh, "openai:o3", RETIRES)
+    subscribe(fresh, "subscribe o3")
+    assert countdowns.plan(fresh, at(RETIRES - timedelta(days=1))) == 1
+    worker(fresh, slack).run_once()
+    [post] = posts(slack)
+    assert_valid(post)
+    shown = json.dumps(post["blocks"], ensure_ascii=False)
+    assert "retires at its lab's API on *" + RETIRES.isoformat() + "* (in 1 day)" in shown
+    assert "The catalog names no successor for it." in shown and "instead of" not in shown
+
+
 def test_a_channel_following_every_model_gets_no_countdowns(fresh: Engine) -> None:
     retire(fresh, "openai:o1", RETIRES)
     subscribe(fresh, "subscribe")
