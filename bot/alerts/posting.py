@@ -15,6 +15,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.contract.actor import CLI_USER
 from bot.render.alert import digest, payload_actor
+from bot.render.notice import notice
+from bot.render.summary import summary
 from bot.slackapi.clients import retry_after
 from bot.slackapi.users import DisplayNames
 from bot.store.claims import Outcome
@@ -37,10 +39,15 @@ class Poster:
         self.names = DisplayNames(client)  # kept across posts: one users.info per admin per few minutes
 
     def send(self, channel: str, payload: dict[str, Any]) -> Outcome:
-        """Post one digest; what happened, as the outcome to record."""
-        actor = payload_actor(payload)
-        name = self.names.get(actor.id) if actor.kind == "admin" and actor.id != CLI_USER else None
-        text, blocks = digest(payload, actor, name)
+        """Post one alert (a change's digest, a lifecycle notice); what happened, as the outcome."""
+        if payload.get("type") == "notice":
+            text, blocks = notice(payload)
+        elif payload.get("type") == "digest":
+            text, blocks = summary(payload)
+        else:
+            actor = payload_actor(payload)
+            name = self.names.get(actor.id) if actor.kind == "admin" and actor.id != CLI_USER else None
+            text, blocks = digest(payload, actor, name)
         try:
             self.client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False)
             return Outcome("sent")

@@ -67,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     work.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     work.add_argument(
+        "--now",
+        metavar="ISO",
+        help="with --once: decide what is due (countdowns, digests, lifecycle) as of this time, "
+        "e.g. 2026-12-04T10:00:00Z; leases and claims keep the real clock",
+    )
+    work.add_argument(
         "--lease",
         type=float,
         default=120.0,

@@ -1,5 +1,7 @@
 """`modelcost worker`: deliver the alerts, and on each tick sync the feeds whose interval is up (and, in
-oauth mode, delete the install states left unused); `--once` delivers what is due now and exits."""
+oauth mode, delete the install states left unused) and, once a minute, queue the lifecycle notices and
+digests that are due; `--once` queues and delivers what is due now and exits (`--now ISO`: due as of
+that time)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ import logging
 import signal
 import threading
 import time
+from datetime import UTC, datetime
 
 from bot import db
+from bot.alerts import countdowns, digests
 from bot.alerts.worker import Worker
 from bot.cli.exits import EXIT_OK
 from bot.config import Settings
@@ -19,8 +23,26 @@ from bot.slackapi.clients import web_client
 from bot.slackapi.installs import STATE_PURGE_EVERY_S, Installs, purge_expired_states
 from bot.store.cipher import token_cipher
 
+PLAN_EVERY_S = 60.0  # the lifecycle and digest pass: due notices go out within a minute of their time
+
+
+def pass_clock(raw: str | None) -> datetime | None:
+    """`--now 2026-12-04T10:00:00Z`: the time a pass decides what is due as of (UTC-aware)."""
+    if raw is None:
+        return None
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        raise SystemExit(f"--now: {raw!r} is not an ISO time such as 2026-12-04T10:00:00Z") from None
+    if when.tzinfo is None:
+        raise SystemExit(f"--now: {raw!r} has no time zone; add Z for UTC") from None
+    return when.astimezone(UTC)
+
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    now = pass_clock(args.now)
+    if now is not None and not args.once:
+        raise SystemExit("--now needs --once: a worker that keeps running follows the real clock")
     settings.check_mode(socket_mode=False)
     oauth = settings.slack_mode == "oauth"
     if oauth:
@@ -58,11 +80,25 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.once:
         purge()
+        queued = countdowns.plan(engine, now or datetime.now(UTC))
+        if queued:
+            print(f"queued {queued} lifecycle notice(s)")
+        if queued := digests.plan(engine, now or datetime.now(UTC)):
+            print(f"queued {queued} digest(s)")
         print(f"sent {worker.run_once()} alert(s)")
         return EXIT_OK
 
+    planned_at = float("-inf")
+
     def tick() -> None:
+        nonlocal planned_at
         purge()
+        if time.monotonic() - planned_at >= PLAN_EVERY_S:
+            if queued := countdowns.plan(engine, datetime.now(UTC)):
+                log.info("queued %d lifecycle notice(s)", queued)
+            if queued := digests.plan(engine, datetime.now(UTC)):
+                log.info("queued %d digest(s)", queued)
+            planned_at = time.monotonic()
         for summary in sync_due_feeds(engine, settings):
             log.info("%s feed sync: %s %s", summary.feed, summary.status, summary.reason or "")
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from bot import db
 from bot.contract import requests
 from bot.contract.actor import CLI_USER, Actor
-from bot.contract.answers import Answer
+from bot.contract.answers import Answer, SubscriptionAnswer
 from bot.contract.errors import (
     ForeignUserError,
     NeedsChannelError,
@@ -30,15 +30,18 @@ from bot.contract.errors import (
     OperatorOnlyError,
 )
 from bot.contract.requests import CatalogRead, Request
-from bot.domain import query
+from bot.domain import countdowns, query
 from bot.domain.workspaces import SHARED
 from bot.feeds import prices
 from bot.read import current, history
 from bot.read.audit import audit
+from bot.read.lifecycle import alternatives_state, deprecated_notes, kept_state
 from bot.read.questions import read
 from bot.read.syncs import recent_runs
-from bot.store import edits, scores, subscriptions
+from bot.store import edits, notices, scores, subscriptions
 from bot.store.outbox import queue_alerts
+from bot.store.tables import utcnow
+from bot.store.workload import team_workload
 
 
 @dataclass(frozen=True)
@@ -179,14 +182,58 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             return edits.add_alias(session, alias, name, workspace)
         case requests.UnaliasRequest(alias=alias):
             return edits.remove_alias(session, alias, workspace)
-        case requests.SubscribeRequest(names=names, min_change_pct=pct):
-            return subscriptions.subscribe(session, _channel(context), context.user_id, names, pct, workspace)
+        case requests.SubscribeRequest():
+            return _subscribe(session, request, context)
+        case requests.DigestRequest(schedule=schedule, weekday=weekday, at=at, tz=tz):
+            sub = subscriptions.set_digest(
+                session, _channel(context), schedule, weekday, at, tz, utcnow(), workspace
+            )
+            if schedule is not None and sub.digest_state is None:
+                # The alternatives as of now, so the first digest can say which changed.
+                catalog = current.current(_engine(session), workspace)
+                ids = subscriptions.followed(sub) or []
+                sub.digest_state = kept_state(
+                    alternatives_state(catalog, ids, team_workload(session, workspace))
+                )
+            return SubscriptionAnswer(action="subscribed", subscription=subscriptions.view(sub))
+        case requests.AlertsModeRequest(digest_only=digest_only):
+            sub = subscriptions.set_digest_only(session, _channel(context), digest_only, workspace)
+            return SubscriptionAnswer(action="subscribed", subscription=subscriptions.view(sub))
         case requests.UnsubscribeRequest():
             return subscriptions.unsubscribe(session, _channel(context), workspace)
         case requests.SyncRequest():
             raise NotHereError("`sync` fetches a feed: it runs on its own, not inside a session.")
         case _:
             assert_never(request)
+
+
+def _subscribe(session: Session, request: requests.SubscribeRequest, context: Context) -> Answer:
+    """Subscribe, and say which followed models are already deprecated: the reply tells it, so those
+    notices (and the countdown stages already passed) are marked as told (bot.domain.countdowns)."""
+    workspace = context.workspace
+    sub = subscriptions.subscribe(
+        session,
+        _channel(context),
+        context.user_id,
+        request.names,
+        request.min_change_pct,
+        workspace,
+        families=request.families,
+        instead_of=request.instead_of,
+    )
+    ids = subscriptions.followed(sub)
+    deprecated = []
+    if ids:
+        catalog = current.current(_engine(session), workspace)
+        deprecated = deprecated_notes(catalog, ids, team_workload(session, workspace))
+        known = notices.told(session, sub.id)
+        for note in deprecated:
+            told = known.get(note.model_id, frozenset())
+            due = countdowns.due("deprecated", note.retires_on, catalog.on, told)
+            notices.mark(session, sub.id, note.model_id, due.keys if due else (), alert_id=None)
+    return SubscriptionAnswer(
+        action="subscribed", subscription=subscriptions.view(sub), deprecated=deprecated
+    )
 
 
 def _fetch(engine: Engine, request: Request, context: Context) -> Answer:
@@ -197,6 +244,11 @@ def _fetch(engine: Engine, request: Request, context: Context) -> Answer:
         raise NotHereError("From a terminal, run `modelcost sync` (or `modelcost sync --dry-run`).")
 
     return prices.FEED.sync(engine, context.feed_url, dry_run=request.dry_run)
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
 
 
 def _channel(context: Context) -> str:

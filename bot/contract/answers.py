@@ -16,6 +16,7 @@ from bot.contract.views import (
     AlternativeView,
     AuditRow,
     HistoryEntry,
+    LifecycleNote,
     ListRow,
     ModelView,
     PriceChangeView,
@@ -132,6 +133,7 @@ class SubscriptionAnswer(_Answer):
     kind: Literal["subscription"] = "subscription"
     action: Literal["subscribed", "unsubscribed", "listed", "none"]
     subscription: SubscriptionView | None
+    deprecated: list[LifecycleNote] = []  # followed models already deprecated when subscribing
 
 
 # Every answer there is; renderers `match` over it and end in `assert_never`.

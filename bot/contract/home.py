@@ -3,7 +3,7 @@
 # No `from __future__ import annotations` here: pydantic would compile and eval every field's
 # annotation string when the answers' classes are made, a few ms of each cold `modelcost ask`.
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -27,6 +27,11 @@ class HomeSubscription(_Answer):
     min_change_pct: Decimal | None
     status: HomeStatus
     reason: str | None  # why broken or disabled (e.g. the app was uninstalled)
+    families: list[str] | None = None  # followed families (data/catalog.toml slugs)
+    next_countdown: date | None = None  # the day of the next retirement countdown message, if any
+    next_countdown_model: str | None = None  # the model it is about
+    digest: str | None = None  # its schedule: "Mondays 09:00 UTC"; None: no digest
+    digest_only: bool = False
 
 
 class HomeChange(_Answer):

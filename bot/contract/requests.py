@@ -137,14 +137,38 @@ class UnaliasRequest(_Request):
 
 class SubscribeRequest(_Request):
     kind: Literal["subscribe"] = "subscribe"
-    names: list[str] = []  # empty: every model
+    names: list[str] = []  # empty: every model (unless families)
     min_change_pct: Decimal | None = None
+    families: list[str] = []  # `subscribe family sonnet`: its members, present and future
+    instead_of: str | None = None  # `subscribe gpt-5.5 instead of o3`: swap one followed model
     writes = True
     needs_channel = True
 
 
 class UnsubscribeRequest(_Request):
     kind: Literal["unsubscribe"] = "unsubscribe"
+    writes = True
+    needs_channel = True
+
+
+class DigestRequest(_Request):
+    """`subscribe digest weekly friday 16:00 Europe/Berlin`, `subscribe digest daily`; `unsubscribe
+    digest` (schedule None)."""
+
+    kind: Literal["digest"] = "digest"
+    schedule: Literal["weekly", "daily"] | None  # None: no digest
+    weekday: int = 0  # 0 = Monday
+    at: str = "09:00"  # HH:MM in `tz`
+    tz: str = "UTC"  # an IANA zone (zoneinfo)
+    writes = True
+    needs_channel = True
+
+
+class AlertsModeRequest(_Request):
+    """`alerts digest-only`: no per-change alerts, the digest only; `alerts every change` undoes it."""
+
+    kind: Literal["alerts-mode"] = "alerts-mode"
+    digest_only: bool
     writes = True
     needs_channel = True
 
@@ -190,6 +214,8 @@ Request = (
     | UnaliasRequest
     | SubscribeRequest
     | UnsubscribeRequest
+    | DigestRequest
+    | AlertsModeRequest
     | SubscriptionsRequest
     | SyncRequest
     | SyncStatusRequest

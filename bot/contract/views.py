@@ -179,3 +179,16 @@ class SubscriptionView(_Answer):
     min_change_pct: Decimal | None
     status: str
     status_reason: str | None
+    families: list[str] | None = None  # data/catalog.toml family slugs, present and future members
+    digest: str | None = None  # "weekly" | "daily" (bot.alerts.digests)
+    digest_schedule: str | None = None  # "Mondays 09:00 UTC"
+    digest_only: bool = False  # no per-change alerts: the digest only
+
+
+class LifecycleNote(_Answer):
+    """A followed model that is deprecated: when its lab retires it, and what to use instead."""
+
+    model_id: str
+    model_name: str
+    retires_on: date | None
+    successor_name: str | None

@@ -29,8 +29,20 @@ HELP = [
     ),
     (
         "subscribe",
-        "this channel gets an alert when a price changes (`subscribe o1 r1`, `subscribe above 5%`)",
+        "this channel gets an alert when a price changes (`subscribe o1 r1`, `subscribe above 5%`); "
+        "named models also get retirement countdowns (deprecated; 30, 7 and 1 days before)",
     ),
+    (
+        "subscribe family sonnet",
+        "follow a family, present and future members (`subscribe o3 instead of o1` swaps one model)",
+    ),
+    (
+        "subscribe digest weekly",
+        "one message a week of what changed for the models followed here, none when nothing did "
+        "(`subscribe digest daily`, `subscribe digest weekly friday 16:00 Europe/Berlin`; "
+        "`unsubscribe digest`)",
+    ),
+    ("alerts digest-only", "no alert per change here, the digest only (`alerts every change` undoes it)"),
     ("unsubscribe", "stop this channel's alerts; `subscriptions` shows what it gets"),
     (
         "set o1 input 15 output 60",

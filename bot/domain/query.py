@@ -17,15 +17,18 @@ import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from typing import Literal
 
 from bot.contract.errors import QueryError
 from bot.contract.requests import (
     MAX_MODELS,
+    AlertsModeRequest,
     AliasRequest,
     AlternativesRequest,
     AuditRequest,
     ChartRequest,
     CompareRequest,
+    DigestRequest,
     HelpRequest,
     HistoryRequest,
     ListRequest,
@@ -42,6 +45,7 @@ from bot.contract.requests import (
     Workload,
 )
 from bot.domain.categories import CATEGORIES, OVERALL, find_category
+from bot.domain.digests import DEFAULT_TIME, DEFAULT_TZ, DEFAULT_WEEKDAY, WEEKDAYS, zone_name
 from bot.domain.names import fold
 from bot.domain.prices import KEYS
 
@@ -288,20 +292,88 @@ def _chart(rest: str) -> ChartRequest:
     return ChartRequest(names=names, workload=workload, category=category)
 
 
-def _subscribe(rest: str) -> SubscribeRequest:
+_INSTEAD = re.compile(r"^(?P<new>.+?)\s+instead\s+of\s+(?P<old>.+)$")
+_FAMILY = re.compile(r"^famil(?:y|ies)\s+(?P<name>.+)$")
+
+
+_CLOCK = re.compile(r"^(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)$")
+
+
+def _digest(rest: str) -> DigestRequest:
+    """`digest weekly [day] [HH:MM] [zone]` or `digest daily [HH:MM] [zone]` (Monday 09:00 UTC)."""
+    words = rest.split()
+    usage = (
+        "Use `subscribe digest weekly` (Mondays 09:00 UTC), `subscribe digest daily`, or a day, hour and "
+        "zone: `subscribe digest weekly friday 16:00 Europe/Berlin`."
+    )
+    if len(words) < 2 or words[1].lower() not in ("weekly", "daily"):
+        raise QueryError(usage)
+    schedule: Literal["weekly", "daily"] = "weekly" if words[1].lower() == "weekly" else "daily"
+    weekday, at, tz = DEFAULT_WEEKDAY, DEFAULT_TIME, DEFAULT_TZ
+    left = words[2:]
+    if left and schedule == "weekly" and (day := _weekday(left[0])) is not None:
+        weekday, left = day, left[1:]
+    if left and (m := _CLOCK.match(left[0])):
+        at, left = f"{int(m['h']):02d}:{m['m']}", left[1:]
+    if left:
+        tz, left = zone_name(left[0]), left[1:]  # a zone zoneinfo knows, or a QueryError saying what works
+    if left:
+        raise QueryError(usage)
+    return DigestRequest(schedule=schedule, weekday=weekday, at=at, tz=tz)
+
+
+def _weekday(word: str) -> int | None:
+    key = word.lower()
+    if len(key) < 3:
+        return None
+    return next((i for i, day in enumerate(WEEKDAYS) if day.startswith(key)), None)
+
+
+def _unsubscribe(rest: str) -> UnsubscribeRequest | DigestRequest:
+    if rest.lower() == "digest":
+        return DigestRequest(schedule=None)
+    if rest:
+        raise QueryError("Use `unsubscribe` (every alert here) or `unsubscribe digest` (the digest only).")
+    return UnsubscribeRequest()
+
+
+def _alerts(rest: str) -> AlertsModeRequest:
+    key = " ".join(rest.lower().replace("-", " ").split())
+    if key in ("digest only", "digest"):
+        return AlertsModeRequest(digest_only=True)
+    if key in ("every change", "each change", "all", "on"):
+        return AlertsModeRequest(digest_only=False)
+    raise QueryError(
+        "Use `alerts digest-only` (the digest only, no alert per change) or `alerts every change`."
+    )
+
+
+def _subscribe(rest: str) -> SubscribeRequest | DigestRequest:
+    if rest.lower().split()[:1] == ["digest"]:
+        return _digest(rest)
     pct: Decimal | None = None
     if m := _ABOVE.search(rest):
         pct = Decimal(m.group("pct"))
         if pct > 1000:
             raise QueryError("A threshold is a percentage from 0 to 1000, e.g. `subscribe above 5%`.")
         rest = rest[: m.start()].strip()
+    if m := _INSTEAD.match(rest):
+        # `subscribe gpt-5.5 instead of o3`: the countdown's button, swapping one followed model.
+        return SubscribeRequest(names=[_name(m["new"])], instead_of=_name(m["old"]), min_change_pct=pct)
     # `subscribe deepseek r1, o1` (separated names), or `subscribe o1 r1`: words the catalog splits
-    # into names (bot.domain.nameindex.NameIndex.resolve_words), so `subscribe opus 4.1` stays one.
+    # into names (bot.domain.nameindex.NameIndex.resolve_words), so `subscribe opus 4.1` stays one;
+    # `family sonnet` among them follows a family, present and future members.
     parts = _SEPARATORS.split(rest) if _SEPARATORS.search(rest) else [rest]
-    names = [_name(n) for n in parts if n.strip()] if rest else []
-    if len(names) > 50:
+    names: list[str] = []
+    families: list[str] = []
+    for part in (p.strip() for p in parts if p.strip()) if rest else ():
+        if m := _FAMILY.match(part):
+            families.append(_name(m["name"]))
+        else:
+            names.append(_name(part))
+    if len(names) + len(families) > 50:
         raise QueryError("Subscribe to at most 50 models at once.")
-    return SubscribeRequest(names=names, min_change_pct=pct)
+    return SubscribeRequest(names=names, min_change_pct=pct, families=families)
 
 
 def _no_args(request: Request, usage: str) -> Callable[[str], Request]:
@@ -329,7 +401,8 @@ _VERBS: dict[str, Callable[[str], Request]] = {
     "history": _history,
     "chart": _chart,
     "subscribe": _subscribe,
-    "unsubscribe": _no_args(UnsubscribeRequest(), "unsubscribe"),
+    "unsubscribe": _unsubscribe,
+    "alerts": _alerts,
     "subscriptions": _no_args(SubscriptionsRequest(), "subscriptions"),
     "sync": _sync,
     "audit": _no_args(AuditRequest(), "audit"),

@@ -25,6 +25,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -237,3 +238,25 @@ def unwatch(engine: Engine) -> None:
 def use_disk(engine: Engine, directory: Path) -> None:
     """Keep this engine's snapshots in `directory` too, so a fresh process can skip the build."""
     _holder(engine).disk = directory
+
+
+_BUILT_FOR: OrderedDict[tuple[str, str, date, tuple[object, ...]], ReadModel] = OrderedDict()
+_BUILT_FOR_LOCK = threading.Lock()
+
+
+def as_of(engine: Engine, on: date, workspace: str = SHARED) -> ReadModel:
+    """The read model with lifecycle statuses as of day `on` (`modelcost worker --now`): the current
+    one when `on` is today, else one built for that day, the last few kept while the catalog holds."""
+    if on == lifecycle.today():
+        return current(engine, workspace)
+    key = (str(engine.url), workspace, on, catalog_version(engine))
+    with _BUILT_FOR_LOCK:
+        if (model := _BUILT_FOR.get(key)) is not None:
+            return model
+    with db.read_only(engine) as session:
+        model = build(session, on, workspace)
+    with _BUILT_FOR_LOCK:
+        _BUILT_FOR[key] = model
+        while len(_BUILT_FOR) > 4:
+            _BUILT_FOR.popitem(last=False)
+    return model

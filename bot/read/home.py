@@ -9,6 +9,8 @@ catalog starts, not changes, so they are not listed.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -24,11 +26,16 @@ from bot.contract.home import (
     ModelRef,
 )
 from bot.domain.categories import CATEGORIES
-from bot.domain.prices import PRICE_KEYS, pct_change
+from bot.domain.countdowns import next_countdown
+from bot.domain.prices import DEFAULT_WORKLOAD, PRICE_KEYS, pct_change
 from bot.domain.scores import TEAM
 from bot.domain.workspaces import SHARED
+from bot.read import current
+from bot.read.lifecycle import standings
+from bot.read.model import ReadModel
 from bot.store.prices import price_data
 from bot.store.scores import newest_rows
+from bot.store.subscriptions import family_members, followed, schedule_text
 from bot.store.tables import Alias, Change, Model, Offering, Price, Provider, Subscription
 
 LATEST_CHANGES = 10
@@ -38,12 +45,14 @@ STATUS_ORDER: dict[HomeStatus, int] = {"active": 0, "broken": 1, "disabled": 2}
 
 def home(engine: Engine, workspace: str = SHARED) -> HomeAnswer:
     """The workspace's App Home as data, read in a read-only session."""
+    catalog = current.current(engine, workspace)
     with db.read_only(engine) as session:
-        return gather(session, workspace)
+        return gather(session, workspace, catalog)
 
 
-def gather(session: Session, workspace: str = SHARED) -> HomeAnswer:
-    subs = subscriptions(session, workspace)
+def gather(session: Session, workspace: str = SHARED, catalog: ReadModel | None = None) -> HomeAnswer:
+    """`catalog`: the read model whose lifecycle statuses give each subscription's next countdown."""
+    subs = subscriptions(session, workspace, catalog)
     active = [s for s in subs if s.status == "active"]
     follows_all = any(s.models is None for s in active)
     followed = {m.id: m for s in active for m in s.models or []}
@@ -60,22 +69,48 @@ def gather(session: Session, workspace: str = SHARED) -> HomeAnswer:
     )
 
 
-def subscriptions(session: Session, workspace: str) -> list[HomeSubscription]:
-    """The workspace's subscriptions, but not those of channels that unsubscribed."""
+def subscriptions(
+    session: Session, workspace: str, catalog: ReadModel | None = None
+) -> list[HomeSubscription]:
+    """The workspace's subscriptions, but not those of channels that unsubscribed; with the day of each
+    one's next retirement countdown when `catalog` is given."""
     rows = session.scalars(select(Subscription).where(Subscription.workspace == workspace)).all()
     names = _names(session, {i for s in rows for i in s.model_ids or []})
-    out = [
-        HomeSubscription(
-            channel_id=s.channel_id,
-            models=None if s.model_ids is None else [_ref(i, names) for i in s.model_ids],
-            min_change_pct=s.min_change_pct,
-            status=_status(s.status),
-            reason=s.status_reason,
+    families = family_members()
+    out = []
+    for s in rows:
+        if s.status == "disabled" and s.status_reason == UNSUBSCRIBED:
+            continue
+        countdown = _next_countdown(catalog, followed(s, families)) if catalog is not None else None
+        out.append(
+            HomeSubscription(
+                channel_id=s.channel_id,
+                models=None
+                if s.model_ids is None and not s.families
+                else [_ref(i, names) for i in s.model_ids or []],
+                min_change_pct=s.min_change_pct,
+                status=_status(s.status),
+                reason=s.status_reason,
+                families=s.families,
+                next_countdown=countdown[0] if countdown else None,
+                next_countdown_model=countdown[1] if countdown else None,
+                digest=schedule_text(s) if s.digest else None,
+                digest_only=s.digest_only,
+            )
         )
-        for s in rows
-        if not (s.status == "disabled" and s.status_reason == UNSUBSCRIBED)
-    ]
     return sorted(out, key=lambda s: (STATUS_ORDER[s.status], s.channel_id))
+
+
+def _next_countdown(catalog: ReadModel, ids: list[str] | None) -> tuple[date, str] | None:
+    """The next countdown message due among these models (None: every model, which gets none)."""
+    if not ids:
+        return None
+    found = [
+        (day, s.name)
+        for s in standings(catalog, ids, DEFAULT_WORKLOAD).values()
+        if s.status == "deprecated" and (day := next_countdown(s.retires_on, catalog.on)) is not None
+    ]
+    return min(found, default=None)
 
 
 def latest_changes(

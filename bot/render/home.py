@@ -124,8 +124,17 @@ def _question_buttons(answer: HomeAnswer) -> list[Block]:
 
 def _subscription(s: HomeSubscription) -> str:
     channel = f"<#{s.channel_id}>" if _CHANNEL_ID.fullmatch(s.channel_id) else escape(s.channel_id)
-    what = "every model" if s.models is None else _names([m.name for m in s.models])
+    followed = [escape(m.name) for m in s.models or []] + [
+        f"the {escape(f)} family" for f in s.families or []
+    ]
+    what = "every model" if s.models is None else _names(followed)
     threshold = f" · moves of {_pct(s.min_change_pct)} or more" if s.min_change_pct is not None else ""
+    if s.next_countdown is not None:
+        threshold += (
+            f" · next countdown {s.next_countdown.isoformat()} ({escape(s.next_countdown_model or '')})"
+        )
+    if s.digest is not None:
+        threshold += f" · digest {escape(s.digest)}{' only' if s.digest_only else ''}"
     match s.status:
         case "active":
             state = ":large_green_circle: active"

@@ -334,7 +334,8 @@ def _subscription(a: SubscriptionAnswer) -> str:
         return "This channel has no subscription. `subscribe` to get price-change alerts here."
     if a.action == "unsubscribed":
         return "This channel will get no more price-change alerts."
-    models = ", ".join(s.model_ids) if s.model_ids else "every model"
+    followed = [*(s.model_ids or []), *(f"the {f} family" for f in s.families or [])]
+    models = ", ".join(followed) if followed else "every model"
     threshold = (
         f", moves of at least {s.min_change_pct.normalize():f}%" if s.min_change_pct is not None else ""
     )
@@ -346,4 +347,12 @@ def _subscription(a: SubscriptionAnswer) -> str:
         if a.action == "subscribed"
         else "This channel gets alerts for"
     )
-    return f"{lead} {models}{threshold}.{state}"
+    if s.digest_only:
+        lead = lead.replace("gets alerts for", "gets only the digest for")
+    lines = [f"{lead} {models}{threshold}.{state}"]
+    if s.digest:
+        lines.append(f"Digest: {s.digest_schedule}, when something changed.")
+    if followed:
+        lines.append("Retirement countdowns: 30, 7 and 1 days before a followed model retires.")
+    lines += [words.deprecation(n) for n in a.deprecated]
+    return "\n".join(lines)

@@ -8,7 +8,15 @@ from typing import assert_never
 from bot.contract.actor import CLI_USER, Actor
 from bot.contract.answers import AlternativesAnswer, AuditAnswer, CompareAnswer
 from bot.contract.errors import UserError, user_message
-from bot.contract.views import ListRow, ModelView, PriceView, QualityView, ScoreEntry, WorkloadView
+from bot.contract.views import (
+    LifecycleNote,
+    ListRow,
+    ModelView,
+    PriceView,
+    QualityView,
+    ScoreEntry,
+    WorkloadView,
+)
 from bot.domain.prices import KEYS, fmt_usd, split_windows
 from bot.domain.snapshots import snapshot_listing
 
@@ -81,6 +89,13 @@ def lifecycle(m: ModelView) -> str | None:
     if m.successor_id and m.status == "retired":
         text += f" Its successor: {m.successor_name or m.successor_id} (`{m.successor_id}`)."
     return text
+
+
+def deprecation(n: LifecycleNote) -> str:
+    """'o3 is deprecated: its lab retires it on 2026-12-11. Successor: GPT-5.5.'"""
+    when = f"its lab retires it on {n.retires_on.isoformat()}" if n.retires_on else "no retirement day yet"
+    successor = f" Successor: {n.successor_name}." if n.successor_name else ""
+    return f"{n.model_name} is deprecated: {when}.{successor}"
 
 
 def changed(p: PriceView) -> str:

@@ -15,6 +15,7 @@ from bot.domain.prices import PRICE_KEYS, PriceData, plain
 from bot.domain.scores import ALERT_MOVE, TEAM, ScoreMove
 from bot.domain.workspaces import SHARED
 from bot.store.prices import PriceMove
+from bot.store.subscriptions import follows
 from bot.store.tables import Alert, Change, Price, Score, Subscription, utcnow
 
 
@@ -34,13 +35,11 @@ def queue_alerts(
     own = _overridden(session, change, moves)
     team_scored = _team_scored(session, scores)
     for sub in session.scalars(subs.order_by(Subscription.id)):
+        if sub.digest_only:  # `alerts digest-only`: its digest tells these (bot.alerts.digests)
+            continue
         wanted = [m for m in moves if wants(sub, m) and (sub.workspace, m.offering_id) not in own]
         # A move hidden behind a team's own score is no news where that score is seen.
-        wanted_scores = [
-            m
-            for m in scores
-            if (sub.model_ids is None or m.model_id in sub.model_ids) and not team_scored(sub.workspace, m)
-        ]
+        wanted_scores = [m for m in scores if follows(sub, m.model_id) and not team_scored(sub.workspace, m)]
         if not wanted and not wanted_scores:
             continue
         session.add(
@@ -104,7 +103,7 @@ def _team_scored(session: Session, scores: Sequence[ScoreMove]) -> Callable[[str
 
 def wants(sub: Subscription, move: PriceMove) -> bool:
     """Whether a subscription asked to hear about this move (its models, its threshold)."""
-    if sub.model_ids is not None and move.model_id not in sub.model_ids:
+    if not follows(sub, move.model_id):
         return False
     if sub.min_change_pct is not None:
         return move.old is not None and move.largest_pct() >= sub.min_change_pct
@@ -130,19 +129,7 @@ def digest_payload(
         "kind": change.kind,
         "actor": change.actor.model_dump(),  # {"kind": "admin", "id": "U123"}: data, rendered by the worker
         "at": change.created_at.isoformat(),
-        "moves": [
-            {
-                "model_id": m.model_id,
-                "model_name": m.model_name,
-                "provider_id": m.provider_id,
-                "provider_name": m.provider_name,
-                "provider_model_id": m.provider_model_id,
-                "old": _prices(m.old),
-                "new": _prices(m.new),
-                "pct": {k: plain(m.pct(k)) for k in PRICE_KEYS},
-            }
-            for m in sorted(moves, key=lambda m: (-m.largest_pct(), m.model_name, m.provider_name))
-        ],
+        "moves": moves_payload(moves),
         "score_moves": [
             {
                 "model_id": m.model_id,
@@ -155,6 +142,23 @@ def digest_payload(
             for m in sorted(scores, key=lambda m: (-m.size, m.model_name, m.category))
         ],
     }
+
+
+def moves_payload(moves: Sequence[PriceMove]) -> list[dict[str, Any]]:
+    """Price moves as plain JSON (prices as decimal strings), the largest first."""
+    return [
+        {
+            "model_id": m.model_id,
+            "model_name": m.model_name,
+            "provider_id": m.provider_id,
+            "provider_name": m.provider_name,
+            "provider_model_id": m.provider_model_id,
+            "old": _prices(m.old),
+            "new": _prices(m.new),
+            "pct": {k: plain(m.pct(k)) for k in PRICE_KEYS},
+        }
+        for m in sorted(moves, key=lambda m: (-m.largest_pct(), m.model_name, m.provider_name))
+    ]
 
 
 def _label(category: str) -> str:

@@ -234,8 +234,20 @@ class Subscription(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workspace: Mapped[str] = workspace_column()
     channel_id: Mapped[str] = mapped_column(String(40))
-    model_ids: Mapped[list[str] | None] = mapped_column(JSON)  # None: every model
+    model_ids: Mapped[list[str] | None] = mapped_column(JSON)  # None: every model (unless families)
+    # Families followed, present and future members (data/catalog.toml `family` slugs: claude-sonnet).
+    families: Mapped[list[str] | None] = mapped_column(JSON)
     min_change_pct: Mapped[Decimal | None]
+    # The digest (bot.alerts.digests): None, "weekly" or "daily"; posted at digest_time (HH:MM) in
+    # digest_tz, on digest_weekday (0 = Monday) when weekly; digest_only: no per-change alerts.
+    digest: Mapped[str | None] = mapped_column(String(10))
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    digest_time: Mapped[str] = mapped_column(String(5), default="09:00", server_default="09:00")
+    digest_tz: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    digest_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    digest_until: Mapped[datetime | None]  # the end of the last period a digest covered
+    # As the last digest saw it: followed model id -> its cheapest comparable open alternative's id.
+    digest_state: Mapped[dict[str, Any] | None]
     # active | disabled (unsubscribed, or the app was uninstalled) | broken (deliveries failing)
     status: Mapped[str] = mapped_column(String(20), default="active")
     status_reason: Mapped[str | None] = mapped_column(Text)
@@ -244,12 +256,13 @@ class Subscription(Base):
 
 
 class Alert(Base):
-    """The outbox: one digest message per channel per change, written with the change itself."""
+    """The outbox: one digest message per channel per change, written with the change itself; or, with
+    no change, a lifecycle notice or a periodic digest (payload `type`), queued by the worker's pass."""
 
     __tablename__ = "alerts"
     __table_args__ = (UniqueConstraint("change_id", "subscription_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"))
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"))
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"))
     workspace: Mapped[str] = workspace_column()  # the subscription's: its token posts the alert
     channel_id: Mapped[str] = mapped_column(String(40), index=True)
@@ -262,6 +275,22 @@ class Alert(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class Notice(Base):
+    """What a channel was already told about a model it follows: `deprecated`, a countdown stage
+    (`30d:2026-12-11`: 30 days before that retirement day), or a digest period's mark. One row each,
+    unique, so two workers can never queue the same notice twice; `alert_id` is the message that told
+    it (None: said in the subscribe reply, or passed over by a later stage when catching up)."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("subscription_id", "model_id", "notice"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    model_id: Mapped[str] = mapped_column(String(200))
+    notice: Mapped[str] = mapped_column(String(60))
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CrosscheckFact(Base):

@@ -3,15 +3,18 @@ changes and overrides, never another workspace's (bot.read.home, rendered as a u
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from bot import db
 from bot.commands.ask import Context, respond
+from bot.domain.lifecycle import today
 from bot.domain.workspaces import SHARED
 from bot.read.home import home
 from bot.render.home import home_view
-from bot.store.tables import Subscription
+from bot.store.tables import Offering, Subscription
 from tests.slack.blockkit import assert_valid_view
 from tests.slack.conftest import mrkdwn_texts, visible_text
 
@@ -90,3 +93,20 @@ def _mrkdwn_objects(node: object) -> list[dict[str, object]]:
     if isinstance(node, list):
         return [o for v in node for o in _mrkdwn_objects(v)]
     return []
+
+
+def test_the_home_shows_each_subscriptions_next_countdown_and_digest(fresh: Engine) -> None:
+    retires = today() + timedelta(days=20)
+    with db.transaction(fresh) as session:
+        session.execute(update(Offering).where(Offering.provider_model_id == "o1").values(retires_on=retires))
+    respond(fresh, "subscribe o1, family sonnet", admin("TA", "U0ANNA", "C0ALPHA"))
+    respond(fresh, "subscribe digest weekly friday 16:00 Europe/Berlin", admin("TA", "U0ANNA", "C0ALPHA"))
+    respond(fresh, "subscribe r1", admin("TA", "U0ANNA", "C0BRAVO"))
+
+    text = shown(fresh, "TA")
+
+    seven_before = (retires - timedelta(days=7)).isoformat()
+    assert f"<#C0ALPHA>: o1, the claude-sonnet family · next countdown {seven_before} (o1)" in text
+    assert "digest Fridays 16:00 Europe/Berlin" in text
+    bravo = next(line for line in text.splitlines() if "<#C0BRAVO>" in line)
+    assert "countdown" not in bravo and "digest" not in bravo

@@ -92,6 +92,10 @@ CASES = {
     "subscribe above a 900-digit threshold": "subscribe above " + "9" * 900,
     "subscribe above, repeated": "subscribe " + "above 1 " * 120,
     "unsubscribe with text after it": "unsubscribe " + "x" * 900,
+    "a digest with a 900-character zone": "subscribe digest weekly friday 16:00 " + "x/" * 450,
+    "a digest with hundreds of words": "subscribe digest daily " + "monday " * 300,
+    "a family of 33 words": "subscribe family " + O1S,
+    "alerts with text after it": "alerts " + "digest-only " * 200,
     "subscriptions with text after it": "subscriptions " + "x" * 900,
     # sync and audit
     "sync dry-run repeated": "sync " + "dry-run " * 100,

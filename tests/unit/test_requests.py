@@ -29,6 +29,8 @@ REQUESTS = typing.get_args(requests.Request)
         ("unalias x", requests.UnaliasRequest, True, True, False, False),
         ("subscribe o1", requests.SubscribeRequest, True, False, False, True),
         ("unsubscribe", requests.UnsubscribeRequest, True, False, False, True),
+        ("subscribe digest weekly", requests.DigestRequest, True, False, False, True),
+        ("alerts digest-only", requests.AlertsModeRequest, True, False, False, True),
         ("subscriptions", requests.SubscriptionsRequest, False, False, False, True),
         ("sync", requests.SyncRequest, True, True, False, False),
         ("sync status", requests.SyncStatusRequest, False, False, False, False),
@@ -49,7 +51,7 @@ def test_each_request_type_states_what_it_needs(
 
 
 def test_the_table_above_covers_the_whole_union() -> None:
-    assert len(REQUESTS) == 17  # a new request type: add its row above, then change this count
+    assert len(REQUESTS) == 19  # a new request type: add its row above, then change this count
 
 
 def test_requests_are_frozen() -> None:
