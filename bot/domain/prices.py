@@ -154,18 +154,6 @@ class OfferingData:
 DEFAULT_WORKLOAD = Workload(input_tokens=10_000_000, output_tokens=2_000_000)
 
 
-def workload_cost(price: PriceData, workload: Workload) -> Decimal | None:
-    """USD for the workload at these prices; None when a needed price is unknown."""
-    if price.input_mtok is None or (workload.output_tokens and price.output_mtok is None):
-        return None
-    cached_in = Decimal(workload.input_tokens) * workload.cached_share
-    fresh_in = Decimal(workload.input_tokens) - cached_in
-    cache_rate = price.cache_read_mtok if price.cache_read_mtok is not None else price.input_mtok
-    total = fresh_in * price.input_mtok + cached_in * cache_rate
-    total += Decimal(workload.output_tokens) * (price.output_mtok or Decimal(0))
-    return Decimal(format((total / MILLION).normalize(), "f"))
-
-
 # Decimal("0.1") and the like, made once: a reply rounds a dozen numbers.
 _TENTH, _CENT, _TEN_THOUSANDTH = Decimal("0.1"), Decimal("0.01"), Decimal("0.0001")
 
