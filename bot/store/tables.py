@@ -168,6 +168,9 @@ class Price(Base):
     offpeak_window: Mapped[str | None] = mapped_column(
         String(100)
     )  # "16:30-00:30" or "04:00-06:00,10:00-01:00" UTC
+    # Long-context tiers and 1-hour cache writes (bot.domain.prices.ExtraPrice codes -> decimal strings);
+    # None on rows recorded before they were kept (migration 0013).
+    extra_prices: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # The day the price took effect, where its source says (genai-prices' start_date); else None.
     effective_on: Mapped[date | None] = mapped_column(Date)
     # Who made this price: its change's actor, kept on the row for cheap filters (never replace an admin's).
@@ -281,6 +284,8 @@ class CrosscheckFact(Base):
     max_input_tokens: Mapped[int | None] = mapped_column(Integer)
     max_output_tokens: Mapped[int | None] = mapped_column(Integer)
     deprecation_date: Mapped[date | None] = mapped_column(Date)
+    # LiteLLM's tier, service-tier and cache-write prices (ExtraPrice codes -> decimal strings).
+    extra_prices: Mapped[dict[str, str] | None] = mapped_column(JSON)
     change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), index=True)
 
 
