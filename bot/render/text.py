@@ -22,7 +22,8 @@ from bot.contract.answers import (
 )
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.contract.views import AlternativeView, ModelView, PriceView
-from bot.domain.prices import fmt_cost, fmt_usd
+from bot.domain.prices import CACHE_WRITE, CACHE_WRITE_1H_MTOK, ExtraPrice, fmt_cost, fmt_usd
+from bot.domain.workloads import tier_label
 from bot.render import words
 from bot.render.sync import status_text, summary_text
 
@@ -271,7 +272,7 @@ def _audit(a: AuditAnswer) -> str:
             [
                 d.model_name,
                 d.host,
-                FIELD_LABELS.get(d.field, d.field),
+                field_label(d.field),
                 figure(d.field, d.ours),
                 figure(d.field, d.theirs),
             ]
@@ -298,6 +299,21 @@ def _audit(a: AuditAnswer) -> str:
         ]
     lines.append(f"Second source: {a.source}. Prices USD per 1M tokens; a difference over 1% counts.")
     return "\n".join(lines)
+
+
+def field_label(field: str) -> str:
+    """An audited field as people say it: "input", "context", "input above 272k (batch)"."""
+    if field in FIELD_LABELS:
+        return FIELD_LABELS[field]
+    try:
+        extra = ExtraPrice.of(field, Decimal(0))
+    except ValueError:
+        return field
+    kind = {CACHE_WRITE_1H_MTOK: "1-hour cache write", CACHE_WRITE.name: "cache write"}.get(
+        extra.key, FIELD_LABELS.get(extra.key, extra.key)
+    )
+    tier = f" {tier_label(extra.above)}" if extra.above else ""
+    return kind + tier + (f" ({extra.service})" if extra.service != "standard" else "")
 
 
 def figure(field: str, value: str) -> str:
