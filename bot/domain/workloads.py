@@ -18,7 +18,8 @@ The rules (docs/workloads.md says them to users):
   marked ("no batch price known"), never a discount made up;
 - off-peak prices apply to the standard tier, where the host has an off-peak window;
 - a missing cache-read price is the input price; a missing cache-write price is the input price (hosts
-  that cache by themselves bill writes as input); a missing 1-hour write price is the 5-minute one, said.
+  that cache by themselves bill writes as input); a missing 1-hour write price is the 5-minute one,
+  said, and the host counts as lacking it (one with a 1-hour price is preferred).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from bot.contract.actor import Actor
 from bot.contract.requests import ServiceTier, Workload
 from bot.domain.prices import MILLION, OffPeak, PriceData
 
@@ -35,6 +37,17 @@ INPUT, OUTPUT, CACHE_READ, CACHE_WRITE = "input_mtok", "output_mtok", "cache_rea
 CACHE_WRITE_1H = "cache_write_1h_mtok"
 RATE_KEYS = (INPUT, OUTPUT, CACHE_READ, CACHE_WRITE, CACHE_WRITE_1H)
 SERVICE_TIERS: tuple[ServiceTier, ...] = ("standard", "batch", "flex", "priority")
+
+LITELLM = "LiteLLM"  # the source named for LiteLLM's prices (data/litellm/, or the cross-check feed)
+LACKING_1H = "1-hour cache-write"  # what a host lacks without a 1-hour cache-write price
+
+
+def price_source(source: Actor) -> str:
+    """A price row's source as a breakdown names it: the snapshot's label, "genai-prices feed", "admin"."""
+    if source.kind == "snapshot":
+        return source.id
+    return "genai-prices feed" if source.kind == "feed" else source.kind
+
 
 # The parts of a workload's cost, in the order they are shown.
 PART_INPUT, PART_WRITES, PART_WRITES_1H, PART_READS, PART_OUTPUT = (
@@ -59,7 +72,7 @@ class ExtraRate:
     """A price beyond the standard ones: of a kind (RATE_KEYS), a service tier, for prompts above a size."""
 
     key: str
-    service: ServiceTier
+    service: str  # a ServiceTier
     above: int  # prompts of more than this many tokens; 0: every prompt
     mtok: Decimal
     source: str
@@ -70,12 +83,12 @@ class RateCard:
     """Every price of one host for one model that a workload may need."""
 
     host: str  # the host's name, as answers show it
-    rates: Mapping[tuple[str, ServiceTier, int], Rate]  # (kind, service tier, above) -> price
+    rates: Mapping[tuple[str, str, int], Rate]  # (kind, service tier, above) -> price
     offpeak: OffPeak | None = None
     offpeak_source: str = ""
     prompt_limit: int | None = None  # the largest prompt the host takes (input limit, else context)
 
-    def rate(self, key: str, service: ServiceTier, prompt: int | None) -> tuple[Rate, int] | None:
+    def rate(self, key: str, service: str, prompt: int | None) -> tuple[Rate, int] | None:
         """The price of a kind in a service tier for a prompt of this size, and the tier's threshold."""
         best: tuple[Rate, int] | None = None
         for (k, s, above), rate in self.rates.items():
@@ -96,12 +109,15 @@ def card(
     *,
     prompt_limit: int | None = None,
 ) -> RateCard:
-    """A host's rate card: its standard prices from `source`, and the extras (each with its own source;
-    a standard price is never replaced by an extra)."""
-    rates: dict[tuple[str, ServiceTier, int], Rate] = {}
+    """A host's rate card: its standard and extra prices from `source`, then the extras of a second
+    source (each with its own name) where the first has no such price."""
+    rates: dict[tuple[str, str, int], Rate] = {}
     for key, value in price.values().items():
         if value is not None:
             rates[(key, "standard", 0)] = Rate(value, source)
+    # The price's own extras (its source's: genai-prices' tiers, 1-hour writes) before anyone else's.
+    for own in price.extra:
+        rates.setdefault((own.key, own.service, own.above), Rate(own.mtok, source))
     for extra in extras:
         rates.setdefault((extra.key, extra.service, extra.above), Rate(extra.mtok, extra.source))
     return RateCard(host, rates, price.offpeak, source if price.offpeak else "", prompt_limit)
@@ -128,6 +144,7 @@ class Priced:
     tiers: tuple[str, ...]  # the tiers applied: "above 200k", "batch", "off-peak"
     lacking: tuple[str, ...]  # asked for but not offered here: "batch", "off-peak"
     notes: tuple[str, ...] = ()  # how a missing price was filled in
+    rates: RateCard | None = field(default=None, compare=False, repr=False)  # the card it was priced at
 
 
 @dataclass(frozen=True)
@@ -223,6 +240,8 @@ def price_workload(rates: RateCard, work: Workload) -> Priced | TooLong | None:
                 w = input_rate
             else:
                 notes.append("no 1-hour cache-write price known: 5-minute price")
+            # Asked for and not offered: a host with a 1-hour price is preferred, as for a service tier.
+            lacking.append(LACKING_1H)
         lines.append((PART_WRITES_1H, writes_1h, w))
     if cached:
         r = rate(CACHE_READ)
@@ -241,7 +260,7 @@ def price_workload(rates: RateCard, work: Workload) -> Priced | TooLong | None:
         tiers.append(service)
     if offpeak is not None:
         tiers.append("off-peak")
-    return Priced(rates.host, total, parts, tuple(tiers), tuple(lacking), tuple(dict.fromkeys(notes)))
+    return Priced(rates.host, total, parts, tuple(tiers), tuple(lacking), tuple(dict.fromkeys(notes)), rates)
 
 
 _KIND = {

@@ -25,6 +25,8 @@ from bot.domain.nameindex import NameIndex
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import offpeak_columns
 from bot.domain.scores import TEAM, ScoreRow, scores_from_rows, with_floors
+from bot.domain.workloads import LITELLM, ExtraRate, price_source
+from bot.domain.workloads import card as rate_card
 from bot.domain.workspaces import SHARED
 from bot.read.model import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
 from bot.store.crosscheck import current_facts
@@ -162,6 +164,15 @@ def _host(
     data = price_data(row)
     assert data.input_mtok is not None and data.output_mtok is not None
     cache = data.cache_read_mtok if data.cache_read_mtok is not None else data.input_mtok
+    theirs = (facts or {}).get((offering.provider_id, offering.provider_model_id))
+    litellm = [ExtraRate(e.key, e.service, e.above, e.mtok, LITELLM) for e in theirs.extra] if theirs else []
+    card = rate_card(
+        view.provider_name,
+        data,
+        price_source(row.source),
+        litellm,
+        prompt_limit=view.input_limit or view.context_window or (theirs.max_input_tokens if theirs else None),
+    )
     return Host(
         fields=fields,
         data=data,
@@ -170,6 +181,7 @@ def _host(
         input_micro=_micro(data.input_mtok),
         output_micro=_micro(data.output_mtok),
         cache_micro=_micro(cache),
+        card=card,
     )
 
 

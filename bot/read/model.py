@@ -31,6 +31,7 @@ from bot.contract.views import PriceView, QualityView
 from bot.domain.categories import Category
 from bot.domain.nameindex import NameIndex
 from bot.domain.prices import PriceData
+from bot.domain.workloads import RateCard
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Host:
     input_micro: int
     output_micro: int
     cache_micro: int  # the cached-input price, or the input price where the host has none
+    # Every price a workload may need, with its source (bot.domain.workloads): tiers, service tiers, ...
+    card: RateCard | None = None
 
     @property
     def provider_id(self) -> str:

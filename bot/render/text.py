@@ -112,6 +112,9 @@ def _compare(a: CompareAnswer) -> str:
     if sentence := words.ratio_sentence(a):
         lines.append(sentence)
     lines += _notes(a.models)
+    if a.workload.given and not words.plain_workload(a.workload):
+        lines += ["", "How priced:"]
+        lines += [f"  {line}" for m in a.models for line in words.pricing_lines(m)]
     if a.alternatives:
         lines += ["", words.alternatives_intro(a) + ":"]
         lines += [_alt_line(x) for x in a.alternatives]
@@ -140,6 +143,8 @@ def _model(a: ModelAnswer) -> str:
     lines.append(f"Context window: {words.context(m.price)}")
     lines += ["", _table(["", "host", "input", "output", "cached in", words.workload(a.workload)], rows)]
     lines += [words.hosts_line(m), ""]
+    if pricing := words.pricing_lines(m):
+        lines += ["How priced:", *(f"  {line}" for line in pricing), ""]
     lines += _notes([m])
     lines.append(f"Price {_changed_phrase(m.price)}.")
     if m.open_weights is False:
@@ -156,12 +161,17 @@ def _changed_phrase(p: PriceView) -> str:
 def _alternatives(a: AlternativesAnswer) -> str:
     t = a.target
     target_best = t.cheapest or t.price
+    target_cost, target_host = target_best.workload_cost, target_best.provider_name
+    if t.pricing is not None and not words.plain_workload(a.workload):
+        target_cost, target_host = t.pricing.cost, t.pricing.provider_name or target_host
     lines = [
         *a.notes,
-        f"Cheaper than {t.name} ({words.quality(t)}): {fmt_cost(target_best.workload_cost)} for "
-        f"{words.workload(a.workload)} at {target_best.provider_name}",
+        f"Cheaper than {t.name} ({words.quality(t)}): {fmt_cost(target_cost)} for "
+        f"{words.workload(a.workload)} at {target_host}",
         "",
     ]
+    if t.pricing is not None and not words.plain_workload(a.workload):
+        lines[-1:-1] = [f"  {line}" for line in words.pricing_lines(t)]
     if a.alternatives:
         lines.append(words.ranking(a) + ":")
         lines.append(_alternatives_table(a, a.alternatives))
@@ -180,12 +190,13 @@ def _alternatives_table(a: AlternativesAnswer, alternatives: list[AlternativeVie
     rows = []
     for x in alternatives:
         best = x.model.cheapest or x.model.price
+        lacking = x.model.pricing.lacking if x.model.pricing is not None else []
         rows.append(
             [
                 x.model.name,
                 words.score(x.model),
                 words.score_gap(x.model, a.target),
-                best.provider_name,
+                best.provider_name + "".join(f" (no {t} price)" for t in lacking),
                 fmt_usd(best.input_mtok),
                 fmt_usd(best.output_mtok),
                 fmt_cost(x.cost),

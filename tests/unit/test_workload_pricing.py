@@ -266,3 +266,12 @@ def test_a_plain_workload_costs_what_it_always_did() -> None:
     price = PriceData(D("0.55"), D("2.19"), D("0.14"))
     work = Workload(10 * M, 2 * M, D("0.3"))
     assert priced(card("DeepSeek", price, GENAI), work).total == workload_cost(price, work)
+
+
+def test_a_host_without_a_1_hour_price_is_not_preferred_for_1_hour_writes() -> None:
+    # A host with only the 5-minute price would look cheaper for 1-hour writes: the one with the real
+    # 1-hour price is chosen, and the other said to be cheaper still without it.
+    five_minute_only = card("Reseller", PriceData(D(5), D(25), D("0.5"), D("6.25")), GENAI)
+    choice = choose([five_minute_only, OPUS_45], Workload(10 * M, 2 * M, cache_write_1h_tokens=1 * M))
+    assert choice.best is not None and choice.best.host == "Anthropic" and choice.best.total == D(105)
+    assert choice.cheaper_without is not None and choice.cheaper_without.lacking == ("1-hour cache-write",)
