@@ -329,6 +329,6 @@ def category_named(name: str | None) -> Category:
 
 
 def _explained(workload: Workload | None) -> bool:
-    """Whether model views say how the workload was priced: a workload beyond volumes and a cached
-    share always does (bot.read.views._rich_view)."""
-    return False
+    """Whether model views say how the workload was priced: whenever one was given (the default
+    workload, used only to rank, is not explained)."""
+    return workload is not None
