@@ -37,7 +37,7 @@ from bot.read import current, history
 from bot.read.audit import audit
 from bot.read.questions import read
 from bot.read.syncs import recent_runs
-from bot.store import edits, scores, subscriptions
+from bot.store import edits, scores, subscriptions, workloads
 from bot.store.outbox import queue_alerts
 
 
@@ -175,6 +175,8 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             )
         case requests.SetScoreRequest(name=name, category=c, score=score):
             return scores.set_team(session, name, c, score, context.actor, workspace)
+        case requests.SetWorkloadRequest(spec=spec):
+            return workloads.set_team_workload(session, spec, context.actor, workspace)
         case requests.AliasRequest(alias=alias, name=name):
             return edits.add_alias(session, alias, name, workspace)
         case requests.UnaliasRequest(alias=alias):

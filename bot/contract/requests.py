@@ -145,6 +145,16 @@ class SetScoreRequest(_Request):
     admin_only = True
 
 
+class SetWorkloadRequest(_Request):
+    """Admin: the team's default workload, `set workload 50M in 5M out, 20% cached`; `unset workload`
+    (spec None) removes it. `spec` is the workload as written (validated by the parser)."""
+
+    kind: Literal["set-workload"] = "set-workload"
+    spec: str | None
+    writes = True
+    admin_only = True
+
+
 class AliasRequest(_Request):
     kind: Literal["alias"] = "alias"
     alias: str
@@ -211,6 +221,7 @@ Request = (
     | ChartRequest
     | SetPriceRequest
     | SetScoreRequest
+    | SetWorkloadRequest
     | AliasRequest
     | UnaliasRequest
     | SubscribeRequest

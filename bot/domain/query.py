@@ -35,6 +35,7 @@ from bot.contract.requests import (
     ServiceTier,
     SetPriceRequest,
     SetScoreRequest,
+    SetWorkloadRequest,
     SubscribeRequest,
     SubscriptionsRequest,
     SyncRequest,
@@ -214,7 +215,16 @@ def _parse(text: str) -> Request:
     return CompareRequest(names=[_name(n) for n in names], workload=workload, category=category)
 
 
-def _set(rest: str) -> SetPriceRequest | SetScoreRequest:
+def _set(rest: str) -> SetPriceRequest | SetScoreRequest | SetWorkloadRequest:
+    if rest == "workload" or rest.startswith("workload "):
+        spec = rest.removeprefix("workload").strip().removeprefix("to ").removeprefix("=").strip()
+        if not spec:
+            raise QueryError(
+                "Set the team's default workload like `set workload 50M in 5M out, 20% cached`. "
+                + WORKLOAD_FORMS
+            )
+        parse_workload(spec)  # QueryError with the accepted forms
+        return SetWorkloadRequest(spec=spec)
     if m := _SET_SCORE.match(rest):
         name, category = _score_target(m.group("body"))
         value = m.group("value")
@@ -243,7 +253,9 @@ def _set(rest: str) -> SetPriceRequest | SetScoreRequest:
     return SetPriceRequest(name=_name(name), host=host.strip() or None, prices=prices)
 
 
-def _unset(rest: str) -> SetScoreRequest:
+def _unset(rest: str) -> SetScoreRequest | SetWorkloadRequest:
+    if rest == "workload":
+        return SetWorkloadRequest(spec=None)
     m = _UNSET_SCORE.match(rest)
     if not m:
         raise QueryError("Unset a team's score like `unset sonnet score` or `unset sonnet coding score`.")

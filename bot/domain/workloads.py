@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.contract.actor import Actor
+from bot.contract.base import made
 from bot.contract.requests import ServiceTier, Workload
-from bot.domain.prices import MILLION, OffPeak, PriceData
+from bot.contract.views import WorkloadView
+from bot.domain.prices import DEFAULT_WORKLOAD, MILLION, OffPeak, PriceData
 
 # The kinds of price a workload reads: the price keys of bot.domain.prices, and the 1-hour cache write.
 INPUT, OUTPUT, CACHE_READ, CACHE_WRITE = "input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok"
@@ -317,3 +319,20 @@ def workload_cost(price: PriceData, workload: Workload) -> Decimal | None:
     """USD for the workload at these standard prices; None when a needed price is unknown."""
     found = price_workload(card("", price, ""), workload)
     return found.total if isinstance(found, Priced) else None
+
+
+def workload_view(workload: Workload | None, *, team_default: bool = False) -> WorkloadView:
+    w = workload or DEFAULT_WORKLOAD
+    return made(
+        WorkloadView,
+        input_tokens=w.input_tokens,
+        output_tokens=w.output_tokens,
+        cached_share=w.cached_share,
+        given=workload is not None,
+        cache_write_tokens=w.cache_write_tokens,
+        cache_write_1h_tokens=w.cache_write_1h_tokens,
+        prompt_tokens=w.prompt_tokens,
+        service_tier=w.service_tier,
+        offpeak=w.offpeak,
+        team_default=team_default,
+    )

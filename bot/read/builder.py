@@ -24,6 +24,7 @@ from bot.domain.lifecycle import status as lifecycle_status
 from bot.domain.nameindex import NameIndex
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import offpeak_columns
+from bot.domain.query import parse_workload
 from bot.domain.scores import TEAM, ScoreRow, scores_from_rows, with_floors
 from bot.domain.workloads import LITELLM, ExtraRate, price_source
 from bot.domain.workloads import card as rate_card
@@ -34,6 +35,7 @@ from bot.store.prices import current_prices, price_data
 from bot.store.scores import newest_rows
 from bot.store.tables import Alias, Change, Model, Offering, Price, Provider
 from bot.store.version import version_on
+from bot.store.workloads import team_spec
 
 
 def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
@@ -111,6 +113,7 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
         served_by={p: frozenset(ms) for p, ms in served_by.items()},
         provider_names=providers,
         imported=frozenset(overlay.imported),
+        default_workload=parse_workload(spec) if (spec := team_spec(session, workspace)) else None,
     )
 
 

@@ -174,3 +174,5 @@ class ReadModel:
     served_by: dict[str, frozenset[str]]  # provider id -> models with an offering there, any
     provider_names: dict[str, str]  # provider id -> upstream's name
     imported: frozenset[tuple[str, str]]
+    # The team's default workload (`set workload …`), for questions that give none; None: 10M in + 2M out.
+    default_workload: Workload | None = None

@@ -32,8 +32,9 @@ from bot.domain.comparable import COMPARABLE_MARGIN, comparable_rule
 from bot.domain.help import HELP, HELP_FOOTNOTE
 from bot.domain.names import normalise
 from bot.domain.prices import DEFAULT_WORKLOAD, fmt_cost, ratio
+from bot.domain.workloads import workload_view
 from bot.read.model import Candidate, ReadModel, work_key
-from bot.read.views import TOP_HOSTS, choice_for, fixed_for, model_views, workload_view
+from bot.read.views import TOP_HOSTS, choice_for, fixed_for, model_views
 
 LIST_LIMIT = 40
 ALTERNATIVES_LIMIT = 8  # the best few; `cheaper o1 --all` (a More button in Slack) shows the rest
@@ -50,6 +51,7 @@ def show_model(
     category: Category = OVERALL,
     *,
     all_hosts: bool = False,
+    team_default: bool = False,
 ) -> ModelAnswer:
     work = workload or DEFAULT_WORKLOAD
     index = catalog.index
@@ -62,7 +64,9 @@ def show_model(
             f"{view.name} {view.pricing.left_out}: prompts of {work.prompt_tokens:,} tokens don't fit. "
             "Give a smaller `prompts` size, or compare it with models that take longer prompts."
         )
-    return ModelAnswer(model=view, workload=workload_view(workload), notes=index.notes([name]))
+    return ModelAnswer(
+        model=view, workload=workload_view(workload, team_default=team_default), notes=index.notes([name])
+    )
 
 
 def workload_cost_of(view: ModelView, work: Workload) -> Decimal | None:
@@ -75,7 +79,12 @@ def workload_cost_of(view: ModelView, work: Workload) -> Decimal | None:
 
 
 def compare_models(
-    catalog: ReadModel, names: list[str], workload: Workload | None = None, category: Category = OVERALL
+    catalog: ReadModel,
+    names: list[str],
+    workload: Workload | None = None,
+    category: Category = OVERALL,
+    *,
+    team_default: bool = False,
 ) -> CompareAnswer:
     index = catalog.index
     ids: list[str] = []
@@ -99,7 +108,7 @@ def compare_models(
         )
     return CompareAnswer(
         models=views,
-        workload=workload_view(workload),
+        workload=workload_view(workload, team_default=team_default),
         cheapest_id=cheapest.id if cheapest and len(views) > 1 else None,
         input_ratio={v.id: ratio(v.price.input_mtok, base.input_mtok if base else None) for v in views},
         output_ratio={v.id: ratio(v.price.output_mtok, base.output_mtok if base else None) for v in views},
@@ -118,6 +127,7 @@ def find_alternatives(
     category: Category | None = None,
     *,
     every: bool = False,
+    team_default: bool = False,
 ) -> AlternativesAnswer:
     """Cheaper open-weights models of comparable quality: by cost, or by the category's score when a
     category was asked for (`cheaper sonnet for coding`)."""
@@ -146,7 +156,7 @@ def find_alternatives(
     notes = index.notes([name]) + _won_by_a_tier(catalog, target, work, [*alternatives, *nearest])
     return AlternativesAnswer(
         target=target,
-        workload=workload_view(workload),
+        workload=workload_view(workload, team_default=team_default),
         min_score=min_score,
         alternatives=alternatives,
         footnote=footnote,
@@ -299,17 +309,29 @@ def _alternatives(
 
 def read(catalog: ReadModel, request: CatalogRead) -> Answer:
     """A question about prices and models, answered from the read model alone."""
+    team = catalog.default_workload
+
+    def given(w: Workload | None) -> Workload | None:
+        """The question's workload, else the team's default (`set workload …`)."""
+        return w if w is not None else team
+
+    def by_team(w: Workload | None) -> bool:
+        return w is None and team is not None
+
     match request:
         case requests.HelpRequest():
             return HelpAnswer(commands=HELP, footnote=HELP_FOOTNOTE)
         case requests.ListRequest(filter=f, all=every):
             return list_models(catalog, f, retired=every)
         case requests.ModelRequest(name=name, workload=w, category=c, all_hosts=every):
-            return show_model(catalog, name, w, category_named(c), all_hosts=every)
+            return show_model(
+                catalog, name, given(w), category_named(c), all_hosts=every, team_default=by_team(w)
+            )
         case requests.CompareRequest(names=names, workload=w, category=c):
-            return compare_models(catalog, names, w, category_named(c))
+            return compare_models(catalog, names, given(w), category_named(c), team_default=by_team(w))
         case requests.AlternativesRequest(name=name, workload=w, category=c, all=every):
-            return find_alternatives(catalog, name, w, category_named(c) if c else None, every=every)
+            cat = category_named(c) if c else None
+            return find_alternatives(catalog, name, given(w), cat, every=every, team_default=by_team(w))
         case requests.ChartRequest(names=names, workload=w, category=c):
             ids = [i for n in names for i in catalog.index.resolve_words(n)]
             ids = list(dict.fromkeys(ids))
@@ -318,8 +340,9 @@ def read(catalog: ReadModel, request: CatalogRead) -> Answer:
                     f"I can chart at most {requests.MAX_MODELS} models at once; you gave {len(ids)}."
                 )
             if len(ids) == 1:
-                return find_alternatives(catalog, ids[0], w, category_named(c) if c else None)
-            return compare_models(catalog, ids, w, category_named(c))
+                cat = category_named(c) if c else None
+                return find_alternatives(catalog, ids[0], given(w), cat, team_default=by_team(w))
+            return compare_models(catalog, ids, given(w), category_named(c), team_default=by_team(w))
         case _:
             assert_never(request)
 

@@ -11,31 +11,14 @@ from decimal import Decimal
 from bot.contract.base import made, replaced
 from bot.contract.errors import NoPriceError
 from bot.contract.requests import Workload
-from bot.contract.views import CostPart, ModelView, PriceView, PricingView, QualityView, WorkloadView
+from bot.contract.views import CostPart, ModelView, PriceView, PricingView, QualityView
 from bot.domain.categories import OVERALL, Category
 from bot.domain.comparable import comparable
-from bot.domain.prices import DEFAULT_WORKLOAD, fmt_cost
+from bot.domain.prices import fmt_cost
 from bot.domain.workloads import Choice, Priced, choose, price_workload
 from bot.read.model import Candidate, Host, ReadModel, WorkKey, usd, work_key
 
 TOP_HOSTS = 5  # a model card's cheapest hosts; `r1 hosts` lists them all
-
-
-def workload_view(workload: Workload | None, *, team_default: bool = False) -> WorkloadView:
-    w = workload or DEFAULT_WORKLOAD
-    return made(
-        WorkloadView,
-        input_tokens=w.input_tokens,
-        output_tokens=w.output_tokens,
-        cached_share=w.cached_share,
-        given=workload is not None,
-        cache_write_tokens=w.cache_write_tokens,
-        cache_write_1h_tokens=w.cache_write_1h_tokens,
-        prompt_tokens=w.prompt_tokens,
-        service_tier=w.service_tier,
-        offpeak=w.offpeak,
-        team_default=team_default,
-    )
 
 
 def pricing_view(choice: Choice) -> PricingView:

@@ -32,6 +32,7 @@ from bot.contract.answers import (
     ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
+    WorkloadSetAnswer,
 )
 from bot.contract.errors import UnknownModelError, UserError
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
@@ -97,6 +98,7 @@ def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) 
             | AliasAnswer()
             | HistoryAnswer()
             | SubscriptionAnswer()
+            | WorkloadSetAnswer()
             | SyncSummary()
             | SyncStatusAnswer()
         ):

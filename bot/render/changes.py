@@ -12,6 +12,7 @@ from bot.contract.answers import (
     ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
+    WorkloadSetAnswer,
 )
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.render import text, words
@@ -25,6 +26,7 @@ ChangeAnswer = (
     | AliasAnswer
     | HistoryAnswer
     | SubscriptionAnswer
+    | WorkloadSetAnswer
     | SyncSummary
     | SyncStatusAnswer
 )

@@ -26,6 +26,7 @@ from bot.contract.answers import (
     ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
+    WorkloadSetAnswer,
 )
 from bot.contract.errors import NoChartError
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
@@ -61,6 +62,7 @@ def charts_for(answer: Answer) -> list[Chart]:
             | AuditAnswer()
             | AliasAnswer()
             | SubscriptionAnswer()
+            | WorkloadSetAnswer()
             | SyncSummary()
             | SyncStatusAnswer()
         ):

@@ -19,6 +19,7 @@ from bot.contract.answers import (
     ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
+    WorkloadSetAnswer,
 )
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.contract.views import AlternativeView, ModelView, PriceView
@@ -56,6 +57,8 @@ def to_text(answer: Answer) -> str:
             return _history(answer)
         case SubscriptionAnswer():
             return _subscription(answer)
+        case WorkloadSetAnswer():
+            return _workload_set(answer)
         case SyncStatusAnswer():
             return status_text(answer)
         case SyncSummary():
@@ -329,6 +332,24 @@ def field_label(field: str) -> str:
 
 def figure(field: str, value: str) -> str:
     return f"{int(value):,}" if field == "context_window" else fmt_usd(Decimal(value))
+
+
+def _workload_set(a: WorkloadSetAnswer) -> str:
+    if a.workload is None:
+        if a.unchanged:
+            return "The team has no default workload. Nothing changed."
+        was = words.workload(a.previous) if a.previous else "none"
+        return (
+            f"Removed the team's default workload (by {words.actor(a.actor)}; it was {was}). Questions "
+            "without a workload rank by 10M in + 2M out again."
+        )
+    now = words.workload(a.workload).removesuffix(" (the team's default workload)")
+    if a.unchanged:
+        return f"The team's default workload is already {now}. Nothing changed."
+    return (
+        f"The team's default workload is now {now} (by {words.actor(a.actor)}). Every question without a "
+        "workload uses it, and says so; `unset workload` removes it."
+    )
 
 
 def _alias(a: AliasAnswer) -> str:

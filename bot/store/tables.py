@@ -267,6 +267,20 @@ class Alert(Base):
     sent_at: Mapped[datetime | None]
 
 
+class TeamWorkload(Base):
+    """A team's default workload (`set workload 50M in 5M out, 20% cached`), used by every question that
+    gives none. Append-only: the newest row of a workspace is in force; `unset workload` adds one
+    with no spec."""
+
+    __tablename__ = "team_workloads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace: Mapped[str] = workspace_column()
+    spec: Mapped[str | None] = mapped_column(String(1000))  # as bot.domain.query.parse_workload reads it
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), index=True)
+
+    change: Mapped[Change] = relationship()
+
+
 class CrosscheckFact(Base):
     """What the second source (LiteLLM's price file) says of one offering, as the last applied
     cross-check sync left it: the whole set is replaced by each applied sync (bot.store.crosscheck).

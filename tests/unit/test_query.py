@@ -12,6 +12,7 @@ from bot.contract.requests import (
     HelpRequest,
     ListRequest,
     ModelRequest,
+    SetWorkloadRequest,
     Workload,
 )
 from bot.domain.query import parse
@@ -171,3 +172,14 @@ def test_bad_workloads_name_the_accepted_forms() -> None:
         "`off-peak`",
     ):
         assert form in str(caught.value)
+
+
+def test_the_team_default_workload() -> None:
+    assert parse("set workload 50M in 5M out, 20% cached") == SetWorkloadRequest(
+        spec="50m in 5m out, 20% cached"
+    )
+    assert parse("unset workload") == SetWorkloadRequest(spec=None)
+    with pytest.raises(QueryError, match="needs both input and output tokens"):
+        parse("set workload 50M in")
+    with pytest.raises(QueryError, match="set workload 50M in 5M out"):
+        parse("set workload")
