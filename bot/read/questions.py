@@ -59,14 +59,19 @@ def show_model(
     view = model_views(
         catalog, [index.resolve(name)], work, category, top_hosts=shown, explain=_explained(workload)
     )[0]
+    _fits(view, work)
+    return ModelAnswer(
+        model=view, workload=workload_view(workload, team_default=team_default), notes=index.notes([name])
+    )
+
+
+def _fits(view: ModelView, work: Workload) -> None:
+    """A model asked about alone (its card, or alternatives to it) must take the workload's prompts."""
     if view.pricing is not None and view.pricing.left_out:
         raise QueryError(
             f"{view.name} {view.pricing.left_out}: prompts of {work.prompt_tokens:,} tokens don't fit. "
             "Give a smaller `prompts` size, or compare it with models that take longer prompts."
         )
-    return ModelAnswer(
-        model=view, workload=workload_view(workload, team_default=team_default), notes=index.notes([name])
-    )
 
 
 def workload_cost_of(view: ModelView, work: Workload) -> Decimal | None:
@@ -135,6 +140,7 @@ def find_alternatives(
     index = catalog.index
     cat = category or OVERALL
     target = model_views(catalog, [index.resolve(name)], work, cat, explain=_explained(workload))[0]
+    _fits(target, work)
     quality = target.quality
     min_score = quality.score - COMPARABLE_MARGIN if quality is not None else None
     footnote = comparable_rule(cat)

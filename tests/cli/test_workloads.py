@@ -156,6 +156,7 @@ def test_an_alternative_cheaper_only_by_a_tier_the_target_lacks_is_said(
         ("o1 for batch batch", "gives a service tier twice"),
         ("o1 for 10M in 2M out, 140% cached", "between 0% and 100%"),
         ("claude opus 4.5 for 10M in 2M out, 300k prompts", "takes prompts of 200,000 tokens at most"),
+        ("cheaper claude opus 4.5 for 10M in 2M out, 300k prompts", "prompts of 200,000 tokens at most"),
     ],
 )
 def test_bad_workloads_exit_2_with_the_accepted_forms(
