@@ -38,7 +38,7 @@ from bot.read.audit import audit
 from bot.read.lifecycle import alternatives_state, deprecated_notes, kept_state
 from bot.read.questions import read
 from bot.read.syncs import recent_runs
-from bot.store import edits, notices, scores, subscriptions
+from bot.store import edits, notices, scores, subscriptions, workloads
 from bot.store.outbox import queue_alerts
 from bot.store.tables import utcnow
 from bot.store.workload import team_workload
@@ -178,6 +178,8 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             )
         case requests.SetScoreRequest(name=name, category=c, score=score):
             return scores.set_team(session, name, c, score, context.actor, workspace)
+        case requests.SetWorkloadRequest(spec=spec):
+            return workloads.set_team_workload(session, spec, context.actor, workspace)
         case requests.AliasRequest(alias=alias, name=name):
             return edits.add_alias(session, alias, name, workspace)
         case requests.UnaliasRequest(alias=alias):

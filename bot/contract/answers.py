@@ -129,6 +129,16 @@ class HistoryAnswer(_Answer):
     scores: list[ScoreEntry] = []  # newest first: the team's scores and the leaderboard's moves
 
 
+class WorkloadSetAnswer(_Answer):
+    """The team's default workload set (or unset, `workload` None): used by every question that gives none."""
+
+    kind: Literal["set-workload"] = "set-workload"
+    workload: WorkloadView | None
+    previous: WorkloadView | None
+    unchanged: bool
+    actor: Actor
+
+
 class SubscriptionAnswer(_Answer):
     kind: Literal["subscription"] = "subscription"
     action: Literal["subscribed", "unsubscribed", "listed", "none"]
@@ -149,6 +159,7 @@ Answer = (
     | AliasAnswer
     | HistoryAnswer
     | SubscriptionAnswer
+    | WorkloadSetAnswer
     | SyncSummary
     | SyncStatusAnswer
 )

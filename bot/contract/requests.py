@@ -14,13 +14,38 @@ from pydantic import BaseModel, ConfigDict, Field
 MAX_MODELS = 6
 
 
+ServiceTier = Literal["standard", "batch", "flex", "priority"]
+
+
 @dataclass(frozen=True)
 class Workload:
-    """Tokens of a job; `cached_share` of the input is read from the prompt cache."""
+    """Tokens of a job (bot.domain.workloads prices it; docs/workloads.md says what each part means).
+
+    `cached_share` of the input is read from the prompt cache; the cache writes are part of the input
+    too (the rest is uncached input). `prompt_tokens` is the size of one whole prompt, cached part
+    included: it picks the long-context tier for all of the workload's input and output. Output
+    includes reasoning tokens, as labs bill them.
+    """
 
     input_tokens: int
     output_tokens: int
     cached_share: Decimal = Decimal(0)
+    cache_write_tokens: int = 0  # written to the prompt cache at the 5-minute price
+    cache_write_1h_tokens: int = 0  # written at the 1-hour price
+    prompt_tokens: int | None = None  # one prompt's size; None: ordinary prompts (the base tier)
+    service_tier: ServiceTier = "standard"
+    offpeak: bool = False  # run in the host's off-peak hours, where it has them
+
+    @property
+    def plain(self) -> bool:
+        """Only volumes and a cached share: priced at the base tier, as before issue 27."""
+        return (
+            not self.cache_write_tokens
+            and not self.cache_write_1h_tokens
+            and self.prompt_tokens is None
+            and self.service_tier == "standard"
+            and not self.offpeak
+        )
 
 
 class _Request(BaseModel):
@@ -120,6 +145,16 @@ class SetScoreRequest(_Request):
     admin_only = True
 
 
+class SetWorkloadRequest(_Request):
+    """Admin: the team's default workload, `set workload 50M in 5M out, 20% cached`; `unset workload`
+    (spec None) removes it. `spec` is the workload as written (validated by the parser)."""
+
+    kind: Literal["set-workload"] = "set-workload"
+    spec: str | None
+    writes = True
+    admin_only = True
+
+
 class AliasRequest(_Request):
     kind: Literal["alias"] = "alias"
     alias: str
@@ -210,6 +245,7 @@ Request = (
     | ChartRequest
     | SetPriceRequest
     | SetScoreRequest
+    | SetWorkloadRequest
     | AliasRequest
     | UnaliasRequest
     | SubscribeRequest

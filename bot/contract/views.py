@@ -9,10 +9,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from pydantic import Field
+
 from bot.contract.actor import Actor
 from bot.contract.base import _Answer
 
 Status = Literal["active", "deprecated", "retired"]  # see bot.domain.lifecycle
+
+
+def _unset(value: object) -> bool:
+    """A field left at its nothing (0, None, False): not written to the JSON."""
+    return value is None or value is False or value == 0
 
 
 class WorkloadView(_Answer):
@@ -20,6 +27,38 @@ class WorkloadView(_Answer):
     output_tokens: int
     cached_share: Decimal
     given: bool  # False: the default workload, used for ranking
+    # Issue 27's parts (bot.contract.requests.Workload says what each means); left out of the JSON
+    # when not given, so that answers without them read as before.
+    cache_write_tokens: int = Field(default=0, exclude_if=_unset)
+    cache_write_1h_tokens: int = Field(default=0, exclude_if=_unset)
+    prompt_tokens: int | None = Field(default=None, exclude_if=_unset)
+    service_tier: str = Field(default="standard", exclude_if=lambda v: v == "standard")
+    offpeak: bool = Field(default=False, exclude_if=_unset)
+    team_default: bool = Field(default=False, exclude_if=_unset)  # the team's default workload
+
+
+class CostPart(_Answer):
+    """One line of a workload's cost: tokens x price (USD per 1M tokens), and whose price it is."""
+
+    part: str  # "input", "cache writes", "cache writes (1h)", "cache reads", "output"
+    tokens: int
+    mtok: Decimal
+    cost: Decimal
+    source: str  # "genai-prices 0.2.3 snapshot", "LiteLLM", "admin"
+
+
+class PricingView(_Answer):
+    """How a model's workload cost was worked out (bot.domain.workloads): at which host, with which tiers,
+    part by part; or why the model is left out."""
+
+    provider_name: str | None  # the host priced: the cheapest live one offering what was asked
+    cost: Decimal | None  # None: left out
+    tiers: list[str]  # applied: "above 200k", "batch", "off-peak"
+    parts: list[CostPart]
+    lacking: list[str]  # asked for but offered by no host of the model: "batch", "off-peak"
+    notes: list[str]  # how a missing price was filled in
+    cheaper_without: str | None = None  # "Groq without batch: $50.00"
+    left_out: str | None = None  # "takes prompts of 200k tokens at most"
 
 
 class SecondOpinion(_Answer):
@@ -96,6 +135,8 @@ class ModelView(_Answer):
     successor_id: str | None = None  # the model to use instead, once this one is retired (data/)
     successor_name: str | None = None
     top_hosts: list[PriceView] = []  # a model card's cheapest live hosts, cheapest first (up to 5, or all)
+    # How a given workload was priced (issue 27); left out of the JSON when no workload was given.
+    pricing: PricingView | None = Field(default=None, exclude_if=_unset)
 
 
 class AlternativeView(_Answer):

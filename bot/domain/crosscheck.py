@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.config import DATA_DIR
 from bot.contract.views import SecondOpinion
-from bot.domain.prices import PriceData
+from bot.domain.prices import ExtraPrice, PriceData
 
 EXTRACT_FILE = DATA_DIR / "litellm" / "extract.json"
 # Prices further apart than this share of the larger one disagree; closer is rounding.
@@ -46,6 +46,8 @@ class Facts:
     max_input_tokens: int | None
     max_output_tokens: int | None
     deprecation_date: date | None
+    # Tier, service-tier (batch, flex, priority) and cache-write prices, sorted (issue 27's workloads).
+    extra: tuple[ExtraPrice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,18 @@ class Listed:
     output_mtok: Decimal | None
     cache_read_mtok: Decimal | None
     context_window: int | None
+    # Its tier and cache-write prices (the 5-minute one too, as an extra of every prompt), for the
+    # same prices of LiteLLM's.
+    extra: tuple[ExtraPrice, ...] = ()
 
 
 @dataclass(frozen=True)
 class Disagreement:
-    """One field on which the sources differ; `ours` is the catalog's figure, `theirs` LiteLLM's."""
+    """One field on which the sources differ; `ours` is the catalog's figure, `theirs` LiteLLM's. A
+    field is a price key, "context_window", or an extra price's code ("input_mtok>200000")."""
 
     key: Key
-    field: PriceField | Literal["context_window"]
+    field: PriceField | Literal["context_window"] | str
     ours: Decimal | int
     theirs: Decimal | int
     litellm_key: str
@@ -107,6 +113,11 @@ def compare(listed: Mapping[Key, Listed], facts: Mapping[Key, Facts], *, as_of: 
             a, b = getattr(ours, field), getattr(theirs, field)
             if a is not None and b is not None and _differ(a, b, TOLERANCE):
                 disagreements.append(Disagreement(key, field, a, b, theirs.litellm_key))
+        their_extra = {e.code: e.mtok for e in theirs.extra}
+        for extra in ours.extra:
+            b = their_extra.get(extra.code)
+            if b is not None and _differ(extra.mtok, b, TOLERANCE):
+                disagreements.append(Disagreement(key, extra.code, extra.mtok, b, theirs.litellm_key))
         window = ours.context_window
         if window is not None and theirs.max_input_tokens is not None:
             totals = {theirs.max_input_tokens, theirs.max_input_tokens + (theirs.max_output_tokens or 0)}
@@ -172,6 +183,7 @@ class _ExtractFacts(_Strict):
     max_input_tokens: int | None = Field(default=None, ge=0)
     max_output_tokens: int | None = Field(default=None, ge=0)
     deprecation_date: date | None = None
+    extra: dict[str, Decimal] = {}  # ExtraPrice codes -> USD per 1M tokens
 
 
 class Extract(_Strict):
@@ -187,7 +199,9 @@ class Extract(_Strict):
             provider, sep, model = offering.partition(":")
             if not (provider and sep and model):
                 raise ValueError(f"extract offering {offering!r} is not 'provider:model-id'")
-            out[(provider, model)] = Facts(**f.model_dump())
+            fields = f.model_dump(exclude={"extra"})
+            extra = tuple(sorted(ExtraPrice.of(code, mtok) for code, mtok in f.extra.items()))
+            out[(provider, model)] = Facts(**fields, extra=extra)
         return out
 
 

@@ -9,6 +9,12 @@ from bot.domain.categories import CATEGORIES
 HELP = [
     ("r1 vs o1", "compare 2 to 6 models: prices, ratio and the cost of a default workload"),
     ("r1 vs o1 for 10M in 2M out", "... for your workload (k, M or B tokens; add `30% cached`)"),
+    (
+        "r1 vs o1 for 10M in 2M out, 300k prompts, batch",
+        "... priced as labs bill it, after commas in any order: `30% cached` or `8M cached`, `2M cache "
+        "writes` (`2M 1h cache writes`), `300k prompts` (one prompt's size: picks a long-context tier), "
+        "`batch`, `flex` or `priority`, `off-peak` (docs/workloads.md)",
+    ),
     ("o1", "one model: prices at the lab's API, the cheapest hosts, context, licence, quality"),
     ("r1 hosts", "every live host of a model, cheapest first"),
     ("cheaper o1", "open-weights models of comparable quality that cost less, with their cheapest host"),
@@ -51,6 +57,11 @@ HELP = [
     (
         "set sonnet score 1460",
         "admins: the team's own score (`set sonnet coding score 1490`; `unset sonnet score` undoes it)",
+    ),
+    (
+        "set workload 50M in 5M out, 20% cached",
+        "admins: the team's default workload, used (and said) by every question without one "
+        "(`unset workload` removes it)",
     ),
     ("alias team-default gpt-4o", "admins: add a name for a model (`unalias team-default` removes it)"),
     ("sync", "admins: fetch the genai-prices feed now (`sync dry-run` shows what would change)"),

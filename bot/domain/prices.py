@@ -120,6 +120,58 @@ def offpeak_columns(offpeak: OffPeak | None) -> dict[str, Decimal | None]:
     return {k.offpeak_name: getattr(offpeak, k.name) if offpeak else None for k in OFFPEAK_KEYS}
 
 
+CACHE_WRITE_1H_MTOK = "cache_write_1h_mtok"  # a kind of price kept only among the extras
+EXTRA_KINDS = (*PRICE_KEYS, CACHE_WRITE_1H_MTOK)
+SERVICES = ("standard", "batch", "flex", "priority")
+
+
+@dataclass(frozen=True, order=True)
+class ExtraPrice:
+    """A price beyond an offering's standard four: a long-context tier ("above 200k"), a service tier's
+    (batch, flex, priority), the 1-hour cache write. USD per 1M tokens. bot.domain.workloads prices them."""
+
+    key: str  # one of EXTRA_KINDS
+    service: str  # one of SERVICES
+    above: int  # for prompts of more than this many tokens; 0: every prompt
+    mtok: Decimal
+
+    @property
+    def code(self) -> str:
+        """Its key in JSON: "input_mtok@batch", "output_mtok>272000", "input_mtok@batch>272000"."""
+        return (
+            self.key
+            + ("" if self.service == "standard" else f"@{self.service}")
+            + (f">{self.above}" if self.above else "")
+        )
+
+    @classmethod
+    def of(cls, code: str, mtok: Decimal) -> ExtraPrice:
+        head, _, above = code.partition(">")
+        key, _, service = head.partition("@")
+        if (
+            key not in EXTRA_KINDS
+            or (service or "standard") not in SERVICES
+            or (above and not above.isdecimal())
+        ):
+            raise ValueError(f"not an extra price: {code!r}")
+        return cls(key, service or "standard", int(above or 0), mtok)
+
+
+def extras_json(extra: tuple[ExtraPrice, ...]) -> dict[str, str] | None:
+    """Extras as stored (JSON): code -> decimal string; None when there are none."""
+    return {e.code: plain_text(e.mtok) for e in sorted(extra)} or None
+
+
+def extras_from_json(stored: object) -> tuple[ExtraPrice, ...]:
+    if not isinstance(stored, dict):
+        return ()
+    return tuple(sorted(ExtraPrice.of(str(code), Decimal(str(v))) for code, v in stored.items()))
+
+
+def plain_text(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
 @dataclass(frozen=True)
 class PriceData:
     """One offering's prices in USD per 1M tokens; None where the host publishes no such price."""
@@ -129,12 +181,13 @@ class PriceData:
     cache_read_mtok: Decimal | None = None
     cache_write_mtok: Decimal | None = None
     offpeak: OffPeak | None = None
+    extra: tuple[ExtraPrice, ...] = ()  # long-context tiers, 1-hour cache writes: sorted
 
     def values(self) -> dict[str, Decimal | None]:
         return {k.name: getattr(self, k.name) for k in KEYS}
 
     def same_as(self, other: PriceData) -> bool:
-        return self.values() == other.values() and self.offpeak == other.offpeak
+        return self.values() == other.values() and self.offpeak == other.offpeak and self.extra == other.extra
 
 
 @dataclass(frozen=True)
@@ -152,18 +205,6 @@ class OfferingData:
 
 
 DEFAULT_WORKLOAD = Workload(input_tokens=10_000_000, output_tokens=2_000_000)
-
-
-def workload_cost(price: PriceData, workload: Workload) -> Decimal | None:
-    """USD for the workload at these prices; None when a needed price is unknown."""
-    if price.input_mtok is None or (workload.output_tokens and price.output_mtok is None):
-        return None
-    cached_in = Decimal(workload.input_tokens) * workload.cached_share
-    fresh_in = Decimal(workload.input_tokens) - cached_in
-    cache_rate = price.cache_read_mtok if price.cache_read_mtok is not None else price.input_mtok
-    total = fresh_in * price.input_mtok + cached_in * cache_rate
-    total += Decimal(workload.output_tokens) * (price.output_mtok or Decimal(0))
-    return Decimal(format((total / MILLION).normalize(), "f"))
 
 
 # Decimal("0.1") and the like, made once: a reply rounds a dozen numbers.

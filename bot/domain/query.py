@@ -1,7 +1,8 @@
 """The text of a command -> a typed request. One parser, shared by the CLI and Slack.
 
 r1 vs o1                       compare 2 to 6 models (vs, vs., versus, commas, and)
-r1 vs o1 for 10M in 2M out     ... with a workload (k/M/B; optional "30% cached")
+r1 vs o1 for 10M in 2M out     ... with a workload (k/M/B; then `30% cached`, `2M cache writes`,
+                               `300k prompts`, `batch`, `off-peak`: docs/workloads.md)
 o1                             one model
 cheaper o1 / alternatives to o1
 chart r1 o1 sonnet             the cost-vs-quality chart of those models (one model: and cheaper ones)
@@ -34,8 +35,10 @@ from bot.contract.requests import (
     ListRequest,
     ModelRequest,
     Request,
+    ServiceTier,
     SetPriceRequest,
     SetScoreRequest,
+    SetWorkloadRequest,
     SubscribeRequest,
     SubscriptionsRequest,
     SyncRequest,
@@ -125,7 +128,11 @@ _ALTERNATIVES = re.compile(
 )
 
 
-_WORKLOAD = re.compile(r"\s+(?:for|with|@)\s+(?P<spec>(?:\d|\.\d).*)$")
+# A workload starts with a number or a service tier (`for batch, 10M in 2M out`); a task (`for math`)
+# is anything else, so `cheaper o1 for math for 10M in 2M out, batch` keeps both.
+_WORKLOAD = re.compile(
+    r"\s+(?:for|with|@)\s+(?P<spec>(?:\d|\.\d|(?:batch|flex|priority|off-?peak)(?![a-z0-9])).*)$"
+)
 
 
 # Each run of spaces has one place to go (no `\s*` sits beside another across an optional part): with
@@ -138,9 +145,24 @@ _AMOUNT = (
 
 
 _WORKLOAD_PART = re.compile(
-    r"^(?:with\s+|and\s+)?(?:" + _AMOUNT.format("n") + r"\s*(?P<dir>in|input|out|output|cached|cache)\b"
+    r"^(?:with\s+|and\s+)?(?:"
+    + _AMOUNT.format("n")
+    + r"\s*(?:(?P<ttl>1h|1-hour|1\s?hour|5m|5-minute|5\s?minutes?)\s*)?"
+    r"(?P<dir>cache[- ]?writes?|cache[- ]?writ(?:ten|ing)|prompts?|in|input|out|output|cached|cache)"
+    r"(?![a-z0-9])"
     r"|(?P<pct>\d{1,3}(?:\.\d+)?)\s*%\s*(?:cached|cache(?:d)?(?:\s*input)?)"
-    r"|cached\s+(?P<pct2>\d{1,3}(?:\.\d+)?)\s*%)(?:\s*[,/+;])?\s*(?:and\s+)?"
+    r"|cached\s+(?P<pct2>\d{1,3}(?:\.\d+)?)\s*%"
+    r"|(?P<tier>batch|flex|priority|standard)(?:\s+(?:tier|api|mode|jobs?))?"
+    r"|(?P<offpeak>off-?\s?peak)(?:\s+hours)?"
+    r")(?:\s*[,/+;])?\s*(?:and\s+)?"
+)
+
+
+WORKLOAD_FORMS = (
+    "Write a workload like `for 10M in 2M out`, with any of these after a comma, in any order: "
+    "`30% cached` or `8M cached` (read from the prompt cache), `2M cache writes` (`2M 1h cache writes` "
+    "at the 1-hour price), `300k prompts` (the size of one prompt, which picks a long-context tier), "
+    "`batch`, `flex` or `priority`, `off-peak`. Counts take k, M or B."
 )
 
 
@@ -197,7 +219,16 @@ def _parse(text: str) -> Request:
     return CompareRequest(names=[_name(n) for n in names], workload=workload, category=category)
 
 
-def _set(rest: str) -> SetPriceRequest | SetScoreRequest:
+def _set(rest: str) -> SetPriceRequest | SetScoreRequest | SetWorkloadRequest:
+    if rest == "workload" or rest.startswith("workload "):
+        spec = rest.removeprefix("workload").strip().removeprefix("to ").removeprefix("=").strip()
+        if not spec:
+            raise QueryError(
+                "Set the team's default workload like `set workload 50M in 5M out, 20% cached`. "
+                + WORKLOAD_FORMS
+            )
+        parse_workload(spec)  # QueryError with the accepted forms
+        return SetWorkloadRequest(spec=spec)
     if m := _SET_SCORE.match(rest):
         name, category = _score_target(m.group("body"))
         value = m.group("value")
@@ -226,7 +257,9 @@ def _set(rest: str) -> SetPriceRequest | SetScoreRequest:
     return SetPriceRequest(name=_name(name), host=host.strip() or None, prices=prices)
 
 
-def _unset(rest: str) -> SetScoreRequest:
+def _unset(rest: str) -> SetScoreRequest | SetWorkloadRequest:
+    if rest == "workload":
+        return SetWorkloadRequest(spec=None)
     m = _UNSET_SCORE.match(rest)
     if not m:
         raise QueryError("Unset a team's score like `unset sonnet score` or `unset sonnet coding score`.")
@@ -430,7 +463,8 @@ _PLAIN_WORKLOAD = re.compile(r"(\d{1,6})([kmb]?) in (\d{1,6})([kmb]?) out(?: (\d
 
 
 def parse_workload(spec: str) -> Workload:
-    """`10M in 2M out`, `10m input, 2m output, 30% cached` -> Workload."""
+    """`10M in 2M out`, `10m input, 2m output, 30% cached, 2M 1h cache writes, 300k prompts, batch`
+    -> Workload. Each part at most once; QueryError with the accepted forms otherwise."""
     if m := _PLAIN_WORKLOAD.fullmatch(spec):
         inp, in_unit, out, out_unit, pct = m.groups()
         cached = Decimal(pct) / 100 if pct else None
@@ -445,36 +479,99 @@ def _read_workload(spec: str) -> Workload:
     rest = spec.strip()
     tokens: dict[str, int] = {}
     cached: Decimal | None = None
+    tier: ServiceTier | None = None
+    offpeak = False
+
+    def once(part: str, seen: bool) -> None:
+        if seen:
+            raise QueryError(f"The workload '{spec[:80]}' gives {part} twice. {WORKLOAD_FORMS}")
+
     while rest:
         m = _WORKLOAD_PART.match(rest)
         if not m:
-            raise QueryError(
-                f"I couldn't read the workload '{spec}'. Write it like `for 10M in 2M out` "
-                "(k, M or B; optionally `30% cached`)."
-            )
+            raise QueryError(f"I couldn't read the workload '{spec[:80]}'. {WORKLOAD_FORMS}")
         pct = m.group("pct") or m.group("pct2")
         if pct is not None:
+            once("a cached share", cached is not None or "cached" in tokens)
             cached = Decimal(pct) / 100
+        elif m.group("tier"):
+            once("a service tier", tier is not None)
+            tier = _TIERS[m.group("tier")]
+        elif m.group("offpeak"):
+            once("off-peak", offpeak)
+            offpeak = True
         else:
-            direction = {"in": "in", "input": "in", "out": "out", "output": "out"}.get(
-                m.group("dir"), "cached"
+            direction = _DIRECTIONS.get(m.group("dir"))
+            if direction is None:  # cache writes, or prompt size
+                direction = "prompts" if m.group("dir").startswith("prompt") else "writes"
+            if m.group("ttl") and direction != "writes":
+                raise QueryError(
+                    f"'{m.group('ttl')}' goes with cache writes: `2M 1h cache writes`. {WORKLOAD_FORMS}"
+                )
+            if direction == "writes" and m.group("ttl") and m.group("ttl")[0] == "1":
+                direction = "writes_1h"
+            once(
+                _PART_NAMES[direction], direction in tokens or (direction == "cached" and cached is not None)
             )
-            count = _count(m.group("n"), m.group("n_unit"))
-            if direction == "cached":
-                tokens["cached"] = count
-            else:
-                tokens[direction] = count
+            tokens[direction] = _count(m.group("n"), m.group("n_unit"))
         rest = rest[m.end() :].strip()
-    if "in" not in tokens and "out" not in tokens:
-        raise QueryError("A workload needs input or output tokens, e.g. `for 10M in 2M out`.")
-    inp, out = tokens.get("in", 0), tokens.get("out", 0)
+    if "in" not in tokens or "out" not in tokens:
+        raise QueryError(f"A workload needs both input and output tokens. {WORKLOAD_FORMS}")
+    inp, out = tokens["in"], tokens["out"]
     if "cached" in tokens:
-        if inp == 0 or tokens["cached"] > inp:
+        if tokens["cached"] > inp:
             raise QueryError("Cached tokens are part of the input: give input tokens at least as many.")
-        cached = Decimal(tokens["cached"]) / Decimal(inp)
+        cached = Decimal(tokens["cached"]) / Decimal(inp) if inp else Decimal(0)
     if cached is not None and not 0 <= cached <= 1:
-        raise QueryError("The cached share must be between 0% and 100%.")
-    return Workload(inp, out, cached or Decimal(0))
+        raise QueryError(f"The cached share must be between 0% and 100%. {WORKLOAD_FORMS}")
+    share = cached or Decimal(0)
+    writes, writes_1h = tokens.get("writes", 0), tokens.get("writes_1h", 0)
+    if writes + writes_1h + Decimal(inp) * share > inp:
+        raise QueryError(
+            "Cached tokens and cache writes are parts of the input: together at most the input. "
+            + WORKLOAD_FORMS
+        )
+    prompt = tokens.get("prompts")
+    if prompt is not None and prompt == 0:
+        raise QueryError(f"A prompt has at least one token. {WORKLOAD_FORMS}")
+    return Workload(
+        inp,
+        out,
+        share,
+        cache_write_tokens=writes,
+        cache_write_1h_tokens=writes_1h,
+        prompt_tokens=prompt,
+        service_tier=tier or "standard",
+        offpeak=offpeak,
+    )
+
+
+_DIRECTIONS = {
+    "in": "in",
+    "input": "in",
+    "out": "out",
+    "output": "out",
+    "cached": "cached",
+    "cache": "cached",
+}
+
+
+_PART_NAMES = {
+    "in": "input tokens",
+    "out": "output tokens",
+    "cached": "cached tokens",
+    "writes": "cache writes",
+    "writes_1h": "1-hour cache writes",
+    "prompts": "a prompt size",
+}
+
+
+_TIERS: dict[str, ServiceTier] = {
+    "batch": "batch",
+    "flex": "flex",
+    "priority": "priority",
+    "standard": "standard",
+}
 
 
 def _count(number: str, unit: str | None) -> int:

@@ -9,6 +9,7 @@ CrosscheckError, whose message is the reason to record. No database, no network.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +18,7 @@ from typing import Any  # Any: decoded JSON, before it is validated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.domain.prices import MILLION, clean
+from bot.domain.prices import CACHE_WRITE_1H_MTOK, MILLION, ExtraPrice, clean
 from bot.feeds.decode import FeedError, decode
 from bot.feeds.genai_prices import MAX_PRICE_MTOK
 
@@ -47,6 +48,46 @@ class Entry:
     max_input_tokens: int | None
     max_output_tokens: int | None
     deprecation_date: date | None
+    extra: tuple[ExtraPrice, ...] = ()  # its tier, service-tier and cache-write prices
+
+
+# LiteLLM's names for the prices a workload needs beyond the standard ones: a kind, then optionally a
+# prompt-size tier and a service tier: `input_cost_per_token_above_272k_tokens_batches`.
+_EXTRA_FIELD = re.compile(
+    r"^(?P<kind>input_cost_per_token|output_cost_per_token|cache_read_input_token_cost"
+    r"|cache_creation_input_token_cost(?:_above_1hr)?)"
+    r"(?:_above_(?P<above>\d{1,4})k_tokens)?(?:_(?P<service>batches|flex|priority))?$"
+)
+_KINDS = {
+    "input_cost_per_token": "input_mtok",
+    "output_cost_per_token": "output_mtok",
+    "cache_read_input_token_cost": "cache_read_mtok",
+    "cache_creation_input_token_cost": "cache_write_mtok",
+    "cache_creation_input_token_cost_above_1hr": CACHE_WRITE_1H_MTOK,
+}
+_SERVICES = {None: "standard", "batches": "batch", "flex": "flex", "priority": "priority"}
+
+
+def _extras(key: str, value: Mapping[str, Any]) -> tuple[ExtraPrice, ...]:
+    """The entry's prices beyond input, output and cache read (those are Entry's own fields). A zero is
+    left out: LiteLLM writes 0 where a host bills no such thing separately (DeepSeek's cache writes)."""
+    out: list[ExtraPrice] = []
+    for name, raw in value.items():
+        m = _EXTRA_FIELD.match(name)
+        if m is None or not isinstance(raw, Decimal | int) or isinstance(raw, bool):
+            continue
+        kind, service, above = _KINDS[m.group("kind")], _SERVICES[m.group("service")], m.group("above")
+        if service == "standard" and not above and kind != "cache_write_mtok" and kind != CACHE_WRITE_1H_MTOK:
+            continue
+        mtok = _mtok(Decimal(raw))
+        if mtok < 0 or mtok > MAX_PRICE_MTOK or not mtok.is_finite():
+            raise CrosscheckError(
+                f"LiteLLM's entry {key!r} has an impossible {name} ({mtok} USD per 1M tokens); "
+                f"prices must be between 0 and {MAX_PRICE_MTOK}"
+            )
+        if mtok:
+            out.append(ExtraPrice(kind, service, int(above or 0) * 1000, mtok))
+    return tuple(sorted(out))
 
 
 class _Raw(BaseModel):
@@ -129,6 +170,7 @@ def _entry(key: str, value: Mapping[str, Any]) -> Entry:
         max_input_tokens=raw.max_input_tokens,
         max_output_tokens=raw.max_output_tokens if raw.max_output_tokens is not None else raw.max_tokens,
         deprecation_date=raw.deprecation_date,
+        extra=_extras(key, value),
     )
 
 

@@ -106,6 +106,7 @@ def facts_of(entry: Entry) -> Facts:
         max_input_tokens=entry.max_input_tokens,
         max_output_tokens=entry.max_output_tokens,
         deprecation_date=entry.deprecation_date,
+        extra=entry.extra,
     )
 
 
@@ -128,6 +129,7 @@ def _jsonable(facts: Facts) -> dict[str, Any]:
         "max_input_tokens": facts.max_input_tokens,
         "max_output_tokens": facts.max_output_tokens,
         "deprecation_date": facts.deprecation_date and facts.deprecation_date.isoformat(),
+        **({"extra": {e.code: plain(e.mtok) for e in facts.extra}} if facts.extra else {}),
     }
 
 

@@ -23,10 +23,13 @@ from typing import Annotated, Any  # Any: decoded JSON, and genai-prices' untype
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from bot.domain.prices import (
+    CACHE_WRITE_1H_MTOK,
+    EXTRA_KINDS,
     INPUT,
     KEYS,
     OFFPEAK_KEYS,
     WINDOW_SEPARATOR,
+    ExtraPrice,
     OfferingData,
     OffPeak,
     PriceData,
@@ -59,6 +62,7 @@ class _Prices(BaseModel):
     output_mtok: _Value | None = None
     cache_read_mtok: _Value | None = None
     cache_write_mtok: _Value | None = None
+    cache_write_1h_mtok: _Value | None = None
 
 
 class _Constraint(BaseModel):
@@ -97,6 +101,7 @@ class _Option:
     start_date: date | None
     window: tuple[time, time] | None
     prices: dict[str, Decimal | None]
+    extra: tuple[ExtraPrice, ...] = ()
 
 
 def parse_feed(raw: Any, *, today: date | None = None) -> list[OfferingData]:
@@ -138,6 +143,7 @@ def _collect(providers: Iterable[Any], today: date | None) -> list[OfferingData]
                     getattr(c.constraint, "start_date", None),
                     _window(c.constraint),
                     {k.name: _base(getattr(c.prices, k.upstream, None)) for k in KEYS},
+                    _extras(c.prices),
                 )
                 for c in conds
             ]
@@ -172,6 +178,21 @@ def _base(value: object) -> Decimal | None:
     raise FeedError(f"unexpected price value {value!r}")
 
 
+def _extras(prices: object) -> tuple[ExtraPrice, ...]:
+    """The long-context tiers of each price, and the 1-hour cache write (with its tiers)."""
+    out: list[ExtraPrice] = []
+    for key in EXTRA_KINDS:
+        value = getattr(prices, key, None)
+        if key == CACHE_WRITE_1H_MTOK and (base := _base(value)) is not None:
+            out.append(ExtraPrice(key, "standard", 0, base))
+        for tier in getattr(value, "tiers", None) or ():
+            start, price = getattr(tier, "start", None), getattr(tier, "price", None)
+            if not isinstance(start, int) or not isinstance(price, Decimal) or start <= 0:
+                raise FeedError(f"unexpected price tier {tier!r}")
+            out.append(ExtraPrice(key, "standard", start, price))
+    return tuple(sorted(ExtraPrice(e.key, e.service, e.above, clean(e.mtok) or Decimal(0)) for e in out))
+
+
 def _offering(
     provider_id: str,
     provider_name: str,
@@ -203,7 +224,7 @@ def _current_price(
     standard = dated[-1]
     windowed = [o for o in options if o.window is not None]
     if not windowed:
-        return _price(standard.prices, None), standard.start_date
+        return _price(standard.prices, None, standard.extra), standard.start_date
     timed = windowed[0].prices
     if any(o.prices != timed for o in windowed):
         raise FeedError(f"{where} has time-of-day windows at different prices, which modelcost can't show")
@@ -217,7 +238,7 @@ def _current_price(
         std, off = standard.prices, timed
     window = WINDOW_SEPARATOR.join(f"{_hhmm(a)}-{_hhmm(b)}" for a, b in sorted(spans))
     offpeak = OffPeak(window, **{k.name: clean(off.get(k.name)) for k in OFFPEAK_KEYS})
-    return _price(std, offpeak), standard.start_date
+    return _price(std, offpeak, standard.extra), standard.start_date
 
 
 def _minutes(t: time) -> int:
@@ -247,8 +268,10 @@ def _rest_of_day(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(a % _DAY, b % _DAY) for a, b in runs]
 
 
-def _price(values: dict[str, Decimal | None], offpeak: OffPeak | None) -> PriceData:
-    return PriceData(**{k.name: clean(values.get(k.name)) for k in KEYS}, offpeak=offpeak)
+def _price(
+    values: dict[str, Decimal | None], offpeak: OffPeak | None, extra: tuple[ExtraPrice, ...] = ()
+) -> PriceData:
+    return PriceData(**{k.name: clean(values.get(k.name)) for k in KEYS}, offpeak=offpeak, extra=extra)
 
 
 def _hhmm(minutes: int) -> str:
@@ -270,3 +293,5 @@ def _all_values(price: PriceData) -> Iterator[tuple[str, Decimal | None]]:
     if price.offpeak:
         for key, value in price.offpeak.values().items():
             yield f"off-peak {key}", value
+    for extra in price.extra:
+        yield extra.code, extra.mtok

@@ -18,6 +18,7 @@ from bot.contract.answers import AuditAnswer
 from bot.contract.views import AuditRow, RetiredRow
 from bot.domain.crosscheck import Key, Listed, compare
 from bot.domain.hosts import display_name
+from bot.domain.prices import CACHE_WRITE, ExtraPrice
 from bot.domain.workspaces import SHARED
 from bot.store.crosscheck import current_facts, facts_source
 from bot.store.prices import current_prices, price_data
@@ -44,7 +45,18 @@ def audit(session: Session, as_of: date | None = None, workspace: str = SHARED) 
             continue
         data = price_data(row)
         key = (offering.provider_id, offering.provider_model_id)
-        listed[key] = Listed(data.input_mtok, data.output_mtok, data.cache_read_mtok, offering.context_window)
+        write = (
+            (ExtraPrice(CACHE_WRITE.name, "standard", 0, data.cache_write_mtok),)
+            if data.cache_write_mtok
+            else ()
+        )
+        listed[key] = Listed(
+            data.input_mtok,
+            data.output_mtok,
+            data.cache_read_mtok,
+            offering.context_window,
+            (*write, *data.extra),
+        )
         host = display_name(offering.provider_id, provider_name)
         lab_api = lab_provider is not None and lab_provider == offering.provider_id
         about[key] = (

@@ -24,7 +24,10 @@ from bot.domain.lifecycle import status as lifecycle_status
 from bot.domain.nameindex import NameIndex
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import offpeak_columns
+from bot.domain.query import parse_workload
 from bot.domain.scores import TEAM, ScoreRow, scores_from_rows, with_floors
+from bot.domain.workloads import LITELLM, ExtraRate, price_source
+from bot.domain.workloads import card as rate_card
 from bot.domain.workspaces import SHARED
 from bot.read.model import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
 from bot.store.crosscheck import current_facts
@@ -32,6 +35,7 @@ from bot.store.prices import current_prices, price_data
 from bot.store.scores import newest_rows
 from bot.store.tables import Alias, Change, Model, Offering, Price, Provider
 from bot.store.version import version_on
+from bot.store.workloads import team_spec
 
 
 def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
@@ -109,6 +113,7 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
         served_by={p: frozenset(ms) for p, ms in served_by.items()},
         provider_names=providers,
         imported=frozenset(overlay.imported),
+        default_workload=parse_workload(spec) if (spec := team_spec(session, workspace)) else None,
     )
 
 
@@ -162,6 +167,15 @@ def _host(
     data = price_data(row)
     assert data.input_mtok is not None and data.output_mtok is not None
     cache = data.cache_read_mtok if data.cache_read_mtok is not None else data.input_mtok
+    theirs = (facts or {}).get((offering.provider_id, offering.provider_model_id))
+    litellm = [ExtraRate(e.key, e.service, e.above, e.mtok, LITELLM) for e in theirs.extra] if theirs else []
+    card = rate_card(
+        view.provider_name,
+        data,
+        price_source(row.source),
+        litellm,
+        prompt_limit=view.input_limit or view.context_window or (theirs.max_input_tokens if theirs else None),
+    )
     return Host(
         fields=fields,
         data=data,
@@ -170,6 +184,7 @@ def _host(
         input_micro=_micro(data.input_mtok),
         output_micro=_micro(data.output_mtok),
         cache_micro=_micro(cache),
+        card=card,
     )
 
 

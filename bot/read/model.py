@@ -31,6 +31,7 @@ from bot.contract.views import PriceView, QualityView
 from bot.domain.categories import Category
 from bot.domain.nameindex import NameIndex
 from bot.domain.prices import PriceData
+from bot.domain.workloads import RateCard
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Host:
     input_micro: int
     output_micro: int
     cache_micro: int  # the cached-input price, or the input price where the host has none
+    # Every price a workload may need, with its source (bot.domain.workloads): tiers, service tiers, ...
+    card: RateCard | None = None
 
     @property
     def provider_id(self) -> str:
@@ -171,3 +174,5 @@ class ReadModel:
     served_by: dict[str, frozenset[str]]  # provider id -> models with an offering there, any
     provider_names: dict[str, str]  # provider id -> upstream's name
     imported: frozenset[tuple[str, str]]
+    # The team's default workload (`set workload …`), for questions that give none; None: 10M in + 2M out.
+    default_workload: Workload | None = None

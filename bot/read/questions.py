@@ -10,6 +10,7 @@ kept on disk still holds (a cold `modelcost ask`).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import assert_never
 
@@ -30,9 +31,10 @@ from bot.domain.categories import OVERALL, Category, find_category
 from bot.domain.comparable import COMPARABLE_MARGIN, comparable_rule
 from bot.domain.help import HELP, HELP_FOOTNOTE
 from bot.domain.names import normalise
-from bot.domain.prices import DEFAULT_WORKLOAD, ratio
+from bot.domain.prices import DEFAULT_WORKLOAD, fmt_cost, ratio
+from bot.domain.workloads import workload_view
 from bot.read.model import Candidate, ReadModel, work_key
-from bot.read.views import TOP_HOSTS, fixed_for, model_views, workload_view
+from bot.read.views import TOP_HOSTS, choice_for, fixed_for, model_views
 
 LIST_LIMIT = 40
 ALTERNATIVES_LIMIT = 8  # the best few; `cheaper o1 --all` (a More button in Slack) shows the rest
@@ -49,16 +51,45 @@ def show_model(
     category: Category = OVERALL,
     *,
     all_hosts: bool = False,
+    team_default: bool = False,
 ) -> ModelAnswer:
     work = workload or DEFAULT_WORKLOAD
     index = catalog.index
     shown = 999 if all_hosts else TOP_HOSTS
-    view = model_views(catalog, [index.resolve(name)], work, category, top_hosts=shown)[0]
-    return ModelAnswer(model=view, workload=workload_view(workload), notes=index.notes([name]))
+    view = model_views(
+        catalog, [index.resolve(name)], work, category, top_hosts=shown, explain=_explained(workload)
+    )[0]
+    _fits(view, work)
+    return ModelAnswer(
+        model=view, workload=workload_view(workload, team_default=team_default), notes=index.notes([name])
+    )
+
+
+def _fits(view: ModelView, work: Workload) -> None:
+    """A model asked about alone (its card, or alternatives to it) must take the workload's prompts."""
+    if view.pricing is not None and view.pricing.left_out:
+        raise QueryError(
+            f"{view.name} {view.pricing.left_out}: prompts of {work.prompt_tokens:,} tokens don't fit. "
+            "Give a smaller `prompts` size, or compare it with models that take longer prompts."
+        )
+
+
+def workload_cost_of(view: ModelView, work: Workload) -> Decimal | None:
+    """The cost a comparison ranks a model by: its lab offering's (or cheapest host's) for volumes and a
+    cached share, as always; for a workload beyond them (issue 27), at its cheapest host offering what
+    was asked (None: left out)."""
+    if work.plain or view.pricing is None:
+        return view.price.workload_cost
+    return view.pricing.cost
 
 
 def compare_models(
-    catalog: ReadModel, names: list[str], workload: Workload | None = None, category: Category = OVERALL
+    catalog: ReadModel,
+    names: list[str],
+    workload: Workload | None = None,
+    category: Category = OVERALL,
+    *,
+    team_default: bool = False,
 ) -> CompareAnswer:
     index = catalog.index
     ids: list[str] = []
@@ -67,13 +98,14 @@ def compare_models(
         if model_id not in ids:
             ids.append(model_id)
     work = workload or DEFAULT_WORKLOAD
-    views = model_views(catalog, ids, work, category)
-    costed = [v for v in views if v.price.workload_cost is not None]
-    cheapest = min(costed, key=lambda v: v.price.workload_cost or 0, default=None)
+    views = model_views(catalog, ids, work, category, explain=_explained(workload))
+    costs = {v.id: workload_cost_of(v, work) for v in views}
+    costed = [v for v in views if costs[v.id] is not None]
+    cheapest = min(costed, key=lambda v: costs[v.id] or 0, default=None)
     base = cheapest.price if cheapest else None
     alternatives_for: str | None = None
     alternatives: list[AlternativeView] = []
-    dearest = max(costed, key=lambda v: v.price.workload_cost or 0, default=None)
+    dearest = max(costed, key=lambda v: costs[v.id] or 0, default=None)
     if dearest is not None and not dearest.open_weights and dearest.quality is not None:
         alternatives_for = dearest.id
         alternatives, _, _ = _alternatives(
@@ -81,11 +113,11 @@ def compare_models(
         )
     return CompareAnswer(
         models=views,
-        workload=workload_view(workload),
+        workload=workload_view(workload, team_default=team_default),
         cheapest_id=cheapest.id if cheapest and len(views) > 1 else None,
         input_ratio={v.id: ratio(v.price.input_mtok, base.input_mtok if base else None) for v in views},
         output_ratio={v.id: ratio(v.price.output_mtok, base.output_mtok if base else None) for v in views},
-        cost_ratio={v.id: ratio(v.price.workload_cost, base.workload_cost if base else None) for v in views},
+        cost_ratio={v.id: ratio(costs[v.id], costs[cheapest.id] if cheapest else None) for v in views},
         alternatives_for=alternatives_for,
         alternatives=alternatives,
         category=category.name,
@@ -100,13 +132,15 @@ def find_alternatives(
     category: Category | None = None,
     *,
     every: bool = False,
+    team_default: bool = False,
 ) -> AlternativesAnswer:
     """Cheaper open-weights models of comparable quality: by cost, or by the category's score when a
     category was asked for (`cheaper sonnet for coding`)."""
     work = workload or DEFAULT_WORKLOAD
     index = catalog.index
     cat = category or OVERALL
-    target = model_views(catalog, [index.resolve(name)], work, cat)[0]
+    target = model_views(catalog, [index.resolve(name)], work, cat, explain=_explained(workload))[0]
+    _fits(target, work)
     quality = target.quality
     min_score = quality.score - COMPARABLE_MARGIN if quality is not None else None
     footnote = comparable_rule(cat)
@@ -125,9 +159,10 @@ def find_alternatives(
     by_score = category is not None
     limit = ALL_ALTERNATIVES if every else ALTERNATIVES_LIMIT
     alternatives, more, nearest = _alternatives(catalog, target, work, cat, limit=limit, by_score=by_score)
+    notes = index.notes([name]) + _won_by_a_tier(catalog, target, work, [*alternatives, *nearest])
     return AlternativesAnswer(
         target=target,
-        workload=workload_view(workload),
+        workload=workload_view(workload, team_default=team_default),
         min_score=min_score,
         alternatives=alternatives,
         footnote=footnote,
@@ -135,8 +170,31 @@ def find_alternatives(
         ranked_by="score" if by_score else "cost",
         more=more,
         nearest=nearest,
-        notes=index.notes([name]),
+        notes=notes,
     )
+
+
+def _won_by_a_tier(
+    catalog: ReadModel, target: ModelView, work: Workload, shown: list[AlternativeView]
+) -> list[str]:
+    """Alternatives cheaper only because of a tier (batch, flex, priority, off-peak) the target has no
+    price for: at the target's terms (standard, any hour) they would not be cheaper."""
+    lacking = target.pricing.lacking if target.pricing is not None else []
+    if work.plain or not lacking or target.pricing is None or target.pricing.cost is None:
+        return []
+    plain = replace(work, service_tier="standard", offpeak=False)
+    notes = []
+    for x in shown:
+        if x.model.pricing is None or x.model.pricing.lacking:
+            continue
+        without = choice_for(catalog, x.model.id, plain).best
+        if without is not None and without.total >= target.pricing.cost:
+            tiers = " and ".join(t for t in x.model.pricing.tiers if t in lacking)
+            notes.append(
+                f"{x.model.name} wins only by its {tiers} price, which {target.name} has none of: "
+                f"without it, {fmt_cost(without.total)} against {fmt_cost(target.pricing.cost)}."
+            )
+    return notes
 
 
 def list_models(catalog: ReadModel, filter: str | None = None, *, retired: bool = False) -> ListAnswer:
@@ -199,16 +257,32 @@ def _alternatives(
     target_cost = target.price.workload_cost
     if target.cheapest and target.cheapest.workload_cost is not None:
         target_cost = min(target_cost, target.cheapest.workload_cost)
+    if not work.plain:
+        # Issue 27's workloads: every part priced at each candidate's cheapest host offering what was
+        # asked (bot.domain.workloads), in Decimal; the target at its own.
+        if target.pricing is None or target.pricing.cost is None:
+            return [], 0, []
+        target_cost = target.pricing.cost
+
     key = work_key(work)
     # The target's cost on the candidates' integer scale (exact: the Decimal cost is exact); an integer
     # cost is below it exactly when it is below its ceiling.
-    below = math.ceil(target_cost.scaleb(12) * work.cached_share.as_integer_ratio()[1])
+    below: int | Decimal = math.ceil(target_cost.scaleb(12) * work.cached_share.as_integer_ratio()[1])
+
+    def cost_of(c: Candidate) -> int | Decimal:
+        if work.plain:
+            return c.cheapest(key)
+        choice = choice_for(catalog, c.model_id, work)
+        return choice.best.total if choice.best is not None else target_cost
+
+    if not work.plain:
+        below = target_cost
     # Which candidates are comparable depends on the target's score alone: sorted out once per score.
     above, below_bar = fixed_for(catalog).comparable(catalog, category, target.quality)
     skipped = exclude | {target.id}
-    best: list[tuple[int, Candidate]] = []  # comparable and cheaper, best score first
+    best: list[tuple[int | Decimal, Candidate]] = []  # comparable and cheaper, best score first
     for c in above:
-        if (cost := c.cheapest(key)) < below and c.model_id not in skipped:
+        if c.model_id not in skipped and (cost := cost_of(c)) < below:
             best.append((cost, c))
     if by_score:
         order = sorted(best, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))
@@ -218,17 +292,17 @@ def _alternatives(
     nearest = []
     if not best:
         # None comparable: the best scored of the cheaper ones, shown as below the bar (never as comparable).
-        others = [
-            (cost, c) for c in below_bar if (cost := c.cheapest(key)) < below and c.model_id not in skipped
-        ]
+        others = [(cost, c) for c in below_bar if c.model_id not in skipped and (cost := cost_of(c)) < below]
         nearest = sorted(others, key=lambda x: (-x[1].rating.score, x[0], x[1].model_id))[:NEAREST]
 
-    def views(found: list[tuple[int, Candidate]]) -> list[AlternativeView]:
+    def views(found: list[tuple[int | Decimal, Candidate]]) -> list[AlternativeView]:
         out = []
         for view in model_views(catalog, [c.model_id for _, c in found], work, category, strict=False):
             # The cheapest live host's cost: the view's `cheapest` when shown, else its own price (a
             # candidate's hosts are live; workload_cost is normalised, so equal costs are equal Decimals).
             cost = (view.cheapest if view.cheapest is not None else view.price).workload_cost
+            if not work.plain and view.pricing is not None:
+                cost = view.pricing.cost
             assert cost is not None  # a candidate's hosts have input and output prices
             saving = ((target_cost - cost) / target_cost * 100).quantize(
                 Decimal("0.1"), rounding=ROUND_HALF_UP
@@ -241,17 +315,29 @@ def _alternatives(
 
 def read(catalog: ReadModel, request: CatalogRead) -> Answer:
     """A question about prices and models, answered from the read model alone."""
+    team = catalog.default_workload
+
+    def given(w: Workload | None) -> Workload | None:
+        """The question's workload, else the team's default (`set workload …`)."""
+        return w if w is not None else team
+
+    def by_team(w: Workload | None) -> bool:
+        return w is None and team is not None
+
     match request:
         case requests.HelpRequest():
             return HelpAnswer(commands=HELP, footnote=HELP_FOOTNOTE)
         case requests.ListRequest(filter=f, all=every):
             return list_models(catalog, f, retired=every)
         case requests.ModelRequest(name=name, workload=w, category=c, all_hosts=every):
-            return show_model(catalog, name, w, category_named(c), all_hosts=every)
+            return show_model(
+                catalog, name, given(w), category_named(c), all_hosts=every, team_default=by_team(w)
+            )
         case requests.CompareRequest(names=names, workload=w, category=c):
-            return compare_models(catalog, names, w, category_named(c))
+            return compare_models(catalog, names, given(w), category_named(c), team_default=by_team(w))
         case requests.AlternativesRequest(name=name, workload=w, category=c, all=every):
-            return find_alternatives(catalog, name, w, category_named(c) if c else None, every=every)
+            cat = category_named(c) if c else None
+            return find_alternatives(catalog, name, given(w), cat, every=every, team_default=by_team(w))
         case requests.ChartRequest(names=names, workload=w, category=c):
             ids = [i for n in names for i in catalog.index.resolve_words(n)]
             ids = list(dict.fromkeys(ids))
@@ -260,11 +346,18 @@ def read(catalog: ReadModel, request: CatalogRead) -> Answer:
                     f"I can chart at most {requests.MAX_MODELS} models at once; you gave {len(ids)}."
                 )
             if len(ids) == 1:
-                return find_alternatives(catalog, ids[0], w, category_named(c) if c else None)
-            return compare_models(catalog, ids, w, category_named(c))
+                cat = category_named(c) if c else None
+                return find_alternatives(catalog, ids[0], given(w), cat, team_default=by_team(w))
+            return compare_models(catalog, ids, given(w), category_named(c), team_default=by_team(w))
         case _:
             assert_never(request)
 
 
 def category_named(name: str | None) -> Category:
     return (find_category(name) if name else None) or OVERALL
+
+
+def _explained(workload: Workload | None) -> bool:
+    """Whether model views say how the workload was priced: whenever one was given (the default
+    workload, used only to rank, is not explained)."""
+    return workload is not None

@@ -6,28 +6,65 @@ from a snapshot whatever the question is worked out once per snapshot and kept w
 from __future__ import annotations
 
 import weakref
+from decimal import Decimal
 
 from bot.contract.base import made, replaced
 from bot.contract.errors import NoPriceError
 from bot.contract.requests import Workload
-from bot.contract.views import ModelView, PriceView, QualityView, WorkloadView
+from bot.contract.views import CostPart, ModelView, PriceView, PricingView, QualityView
 from bot.domain.categories import OVERALL, Category
 from bot.domain.comparable import comparable
-from bot.domain.prices import DEFAULT_WORKLOAD
+from bot.domain.prices import fmt_cost
+from bot.domain.workloads import Choice, Priced, choose, price_workload
 from bot.read.model import Candidate, Host, ReadModel, WorkKey, usd, work_key
 
 TOP_HOSTS = 5  # a model card's cheapest hosts; `r1 hosts` lists them all
 
 
-def workload_view(workload: Workload | None) -> WorkloadView:
-    w = workload or DEFAULT_WORKLOAD
+def pricing_view(choice: Choice) -> PricingView:
+    """How the workload was priced for a model (bot.domain.workloads.choose's choice)."""
+    best = choice.best
+    if best is None:
+        too_long = choice.too_long
+        left_out = f"takes prompts of {too_long.limit:,} tokens at most" if too_long else "no host prices it"
+        return made(
+            PricingView,
+            provider_name=None,
+            cost=None,
+            tiers=[],
+            parts=[],
+            lacking=[],
+            notes=[],
+            cheaper_without=None,
+            left_out=left_out,
+        )
+    cheaper = choice.cheaper_without
     return made(
-        WorkloadView,
-        input_tokens=w.input_tokens,
-        output_tokens=w.output_tokens,
-        cached_share=w.cached_share,
-        given=workload is not None,
+        PricingView,
+        provider_name=best.host,
+        cost=best.total,
+        tiers=list(best.tiers),
+        parts=[
+            made(CostPart, part=p.name, tokens=p.tokens, mtok=p.mtok, cost=p.cost, source=p.source)
+            for p in best.parts
+        ],
+        lacking=list(best.lacking),
+        notes=list(best.notes),
+        cheaper_without=(
+            f"{cheaper.host} without {' or '.join(cheaper.lacking)}: {fmt_cost(cheaper.total)}"
+            if cheaper
+            else None
+        ),
+        left_out=None,
     )
+
+
+def choice_for(catalog: ReadModel, model_id: str, work: Workload) -> Choice:
+    """The model's cheapest live host (any host, when none is live) for the workload, all its parts
+    priced (bot.domain.workloads.choose)."""
+    live_hosts, _ = fixed_for(catalog).hosts(catalog, model_id)
+    pool = live_hosts or list(catalog.hosts.get(model_id, ()))
+    return choose([h.card for h in pool if h.card is not None], work)
 
 
 def model_views(
@@ -38,19 +75,24 @@ def model_views(
     *,
     strict: bool = True,
     top_hosts: int = 0,
+    explain: bool = False,
 ) -> list[ModelView]:
     """Model views in the order of `ids`; a model no host prices raises NoPriceError (or is skipped).
 
     The price shown is the lab offering (`_lab_offering`); `cheapest` is the cheapest live host when
     it costs less, or whenever the lab offering is retired. Retired offerings count as no host.
     """
+    if not work.plain:
+        return [
+            _rich_view(catalog, model_id, work, category, top_hosts)
+            for model_id in ids
+            if _priced(catalog, model_id, strict)
+        ]
     key, den = work_key(work), work.cached_share.as_integer_ratio()[1]
     fixed = fixed_for(catalog)
     views = []
     for model_id in ids:
-        if not catalog.hosts.get(model_id):
-            if strict:
-                raise NoPriceError(catalog.models[model_id].name)
+        if not _priced(catalog, model_id, strict):
             continue
         live_hosts, own = fixed.hosts(catalog, model_id)
         if top_hosts:
@@ -74,6 +116,13 @@ def model_views(
             shown = [
                 price if h is primary else fixed.priced(h, h.cost_key(key), den) for h in ranked[:top_hosts]
             ]
+        pricing = None
+        if explain:
+            # How it was priced: the same host, part by part (the same total: one pricing for all).
+            at = best if cheaper is not None else primary
+            found = price_workload(at.card, work) if at.card is not None else None
+            if isinstance(found, Priced):
+                pricing = pricing_view(Choice(found))
         views.append(
             replaced(
                 fixed.model(catalog, category, model_id, price),
@@ -82,9 +131,59 @@ def model_views(
                 status=price.status,
                 status_date=price.status_date,
                 top_hosts=shown,
+                pricing=pricing,
             )
         )
     return views
+
+
+def _priced(catalog: ReadModel, model_id: str, strict: bool) -> bool:
+    if catalog.hosts.get(model_id):
+        return True
+    if strict:
+        raise NoPriceError(catalog.models[model_id].name)
+    return False
+
+
+def _rich_view(
+    catalog: ReadModel, model_id: str, work: Workload, category: Category, top_hosts: int
+) -> ModelView:
+    """A model's view for a workload beyond volumes and a cached share (issue 27): every host priced by
+    bot.domain.workloads, the cheapest offering what was asked shown as `cheapest` when it is not the
+    lab offering, and how it was priced (`pricing`)."""
+    fixed = fixed_for(catalog)
+    live_hosts, own = fixed.hosts(catalog, model_id)
+    pool = live_hosts or list(catalog.hosts[model_id])
+    choice = choose([h.card for h in pool if h.card is not None], work)
+    by_card = {id(h.card): h for h in pool}
+    best = by_card.get(id(choice.best.rates)) if choice.best is not None else None
+    primary = own or best or pool[0]
+
+    def cost_at(host: Host) -> Decimal | None:
+        found = price_workload(host.card, work) if host.card is not None else None
+        return found.total if isinstance(found, Priced) else None
+
+    price = replaced(fixed.price(host=primary), workload_cost=cost_at(primary))
+    cheaper = None
+    if best is not None and best is not primary:
+        cheaper = replaced(fixed.price(host=best), workload_cost=choice.best.total if choice.best else None)
+    shown = []
+    if top_hosts and live_hosts:
+        costed = [(c, h) for h in live_hosts if (c := cost_at(h)) is not None]
+        costed.sort(key=lambda x: (x[0], x[1].provider_name))
+        shown = [
+            price if h is primary else replaced(fixed.price(host=h), workload_cost=c)
+            for c, h in costed[:top_hosts]
+        ]
+    return replaced(
+        fixed.model(catalog, category, model_id, price),
+        price=price,
+        cheapest=cheaper,
+        status=price.status,
+        status_date=price.status_date,
+        top_hosts=shown,
+        pricing=pricing_view(choice),
+    )
 
 
 class _Fixed:
@@ -132,9 +231,13 @@ class _Fixed:
     def priced(self, host: Host, cost_key: int, den: int) -> PriceView:
         """The host's price view, with the workload's cost (`Host.cost_key`, see `usd`): a copy of the
         one made on first use."""
+        return replaced(self.price(host=host), workload_cost=usd(cost_key, den))
+
+    def price(self, *, host: Host) -> PriceView:
+        """The host's price view as made on first use, without a workload cost."""
         if (view := self._prices.get(id(host))) is None:
             view = self._prices[id(host)] = host.view(None)
-        return replaced(view, workload_cost=usd(cost_key, den))
+        return view
 
     def model(self, catalog: ReadModel, category: Category, model_id: str, price: PriceView) -> ModelView:
         """The model's view in the category, as made on first use (with `price`, its price then): the

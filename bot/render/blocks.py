@@ -32,6 +32,7 @@ from bot.contract.answers import (
     ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
+    WorkloadSetAnswer,
 )
 from bot.contract.errors import UnknownModelError, UserError
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
@@ -97,6 +98,7 @@ def answer_message(answer: Answer, *, query: str, shared_by: str | None = None) 
             | AliasAnswer()
             | HistoryAnswer()
             | SubscriptionAnswer()
+            | WorkloadSetAnswer()
             | SyncSummary()
             | SyncStatusAnswer()
         ):
@@ -231,6 +233,8 @@ def _compare(a: CompareAnswer) -> tuple[list[Block], str]:
     sentence = words.ratio_sentence(a)
     if sentence:
         blocks.append(_section(f"*{escape(sentence)}*"))
+    if a.workload.given and not words.plain_workload(a.workload):
+        blocks += _how_priced(a.models)
     if a.alternatives:
         lines = [_alternative_line(x) for x in a.alternatives]
         blocks.append(_section(f"*{escape(words.alternatives_intro(a))}*\n" + "\n".join(lines)))
@@ -258,6 +262,7 @@ def _model(a: ModelAnswer) -> tuple[list[Block], str]:
         blocks += _sections(["*Cheapest hosts*", *lines])
     elif m.cheapest is not None:
         notes = _host_notes(m)
+    blocks += _how_priced([m])
     blocks.append(_context(" · ".join([*notes, escape(words.hosts_line(m))])))
     blocks.append(_context(_sources([m])))
     text = (
@@ -274,7 +279,14 @@ def _alternatives(a: AlternativesAnswer) -> tuple[list[Block], str]:
         f"{t.name} ({words.quality(t)}) costs {fmt_cost(best.workload_cost)} for "
         f"{words.workload(a.workload)} at {best.provider_name}."
     )
+    if t.pricing is not None and t.pricing.cost is not None and not words.plain_workload(a.workload):
+        lead = (
+            f"{t.name} ({words.quality(t)}) costs {fmt_cost(t.pricing.cost)} for "
+            f"{words.workload(a.workload)} at {t.pricing.provider_name}."
+        )
     blocks: list[Block] = [_header(f"Cheaper than {t.name}"), *_notes(a.notes), _section(escape(lead))]
+    if not words.plain_workload(a.workload):
+        blocks += _how_priced([t])
     if a.alternatives:
         lines = [f"*{escape(words.ranking(a))}:*", *(_alternative_line(x, t) for x in a.alternatives)]
         if a.more:
@@ -289,6 +301,12 @@ def _alternatives(a: AlternativesAnswer) -> tuple[list[Block], str]:
         blocks += _sections(lines)
     blocks.append(_context(escape(a.footnote) + " " + _sources([t], dates=False)))
     return blocks, text
+
+
+def _how_priced(models: list[ModelView]) -> list[Block]:
+    """Per model, the host and tiers its workload was priced at and the parts (issue 27)."""
+    lines = [escape(line) for m in models for line in words.pricing_lines(m)]
+    return _sections(["*How priced*", *lines]) if lines else []
 
 
 def _notes(notes: list[str]) -> list[Block]:

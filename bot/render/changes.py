@@ -12,6 +12,7 @@ from bot.contract.answers import (
     ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
+    WorkloadSetAnswer,
 )
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.render import text, words
@@ -25,6 +26,7 @@ ChangeAnswer = (
     | AliasAnswer
     | HistoryAnswer
     | SubscriptionAnswer
+    | WorkloadSetAnswer
     | SyncSummary
     | SyncStatusAnswer
 )
@@ -71,7 +73,7 @@ def _audit(a: AuditAnswer) -> Message:
     body = words.audit_summary(a)
     lines = [escape(body)]
     for d in [d for d in a.disagreements if not d.resolved_by_team][:20]:
-        field = text.FIELD_LABELS.get(d.field, d.field)
+        field = text.field_label(d.field)
         lines.append(
             f"• *{escape(d.model_name)}* at {escape(d.host)}: {field} "
             f"{escape(text.figure(d.field, d.ours))} here, "

@@ -26,6 +26,7 @@ from bot.contract.answers import (
     ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
+    WorkloadSetAnswer,
 )
 from bot.contract.errors import NoChartError
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
@@ -61,6 +62,7 @@ def charts_for(answer: Answer) -> list[Chart]:
             | AuditAnswer()
             | AliasAnswer()
             | SubscriptionAnswer()
+            | WorkloadSetAnswer()
             | SyncSummary()
             | SyncStatusAnswer()
         ):
@@ -272,25 +274,44 @@ def _quality_handles(points: list[_Point], front: bool) -> list[Artist]:
 
 
 def workload_cost(answer: CompareAnswer) -> Chart:
-    rows = sorted(
-        answer.models, key=lambda m: (m.price.workload_cost is None, m.price.workload_cost or Decimal(0))
-    )
+    rich = answer.workload.given and not words.plain_workload(answer.workload)
+
+    def cost(m: ModelView) -> Decimal | None:
+        # A workload beyond volumes and a cached share (issue 27): the cost it was ranked by.
+        return m.pricing.cost if rich and m.pricing is not None else m.price.workload_cost
+
+    def host(m: ModelView) -> str:
+        priced = m.pricing.provider_name if rich and m.pricing is not None else None
+        return priced or m.price.provider_name
+
+    rows = sorted(answer.models, key=lambda m: (cost(m) is None, cost(m) or Decimal(0)))
     what = words.workload(answer.workload)
     title = f"Cost of {what}"
-    sub = "Cheapest first, each at its lab's API (or its cheapest host); × the cheapest's cost"
-    costs = [float(m.price.workload_cost or 0) for m in rows]
+    sub = (
+        "Cheapest first, each at its cheapest host offering what was asked; × the cheapest's cost"
+        if rich
+        else "Cheapest first, each at its lab's API (or its cheapest host); × the cheapest's cost"
+    )
+    costs = [float(cost(m) or 0) for m in rows]
     with plot.canvas(200 + 44 * len(rows)) as fig:
         box = plot.frame(fig, title, sub, [plot.sources(rows)])
         ax = plot.axes(fig, box)
         ax.grid(axis="y", visible=False)
-        for y, (m, cost) in enumerate(zip(rows, costs, strict=True)):
+        for y, (m, value) in enumerate(zip(rows, costs, strict=True)):
             _, colour, _ = WEIGHTS[m.open_weights]
             hatch = None if m.open_weights else "///"  # closed weights differ by hatching, not colour alone
-            ax.barh(y, cost, height=0.62, color=colour, alpha=0.85, hatch=hatch, edgecolor="white", lw=0)
+            ax.barh(y, value, height=0.62, color=colour, alpha=0.85, hatch=hatch, edgecolor="white", lw=0)
             note = "cheapest" if m.id == answer.cheapest_id else words.times(answer.cost_ratio.get(m.id))
-            label = f"{fmt_cost(m.price.workload_cost)}  ·  {note}" if m.price.workload_cost else "no price"
-            ax.text(cost, y, "  " + label, va="center", ha="left", fontsize=9, color=INK)
-        ax.set_yticks(range(len(rows)), [f"{m.name}\n{m.price.provider_name}" for m in rows], fontsize=9)
+            left_out = m.pricing.left_out if rich and m.pricing is not None else None
+            label = (
+                f"{fmt_cost(cost(m))}  ·  {note}"
+                if cost(m)
+                else f"left out: {left_out}"
+                if left_out
+                else "no price"
+            )
+            ax.text(value, y, "  " + label, va="center", ha="left", fontsize=9, color=INK)
+        ax.set_yticks(range(len(rows)), [f"{m.name}\n{host(m)}" for m in rows], fontsize=9)
         ax.invert_yaxis()
         ax.set_xlim(0, max([*costs, 1.0]) * 1.3)
         ax.set_xlabel(f"USD for {what}")
@@ -301,8 +322,7 @@ def workload_cost(answer: CompareAnswer) -> Chart:
         plot.legend(fig, _weights_handles(rows), box[1] - 42)
         png = plot.png(fig)
     alt = f"Bar chart: {title}, cheapest first. " + "; ".join(
-        f"{m.name} at {m.price.provider_name}: {fmt_cost(m.price.workload_cost)}"
-        f" ({words.times(answer.cost_ratio.get(m.id))})"
+        f"{m.name} at {host(m)}: {fmt_cost(cost(m))} ({words.times(answer.cost_ratio.get(m.id))})"
         for m in rows
     )
     return Chart(png, alt[:ALT_MAX], title, "workload-cost")

@@ -19,10 +19,12 @@ from bot.contract.answers import (
     ScoreAnswer,
     SetPriceAnswer,
     SubscriptionAnswer,
+    WorkloadSetAnswer,
 )
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.contract.views import AlternativeView, ModelView, PriceView
-from bot.domain.prices import fmt_cost, fmt_usd
+from bot.domain.prices import CACHE_WRITE, CACHE_WRITE_1H_MTOK, ExtraPrice, fmt_cost, fmt_usd
+from bot.domain.workloads import tier_label
 from bot.render import words
 from bot.render.sync import status_text, summary_text
 
@@ -55,6 +57,8 @@ def to_text(answer: Answer) -> str:
             return _history(answer)
         case SubscriptionAnswer():
             return _subscription(answer)
+        case WorkloadSetAnswer():
+            return _workload_set(answer)
         case SyncStatusAnswer():
             return status_text(answer)
         case SyncSummary():
@@ -111,6 +115,9 @@ def _compare(a: CompareAnswer) -> str:
     if sentence := words.ratio_sentence(a):
         lines.append(sentence)
     lines += _notes(a.models)
+    if a.workload.given and not words.plain_workload(a.workload):
+        lines += ["", "How priced:"]
+        lines += [f"  {line}" for m in a.models for line in words.pricing_lines(m)]
     if a.alternatives:
         lines += ["", words.alternatives_intro(a) + ":"]
         lines += [_alt_line(x) for x in a.alternatives]
@@ -139,6 +146,8 @@ def _model(a: ModelAnswer) -> str:
     lines.append(f"Context window: {words.context(m.price)}")
     lines += ["", _table(["", "host", "input", "output", "cached in", words.workload(a.workload)], rows)]
     lines += [words.hosts_line(m), ""]
+    if pricing := words.pricing_lines(m):
+        lines += ["How priced:", *(f"  {line}" for line in pricing), ""]
     lines += _notes([m])
     lines.append(f"Price {_changed_phrase(m.price)}.")
     if m.open_weights is False:
@@ -155,12 +164,17 @@ def _changed_phrase(p: PriceView) -> str:
 def _alternatives(a: AlternativesAnswer) -> str:
     t = a.target
     target_best = t.cheapest or t.price
+    target_cost, target_host = target_best.workload_cost, target_best.provider_name
+    if t.pricing is not None and not words.plain_workload(a.workload):
+        target_cost, target_host = t.pricing.cost, t.pricing.provider_name or target_host
     lines = [
         *a.notes,
-        f"Cheaper than {t.name} ({words.quality(t)}): {fmt_cost(target_best.workload_cost)} for "
-        f"{words.workload(a.workload)} at {target_best.provider_name}",
+        f"Cheaper than {t.name} ({words.quality(t)}): {fmt_cost(target_cost)} for "
+        f"{words.workload(a.workload)} at {target_host}",
         "",
     ]
+    if t.pricing is not None and not words.plain_workload(a.workload):
+        lines[-1:-1] = [f"  {line}" for line in words.pricing_lines(t)]
     if a.alternatives:
         lines.append(words.ranking(a) + ":")
         lines.append(_alternatives_table(a, a.alternatives))
@@ -179,12 +193,13 @@ def _alternatives_table(a: AlternativesAnswer, alternatives: list[AlternativeVie
     rows = []
     for x in alternatives:
         best = x.model.cheapest or x.model.price
+        lacking = x.model.pricing.lacking if x.model.pricing is not None else []
         rows.append(
             [
                 x.model.name,
                 words.score(x.model),
                 words.score_gap(x.model, a.target),
-                best.provider_name,
+                best.provider_name + "".join(f" (no {t} price)" for t in lacking),
                 fmt_usd(best.input_mtok),
                 fmt_usd(best.output_mtok),
                 fmt_cost(x.cost),
@@ -271,7 +286,7 @@ def _audit(a: AuditAnswer) -> str:
             [
                 d.model_name,
                 d.host,
-                FIELD_LABELS.get(d.field, d.field),
+                field_label(d.field),
                 figure(d.field, d.ours),
                 figure(d.field, d.theirs),
             ]
@@ -300,8 +315,41 @@ def _audit(a: AuditAnswer) -> str:
     return "\n".join(lines)
 
 
+def field_label(field: str) -> str:
+    """An audited field as people say it: "input", "context", "input above 272k (batch)"."""
+    if field in FIELD_LABELS:
+        return FIELD_LABELS[field]
+    try:
+        extra = ExtraPrice.of(field, Decimal(0))
+    except ValueError:
+        return field
+    kind = {CACHE_WRITE_1H_MTOK: "1-hour cache write", CACHE_WRITE.name: "cache write"}.get(
+        extra.key, FIELD_LABELS.get(extra.key, extra.key)
+    )
+    tier = f" {tier_label(extra.above)}" if extra.above else ""
+    return kind + tier + (f" ({extra.service})" if extra.service != "standard" else "")
+
+
 def figure(field: str, value: str) -> str:
     return f"{int(value):,}" if field == "context_window" else fmt_usd(Decimal(value))
+
+
+def _workload_set(a: WorkloadSetAnswer) -> str:
+    if a.workload is None:
+        if a.unchanged:
+            return "The team has no default workload. Nothing changed."
+        was = words.workload(a.previous) if a.previous else "none"
+        return (
+            f"Removed the team's default workload (by {words.actor(a.actor)}; it was {was}). Questions "
+            "without a workload rank by 10M in + 2M out again."
+        )
+    now = words.workload(a.workload).removesuffix(" (the team's default workload)")
+    if a.unchanged:
+        return f"The team's default workload is already {now}. Nothing changed."
+    return (
+        f"The team's default workload is now {now} (by {words.actor(a.actor)}). Every question without a "
+        "workload uses it, and says so; `unset workload` removes it."
+    )
 
 
 def _alias(a: AliasAnswer) -> str:

@@ -13,11 +13,12 @@ from bot.contract.views import (
     ListRow,
     ModelView,
     PriceView,
+    PricingView,
     QualityView,
     ScoreEntry,
     WorkloadView,
 )
-from bot.domain.prices import KEYS, fmt_usd, split_windows
+from bot.domain.prices import KEYS, fmt_cost, fmt_usd, split_windows
 from bot.domain.snapshots import snapshot_listing
 
 
@@ -35,7 +36,77 @@ def workload(w: WorkloadView) -> str:
     text = f"{tokens(w.input_tokens)} in + {tokens(w.output_tokens)} out"
     if w.cached_share:
         text += f", {(w.cached_share * 100).normalize():f}% cached"
+    if w.cache_write_tokens:
+        text += f", {tokens(w.cache_write_tokens)} cache writes"
+    if w.cache_write_1h_tokens:
+        text += f", {tokens(w.cache_write_1h_tokens)} 1h cache writes"
+    if w.prompt_tokens is not None:
+        text += f", {tokens(w.prompt_tokens)} prompts"
+    if w.service_tier != "standard":
+        text += f", {w.service_tier}"
+    if w.offpeak:
+        text += ", off-peak"
+    if w.team_default:
+        text += " (the team's default workload)"
     return text
+
+
+def plain_workload(w: WorkloadView) -> bool:
+    """Volumes and a cached share only: priced as before issue 27, no "how priced" needed."""
+    return (
+        not w.cache_write_tokens
+        and not w.cache_write_1h_tokens
+        and w.prompt_tokens is None
+        and w.service_tier == "standard"
+        and not w.offpeak
+    )
+
+
+def priced_at(m: ModelView) -> str | None:
+    """'GPT-5.5 at OpenAI: $81.50, above 272k, batch; no off-peak price known', or why it is left out."""
+    p = m.pricing
+    if p is None:
+        return None
+    if p.cost is None:
+        return f"{m.name}: left out, it {p.left_out or 'has no price'}"
+    text = f"{m.name} at {p.provider_name}: {fmt_cost(p.cost)}"
+    if p.tiers:
+        text += ", " + ", ".join(p.tiers)
+    if p.lacking:
+        text += "; " + ", ".join(f"no {t} price known" for t in p.lacking)
+    return text
+
+
+def cost_parts(p: PricingView) -> str:
+    """'input 6M x $5 = $30 · output 2M x $22.50 = $45'."""
+    return " · ".join(
+        f"{c.part} {tokens(c.tokens)} x {fmt_usd(c.mtok)} = {fmt_cost(c.cost)}" for c in p.parts
+    )
+
+
+def cost_sources(p: PricingView) -> str:
+    """'prices from LiteLLM (input, output) and genai-prices 0.2.3 snapshot (cache reads)'."""
+    by_source: dict[str, list[str]] = {}
+    for c in p.parts:
+        by_source.setdefault(c.source, []).append(c.part)
+    named = [f"{source} ({', '.join(parts)})" for source, parts in by_source.items()]
+    return "prices from " + (" and ".join(named) if len(named) <= 2 else ", ".join(named))
+
+
+def pricing_lines(m: ModelView) -> list[str]:
+    """How a model's workload was priced, for a "how priced" section: the host and tiers, the parts,
+    whose prices, how a missing one was filled in, and a cheaper host without what was asked."""
+    p = m.pricing
+    head = priced_at(m)
+    if p is None or head is None:
+        return []
+    if p.cost is None:
+        return [head]
+    lines = [head, f"  {cost_parts(p)}", f"  {cost_sources(p)}"]
+    lines += [f"  {n}" for n in p.notes]
+    if p.cheaper_without:
+        lines.append(f"  cheaper still: {p.cheaper_without}")
+    return lines
 
 
 def times(value: Decimal | None) -> str:

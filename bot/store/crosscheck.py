@@ -19,7 +19,7 @@ from bot.contract.actor import public_url
 from bot.contract.sync import SUCCESS
 from bot.domain.crosscheck import Facts, Key, extract_source, load_extract
 from bot.domain.feeds import CROSSCHECK
-from bot.domain.prices import clean
+from bot.domain.prices import clean, extras_from_json, extras_json
 from bot.store.tables import Change, CrosscheckFact, SyncRun
 
 
@@ -105,6 +105,7 @@ def _facts(r: CrosscheckFact) -> Facts:
         max_input_tokens=r.max_input_tokens,
         max_output_tokens=r.max_output_tokens,
         deprecation_date=r.deprecation_date,
+        extra=extras_from_json(r.extra_prices),
     )
 
 
@@ -119,5 +120,6 @@ def _row(key: Key, f: Facts, change: Change) -> CrosscheckFact:
         max_input_tokens=f.max_input_tokens,
         max_output_tokens=f.max_output_tokens,
         deprecation_date=f.deprecation_date,
+        extra_prices=extras_json(f.extra),
         change_id=change.id,
     )

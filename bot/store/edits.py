@@ -59,7 +59,9 @@ def set_prices(
             f"`set {model.id} at {provider.id} input 3 output 7`."
         )
     base = old.values() if old else {}
-    new = PriceData(**{**base, **prices}, offpeak=old.offpeak if old else None)
+    new = PriceData(
+        **{**base, **prices}, offpeak=old.offpeak if old else None, extra=old.extra if old else ()
+    )
 
     def move_at(offering: Offering) -> PriceMove:
         return PriceMove(

@@ -24,6 +24,8 @@ from bot.domain.prices import (
     OffPeak,
     PriceData,
     clean,
+    extras_from_json,
+    extras_json,
     offpeak_columns,
     pct_change,
 )
@@ -76,7 +78,11 @@ def price_data(row: Price) -> PriceData:
     if row.offpeak_window:
         off = {k.name: clean(getattr(row, k.offpeak_name)) for k in OFFPEAK_KEYS}
         offpeak = OffPeak(row.offpeak_window, **off)
-    return PriceData(**{k.name: clean(getattr(row, k.name)) for k in KEYS}, offpeak=offpeak)
+    return PriceData(
+        **{k.name: clean(getattr(row, k.name)) for k in KEYS},
+        offpeak=offpeak,
+        extra=extras_from_json(row.extra_prices),
+    )
 
 
 def current_prices(
@@ -115,6 +121,7 @@ def record_price(
         **price.values(),
         **offpeak_columns(price.offpeak),
         offpeak_window=price.offpeak.window if price.offpeak else None,
+        extra_prices=extras_json(price.extra),
         source_kind=change.actor_kind,
         source_id=change.actor_id,
         workspace=change.workspace,
@@ -176,6 +183,13 @@ def apply_upstream(
         old = price_data(row) if row else None
         if old is not None and old.same_as(data.price):
             continue
+        unrecorded = row is not None and row.extra_prices is None
+        if unrecorded and old is not None and old.same_as(_bare(data.price)):
+            # A row recorded before extra prices were kept (migration 0013), with the same standard
+            # prices: its extras were never recorded rather than changed. Filled in, not a price change.
+            assert row is not None
+            row.extra_prices = extras_json(data.price.extra)
+            continue
         move = _move(offering, providers, model_names, old, data.price)
         if row is not None and row.source_kind == "admin":
             result.overridden.append((move, data.price))
@@ -195,6 +209,10 @@ def apply_upstream(
                 result.retired.append(f"{key[0]}/{key[1]}")
     session.flush()
     return result
+
+
+def _bare(price: PriceData) -> PriceData:
+    return replace(price, extra=())
 
 
 def relinked(session: Session, moves: list[PriceMove]) -> list[PriceMove]:

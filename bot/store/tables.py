@@ -168,6 +168,9 @@ class Price(Base):
     offpeak_window: Mapped[str | None] = mapped_column(
         String(100)
     )  # "16:30-00:30" or "04:00-06:00,10:00-01:00" UTC
+    # Long-context tiers and 1-hour cache writes (bot.domain.prices.ExtraPrice codes -> decimal strings);
+    # None on rows recorded before they were kept (migration 0013).
+    extra_prices: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # The day the price took effect, where its source says (genai-prices' start_date); else None.
     effective_on: Mapped[date | None] = mapped_column(Date)
     # Who made this price: its change's actor, kept on the row for cheap filters (never replace an admin's).
@@ -293,6 +296,20 @@ class Notice(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class TeamWorkload(Base):
+    """A team's default workload (`set workload 50M in 5M out, 20% cached`), used by every question that
+    gives none. Append-only: the newest row of a workspace is in force; `unset workload` adds one
+    with no spec."""
+
+    __tablename__ = "team_workloads"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace: Mapped[str] = workspace_column()
+    spec: Mapped[str | None] = mapped_column(String(1000))  # as bot.domain.query.parse_workload reads it
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), index=True)
+
+    change: Mapped[Change] = relationship()
+
+
 class CrosscheckFact(Base):
     """What the second source (LiteLLM's price file) says of one offering, as the last applied
     cross-check sync left it: the whole set is replaced by each applied sync (bot.store.crosscheck).
@@ -310,6 +327,8 @@ class CrosscheckFact(Base):
     max_input_tokens: Mapped[int | None] = mapped_column(Integer)
     max_output_tokens: Mapped[int | None] = mapped_column(Integer)
     deprecation_date: Mapped[date | None] = mapped_column(Date)
+    # LiteLLM's tier, service-tier and cache-write prices (ExtraPrice codes -> decimal strings).
+    extra_prices: Mapped[dict[str, str] | None] = mapped_column(JSON)
     change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), index=True)
 
 

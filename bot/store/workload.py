@@ -1,8 +1,6 @@
-"""The team's default workload, the one place countdowns and digests ask for it.
-
-Today every team gets bot.domain.prices.DEFAULT_WORKLOAD (the model card's: 10M input and 2M output
-tokens). Issue 27 (`set workload …`) stores a team's own; it changes this function alone, and every
-message that prices a workload for a team follows."""
+"""The team's default workload, the one place countdowns and digests ask for it: the workspace's own
+(`set workload …`, bot.store.workloads), else the shared catalog's, else the model card's
+(bot.domain.prices.DEFAULT_WORKLOAD: 10M input and 2M output tokens)."""
 
 from __future__ import annotations
 
@@ -10,8 +8,11 @@ from sqlalchemy.orm import Session
 
 from bot.contract.requests import Workload
 from bot.domain.prices import DEFAULT_WORKLOAD
+from bot.domain.query import parse_workload
+from bot.store.workloads import team_spec
 
 
 def team_workload(session: Session, workspace: str) -> Workload:
     """The workload a workspace's messages are priced for."""
-    return DEFAULT_WORKLOAD
+    spec = team_spec(session, workspace)
+    return parse_workload(spec) if spec else DEFAULT_WORKLOAD

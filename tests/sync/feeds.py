@@ -37,7 +37,17 @@ def _snapshot_feed() -> str:
 
 
 def _model(o: OfferingData) -> dict[str, Any]:
-    values = {k: float(v) for k, v in o.price.values().items() if v is not None}
+    values: dict[str, Any] = {k: float(v) for k, v in o.price.values().items() if v is not None}
+    # Long-context tiers and the 1-hour cache write, as genai-prices writes them.
+    for e in o.price.extra:
+        if e.above == 0:
+            values[e.key] = float(e.mtok)
+    for e in o.price.extra:
+        if e.above:
+            value = values[e.key]
+            if not isinstance(value, dict):
+                value = values[e.key] = {"base": value, "tiers": []}
+            value["tiers"].append({"start": e.above, "price": float(e.mtok)})
     model: dict[str, Any] = {"id": o.provider_model_id, "match": {"equals": o.provider_model_id}}
     if o.name:
         model["name"] = o.name

@@ -244,3 +244,16 @@ def test_write_puts_the_second_chart_beside_the_first(tmp_path: Any) -> None:
     paths = charts.write([one, two], tmp_path / "out.png")
     assert [p.name for p in paths] == ["out.png", "out-workload-cost.png"]
     assert [p.read_bytes() for p in paths] == [b"1", b"2"]
+
+
+def test_a_workload_beyond_volumes_is_charted_by_what_it_was_ranked_by(catalog: Engine) -> None:
+    """Issue 27: each bar is the cost at the cheapest host offering what was asked (batch here); a model
+    whose context the prompt exceeds is left out, and said."""
+    text = "gpt-5.5 vs gemini 3.1 pro vs claude opus 4.5 for 10M in 2M out, 300k prompts, batch"
+    [*_, chart] = charts_for(respond(catalog, text, Context.cli()))
+    check_png(chart, 200 + 44 * 3)
+    # Batch above 200k/272k: Gemini 10M x $2 + 2M x $9 = $38; GPT-5.5 10M x $5 + 2M x $22.50 = $95.
+    assert (
+        "Gemini 3.1 Pro (preview) at Google: $38.00 (1x); GPT-5.5 at OpenAI: $95.00 (2.5x)" in chart.alt_text
+    )
+    assert "Claude Opus 4.5 at Anthropic: — (—)" in chart.alt_text

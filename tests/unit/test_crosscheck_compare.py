@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from bot.domain.crosscheck import Disagreement, Facts, Listed, RetiredListed, compare, load_extract
+from bot.domain.prices import ExtraPrice
 from bot.feeds.genai_prices import from_snapshot
 
 TODAY = date(2026, 11, 29)
@@ -92,3 +93,20 @@ def test_the_real_snapshot_disagrees_on_deepseek_and_lists_retired_models() -> N
     assert retired[("deepseek", "deepseek-reasoner")] == date(2026, 7, 24)
     assert retired[("deepseek", "deepseek-chat")] == date(2026, 7, 24)
     assert O1 in audit.agreeing and HAIKU in audit.agreeing
+
+
+def test_tier_and_cache_write_prices_are_compared_too() -> None:
+    """genai-prices' tier and cache-write prices against LiteLLM's (issue 27): gpt-5.5 above 272k is $10 in
+    both (agrees); a catalog saying $12 disagrees, named by the price's code."""
+    gpt55 = ("openai", "gpt-5.5")
+    tier = ExtraPrice("input_mtok", "standard", 272_000, D(10))
+    listed = {gpt55: Listed(D(5), D(30), D("0.5"), 1_050_000, (tier,))}
+    assert compare(listed, load_extract(), as_of=TODAY).disagreements == []
+    dearer = {
+        gpt55: Listed(
+            D(5), D(30), D("0.5"), 1_050_000, (ExtraPrice("input_mtok", "standard", 272_000, D(12)),)
+        )
+    }
+    assert compare(dearer, load_extract(), as_of=TODAY).disagreements == [
+        Disagreement(gpt55, "input_mtok>272000", D(12), D(10), "gpt-5.5")
+    ]

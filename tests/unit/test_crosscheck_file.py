@@ -97,3 +97,17 @@ def test_a_file_that_drops_a_few_known_models_passes() -> None:
 def test_the_real_file_passes_against_its_own_keys() -> None:
     keys = {e.key for e in litellm_entries()}
     assert len(parse_litellm(litellm_bytes(), known_keys=keys)) == len(keys)
+
+
+def test_tier_service_tier_and_cache_write_prices_are_read() -> None:
+    """LiteLLM's `…_above_272k_tokens`, `…_batches`, `…_flex`, `…_priority`, `cache_creation_input_token_cost`
+    and `…_above_1hr` (issue 27), exact, per 1M tokens; a zero (DeepSeek's cache writes) is left out."""
+    entries = {e.key: e for e in litellm_entries()}
+    gpt = {e.code: e.mtok for e in entries["gpt-5.5"].extra}
+    assert gpt["input_mtok@batch"] == D("2.5") and gpt["output_mtok@batch"] == D(15)
+    assert gpt["input_mtok>272000"] == D(10) and gpt["output_mtok@batch>272000"] == D("22.5")
+    assert gpt["input_mtok@priority"] == D("12.5") and gpt["input_mtok@flex"] == D("2.5")
+    sonnet = {e.code: e.mtok for e in entries["claude-sonnet-5-5"].extra}
+    assert sonnet["cache_write_mtok"] == D("2.5") and sonnet["cache_write_1h_mtok"] == D(4)
+    assert sonnet["cache_write_mtok@batch"] == D("1.25")
+    assert all(e.key != "cache_write_mtok" for e in entries["deepseek/deepseek-chat"].extra)

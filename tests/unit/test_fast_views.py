@@ -14,7 +14,8 @@ from bot.contract.actor import Actor
 from bot.contract.base import made, replaced
 from bot.contract.requests import Workload
 from bot.contract.views import AlternativeView, ModelView, PriceView, QualityView
-from bot.domain.prices import PriceData, workload_cost
+from bot.domain.prices import PriceData
+from bot.domain.workloads import workload_cost
 from bot.read.model import Host, usd, work_key
 from bot.read.views import _undominated
 from bot.render import words

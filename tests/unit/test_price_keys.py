@@ -46,7 +46,7 @@ def test_price_table_columns_match_the_registry() -> None:
 
 def test_price_data_and_offpeak_fields_match_the_registry() -> None:
     # In order: PriceData(input, output, cached) is written positionally.
-    assert [f.name for f in fields(PriceData) if f.name != "offpeak"] == NAMES
+    assert [f.name for f in fields(PriceData) if f.name not in ("offpeak", "extra")] == NAMES
     assert [f.name for f in fields(OffPeak) if f.name != "window"] == [k.name for k in OFFPEAK_KEYS]
 
 

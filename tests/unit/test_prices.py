@@ -5,7 +5,8 @@ from decimal import Decimal as D
 import pytest
 
 from bot.contract.requests import Workload
-from bot.domain.prices import PriceData, fmt_cost, fmt_usd, pct_change, ratio, workload_cost
+from bot.domain.prices import PriceData, fmt_cost, fmt_usd, pct_change, ratio
+from bot.domain.workloads import workload_cost
 
 R1 = PriceData(D("0.55"), D("2.19"), D("0.14"))
 O1 = PriceData(D("15"), D("60"), D("7.5"))

@@ -25,6 +25,7 @@ REQUESTS = typing.get_args(requests.Request)
         ("chart r1 o1 sonnet", requests.ChartRequest, False, False, True, False),
         ("set o1 output 5", requests.SetPriceRequest, True, True, False, False),
         ("set sonnet coding score 1490", requests.SetScoreRequest, True, True, False, False),
+        ("set workload 50M in 5M out, 20% cached", requests.SetWorkloadRequest, True, True, False, False),
         ("alias x o1", requests.AliasRequest, True, True, False, False),
         ("unalias x", requests.UnaliasRequest, True, True, False, False),
         ("subscribe o1", requests.SubscribeRequest, True, False, False, True),
@@ -51,7 +52,7 @@ def test_each_request_type_states_what_it_needs(
 
 
 def test_the_table_above_covers_the_whole_union() -> None:
-    assert len(REQUESTS) == 19  # a new request type: add its row above, then change this count
+    assert len(REQUESTS) == 20  # a new request type: add its row above, then change this count
 
 
 def test_requests_are_frozen() -> None:
