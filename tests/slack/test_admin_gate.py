@@ -30,6 +30,7 @@ REFUSED = "Only workspace admins and owners"
 EXAMPLES: dict[type, str] = {
     requests.SetPriceRequest: "set o1 output 1",
     requests.SetScoreRequest: "set o1 score 1500",
+    requests.SetWorkloadRequest: "set workload 50M in 5M out, 20% cached",
     requests.AliasRequest: "alias cheapo o1",
     requests.UnaliasRequest: "unalias r1",
     requests.SyncRequest: "sync",
