@@ -61,14 +61,15 @@ def test_family_names_users_type_alone_resolve_within_the_lab() -> None:
     }
 
 
-# What a model without a 2025-12-17 score falls back to (the overall category): the examples.
+# What a curated model without a score on the 2026-08-19 board falls back to through `succeeds` (the
+# overall category); GPT-5.5 and Gemini 3.1 Pro have their own.
 FLOORS = {
     "claude-sonnet-5.5": "claude-sonnet-4.5",
     "claude-opus-5.5": "claude-opus-4.5",
     "claude-haiku-5.5": "claude-haiku-4.5",
-    "gpt-5.5": "gpt-5.1",  # GPT-5.2 has no score in that file either
+    "gpt-5.5": None,
     "grok-4.7": "grok-4",
-    "gemini-3.1-pro": "gemini-3-pro",
+    "gemini-3.1-pro": None,
     "kimi-k2.5": "kimi-k2-0905",
     "codestral-2508": None,  # no scored ancestor: says so, and how to fix it
 }
