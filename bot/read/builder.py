@@ -24,7 +24,8 @@ from bot.domain.lifecycle import status as lifecycle_status
 from bot.domain.nameindex import NameIndex
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import offpeak_columns
-from bot.domain.scores import TEAM, ScoreRow, scores_from_rows, with_floors
+from bot.domain.scores import TEAM, ScoreRow, predecessors, scores_from_rows, with_floors
+from bot.domain.succession import Known
 from bot.domain.workspaces import SHARED
 from bot.read.model import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
 from bot.store.crosscheck import current_facts
@@ -133,9 +134,10 @@ def _scores(
     open_live = {m for m, f in models.items() if f.open_weights and m not in retired}
     quality: dict[str, dict[str, Rating]] = {}
     candidates: dict[str, tuple[Candidate, ...]] = {}
+    lines = predecessors(Known(m.id, m.release_date) for m in models.values())
     for category in CATEGORIES:
         scores = scores_from_rows(by_category.get(category.name, {}), actors, category)
-        floored = with_floors(scores, models, names)
+        floored = with_floors(scores, models, names, lines)
         ratings = quality[category.name] = {m: Rating.of(q) for m, q in floored.items()}
         ranked = sorted((m for m in scores if m in open_live), key=lambda m: (-scores[m].score, m))
         candidates[category.name] = tuple(

@@ -28,10 +28,10 @@ def ask(engine: Engine, text: str) -> object:
 @pytest.mark.parametrize(
     ("name", "target", "floor_from"),
     [
-        ("sonnet", "claude-sonnet-5.5", "claude-sonnet-4.5"),
-        ("opus", "claude-opus-5.5", "claude-opus-4.5"),
+        ("sonnet", "claude-sonnet-5.5", "claude-sonnet-5"),
+        ("opus", "claude-opus-5.5", "claude-opus-5"),
         ("haiku", "claude-haiku-5.5", "claude-haiku-4.5"),
-        ("grok", "grok-4.7", "grok-4"),
+        ("grok", "grok-4.7", "grok-4.6"),
         ("gpt-5.5", "gpt-5.5", None),  # its own score on the 2026-08-19 board
         ("gemini", "gemini-3.1-pro", None),
     ],
@@ -54,7 +54,10 @@ def test_the_most_asked_models_get_open_alternatives_from_a_labelled_floor(
 
 def test_a_floor_is_labelled_in_the_reply(catalog_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main_with(catalog_url, ["ask", "cheaper", "sonnet"]) == 0
-    assert "no LMArena score yet; using Claude Sonnet 4.5's 1438 as a floor" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "no LMArena score yet; using Claude Sonnet 5 (high effort)'s 1442 as a floor" in out
+    assert "A floor is a lower bound: alternatives are judged against Claude Sonnet 5, not against" in out
+    assert "Quality: LMArena text, published 2026-08-19, " in out and " days ago; the plain board" in out
 
 
 def main_with(url: str, argv: list[str]) -> int:
@@ -109,7 +112,8 @@ def test_json_carries_score_category_source_date_and_floor(
     assert main_with(catalog_url, ["ask", "--json", "cheaper", "sonnet", "for", "coding"]) == 0
     target = json.loads(capsys.readouterr().out)["target"]["quality"]
     assert target["category"] == "coding" and target["source"] == "LMArena text"
-    assert target["as_of"] == "2026-08-19" and target["floor_from_id"] == "claude-sonnet-4.5"
+    assert target["as_of"] == "2026-08-19" and target["floor_from_id"] == "claude-sonnet-5"
+    assert target["variant"] == "high" and target["low"] is None and target["high"] is None
     assert isinstance(target["score"], int)
     assert main_with(catalog_url, ["ask", "--json", "claude-sonnet-4.5"]) == 0
     own = json.loads(capsys.readouterr().out)["model"]["quality"]
@@ -147,7 +151,7 @@ def test_the_teams_score_wins_until_unset_and_shows_in_history(fresh: Engine) ->
     ask(fresh, "unset sonnet coding score")
     after = ask(fresh, "sonnet for coding")
     assert isinstance(after, ModelAnswer) and after.model.quality
-    assert after.model.quality.floor_from == "Claude Sonnet 4.5"  # back to the leaderboard's (a floor)
+    assert after.model.quality.floor_from == "Claude Sonnet 5"  # back to the leaderboard's (a floor)
 
 
 @pytest.mark.engines

@@ -194,7 +194,7 @@ def test_a_comparison_has_both_charts(catalog: Engine) -> None:
     assert [c.kind for c in drawn] == ["cost-quality", "workload-cost"]
     check_png(drawn[0], 600)
     check_png(drawn[1], 200 + 44 * 4)
-    assert "Claude Sonnet 5.5 ≥1438" in drawn[0].alt_text  # a floor, labelled as one
+    assert "Claude Sonnet 5.5 ≥1442" in drawn[0].alt_text  # a floor, labelled as one
     assert "DeepSeek R1 at DeepSeek: $9.88 (1x)" in drawn[1].alt_text
 
 
