@@ -56,6 +56,7 @@ class ScoreMove:
 class ScoreRow(Protocol):
     """What scores_from_rows reads of a row: a Score, or a plain row of the same columns."""
 
+    leaderboard_key: str | None
     score: int | None
     score_low: int | None
     score_high: int | None
@@ -64,8 +65,20 @@ class ScoreRow(Protocol):
     change_id: int
 
 
+@dataclass(frozen=True)
+class BoardFacts:
+    """The newest board stored: its publish date and the keys it lists. A source score whose key it lists
+    is that board's (unmoved), as of its date, however old the row that holds it."""
+
+    published: date
+    keys: frozenset[str]
+
+
 def scores_from_rows(
-    rows: Mapping[tuple[str, str, str, str], ScoreRow], actors: Mapping[int, Actor], category: Category
+    rows: Mapping[tuple[str, str, str, str], ScoreRow],
+    actors: Mapping[int, Actor],
+    category: Category,
+    board: BoardFacts | None = None,
 ) -> dict[str, QualityView]:
     """The current scores in a category from its newest rows (`newest_rows`): the team's first, then
     the source's default key, then (for a model listed only through variants) its standing variant."""
@@ -78,20 +91,29 @@ def scores_from_rows(
             if origin != TEAM:
                 variants.setdefault(model_id, {})[variant] = row
             continue
-        out[model_id] = _view(row, actors, category, team=origin == TEAM)
+        out[model_id] = _view(row, actors, category, board, team=origin == TEAM)
     for model_id, found in variants.items():
         if model_id in out:
             continue
         chosen = standing_variant(model_id, {v: r.score for v, r in found.items() if r.score is not None})
         if chosen is not None:
-            out[model_id] = _view(found[chosen], actors, category, team=False, variant=chosen)
+            out[model_id] = _view(found[chosen], actors, category, board, team=False, variant=chosen)
     return out
 
 
 def _view(
-    row: ScoreRow, actors: Mapping[int, Actor], category: Category, *, team: bool, variant: str | None = None
+    row: ScoreRow,
+    actors: Mapping[int, Actor],
+    category: Category,
+    board: BoardFacts | None,
+    *,
+    team: bool,
+    variant: str | None = None,
 ) -> QualityView:
     assert row.score is not None
+    as_of = row.as_of
+    if not team and board is not None and row.leaderboard_key in board.keys and as_of < board.published:
+        as_of = board.published  # unmoved on the newest board: its score as of that board
     return QualityView(
         score=row.score,
         low=row.score_low,
@@ -99,7 +121,7 @@ def _view(
         category=category.name,
         category_label=category.label,
         source=row.source if not team else TEAM,
-        as_of=row.as_of,
+        as_of=as_of,
         team=team,
         set_by=actors.get(row.change_id) if team else None,
         variant=variant,

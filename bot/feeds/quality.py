@@ -60,7 +60,7 @@ def apply(tx: Session, fresh: Fresh, board: Leaderboard) -> SyncSummary:
     newer = board.published is not None and (stored is None or board.published > stored.published_on)
     if newer:
         assert board.published is not None
-        add_board(tx, board.source, board.published, change)
+        add_board(tx, board.source, board.published, board.keys(), change)
     changed = [m for m in moves if m.old is not None]
     added = [m for m in moves if m.old is None]
     summary = fresh.summary("applied" if moves or newer else "unchanged")

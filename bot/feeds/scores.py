@@ -57,7 +57,7 @@ def apply_board(session: Session, board: Leaderboard, change: Change, as_of: dat
     keys = mapping(board, model_names(session))
     moves = apply_scores(session, score_data(board, keys), change, source=board.source, as_of=as_of)
     if board.published is not None:
-        add_board(session, board.source, board.published, change)
+        add_board(session, board.source, board.published, board.keys(), change)
     return moves
 
 

@@ -24,13 +24,13 @@ from bot.domain.lifecycle import status as lifecycle_status
 from bot.domain.nameindex import NameIndex
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import offpeak_columns
-from bot.domain.scores import TEAM, ScoreRow, predecessors, scores_from_rows, with_floors
+from bot.domain.scores import TEAM, BoardFacts, ScoreRow, predecessors, scores_from_rows, with_floors
 from bot.domain.succession import Known
 from bot.domain.workspaces import SHARED
 from bot.read.model import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
 from bot.store.crosscheck import current_facts
 from bot.store.prices import current_prices, price_data
-from bot.store.scores import newest_rows
+from bot.store.scores import newest_board, newest_rows
 from bot.store.tables import Alias, Change, Model, Offering, Price, Provider
 from bot.store.version import version_on
 
@@ -135,8 +135,10 @@ def _scores(
     quality: dict[str, dict[str, Rating]] = {}
     candidates: dict[str, tuple[Candidate, ...]] = {}
     lines = predecessors(Known(m.id, m.release_date) for m in models.values())
+    stored = newest_board(session)
+    board = BoardFacts(stored.published_on, frozenset(stored.keys)) if stored else None
     for category in CATEGORIES:
-        scores = scores_from_rows(by_category.get(category.name, {}), actors, category)
+        scores = scores_from_rows(by_category.get(category.name, {}), actors, category, board)
         floored = with_floors(scores, models, names, lines)
         ratings = quality[category.name] = {m: Rating.of(q) for m, q in floored.items()}
         ranked = sorted((m for m in scores if m in open_live), key=lambda m: (-scores[m].score, m))

@@ -146,10 +146,17 @@ def newest_board(session: Session) -> Board | None:
     ).first()
 
 
-def add_board(session: Session, source: str, published_on: date, change: Change) -> Board:
-    """Record that the board of `source` published `published_on` was applied under `change`."""
+def add_board(
+    session: Session, source: str, published_on: date, keys: Iterable[str], change: Change
+) -> Board:
+    """Record that the board of `source` published `published_on`, listing `keys`, was applied under
+    `change`."""
     board = Board(
-        source=source, published_on=published_on, change_id=change.id, recorded_at=change.created_at
+        source=source,
+        published_on=published_on,
+        keys=sorted(keys),
+        change_id=change.id,
+        recorded_at=change.created_at,
     )
     session.add(board)
     session.flush()

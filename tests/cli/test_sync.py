@@ -90,6 +90,10 @@ def test_a_newer_leaderboard_from_a_local_port_gives_sonnet_its_own_score(
     answer = json.loads(_ask("cheaper sonnet", capsys, "--json"))
     target = answer["target"]["quality"]
     assert (target["score"], target["floor_from"], target["source"]) == (1455, None, "LMArena text")
+    assert (target["as_of"], target["low"], target["high"]) == ("2026-09-01", 1449, 1461)  # the board's date
+    assert "Quality: LMArena text, published 2026-09-01, " in _ask("cheaper sonnet", capsys)
+    history = _ask("history gpt-oss-120b", capsys)
+    assert "1366" in history and "1440" in history  # a dated move, the old score kept
     dump = scores_dump(db.engine_for(database))
 
     assert main(["sync", "quality", "--url", url]) == 0  # the same file again

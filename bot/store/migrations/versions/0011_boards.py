@@ -1,6 +1,7 @@
-"""The boards scores come from: one row per leaderboard applied, with its source and the day its publisher
-dated it (LMArena's `leaderboard_publish_date`). The quality feed refuses a board older than the newest
-stored, and answers say how old it is. Catalogs seeded before have no row: their scores came from
+"""The boards scores come from: one row per leaderboard applied, with its source, the day its publisher
+dated it (LMArena's `leaderboard_publish_date`) and the model keys it lists. The quality feed refuses a
+board older than the newest stored, and answers say how old it is; a score the newest board lists and did
+not move is as of that board. Catalogs seeded before have no row: their scores came from
 LMArena's arena-catalog file of 2025-12-11, which has no publish date, so none is made up for them; the
 next start brings the bundled 2026-08-19 board in as a dated move (bot/feeds/seed.py).
 
@@ -26,6 +27,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=100), nullable=False),
         sa.Column("published_on", sa.Date(), nullable=False),
+        sa.Column("keys", sa.JSON(), nullable=False),
         sa.Column("change_id", sa.Integer(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["change_id"], ["changes.id"], name=op.f("fk_boards_change_id_changes")),
