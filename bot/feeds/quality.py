@@ -19,10 +19,10 @@ from bot.domain.feeds import QUALITY
 from bot.domain.scores import TEAM, ScoreMove
 from bot.feeds.attempt import Feed, Fresh
 from bot.feeds.leaderboard import Leaderboard, parse_leaderboard
-from bot.feeds.scores import mapping, score_data
+from bot.feeds.scores import mapping, score_data, sourced_models
 from bot.store.outbox import queue_alerts
 from bot.store.prices import new_change
-from bot.store.scores import add_board, apply_scores, model_names, newest_board, newest_rows
+from bot.store.scores import add_board, apply_scores, newest_board, newest_rows
 
 TOP_MOVES = 10
 EXAMPLES = 10
@@ -51,7 +51,7 @@ def parse(tx: Session, fresh: Fresh) -> Leaderboard:
 
 def apply(tx: Session, fresh: Fresh, board: Leaderboard) -> SyncSummary:
     """Write the scores that moved as one change set, with the alerts they queue."""
-    keys = mapping(board, model_names(tx))
+    keys = mapping(board, sourced_models(tx))
     change = new_change(tx, "sync", Actor(kind="feed", id=fresh.url))
     # A dated board's scores are as of its publish date; the old undated JSON file's, the day it was read.
     as_of = board.published or fresh.fetched_at.date()

@@ -1,13 +1,14 @@
 """A leaderboard -> score rows for the catalog's models: which keys are which model (bot.domain.arena_keys:
-the curated keys of data/catalog.toml, then every catalog model by name, curated or not), in the categories
+the curated models first, then every other catalog model by name), in the categories
 modelcost ranks by (bot.domain.categories), ratings rounded to whole points.
 Used by the first-use seed and the upgrade (the bundled board) and by the quality feed's sync."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.contract.actor import Actor
@@ -16,17 +17,29 @@ from bot.domain.categories import CATEGORIES
 from bot.domain.overlay import load_overlay
 from bot.domain.scores import ScoreData, ScoreMove
 from bot.feeds.leaderboard import BUNDLED_DATE, Leaderboard, load_bundled
-from bot.store.scores import add_board, apply_scores, model_names
-from bot.store.tables import Change
+from bot.store.scores import add_board, apply_scores
+from bot.store.tables import Change, Model
 
 
-def mapping(board: Leaderboard, models: Iterable[tuple[str, str]] = ()) -> KeyMapping:
-    """Each leaderboard key's model (and variant), or why it has none: the curated models, and `models`
-    ((id, name) of the catalog's others, which are matched by name only)."""
-    curated = models_from_overlay(load_overlay())
-    known = {m.id for m in curated}
-    others = [ModelNames(id=i, name=n) for i, n in models if i not in known]
-    return map_keys(board.keys(), [*curated, *others])
+def mapping(board: Leaderboard, sourced: Sequence[ModelNames] = ()) -> KeyMapping:
+    """Each leaderboard key's model (and variant), or why it has none: the curated models first, then
+    the keys none of them takes, against the models made from the sources (`sourced_models`), so a
+    model made from a feed gets its score without ever taking a curated model's."""
+    curated = map_keys(board.keys(), models_from_overlay(load_overlay()))
+    if not sourced or not curated.unmapped:
+        return curated
+    more = map_keys(curated.unmapped, sourced)
+    return KeyMapping(
+        mapped={**curated.mapped, **more.mapped},
+        unmapped={k: curated.unmapped[k] for k in more.unmapped},
+        ambiguous={**curated.ambiguous, **more.ambiguous},
+    )
+
+
+def sourced_models(session: Session) -> list[ModelNames]:
+    """The catalog's models made from the sources (not curated), as the key mapper sees them."""
+    rows = session.execute(select(Model.id, Model.name).where(Model.curated.is_(False)).order_by(Model.id))
+    return [ModelNames(id=r.id, name=r.name) for r in rows]
 
 
 def score_data(board: Leaderboard, keys: KeyMapping) -> list[ScoreData]:
@@ -54,7 +67,7 @@ def score_data(board: Leaderboard, keys: KeyMapping) -> list[ScoreData]:
 def apply_board(session: Session, board: Leaderboard, change: Change, as_of: date) -> list[ScoreMove]:
     """The board's scores that moved, as new rows dated `as_of` (its publish date, when it has one), and
     the board itself when it is dated."""
-    keys = mapping(board, model_names(session))
+    keys = mapping(board, sourced_models(session))
     moves = apply_scores(session, score_data(board, keys), change, source=board.source, as_of=as_of)
     if board.published is not None:
         add_board(session, board.source, board.published, board.keys(), change)

@@ -161,11 +161,3 @@ def add_board(
     session.add(board)
     session.flush()
     return board
-
-
-def model_names(session: Session) -> list[tuple[str, str]]:
-    """Every catalog model's (id, name): the leaderboard keys are matched against them all."""
-    return [
-        (model_id, name)
-        for model_id, name in session.execute(select(Model.id, Model.name).order_by(Model.id))
-    ]
