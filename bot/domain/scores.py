@@ -18,7 +18,15 @@ from bot.domain.overlay import load_overlay
 from bot.domain.succession import Known, floor_for, lineages
 from bot.domain.variants import standing_variant
 
-SOURCE = "LMArena text"
+SOURCE = "LMArena text"  # the plain text board, the one modelcost uses (docs/quality.md)
+STYLE_SOURCE = "LMArena text, style-controlled"  # LMArena's `text_style_control/` board, if pointed at
+
+
+def board_source(url: str) -> str:
+    """Which of LMArena's text boards a feed URL serves: its dataset's style-controlled folder, or not."""
+    return STYLE_SOURCE if "style_control" in url.split("?")[0] else SOURCE
+
+
 TEAM = "team"
 ALERT_MOVE = 10  # a subscribed channel hears when a score moves by this much or more
 STALE_BOARD_DAYS = 30  # LMArena publishes every few days: `sync status` warns past this age

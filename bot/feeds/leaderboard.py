@@ -21,10 +21,11 @@ the catalog is the caller's (it passes `known_keys` and `stored`).
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any  # Any: decoded JSON and Parquet cells, before they are validated
@@ -98,14 +99,16 @@ def parse_leaderboard(
     known_keys: Collection[str] = (),
     min_models: int = MIN_MODELS,
     stored: date | None = None,
+    source: str = SOURCE,
 ) -> Leaderboard:
     """Validate a leaderboard file whole; keep only `categories` (all when None). `stored`: the publish
     date of the board the catalog holds, which a dated board may not be older than. Raises
-    LeaderboardError."""
+    LeaderboardError. `source`: which board it is ("LMArena text", or the style-controlled one)."""
     if body[:4] == PARQUET_MAGIC:
         board = _from_parquet(body, categories)
     else:
         board = _from_json(body, categories)
+    board = replace(board, source=source)
     if len(board.overall) < min_models:
         raise LeaderboardError(
             f"the overall category has {len(board.overall)} models, fewer than {min_models}: a partial file"
@@ -186,7 +189,12 @@ def load_bundled(path: Path = BUNDLED_FILE) -> Leaderboard:
 def licences(path: Path = BUNDLED_FILE) -> dict[str, str]:
     """Each model key's licence as LMArena states it ("Proprietary", "MIT", "Apache 2.0", "Modified MIT",
     ...), from the bundled board: evidence of open weights (any licence but Proprietary names one)."""
-    return dict(load_bundled(path).licences)
+    return dict(_licences(path))
+
+
+@functools.cache
+def _licences(path: Path) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(load_bundled(path).licences.items()))
 
 
 def _decode(body: bytes) -> Any:

@@ -16,7 +16,7 @@ from bot.contract.actor import Actor
 from bot.contract.sync import ScoreChange, SyncSummary, UnattachedKey
 from bot.domain.categories import ARENA_KEYS, find_category
 from bot.domain.feeds import QUALITY
-from bot.domain.scores import TEAM, ScoreMove
+from bot.domain.scores import TEAM, ScoreMove, board_source
 from bot.feeds.attempt import Feed, Fresh
 from bot.feeds.leaderboard import Leaderboard, parse_leaderboard
 from bot.feeds.scores import mapping, score_data, sourced_models
@@ -46,6 +46,7 @@ def parse(tx: Session, fresh: Fresh) -> Leaderboard:
         categories=ARENA_KEYS,
         known_keys=known_keys(tx),
         stored=stored.published_on if stored else None,
+        source=board_source(fresh.url),
     )
 
 

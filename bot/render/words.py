@@ -11,6 +11,7 @@ from bot.contract.answers import AlternativesAnswer, AuditAnswer, CompareAnswer
 from bot.contract.errors import UserError, user_message
 from bot.contract.views import ListRow, ModelView, PriceView, QualityView, ScoreEntry, WorkloadView
 from bot.domain.prices import KEYS, fmt_usd, split_windows
+from bot.domain.scores import STYLE_SOURCE
 from bot.domain.snapshots import snapshot_listing
 from bot.domain.variants import variant_label
 
@@ -177,12 +178,15 @@ def quality_sources(models: list[ModelView], today: date | None = None) -> str |
     """'Quality: LMArena text (coding), published 2026-08-19, 110 days ago; the plain board, not
     style-controlled.' for the scores shown, or None."""
     day = today or datetime.now(UTC).date()
-    dates = sorted({m.quality.as_of for m in models if m.quality and not m.quality.team})
+    shown = [m.quality for m in models if m.quality and not m.quality.team]
+    dates = sorted({q.as_of for q in shown})
     cats = sorted({m.quality.category_label for m in models if m.quality})
     if not dates:
         return None
     what = f" ({', '.join(cats)})" if cats and cats != ["overall"] else ""
     when = ", ".join(f"{d.isoformat()}, {_ago((day - d).days)}" for d in dates)
+    if any(q.source == STYLE_SOURCE for q in shown):
+        return f"Quality: LMArena text{what}, published {when}; the style-controlled board."
     return f"Quality: LMArena text{what}, published {when}; the plain board, not style-controlled."
 
 

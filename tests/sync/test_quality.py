@@ -19,6 +19,7 @@ from bot.domain.scores import ALERT_MOVE
 from bot.feeds import quality
 from bot.render.alert import digest, payload_actor
 from bot.render.sync import status_text, summary_text
+from bot.render.text import to_text
 from bot.store.syncruns import sync_due
 from bot.store.tables import Alert, Board, Change, Score, Subscription, SyncRun, utcnow
 from tests.lmarena import as_json, parquet, published
@@ -316,3 +317,18 @@ def test_lmarenas_old_json_file_is_still_accepted(fresh: Engine, feed: responses
     assert sonnet and sonnet.score == 1455 and sonnet.as_of == utcnow().date()  # undated: the day read
     with db.session_factory(fresh)() as s:
         assert [b.published_on for b in s.scalars(select(Board))] == [date(2026, 8, 19)]
+
+
+def test_a_style_controlled_board_is_named_as_such(fresh: Engine, feed: responses.RequestsMock) -> None:
+    """modelcost uses the plain board; pointed at LMArena's style-controlled one, it says so everywhere."""
+    style_url = URL.replace("/text/", "/text_style_control/")
+    feed.get(style_url, body=body(newer()))
+
+    assert quality.FEED.sync(fresh, style_url).status == "applied"
+
+    sonnet = current(fresh, "claude-sonnet-5.5")
+    assert sonnet and sonnet.source == "LMArena text, style-controlled"
+    text = to_text(respond(fresh, "claude-sonnet-5.5", Context.cli()))
+    assert "; the style-controlled board." in text and "not style-controlled" not in text
+    plain = to_text(respond(fresh, "o1", Context.cli()))
+    assert "; the plain board, not style-controlled." in plain
