@@ -16,9 +16,8 @@ DEFAULT_SQLITE_PATH = Path.home() / ".modelcost" / "modelcost.db"
 # Where `modelcost ask` keeps the catalog's read model between runs (bot.read.snapfile).
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "modelcost"
 DEFAULT_FEED_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
-DEFAULT_QUALITY_FEED_URL = (
-    "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text.json"
-)
+# LMArena's text arena, as it publishes it every few days (plain, not style-controlled: docs/quality.md).
+DEFAULT_QUALITY_FEED_URL = "https://huggingface.co/datasets/lmarena-ai/leaderboard-dataset/resolve/main/text/latest-00000-of-00001.parquet"
 DEFAULT_CROSSCHECK_URL = (
     "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 )

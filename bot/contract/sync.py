@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -110,8 +110,18 @@ class SyncRunView(_Summary):
     removed: int = 0
 
 
+class BoardView(_Summary):
+    """The leaderboard the catalog's scores come from: its source, publish date and age in days."""
+
+    source: str
+    published: date
+    age_days: int
+
+
 class SyncStatusAnswer(_Summary):
-    """The latest sync attempts, newest first: what the worker's scheduled syncs did, and why."""
+    """The latest sync attempts, newest first: what the worker's scheduled syncs did, and why; and the
+    quality board the scores come from (None: a catalog whose scores have no dated board)."""
 
     kind: Literal["sync-status"] = "sync-status"
     runs: list[SyncRunView]
+    board: BoardView | None = None

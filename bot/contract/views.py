@@ -107,12 +107,15 @@ class QualityView(_Answer):
     high: int | None = None
     category: str  # Category.name: "overall", "coding", ...
     category_label: str
-    source: str  # "LMArena text", or "team" for an admin's own score
-    as_of: date
+    source: str  # the board ("LMArena text"), or "team" for an admin's own score
+    as_of: date  # the board's publish date (LMArena's leaderboard_publish_date); the day a team set it
     team: bool = False  # the team's own judgement (`set sonnet score 1460`), preferred while set
     set_by: Actor | None = None  # who set the team's score
     floor_from: str | None = None  # a floor: the scored predecessor whose score this is (its name)
     floor_from_id: str | None = None
+    # The effort or thinking variant whose score this is, for a model LMArena lists only through variants
+    # (`high` for claude-opus-5-high): the lab's default where a source says which, else the best scored.
+    variant: str | None = None
 
 
 class ModelView(_Answer):

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 _ORG_PATH = re.compile(r"^[a-z0-9_.\-]+/")
 _VENDOR = re.compile(r"^(?:openai|anthropic|google|meta|xai|x-ai|mistralai|deepseek-ai)-(?=[a-z])")
-_VARIANT = re.compile(r"-(no-thinking|thinking(?:-\d+k)?|think|reasoning|minimal|low|medium|high)$")
+_VARIANT = re.compile(
+    r"-(no-thinking|thinking(?:-\d+k)?|think|reasoning|minimal|low|medium|high(?:-\d+k)?|xhigh)$"
+)
 _DATE = re.compile(r"-(?:\d{8}|\d{4}-\d{2}-\d{2}|\d{2}-\d{4}|20\d{4})$")
 _PREVIEW = re.compile(r"-(?:preview|latest)(?:-\d{2}-\d{2}|-\d{4})?$")
 _SPACES = re.compile(r"[\s_]+")

@@ -4,9 +4,11 @@ Each category has the name used in commands, the synonyms also accepted, a label
 LMArena text-leaderboard key whose scores it uses. The parser, the quality feed, the snapshot and help
 all read this registry, so adding a category is one entry here (and its key in the bundled snapshot).
 
-Chosen from LMArena's leaderboard of 2025-12-17: the task categories with at least 200 models and nearly
-every curated model scored. Left out: the style-control views (`no_refusal`, `no_short`, `no_tie`), near
-duplicates (`hard_english_6`, `industry_mathematical`) and the languages with under 200 models (French,
+Chosen from LMArena's leaderboard of 2025-12-11 (arena-catalog): the task categories with at least 200
+models and nearly every curated model scored; LMArena's dataset of 2026-08-19 has each of them, five
+under another name (`overall`, `hard_prompts`, `longer_query`, `multi_turn`, `instruction_following`).
+Left out: the style-control views (`no_refusal`, `no_short`, `no_tie`), near duplicates
+(`hard_english_6`, `industry_mathematical`) and the languages with under 200 models then (French,
 Spanish, Japanese, Korean). No name or synonym starts with a digit, so `for coding` never reads as a
 workload (`for 10M in 2M out`).
 """
@@ -21,33 +23,48 @@ _SEPARATORS = re.compile(r"[\s_\-]+")
 
 @dataclass(frozen=True)
 class Category:
-    """A leaderboard category: `name` in commands, `label` in replies, `arena_key` in LMArena's file."""
+    """A leaderboard category: `name` in commands, `label` in replies, `arena_key` in LMArena's JSON
+    file (arena-catalog), `dataset_key` in LMArena's Parquet dataset (its `category` column)."""
 
     name: str
     label: str
     arena_key: str
     synonyms: tuple[str, ...] = ()
+    dataset_key: str = ""  # "" when it is the arena key
+
+    @property
+    def dataset(self) -> str:
+        return self.dataset_key or self.arena_key
 
 
-OVERALL = Category("overall", "overall", "full", ("all", "general", "text", "default"))
+OVERALL = Category("overall", "overall", "full", ("all", "general", "text", "default"), "overall")
 
 CATEGORIES: tuple[Category, ...] = (
     OVERALL,
     Category("coding", "coding", "coding", ("code", "programming", "coder", "software development")),
     Category("math", "math", "math", ("maths", "mathematics", "arithmetic")),
     Category("creative writing", "creative writing", "creative_writing", ("creative", "writing", "fiction")),
-    Category("hard prompts", "hard prompts", "hard_6", ("hard", "hard prompt", "difficult")),
+    Category("hard prompts", "hard prompts", "hard_6", ("hard", "hard prompt", "difficult"), "hard_prompts"),
     Category(
-        "long queries", "long queries", "long_user", ("long", "long query", "long prompts", "long context")
+        "long queries",
+        "long queries",
+        "long_user",
+        ("long", "long query", "long prompts", "long context"),
+        "longer_query",
     ),
     Category(
-        "multi-turn", "multi-turn conversation", "multiturn", ("multiturn", "conversation", "conversations")
+        "multi-turn",
+        "multi-turn conversation",
+        "multiturn",
+        ("multiturn", "conversation", "conversations"),
+        "multi_turn",
     ),
     Category(
         "instruction following",
         "instruction following",
         "if",
         ("instructions", "instruction", "following instructions"),
+        "instruction_following",
     ),
     Category("expert", "expert prompts", "expert", ("expert prompts", "experts")),
     Category("english", "English", "english", ("en",)),
@@ -94,6 +111,8 @@ CATEGORIES: tuple[Category, ...] = (
 )
 
 ARENA_KEYS: tuple[str, ...] = tuple(c.arena_key for c in CATEGORIES)
+# LMArena's dataset names five categories otherwise than its JSON file did: read as the JSON's keys.
+DATASET_TO_ARENA: dict[str, str] = {c.dataset: c.arena_key for c in CATEGORIES}
 
 
 def _fold(text: str) -> str:

@@ -1,24 +1,38 @@
-"""LMArena's leaderboard file (the quality feed, and the bundled snapshot) -> a validated Leaderboard.
+"""LMArena's leaderboard (the quality feed, and the bundled snapshot) -> a validated Leaderboard.
 
-The shape is LMArena's `data/leaderboard-text.json`: `{category: {model key: {rating, rating_q025,
-rating_q975}}}`, the score and its 95% interval. A feed is taken whole or rejected whole with the reason
-(LeaderboardError, a FeedError, so a sync records it like a bad price feed): not UTF-8 JSON or truncated,
-the wrong shape, no overall category, a number outside MIN_RATING..MAX_RATING or an interval that does
-not hold its rating, fewer than `min_models` models overall, or more than MAX_DROPPED of the keys known
-before gone. Categories other than the overall one may come and go; the caller sees which are present.
-No database here: judging against the catalog is the caller's (it passes `known_keys`).
+Two shapes are read, told apart by their first bytes:
+- LMArena's dataset on Hugging Face (`lmarena-ai/leaderboard-dataset`, `text/latest-00000-of-00001.parquet`):
+  Parquet, one row per (model, category) with `model_name`, `license`, `rating`, `rating_lower`,
+  `rating_upper`, `category` and `leaderboard_publish_date` (more columns are ignored). Its five renamed
+  categories are read under the JSON's keys (bot.domain.categories.DATASET_TO_ARENA). Read with pyarrow,
+  imported only here, when a board is parsed (a sync or the seed), never by a question.
+- LMArena's old `data/leaderboard-text.json` (lmarena/arena-catalog, unchanged since 2025-12-11):
+  `{category: {model key: {rating, rating_q025, rating_q975}}}`, still accepted from a URL serving it. It has
+  no publish date.
+
+A board is taken whole or rejected whole with the reason (LeaderboardError, a FeedError, so a sync records
+it like a bad price feed): not Parquet or JSON, truncated, missing a column, the wrong shape, no overall
+category, a number outside MIN_RATING..MAX_RATING or an interval that does not hold its rating, a row
+without a key, licence or date, several publish dates, fewer than `min_models` models overall, more than
+MAX_DROPPED of the keys known before gone, or a publish date older than the board stored. Categories other
+than the overall one may come and go; the caller sees which are present. No database here: judging against
+the catalog is the caller's (it passes `known_keys` and `stored`).
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import math
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any  # Any: decoded JSON, before it is validated
+from typing import Any  # Any: decoded JSON and Parquet cells, before they are validated
 
 from bot.config import DATA_DIR
+from bot.domain.categories import DATASET_TO_ARENA
+from bot.domain.scores import SOURCE
 from bot.feeds.decode import FeedError, decode
 
 OVERALL_KEY = "full"
@@ -30,9 +44,19 @@ MAX_KEY_LENGTH = 200
 EXAMPLES = 5
 _TOLERANCE = 1e-6  # a bound equal to its rating, up to float noise, is fine
 
-BUNDLED_FILE = DATA_DIR / "lmarena" / "leaderboard-text-2025-12-17.json"
-BUNDLED_DATE = date(2025, 12, 17)
-SOURCE = "LMArena text"
+PARQUET_MAGIC = b"PAR1"  # a Parquet file starts and ends with it
+COLUMNS = (
+    "model_name",
+    "license",
+    "rating",
+    "rating_lower",
+    "rating_upper",
+    "category",
+    "leaderboard_publish_date",
+)
+
+BUNDLED_FILE = DATA_DIR / "lmarena" / "text-2026-08-19.parquet"
+BUNDLED_DATE = date(2026, 8, 19)  # its leaderboard_publish_date
 
 
 class LeaderboardError(FeedError):
@@ -50,9 +74,14 @@ class Rating:
 
 @dataclass(frozen=True)
 class Leaderboard:
-    """Validated scores: category key (`full`, `coding`, ...) -> model key -> Rating."""
+    """Validated scores: category key (`full`, `coding`, ...) -> model key -> Rating; the dataset's
+    publish date and each key's licence (LMArena's own words: "Proprietary", "MIT", "Modified MIT", ...),
+    which the old JSON file has neither of."""
 
     categories: Mapping[str, Mapping[str, Rating]]
+    published: date | None = None
+    licences: Mapping[str, str] = field(default_factory=dict)
+    source: str = SOURCE
 
     @property
     def overall(self) -> Mapping[str, Rating]:
@@ -69,8 +98,31 @@ def parse_leaderboard(
     categories: Collection[str] | None = None,
     known_keys: Collection[str] = (),
     min_models: int = MIN_MODELS,
+    stored: date | None = None,
+    source: str = SOURCE,
 ) -> Leaderboard:
-    """Validate a leaderboard file whole; keep only `categories` (all when None). Raises LeaderboardError."""
+    """Validate a leaderboard file whole; keep only `categories` (all when None). `stored`: the publish
+    date of the board the catalog holds, which a dated board may not be older than. Raises
+    LeaderboardError. `source`: which board it is ("LMArena text", or the style-controlled one)."""
+    if body[:4] == PARQUET_MAGIC:
+        board = _from_parquet(body, categories)
+    else:
+        board = _from_json(body, categories)
+    board = replace(board, source=source)
+    if len(board.overall) < min_models:
+        raise LeaderboardError(
+            f"the overall category has {len(board.overall)} models, fewer than {min_models}: a partial file"
+        )
+    _check_dropped(board.keys(), known_keys)
+    if stored is not None and board.published is not None and board.published < stored:
+        raise LeaderboardError(
+            f"the leaderboard was published {board.published.isoformat()}, before the one stored "
+            f"({stored.isoformat()}): an older file"
+        )
+    return board
+
+
+def _from_json(body: bytes, categories: Collection[str] | None) -> Leaderboard:
     raw = _decode(body)
     if not isinstance(raw, dict):
         raise LeaderboardError(f"the leaderboard is a JSON {_kind(raw)}, not an object of categories")
@@ -78,18 +130,71 @@ def parse_leaderboard(
         raise LeaderboardError(f"the leaderboard has no overall category ({OVERALL_KEY!r})")
     wanted = set(raw) if categories is None else set(categories) | {OVERALL_KEY}
     boards = {name: _board(name, raw[name]) for name in sorted(wanted) if name in raw}
-    board = Leaderboard(boards)
-    if len(board.overall) < min_models:
-        raise LeaderboardError(
-            f"the overall category has {len(board.overall)} models, fewer than {min_models}: a partial file"
-        )
-    _check_dropped(board.keys(), known_keys)
-    return board
+    return Leaderboard(boards)
+
+
+def _from_parquet(body: bytes, categories: Collection[str] | None) -> Leaderboard:
+    import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 (heavy; a sync or the seed)
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    if body[-4:] != PARQUET_MAGIC:
+        raise LeaderboardError("the leaderboard is not a whole Parquet file (truncated?)")
+    try:
+        parquet = pq.ParquetFile(io.BytesIO(body))
+        missing = [c for c in COLUMNS if c not in parquet.schema_arrow.names]
+        if missing:
+            raise LeaderboardError(f"the leaderboard has no column {', '.join(map(repr, missing))}")
+        rows = parquet.read(columns=list(COLUMNS)).to_pylist()
+    except (pa.ArrowException, OSError) as exc:
+        raise LeaderboardError(f"the leaderboard is not a readable Parquet file: {exc}") from None
+    wanted = None if categories is None else set(categories) | {OVERALL_KEY}
+    boards: dict[str, dict[str, Rating]] = {}
+    licences: dict[str, str] = {}
+    published: set[date] = set()
+    for row in rows:
+        key, category = _text(row, "model_name"), _text(row, "category")
+        name = DATASET_TO_ARENA.get(category, category)
+        where = f"{key!r} in {category!r}"
+        board = boards.setdefault(name, {}) if wanted is None or name in wanted else None
+        if board is not None:
+            if key in board:
+                raise LeaderboardError(f"{where} is listed twice")
+            board[_key(category, key)] = _rating(category, key, row, _DATASET_FIELDS)
+        if isinstance(licence := row["license"], str) and licence.strip():
+            licences[key] = licence.strip()  # a row without one is evidence of nothing, not a broken file
+        day = row["leaderboard_publish_date"]
+        if not isinstance(day, date):
+            raise LeaderboardError(f"{where}: leaderboard_publish_date is {day!r}, not a date")
+        published.add(day)
+    if OVERALL_KEY not in boards:
+        raise LeaderboardError("the leaderboard has no overall category ('overall')")
+    if len(published) > 1:
+        days = ", ".join(d.isoformat() for d in sorted(published))
+        raise LeaderboardError(f"the leaderboard mixes several publish dates: {days}")
+    return Leaderboard({k: boards[k] for k in sorted(boards)}, published=published.pop(), licences=licences)
+
+
+def _text(row: dict[str, Any], column: str) -> str:
+    value = row[column]
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_KEY_LENGTH:
+        raise LeaderboardError(f"a row's {column} is {str(value)[:40]!r}, not a name")
+    return value
 
 
 def load_bundled(path: Path = BUNDLED_FILE) -> Leaderboard:
-    """The snapshot shipped in data/lmarena/ (the offline seed of quality scores)."""
+    """The board shipped in data/lmarena/ (the offline seed of quality scores)."""
     return parse_leaderboard(path.read_bytes())
+
+
+def licences(path: Path = BUNDLED_FILE) -> dict[str, str]:
+    """Each model key's licence as LMArena states it ("Proprietary", "MIT", "Apache 2.0", "Modified MIT",
+    ...), from the bundled board: evidence of open weights (any licence but Proprietary names one)."""
+    return dict(_licences(path))
+
+
+@functools.cache
+def _licences(path: Path) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(load_bundled(path).licences.items()))
 
 
 def _decode(body: bytes) -> Any:
@@ -110,14 +215,18 @@ def _key(category: str, key: str) -> str:
     return key
 
 
-def _rating(category: str, key: str, raw: Any) -> Rating:
+_JSON_FIELDS = ("rating", "rating_q025", "rating_q975")
+_DATASET_FIELDS = ("rating", "rating_lower", "rating_upper")
+
+
+def _rating(category: str, key: str, raw: Any, fields: tuple[str, str, str] = _JSON_FIELDS) -> Rating:
     where = f"{key!r} in {category!r}"
     if not isinstance(raw, dict):
-        raise LeaderboardError(f"{where} is a JSON {_kind(raw)}, not {{rating, rating_q025, rating_q975}}")
-    values = [_number(where, raw, field) for field in ("rating", "rating_q025", "rating_q975")]
-    for field, value in zip(("rating", "rating_q025", "rating_q975"), values, strict=True):
+        raise LeaderboardError(f"{where} is a JSON {_kind(raw)}, not {{{', '.join(fields)}}}")
+    values = [_number(where, raw, name) for name in fields]
+    for name, value in zip(fields, values, strict=True):
         if not MIN_RATING <= value <= MAX_RATING:
-            raise LeaderboardError(f"{where}: {field} {value:g} is outside {MIN_RATING:g}..{MAX_RATING:g}")
+            raise LeaderboardError(f"{where}: {name} {value:g} is outside {MIN_RATING:g}..{MAX_RATING:g}")
     rating, q025, q975 = values
     if q025 > rating + _TOLERANCE or rating > q975 + _TOLERANCE:
         raise LeaderboardError(

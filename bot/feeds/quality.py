@@ -16,13 +16,13 @@ from bot.contract.actor import Actor
 from bot.contract.sync import ScoreChange, SyncSummary, UnattachedKey
 from bot.domain.categories import ARENA_KEYS, find_category
 from bot.domain.feeds import QUALITY
-from bot.domain.scores import TEAM, ScoreMove
+from bot.domain.scores import TEAM, ScoreMove, board_source
 from bot.feeds.attempt import Feed, Fresh
-from bot.feeds.leaderboard import SOURCE, Leaderboard, parse_leaderboard
-from bot.feeds.scores import mapping, score_data
+from bot.feeds.leaderboard import Leaderboard, parse_leaderboard
+from bot.feeds.scores import mapping, score_data, sourced_models
 from bot.store.outbox import queue_alerts
 from bot.store.prices import new_change
-from bot.store.scores import apply_scores, newest_rows
+from bot.store.scores import add_board, apply_scores, newest_board, newest_rows
 
 TOP_MOVES = 10
 EXAMPLES = 10
@@ -38,18 +38,33 @@ def known_keys(session: Session) -> set[str]:
 
 
 def parse(tx: Session, fresh: Fresh) -> Leaderboard:
-    """The leaderboard, valid (bot.feeds.leaderboard) and keeping most of the keys the scores came from."""
-    return parse_leaderboard(fresh.body, categories=ARENA_KEYS, known_keys=known_keys(tx))
+    """The leaderboard, valid (bot.feeds.leaderboard), keeping most of the keys the scores came from, and
+    published no earlier than the board stored."""
+    stored = newest_board(tx)
+    return parse_leaderboard(
+        fresh.body,
+        categories=ARENA_KEYS,
+        known_keys=known_keys(tx),
+        stored=stored.published_on if stored else None,
+        source=board_source(fresh.url),
+    )
 
 
 def apply(tx: Session, fresh: Fresh, board: Leaderboard) -> SyncSummary:
     """Write the scores that moved as one change set, with the alerts they queue."""
-    keys = mapping(board)
+    keys = mapping(board, sourced_models(tx))
     change = new_change(tx, "sync", Actor(kind="feed", id=fresh.url))
-    moves = apply_scores(tx, score_data(board, keys), change, source=SOURCE, as_of=fresh.fetched_at.date())
+    # A dated board's scores are as of its publish date; the old undated JSON file's, the day it was read.
+    as_of = board.published or fresh.fetched_at.date()
+    moves = apply_scores(tx, score_data(board, keys), change, source=board.source, as_of=as_of)
+    stored = newest_board(tx)
+    newer = board.published is not None and (stored is None or board.published > stored.published_on)
+    if newer:
+        assert board.published is not None
+        add_board(tx, board.source, board.published, board.keys(), change)
     changed = [m for m in moves if m.old is not None]
     added = [m for m in moves if m.old is None]
-    summary = fresh.summary("applied" if moves else "unchanged")
+    summary = fresh.summary("applied" if moves or newer else "unchanged")
     summary.changed, summary.added = len(changed), len(added)
     summary.score_moves = [_view(m) for m in _largest(changed)[:TOP_MOVES]]
     summary.score_moves += [_view(m) for m in _largest(added) if m.category == "overall" and not m.variant][
@@ -60,7 +75,7 @@ def apply(tx: Session, fresh: Fresh, board: Leaderboard) -> SyncSummary:
         UnattachedKey(key=k, reason=u.reason) for k, u in sorted(keys.ambiguous.items())
     ]
     summary.unmapped_keys = sorted(keys.unmapped)
-    if not moves:
+    if not moves and not newer:
         tx.delete(change)  # nothing moved: no change set to announce
         return summary
     summary.alerts_queued = queue_alerts(tx, change, [], scores=moves)  # less what team scores hide

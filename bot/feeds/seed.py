@@ -16,11 +16,12 @@ from bot.domain.overlay import load_overlay
 from bot.domain.prices import OfferingData
 from bot.feeds.genai_prices import from_snapshot, snapshot_label
 from bot.feeds.leaderboard import BUNDLED_DATE
-from bot.feeds.scores import seed_scores
+from bot.feeds.scores import bundled_label, seed_scores
 from bot.store import migrations, schema
 from bot.store.curation import apply_overlay
 from bot.store.lifecycle import apply_facts
 from bot.store.prices import apply_upstream, new_change
+from bot.store.scores import newest_board
 from bot.store.tables import Offering, Score
 
 
@@ -34,13 +35,22 @@ def ensure_catalog(engine: Engine) -> None:
                 schema.upgrade(engine)
     with db.transaction(engine) as session:
         if session.scalar(select(exists().where(Offering.id.is_not(None)))):
-            if not session.scalar(select(exists().where(Score.id.is_not(None)))):
+            if _board_behind(session):
                 _lock(engine, session)
-                if not session.scalar(select(exists().where(Score.id.is_not(None)))):
-                    # A catalog from before scores were data: the bundled leaderboard's, once.
+                if _board_behind(session):
+                    # A catalog from before scores were data, or whose board is older than the bundled
+                    # one: the bundled board's scores, as dated moves beside the old (history keeps them).
                     seed_scores(session, new_change(session, "seed", leaderboard_label()))
             return
     seed(engine)
+
+
+def _board_behind(session: Session) -> bool:
+    """No score yet, or scores from a board older than the bundled one (or from an undated one)."""
+    if not session.scalar(select(exists().where(Score.id.is_not(None)))):
+        return True
+    board = newest_board(session)
+    return board is None or board.published_on < BUNDLED_DATE
 
 
 @contextmanager
@@ -65,7 +75,7 @@ def _lock(engine: Engine, session: Session) -> None:
 
 
 def leaderboard_label() -> Actor:
-    return Actor(kind="snapshot", id=f"LMArena text leaderboard snapshot {BUNDLED_DATE.isoformat()}")
+    return bundled_label()
 
 
 def seed(engine: Engine, offerings: list[OfferingData] | None = None, label: str | None = None) -> None:

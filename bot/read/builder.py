@@ -25,14 +25,15 @@ from bot.domain.nameindex import NameIndex
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import offpeak_columns
 from bot.domain.query import parse_workload
-from bot.domain.scores import TEAM, ScoreRow, scores_from_rows, with_floors
+from bot.domain.scores import TEAM, BoardFacts, ScoreRow, predecessors, scores_from_rows, with_floors
+from bot.domain.succession import Known
 from bot.domain.workloads import LITELLM, ExtraRate, price_source
 from bot.domain.workloads import card as rate_card
 from bot.domain.workspaces import SHARED
 from bot.read.model import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
 from bot.store.crosscheck import current_facts
 from bot.store.prices import current_prices, price_data
-from bot.store.scores import newest_rows
+from bot.store.scores import newest_board, newest_rows
 from bot.store.tables import Alias, Change, Model, Offering, Price, Provider
 from bot.store.version import version_on
 from bot.store.workloads import team_spec
@@ -138,9 +139,12 @@ def _scores(
     open_live = {m for m, f in models.items() if f.open_weights and m not in retired}
     quality: dict[str, dict[str, Rating]] = {}
     candidates: dict[str, tuple[Candidate, ...]] = {}
+    lines = predecessors(Known(m.id, m.release_date) for m in models.values())
+    stored = newest_board(session)
+    board = BoardFacts(stored.published_on, frozenset(stored.keys)) if stored else None
     for category in CATEGORIES:
-        scores = scores_from_rows(by_category.get(category.name, {}), actors, category)
-        floored = with_floors(scores, models, names)
+        scores = scores_from_rows(by_category.get(category.name, {}), actors, category, board)
+        floored = with_floors(scores, models, names, lines)
         ratings = quality[category.name] = {m: Rating.of(q) for m, q in floored.items()}
         ranked = sorted((m for m in scores if m in open_live), key=lambda m: (-scores[m].score, m))
         candidates[category.name] = tuple(

@@ -120,10 +120,22 @@ class Rating(NamedTuple):
     set_by: Actor | None
     floor_from: str | None
     floor_from_id: str | None
+    variant: str | None
 
     @classmethod
     def of(cls, q: QualityView) -> Rating:
-        return cls(q.score, q.low, q.high, q.source, q.as_of, q.team, q.set_by, q.floor_from, q.floor_from_id)
+        return cls(
+            q.score,
+            q.low,
+            q.high,
+            q.source,
+            q.as_of,
+            q.team,
+            q.set_by,
+            q.floor_from,
+            q.floor_from_id,
+            q.variant,
+        )
 
     def view(self, category: Category) -> QualityView:
         return QualityView(**self._asdict(), category=category.name, category_label=category.label)

@@ -32,6 +32,7 @@ from bot.domain.comparable import COMPARABLE_MARGIN, comparable_rule
 from bot.domain.help import HELP, HELP_FOOTNOTE
 from bot.domain.names import normalise
 from bot.domain.prices import DEFAULT_WORKLOAD, fmt_cost, ratio
+from bot.domain.variants import variant_label
 from bot.domain.workloads import workload_view
 from bot.read.model import Candidate, ReadModel, work_key
 from bot.read.views import TOP_HOSTS, choice_for, fixed_for, model_views
@@ -145,9 +146,11 @@ def find_alternatives(
     min_score = quality.score - COMPARABLE_MARGIN if quality is not None else None
     footnote = comparable_rule(cat)
     if quality is not None and quality.floor_from:
+        whose = quality.floor_from + (f" ({variant_label(quality.variant)})" if quality.variant else "")
         footnote += (
-            f" {target.name} has no LMArena {cat.label} score yet; using {quality.floor_from}'s "
-            f"{quality.score} as a floor."
+            f" {target.name} has no LMArena {cat.label} score yet; using {whose}'s {quality.score} as a "
+            f"floor. A floor is a lower bound: alternatives are judged against {quality.floor_from}, not "
+            f"against {target.name} itself, which may score higher."
         )
     if quality is None:
         footnote = (

@@ -13,6 +13,7 @@ from bot.contract.actor import public_url
 from bot.contract.sync import FactMove, Move, ScoreChange, SyncRunView, SyncStatusAnswer, SyncSummary
 from bot.domain.feeds import CROSSCHECK, FEEDS, PRICES, QUALITY, feed_info
 from bot.domain.prices import fmt_usd
+from bot.domain.scores import STALE_BOARD_DAYS
 
 _UNMAPPED_SHOWN = 20
 _FACT_NAMES = {
@@ -167,14 +168,33 @@ def _pct(pct: Decimal | None) -> str:
 
 
 def status_text(answer: SyncStatusAnswer) -> str:
+    board = board_lines(answer)
     if not answer.runs:
-        return "No feed sync has run yet: the feeds sync on their own schedule."
+        return "\n".join(["No feed sync has run yet: the feeds sync on their own schedule.", *board])
     lines = ["Latest feed syncs (newest first):"]
     for feed in FEEDS:
         runs = [r for r in answer.runs if r.feed == feed.name]
         if runs:
             lines += ["", f"{feed.title} feed:", *(_run_line(r) for r in runs)]
-    return "\n".join(lines)
+    return "\n".join([*lines, *board])
+
+
+def board_lines(answer: SyncStatusAnswer) -> list[str]:
+    """The quality board's age, and a warning when it is older than STALE_BOARD_DAYS."""
+    b = answer.board
+    if b is None:
+        return []
+    lines = ["", f"Quality scores: {b.source}, published {b.published.isoformat()}, {_days(b.age_days)}."]
+    if b.age_days > STALE_BOARD_DAYS:
+        lines.append(
+            f"⚠️ The quality board is {b.age_days} days old (over {STALE_BOARD_DAYS}): LMArena publishes "
+            "every few days, so the quality feed is failing or points at a file no longer updated."
+        )
+    return lines
+
+
+def _days(n: int) -> str:
+    return "today" if n == 0 else "1 day ago" if n == 1 else f"{n} days ago"
 
 
 def _run_line(r: SyncRunView) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import assert_never
 
@@ -19,7 +20,9 @@ from bot.contract.views import (
     WorkloadView,
 )
 from bot.domain.prices import KEYS, fmt_cost, fmt_usd, split_windows
+from bot.domain.scores import STYLE_SOURCE
 from bot.domain.snapshots import snapshot_listing
+from bot.domain.variants import variant_label
 
 
 def tokens(n: int) -> str:
@@ -234,11 +237,17 @@ _said: dict[int, tuple[QualityView, str]] = {}
 def _said_of(q: QualityView) -> str:
     where = "" if q.category == "overall" else f" {q.category_label}"
     if q.floor_from:
-        return f"no LMArena{where} score yet; using {q.floor_from}'s {q.score} as a floor"
+        return f"no LMArena{where} score yet; using {floor_source(q)}'s {q.score} as a floor"
     if q.team:
         by = f" by {actor(q.set_by)}" if q.set_by else ""
         return f"the team's{where} score {q.score} (set{by} {q.as_of.isoformat()})"
-    return f"LMArena{where} {q.score} ({q.as_of.isoformat()})"
+    effort = f", {variant_label(q.variant)}" if q.variant else ""
+    return f"LMArena{where} {q.score}{effort} ({q.as_of.isoformat()})"
+
+
+def floor_source(q: QualityView) -> str:
+    """Whose score a floor is: 'Claude Sonnet 4.5', 'Claude Opus 5 (high effort)'."""
+    return f"{q.floor_from} ({variant_label(q.variant)})" if q.variant else f"{q.floor_from}"
 
 
 def score(m: ModelView) -> str:
@@ -251,16 +260,24 @@ def score(m: ModelView) -> str:
     return f"{q.score} (team)" if q.team else str(q.score)
 
 
-def quality_sources(models: list[ModelView]) -> str | None:
-    """'Quality: LMArena text (coding), 2025-12-17.' for the scores shown, or None."""
-    dates = [
-        d.isoformat() for d in sorted({m.quality.as_of for m in models if m.quality and not m.quality.team})
-    ]
+def quality_sources(models: list[ModelView], today: date | None = None) -> str | None:
+    """'Quality: LMArena text (coding), published 2026-08-19, 110 days ago; the plain board, not
+    style-controlled.' for the scores shown, or None."""
+    day = today or datetime.now(UTC).date()
+    shown = [m.quality for m in models if m.quality and not m.quality.team]
+    dates = sorted({q.as_of for q in shown})
     cats = sorted({m.quality.category_label for m in models if m.quality})
     if not dates:
         return None
     what = f" ({', '.join(cats)})" if cats and cats != ["overall"] else ""
-    return f"Quality: LMArena text{what}, {', '.join(dates)}."
+    when = ", ".join(f"{d.isoformat()}, {_ago((day - d).days)}" for d in dates)
+    if any(q.source == STYLE_SOURCE for q in shown):
+        return f"Quality: LMArena text{what}, published {when}; the style-controlled board."
+    return f"Quality: LMArena text{what}, published {when}; the plain board, not style-controlled."
+
+
+def _ago(days: int) -> str:
+    return "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
 
 
 def score_gap(m: ModelView, target: ModelView) -> str:

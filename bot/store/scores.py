@@ -22,7 +22,7 @@ from bot.domain.scores import TEAM, ScoreData, ScoreMove, scores_from_rows
 from bot.domain.workspaces import SHARED
 from bot.store.names import name_index
 from bot.store.prices import new_change
-from bot.store.tables import Change, Model, Score
+from bot.store.tables import Board, Change, Model, Score
 
 
 def newest_rows(
@@ -136,3 +136,28 @@ def set_team(
         unchanged=unchanged,
         actor=actor,
     )
+
+
+def newest_board(session: Session) -> Board | None:
+    """The newest board the catalog's scores were taken from (None: a catalog from before boards were
+    recorded, or fed only LMArena's undated JSON file)."""
+    return session.scalars(
+        select(Board).order_by(Board.published_on.desc(), Board.id.desc()).limit(1)
+    ).first()
+
+
+def add_board(
+    session: Session, source: str, published_on: date, keys: Iterable[str], change: Change
+) -> Board:
+    """Record that the board of `source` published `published_on`, listing `keys`, was applied under
+    `change`."""
+    board = Board(
+        source=source,
+        published_on=published_on,
+        keys=sorted(keys),
+        change_id=change.id,
+        recorded_at=change.created_at,
+    )
+    session.add(board)
+    session.flush()
+    return board

@@ -216,6 +216,24 @@ class Score(Base):
     workspace: Mapped[str] = workspace_column()
 
 
+class Board(Base):
+    """A leaderboard the catalog's scores were taken from: its source ("LMArena text") and the day its
+    publisher dated it (LMArena's `leaderboard_publish_date`), one row per board applied (by the seed, an
+    upgrade or the quality feed), under the change that applied it, with the keys it lists. The newest is
+    the board answers cite and a feed may not go back from; a board without a publish date (LMArena's old
+    JSON file) has no row.
+    """
+
+    __tablename__ = "boards"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(100))
+    published_on: Mapped[date] = mapped_column(Date)
+    # Every model key on the board: a score it did not move is still its score, as of its publish date.
+    keys: Mapped[list[str]] = mapped_column(JSON)
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Alias(Base):
     """A name users type for a model (`r1`, `4o`); stored normalised, unique in the shared catalog and
     within each workspace (a workspace's admins add names for their workspace only)."""

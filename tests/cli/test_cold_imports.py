@@ -28,6 +28,7 @@ FORBIDDEN = (
     "bot.read.current",
     "bot.render.blocks",
     "genai_prices",
+    "pyarrow",  # LMArena's Parquet board: read by a sync or the seed only (bot.feeds.leaderboard)
 )
 
 

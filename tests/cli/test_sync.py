@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterator
+from datetime import date
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +19,8 @@ from bot import db
 from bot.cli import main
 from bot.config import Settings
 from bot.feeds.registry import sync_due_feeds
+from bot.store.tables import Alert, Subscription
+from tests.lmarena import parquet, published
 from tests.sync import feeds, leaderboards, litellm_files
 from tests.sync.leaderboards import body, bundled, newer, rate, scores_dump
 
@@ -36,7 +39,8 @@ def serve(tmp_path: Path) -> Iterator[Serve]:
     thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)  # stops at once
     thread.start()
 
-    def put(raw: bytes, name: str = "leaderboard-text.json") -> str:
+    def put(raw: bytes, name: str = "text/latest-00000-of-00001.parquet") -> str:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(raw)
         return f"http://127.0.0.1:{server.server_address[1]}/{name}"
 
@@ -63,12 +67,21 @@ def test_a_newer_leaderboard_from_a_local_port_gives_sonnet_its_own_score(
     before = _ask("cheaper sonnet", capsys)
     assert "as a floor" in before
     assert not any(line.startswith("gpt-oss-120b ") for line in before.splitlines())
-    url = serve(body(newer()))
+    with db.transaction(db.engine_for(database)) as s:
+        s.add(Subscription(channel_id="COSS", created_by="U1", model_ids=["gpt-oss-120b"]))
+    url = serve(body(newer()))  # published 2026-09-01: Claude Sonnet 5.5 new, gpt-oss-120b 1366 -> 1440
 
     assert main(["sync", "quality", "--url", url]) == 0
 
     out = capsys.readouterr().out
+    assert url.endswith("/text/latest-00000-of-00001.parquet")
     assert f"quality sync from {url}: applied" in out and "1 score changed, 2 added" in out
+    with db.session_factory(db.engine_for(database))() as s:
+        [alert] = s.query(Alert).all()  # the subscribed channel hears of the move of 74
+    assert alert.channel_id == "COSS"
+    assert [(m["model_id"], m["old"], m["new"]) for m in alert.payload["score_moves"]] == [
+        ("gpt-oss-120b", 1366, 1440)
+    ]
     after = _ask("cheaper sonnet", capsys)
     assert "as a floor" not in after and "no LMArena score yet" not in after
     assert "Cheaper than Claude Sonnet 5.5 (LMArena 1455" in after
@@ -77,6 +90,10 @@ def test_a_newer_leaderboard_from_a_local_port_gives_sonnet_its_own_score(
     answer = json.loads(_ask("cheaper sonnet", capsys, "--json"))
     target = answer["target"]["quality"]
     assert (target["score"], target["floor_from"], target["source"]) == (1455, None, "LMArena text")
+    assert (target["as_of"], target["low"], target["high"]) == ("2026-09-01", 1449, 1461)  # the board's date
+    assert "Quality: LMArena text, published 2026-09-01, " in _ask("cheaper sonnet", capsys)
+    history = _ask("history gpt-oss-120b", capsys)
+    assert "1366" in history and "1440" in history  # a dated move, the old score kept
     dump = scores_dump(db.engine_for(database))
 
     assert main(["sync", "quality", "--url", url]) == 0  # the same file again
@@ -89,21 +106,33 @@ def test_a_newer_leaderboard_from_a_local_port_gives_sonnet_its_own_score(
 
 
 def _most_gone() -> bytes:
-    board = bundled()
-    kept = sorted(board["full"])[:60]
-    return body({cat: {k: v for k, v in models.items() if k in kept} for cat, models in board.items()})
+    rows = bundled()
+    kept = sorted({r["model_name"] for r in rows})[:80]
+    return body([r for r in rows if r["model_name"] in kept])
 
 
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
+        (body(newer())[: len(body(newer())) // 2], "not a whole Parquet file (truncated?)"),
+        (parquet(newer(), drop=["rating"]), "no column 'rating'"),
+        (body(published(newer(), date(2026, 7, 1))), "published 2026-07-01, before the one stored"),
         (b'{"full": {"gpt-oss-120b": {"rating": 13', "not valid JSON (truncated?)"),
         (b"<html>rate limited</html>", "not valid JSON"),
-        (body({"full": [], "coding": {}}), "'full' is a JSON array"),
+        (json.dumps({"full": [], "coding": {}}).encode(), "'full' is a JSON array"),
         (body(rate(newer(), "gpt-oss-120b", 9000.0)), "rating 9000 is outside 500..2500"),
         (_most_gone(), "the leaderboard drops"),
     ],
-    ids=["truncated", "malformed", "wrong-shape", "absurd", "most-gone"],
+    ids=[
+        "truncated",
+        "wrong-column",
+        "older",
+        "truncated-json",
+        "malformed",
+        "wrong-shape",
+        "absurd",
+        "most-gone",
+    ],
 )
 def test_a_bad_leaderboard_exits_1_with_the_reason_and_changes_nothing(
     database: str, serve: Serve, capsys: pytest.CaptureFixture[str], raw: bytes, reason: str

@@ -82,7 +82,7 @@ def test_one_model(catalog: Engine) -> None:
     m = result.model
     assert (m.name, m.lab, m.open_weights, m.lab_api) == ("o1", "OpenAI", False, True)
     assert m.price.context_window and m.price.context_window >= 128_000
-    assert m.quality and m.quality.score > 1300 and m.quality.as_of.isoformat() == "2025-12-17"
+    assert m.quality and m.quality.score > 1300 and m.quality.as_of.isoformat() == "2026-08-19"
     assert m.price.source.kind == "snapshot" and "genai-prices" in m.price.source.id
 
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import Engine
 
-from bot.domain.arena_keys import map_keys, models_from_overlay
+from bot.commands.ask import Context, respond
+from bot.contract.answers import ModelAnswer
 from bot.domain.overlay import CATALOG_FILE, Overlay, load_overlay
-from bot.domain.succession import floor_for
 from bot.feeds.genai_prices import from_snapshot
 from bot.feeds.leaderboard import load_bundled
 
@@ -61,28 +62,30 @@ def test_family_names_users_type_alone_resolve_within_the_lab() -> None:
     }
 
 
-# What a model without a 2025-12-17 score falls back to (the overall category): the examples.
+# What a model LMArena's 2026-08-19 board does not list falls back to (the overall category): the newest
+# scored model of its family before it, curated or not. GPT-5.5 and Gemini 3.1 Pro have their own.
 FLOORS = {
-    "claude-sonnet-5.5": "claude-sonnet-4.5",
-    "claude-opus-5.5": "claude-opus-4.5",
+    "claude-sonnet-5.5": "claude-sonnet-5",  # listed only as claude-sonnet-5-high: that variant stands for it
+    "claude-opus-5.5": "claude-opus-5",
     "claude-haiku-5.5": "claude-haiku-4.5",
-    "gpt-5.5": "gpt-5.1",  # GPT-5.2 has no score in that file either
-    "grok-4.7": "grok-4",
-    "gemini-3.1-pro": "gemini-3-pro",
-    "kimi-k2.5": "kimi-k2-0905",
+    "gpt-5.5": None,
+    "grok-4.7": "grok-4.6",  # grok-4.6-high; never grok-4-0709 (Grok 4) while a newer Grok is scored
+    "gemini-3.1-pro": None,
+    "gemini-3.8-flash": "gemini-3.7-flash",
     "codestral-2508": None,  # no scored ancestor: says so, and how to fix it
 }
 
 
 @pytest.mark.parametrize(("model_id", "floor"), FLOORS.items())
-def test_unscored_models_get_their_nearest_scored_predecessor_as_floor(
-    model_id: str, floor: str | None
+def test_unlisted_models_get_their_newest_scored_predecessor_as_floor(
+    catalog: Engine, model_id: str, floor: str | None
 ) -> None:
-    board = load_bundled()
-    mapping = map_keys(board.keys(), models_from_overlay(OVERLAY))
-    scores = {m.model_id: board.overall[k] for k, m in mapping.mapped.items() if m.variant is None}
-    found = floor_for(model_id, scores, OVERLAY.predecessors)
-    assert (found.model_id if found else None) == floor
+    answer = respond(catalog, model_id, Context.cli())
+    assert isinstance(answer, ModelAnswer)
+    q = answer.model.quality
+    assert (q.floor_from_id if q else None) == floor
+    if model_id in ("gpt-5.5", "gemini-3.1-pro"):
+        assert q is not None and q.floor_from is None and q.variant is None  # its own default key's
 
 
 def _raw() -> dict:  # type: ignore[type-arg]

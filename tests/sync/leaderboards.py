@@ -1,60 +1,40 @@
-"""Quality feed factories: the bundled LMArena leaderboard (what a seeded catalog's scores came from),
-a newer one with Claude Sonnet 5.5 and a better gpt-oss-120b, edits of them, and a dump of every score
-row to compare before and after."""
+"""Quality feed factories: LMArena's dataset as the bundled board (what a seeded catalog's scores came
+from), a newer one with Claude Sonnet 5.5 and a better gpt-oss-120b (tests/lmarena.py), edits of them as
+Parquet bodies, and a dump of every score row to compare before and after."""
 
 from __future__ import annotations
 
-import functools
-import json
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 
 from bot import db
-from bot.feeds.leaderboard import BUNDLED_FILE
-from bot.store.tables import Alert, Change, Score
+from bot.store.tables import Alert, Board, Change, Score
+from tests.lmarena import NEWER, Row, bundled_rows, newer_rows, parquet, rate
 
-URL = "https://feed.test/lmarena/arena-catalog/data/leaderboard-text.json"
-SONNET_KEY = "claude-sonnet-5-5-20260915"  # maps to claude-sonnet-5.5 by name (bot.domain.arena_keys)
-OPEN_KEY = "gpt-oss-120b"  # an open-weights model the catalog prices, 1365 overall in the snapshot
+URL = "https://feed.test/datasets/lmarena-ai/leaderboard-dataset/resolve/main/text/latest-00000-of-00001.parquet"
+SONNET_KEY = "claude-sonnet-5-5"  # maps to claude-sonnet-5.5 by name (bot.domain.arena_keys)
+OPEN_KEY = "gpt-oss-120b"  # an open-weights model the catalog prices, 1366 overall on the bundled board
 OPEN_MODEL = "gpt-oss-120b"
-
-Board = dict[str, dict[str, dict[str, float]]]
-
-
-@functools.cache
-def _bundled() -> str:
-    return BUNDLED_FILE.read_text()
+__all__ = ["NEWER", "Row", "body", "bundled", "newer", "rate"]
 
 
-def bundled() -> Board:
-    """A fresh, editable copy of the bundled 2025-12-17 leaderboard."""
-    board: Board = json.loads(_bundled())
-    return board
+def bundled() -> list[Row]:
+    """A fresh, editable copy of the bundled board's rows (published 2026-08-19)."""
+    return bundled_rows()
 
 
-def rate(board: Board, key: str, rating: float, category: str = "full", half_width: float = 6.0) -> Board:
-    board[category][key] = {
-        "rating": rating,
-        "rating_q025": rating - half_width,
-        "rating_q975": rating + half_width,
-    }
-    return board
+def newer() -> list[Row]:
+    return newer_rows()
 
 
-def newer() -> Board:
-    """The bundled file plus Claude Sonnet 5.5 (overall and coding) and gpt-oss-120b up to 1440 overall."""
-    board = rate(bundled(), SONNET_KEY, 1455.2)
-    board = rate(board, SONNET_KEY, 1471.8, "coding")
-    return rate(board, OPEN_KEY, 1440.4, half_width=5.4)
-
-
-def body(board: Any) -> bytes:
-    return json.dumps(board).encode()
+def body(rows: list[Row]) -> bytes:
+    return parquet(rows)
 
 
 def scores_dump(engine: Engine) -> tuple[list[tuple[Any, ...]], int, int]:
-    """Every score row, and how many change sets and alerts there are: equal dumps, nothing changed."""
+    """Every score row, how many change sets, and how many alerts and boards (1000 a board) there are:
+    equal dumps, nothing changed."""
     with db.session_factory(engine)() as s:
         rows = s.execute(
             select(
@@ -73,7 +53,8 @@ def scores_dump(engine: Engine) -> tuple[list[tuple[Any, ...]], int, int]:
         ).all()
         changes = s.scalar(select(func.count()).select_from(Change)) or 0
         alerts = s.scalar(select(func.count()).select_from(Alert)) or 0
-    return [tuple(r) for r in rows], changes, alerts
+        boards = s.scalar(select(func.count()).select_from(Board)) or 0
+    return [tuple(r) for r in rows], changes, alerts + 1000 * boards
 
 
 def current(engine: Engine, model_id: str, category: str = "overall") -> Score | None:

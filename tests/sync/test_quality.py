@@ -1,9 +1,10 @@
-"""Syncing quality scores from LMArena's leaderboard file (mocked with `responses`): what is attached,
-what is listed and not attached, what is rejected whole, and who hears of it, on SQLite and PostgreSQL."""
+"""Syncing quality scores from LMArena's dataset (its Parquet file, mocked with `responses`): what is
+attached, what is listed and not attached, what is rejected whole, and who hears of it, on SQLite and
+PostgreSQL. LMArena's old JSON file is still accepted from a URL serving it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import responses
@@ -18,10 +19,13 @@ from bot.domain.scores import ALERT_MOVE
 from bot.feeds import quality
 from bot.render.alert import digest, payload_actor
 from bot.render.sync import status_text, summary_text
+from bot.render.text import to_text
 from bot.store.syncruns import sync_due
-from bot.store.tables import Alert, Change, Score, Subscription, SyncRun, utcnow
+from bot.store.tables import Alert, Board, Change, Score, Subscription, SyncRun, utcnow
+from tests.lmarena import as_json, parquet, published
 from tests.sync.feeds import runs
 from tests.sync.leaderboards import (
+    NEWER,
     OPEN_KEY,
     OPEN_MODEL,
     SONNET_KEY,
@@ -38,7 +42,7 @@ from tests.sync.leaderboards import (
 @pytest.mark.engines
 def test_a_newer_leaderboard_attaches_its_scores_once(fresh: Engine, feed: responses.RequestsMock) -> None:
     before_open = current(fresh, OPEN_MODEL)
-    assert current(fresh, "claude-sonnet-5.5") is None and before_open and before_open.score == 1365
+    assert current(fresh, "claude-sonnet-5.5") is None and before_open and before_open.score == 1366
     feed.get(URL + "?token=s3cret", body=body(newer()), headers={"ETag": '"lb1"'})
 
     summary = quality.FEED.sync(fresh, URL + "?token=s3cret")
@@ -46,7 +50,7 @@ def test_a_newer_leaderboard_attaches_its_scores_once(fresh: Engine, feed: respo
     assert (summary.feed, summary.status, summary.changed, summary.added) == ("quality", "applied", 1, 2)
     sonnet, gpt_oss = current(fresh, "claude-sonnet-5.5"), current(fresh, OPEN_MODEL)
     assert sonnet and (sonnet.score, sonnet.score_low, sonnet.score_high) == (1455, 1449, 1461)
-    assert sonnet.leaderboard_key == SONNET_KEY and sonnet.as_of == utcnow().date()
+    assert sonnet.leaderboard_key == SONNET_KEY and sonnet.as_of == NEWER  # the board's publish date
     assert (current(fresh, "claude-sonnet-5.5", "coding") or sonnet).score == 1472
     assert gpt_oss and gpt_oss.score == 1440 and gpt_oss.id > before_open.id  # a new row: history kept
     with db.session_factory(fresh)() as s:
@@ -55,14 +59,16 @@ def test_a_newer_leaderboard_attaches_its_scores_once(fresh: Engine, feed: respo
         assert {r.change_id for r in s.scalars(select(Score).where(Score.change_id == change.id))} == {
             change.id
         }
+        [board] = s.scalars(select(Board).where(Board.change_id == change.id))
+        assert (board.source, board.published_on) == ("LMArena text", NEWER)
     [run] = runs(fresh)
     assert (run.feed, run.status, run.change_id, run.etag) == ("quality", "applied", change.id, '"lb1"')
     assert run.summary and run.summary["added"] == 2
     text = summary_text(summary)
     for line in (
         "quality sync from https://feed.test/",
-        "1 score changed, 2 added (283 models in the leaderboard, 90 matched to a model)",
-        "gpt-oss-120b  overall  1365  ->  1440  +75",
+        "1 score changed, 2 added (394 models in the leaderboard, ",
+        "gpt-oss-120b  overall  1366  ->  1440  +74",
         "Claude Sonnet 5.5  overall  new  ->  1455",
     ):
         assert line in text, line
@@ -72,7 +78,7 @@ def test_a_newer_leaderboard_attaches_its_scores_once(fresh: Engine, feed: respo
     again = quality.FEED.sync(fresh, URL + "?token=s3cret")  # the same body (no ETag match needed)
 
     assert again.status == "unchanged" and scores_dump(fresh) == dump
-    feed.replace(responses.GET, URL + "?token=s3cret", body=body(newer()) + b"\n")  # same scores
+    feed.replace(responses.GET, URL + "?token=s3cret", body=body(newer()[::-1]))  # other bytes, same scores
     assert quality.FEED.sync(fresh, URL + "?token=s3cret").status == "unchanged"
     assert scores_dump(fresh) == dump
     assert [r.status for r in runs(fresh)] == ["applied", "unchanged", "unchanged"]
@@ -106,14 +112,15 @@ def test_keys_that_map_to_no_model_or_several_are_listed_not_attached(
         attached = set(s.scalars(select(Score.leaderboard_key).where(Score.change_id == summary.change_id)))
     assert attached.isdisjoint({*summary.unmapped_keys, *ambiguous})
     text = summary_text(summary)
-    assert "Not attached, no model in the catalog (192):" in text and "and 172 more" in text
-    assert "Not attached, could be several models (2):" in text
+    assert f"Not attached, no model in the catalog ({len(summary.unmapped_keys)}):" in text
+    assert "totally-new-model-9000" in summary.unmapped_keys and " more" in text
+    assert f"Not attached, could be several models ({len(summary.ambiguous_keys)}):" in text
 
 
 def _without_most_known() -> bytes:
-    board = bundled()
-    kept = sorted(board["full"])[:60]  # enough models for a whole file, but most known ones gone
-    return body({cat: {k: v for k, v in models.items() if k in kept} for cat, models in board.items()})
+    rows = bundled()
+    kept = sorted({r["model_name"] for r in rows})[:80]  # enough models for a whole file, most known gone
+    return body([r for r in rows if r["model_name"] in kept])
 
 
 def _absurd() -> bytes:
@@ -121,24 +128,38 @@ def _absurd() -> bytes:
 
 
 def _few() -> bytes:
-    board = bundled()
-    return body({"full": dict(list(board["full"].items())[:10])})
+    return body([r for r in bundled() if r["model_name"] < "b"])
 
 
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
         (b"{not json", "not valid JSON"),
-        (body(newer())[:-5000], "not valid JSON (truncated?)"),
-        (body([1, 2, 3]), "a JSON array, not an object of categories"),
-        (body({"coding": bundled()["coding"]}), "no overall category"),
-        (body({**bundled(), "full": [1, 2]}), "'full' is a JSON array"),
+        (body(newer())[:-5000], "not a whole Parquet file (truncated?)"),
+        (parquet(newer(), drop=["rating_lower"]), "no column 'rating_lower'"),
+        (as_json(newer())[:-5000], "not valid JSON (truncated?)"),
+        (body([r for r in newer() if r["category"] != "overall"]), "no overall category"),
         (_absurd(), "rating 25000 is outside 500..2500"),
-        (body(rate(newer(), OPEN_KEY, float("nan"))), "NaN, which is not a rating"),
+        (body(rate(newer(), OPEN_KEY, float("nan"))), "rating is nan, not a number"),
         (_few(), "fewer than 50: a partial file"),
         (_without_most_known(), "drops"),
+        (
+            body(published(newer(), date(2026, 8, 1))),
+            "published 2026-08-01, before the one stored (2026-08-19)",
+        ),
     ],
-    ids=["malformed", "truncated", "array", "no-overall", "wrong-shape", "absurd", "nan", "few", "most-gone"],
+    ids=[
+        "malformed",
+        "truncated",
+        "wrong-column",
+        "truncated-json",
+        "no-overall",
+        "absurd",
+        "nan",
+        "few",
+        "most-gone",
+        "older",
+    ],
 )
 def test_a_bad_leaderboard_is_rejected_whole(
     fresh: Engine, feed: responses.RequestsMock, raw: bytes, reason: str
@@ -179,7 +200,7 @@ def test_a_subscribed_channel_hears_of_a_move_of_ten_or_more(
         s.add(Subscription(channel_id="COSS", created_by="U1", model_ids=[OPEN_MODEL]))
         s.add(Subscription(channel_id="CO1", created_by="U1", model_ids=["o1"]))
         s.add(Subscription(channel_id="CBIG", created_by="U1", model_ids=[OPEN_MODEL], min_change_pct=50))
-    feed.get(URL, body=body(rate(bundled(), OPEN_KEY, 1365.2 + ALERT_MOVE)))
+    feed.get(URL, body=body(rate(bundled(), OPEN_KEY, 1366.2 + ALERT_MOVE)))
 
     summary = quality.FEED.sync(fresh, URL)
 
@@ -193,19 +214,19 @@ def test_a_subscribed_channel_hears_of_a_move_of_ten_or_more(
     assert (move["model_id"], move["category_label"], move["old"], move["new"]) == (
         OPEN_MODEL,
         "overall",
-        1365,
-        1375,
+        1366,
+        1376,
     )
     text, blocks = digest(alert.payload, payload_actor(alert.payload))
     assert (
         text
-        == f"Quality score change by the feed {URL}: gpt-oss-120b: LMArena overall score 1365 → 1375 (+10)"
+        == f"Quality score change by the feed {URL}: gpt-oss-120b: LMArena overall score 1366 → 1376 (+10)"
     )
     assert blocks[0]["text"]["text"] == "📊 Quality score change"
     assert "LMArena scores" in blocks[-1]["elements"][0]["text"]
     assert "USD" not in blocks[-1]["elements"][0]["text"]
 
-    feed.replace(responses.GET, URL, body=body(rate(bundled(), OPEN_KEY, 1370.2)))  # 5 points: no message
+    feed.replace(responses.GET, URL, body=body(rate(bundled(), OPEN_KEY, 1371.2)))  # 5 points: no message
     small = quality.FEED.sync(fresh, URL)
 
     assert (small.status, small.changed, small.alerts_queued) == ("applied", 1, 0)
@@ -255,12 +276,12 @@ def test_a_move_is_told_only_where_the_feeds_score_is_seen(
         return [(a.workspace, a.payload["score_moves"][0]["new"]) for a in alerts]
 
     feed.get(URL, body=body(bundled()))
-    assert moved_to(1365 + ALERT_MOVE) == [("TB", 1375)]
+    assert moved_to(1366 + ALERT_MOVE) == [("TB", 1376)]
     respond(fresh, f"unset {OPEN_MODEL} score", admin_a)  # back to the feed's score: TA is told again
-    assert moved_to(1365 + 2 * ALERT_MOVE) == [("TA", 1385), ("TB", 1385)]
+    assert moved_to(1366 + 2 * ALERT_MOVE) == [("TA", 1386), ("TB", 1386)]
     # A shared team score (the terminal's) is what TB sees; TA's unset still shows TA the feed's.
     respond(fresh, f"set {OPEN_MODEL} score 1400", Context.cli())
-    assert moved_to(1365 + 3 * ALERT_MOVE) == [("TA", 1395)]
+    assert moved_to(1366 + 3 * ALERT_MOVE) == [("TA", 1396)]
 
 
 @pytest.mark.engines
@@ -282,3 +303,32 @@ def test_each_feed_has_its_own_schedule_and_status(fresh: Engine, feed: response
     assert "Prices feed:" in text and "Quality feed:" in text
     assert text.index("Prices feed:") < text.index("Quality feed:")
     assert "rejected (the leaderboard is not valid JSON" in text
+
+
+@pytest.mark.engines
+def test_lmarenas_old_json_file_is_still_accepted(fresh: Engine, feed: responses.RequestsMock) -> None:
+    old_url = "https://feed.test/lmarena/arena-catalog/data/leaderboard-text.json"
+    feed.get(old_url, body=as_json(newer()))
+
+    summary = quality.FEED.sync(fresh, old_url)
+
+    assert (summary.status, summary.changed, summary.added) == ("applied", 1, 2)
+    sonnet = current(fresh, "claude-sonnet-5.5")
+    assert sonnet and sonnet.score == 1455 and sonnet.as_of == utcnow().date()  # undated: the day read
+    with db.session_factory(fresh)() as s:
+        assert [b.published_on for b in s.scalars(select(Board))] == [date(2026, 8, 19)]
+
+
+def test_a_style_controlled_board_is_named_as_such(fresh: Engine, feed: responses.RequestsMock) -> None:
+    """modelcost uses the plain board; pointed at LMArena's style-controlled one, it says so everywhere."""
+    style_url = URL.replace("/text/", "/text_style_control/")
+    feed.get(style_url, body=body(newer()))
+
+    assert quality.FEED.sync(fresh, style_url).status == "applied"
+
+    sonnet = current(fresh, "claude-sonnet-5.5")
+    assert sonnet and sonnet.source == "LMArena text, style-controlled"
+    text = to_text(respond(fresh, "claude-sonnet-5.5", Context.cli()))
+    assert "; the style-controlled board." in text and "not style-controlled" not in text
+    plain = to_text(respond(fresh, "o1", Context.cli()))
+    assert "; the plain board, not style-controlled." in plain

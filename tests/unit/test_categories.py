@@ -53,7 +53,7 @@ def test_overall_is_lmarena_full() -> None:
     assert by_arena_key("no_tie") is None
 
 
-def test_the_bundled_snapshot_has_every_category_well_populated() -> None:
+def test_the_bundled_board_has_every_category_well_populated() -> None:
     board = load_bundled()
-    assert set(board.categories) == {c.arena_key for c in CATEGORIES}
+    assert {c.arena_key for c in CATEGORIES} <= set(board.categories)
     assert all(len(board.categories[c.arena_key]) >= 200 for c in CATEGORIES)

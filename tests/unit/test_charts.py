@@ -186,7 +186,7 @@ def test_cheaper_o1(catalog: Engine) -> None:
     [chart] = charts_for(respond(catalog, "cheaper o1", Context.cli()))
     check_png(chart, 600)
     assert chart.title == "Cheaper than o1: cost against quality"
-    assert "o1 · target: $270.00, 1366" in chart.alt_text and "gpt-oss-120b: $0.60, 1365" in chart.alt_text
+    assert "o1 · target: $270.00, 1366" in chart.alt_text and "gpt-oss-120b: $0.60, 1366" in chart.alt_text
 
 
 def test_a_comparison_has_both_charts(catalog: Engine) -> None:
@@ -194,7 +194,7 @@ def test_a_comparison_has_both_charts(catalog: Engine) -> None:
     assert [c.kind for c in drawn] == ["cost-quality", "workload-cost"]
     check_png(drawn[0], 600)
     check_png(drawn[1], 200 + 44 * 4)
-    assert "Claude Sonnet 5.5 ≥1427" in drawn[0].alt_text  # a floor, labelled as one
+    assert "Claude Sonnet 5.5 ≥1442" in drawn[0].alt_text  # a floor, labelled as one
     assert "DeepSeek R1 at DeepSeek: $9.88 (1x)" in drawn[1].alt_text
 
 

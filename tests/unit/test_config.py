@@ -14,7 +14,7 @@ def test_feed_defaults() -> None:
     s = Settings.from_env({})
     assert (s.feed_url, s.sync_interval) == (DEFAULT_FEED_URL, timedelta(hours=6))
     assert s.quality_feed_url == (
-        "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text.json"
+        "https://huggingface.co/datasets/lmarena-ai/leaderboard-dataset/resolve/main/text/latest-00000-of-00001.parquet"
     )
     assert (DEFAULT_QUALITY_FEED_URL, s.quality_sync_interval) == (s.quality_feed_url, timedelta(days=1))
     assert s.crosscheck_url == (

@@ -1,18 +1,25 @@
-"""LMArena leaderboard bytes -> a validated Leaderboard, or rejected whole with the reason."""
+"""LMArena leaderboard bytes (its dataset's Parquet, or its old JSON file) -> a validated Leaderboard,
+or rejected whole with the reason."""
 
+import gzip
 import json
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.feeds.leaderboard import (
+    BUNDLED_DATE,
     BUNDLED_FILE,
     MIN_MODELS,
     LeaderboardError,
     Rating,
+    licences,
     load_bundled,
     parse_leaderboard,
 )
+from tests.lmarena import bundled_rows, parquet, published, rate
 
 
 def entry(rating: float, half: float = 5.0) -> dict[str, float]:
@@ -47,13 +54,61 @@ def test_other_categories_may_be_missing() -> None:
     assert set(parse_leaderboard(encode({"full": board()}), categories=["coding"]).categories) == {"full"}
 
 
-def test_the_bundled_snapshot_parses_with_every_guard() -> None:
+def test_the_bundled_board_parses_with_every_guard() -> None:
     parsed = load_bundled()
-    assert len(parsed.overall) == 282
-    opus = parsed.overall["claude-opus-4-5-20251101"]
-    assert round(opus.rating) == 1446 and opus.q025 < opus.rating < opus.q975
-    again = parse_leaderboard(BUNDLED_FILE.read_bytes(), known_keys=parsed.keys())
+    assert len(parsed.overall) == 393 and parsed.published == BUNDLED_DATE == date(2026, 8, 19)
+    assert parsed.source == "LMArena text"
+    opus = parsed.overall["claude-opus-5-high"]
+    assert round(opus.rating) == 1505 and opus.q025 < opus.rating < opus.q975
+    # The dataset's renamed categories are read under the keys modelcost has always used.
+    assert round(parsed.categories["hard_6"]["gpt-5.5"].rating) > 0
+    assert {"long_user", "multiturn", "if", "full"} <= set(parsed.categories)
+    again = parse_leaderboard(BUNDLED_FILE.read_bytes(), known_keys=parsed.keys(), stored=BUNDLED_DATE)
     assert again == parsed
+
+
+def test_licences_are_lmarenas_own_words_per_key() -> None:
+    found = licences()
+    assert len(found) == 393
+    assert found["deepseek-v4-pro"] == "MIT" and found["kimi-k2.6"] == "Modified MIT"
+    assert found["gemma-4-31b"] == "Apache 2.0" and found["gpt-5.5"] == "Proprietary"
+
+
+def test_a_board_with_more_columns_than_today_is_fine() -> None:
+    rows = bundled_rows()
+    for r in rows:
+        r["new_column"] = "x"
+    assert len(parse_leaderboard(parquet(rows)).overall) == 393
+
+
+def _without(column: str) -> bytes:
+    return parquet(bundled_rows(), drop=[column])
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (BUNDLED_FILE.read_bytes()[:-100], "not a whole Parquet file"),
+        (BUNDLED_FILE.read_bytes()[:50_000] + b"PAR1", "not a readable Parquet file"),
+        (_without("rating_upper"), "no column 'rating_upper'"),
+        (_without("leaderboard_publish_date"), "no column 'leaderboard_publish_date'"),
+        (_without("license"), "no column 'license'"),
+        (parquet(rate(bundled_rows(), "gpt-5.5", 14000)), "rating 14000 is outside 500..2500"),
+        (parquet(rate(bundled_rows(), "gpt-5.5", float("nan"))), "rating is nan, not a number"),
+        (parquet([r for r in bundled_rows() if r["category"] != "overall"]), "no overall category"),
+        (parquet([r for r in bundled_rows() if r["model_name"] < "b"]), "fewer than 50: a partial file"),
+        (parquet(bundled_rows() + [bundled_rows()[0]]), "is listed twice"),
+        (parquet(bundled_rows()[:10] + published(bundled_rows()[10:], date(2026, 8, 20))), "several publish"),
+    ],
+)
+def test_bad_boards_are_rejected_whole_with_the_reason(body: bytes, message: str) -> None:
+    with pytest.raises(LeaderboardError, match=message):
+        parse_leaderboard(body)
+
+
+def test_a_board_older_than_the_one_stored_is_rejected() -> None:
+    with pytest.raises(LeaderboardError, match="published 2026-08-19, before the one stored .2026-09-01."):
+        parse_leaderboard(BUNDLED_FILE.read_bytes(), stored=date(2026, 9, 1))
 
 
 @pytest.mark.parametrize(
@@ -81,7 +136,7 @@ def test_the_bundled_snapshot_parses_with_every_guard() -> None:
         (encode({"full": board(MIN_MODELS - 1)}), f"has {MIN_MODELS - 1} models, fewer than {MIN_MODELS}"),
     ],
 )
-def test_bad_feeds_are_rejected_whole_with_the_reason(body: bytes, message: str) -> None:
+def test_bad_json_files_are_rejected_whole_with_the_reason(body: bytes, message: str) -> None:
     with pytest.raises(LeaderboardError, match=message):
         parse_leaderboard(body)
 
@@ -96,3 +151,11 @@ def test_a_feed_that_drops_most_known_models_is_rejected() -> None:
 def test_a_feed_that_drops_a_few_known_models_is_fine() -> None:
     known = set(board(100)) | {f"retired-{i}" for i in range(40)}
     assert len(parse_leaderboard(encode({"full": board(100)}), known_keys=known).overall) == 100
+
+
+def test_lmarenas_old_json_file_still_parses_undated() -> None:
+    """The arena-catalog file the catalog was seeded from until 2026 (tests/fixtures/, its 20 categories)."""
+    fixture = Path(__file__).parents[1] / "fixtures" / "lmarena_leaderboard_text_2025-12-11.json.gz"
+    parsed = parse_leaderboard(gzip.decompress(fixture.read_bytes()))
+    assert parsed.published is None and parsed.licences == {}
+    assert len(parsed.overall) == 282 and round(parsed.overall["o1-2024-12-17"].rating) == 1366
