@@ -76,6 +76,17 @@ class QualityView(_Answer):
     floor_from_id: str | None = None
 
 
+class ReplacementView(_Answer):
+    """The model to use instead of a retired or retiring one, as its lab names it (data/lifecycle.toml,
+    else the catalog), and what the same workload costs there."""
+
+    id: str
+    name: str
+    # Its price with the workload's cost: at its lab's API, else its cheapest live host; None unpriced.
+    price: PriceView | None
+    via: list[str] = []  # names of the retired models the chain of successors passes on the way
+
+
 class ModelView(_Answer):
     id: str
     name: str
@@ -95,6 +106,12 @@ class ModelView(_Answer):
     status_date: date | None = None
     successor_id: str | None = None  # the model to use instead, once this one is retired (data/)
     successor_name: str | None = None
+    # Once retired (or retiring), where to go: the first live model of its chain of successors.
+    replacement: ReplacementView | None = None
+    # A lab that answers the retired id with another model and bills that model's price: that model.
+    redirect: ReplacementView | None = None
+    lifecycle_source: str | None = None  # the lab's deprecation page, when it speaks of this model
+    lifecycle_checked: date | None = None  # the day that page was read
     top_hosts: list[PriceView] = []  # a model card's cheapest live hosts, cheapest first (up to 5, or all)
 
 

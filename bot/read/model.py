@@ -43,7 +43,13 @@ class ModelFacts:
     license: str | None
     release_date: date | None
     curated: bool
-    successor_id: str | None
+    successor_id: str | None  # its lab's named replacement, else the catalog's (succession.successors_of)
+    # Where a retired model's successors lead: up to the first live one (succession.successor_chain).
+    successor_chain: tuple[str, ...] = ()
+    # The model its lab now answers its retired id with, billing that model's price (data/lifecycle.toml).
+    redirect_id: str | None = None
+    lifecycle_source: str | None = None  # the lab's page its lifecycle comes from, when one speaks
+    lifecycle_checked: date | None = None
 
 
 @dataclass(frozen=True)

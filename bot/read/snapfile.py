@@ -31,7 +31,12 @@ FORMAT = 2  # 2: the read model's classes live in bot.read, bot.contract and bot
 _CODE = tuple(
     Path(__file__).resolve().parents[1] / package for package in ("contract", "domain", "store", "read")
 )
-_DATA = (DATA_DIR / "catalog.toml", DATA_DIR / "hosts.toml", DATA_DIR / "litellm" / "extract.json")
+_DATA = (
+    DATA_DIR / "catalog.toml",
+    DATA_DIR / "hosts.toml",
+    DATA_DIR / "lifecycle.toml",
+    DATA_DIR / "litellm" / "extract.json",
+)
 
 
 def _stamp() -> tuple[object, ...]:

@@ -10,7 +10,7 @@ import weakref
 from bot.contract.base import made, replaced
 from bot.contract.errors import NoPriceError
 from bot.contract.requests import Workload
-from bot.contract.views import ModelView, PriceView, QualityView, WorkloadView
+from bot.contract.views import ModelView, PriceView, QualityView, ReplacementView, WorkloadView
 from bot.domain.categories import OVERALL, Category
 from bot.domain.comparable import comparable
 from bot.domain.prices import DEFAULT_WORKLOAD
@@ -74,6 +74,8 @@ def model_views(
             shown = [
                 price if h is primary else fixed.priced(h, h.cost_key(key), den) for h in ranked[:top_hosts]
             ]
+        facts = catalog.models[model_id]
+        going = price.status != "active"
         views.append(
             replaced(
                 fixed.model(catalog, category, model_id, price),
@@ -82,9 +84,33 @@ def model_views(
                 status=price.status,
                 status_date=price.status_date,
                 top_hosts=shown,
+                replacement=_instead(catalog, fixed, facts.successor_chain, key, den) if going else None,
+                redirect=_instead(catalog, fixed, (facts.redirect_id,), key, den)
+                if going and facts.redirect_id
+                else None,
             )
         )
     return views
+
+
+def _instead(
+    catalog: ReadModel, fixed: _Fixed, chain: tuple[str | None, ...], key: WorkKey, den: int
+) -> ReplacementView | None:
+    """The last model of `chain` (the first live successor, or the model a lab redirects to), with the
+    workload's cost at its lab's API (which bills a redirect), else at its cheapest live host."""
+    if not chain or (target := chain[-1]) is None:
+        return None
+    price = None
+    if catalog.hosts.get(target):
+        _, own = fixed.hosts(catalog, target)
+        host = own if own is not None and not own.retired else fixed.cheapest(catalog, target, key)
+        price = fixed.priced(host, host.cost_key(key), den)
+    return ReplacementView(
+        id=target,
+        name=catalog.models[target].name,
+        price=price,
+        via=[catalog.models[m].name for m in chain[:-1] if m is not None],
+    )
 
 
 class _Fixed:
@@ -158,6 +184,8 @@ class _Fixed:
                 hosts=len(live_hosts),
                 successor_id=model.successor_id,
                 successor_name=successor.name if successor else None,
+                lifecycle_source=model.lifecycle_source,
+                lifecycle_checked=model.lifecycle_checked,
             )
         return view
 

@@ -65,7 +65,9 @@ def host(p: PriceView) -> str:
 
 
 def lifecycle(m: ModelView) -> str | None:
-    """The sentence a model card or comparison says of a model that is not active, or None."""
+    """The sentences a model card or comparison says of a model that is not active, or None: since
+    when, what its lab now answers it with and bills, the model to use instead and what the same
+    workload costs there, and the lab's page it comes from."""
     if m.status == "active":
         return None
     where = f"{m.name} at {m.price.provider_name}"
@@ -78,9 +80,26 @@ def lifecycle(m: ModelView) -> str | None:
         text = f"{where} is deprecated and retires on {m.status_date.isoformat()}."
     else:
         text = f"{where} is deprecated by its provider."
-    if m.successor_id and m.status == "retired":
+    r = m.redirect
+    if r is not None and m.status == "retired":
+        text += f" {m.price.provider_name} now answers requests to it with {r.name} (`{r.id}`)"
+        text += f" and bills {r.name}'s price: {_costs(r.price)}." if r.price else "."
+    instead = m.replacement
+    if instead is not None and (r is None or instead.id != r.id or m.status != "retired"):
+        via = f" (via {', '.join(instead.via)})" if instead.via else ""
+        text += f" Its successor: {instead.name} (`{instead.id}`){via}"
+        text += f", {_costs(instead.price)}." if instead.price else "."
+    elif instead is None and m.successor_id and m.status == "retired":
         text += f" Its successor: {m.successor_name or m.successor_id} (`{m.successor_id}`)."
+    if m.lifecycle_source and m.lifecycle_checked:
+        text += f" Source: {m.lifecycle_source}, checked {m.lifecycle_checked.isoformat()}."
     return text
+
+
+def _costs(p: PriceView) -> str:
+    """'$1.25 / $2.50 per 1M tokens at xAI, $18.50 for this workload'."""
+    text = f"{fmt_usd(p.input_mtok)} / {fmt_usd(p.output_mtok)} per 1M tokens at {p.provider_name}"
+    return text + (f", {fmt_usd(p.workload_cost)} for this workload" if p.workload_cost is not None else "")
 
 
 def changed(p: PriceView) -> str:
