@@ -170,6 +170,33 @@ class RetiredRow(_Answer):
     litellm_key: str
 
 
+class LifecycleRow(_Answer):
+    """One offering whose lifecycle sources disagree (bot.domain.lifecycle.disagree)."""
+
+    model_id: str | None
+    model_name: str
+    host: str
+    offering: str  # "provider:model id"
+    said: dict[str, str]  # source -> what it says ("retired 2026-05-15", "retires 2026-12-11", "active", ...)
+    lab_source: str | None = None  # the lab's page, when it speaks
+
+
+class LabPriceRow(_Answer):
+    """A row at a lab's own API that no second source confirms as the lab's price: `imported` (the
+    same price as another host's, copied under the lab's name) or `unconfirmed` (no second source, and
+    unlike the model's other hosts)."""
+
+    model_id: str | None
+    model_name: str
+    host: str
+    offering: str  # "provider:model id"
+    verdict: str  # "imported" or "unconfirmed"
+    input_mtok: str
+    output_mtok: str
+    reason: str  # the evidence, in words
+    copied_from: str | None = None  # the host whose price it is, for an imported row
+
+
 class HistoryEntry(_Answer):
     at: datetime
     provider_name: str

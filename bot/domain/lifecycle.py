@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -99,3 +100,63 @@ class LabLifecycle(_Strict):
 def load_lab_lifecycle(path: Path = LIFECYCLE_FILE) -> LabLifecycle:
     with path.open("rb") as fh:
         return LabLifecycle.model_validate(tomllib.load(fh))
+
+
+# ---- where the lifecycle sources disagree (the audit) ----------------------------------------------
+
+LAB_PAGE, LITELLM, MODELS_DEV, GENAI_PRICES = "lab's page", "LiteLLM", "models.dev", "genai-prices"
+
+
+@dataclass(frozen=True)
+class Said:
+    """What one source says of one offering's lifecycle, on a day."""
+
+    source: str
+    status: Status
+    day: date | None  # the retirement day it gives (past or coming), if it gives one
+
+    def text(self) -> str:
+        if self.day is None:
+            return self.status
+        return f"{'retired' if self.status == 'retired' else 'retires'} {self.day.isoformat()}"
+
+
+def sayings(
+    on: date,
+    *,
+    lab: Retirement | None,
+    litellm: date | None,
+    modelsdev: str | None,
+    modelsdev_as_of: date | None = None,
+    genai_deprecated: bool,
+) -> list[Said]:
+    """What each source that speaks says. Silent: no lab entry, no LiteLLM date, not at models.dev
+    (`modelsdev` is its status: "deprecated", "active" when listed without one, None when not listed),
+    genai-prices' flag unset (it is never set to say "active"), and a models.dev "active" from before
+    the lab announced the deprecation (models.dev as of `modelsdev_as_of` could not know)."""
+    if (
+        modelsdev == "active"
+        and lab is not None
+        and lab.announced is not None
+        and modelsdev_as_of is not None
+        and modelsdev_as_of < lab.announced
+    ):
+        modelsdev = None
+    out: list[Said] = []
+    if lab is not None:
+        out.append(Said(LAB_PAGE, *status(False, lab.retires, on)))
+    if litellm is not None:
+        out.append(Said(LITELLM, *status(False, litellm, on)))
+    if modelsdev is not None:
+        out.append(Said(MODELS_DEV, "deprecated" if modelsdev == "deprecated" else "active", None))
+    if genai_deprecated:
+        out.append(Said(GENAI_PRICES, "deprecated", None))
+    return out
+
+
+def disagree(said: list[Said]) -> bool:
+    """Sources disagree when two give different retirement days, or one says active while another says
+    deprecated or retired. A dateless "deprecated" agrees with any retirement day."""
+    days = {s.day for s in said if s.day is not None}
+    states = {s.status for s in said}
+    return len(days) > 1 or ("active" in states and len(states) > 1)

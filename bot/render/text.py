@@ -22,6 +22,7 @@ from bot.contract.answers import (
 )
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.contract.views import AlternativeView, ModelView, PriceView
+from bot.domain.lifecycle import GENAI_PRICES, LAB_PAGE, LITELLM, MODELS_DEV
 from bot.domain.prices import fmt_cost, fmt_usd
 from bot.render import words
 from bot.render.sync import status_text, summary_text
@@ -295,6 +296,16 @@ def _audit(a: AuditAnswer) -> str:
             f"Retired but listed ({len(a.retired)}):",
             _table(["model", "host", "offering", "retired"], rows),
             "",
+        ]
+    if a.lifecycle:
+        sources = [LAB_PAGE, LITELLM, MODELS_DEV, GENAI_PRICES]
+        rows = [[r.model_name, r.host, *(r.said.get(s, "—") for s in sources)] for r in a.lifecycle]
+        lines += [
+            f"Lifecycle sources disagree ({len(a.lifecycle)}):",
+            _table(["model", "host", *sources], rows),
+            "",
+            "Lifecycle: the labs' own pages (data/lifecycle.toml), LiteLLM's deprecation_date, models.dev's "
+            "status (its data's day: data/modelsdev/SOURCE.md), genai-prices' deprecated flag.",
         ]
     lines.append(f"Second source: {a.source}. Prices USD per 1M tokens; a difference over 1% counts.")
     return "\n".join(lines)

@@ -236,7 +236,8 @@ def audit_summary(a: AuditAnswer) -> str:
         f"Cross-check against LiteLLM, {a.as_of.isoformat()}: at the labs' own APIs {a.models_agreeing} of "
         f"{a.models_compared} models agree on every field; over all hosts {a.offerings_agreeing} of "
         f"{a.offerings_compared} offerings do. {open_count} disagreement(s) open, "
-        f"{len(a.retired)} retired offering(s) still listed."
+        f"{len(a.retired)} retired offering(s) still listed. Lifecycle sources disagree on "
+        f"{len(a.lifecycle)} offering(s)."
     )
 
 

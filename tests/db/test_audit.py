@@ -116,3 +116,20 @@ def test_the_more_button_asks_for_every_alternative(catalog: Engine) -> None:
     message = blocks.answer_message(respond(catalog, "cheaper o1", CLI), query="cheaper o1")
     values = [e["value"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert "cheaper o1 --all" in values
+
+
+@pytest.mark.engines
+def test_the_audit_lists_where_lifecycle_sources_disagree_with_totals(catalog: Engine) -> None:
+    result = respond(catalog, "audit", CLI)
+    assert isinstance(result, AuditAnswer)
+    said = {r.offering: r.said for r in result.lifecycle}
+    # Anthropic's page retired Sonnet 4 on 2026-06-15; models.dev (2026-07-02) still lists it, no status.
+    assert said["anthropic:claude-sonnet-4-0"] == {"lab's page": "retired 2026-06-15", "models.dev": "active"}
+    assert said["openai:o1"]["LiteLLM"] == "retired 2026-10-23"
+    # Agreeing sources are not listed; nor is a models.dev listing older than the lab's announcement.
+    assert "openai:gpt-4o" not in said  # announced 2026-10-14, after models.dev's 2026-07-02
+    assert "x-ai:grok-4-fast-reasoning" not in said  # only the lab's page speaks
+    assert result.totals["lifecycle"] == len(result.lifecycle) > 0
+    assert result.totals["retired_listed"] == len(result.retired)
+    shown = text.to_text(result)
+    assert f"Lifecycle sources disagree ({len(result.lifecycle)}):" in shown

@@ -1,0 +1,85 @@
+"""models.dev's facts about the labs' own APIs, bundled as data/modelsdev/extract.json: per host (a
+genai-prices provider id, or `alibaba`, which genai-prices lacks) and host model id, the price models.dev
+lists (USD per 1M tokens), its lifecycle `status` (`deprecated`, or none), its name and context window.
+
+A second source for two rules: whether a row genai-prices puts at a lab's API is the lab's own price
+(bot.domain.labprice), and where the lifecycle sources disagree (the audit). How it is built and
+rebuilt: data/modelsdev/SOURCE.md (`python -m bot.feeds.modelsdev_file`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from bot.config import DATA_DIR
+
+EXTRACT_FILE = DATA_DIR / "modelsdev" / "extract.json"
+
+# models.dev provider id -> the host id the catalog uses (genai-prices' provider id): the labs' own APIs.
+HOSTS = {
+    "openai": "openai",
+    "anthropic": "anthropic",
+    "google": "google",
+    "deepseek": "deepseek",
+    "mistral": "mistral",
+    "xai": "x-ai",
+    "moonshotai": "moonshotai",
+    "zai": "zai",
+    "zhipuai": "zhipuai",
+    "cohere": "cohere",
+    "minimax": "minimax",
+    "llama": "meta",
+    "alibaba": "alibaba",
+}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One model as models.dev lists it at one host."""
+
+    name: str
+    status: str | None  # "deprecated", or None when models.dev gives none
+    input_mtok: Decimal | None
+    output_mtok: Decimal | None
+    cache_read_mtok: Decimal | None
+    context_window: int | None
+
+
+@dataclass(frozen=True)
+class Extract:
+    source: str
+    as_of: date  # the day of models.dev's data
+    listings: dict[tuple[str, str], Listing]  # (host, host model id, lower case) -> listing
+
+    def get(self, host: str, model_id: str) -> Listing | None:
+        return self.listings.get((host, model_id.lower()))
+
+    def lists_host(self, host: str) -> bool:
+        return any(h == host for h, _ in self.listings)
+
+
+def _dec(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+@functools.cache
+def load_extract(path: Path = EXTRACT_FILE) -> Extract:
+    raw = json.loads(path.read_text())
+    listings = {
+        (host, model_id.lower()): Listing(
+            name=f["name"],
+            status=f.get("status"),
+            input_mtok=_dec(f.get("input_mtok")),
+            output_mtok=_dec(f.get("output_mtok")),
+            cache_read_mtok=_dec(f.get("cache_read_mtok")),
+            context_window=f.get("context_window"),
+        )
+        for host, models in raw["hosts"].items()
+        for model_id, f in models.items()
+    }
+    return Extract(source=raw["source"], as_of=date.fromisoformat(raw["as_of"]), listings=listings)
