@@ -87,6 +87,19 @@ class ReplacementView(_Answer):
     via: list[str] = []  # names of the retired models the chain of successors passes on the way
 
 
+class ImportedView(_Answer):
+    """A row genai-prices lists at the model's lab API that is not the lab's own price (another host's,
+    copied under the lab's name, or a model the lab does not sell): shown as what it is, never as the
+    lab's."""
+
+    host: str  # the lab's API it is listed under
+    provider_model_id: str
+    input_mtok: Decimal
+    output_mtok: Decimal
+    copied_from: str | None  # the host whose price it is, where one lists the same
+    reason: str
+
+
 class ModelView(_Answer):
     id: str
     name: str
@@ -112,6 +125,7 @@ class ModelView(_Answer):
     redirect: ReplacementView | None = None
     lifecycle_source: str | None = None  # the lab's deprecation page, when it speaks of this model
     lifecycle_checked: date | None = None  # the day that page was read
+    imported: list[ImportedView] = []  # rows at its lab's API that are not the lab's price
     top_hosts: list[PriceView] = []  # a model card's cheapest live hosts, cheapest first (up to 5, or all)
 
 

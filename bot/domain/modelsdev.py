@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -59,8 +61,42 @@ class Extract:
     def get(self, host: str, model_id: str) -> Listing | None:
         return self.listings.get((host, model_id.lower()))
 
+    def find(self, host: str, ids: Iterable[str], name: str | None = None) -> Listing | None:
+        """The listing at `host` of a model known by these ids (or, failing them, this name): ids
+        compared without a `-latest` or date suffix (claude-3-5-sonnet-20241022, command-a-03-2025)."""
+        wanted = {_bare(i) for i in ids}
+        for (h, model_id), listing in self.listings.items():
+            if h == host and _bare(model_id) in wanted:
+                return listing
+        if name is not None:
+            # "Mistral Small 3.2" is "Mistral Small 3.2 24B (2506)": a versioned name, then only sizes and
+            # dates; "Mistral Small" is not, nor is "o1" "o1 mini".
+            words = _plain(name).split()
+            for (h, _), listing in self.listings.items():
+                said = _plain(listing.name).split()
+                rest = words[len(said) :]
+                if (
+                    h == host
+                    and words[: len(said)] == said
+                    and any(c.isdigit() for c in "".join(said))
+                    and all(any(c.isdigit() for c in w) for w in rest)
+                ):
+                    return listing
+        return None
+
     def lists_host(self, host: str) -> bool:
         return any(h == host for h, _ in self.listings)
+
+
+_SUFFIX = re.compile(r"-(latest|\d{8}|\d{4}-\d{2}-\d{2}|\d{2}-\d{4})$")
+
+
+def _bare(model_id: str) -> str:
+    return _SUFFIX.sub("", model_id.lower())
+
+
+def _plain(name: str) -> str:
+    return " ".join(re.sub(r"\(latest\)|[^a-z0-9.]+", " ", name.lower()).split())
 
 
 def _dec(value: str | None) -> Decimal | None:

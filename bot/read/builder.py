@@ -29,6 +29,7 @@ from bot.domain.prices import offpeak_columns
 from bot.domain.scores import TEAM, ScoreRow, scores_from_rows, with_floors
 from bot.domain.succession import successor_chain, successors_of
 from bot.domain.workspaces import SHARED
+from bot.read.labprices import judge_lab_rows
 from bot.read.model import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
 from bot.store.crosscheck import current_facts
 from bot.store.prices import current_prices, price_data
@@ -86,6 +87,18 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
             hosts[o.model_id].append(host)
 
     overlay = load_overlay()
+    # Rows at a lab's API that are another host's price under the lab's name are set aside: never the
+    # lab's API, a cheapest host or an alternative's price (bot.domain.labprice).
+    judged = judge_lab_rows(models, hosts, facts, overlay.imported)
+    imported = frozenset(k for k, j in judged.items() if j.verdict == "imported")
+    set_aside: dict[str, list[Host]] = defaultdict(list)
+    for model_id in list(hosts):
+        kept: list[Host] = []
+        for h in hosts[model_id]:
+            (
+                set_aside[model_id] if (h.provider_id, h.fields["provider_model_id"]) in imported else kept
+            ).append(h)
+        hosts[model_id] = kept
     index = NameIndex.build(
         ((m.id, m.name) for m in models.values()),
         session.execute(
@@ -112,7 +125,9 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
         retired_models=retired,
         served_by={p: frozenset(ms) for p, ms in served_by.items()},
         provider_names=providers,
-        imported=frozenset(overlay.imported),
+        imported=imported,
+        lab_rows={k: j for k, j in judged.items() if j.verdict != "own"},
+        imported_hosts={m: tuple(h) for m, h in set_aside.items()},
     )
 
 

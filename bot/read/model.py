@@ -20,7 +20,7 @@ Decimal order); answer objects are made only for what an answer shows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple  # Any: a PriceView's fields by name, rebuilt into a PriceView when shown
@@ -29,6 +29,7 @@ from bot.contract.actor import Actor
 from bot.contract.requests import Workload
 from bot.contract.views import PriceView, QualityView
 from bot.domain.categories import Category
+from bot.domain.labprice import Judgement
 from bot.domain.nameindex import NameIndex
 from bot.domain.prices import PriceData
 
@@ -176,4 +177,7 @@ class ReadModel:
     retired_models: frozenset[str]  # every offering at the model's lab API is retired
     served_by: dict[str, frozenset[str]]  # provider id -> models with an offering there, any
     provider_names: dict[str, str]  # provider id -> upstream's name
-    imported: frozenset[tuple[str, str]]
+    imported: frozenset[tuple[str, str]]  # rows at a lab's API that are another host's price (labprice)
+    # What bot.domain.labprice judged of each row at a lab's API that is not plainly the lab's own price.
+    lab_rows: dict[tuple[str, str], Judgement] = field(default_factory=dict)
+    imported_hosts: dict[str, tuple[Host, ...]] = field(default_factory=dict)  # model id -> rows set aside

@@ -10,7 +10,14 @@ import weakref
 from bot.contract.base import made, replaced
 from bot.contract.errors import NoPriceError
 from bot.contract.requests import Workload
-from bot.contract.views import ModelView, PriceView, QualityView, ReplacementView, WorkloadView
+from bot.contract.views import (
+    ImportedView,
+    ModelView,
+    PriceView,
+    QualityView,
+    ReplacementView,
+    WorkloadView,
+)
 from bot.domain.categories import OVERALL, Category
 from bot.domain.comparable import comparable
 from bot.domain.prices import DEFAULT_WORKLOAD
@@ -91,6 +98,20 @@ def model_views(
             )
         )
     return views
+
+
+def _imported(catalog: ReadModel, h: Host) -> ImportedView:
+    key = (h.provider_id, str(h.fields["provider_model_id"]))
+    judged = catalog.lab_rows[key]
+    assert h.data.input_mtok is not None and h.data.output_mtok is not None  # a Host has both
+    return ImportedView(
+        host=h.provider_name,
+        provider_model_id=key[1],
+        input_mtok=h.data.input_mtok,
+        output_mtok=h.data.output_mtok,
+        copied_from=judged.copied_from,
+        reason=judged.reason,
+    )
 
 
 def _instead(
@@ -186,6 +207,7 @@ class _Fixed:
                 successor_name=successor.name if successor else None,
                 lifecycle_source=model.lifecycle_source,
                 lifecycle_checked=model.lifecycle_checked,
+                imported=[_imported(catalog, h) for h in catalog.imported_hosts.get(model_id, ())],
             )
         return view
 

@@ -96,6 +96,20 @@ def lifecycle(m: ModelView) -> str | None:
     return text
 
 
+def imported(m: ModelView) -> list[str]:
+    """What each row at the lab's API that is not the lab's price is: 'genai-prices lists gpt-oss-120b at
+    OpenAI for $0.039 / $0.18: not OpenAI's own price (…)'."""
+    out = []
+    for row in m.imported:
+        what = f"{row.copied_from}'s price" if row.copied_from else f"not {row.host}'s own price"
+        out.append(
+            f"genai-prices lists {m.name} at {row.host} (`{row.provider_model_id}`) for "
+            f"{fmt_usd(row.input_mtok)} / {fmt_usd(row.output_mtok)}: {what}, not shown as its lab API "
+            f"({row.reason})."
+        )
+    return out
+
+
 def _costs(p: PriceView) -> str:
     """'$1.25 / $2.50 per 1M tokens at xAI, $18.50 for this workload'."""
     text = f"{fmt_usd(p.input_mtok)} / {fmt_usd(p.output_mtok)} per 1M tokens at {p.provider_name}"
@@ -237,7 +251,9 @@ def audit_summary(a: AuditAnswer) -> str:
         f"{a.models_compared} models agree on every field; over all hosts {a.offerings_agreeing} of "
         f"{a.offerings_compared} offerings do. {open_count} disagreement(s) open, "
         f"{len(a.retired)} retired offering(s) still listed. Lifecycle sources disagree on "
-        f"{len(a.lifecycle)} offering(s)."
+        f"{len(a.lifecycle)} offering(s). At the labs' APIs, {len(a.imported)} row(s) are another host's "
+        f"price or a model the lab does not sell, and {len(a.unconfirmed)} price(s) no second source "
+        "confirms."
     )
 
 

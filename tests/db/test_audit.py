@@ -89,12 +89,16 @@ def test_cheaper_shows_the_best_eight_and_all_on_request(catalog: Engine) -> Non
 
 
 def test_a_model_card_says_where_the_second_source_disagrees(fresh: Engine) -> None:
+    # genai-prices' DeepSeek V3.2 row at DeepSeek is OpenRouter's earlier price (data/labprices.toml): the
+    # card says so, with LiteLLM's price for DeepSeek's own.
     card = text.to_text(respond(fresh, "deepseek v3.2", CLI))
-    assert "DeepSeek V3.2 at DeepSeek: LiteLLM lists $0.28 / $0.40" in card
-    compared = text.to_text(respond(fresh, "deepseek v3.2 vs o3", CLI))
-    assert "LiteLLM lists $0.28 / $0.40" in compared
-    respond(fresh, "set deepseek-v3.2 input 0.28 output 0.40", CLI)  # the team settles it
-    assert "LiteLLM" not in text.to_text(respond(fresh, "deepseek v3.2", CLI))
+    assert "genai-prices lists DeepSeek V3.2 at DeepSeek (`deepseek-v3.2`) for $0.2288 / $0.3432" in card
+    assert "LiteLLM lists DeepSeek's own V3.2 price as $0.28 / $0.40" in card
+    compared = text.to_text(respond(fresh, "deepseek r1 vs o3", CLI))
+    assert "DeepSeek R1 at DeepSeek: LiteLLM lists $0.28 / $0.42" in compared
+    respond(fresh, "set deepseek-v3.2 input 0.28 output 0.40", CLI)  # the team settles it: its own price
+    settled = text.to_text(respond(fresh, "deepseek v3.2", CLI))
+    assert "LiteLLM" not in settled and "lab API         DeepSeek" in settled
 
 
 def test_a_model_card_lists_the_cheapest_hosts_and_all_on_request(catalog: Engine) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 
 from bot import db
 from bot.commands.ask import answer
-from bot.contract.answers import AlternativesAnswer, CompareAnswer, ListAnswer, ModelAnswer
+from bot.contract.answers import AlternativesAnswer, AuditAnswer, CompareAnswer, ListAnswer, ModelAnswer
 from bot.domain.lifecycle import Retirement
 from bot.render.text import to_text
 from bot.store.lifecycle import apply_facts
@@ -127,3 +127,57 @@ def test_a_lab_page_outranks_the_second_source_and_speaks_per_host(fresh: Engine
     assert {h: d for h, d in after.items() if h != "anthropic"} == {
         h: d for h, d in before.items() if h != "anthropic"
     }
+
+
+# ---- the lab's own price ----------------------------------------------------------------------------
+
+IMPORTED = {
+    "openai:gpt-oss-120b",
+    "mistral:mistral-small-3.1-24b-instruct",
+    "deepseek:deepseek-v3.2",
+    "minimax:minimax-m1",
+    "moonshotai:kimi-k2",
+}
+
+
+def test_gpt_oss_120b_shows_no_openai_lab_api(catalog: Engine) -> None:
+    result = card(catalog, "gpt-oss-120b")
+    m = result.model
+    assert not m.lab_api and m.price.provider_id != "openai"
+    assert all(h.provider_id != "openai" for h in m.top_hosts)
+    assert m.cheapest is None or m.cheapest.provider_id != "openai"
+    [row] = m.imported
+    assert (row.host, row.provider_model_id, row.input_mtok, row.output_mtok) == (
+        "OpenAI",
+        "gpt-oss-120b",
+        D("0.039"),
+        D("0.18"),
+    )
+    shown = to_text(result)
+    assert not any(line.startswith("lab API") for line in shown.splitlines())  # no row of the table
+    assert "genai-prices lists gpt-oss-120b at OpenAI (`gpt-oss-120b`) for $0.039 / $0.18" in shown
+
+
+def test_an_imported_row_is_never_a_cheapest_host_nor_an_alternatives_price(catalog: Engine) -> None:
+    for text in ("cheaper o3", "cheaper gpt-5.5", "cheaper claude opus 4.5"):
+        result = ask(catalog, text)
+        assert isinstance(result, AlternativesAnswer)
+        for alt in result.alternatives:
+            price = alt.model.cheapest or alt.model.price
+            assert f"{price.provider_id}:{price.provider_model_id}" not in IMPORTED
+
+
+def test_the_audit_lists_imported_rows_and_unconfirmed_prices_with_totals(catalog: Engine) -> None:
+    result = ask(catalog, "audit")
+    assert isinstance(result, AuditAnswer)
+    imported = {r.offering: r for r in result.imported}
+    assert IMPORTED <= set(imported)
+    assert imported["mistral:mistral-small-3.1-24b-instruct"].copied_from == "Cloudflare Workers AI"
+    assert all(r.verdict == "imported" and r.reason for r in result.imported)
+    unconfirmed = {r.offering for r in result.unconfirmed}
+    assert "deepseek:deepseek-v4-pro" in unconfirmed  # $1.32 / $3.96 where models.dev lists $0.435 / $0.87
+    assert not unconfirmed & set(imported)
+    assert result.totals["imported"] == len(result.imported)
+    assert result.totals["unconfirmed"] == len(result.unconfirmed)
+    shown = to_text(result)
+    assert f"(imported) ({len(result.imported)}):" in shown
