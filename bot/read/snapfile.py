@@ -35,7 +35,9 @@ _DATA = (
     DATA_DIR / "catalog.toml",
     DATA_DIR / "hosts.toml",
     DATA_DIR / "lifecycle.toml",
+    DATA_DIR / "labprices.toml",
     DATA_DIR / "litellm" / "extract.json",
+    DATA_DIR / "modelsdev" / "extract.json",
 )
 
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from bot.domain.arena_keys import map_keys, models_from_overlay
 from bot.domain.overlay import CATALOG_FILE, Overlay, load_overlay
 from bot.domain.succession import floor_for
+from bot.feeds import labapis
 from bot.feeds.genai_prices import from_snapshot
 from bot.feeds.leaderboard import load_bundled
 
@@ -18,7 +19,8 @@ OVERLAY = load_overlay()
 
 
 def test_every_mapped_offering_exists_upstream_with_a_price() -> None:
-    upstream = {(o.provider_id, o.provider_model_id) for o in from_snapshot()}
+    # Upstream: genai-prices' snapshot, and the labs' APIs it lacks, priced from models.dev (feeds.labapis).
+    upstream = {(o.provider_id, o.provider_model_id) for o in (*from_snapshot(), *labapis.offerings())}
     missing = [
         f"{m.id}: {p}:{i}" for m in OVERLAY.model for p, i in m.offering_keys() if (p, i) not in upstream
     ]
@@ -26,7 +28,7 @@ def test_every_mapped_offering_exists_upstream_with_a_price() -> None:
 
 
 def test_every_lab_provider_exists_upstream() -> None:
-    providers = {o.provider_id for o in from_snapshot()}
+    providers = {o.provider_id for o in (*from_snapshot(), *labapis.offerings())}
     assert {lab.provider for lab in OVERLAY.lab} <= providers
 
 
