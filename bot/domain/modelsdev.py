@@ -52,7 +52,7 @@ class Listing:
     context_window: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # not slots: the cached property keeps its value on the instance
 class Extract:
     source: str
     as_of: date  # the day of models.dev's data
@@ -83,6 +83,14 @@ class Extract:
                 ):
                     return listing
         return None
+
+    @functools.cached_property
+    def _deprecated(self) -> frozenset[tuple[str, str]]:
+        return frozenset((h, _bare(m)) for (h, m), x in self.listings.items() if x.status == "deprecated")
+
+    def deprecated(self, host: str, model_id: str) -> bool:
+        """Whether models.dev marks this host model id deprecated (by its id, without a date suffix)."""
+        return (host, _bare(model_id)) in self._deprecated
 
     def lists_host(self, host: str) -> bool:
         return any(h == host for h, _ in self.listings)

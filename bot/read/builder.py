@@ -23,6 +23,7 @@ from bot.domain.crosscheck import Facts, Key, second_opinion
 from bot.domain.hosts import display_name
 from bot.domain.lifecycle import Retirement, load_lab_lifecycle
 from bot.domain.lifecycle import status as lifecycle_status
+from bot.domain.modelsdev import load_extract
 from bot.domain.nameindex import NameIndex
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import offpeak_columns
@@ -254,7 +255,11 @@ def price_view(
 ) -> PriceView:
     """The offering's current price as answers show it, as of day `on`, without a workload cost."""
     data = price_data(row)
-    status, status_date = lifecycle_status(offering.deprecated, offering.retires_on, on)
+    # Deprecated: genai-prices' flag, or models.dev's status at the lab's API (data/modelsdev/).
+    deprecated = offering.deprecated or load_extract().deprecated(
+        offering.provider_id, offering.provider_model_id
+    )
+    status, status_date = lifecycle_status(deprecated, offering.retires_on, on)
     # A snapshot's price without a start date has no change date: never the day this catalog was seeded.
     changed_on = row.effective_on or (row.recorded_at.date() if row.source_kind != "snapshot" else None)
     window = offering.context_window

@@ -50,3 +50,10 @@ def test_the_builder_keeps_facts_only_and_maps_providers_to_hosts() -> None:
         }
     }
     assert "somewhere-else" not in built["hosts"]
+
+
+def test_models_devs_deprecated_status_counts_by_id_without_its_date() -> None:
+    assert EXTRACT.deprecated("anthropic", "claude-3-haiku")  # listed as claude-3-haiku-20240307
+    assert EXTRACT.deprecated("mistral", "open-mistral-nemo")
+    assert not EXTRACT.deprecated("anthropic", "claude-haiku-4-5")
+    assert not EXTRACT.deprecated("openai", "claude-3-haiku")  # per host
