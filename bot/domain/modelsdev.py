@@ -61,23 +61,30 @@ class Extract:
     def get(self, host: str, model_id: str) -> Listing | None:
         return self.listings.get((host, model_id.lower()))
 
+    @functools.cached_property
+    def _by_host(self) -> dict[str, list[tuple[str, list[str], Listing]]]:
+        """host -> (bare id, the name's words, listing), in the file's order: what `find` compares."""
+        out: dict[str, list[tuple[str, list[str], Listing]]] = {}
+        for (h, model_id), listing in self.listings.items():
+            out.setdefault(h, []).append((_bare(model_id), _plain(listing.name).split(), listing))
+        return out
+
     def find(self, host: str, ids: Iterable[str], name: str | None = None) -> Listing | None:
         """The listing at `host` of a model known by these ids (or, failing them, this name): ids
         compared without a `-latest` or date suffix (claude-3-5-sonnet-20241022, command-a-03-2025)."""
+        listed = self._by_host.get(host, [])
         wanted = {_bare(i) for i in ids}
-        for (h, model_id), listing in self.listings.items():
-            if h == host and _bare(model_id) in wanted:
+        for bare, _, listing in listed:
+            if bare in wanted:
                 return listing
         if name is not None:
             # "Mistral Small 3.2" is "Mistral Small 3.2 24B (2506)": a versioned name, then only sizes and
             # dates; "Mistral Small" is not, nor is "o1" "o1 mini".
             words = _plain(name).split()
-            for (h, _), listing in self.listings.items():
-                said = _plain(listing.name).split()
+            for _, said, listing in listed:
                 rest = words[len(said) :]
                 if (
-                    h == host
-                    and words[: len(said)] == said
+                    words[: len(said)] == said
                     and any(c.isdigit() for c in "".join(said))
                     and all(any(c.isdigit() for c in w) for w in rest)
                 ):
@@ -93,7 +100,7 @@ class Extract:
         return (host, _bare(model_id)) in self._deprecated
 
     def lists_host(self, host: str) -> bool:
-        return any(h == host for h, _ in self.listings)
+        return host in self._by_host
 
 
 _SUFFIX = re.compile(r"-(latest|\d{8}|\d{4}-\d{2}-\d{2}|\d{2}-\d{4})$")
