@@ -12,6 +12,7 @@ from bot import db
 from bot.commands.ask import answer
 from bot.contract.answers import AlternativesAnswer, AuditAnswer, CompareAnswer, ListAnswer, ModelAnswer
 from bot.domain.lifecycle import Retirement
+from bot.render import blocks
 from bot.render.text import to_text
 from bot.store.lifecycle import apply_facts
 from bot.store.tables import Offering
@@ -181,3 +182,5 @@ def test_the_audit_lists_imported_rows_and_unconfirmed_prices_with_totals(catalo
     assert result.totals["unconfirmed"] == len(result.unconfirmed)
     shown = to_text(result)
     assert f"(imported) ({len(result.imported)}):" in shown
+    slack = str(blocks.answer_message(result, query="audit")["blocks"])
+    assert "*gpt-oss-120b* at OpenAI: $0.039 / $0.18 is not the lab's own price" in slack
