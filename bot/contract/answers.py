@@ -16,7 +16,9 @@ from bot.contract.views import (
     AlternativeView,
     AuditRow,
     HistoryEntry,
+    LabPriceRow,
     LifecycleNote,
+    LifecycleRow,
     ListRow,
     ModelView,
     PriceChangeView,
@@ -110,6 +112,11 @@ class AuditAnswer(_Answer):
     models_agreeing: int
     disagreements: list[AuditRow]
     retired: list[RetiredRow]
+    lifecycle: list[LifecycleRow] = []  # offerings whose lifecycle sources disagree
+    imported: list[LabPriceRow] = []  # rows at a lab's API that are another host's price
+    unconfirmed: list[LabPriceRow] = []  # rows at a lab's API no second source confirms
+    # How many of each list: price_disagreements (open), retired_listed, lifecycle, imported, unconfirmed.
+    totals: dict[str, int] = {}
 
 
 class AliasAnswer(_Answer):

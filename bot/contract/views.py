@@ -118,6 +118,30 @@ class QualityView(_Answer):
     variant: str | None = None
 
 
+class ReplacementView(_Answer):
+    """The model to use instead of a retired or retiring one, as its lab names it (data/lifecycle.toml,
+    else the catalog), and what the same workload costs there."""
+
+    id: str
+    name: str
+    # Its price with the workload's cost: at its lab's API, else its cheapest live host; None unpriced.
+    price: PriceView | None
+    via: list[str] = []  # names of the retired models the chain of successors passes on the way
+
+
+class ImportedView(_Answer):
+    """A row genai-prices lists at the model's lab API that is not the lab's own price (another host's,
+    copied under the lab's name, or a model the lab does not sell): shown as what it is, never as the
+    lab's."""
+
+    host: str  # the lab's API it is listed under
+    provider_model_id: str
+    input_mtok: Decimal
+    output_mtok: Decimal
+    copied_from: str | None  # the host whose price it is, where one lists the same
+    reason: str
+
+
 class ModelView(_Answer):
     id: str
     name: str
@@ -137,6 +161,13 @@ class ModelView(_Answer):
     status_date: date | None = None
     successor_id: str | None = None  # the model to use instead, once this one is retired (data/)
     successor_name: str | None = None
+    # Once retired (or retiring), where to go: the first live model of its chain of successors.
+    replacement: ReplacementView | None = None
+    # A lab that answers the retired id with another model and bills that model's price: that model.
+    redirect: ReplacementView | None = None
+    lifecycle_source: str | None = None  # the lab's deprecation page, when it speaks of this model
+    lifecycle_checked: date | None = None  # the day that page was read
+    imported: list[ImportedView] = []  # rows at its lab's API that are not the lab's price
     top_hosts: list[PriceView] = []  # a model card's cheapest live hosts, cheapest first (up to 5, or all)
     # How a given workload was priced (issue 27); left out of the JSON when no workload was given.
     pricing: PricingView | None = Field(default=None, exclude_if=_unset)
@@ -195,6 +226,33 @@ class RetiredRow(_Answer):
     offering: str
     deprecation_date: date
     litellm_key: str
+
+
+class LifecycleRow(_Answer):
+    """One offering whose lifecycle sources disagree (bot.domain.lifecycle.disagree)."""
+
+    model_id: str | None
+    model_name: str
+    host: str
+    offering: str  # "provider:model id"
+    said: dict[str, str]  # source -> what it says ("retired 2026-05-15", "retires 2026-12-11", "active", ...)
+    lab_source: str | None = None  # the lab's page, when it speaks
+
+
+class LabPriceRow(_Answer):
+    """A row at a lab's own API that no second source confirms as the lab's price: `imported` (the
+    same price as another host's, copied under the lab's name) or `unconfirmed` (no second source, and
+    unlike the model's other hosts)."""
+
+    model_id: str | None
+    model_name: str
+    host: str
+    offering: str  # "provider:model id"
+    verdict: str  # "imported" or "unconfirmed"
+    input_mtok: str
+    output_mtok: str
+    reason: str  # the evidence, in words
+    copied_from: str | None = None  # the host whose price it is, for an imported row
 
 
 class HistoryEntry(_Answer):

@@ -1,4 +1,5 @@
-"""Floors for models without a score: the newest scored predecessor in the model's family.
+"""Succession: floors for models without a score (the newest scored predecessor in the model's
+family), and the successors a retired model's card points to, up to a live one.
 
 A model LMArena does not list at all may be judged at least as good as the newest model of its family
 released before it that has a score, always labelled as such (Grok 4.7 from Grok 4.6 or 4.5, never from
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
@@ -115,3 +116,36 @@ def _chain(model_id: str, succeeds: Mapping[str, str]) -> list[str]:
 
 def _released_after(candidate: date | None, target: date | None) -> bool:
     return candidate is not None and target is not None and candidate > target
+
+
+def successor_chain(model_id: str, successors: Mapping[str, str], retired: Container[str]) -> list[str]:
+    """The models a retired (or retiring) model's lab points to, step by step, up to the first that is
+    not retired: o1 -> [gpt-5.6-sol]; claude-3.7-sonnet -> [claude-sonnet-4.5, claude-sonnet-4.6]. The
+    last is retired only when the chain runs out; empty when the model has no successor."""
+    chain: list[str] = []
+    step = successors.get(model_id)
+    while step is not None and step not in chain and step != model_id:
+        chain.append(step)
+        if step not in retired:
+            break
+        step = successors.get(step)
+    return chain
+
+
+def successors_of(
+    named: Mapping[str, str],
+    predecessors: Mapping[str, str],
+    release: Mapping[str, date | None],
+    retired: Container[str],
+) -> dict[str, str]:
+    """Each model's successor: the one named for it (its lab's recommended replacement, else the
+    catalog's `successor`); for a retired model without one, the newest model of its family that
+    succeeds it (`succeeds`), so that a chain of successors reaches a live model."""
+    out = dict(named)
+    followers: dict[str, list[str]] = {}
+    for model_id, before in predecessors.items():
+        followers.setdefault(before, []).append(model_id)
+    for before, after in followers.items():
+        if before not in out and before in retired:
+            out[before] = max(after, key=lambda m: (release.get(m) or date.min, m))
+    return out

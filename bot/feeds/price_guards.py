@@ -37,6 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.prices import OfferingData
+from bot.feeds import labapis
 from bot.store.prices import current_prices, price_data
 from bot.store.tables import Offering, Price
 
@@ -69,8 +70,10 @@ def check_feed(session: Session, offerings: list[OfferingData]) -> Verdict:
         if offering.retired_at is None:
             live[key] = offering
     current = current_prices(session)
-    baseline = {
-        key: o for key, o in live.items() if (row := current.get(o.id)) and row.source_kind in UPSTREAM_KINDS
+    baseline = {  # the offerings this feed keeps: not the lab APIs another source prices (feeds.labapis)
+        key: o
+        for key, o in live.items()
+        if (row := current.get(o.id)) and row.source_kind in UPSTREAM_KINDS and key[0] not in labapis.HOSTS
     }
     feed_keys = {(o.provider_id, o.provider_model_id) for o in offerings}
     lacks = sorted(set(baseline) - feed_keys)

@@ -19,6 +19,7 @@ from bot.contract.sync import Move, SyncSummary
 from bot.domain.feeds import PRICES
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import PRICE_KEYS, PriceData, pct_change
+from bot.feeds import labapis
 from bot.feeds.attempt import Feed, Fresh, Rollback
 from bot.feeds.decode import decode
 from bot.feeds.genai_prices import parse_feed
@@ -56,7 +57,7 @@ def apply(tx: Session, fresh: Fresh, judged: Judged) -> SyncSummary:
     base = fresh.summary("applied")
     base.feed_offerings = judged.size
     change = new_change(tx, "sync", Actor(kind="feed", id=fresh.url))
-    result = apply_upstream(tx, verdict.offerings, change, retire_missing=True)
+    result = apply_upstream(tx, verdict.offerings, change, retire_missing=True, other_hosts=labapis.HOSTS)
     if result.added:
         apply_overlay(tx, load_overlay())  # link new offerings to curated (or new) models
         result.added = relinked(tx, result.added)  # so `subscribe r1` hears of R1's new hosts

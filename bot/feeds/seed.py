@@ -14,6 +14,7 @@ from bot.contract.actor import Actor
 from bot.domain.crosscheck import load_extract
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import OfferingData
+from bot.feeds import labapis
 from bot.feeds.genai_prices import from_snapshot, snapshot_label
 from bot.feeds.leaderboard import BUNDLED_DATE
 from bot.feeds.scores import bundled_label, seed_scores
@@ -74,6 +75,16 @@ def _lock(engine: Engine, session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(7301)"))
 
 
+def add_lab_apis(session: Session) -> None:
+    """The labs' own APIs genai-prices lacks (bot.feeds.labapis), as one change by their source; no
+    change is kept when they are already as listed."""
+    change = new_change(session, "seed", labapis.source())
+    result = apply_upstream(session, labapis.offerings(), change, retire_missing=False)
+    if not (result.changed or result.added):
+        session.delete(change)
+    session.flush()
+
+
 def leaderboard_label() -> Actor:
     return bundled_label()
 
@@ -88,6 +99,7 @@ def seed(engine: Engine, offerings: list[OfferingData] | None = None, label: str
             return
         change = new_change(session, "seed", Actor(kind="snapshot", id=label))
         apply_upstream(session, data, change, retire_missing=False)
+        add_lab_apis(session)
         apply_overlay(session, load_overlay())
         apply_facts(session, load_extract())  # retirement days and input limits (LiteLLM, bundled)
         seed_scores(session, new_change(session, "seed", leaderboard_label()))

@@ -6,6 +6,7 @@ question imports it when a snapshot is ready (the ORM mapping stays unloaded in 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
@@ -20,16 +21,19 @@ from bot.contract.views import PriceView
 from bot.domain.categories import CATEGORIES
 from bot.domain.crosscheck import Facts, Key, second_opinion
 from bot.domain.hosts import display_name
+from bot.domain.lifecycle import Retirement, load_lab_lifecycle
 from bot.domain.lifecycle import status as lifecycle_status
+from bot.domain.modelsdev import load_extract
 from bot.domain.nameindex import NameIndex
 from bot.domain.overlay import load_overlay
 from bot.domain.prices import offpeak_columns
 from bot.domain.query import parse_workload
 from bot.domain.scores import TEAM, BoardFacts, ScoreRow, predecessors, scores_from_rows, with_floors
-from bot.domain.succession import Known
+from bot.domain.succession import Known, successor_chain, successors_of
 from bot.domain.workloads import LITELLM, ExtraRate, price_source
 from bot.domain.workloads import card as rate_card
 from bot.domain.workspaces import SHARED
+from bot.read.labprices import judge_lab_rows
 from bot.read.model import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
 from bot.store.crosscheck import current_facts
 from bot.store.prices import current_prices, price_data
@@ -88,6 +92,18 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
             hosts[o.model_id].append(host)
 
     overlay = load_overlay()
+    # Rows at a lab's API that are another host's price under the lab's name are set aside: never the
+    # lab's API, a cheapest host or an alternative's price (bot.domain.labprice).
+    judged = judge_lab_rows(models, hosts, facts, overlay.imported)
+    imported = frozenset(k for k, j in judged.items() if j.verdict == "imported")
+    set_aside: dict[str, list[Host]] = defaultdict(list)
+    for model_id in list(hosts):
+        kept: list[Host] = []
+        for h in hosts[model_id]:
+            (
+                set_aside[model_id] if (h.provider_id, h.fields["provider_model_id"]) in imported else kept
+            ).append(h)
+        hosts[model_id] = kept
     index = NameIndex.build(
         ((m.id, m.name) for m in models.values()),
         session.execute(
@@ -99,6 +115,7 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
         [(f.name, f.label, f.flagship, f.members) for f in overlay.family],
     )
     retired = frozenset(m for m, gone in lab_gone.items() if gone)
+    models = _with_successors(models, offerings, retired, overlay.predecessors)
     quality, candidates = _scores(session, models, hosts, retired, index.names, workspace)
     return ReadModel(
         version=version,
@@ -113,9 +130,57 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
         retired_models=retired,
         served_by={p: frozenset(ms) for p, ms in served_by.items()},
         provider_names=providers,
-        imported=frozenset(overlay.imported),
+        imported=imported,
+        lab_rows={k: j for k, j in judged.items() if j.verdict != "own"},
+        imported_hosts={m: tuple(h) for m, h in set_aside.items()},
         default_workload=parse_workload(spec) if (spec := team_spec(session, workspace)) else None,
     )
+
+
+def _with_successors(
+    models: dict[str, ModelFacts],
+    offerings: list[Offering],
+    retired: frozenset[str],
+    predecessors: Mapping[str, str],
+) -> dict[str, ModelFacts]:
+    """The models with what their labs say of their lab offerings (data/lifecycle.toml): the recommended
+    replacement (before the catalog's `successor`), the model a retired id is now answered with, the
+    page it comes from; and each model's chain of successors up to a live one."""
+    lab = load_lab_lifecycle().by_key
+    at: dict[tuple[str, str], str] = {}  # (host, host model id) -> model id
+    said: dict[str, Retirement] = {}
+    for o in offerings:
+        if o.model_id is None or o.retired_at is not None:
+            continue
+        at[(o.provider_id, o.provider_model_id)] = o.model_id
+        r = lab.get((o.provider_id, o.provider_model_id))
+        if r is not None and o.provider_id == models[o.model_id].lab_provider_id:
+            said.setdefault(o.model_id, r)
+    named = {m.id: m.successor_id for m in models.values() if m.successor_id}
+    redirects: dict[str, str] = {}
+    for model_id, r in said.items():
+        if r.replacement and (to := at.get((r.host, r.replacement))) and to != model_id:
+            named[model_id] = to
+        if r.redirect and (to := at.get((r.host, r.redirect))) and to != model_id:
+            redirects[model_id] = to
+    successors = successors_of(
+        named,
+        {m: p for m, p in predecessors.items() if m in models and p in models},
+        {m.id: m.release_date for m in models.values()},
+        retired,
+    )
+    out = {}
+    for model_id, m in models.items():
+        r = said.get(model_id)
+        out[model_id] = dataclasses.replace(
+            m,
+            successor_id=successors.get(model_id),
+            successor_chain=tuple(successor_chain(model_id, successors, retired)),
+            redirect_id=redirects.get(model_id),
+            lifecycle_source=r.source if r else None,
+            lifecycle_checked=r.checked if r else None,
+        )
+    return out
 
 
 def _scores(
@@ -208,7 +273,11 @@ def price_view(
 ) -> PriceView:
     """The offering's current price as answers show it, as of day `on`, without a workload cost."""
     data = price_data(row)
-    status, status_date = lifecycle_status(offering.deprecated, offering.retires_on, on)
+    # Deprecated: genai-prices' flag, or models.dev's status at the lab's API (data/modelsdev/).
+    deprecated = offering.deprecated or load_extract().deprecated(
+        offering.provider_id, offering.provider_model_id
+    )
+    status, status_date = lifecycle_status(deprecated, offering.retires_on, on)
     # A snapshot's price without a start date has no change date: never the day this catalog was seeded.
     changed_on = row.effective_on or (row.recorded_at.date() if row.source_kind != "snapshot" else None)
     window = offering.context_window

@@ -20,7 +20,7 @@ Decimal order); answer objects are made only for what an answer shows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple  # Any: a PriceView's fields by name, rebuilt into a PriceView when shown
@@ -29,6 +29,7 @@ from bot.contract.actor import Actor
 from bot.contract.requests import Workload
 from bot.contract.views import PriceView, QualityView
 from bot.domain.categories import Category
+from bot.domain.labprice import Judgement
 from bot.domain.nameindex import NameIndex
 from bot.domain.prices import PriceData
 from bot.domain.workloads import RateCard
@@ -44,7 +45,13 @@ class ModelFacts:
     license: str | None
     release_date: date | None
     curated: bool
-    successor_id: str | None
+    successor_id: str | None  # its lab's named replacement, else the catalog's (succession.successors_of)
+    # Where a retired model's successors lead: up to the first live one (succession.successor_chain).
+    successor_chain: tuple[str, ...] = ()
+    # The model its lab now answers its retired id with, billing that model's price (data/lifecycle.toml).
+    redirect_id: str | None = None
+    lifecycle_source: str | None = None  # the lab's page its lifecycle comes from, when one speaks
+    lifecycle_checked: date | None = None
 
 
 @dataclass(frozen=True)
@@ -188,3 +195,6 @@ class ReadModel:
     imported: frozenset[tuple[str, str]]
     # The team's default workload (`set workload …`), for questions that give none; None: 10M in + 2M out.
     default_workload: Workload | None = None
+    # What bot.domain.labprice judged of each row at a lab's API that is not plainly the lab's own price.
+    lab_rows: dict[tuple[str, str], Judgement] = field(default_factory=dict)
+    imported_hosts: dict[str, tuple[Host, ...]] = field(default_factory=dict)  # model id -> rows set aside

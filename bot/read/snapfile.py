@@ -34,8 +34,11 @@ _CODE = tuple(
 _DATA = (
     DATA_DIR / "catalog.toml",
     DATA_DIR / "hosts.toml",
+    DATA_DIR / "lifecycle.toml",
+    DATA_DIR / "labprices.toml",
     DATA_DIR / "litellm" / "extract.json",
     DATA_DIR / "lmarena" / "default-variants.toml",
+    DATA_DIR / "modelsdev" / "extract.json",
 )
 
 

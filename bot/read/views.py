@@ -11,7 +11,15 @@ from decimal import Decimal
 from bot.contract.base import made, replaced
 from bot.contract.errors import NoPriceError
 from bot.contract.requests import Workload
-from bot.contract.views import CostPart, ModelView, PriceView, PricingView, QualityView
+from bot.contract.views import (
+    CostPart,
+    ImportedView,
+    ModelView,
+    PriceView,
+    PricingView,
+    QualityView,
+    ReplacementView,
+)
 from bot.domain.categories import OVERALL, Category
 from bot.domain.comparable import comparable
 from bot.domain.prices import fmt_cost
@@ -123,6 +131,8 @@ def model_views(
             found = price_workload(at.card, work) if at.card is not None else None
             if isinstance(found, Priced):
                 pricing = pricing_view(Choice(found))
+        facts = catalog.models[model_id]
+        going = price.status != "active"
         views.append(
             replaced(
                 fixed.model(catalog, category, model_id, price),
@@ -132,6 +142,10 @@ def model_views(
                 status_date=price.status_date,
                 top_hosts=shown,
                 pricing=pricing,
+                replacement=_instead(catalog, fixed, facts.successor_chain, key, den) if going else None,
+                redirect=_instead(catalog, fixed, (facts.redirect_id,), key, den)
+                if going and facts.redirect_id
+                else None,
             )
         )
     return views
@@ -183,6 +197,40 @@ def _rich_view(
         status_date=price.status_date,
         top_hosts=shown,
         pricing=pricing_view(choice),
+    )
+
+
+def _imported(catalog: ReadModel, h: Host) -> ImportedView:
+    key = (h.provider_id, str(h.fields["provider_model_id"]))
+    judged = catalog.lab_rows[key]
+    assert h.data.input_mtok is not None and h.data.output_mtok is not None  # a Host has both
+    return ImportedView(
+        host=h.provider_name,
+        provider_model_id=key[1],
+        input_mtok=h.data.input_mtok,
+        output_mtok=h.data.output_mtok,
+        copied_from=judged.copied_from,
+        reason=judged.reason,
+    )
+
+
+def _instead(
+    catalog: ReadModel, fixed: _Fixed, chain: tuple[str | None, ...], key: WorkKey, den: int
+) -> ReplacementView | None:
+    """The last model of `chain` (the first live successor, or the model a lab redirects to), with the
+    workload's cost at its lab's API (which bills a redirect), else at its cheapest live host."""
+    if not chain or (target := chain[-1]) is None:
+        return None
+    price = None
+    if catalog.hosts.get(target):
+        _, own = fixed.hosts(catalog, target)
+        host = own if own is not None and not own.retired else fixed.cheapest(catalog, target, key)
+        price = fixed.priced(host, host.cost_key(key), den)
+    return ReplacementView(
+        id=target,
+        name=catalog.models[target].name,
+        price=price,
+        via=[catalog.models[m].name for m in chain[:-1] if m is not None],
     )
 
 
@@ -261,6 +309,9 @@ class _Fixed:
                 hosts=len(live_hosts),
                 successor_id=model.successor_id,
                 successor_name=successor.name if successor else None,
+                lifecycle_source=model.lifecycle_source,
+                lifecycle_checked=model.lifecycle_checked,
+                imported=[_imported(catalog, h) for h in catalog.imported_hosts.get(model_id, ())],
             )
         return view
 

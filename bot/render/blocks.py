@@ -377,6 +377,7 @@ _INPUT_LABEL, _OUTPUT_LABEL, _CACHE_READ_LABEL = (
 
 def _host_notes(m: ModelView, *, list_cheapest: bool = True) -> list[str]:
     notes = [escape(text)] if (text := words.lifecycle(m)) else []
+    notes += [escape(text) for text in words.imported(m)]
     if m.cheapest is not None and list_cheapest:
         c = m.cheapest
         notes.append(

@@ -5,6 +5,8 @@ Their text comes from the terminal renderer (one wording for both), escaped and 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.contract.answers import (
     AliasAnswer,
     AuditAnswer,
@@ -15,6 +17,7 @@ from bot.contract.answers import (
     WorkloadSetAnswer,
 )
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
+from bot.domain.prices import fmt_usd
 from bot.render import text, words
 from bot.render.kit import Block, Message, _context, _finish, _header, _sections, actor, escape
 from bot.render.sync import summary_text
@@ -78,6 +81,12 @@ def _audit(a: AuditAnswer) -> Message:
             f"• *{escape(d.model_name)}* at {escape(d.host)}: {field} "
             f"{escape(text.figure(d.field, d.ours))} here, "
             f"{escape(text.figure(d.field, d.theirs))} at LiteLLM"
+        )
+    for r in a.imported[:10]:
+        lines.append(
+            f"• *{escape(r.model_name)}* at {escape(r.host)}: "
+            f"{escape(fmt_usd(Decimal(r.input_mtok)))} / {escape(fmt_usd(Decimal(r.output_mtok)))} "
+            "is not the lab's own price"
         )
     blocks = [_header("Price audit"), *_sections(lines)]
     blocks.append(

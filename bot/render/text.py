@@ -23,6 +23,7 @@ from bot.contract.answers import (
 )
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.contract.views import AlternativeView, ModelView, PriceView
+from bot.domain.lifecycle import GENAI_PRICES, LAB_PAGE, LITELLM, MODELS_DEV
 from bot.domain.prices import CACHE_WRITE, CACHE_WRITE_1H_MTOK, ExtraPrice, fmt_cost, fmt_usd
 from bot.domain.workloads import tier_label
 from bot.render import words
@@ -93,6 +94,7 @@ def _sources(models: list[ModelView]) -> str:
 
 def _notes(models: list[ModelView]) -> list[str]:
     notes = [text for m in models if (text := words.lifecycle(m))]
+    notes += [text for m in models for text in words.imported(m)]
     for m in models:
         for p in (m.price, m.cheapest):
             if p is not None and (text := words.offpeak(p)):
@@ -311,6 +313,37 @@ def _audit(a: AuditAnswer) -> str:
             _table(["model", "host", "offering", "retired"], rows),
             "",
         ]
+    if a.lifecycle:
+        sources = [LAB_PAGE, LITELLM, MODELS_DEV, GENAI_PRICES]
+        rows = [[r.model_name, r.host, *(r.said.get(s, "—") for s in sources)] for r in a.lifecycle]
+        lines += [
+            f"Lifecycle sources disagree ({len(a.lifecycle)}):",
+            _table(["model", "host", *sources], rows),
+            "",
+            "Lifecycle: the labs' own pages (data/lifecycle.toml), LiteLLM's deprecation_date, models.dev's "
+            "status (its data's day: data/modelsdev/SOURCE.md), genai-prices' deprecated flag.",
+        ]
+    for title, rows_of in (
+        ("Rows at a lab's API that are not its own price (imported)", a.imported),
+        ("Prices at a lab's API no second source confirms, unlike the model's other listings", a.unconfirmed),
+    ):
+        if rows_of:
+            rows = [
+                [
+                    r.model_name,
+                    r.host,
+                    r.offering,
+                    fmt_usd(Decimal(r.input_mtok)),
+                    fmt_usd(Decimal(r.output_mtok)),
+                    r.reason,
+                ]
+                for r in rows_of
+            ]
+            lines += [
+                f"{title} ({len(rows_of)}):",
+                _table(["model", "host", "offering", "input", "output", "why"], rows),
+                "",
+            ]
     lines.append(f"Second source: {a.source}. Prices USD per 1M tokens; a difference over 1% counts.")
     return "\n".join(lines)
 

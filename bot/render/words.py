@@ -147,7 +147,9 @@ def host(p: PriceView) -> str:
 
 
 def lifecycle(m: ModelView) -> str | None:
-    """The sentence a model card or comparison says of a model that is not active, or None."""
+    """The sentences a model card or comparison says of a model that is not active, or None: since
+    when, what its lab now answers it with and bills, the model to use instead and what the same
+    workload costs there, and the lab's page it comes from."""
     if m.status == "active":
         return None
     where = f"{m.name} at {m.price.provider_name}"
@@ -160,8 +162,19 @@ def lifecycle(m: ModelView) -> str | None:
         text = f"{where} is deprecated and retires on {m.status_date.isoformat()}."
     else:
         text = f"{where} is deprecated by its provider."
-    if m.successor_id and m.status == "retired":
+    r = m.redirect
+    if r is not None and m.status == "retired":
+        text += f" {m.price.provider_name} now answers requests to it with {r.name} (`{r.id}`)"
+        text += f" and bills {r.name}'s price: {_costs(r.price)}." if r.price else "."
+    instead = m.replacement
+    if instead is not None and (r is None or instead.id != r.id or m.status != "retired"):
+        via = f" (via {', '.join(instead.via)})" if instead.via else ""
+        text += f" Its successor: {instead.name} (`{instead.id}`){via}"
+        text += f", {_costs(instead.price)}." if instead.price else "."
+    elif instead is None and m.successor_id and m.status == "retired":
         text += f" Its successor: {m.successor_name or m.successor_id} (`{m.successor_id}`)."
+    if m.lifecycle_source and m.lifecycle_checked:
+        text += f" Source: {m.lifecycle_source}, checked {m.lifecycle_checked.isoformat()}."
     return text
 
 
@@ -170,6 +183,26 @@ def deprecation(n: LifecycleNote) -> str:
     when = f"its lab retires it on {n.retires_on.isoformat()}" if n.retires_on else "no retirement day yet"
     successor = f" Successor: {n.successor_name}." if n.successor_name else ""
     return f"{n.model_name} is deprecated: {when}.{successor}"
+
+
+def imported(m: ModelView) -> list[str]:
+    """What each row at the lab's API that is not the lab's price is: 'genai-prices lists gpt-oss-120b at
+    OpenAI for $0.039 / $0.18: not OpenAI's own price (…)'."""
+    out = []
+    for row in m.imported:
+        what = f"{row.copied_from}'s price" if row.copied_from else f"not {row.host}'s own price"
+        out.append(
+            f"genai-prices lists {m.name} at {row.host} (`{row.provider_model_id}`) for "
+            f"{fmt_usd(row.input_mtok)} / {fmt_usd(row.output_mtok)}: {what}, not shown as its lab API "
+            f"({row.reason})."
+        )
+    return out
+
+
+def _costs(p: PriceView) -> str:
+    """'$1.25 / $2.50 per 1M tokens at xAI, $18.50 for this workload'."""
+    text = f"{fmt_usd(p.input_mtok)} / {fmt_usd(p.output_mtok)} per 1M tokens at {p.provider_name}"
+    return text + (f", {fmt_usd(p.workload_cost)} for this workload" if p.workload_cost is not None else "")
 
 
 def changed(p: PriceView) -> str:
@@ -320,7 +353,10 @@ def audit_summary(a: AuditAnswer) -> str:
         f"Cross-check against LiteLLM, {a.as_of.isoformat()}: at the labs' own APIs {a.models_agreeing} of "
         f"{a.models_compared} models agree on every field; over all hosts {a.offerings_agreeing} of "
         f"{a.offerings_compared} offerings do. {open_count} disagreement(s) open, "
-        f"{len(a.retired)} retired offering(s) still listed."
+        f"{len(a.retired)} retired offering(s) still listed. Lifecycle sources disagree on "
+        f"{len(a.lifecycle)} offering(s). At the labs' APIs, {len(a.imported)} row(s) are another host's "
+        f"price or a model the lab does not sell, and {len(a.unconfirmed)} price(s) no second source "
+        "confirms."
     )
 
 

@@ -1,5 +1,6 @@
-"""Lifecycle facts in the catalog: which models their lab has retired, and a second source's
-retirement days stored on the offerings (the rules are bot.domain.lifecycle's).
+"""Lifecycle facts in the catalog: which models their lab has retired, and the retirement days stored
+on the offerings, the labs' own (data/lifecycle.toml) before a second source's (the rules are
+bot.domain.lifecycle's).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.domain.crosscheck import Facts, Key
+from bot.domain.lifecycle import Retirement, load_lab_lifecycle
 from bot.store.tables import Model, Offering
 
 
@@ -30,16 +32,23 @@ def retired_models(session: Session, on: date) -> set[str]:
     return {m for m, gone in seen.items() if gone}
 
 
-def apply_facts(session: Session, facts: Mapping[Key, Facts]) -> int:
-    """Store a second source's retirement days and input limits on the offerings it describes;
-    returns how many offerings changed. Offerings it does not describe are left as they are."""
+def apply_facts(
+    session: Session, facts: Mapping[Key, Facts], lab: Mapping[Key, Retirement] | None = None
+) -> int:
+    """Store the retirement days and input limits on the offerings: a lab's own page's day where it
+    speaks (`lab`, default data/lifecycle.toml), else the second source's; returns how many offerings
+    changed. Offerings neither describes are left as they are."""
+    said = load_lab_lifecycle().by_key if lab is None else lab
     changed = 0
     for offering in session.scalars(select(Offering)):
-        f = facts.get((offering.provider_id, offering.provider_model_id))
-        if f is None:
+        key = (offering.provider_id, offering.provider_model_id)
+        f, own = facts.get(key), said.get(key)
+        if f is None and own is None:
             continue
-        if (offering.retires_on, offering.max_input_tokens) != (f.deprecation_date, f.max_input_tokens):
-            offering.retires_on, offering.max_input_tokens = f.deprecation_date, f.max_input_tokens
+        retires = own.retires if own is not None else f.deprecation_date if f is not None else None
+        limit = f.max_input_tokens if f is not None else offering.max_input_tokens
+        if (offering.retires_on, offering.max_input_tokens) != (retires, limit):
+            offering.retires_on, offering.max_input_tokens = retires, limit
             changed += 1
     session.flush()
     return changed

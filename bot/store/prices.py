@@ -6,7 +6,7 @@ written whole or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -138,11 +138,13 @@ def apply_upstream(
     change: Change,
     *,
     retire_missing: bool,
+    other_hosts: Collection[str] = (),
 ) -> UpstreamResult:
     """Diff upstream offerings against the catalog and write only what changed, as `change`'s actor.
 
     New hosts and offerings are added; changed prices get a new row; an admin's price is kept and
-    reported as overridden; offerings gone from upstream are marked retired (never deleted).
+    reported as overridden; offerings gone from upstream are marked retired (never deleted), except at
+    `other_hosts`, whose offerings another source keeps (bot.feeds.labapis).
     """
     result = UpstreamResult()
     providers = {p.id: p for p in session.scalars(select(Provider))}
@@ -204,7 +206,12 @@ def apply_upstream(
         for key, offering in existing.items():
             row = prices.get(offering.id)
             admin_made = row is not None and row.source_kind == "admin"
-            if key not in seen and offering.retired_at is None and not admin_made:
+            if (
+                key not in seen
+                and offering.retired_at is None
+                and not admin_made
+                and key[0] not in other_hosts
+            ):
                 offering.retired_at = change.created_at
                 result.retired.append(f"{key[0]}/{key[1]}")
     session.flush()

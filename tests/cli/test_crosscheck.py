@@ -58,7 +58,10 @@ def test_a_newer_litellm_file_settles_deepseek_v32_and_retires_haiku(
     before = _audit(capsys)
     assert _fields(before, "deepseek:deepseek-v3.2") == {"input_mtok", "output_mtok", "context_window"}
     assert "anthropic:claude-haiku-4-5" not in {r["offering"] for r in before["retired"]}
-    assert "LiteLLM lists $0.28 / $0.40" in _ask("deepseek v3.2", capsys)
+    # The card shows DeepSeek V3.2's row at DeepSeek as what it is (data/labprices.toml), not as DeepSeek's
+    # price: no second-opinion line on it, before the sync or after.
+    imported = "genai-prices lists DeepSeek V3.2 at DeepSeek (`deepseek-v3.2`) for $0.2288 / $0.3432"
+    assert imported in _ask("deepseek v3.2", capsys)
     with responses.RequestsMock() as mock:
         mock.get(URL, body=newer_body())
 
@@ -78,7 +81,7 @@ def test_a_newer_litellm_file_settles_deepseek_v32_and_retires_haiku(
     assert (haiku["deprecation_date"], haiku["litellm_key"]) == (YESTERDAY.isoformat(), HAIKU)
     assert len(after["retired"]) == len(before["retired"]) + 1
     assert after["source"] == f"LiteLLM feed fetched {today().isoformat()} from {URL}"
-    assert "LiteLLM lists" not in _ask("deepseek v3.2", capsys)
+    assert imported in _ask("deepseek v3.2", capsys)
     assert "retired" in _ask("claude haiku 4.5", capsys).lower()
     status = _ask("sync status", capsys)
     assert "Cross-check (LiteLLM) feed:" in status

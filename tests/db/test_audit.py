@@ -89,12 +89,16 @@ def test_cheaper_shows_the_best_eight_and_all_on_request(catalog: Engine) -> Non
 
 
 def test_a_model_card_says_where_the_second_source_disagrees(fresh: Engine) -> None:
+    # genai-prices' DeepSeek V3.2 row at DeepSeek is OpenRouter's earlier price (data/labprices.toml): the
+    # card says so, with LiteLLM's price for DeepSeek's own.
     card = text.to_text(respond(fresh, "deepseek v3.2", CLI))
-    assert "DeepSeek V3.2 at DeepSeek: LiteLLM lists $0.28 / $0.40" in card
-    compared = text.to_text(respond(fresh, "deepseek v3.2 vs o3", CLI))
-    assert "LiteLLM lists $0.28 / $0.40" in compared
-    respond(fresh, "set deepseek-v3.2 input 0.28 output 0.40", CLI)  # the team settles it
-    assert "LiteLLM" not in text.to_text(respond(fresh, "deepseek v3.2", CLI))
+    assert "genai-prices lists DeepSeek V3.2 at DeepSeek (`deepseek-v3.2`) for $0.2288 / $0.3432" in card
+    assert "LiteLLM lists DeepSeek's own V3.2 price as $0.28 / $0.40" in card
+    compared = text.to_text(respond(fresh, "deepseek r1 vs o3", CLI))
+    assert "DeepSeek R1 at DeepSeek: LiteLLM lists $0.28 / $0.42" in compared
+    respond(fresh, "set deepseek-v3.2 input 0.28 output 0.40", CLI)  # the team settles it: its own price
+    settled = text.to_text(respond(fresh, "deepseek v3.2", CLI))
+    assert "LiteLLM" not in settled and "lab API         DeepSeek" in settled
 
 
 def test_a_model_card_lists_the_cheapest_hosts_and_all_on_request(catalog: Engine) -> None:
@@ -116,3 +120,20 @@ def test_the_more_button_asks_for_every_alternative(catalog: Engine) -> None:
     message = blocks.answer_message(respond(catalog, "cheaper o1", CLI), query="cheaper o1")
     values = [e["value"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert "cheaper o1 --all" in values
+
+
+@pytest.mark.engines
+def test_the_audit_lists_where_lifecycle_sources_disagree_with_totals(catalog: Engine) -> None:
+    result = respond(catalog, "audit", CLI)
+    assert isinstance(result, AuditAnswer)
+    said = {r.offering: r.said for r in result.lifecycle}
+    # Anthropic's page retired Sonnet 4 on 2026-06-15; models.dev (2026-07-02) still lists it, no status.
+    assert said["anthropic:claude-sonnet-4-0"] == {"lab's page": "retired 2026-06-15", "models.dev": "active"}
+    assert said["openai:o1"]["LiteLLM"] == "retired 2026-10-23"
+    # Agreeing sources are not listed; nor is a models.dev listing older than the lab's announcement.
+    assert "openai:gpt-4o" not in said  # announced 2026-10-14, after models.dev's 2026-07-02
+    assert "x-ai:grok-4-fast-reasoning" not in said  # only the lab's page speaks
+    assert result.totals["lifecycle"] == len(result.lifecycle) > 0
+    assert result.totals["retired_listed"] == len(result.retired)
+    shown = text.to_text(result)
+    assert f"Lifecycle sources disagree ({len(result.lifecycle)}):" in shown

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from bot.commands.ask import Context, respond
 from bot.contract.answers import ModelAnswer
 from bot.domain.overlay import CATALOG_FILE, Overlay, load_overlay
+from bot.feeds import labapis
 from bot.feeds.genai_prices import from_snapshot
 from bot.feeds.leaderboard import load_bundled
 
@@ -19,7 +20,8 @@ OVERLAY = load_overlay()
 
 
 def test_every_mapped_offering_exists_upstream_with_a_price() -> None:
-    upstream = {(o.provider_id, o.provider_model_id) for o in from_snapshot()}
+    # Upstream: genai-prices' snapshot, and the labs' APIs it lacks, priced from models.dev (feeds.labapis).
+    upstream = {(o.provider_id, o.provider_model_id) for o in (*from_snapshot(), *labapis.offerings())}
     missing = [
         f"{m.id}: {p}:{i}" for m in OVERLAY.model for p, i in m.offering_keys() if (p, i) not in upstream
     ]
@@ -27,7 +29,7 @@ def test_every_mapped_offering_exists_upstream_with_a_price() -> None:
 
 
 def test_every_lab_provider_exists_upstream() -> None:
-    providers = {o.provider_id for o in from_snapshot()}
+    providers = {o.provider_id for o in (*from_snapshot(), *labapis.offerings())}
     assert {lab.provider for lab in OVERLAY.lab} <= providers
 
 

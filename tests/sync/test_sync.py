@@ -15,7 +15,9 @@ from sqlalchemy import Engine, func, select
 
 from bot import db
 from bot.cli import main
+from bot.commands.ask import Context, respond
 from bot.contract.actor import Actor
+from bot.contract.answers import ModelAnswer
 from bot.domain.prices import PriceData
 from bot.feeds import prices
 from bot.feeds.genai_prices import parse_feed
@@ -495,3 +497,29 @@ def test_a_new_host_of_a_model_alerts_that_models_subscribers(
         "DeepSeek R1",
         "aws",
     )
+
+
+@pytest.mark.engines
+def test_a_price_sync_keeps_the_lab_apis_another_source_prices(
+    fresh: Engine, feed: responses.RequestsMock
+) -> None:
+    """Alibaba Cloud's Qwen prices come from models.dev (bot.feeds.labapis), not from genai-prices: a
+    price sync neither retires them nor counts them as offerings the feed lost."""
+    with db.session_factory(fresh)() as s:
+        live = (
+            select(func.count())
+            .select_from(Offering)
+            .where(Offering.provider_id == "alibaba", Offering.retired_at.is_(None))
+        )
+        before = s.scalar(live)
+    assert before and before > 40
+    feed.get(URL, body=body(set_price(snapshot_feed(), "openai", "o1", input_mtok=12)))
+
+    summary = prices.FEED.sync(fresh, URL)
+
+    assert (summary.status, summary.retired) == ("applied", 0)
+    with db.session_factory(fresh)() as s:
+        assert s.scalar(live) == before
+    qwen = respond(fresh, "qwen3 max", Context.cli())
+    assert isinstance(qwen, ModelAnswer) and qwen.model.lab_api
+    assert (qwen.model.price.provider_name, qwen.model.price.input_mtok) == ("Alibaba Cloud", D("1.2"))

@@ -10,13 +10,14 @@ from pydantic import ValidationError
 
 from bot.domain.hosts import HOSTS_FILE, Hosts, display_name, load_hosts
 from bot.domain.overlay import load_overlay
+from bot.feeds import labapis
 from bot.feeds.genai_prices import from_snapshot
 
 HOSTS = load_hosts()
 
 
 def test_every_host_id_exists_upstream() -> None:
-    upstream = {o.provider_id for o in from_snapshot()}
+    upstream = {o.provider_id for o in (*from_snapshot(), *labapis.offerings())}
     assert set(HOSTS.names) - upstream == set()
 
 
