@@ -52,7 +52,9 @@ _ZAI = re.compile(r"^zai-(?=glm)")  # Cerebras' zai-glm-4.7 is glm-4.7
 _SPACES = re.compile(r"[\s_]+")
 _DASHES = re.compile(r"-{2,}")
 _LLAMA4_SIZE = re.compile(r"^(llama-4-(?:maverick|scout))-17b(?:-\d+e)?$")  # one size each: the name says it
-_DOT_ZERO = re.compile(r"(?<=\d)\.0(?=-|$)")  # claude-sonnet-4-0 is claude-sonnet-4
+_DOT_ZERO = re.compile(r"(?<=-\d)\.0$")  # claude-sonnet-4-0 is claude-sonnet-4 (gemini-2.0-flash stays)
+_GOOGLE_REVISION = re.compile(r"^(gemini-.+)-00\d$")  # gemini-2.0-flash-lite-001: the stable revision
+_AMAZON_V1 = re.compile(r"^((?:nova|titan)-.+)-v1$")  # nova-2-lite-v1
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,7 @@ class Identity:
     """A host's model id read: the model's `key`, and how this host serves it."""
 
     key: str
-    tier: str | None = None  # `free`, `beta`, `batch`...: the same model at another price or limit
+    tier: str | None = None  # `free`, `beta`, `batch`, `latest`...: served another way, or a pointer
     variant: str | None = None  # `thinking`, `high`...: a mode of the same model
     vendor: str | None = None  # the organisation the host's id names (`meta-llama`, `qwen`)
 
@@ -107,12 +109,23 @@ def identify(provider_id: str, model_id: str) -> Identity:
         text = _MAAS.sub("", text)
         if provider_id.endswith("fireworks"):
             text = _REGION.sub("", text)
+    if tier is None and (
+        model_id.startswith("~") or (previous_latest(model_id) and not re.search(r"\d", text))
+    ):
+        tier = (
+            "latest"  # a pointer that moves to each new release (`~openai/gpt-latest`): no model of its own
+        )
     text = _DOT_VERSION.sub(r"\1\2.\3", text)
     text = _DOT_ZERO.sub("", text)
     text = _LLAMA4_SIZE.sub(r"\1", text)
+    text = _AMAZON_V1.sub(r"\1", _GOOGLE_REVISION.sub(r"\1", text))
     if variant is None and (effort := _EFFORT.search(text)) and re.search(r"\d", text[: effort.start()]):
         text, variant = text[: effort.start()], effort.group(1)
     return Identity(text, tier=tier, variant=variant, vendor=vendor)
+
+
+def previous_latest(model_id: str) -> bool:
+    return model_id.lower().rstrip().endswith("-latest")
 
 
 # ---- families and versions ------------------------------------------------------------------------
@@ -160,8 +173,10 @@ def line_of(key: str) -> Line | None:
         match = _VERSION.match(token)
         if version is None and match and not _SIZE.match(token):
             prefix, number, suffix = match.groups()
-            # The letter is the line's (DeepSeek's R and V, Kimi's K): kept in the family, apart.
-            words.extend(w for w in (prefix, suffix) if w)
+            # The letter before is the line's (DeepSeek's R and V, Kimi's K, OpenAI's o): kept in the
+            # family, apart; a letter after (GPT-4o) is of the version.
+            if prefix:
+                words.append(prefix)
             version, version_text = _numbers(number), token
             continue
         if _SIZE.match(token):
@@ -213,13 +228,63 @@ _LABS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:nova|titan)", "Amazon"),
         (r"^granite", "IBM"),
         (r"^jamba", "AI21"),
+        (r"^mimo", "Xiaomi"),
+        (r"^ernie", "Baidu"),
+        (r"^hermes", "Nous Research"),
+        (r"^olmo", "Ai2"),
+        (r"^inkling", "Thinking Machines"),
+        (r"^palmyra", "Writer"),
+        (r"^(?:hunyuan|hy\d)", "Tencent"),
+        (r"^(?:doubao|seed-)", "ByteDance"),
+        (r"^step-?\d", "StepFun"),
+        (r"^(?:ling|ring)-\d", "inclusionAI"),
     )
 )
 
 
-def lab_of(key: str) -> str | None:
-    """The lab whose model `key` is, from the lab's own naming; None when the key says nothing."""
+# The organisation a host names in its id (`meta-llama/`, Hugging Face's `zai-org/`) -> the lab.
+_VENDORS = {
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "google": "Google",
+    "deepseek": "DeepSeek",
+    "deepseek-ai": "DeepSeek",
+    "mistral": "Mistral",
+    "mistralai": "Mistral",
+    "x-ai": "xAI",
+    "xai": "xAI",
+    "moonshotai": "Moonshot AI",
+    "zai-org": "Z.ai",
+    "z-ai": "Z.ai",
+    "thudm": "Z.ai",
+    "minimax": "MiniMax",
+    "minimaxai": "MiniMax",
+    "meta": "Meta",
+    "meta-llama": "Meta",
+    "qwen": "Alibaba/Qwen",
+    "microsoft": "Microsoft",
+    "nvidia": "NVIDIA",
+    "ibm-granite": "IBM",
+    "amazon": "Amazon",
+    "cohere": "Cohere",
+    "coherelabs": "Cohere",
+    "xiaomi": "Xiaomi",
+    "xiaomimimo": "Xiaomi",
+    "baidu": "Baidu",
+    "nousresearch": "Nous Research",
+    "allenai": "Ai2",
+    "thinkingmachines": "Thinking Machines",
+    "tencent": "Tencent",
+    "inclusionai": "inclusionAI",
+    "writer": "Writer",
+    "baai": "BAAI",
+}
+
+
+def lab_of(key: str, vendor: str | None = None) -> str | None:
+    """The lab whose model `key` is, from the lab's own naming, else from the vendor a host's id
+    names; None when neither says."""
     for pattern, lab in _LABS:
         if pattern.match(key):
             return lab
-    return None
+    return _VENDORS.get(vendor or "")

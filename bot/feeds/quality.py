@@ -19,7 +19,7 @@ from bot.domain.feeds import QUALITY
 from bot.domain.scores import TEAM, ScoreMove
 from bot.feeds.attempt import Feed, Fresh
 from bot.feeds.leaderboard import SOURCE, Leaderboard, parse_leaderboard
-from bot.feeds.scores import mapping, score_data
+from bot.feeds.scores import mapping, score_data, sourced_models
 from bot.store.outbox import queue_alerts
 from bot.store.prices import new_change
 from bot.store.scores import apply_scores, newest_rows
@@ -44,7 +44,7 @@ def parse(tx: Session, fresh: Fresh) -> Leaderboard:
 
 def apply(tx: Session, fresh: Fresh, board: Leaderboard) -> SyncSummary:
     """Write the scores that moved as one change set, with the alerts they queue."""
-    keys = mapping(board)
+    keys = mapping(board, sourced_models(tx))
     change = new_change(tx, "sync", Actor(kind="feed", id=fresh.url))
     moves = apply_scores(tx, score_data(board, keys), change, source=SOURCE, as_of=fresh.fetched_at.date())
     changed = [m for m in moves if m.old is not None]

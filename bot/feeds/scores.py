@@ -4,22 +4,40 @@ Used by the first-use seed (the bundled snapshot) and by the quality feed's sync
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain.arena_keys import KeyMapping, map_keys, models_from_overlay
+from bot.domain.arena_keys import KeyMapping, ModelNames, map_keys, models_from_overlay
 from bot.domain.categories import CATEGORIES
 from bot.domain.overlay import load_overlay
 from bot.domain.scores import ScoreData, ScoreMove
 from bot.feeds.leaderboard import BUNDLED_DATE, SOURCE, Leaderboard, load_bundled
 from bot.store.scores import apply_scores
-from bot.store.tables import Change
+from bot.store.tables import Change, Model
 
 
-def mapping(board: Leaderboard) -> KeyMapping:
-    """Each leaderboard key's model (and variant), or why it has none."""
-    return map_keys(board.keys(), models_from_overlay(load_overlay()))
+def mapping(board: Leaderboard, sourced: Sequence[ModelNames] = ()) -> KeyMapping:
+    """Each leaderboard key's model (and variant), or why it has none: the curated models first, then
+    the keys none of them takes, against the models made from the sources (`sourced_models`), so a
+    model made from a feed gets its score without ever taking a curated model's."""
+    curated = map_keys(board.keys(), models_from_overlay(load_overlay()))
+    if not sourced or not curated.unmapped:
+        return curated
+    more = map_keys(curated.unmapped, sourced)
+    return KeyMapping(
+        mapped={**curated.mapped, **more.mapped},
+        unmapped={k: curated.unmapped[k] for k in more.unmapped},
+        ambiguous={**curated.ambiguous, **more.ambiguous},
+    )
+
+
+def sourced_models(session: Session) -> list[ModelNames]:
+    """The catalog's models made from the sources (not curated), as the key mapper sees them."""
+    rows = session.execute(select(Model.id, Model.name).where(Model.curated.is_(False)).order_by(Model.id))
+    return [ModelNames(id=r.id, name=r.name) for r in rows]
 
 
 def score_data(board: Leaderboard, keys: KeyMapping) -> list[ScoreData]:
@@ -45,7 +63,8 @@ def score_data(board: Leaderboard, keys: KeyMapping) -> list[ScoreData]:
 
 
 def apply_board(session: Session, board: Leaderboard, change: Change, as_of: date) -> list[ScoreMove]:
-    return apply_scores(session, score_data(board, mapping(board)), change, source=SOURCE, as_of=as_of)
+    keys = mapping(board, sourced_models(session))
+    return apply_scores(session, score_data(board, keys), change, source=SOURCE, as_of=as_of)
 
 
 def seed_scores(session: Session, change: Change) -> list[ScoreMove]:

@@ -44,6 +44,8 @@ class ModelFacts:
     release_date: date | None
     curated: bool
     successor_id: str | None
+    kind: str = "text"  # text | embedding | image | audio | other: `list` shows text models
+    weights_source: str | None = None  # where open_weights came from (bot.domain.evidence)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from bot.contract.actor import CLI_USER, Actor
 from bot.contract.answers import AlternativesAnswer, AuditAnswer, CompareAnswer
 from bot.contract.errors import UserError, user_message
 from bot.contract.views import ListRow, ModelView, PriceView, QualityView, ScoreEntry, WorkloadView
+from bot.domain.evidence import not_for_commercial
 from bot.domain.prices import KEYS, fmt_usd, split_windows
 from bot.domain.snapshots import snapshot_listing
 
@@ -242,6 +243,8 @@ def weights(m: ModelView) -> str:
     if m.open_weights is None:
         return "weights: unknown"
     licence = f", {m.license}" if m.license else ""
+    if m.open_weights and not_for_commercial(m.license):
+        licence += ", not for commercial use"
     return ("open weights" if m.open_weights else "closed weights") + licence
 
 

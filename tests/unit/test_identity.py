@@ -25,6 +25,15 @@ SAME: list[tuple[str, list[tuple[str, str]]]] = [
         ],
     ),
     ("claude-sonnet-4", [("anthropic", "claude-sonnet-4-0"), ("github-copilot", "claude-sonnet-4")]),
+    (
+        "gemini-2.0-flash-lite",
+        [
+            ("google", "gemini-2.0-flash-lite"),
+            ("google", "gemini-2.0-flash-lite-001"),
+            ("openrouter", "google/gemini-2.0-flash-lite"),
+        ],
+    ),
+    ("nova-2-lite", [("aws", "amazon.nova-2-lite-v1:0"), ("modelsdev", "nova-2-lite-v1")]),
     ("claude-3.7-sonnet", [("anthropic", "claude-3-7-sonnet-latest"), ("google", "claude-3-7-sonnet")]),
     (
         "gemma-4-31b",
@@ -164,6 +173,8 @@ def test_distinct_models_are_never_merged(why: str, ids: list[tuple[str, str]]) 
         ("openrouter", "openai/gpt-5.1-high", "gpt-5.1", None, "high"),
         ("openrouter", "mistralai/mistral-medium", "mistral-medium", None, None),  # a name, not an effort
         ("openai", "ft:gpt-4o-mini:acme::abc", "ft:gpt-4o-mini:acme::abc", "fine-tune", None),
+        ("openrouter", "~openai/gpt-latest", "gpt", "latest", None),  # a pointer, never a model `gpt`
+        ("mistral", "mistral-medium-latest", "mistral-medium", "latest", None),
     ],
 )
 def test_tiers_and_variants_are_the_same_model_served_another_way(
@@ -191,6 +202,7 @@ def test_tiers_and_variants_are_the_same_model_served_another_way(
         ("llama-4-maverick", "llama-maverick", (4,), ()),
         ("mistral-large-4", "mistral-large", (4,), ()),
         ("o4-mini", "o-mini", (4,), ()),
+        ("gpt-4o-mini", "gpt-mini", (4,), ()),  # 4o is of the version: GPT-4 generation
     ],
 )
 def test_a_key_reads_as_a_family_and_a_version(
@@ -222,8 +234,14 @@ def test_the_brand_said_before_a_family_can_be_left_out() -> None:
         ("glm-5.1", "Z.ai"),
         ("o3", "OpenAI"),
         ("gpt-oss-120b", "OpenAI"),
-        ("inkling", None),
+        ("inkling", "Thinking Machines"),
+        ("ember-1", None),
     ],
 )
 def test_the_lab_is_read_from_its_own_naming(key: str, lab: str | None) -> None:
     assert lab_of(key) == lab
+
+
+def test_a_host_s_vendor_names_the_lab_when_the_key_does_not() -> None:
+    assert lab_of("hermes-4-405b", "nousresearch") == "Nous Research"
+    assert lab_of("l3-70b-euryale-v2.1", "sao10k") is None  # an unknown organisation: no lab, unlinked
