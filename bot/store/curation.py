@@ -9,7 +9,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.domain.evidence import display_name, evidence_for, kind_of
@@ -17,7 +17,7 @@ from bot.domain.identity import identify, lab_of
 from bot.domain.names import normalise
 from bot.domain.overlay import Overlay
 from bot.domain.workspaces import SHARED
-from bot.store.tables import Alias, Model, Offering, Provider, utcnow
+from bot.store.tables import Alias, Model, Offering, Provider, Score, Subscription, utcnow
 
 _VENDOR_LABEL = re.compile(r"^[^:]{1,40}:\s+")
 
@@ -92,6 +92,7 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
     session.flush()
     for model_id, found_offerings in sourced.items():
         _from_sources(models[model_id], found_offerings, labs, lab_api)
+    _fold_renamed(session, models, {o.model_id for o in offerings if o.model_id})
     aliases = {a.name: a for a in session.scalars(select(Alias).where(Alias.workspace == SHARED))}
     for cm in overlay.model:
         for name in cm.aliases:
@@ -111,6 +112,26 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
             )
         elif alias.source == "curated" and alias.model_id != extra.model:
             alias.model_id = extra.model
+    session.flush()
+
+
+def _fold_renamed(session: Session, models: dict[str, Model], linked: set[str]) -> None:
+    """Models made before the identity rule under a host's id (`claude-opus-4-7`), now without an
+    offering, fold into the model of their key (`claude-opus-4.7`): their scores, aliases, successor
+    links and subscriptions move there, and the old model goes, so no name means two models."""
+    for old in [m for m in models.values() if not m.curated and m.id not in linked]:
+        key = identify("", old.id).key
+        if key == old.id or key not in models:
+            continue
+        for table in (Score, Alias):
+            session.execute(update(table).where(table.model_id == old.id).values(model_id=key))
+        session.execute(update(Model).where(Model.successor_id == old.id).values(successor_id=key))
+        for sub in session.scalars(select(Subscription).where(Subscription.model_ids.is_not(None))):
+            if sub.model_ids and old.id in sub.model_ids:
+                sub.model_ids = list(dict.fromkeys(key if m == old.id else m for m in sub.model_ids))
+        session.flush()
+        session.delete(old)
+        del models[old.id]
     session.flush()
 
 

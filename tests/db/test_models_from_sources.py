@@ -9,7 +9,8 @@ from bot.commands.ask import answer
 from bot.contract.answers import ListAnswer, ModelAnswer
 from bot.contract.errors import UnknownModelError
 from bot.domain.overlay import load_overlay
-from bot.store.tables import Model, Offering
+from bot.store.curation import apply_overlay
+from bot.store.tables import Alias, Model, Offering, Subscription, utcnow
 
 # The 15 names of issue 25, each with the model it means (id, name) in the bundled sources.
 NAMES = [
@@ -137,3 +138,23 @@ def test_list_shows_text_models_and_list_all_every_kind(catalog: Engine) -> None
 def test_data_keeps_only_corrections() -> None:
     overlay = load_overlay()
     assert all(a.reason for a in overlay.alias)
+
+
+@pytest.mark.engines
+def test_a_model_made_under_a_host_s_id_before_the_rule_folds_into_its_model(fresh: Engine) -> None:
+    # A catalog from before: an uncurated model named by Anthropic's id, with an admin's name for it and
+    # a channel following it.
+    with db.transaction(fresh) as s:
+        s.add(Model(id="claude-opus-4-7", name="Claude Opus 4.7", lab="Anthropic", curated=False))
+        s.flush()
+        s.add(Alias(name="big opus", model_id="claude-opus-4-7", source="admin", created_at=utcnow()))
+        s.add(Subscription(channel_id="C1", created_by="U1", model_ids=["claude-opus-4-7", "o1"]))
+    with db.transaction(fresh) as s:
+        apply_overlay(s, load_overlay())
+    with db.session_factory(fresh)() as s:
+        assert s.get(Model, "claude-opus-4-7") is None
+        assert s.get_one(Alias, ("big opus", "")).model_id == "claude-opus-4.7"
+        assert s.scalars(select(Subscription.model_ids)).one() == ["claude-opus-4.7", "o1"]
+    for name in ("claude opus 4.7", "big opus", "claude-opus-4-7"):
+        found = ask(fresh, name)
+        assert isinstance(found, ModelAnswer) and found.model.id == "claude-opus-4.7"
