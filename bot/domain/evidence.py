@@ -32,7 +32,7 @@ LMARENA = "LMArena text 2026-08-19"
 Kind = Literal["text", "embedding", "image", "audio", "other"]
 KINDS: tuple[Kind, ...] = ("text", "embedding", "image", "audio", "other")
 
-_NON_COMMERCIAL = re.compile(r"\b(?:mrl|research|non-commercial|noncommercial|nc)\b", re.IGNORECASE)
+_NON_COMMERCIAL = re.compile(r"\b(?:mrl|research|non[\s-]?commercial|nc)\b", re.IGNORECASE)
 _EMBEDDING = re.compile(r"(?:embed|^bge-|^e5-|^gte-|^nomic-|^jina-|^voyage-|^multilingual-e5)")
 _RERANK = re.compile(r"rerank|moderation|guard|^omni-moderation")
 _AUDIO = re.compile(
@@ -103,10 +103,10 @@ def kind_of(key: str, family: str | None = None, outputs: Any = ()) -> Kind:
     """Text unless the model's name or its source's modalities say embedding, image or audio."""
     words = f"{family or ''} {key}".strip()
     outs = set(outputs)
-    if _EMBEDDING.search(key) or "embedding" in (family or ""):
-        return "embedding"
     if _RERANK.search(key):
         return "other"
+    if _EMBEDDING.search(key) or "embedding" in (family or ""):
+        return "embedding"
     if outs and "text" not in outs:
         return "image" if "image" in outs else "audio" if "audio" in outs else "other"
     if _AUDIO.search(key):
@@ -118,7 +118,7 @@ def kind_of(key: str, family: str | None = None, outputs: Any = ()) -> Kind:
 
 def not_for_commercial(licence: str | None) -> bool:
     """A licence that forbids commercial use (MRL, Mistral Research, CC-BY-NC, Non-commercial)."""
-    return bool(licence and _NON_COMMERCIAL.search(licence.replace("-", " ").replace("CC BY NC", "nc")))
+    return bool(licence and _NON_COMMERCIAL.search(licence.replace("-", " ")))
 
 
 def display_name(key: str) -> str:

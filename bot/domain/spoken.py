@@ -89,12 +89,22 @@ def same_family(typed: Line, lines: Mapping[str, Line]) -> list[str]:
 
     aim = _number(typed.version)
 
-    def distance(m: str) -> tuple[float, int, tuple[int, ...], str]:
+    size = _size(typed)
+
+    def distance(m: str) -> tuple[float, float, tuple[int, ...], str]:
         ln = lines[m]
-        sizes = len(set(ln.sizes) ^ set(typed.sizes))
-        return (abs(_number(ln.version) - aim), sizes, tuple(-v for v in _padded(ln.version)), m)
+        apart = abs((_size(ln) or 0) - size) if size is not None else 0
+        return (abs(_number(ln.version) - aim), apart, tuple(-v for v in _padded(ln.version)), m)
 
     return sorted(members, key=distance)
+
+
+def _size(ln: Line) -> float | None:
+    """A line's size in billions of parameters (`397b` -> 397), None when it names none."""
+    for word in ln.sizes:
+        if match := re.fullmatch(r"(\d+(?:\.\d+)?)b", word):
+            return float(match.group(1))
+    return None
 
 
 def _number(version: tuple[int, ...]) -> float:
