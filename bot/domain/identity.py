@@ -9,11 +9,13 @@ host's packaging of the same weights:
 
 - host paths and prefixes: `accounts/fireworks/models/`, `@cf/meta/`, `meta-llama/`, Bedrock's
   `global.anthropic.` and `-v1:0`, Databricks' `databricks-`, Vertex's `@20250514` and `-maas`;
-- precision (`-fp8`, `-bf16`), `-instruct` / `-it` (every hosted chat model is the instruct one),
+- precision (`-fp8`, `-bf16`), Gemma's `-it`, `-instruct` before a snapshot (Qwen's `-instruct-2507`),
   `-latest` (a pointer to the current snapshot), a region (`-us`);
 - spelling: `4-5` between single digits and Fireworks' `4p5` read `4.5`; `llama3` reads `llama-3`.
 
-What it keeps, because it names another model: dates and four-digit snapshots (`gpt-4o-2024-05-13`,
+What it keeps, because it names another model: `-instruct` elsewhere (hosts sell base weights too:
+`Mistral-7B-v0.1` is not `Mistral-7B-Instruct-v0.1`, nor gpt-3.5-turbo-instruct gpt-3.5-turbo; a
+curated model's own ids say which is which, bot.store.curation), dates and four-digit snapshots (`gpt-4o-2024-05-13`,
 `deepseek-r1-0528`, `mistral-large-2411`), `-preview`, sizes (`gemma-4-31b` is not `gemma-4-26b-a4b`),
 speed tiers sold at their own price (`-fast`, `-turbo`, `-highspeed`), `-thinking` inside an id (Kimi K2
 Thinking and Qwen3 235B Thinking 2507 are their own weights), `-mini`/`-pro`/`-flash`.
@@ -40,7 +42,10 @@ _BEDROCK = re.compile(
 _BEDROCK_REVISION = re.compile(r"(?:-v1)?:0$")
 _VERTEX_DATE = re.compile(r"@(?:\d{8}|latest|default)$")
 _PRECISION = re.compile(r"-(?:fp8|fp16|fp4|bf16|int8|int4|awq|gguf|mlx)(?=-|$)")
-_INSTRUCT = re.compile(r"-(?:instruct|it|hf)(?=-|$)")
+# Gemma's instruction-tuned weights are `-it` (its base ones `-pt`, kept); `-hf` is a repackaging. An
+# `-instruct` goes only before a snapshot (Qwen's `-instruct-2507`: no base of that snapshot exists):
+# elsewhere a host may sell the base weights too (Mistral-7B-v0.1, Qwen2.5-Coder-7B, gpt-3.5-turbo-instruct).
+_INSTRUCT = re.compile(r"-(?:it|hf)(?=-|$)|-instruct(?=-\d{4}$)")
 _LATEST = re.compile(r"-latest$")
 _REGION = re.compile(r"-(?:us|eu)$")
 _MAAS = re.compile(r"-maas$")
@@ -51,7 +56,8 @@ _QWEN = re.compile(r"^qwen-(?=\d)")  # qwen-3-32b is qwen3-32b
 _ZAI = re.compile(r"^zai-(?=glm)")  # Cerebras' zai-glm-4.7 is glm-4.7
 _SPACES = re.compile(r"[\s_]+")
 _DASHES = re.compile(r"-{2,}")
-_LLAMA4_SIZE = re.compile(r"^(llama-4-(?:maverick|scout))-17b(?:-\d+e)?$")  # one size each: the name says it
+# Llama 4 Maverick and Scout come in one size each, and Meta sells no base weights of them.
+_LLAMA4_SIZE = re.compile(r"^(llama-4-(?:maverick|scout))-17b(?:-\d+e)?(?:-instruct)?$")
 _DOT_ZERO = re.compile(r"(?<=-\d)\.0$")  # claude-sonnet-4-0 is claude-sonnet-4 (gemini-2.0-flash stays)
 _GOOGLE_REVISION = re.compile(r"^(gemini-.+)-00\d$")  # gemini-2.0-flash-lite-001: the stable revision
 _AMAZON_V1 = re.compile(r"^((?:nova|titan)-.+)-v1$")  # nova-2-lite-v1
@@ -222,6 +228,7 @@ _LABS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:command|c4ai|embed-|rerank-|aya)", "Cohere"),
         (r"^minimax", "MiniMax"),
         (r"^(?:nemotron|llama-3.\d-nemotron)", "NVIDIA"),
+        (r"^(?:sonar|llama-[\d.]+-sonar)", "Perplexity"),
         (r"^llama", "Meta"),
         (r"^(?:qwen|qwq|qvq)", "Alibaba/Qwen"),
         (r"^phi-", "Microsoft"),

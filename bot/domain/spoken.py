@@ -20,7 +20,8 @@ _ACTIVE = re.compile(r"^(?:a\d+(?:\.\d+)?b|\d+e)$")  # a17b, 128e: how a mixture
 _DIGIT = re.compile(r"\d")
 
 
-def spoken_names(model_id: str) -> list[str]:
+@functools.lru_cache(maxsize=8192)  # the same ids at every rebuild of the read model
+def spoken_names(model_id: str) -> tuple[str, ...]:
     """The names a model's id makes: its words (`claude opus 4.7`), without the brand said before the
     family (`opus 4.7`), without the experts' size (`qwen3.5 397b`); each with a digit in it, so that
     no generated name is a bare family word."""
@@ -33,7 +34,7 @@ def spoken_names(model_id: str) -> list[str]:
         kept = brandless(tuple(form.split(" ")))
         if kept != tuple(form.split(" ")):
             out.append(" ".join(kept))
-    return [n for n in dict.fromkeys(out) if _DIGIT.search(n)]
+    return tuple(n for n in dict.fromkeys(out) if _DIGIT.search(n))
 
 
 @functools.lru_cache(maxsize=8192)

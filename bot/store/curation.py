@@ -68,6 +68,7 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
     for cm in overlay.model:  # once every curated model exists: a successor may come later in the file
         models[cm.id].successor_id = cm.successor
     mapping = {key: cm.id for cm in overlay.model for key in cm.offering_keys()}
+    taught = _taught(overlay)
     offerings = list(
         session.scalars(select(Offering).order_by(Offering.provider_id, Offering.provider_model_id))
     )
@@ -79,7 +80,7 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
             found = identify(*key)
             lab = lab_of(found.key, found.vendor) or labs.get(offering.provider_id)
             if found.plain and ":" not in found.key and lab is not None:
-                target = found.key
+                target = taught.get(found.key, found.key)
                 if target not in curated_ids:
                     sourced[target].append(offering)
                     if target not in models:
@@ -113,6 +114,21 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
         elif alias.source == "curated" and alias.model_id != extra.model:
             alias.model_id = extra.model
     session.flush()
+
+
+def _taught(overlay: Overlay) -> dict[str, str]:
+    """Model keys a curated model's own offerings name (`llama-3.1-8b-instruct` for Llama 3.1 8B): any
+    other host's id of that key is the same model. A key two curated models' offerings share teaches
+    nothing, nor does a name without a version."""
+    claims: dict[str, set[str]] = defaultdict(set)
+    for cm in overlay.model:
+        claims[cm.id].add(cm.id)
+        for provider_id, model_id in cm.offering_keys():
+            found = identify(provider_id, model_id)
+            # A name with no version (`deepseek-chat`) is one host's pointer: it teaches nothing.
+            if found.plain and re.search(r"\d", found.key):
+                claims[found.key].add(cm.id)
+    return {key: next(iter(ids)) for key, ids in claims.items() if len(ids) == 1}
 
 
 def _fold_renamed(session: Session, models: dict[str, Model], linked: set[str]) -> None:

@@ -78,7 +78,7 @@ SAME: list[tuple[str, list[tuple[str, str]]]] = [
     ("glm-5.3", [("fireworks", "glm-5p3-us"), ("fireworks", "glm-5p3")]),  # a region of the same model
     ("glm-4.7", [("cerebras", "zai-glm-4.7"), ("zai", "glm-4.7")]),
     (
-        "llama-3.1-8b",
+        "llama-3.1-8b-instruct",
         [
             ("aws", "meta.llama3-1-8b-instruct-v1:0"),
             ("cloudflare", "@cf/meta/llama-3.1-8b-instruct-fp8"),
@@ -110,6 +110,18 @@ SAME: list[tuple[str, list[tuple[str, str]]]] = [
 
 DISTINCT: list[tuple[str, list[tuple[str, str]]]] = [
     ("dated snapshots at other prices", [("openai", "gpt-4o"), ("openai", "gpt-4o-2024-05-13")]),
+    (
+        "base and instruct weights, both sold",
+        [("together", "mistralai/Mistral-7B-v0.1"), ("together", "mistralai/Mistral-7B-Instruct-v0.1")],
+    ),
+    (
+        "base and instruct weights, both sold",
+        [
+            ("huggingface_nebius", "Qwen/Qwen2.5-Coder-7B"),
+            ("huggingface_nscale", "Qwen/Qwen2.5-Coder-7B-Instruct"),
+        ],
+    ),
+    ("a completions model of its own", [("openai", "gpt-3.5-turbo"), ("openai", "gpt-3.5-turbo-instruct")]),
     (
         "Claude 3.5 Sonnet's two snapshots",
         [

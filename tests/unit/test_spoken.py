@@ -21,7 +21,7 @@ from bot.domain.spoken import family_names, newest, same_family, spoken_names, t
     ],
 )
 def test_names_made_from_an_id(model_id: str, names: list[str]) -> None:
-    assert spoken_names(model_id) == names
+    assert list(spoken_names(model_id)) == names
 
 
 def test_a_family_alone_is_said_with_and_without_its_brand() -> None:
