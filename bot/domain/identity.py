@@ -14,11 +14,12 @@ host's packaging of the same weights:
 - spelling: `4-5` between single digits and Fireworks' `4p5` read `4.5`; `llama3` reads `llama-3`.
 
 What it keeps, because it names another model: `-instruct` elsewhere (hosts sell base weights too:
-`Mistral-7B-v0.1` is not `Mistral-7B-Instruct-v0.1`, nor gpt-3.5-turbo-instruct gpt-3.5-turbo; a
-curated model's own ids say which is which, bot.store.curation), dates and four-digit snapshots
-(`gpt-4o-2024-05-13`, `deepseek-r1-0528`, `mistral-large-2411`), `-preview`, sizes (`gemma-4-31b`
-is not `gemma-4-26b-a4b`), speed tiers sold at their own price (`-fast`, `-turbo`, `-highspeed`), `-thinking` inside an id (Kimi K2
-Thinking and Qwen3 235B Thinking 2507 are their own weights), `-mini`/`-pro`/`-flash`.
+`Mistral-7B-v0.1` is not `Mistral-7B-Instruct-v0.1`, nor gpt-3.5-turbo-instruct gpt-3.5-turbo; a curated
+model's own ids say which is which, bot.store.curation), dates and four-digit snapshots
+(`gpt-4o-2024-05-13`, `deepseek-r1-0528`, `mistral-large-2411`), `-preview`, sizes (`gemma-4-31b` is not
+`gemma-4-26b-a4b`), speed tiers sold at their own price (`-fast`, `-turbo`, `-highspeed`), `-thinking`
+inside an id (Kimi K2 Thinking and Qwen3 235B Thinking 2507 are their own weights),
+`-mini`/`-pro`/`-flash`.
 A tier or variant after `:` (`:free`, `:thinking`) or a trailing effort (`-high`) is the same model
 served another way: the key is the model's, and `tier`/`variant` say how.
 
