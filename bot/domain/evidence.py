@@ -80,8 +80,10 @@ def evidence_for(key: str) -> Evidence:
     open_weights = said[0][1] if said else None
     source = None
     if said:
-        against = [who for who, says in said[1:] if says != open_weights]
-        source = said[0][0] + (f"; {', '.join(against)} says otherwise" if against else "")
+        against = [
+            f"{who} says {'open' if says else 'closed'}" for who, says in said[1:] if says != open_weights
+        ]
+        source = "; ".join([said[0][0], *against])
     released = dev.get("release_date")
     return Evidence(
         open_weights=open_weights,

@@ -149,6 +149,7 @@ class _Fixed:
                 lab=model.lab,
                 open_weights=model.open_weights,
                 license=model.license,
+                weights_source=model.weights_source,
                 quality=self.quality(catalog, category, model.id),
                 release_date=model.release_date,
                 curated=model.curated,

@@ -259,7 +259,8 @@ def _model(a: ModelAnswer) -> tuple[list[Block], str]:
     elif m.cheapest is not None:
         notes = _host_notes(m)
     blocks.append(_context(" · ".join([*notes, escape(words.hosts_line(m))])))
-    blocks.append(_context(_sources([m])))
+    said = words.weights_source(m)
+    blocks.append(_context(_sources([m]) + (f" {escape(said)}" if said else "")))
     text = (
         f"{m.name} ({m.lab}) at {m.price.provider_name}: {fmt_usd(m.price.input_mtok)} in / "
         f"{fmt_usd(m.price.output_mtok)} out per 1M tokens."

@@ -144,6 +144,8 @@ def _model(a: ModelAnswer) -> str:
     if m.open_weights is False:
         lines.append(f"Cheaper open-weights options: `cheaper {m.id}`.")
     lines += ["", _sources([m])]
+    if said := words.weights_source(m):
+        lines.append(said)
     return "\n".join(lines)
 
 

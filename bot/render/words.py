@@ -239,6 +239,11 @@ def hosts_line(m: ModelView) -> str:
     return f"Served by {m.hosts} live host{'s' if m.hosts != 1 else ''} in the catalog."
 
 
+def weights_source(m: ModelView) -> str | None:
+    """'Weights: LMArena text 2026-08-19 (MIT); models.dev 2026-07-02 (zhipuai) says closed.'"""
+    return f"Weights: {m.weights_source}." if m.weights_source else None
+
+
 def weights(m: ModelView) -> str:
     if m.open_weights is None:
         return "weights: unknown"

@@ -9,6 +9,7 @@ from bot.commands.ask import answer
 from bot.contract.answers import ListAnswer, ModelAnswer
 from bot.contract.errors import UnknownModelError
 from bot.domain.overlay import load_overlay
+from bot.render import text
 from bot.store.curation import apply_overlay
 from bot.store.tables import Alias, Model, Offering, Subscription, utcnow
 
@@ -158,3 +159,12 @@ def test_a_model_made_under_a_host_s_id_before_the_rule_folds_into_its_model(fre
     for name in ("claude opus 4.7", "big opus", "claude-opus-4-7"):
         found = ask(fresh, name)
         assert isinstance(found, ModelAnswer) and found.model.id == "claude-opus-4.7"
+
+
+def test_the_card_says_where_open_weights_come_from_and_who_disagrees(catalog: Engine) -> None:
+    found = ask(catalog, "glm 5.1")
+    card = text.to_text(found)
+    assert "GLM-5.1 · Z.ai · open weights, MIT" in card
+    assert "Weights: LMArena text 2026-08-19 (MIT); models.dev 2026-07-02 (zhipuai) says closed." in card
+    mrl = text.to_text(ask(catalog, "mistral-large-2411"))
+    assert "open weights, MRL (research only), not for commercial use" in mrl

@@ -41,7 +41,7 @@ def test_open_weights_come_from_evidence(
 def test_where_sources_disagree_the_first_wins_and_the_others_are_named() -> None:
     glm = evidence_for("glm-5.1")
     assert (glm.open_weights, glm.license) == (True, "MIT")
-    assert glm.weights_source == f"{LMARENA} (MIT); {MODELS_DEV} (zhipuai) says otherwise"
+    assert glm.weights_source == f"{LMARENA} (MIT); {MODELS_DEV} (zhipuai) says closed"
 
 
 def test_a_hugging_face_id_at_openrouter_is_evidence_of_open_weights() -> None:
