@@ -56,6 +56,7 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
             m.successor_id,
             m.kind,
             m.weights_source,
+            m.context_window,
         )
         for m in session.scalars(select(Model))
     }

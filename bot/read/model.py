@@ -46,6 +46,7 @@ class ModelFacts:
     successor_id: str | None
     kind: str = "text"  # text | embedding | image | audio | other: `list` shows text models
     weights_source: str | None = None  # where open_weights came from (bot.domain.evidence)
+    context_window: int | None = None  # models.dev's, for hosts that give none
 
 
 @dataclass(frozen=True)

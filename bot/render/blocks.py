@@ -245,7 +245,7 @@ def _model(a: ModelAnswer) -> tuple[list[Block], str]:
     m = a.model
     workload = words.workload(a.workload)
     fields = _price_fields(m.price, workload, None)
-    fields.append(_field("Context window", words.context(m.price)))
+    fields.append(_field("Context window", words.context(m.price, m.context_window)))
     blocks: list[Block] = [_header(m.name), *_notes(a.notes), _section(_model_line(m), fields=fields)]
     notes = _host_notes(m, list_cheapest=False)
     hosts = [p for p in m.top_hosts if p is not m.price and p != m.price]

@@ -136,7 +136,7 @@ def _model(a: ModelAnswer) -> str:
     elif m.cheapest:
         rows.append(_price_row("cheapest host", m.cheapest))
     lines = [*a.notes, f"{m.name} · {m.lab} · {words.weights(m)} · {words.quality(m)}"]
-    lines.append(f"Context window: {words.context(m.price)}")
+    lines.append(f"Context window: {words.context(m.price, m.context_window)}")
     lines += ["", _table(["", "host", "input", "output", "cached in", words.workload(a.workload)], rows)]
     lines += [words.hosts_line(m), ""]
     lines += _notes([m])

@@ -102,14 +102,17 @@ def price_sources(prices: list[PriceView]) -> str:
     return "; ".join(seen)
 
 
-def context(p: PriceView) -> str:
-    """'400,000 tokens', or the input limit and the total where they differ: '272,000 in / 400,000 total'."""
+def context(p: PriceView, model_window: int | None = None) -> str:
+    """'400,000 tokens', or the input limit and the total where they differ: '272,000 in / 400,000 total';
+    where the host says none, the model's as models.dev gives it."""
     window, limit = p.context_window, p.input_limit
     if limit and window:
         return f"{limit:,} in / {window:,} total tokens"
     if limit:
         return f"{limit:,} input tokens"
-    return f"{window:,} tokens" if window else "unknown"
+    if window:
+        return f"{window:,} tokens"
+    return f"{model_window:,} tokens (models.dev)" if model_window else "unknown"
 
 
 def actor(a: Actor) -> str:

@@ -58,6 +58,7 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
         )
         model.lab_provider_id = lab_api(cm.lab)
         model.release_date = cm.release_date or sources.release_date
+        model.context_window = sources.context
         model.kind = kind_of(cm.id)
         model.weights_source = None  # data/catalog.toml's own
         model.curated = True
@@ -176,6 +177,7 @@ def _from_sources(
         found.weights_source,
     )
     model.release_date = found.release_date
+    model.context_window = found.context
     model.kind = found.kind
 
 

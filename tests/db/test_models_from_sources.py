@@ -165,6 +165,7 @@ def test_the_card_says_where_open_weights_come_from_and_who_disagrees(catalog: E
     found = ask(catalog, "glm 5.1")
     card = text.to_text(found)
     assert "GLM-5.1 · Z.ai · open weights, MIT" in card
+    assert "Context window: 200,000 tokens (models.dev)" in card  # Z.ai's price gives none
     assert "Weights: LMArena text 2026-08-19 (MIT); models.dev 2026-07-02 (zhipuai) says closed." in card
     mrl = text.to_text(ask(catalog, "mistral-large-2411"))
     assert "open weights, MRL (research only), not for commercial use" in mrl
