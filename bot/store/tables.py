@@ -110,7 +110,7 @@ class Model(Base):
     kind: Mapped[str] = mapped_column(String(20), default="text", server_default="text")
     # Where open_weights and license came from (bot.domain.evidence), or None for data/catalog.toml's.
     weights_source: Mapped[str | None] = mapped_column(String(300))
-    # The model's context window as models.dev gives it (bot.domain.evidence): shown where a host's is unknown.
+    # The model's context window as models.dev gives it: shown where a host's is unknown.
     context_window: Mapped[int | None] = mapped_column(Integer)
 
     offerings: Mapped[list[Offering]] = relationship(back_populates="model")
