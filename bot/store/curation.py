@@ -20,6 +20,7 @@ from bot.domain.workspaces import SHARED
 from bot.store.tables import Alias, Model, Offering, Provider, Score, Subscription, utcnow
 
 _VENDOR_LABEL = re.compile(r"^[^:]{1,40}:\s+")
+_ENDPOINT_LABEL = re.compile(r"\s*\((?:Vertex AI MaaS|global|regional)\)$")
 
 
 def apply_overlay(session: Session, overlay: Overlay) -> None:
@@ -164,7 +165,9 @@ def _from_sources(
     api = lab_api(lab)
     # A lower-case id given as a name (`glm-5.3-max`) is no name; `GLM-5.1` is.
     given = [o.name for o in offerings if o.name and not (o.name == o.provider_model_id == o.name.lower())]
-    own = [_plain(o.name) for o in offerings if o.provider_id == api and o.name in given and o.name]
+    # The lab's own, from its plainest id (`gemma-4-26b-a4b-it`, not Vertex's `-maas` endpoint).
+    ours = sorted((o for o in offerings if o.provider_id == api), key=lambda o: len(o.provider_model_id))
+    own = [_plain(o.name) for o in ours if o.name and o.name in given]
     names = Counter(_plain(n) for n in given).most_common()
     # The lab's own name for it, else the hosts' if two agree, else models.dev's, else any, else made.
     agreed = [n for n, count in names if count > 1]
@@ -182,5 +185,6 @@ def _from_sources(
 
 
 def _plain(name: str) -> str:
-    """A host's name without the vendor it puts before it (OpenRouter's `OpenAI: GPT-5 Image`)."""
-    return _VENDOR_LABEL.sub("", name)
+    """A host's name without the vendor it puts before it (OpenRouter's `OpenAI: GPT-5 Image`) or the
+    endpoint it adds after (`(Vertex AI MaaS)`, Bedrock's `(global)`)."""
+    return _ENDPOINT_LABEL.sub("", _VENDOR_LABEL.sub("", name))
