@@ -1,9 +1,12 @@
 """Open weights from evidence (data/evidence/, bot.domain.evidence): open when a source says so, closed
 when one says so, unknown otherwise; licences as the source writes them; kinds of model."""
 
+import json
+
 import pytest
 
 from bot.domain.evidence import (
+    EVIDENCE_DIR,
     LMARENA,
     MODELS_DEV,
     OPENROUTER,
@@ -12,6 +15,7 @@ from bot.domain.evidence import (
     kind_of,
     not_for_commercial,
 )
+from bot.domain.identity import identify
 
 
 @pytest.mark.parametrize(
@@ -89,3 +93,12 @@ def test_the_kind_of_a_model(key: str, kind: str) -> None:
 def test_a_name_made_from_a_key_when_no_source_gives_one() -> None:
     assert display_name("gemma-4-31b") == "Gemma 4 31B"
     assert display_name("glm-5.3-max") == "GLM 5.3 Max"
+
+
+def test_the_bundled_evidence_is_keyed_by_the_identity_rule_of_today() -> None:
+    """Rebuild data/evidence/ (python -m bot.feeds.evidence_extract ..., see its SOURCE.md) when the rule
+    changes: a key the rule now reads differently would never be found."""
+    for name in ("modelsdev.json", "openrouter.json", "lmarena.json"):
+        keys = json.loads((EVIDENCE_DIR / name).read_text())
+        stale = [k for k in keys if identify("", k).key != k]
+        assert not stale, f"{name}: {stale[:5]}"
