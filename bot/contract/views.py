@@ -148,6 +148,9 @@ class ModelView(_Answer):
     lab: str
     open_weights: bool | None
     license: str | None
+    # Where open_weights came from, and the sources that disagree (None: data/catalog.toml's own facts).
+    weights_source: str | None = None
+    context_window: int | None = None  # the model's, as models.dev gives it; a host's own is its price's
     quality: QualityView | None  # in the category asked for (overall unless one was)
     release_date: date | None
     curated: bool

@@ -11,11 +11,15 @@ can never silently become o1, nor `o3` become o1.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.contract.errors import UnknownModelError
+from bot.domain.identity import Line
 from bot.domain.names import compact, normalise
+from bot.domain.spoken import family_names, label_of, line, newest, same_family, spoken_names, typed_line
 
 
 @dataclass
@@ -31,6 +35,7 @@ class NameIndex:
     families: dict[str, tuple[str, str, list[str]]] = field(
         default_factory=dict
     )  # name -> label, flagship, members
+    lines: dict[str, Line] = field(default_factory=dict)  # model id -> its family and version
     _choices: list[str] = field(default_factory=list)
     _choice_ids: list[str] = field(default_factory=list)
     _short_choices: list[str] = field(default_factory=list)
@@ -44,9 +49,13 @@ class NameIndex:
         aliases: Iterable[tuple[str, str]],
         host_ids: Iterable[tuple[str, str, str | None]],
         families: Iterable[tuple[str, str, str, list[str]]] = (),
+        released: Mapping[str, date | None] | None = None,
+        listed: Iterable[str] | None = None,
     ) -> NameIndex:
         """models: (id, name); aliases: (alias, model id); host_ids: (provider, host model id, model id);
-        families: (name users type alone, label, flagship id, member ids)."""
+        families: (name users type alone, label, flagship id, member ids), pinned in data/catalog.toml;
+        released: model id -> release date; listed: the models a family said alone may mean (live
+        text models), whose families are found from their ids (bot.domain.spoken)."""
         index = cls()
         forms: dict[str, set[str]] = {}
 
@@ -58,6 +67,10 @@ class NameIndex:
             index.ids[normalise(model_id)] = model_id
             index.names[model_id] = name
             add(normalise(name), model_id)
+            for spoken in spoken_names(model_id):
+                add(spoken, model_id)
+            if (found := line(model_id)) is not None:
+                index.lines[model_id] = found
         for alias, model_id in aliases:
             index.aliases[normalise(alias)] = model_id
         for provider, host_id, host_model in host_ids:
@@ -75,6 +88,7 @@ class NameIndex:
                     flagship,
                     [m for m in members if m in index.names],
                 )
+        index._derive_families(forms, released or {}, listed)
         compacts: dict[str, set[str]] = {}
         for key, targets in forms.items():
             if len(targets) == 1:
@@ -100,6 +114,29 @@ class NameIndex:
                     index._short_choices.append(key)
                     index._short_ids.append(target)
         return index
+
+    def _derive_families(
+        self, forms: dict[str, set[str]], released: Mapping[str, date | None], listed: Iterable[str] | None
+    ) -> None:
+        """A family said alone (`sonnet`, `gemini flash`) means its newest listed member, unless the name
+        is taken (a model's name or id, an alias, a family data/catalog.toml pins)."""
+        if listed is None:
+            return
+        members: dict[str, list[str]] = defaultdict(list)
+        for model_id in listed:
+            if (found := self.lines.get(model_id)) is not None:
+                for name in family_names(found.family):
+                    members[name].append(model_id)
+        for name, ids in members.items():
+            key = normalise(name)
+            if key in self.families or key in self.ids or key in self.aliases or key in forms:
+                continue
+            flagship = newest(ids, released)
+            if flagship is None:
+                continue
+            others = sorted((i for i in ids if i != flagship), key=lambda i: released.get(i) or date.min)
+            label = label_of(key, self.names.get(flagship, flagship))
+            self.families[key] = (label, flagship, [flagship, *reversed(others[-3:])])
 
     def resolve(self, name: str) -> str:
         """The model id for a name, or UnknownModelError with suggestions."""
@@ -169,6 +206,8 @@ class NameIndex:
         would find `o5` inside any long id.
         """
         key = normalise(name)[:100]
+        if (typed := typed_line(key)) is not None and (kin := same_family(typed, self.lines)):
+            return self._named(kin[:limit])  # never another family, nor an older generation
         short = len(compact(key)) <= 3
         choices = self._short_choices if short else self._choices
         ids = self._short_ids if short else self._choice_ids

@@ -82,10 +82,19 @@ class Family(_Strict):
     members: list[str] = Field(min_length=1)
 
 
+class SourcedAlias(_Strict):
+    """A name no rule derives for a model made from the sources, with the reason it means that model."""
+
+    name: str = Field(min_length=1, max_length=100)
+    model: str = Field(pattern=_SLUG, max_length=200)
+    reason: str = Field(min_length=10)
+
+
 class Overlay(_Strict):
     lab: list[Lab]
     model: list[CuratedModel]
     family: list[Family] = []
+    alias: list[SourcedAlias] = []
 
     @model_validator(mode="after")
     def _unique(self) -> Overlay:
@@ -93,7 +102,9 @@ class Overlay(_Strict):
         _no_dupes("model id", ids)
         _no_dupes("offering", [o for m in self.model for o in m.offerings])
         _no_dupes("arena key", [k for m in self.model for k in m.all_arena_keys()])
-        names = [normalise(a) for m in self.model for a in m.aliases]
+        names = [normalise(a) for m in self.model for a in m.aliases] + [
+            normalise(a.name) for a in self.alias
+        ]
         _no_dupes("alias", names)
         clash = set(names) & {normalise(i) for i in ids}
         if clash:

@@ -63,6 +63,9 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
             m.release_date,
             m.curated,
             m.successor_id,
+            kind=m.kind,
+            weights_source=m.weights_source,
+            context_window=m.context_window,
         )
         for m in session.scalars(select(Model))
     }
@@ -87,7 +90,8 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
             lab_gone[o.model_id] = lab_gone.get(o.model_id, True) and gone
         if (
             row is not None
-            and (host := _host(o, providers[o.provider_id], row, on, actors, facts)) is not None
+            and (host := _host(o, providers[o.provider_id], row, on, actors, facts, model.kind != "text"))
+            is not None
         ):
             hosts[o.model_id].append(host)
 
@@ -104,6 +108,7 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
                 set_aside[model_id] if (h.provider_id, h.fields["provider_model_id"]) in imported else kept
             ).append(h)
         hosts[model_id] = kept
+    retired = frozenset(m for m, gone in lab_gone.items() if gone)
     index = NameIndex.build(
         ((m.id, m.name) for m in models.values()),
         session.execute(
@@ -113,8 +118,9 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
         ),
         ((o.provider_id, o.provider_model_id, o.model_id) for o in offerings if o.retired_at is None),
         [(f.name, f.label, f.flagship, f.members) for f in overlay.family],
+        released={m.id: m.release_date for m in models.values()},
+        listed=[m.id for m in models.values() if m.kind == "text" and m.id in hosts and m.id not in retired],
     )
-    retired = frozenset(m for m, gone in lab_gone.items() if gone)
     models = _with_successors(models, offerings, retired, overlay.predecessors)
     quality, candidates = _scores(session, models, hosts, retired, index.names, workspace)
     return ReadModel(
@@ -225,16 +231,19 @@ def _host(
     on: date,
     actors: dict[tuple[str, str], Actor],
     facts: Mapping[Key, Facts] | None = None,
+    input_only: bool = False,  # an embedding's (or another non-text model's) price: no output tokens
 ) -> Host | None:
-    if row.input_mtok is None or row.output_mtok is None or not (row.input_mtok or row.output_mtok):
-        return None  # unknown, or a free tier (0 / 0): not a price worth showing
+    if row.input_mtok is None or (row.output_mtok is None and not input_only):
+        return None  # unknown: not a price worth showing
+    if not (row.input_mtok or row.output_mtok):
+        return None  # a free tier (0 / 0)
     view = price_view(offering, provider_name, row, on, facts)
     fields: dict[str, Any] = dict(view)
     del fields["workload_cost"]
     # One Actor per source, shared: a snapshot on disk keeps it once, not once per price.
     fields["source"] = actors.setdefault((view.source.kind, view.source.id), view.source)
     data = price_data(row)
-    assert data.input_mtok is not None and data.output_mtok is not None
+    assert data.input_mtok is not None
     cache = data.cache_read_mtok if data.cache_read_mtok is not None else data.input_mtok
     theirs = (facts or {}).get((offering.provider_id, offering.provider_model_id))
     litellm = [ExtraRate(e.key, e.service, e.above, e.mtok, LITELLM) for e in theirs.extra] if theirs else []
@@ -251,7 +260,7 @@ def _host(
         row_id=row.id,
         retired=view.status == "retired",
         input_micro=_micro(data.input_mtok),
-        output_micro=_micro(data.output_mtok),
+        output_micro=_micro(data.output_mtok or Decimal(0)),
         cache_micro=_micro(cache),
         card=card,
     )

@@ -52,6 +52,9 @@ class ModelFacts:
     redirect_id: str | None = None
     lifecycle_source: str | None = None  # the lab's page its lifecycle comes from, when one speaks
     lifecycle_checked: date | None = None
+    kind: str = "text"  # text | embedding | image | audio | other: `list` shows text models
+    weights_source: str | None = None  # where open_weights came from (bot.domain.evidence)
+    context_window: int | None = None  # models.dev's, for hosts that give none
 
 
 @dataclass(frozen=True)

@@ -201,13 +201,25 @@ def _won_by_a_tier(
 
 
 def list_models(catalog: ReadModel, filter: str | None = None, *, retired: bool = False) -> ListAnswer:
-    """Curated models (or those of a filter), at the lab's API or the cheapest host; models their lab
-    has retired are left out unless `retired` (`list all`)."""
-    facts = [catalog.models[i] for i in catalog.order]
-    if filter is None:
-        models = [m for m in facts if m.curated]
+    """The text models people compare (curated, or with their own LMArena score), or those of a filter,
+    at the lab's API or the cheapest host; models their lab has retired, and embedding, image and
+    audio models, are left out unless `retired` (`list all`, which shows every model)."""
+    scored = {m for m, r in catalog.quality[OVERALL.name].items() if r.floor_from is None}
+    # The models people compare first (text, curated or scored), then the rest, each by (lab, name).
+    facts = sorted(
+        (catalog.models[i] for i in catalog.order),
+        key=lambda m: not (m.kind == "text" and (m.curated or m.id in scored)),
+    )
+    if filter is None and retired:
+        models = facts
+    elif filter is None:
+        models = [m for m in facts if m.kind == "text" and (m.curated or m.id in scored)]
     elif normalise(filter) in OPEN_FILTERS:
-        models = [m for m in facts if m.open_weights]
+        # Newest first: the open models worth a look are this year's, not 2023's.
+        models = sorted(
+            (m for m in facts if m.open_weights and m.kind == "text"),
+            key=lambda m: -(m.release_date.toordinal() if m.release_date else 0),
+        )
     else:
         # Plain text, any case: a lab's or a host's name or id. Never a pattern (`list %%%%#` was
         # one, and took minutes).

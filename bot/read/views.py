@@ -300,6 +300,8 @@ class _Fixed:
                 lab=model.lab,
                 open_weights=model.open_weights,
                 license=model.license,
+                weights_source=model.weights_source,
+                context_window=model.context_window,
                 quality=self.quality(catalog, category, model.id),
                 release_date=model.release_date,
                 curated=model.curated,

@@ -249,7 +249,7 @@ def _model(a: ModelAnswer) -> tuple[list[Block], str]:
     m = a.model
     workload = words.workload(a.workload)
     fields = _price_fields(m.price, workload, None)
-    fields.append(_field("Context window", words.context(m.price)))
+    fields.append(_field("Context window", words.context(m.price, m.context_window)))
     blocks: list[Block] = [_header(m.name), *_notes(a.notes), _section(_model_line(m), fields=fields)]
     notes = _host_notes(m, list_cheapest=False)
     hosts = [p for p in m.top_hosts if p is not m.price and p != m.price]
@@ -264,7 +264,8 @@ def _model(a: ModelAnswer) -> tuple[list[Block], str]:
         notes = _host_notes(m)
     blocks += _how_priced([m])
     blocks.append(_context(" · ".join([*notes, escape(words.hosts_line(m))])))
-    blocks.append(_context(_sources([m])))
+    said = words.weights_source(m)
+    blocks.append(_context(_sources([m]) + (f" {escape(said)}" if said else "")))
     text = (
         f"{m.name} ({m.lab}) at {m.price.provider_name}: {fmt_usd(m.price.input_mtok)} in / "
         f"{fmt_usd(m.price.output_mtok)} out per 1M tokens."

@@ -145,7 +145,7 @@ def _model(a: ModelAnswer) -> str:
     elif m.cheapest:
         rows.append(_price_row("cheapest host", m.cheapest))
     lines = [*a.notes, f"{m.name} · {m.lab} · {words.weights(m)} · {words.quality(m)}"]
-    lines.append(f"Context window: {words.context(m.price)}")
+    lines.append(f"Context window: {words.context(m.price, m.context_window)}")
     lines += ["", _table(["", "host", "input", "output", "cached in", words.workload(a.workload)], rows)]
     lines += [words.hosts_line(m), ""]
     if pricing := words.pricing_lines(m):
@@ -155,6 +155,8 @@ def _model(a: ModelAnswer) -> str:
     if m.open_weights is False:
         lines.append(f"Cheaper open-weights options: `cheaper {m.id}`.")
     lines += ["", _sources([m])]
+    if said := words.weights_source(m):
+        lines.append(said)
     return "\n".join(lines)
 
 

@@ -19,6 +19,7 @@ from bot.contract.views import (
     ScoreEntry,
     WorkloadView,
 )
+from bot.domain.evidence import not_for_commercial
 from bot.domain.prices import KEYS, fmt_cost, fmt_usd, split_windows
 from bot.domain.scores import STYLE_SOURCE
 from bot.domain.snapshots import snapshot_listing
@@ -223,14 +224,17 @@ def price_sources(prices: list[PriceView]) -> str:
     return "; ".join(seen)
 
 
-def context(p: PriceView) -> str:
-    """'400,000 tokens', or the input limit and the total where they differ: '272,000 in / 400,000 total'."""
+def context(p: PriceView, model_window: int | None = None) -> str:
+    """'400,000 tokens', or the input limit and the total where they differ: '272,000 in / 400,000 total';
+    where the host says none, the model's as models.dev gives it."""
     window, limit = p.context_window, p.input_limit
     if limit and window:
         return f"{limit:,} in / {window:,} total tokens"
     if limit:
         return f"{limit:,} input tokens"
-    return f"{window:,} tokens" if window else "unknown"
+    if window:
+        return f"{window:,} tokens"
+    return f"{model_window:,} tokens (models.dev)" if model_window else "unknown"
 
 
 def actor(a: Actor) -> str:
@@ -377,10 +381,17 @@ def hosts_line(m: ModelView) -> str:
     return f"Served by {m.hosts} live host{'s' if m.hosts != 1 else ''} in the catalog."
 
 
+def weights_source(m: ModelView) -> str | None:
+    """'Weights: LMArena text 2026-08-19 (MIT); models.dev 2026-07-02 (zhipuai) says closed.'"""
+    return f"Weights: {m.weights_source}." if m.weights_source else None
+
+
 def weights(m: ModelView) -> str:
     if m.open_weights is None:
         return "weights: unknown"
     licence = f", {m.license}" if m.license else ""
+    if m.open_weights and not_for_commercial(m.license):
+        licence += ", not for commercial use"
     return ("open weights" if m.open_weights else "closed weights") + licence
 
 

@@ -28,7 +28,13 @@ def name_index(session: Session, workspace: str = SHARED) -> NameIndex:
     stamp = (str(getattr(session.get_bind(), "url", "")), workspace, session_version(session))
     index = _cache.get(stamp)
     if index is None:
-        models = session.execute(select(Model.id, Model.name))
+        rows = session.execute(select(Model.id, Model.name, Model.release_date, Model.kind)).all()
+        models = [(r.id, r.name) for r in rows]
+        live = set(
+            session.scalars(
+                select(Offering.model_id).where(Offering.model_id.is_not(None), Offering.retired_at.is_(None))
+            )
+        )
         # The workspace's own names come last, so that one of them wins over a shared one added later.
         aliases = session.execute(
             select(Alias.name, Alias.model_id)
@@ -41,7 +47,14 @@ def name_index(session: Session, workspace: str = SHARED) -> NameIndex:
             )
         )
         families = [(f.name, f.label, f.flagship, f.members) for f in load_overlay().family]
-        index = NameIndex.build(models, aliases, hosts, families)
+        index = NameIndex.build(
+            models,
+            aliases,
+            hosts,
+            families,
+            released={r.id: r.release_date for r in rows},
+            listed=[r.id for r in rows if r.kind == "text" and r.id in live],
+        )
         for old in [k for k in _cache if k[:2] == stamp[:2]] + list(_cache)[: max(0, len(_cache) - CACHED)]:
             _cache.pop(old, None)
         _cache[stamp] = index

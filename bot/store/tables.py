@@ -106,6 +106,12 @@ class Model(Base):
     curated: Mapped[bool] = mapped_column(Boolean, default=False)
     # The model to point to once this one is retired (data/catalog.toml `successor`).
     successor_id: Mapped[str | None] = mapped_column(ForeignKey("models.id"))
+    # text | embedding | image | audio | other (bot.domain.evidence): `list` shows text models.
+    kind: Mapped[str] = mapped_column(String(20), default="text", server_default="text")
+    # Where open_weights and license came from (bot.domain.evidence), or None for data/catalog.toml's.
+    weights_source: Mapped[str | None] = mapped_column(String(300))
+    # The model's context window as models.dev gives it: shown where a host's is unknown.
+    context_window: Mapped[int | None] = mapped_column(Integer)
 
     offerings: Mapped[list[Offering]] = relationship(back_populates="model")
 
