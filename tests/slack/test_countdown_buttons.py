@@ -16,7 +16,7 @@ from bot.alerts import countdowns
 from bot.alerts.worker import Worker
 from bot.commands.ask import Context, respond
 from bot.domain.lifecycle import today
-from bot.slackapi.clients import slack_client
+from bot.slackapi.clients import web_client
 from bot.store.tables import Offering, Subscription
 from tests.slack.blockkit import assert_valid
 from tests.slack.conftest import CHANNEL, USER, Served, buttons, visible_text
@@ -42,7 +42,7 @@ def test_the_notices_buttons_compare_and_switch_to_the_successor(
         s.execute(update(Offering).where(Offering.provider_model_id == "o1").values(retires_on=RETIRES))
     respond(fresh, "subscribe o1", Context.slack(USER, CHANNEL, lambda _: False))
     countdowns.plan(fresh, datetime.combine(RETIRES - timedelta(days=7), time(10), tzinfo=UTC))
-    Worker(fresh, slack_client("xoxb-test", slack.fake.api_url), channel_interval=0).run_once()
+    Worker(fresh, web_client(slack.fake.api_url, "xoxb-test", bounded=True), channel_interval=0).run_once()
     [notice] = slack.fake.calls("chat.postMessage")
     shown = buttons(notice.body)
 

@@ -26,7 +26,7 @@ from bot.domain.prices import PriceData
 from bot.read.current import current
 from bot.read.questions import find_alternatives, show_model
 from bot.render.text import to_text
-from bot.slackapi.clients import slack_client
+from bot.slackapi.clients import web_client
 from bot.store.prices import new_change, record_price
 from bot.store.subscriptions import family_members
 from bot.store.tables import Alert, Model, Offering, utcnow
@@ -62,7 +62,7 @@ def output_price(engine: Engine, model: str) -> Decimal:
 
 
 def deliver(engine: Engine, slack: FakeSlack) -> list[dict[str, Any]]:
-    Worker(engine, slack_client("xoxb-test", slack.api_url), channel_interval=0).run_once()
+    Worker(engine, web_client(slack.api_url, "xoxb-test", bounded=True), channel_interval=0).run_once()
     return [c.body for c in slack.calls("chat.postMessage")]
 
 
