@@ -37,11 +37,13 @@ def plan(engine: Engine, now: datetime) -> int:
     on = now.astimezone(UTC).date()
     families = family_members()
     with db.read_only(engine) as session:
-        subs = session.execute(
-            select(Subscription.id, Subscription.workspace)
+        rows = session.execute(
+            select(Subscription.id, Subscription.workspace, Subscription.model_ids, Subscription.families)
             .where(Subscription.status.in_(ACTIVE))
             .order_by(Subscription.id)
         ).all()
+    # Only channels that name models or families get countdowns: with none, no read model is built.
+    subs = [(sub_id, workspace) for sub_id, workspace, ids, fams in rows if ids is not None or fams]
     catalogs: dict[str, ReadModel] = {}
     queued = 0
     for sub_id, workspace in subs:

@@ -11,7 +11,7 @@ daily), and what counts as a change within a period. Pure; bot.alerts.digests ga
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.contract.errors import QueryError
@@ -36,12 +36,14 @@ def _zones() -> dict[str, str]:
     return {z.lower(): z for z in available_timezones() | {"UTC"}}
 
 
-def zone(name: str) -> ZoneInfo:
-    """The time zone a subscription stored (a name zone_name gave)."""
+def zone(name: str) -> tzinfo:
+    """The time zone a subscription stored (a name zone_name gave); UTC needs no tz database."""
+    if name == "UTC":
+        return UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")  # the system lost a zone it had: the default rather than no digest
+        return UTC  # the system lost a zone it had: the default rather than no digest
 
 
 def last_instant(kind: str, weekday: int, at: str, tz: str, now: datetime) -> datetime:

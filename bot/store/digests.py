@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.workspaces import SHARED
 from bot.store.prices import PriceMove, price_data
-from bot.store.tables import Alert, Model, Offering, Price, Provider, Score
+from bot.store.tables import Alert, Change, Model, Offering, Price, Provider, Score
 
 
 def price_moves(
@@ -95,12 +95,29 @@ def score_moves(
     """Default-variant scores (the leaderboard's, and the team's in this workspace) that differ between
     `start` and `end`."""
     owners = sorted({SHARED, workspace})
-    touched = select(Score.model_id).where(
-        Score.recorded_at > start, Score.recorded_at <= end, Score.workspace.in_(owners), Score.variant == ""
+    touched = (
+        select(Score.model_id)
+        .join(Change, Score.change_id == Change.id)
+        .where(
+            Score.recorded_at > start,
+            Score.recorded_at <= end,
+            Score.workspace.in_(owners),
+            Score.variant == "",
+            Change.actor_kind != "snapshot",
+        )
     )
     query = (
-        select(Score.model_id, Model.name, Score.category, Score.origin, Score.score, Score.recorded_at)
+        select(
+            Score.model_id,
+            Model.name,
+            Score.category,
+            Score.origin,
+            Score.score,
+            Score.recorded_at,
+            Change.actor_kind,
+        )
         .join(Model, Score.model_id == Model.id)
+        .join(Change, Score.change_id == Change.id)
         .where(
             Score.model_id.in_(touched),
             Score.recorded_at <= end,
@@ -114,10 +131,10 @@ def score_moves(
     names: dict[str, str] = {}
     then: dict[tuple[str, str, str], int | None] = {}
     now: dict[tuple[str, str, str], int | None] = {}
-    for model_id, name, category, origin, score, recorded_at in session.execute(query).all():
+    for model_id, name, category, origin, score, recorded_at, actor_kind in session.execute(query).all():
         names[model_id] = name
         key = (model_id, category, origin)
-        if recorded_at <= start:
+        if recorded_at <= start or actor_kind == "snapshot":  # the bundled snapshot: where it starts
             then[key] = score
         now[key] = score
     return [
@@ -130,24 +147,28 @@ def score_moves(
 def first_priced(
     session: Session, model_ids: list[str], start: datetime, end: datetime
 ) -> list[tuple[str, str]]:
-    """(id, name) of these models whose first price anywhere was recorded in the period."""
+    """(id, name) of these models first priced in the period, by a feed or an admin: a model the
+    bundled snapshot prices is where the catalog starts, never new."""
     if not model_ids:
         return []
     firsts: dict[str, datetime] = {}
     names: dict[str, str] = {}
+    seeded: set[str] = set()
     rows = session.execute(
-        select(Offering.model_id, Model.name, Price.recorded_at)
+        select(Offering.model_id, Model.name, Price.recorded_at, Price.source_kind)
         .join(Offering, Price.offering_id == Offering.id)
         .join(Model, Offering.model_id == Model.id)
         .where(Offering.model_id.in_(model_ids), Price.workspace == SHARED)
     )
-    for model_id, name, at in rows:
+    for model_id, name, at, source_kind in rows:
         if model_id is None:
             continue
         names[model_id] = name
+        if source_kind == "snapshot":
+            seeded.add(model_id)
         if model_id not in firsts or at < firsts[model_id]:
             firsts[model_id] = at
-    return sorted((m, names[m]) for m, at in firsts.items() if start < at <= end)
+    return sorted((m, names[m]) for m, at in firsts.items() if m not in seeded and start < at <= end)
 
 
 def told(session: Session, subscription_id: int, start: datetime, end: datetime) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from bot.commands.ask import Context, respond
 from bot.domain.lifecycle import today
 from bot.feeds import crosscheck
 from bot.render.text import to_text
-from bot.slackapi.clients import slack_client
+from bot.slackapi.clients import web_client
 from bot.store.tables import Alert, Notice, Offering
 from tests.fakeslack import FakeSlack
 from tests.slack.blockkit import assert_valid
@@ -59,7 +59,7 @@ def retire(engine: Engine, offering: str, on: date | None) -> None:
 
 
 def worker(engine: Engine, slack: FakeSlack) -> Worker:
-    return Worker(engine, slack_client("xoxb-test", slack.api_url), channel_interval=0)
+    return Worker(engine, web_client(slack.api_url, "xoxb-test", bounded=True), channel_interval=0)
 
 
 def at(day: date) -> datetime:

@@ -16,15 +16,20 @@ from sqlalchemy import Engine, select
 
 from bot import db
 from bot.alerts import digests
+from bot.alerts import digests as alert_digests
 from bot.alerts.worker import Worker
 from bot.commands.ask import Context, respond
+from bot.contract.actor import Actor
 from bot.contract.errors import UserError
 from bot.domain.digests import next_instant
+from bot.domain.prices import PriceData
 from bot.read.current import current
 from bot.read.questions import find_alternatives, show_model
 from bot.render.text import to_text
-from bot.slackapi.clients import slack_client
-from bot.store.tables import Alert, utcnow
+from bot.slackapi.clients import web_client
+from bot.store.prices import new_change, record_price
+from bot.store.subscriptions import family_members
+from bot.store.tables import Alert, Model, Offering, utcnow
 from tests.fakeslack import FakeSlack
 from tests.slack.blockkit import assert_valid
 
@@ -57,7 +62,7 @@ def output_price(engine: Engine, model: str) -> Decimal:
 
 
 def deliver(engine: Engine, slack: FakeSlack) -> list[dict[str, Any]]:
-    Worker(engine, slack_client("xoxb-test", slack.api_url), channel_interval=0).run_once()
+    Worker(engine, web_client(slack.api_url, "xoxb-test", bounded=True), channel_interval=0).run_once()
     return [c.body for c in slack.calls("chat.postMessage")]
 
 
@@ -159,3 +164,34 @@ def test_a_changed_cheapest_comparable_alternative_is_news(fresh: Engine, slack:
     shown = json.dumps(post["blocks"], ensure_ascii=False)
     assert "*Cheapest comparable open alternative*" in shown
     assert f"*GPT-5.5*: {before[0].model.name} → {runner_up.name} ($" in shown
+
+
+def test_a_new_member_of_a_followed_family_is_news(
+    fresh: Engine, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    say(fresh, "subscribe family sonnet")
+    say(fresh, "subscribe digest weekly")
+    # A release later: the feed prices a new Sonnet, and data/catalog.toml lists it in the family.
+    with db.transaction(fresh) as s:
+        s.add(
+            Model(id="claude-sonnet-6", name="Claude Sonnet 6", lab="Anthropic", lab_provider_id="anthropic")
+        )
+        s.flush()
+        offering = Offering(
+            provider_id="anthropic", provider_model_id="claude-sonnet-6", model_id="claude-sonnet-6"
+        )
+        s.add(offering)
+        s.flush()
+        change = new_change(s, "sync", Actor(kind="feed", id="https://feed.test/prices"))
+        record_price(s, offering, PriceData(input_mtok=Decimal(3), output_mtok=Decimal(15)), change)
+    members = family_members()
+    monkeypatch.setattr(
+        alert_digests,
+        "family_members",
+        lambda: {**members, "claude-sonnet": [*members["claude-sonnet"], "claude-sonnet-6"]},
+    )
+    assert digests.plan(fresh, NEXT + timedelta(hours=1)) == 1
+    [post] = deliver(fresh, slack)
+    assert post["text"].startswith("📋 Weekly digest: 1 change.")  # the seeded members are not news
+    assert "*New in followed families*" in json.dumps(post["blocks"], ensure_ascii=False)
+    assert "Claude Sonnet 6" in post["text"]
