@@ -112,6 +112,8 @@ class Reader:
         value = self.text(column)
         if not value:
             return 0
+        if value.isdigit():  # the common case, without Decimal's cost
+            return int(value)
         try:
             number = Decimal(value)
         except InvalidOperation:

@@ -63,12 +63,12 @@ def price_lines(
         hosts.append(best.host)
         notes += [f"no {x} price known: standard price" for x in best.lacking if x != "off-peak"]
         notes += list(best.notes)
-    return total.quantize(_MICRO, ROUND_HALF_UP), list(dict.fromkeys(hosts)), list(dict.fromkeys(notes))
+    return _plain(total), list(dict.fromkeys(hosts)), list(dict.fromkeys(notes))
 
 
 def _on(catalog: ReadModel, model_id: str, lines: Sequence[Line], today: Decimal | None) -> RepricedOn:
     cost, hosts, notes = price_lines(catalog, model_id, lines)
-    saving = today - cost if today is not None and cost is not None else None
+    saving = _plain(today - cost) if today is not None and cost is not None else None
     pct = (
         (saving / today * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
         if saving is not None and today
@@ -136,7 +136,7 @@ def reprice(catalog: ReadModel, usage: Usage, category: Category, on: Sequence[s
                 cost=cost,
                 hosts=hosts,
                 billed=billed,
-                billed_difference=cost - billed if cost is not None and billed is not None else None,
+                billed_difference=_plain(cost - billed) if cost is not None and billed is not None else None,
                 alternatives=alternatives,
                 notes=notes,
             )
@@ -169,6 +169,11 @@ def resolve(catalog: ReadModel, written: str) -> str:
         if "/" not in written:
             raise
         return catalog.index.resolve(written.rsplit("/", 1)[1])
+
+
+def _plain(value: Decimal) -> Decimal:
+    """To the millionth of a dollar, no trailing zeros, never an exponent: "0.08", "183"."""
+    return Decimal(format(value.quantize(_MICRO, ROUND_HALF_UP).normalize(), "f"))
 
 
 def _lines(parts: list[tuple[str, ServiceTier, Totals]]) -> list[Line]:
