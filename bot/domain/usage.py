@@ -30,7 +30,6 @@ from bot.contract.requests import ServiceTier
 
 MAX_BYTES = 50 * 1024 * 1024  # the largest file read (docs/reprice.md)
 MAX_KEYS = 2_000  # distinct model x tier pairs summed: memory stays bounded by this, not by the rows
-MAX_FIELD = 10_000  # characters in one field (csv's own limit is 131,072)
 
 
 @dataclass
@@ -120,9 +119,11 @@ class Reader:
             raise UsageFileError(
                 f"Line {self.line}: {column} is {value[:40]!r}, not a number of tokens."
             ) from None
+        if not number.is_finite():
+            raise UsageFileError(f"Line {self.line}: {column} is {value[:40]}, not a number of tokens.")
         if number < 0:
             raise UsageFileError(f"Line {self.line}: {column} is negative ({value}); token counts can't be.")
-        if number != number.to_integral_value() or not number.is_finite():
+        if number != number.to_integral_value():
             raise UsageFileError(f"Line {self.line}: {column} is {value}, not a whole number of tokens.")
         return int(number)
 
@@ -315,7 +316,6 @@ def detect(columns: Iterable[str]) -> Format:
 
 def read_usage(lines: Iterable[str]) -> Usage:
     """A usage file's traffic, summed per model and tier: the CSV read row by row, never held whole."""
-    csv.field_size_limit(MAX_FIELD)
     rows = csv.reader(lines)
     try:
         header = next(rows, None)

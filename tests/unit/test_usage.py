@@ -105,6 +105,9 @@ def test_plain_csv_counts_cached_and_writes_inside_input() -> None:
         ("model,input_tokens,output_tokens\ngpt-5.5,-5,2\n", "Line 2: input_tokens is negative"),
         ("model,input_tokens,output_tokens\ngpt-5.5,lots,2\n", "Line 2: input_tokens is 'lots'"),
         ("model,input_tokens,output_tokens\ngpt-5.5,1.5,2\n", "not a whole number"),
+        ("model,input_tokens,output_tokens\ngpt-5.5,NaN,2\n", "Line 2: input_tokens is NaN, not a number"),
+        ("model,input_tokens,output_tokens\ngpt-5.5,-Infinity,2\n", "is -Infinity, not a number"),
+        ('model,input_tokens,output_tokens\n"gpt-5.5,1,2\n' + "x" * 200_000, "not a CSV I can read"),
         ("model,input_tokens,output_tokens\n,1,2\n", "Line 2: the model is empty"),
         ("model,input_tokens,output_tokens,cached_tokens\ngpt-5.5,1,2,5\n", "more than input_tokens"),
         (
