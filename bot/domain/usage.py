@@ -151,7 +151,6 @@ _TIERS: dict[str, ServiceTier] = {
     "flex_discount": "flex",
     "priority": "priority",
     "priority_on_demand": "priority",
-    "scale": "priority",
 }
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from bot.contract.reprice import RepriceAnswer, RepricedModel, RepricedOn
 from bot.domain.prices import fmt_cost
 from bot.render import plot
+from bot.render.kit import Block, Message, _context, _finish, _header, _plain_section, clip
 from bot.render.plot import ALT_MAX, INK, Chart
 
 
@@ -38,6 +39,19 @@ def _traffic(m: RepricedModel) -> str:
         text += f", {m.requests:,} requests"
     tiers = [t for t in m.tiers if t != "standard"]
     return text + (f", {' and '.join(tiers)}" if tiers else "")
+
+
+def message(answer: RepriceAnswer) -> Message:
+    """The answer as a Slack message: the text answer in plain-text sections (model ids come from the
+    file: plain text can't make them links, mentions or formatting), one section per model."""
+    head, *parts = to_text(answer).rstrip("\n").split("\n\n")
+    blocks: list[Block] = [_header(f"Re-priced: {answer.format_label}"), _plain_section(head)]
+    blocks += [_plain_section(part) for part in parts]
+    blocks.append(
+        _context("Prices as of today, each model at its cheapest live host. Nothing of the file is kept.")
+    )
+    total = f"{answer.format_label} re-priced: {fmt_cost(answer.cost)} today"
+    return _finish(blocks, clip(total, 300))
 
 
 def to_text(answer: RepriceAnswer) -> str:

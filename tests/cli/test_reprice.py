@@ -14,6 +14,9 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from bot.contract.reprice import RepriceAnswer
+from bot.render import reprice as rendered
+from tests.slack.blockkit import assert_valid
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "usage"
 
@@ -138,3 +141,16 @@ def test_too_large_and_missing_files(capsys: pytest.CaptureFixture[str], tmp_pat
     assert "is 50.0 MB; I read usage files of 50 MB at most" in capsys.readouterr().err
     assert main(["reprice", str(tmp_path / "absent.csv")]) == 2
     assert "I can't read" in capsys.readouterr().err
+
+
+def test_the_slack_message_keeps_file_text_inert(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Model ids come from the file: in Slack they are plain text, never a mention, link or formatting."""
+    path = tmp_path / "usage.csv"
+    path.write_text("model,input_tokens,output_tokens\ngpt-5.5,1000000,0\n<!channel> *x*,5,5\n")
+    answer = RepriceAnswer.model_validate(reprice_json(capsys, str(path)))
+    message = rendered.message(answer)
+    assert_valid(dict(message))
+    assert message["text"] == "CSV (model, input_tokens, output_tokens) re-priced: $5.00 today"
+    texts = [b["text"] for b in message["blocks"] if b["type"] == "section"]
+    assert all(t["type"] == "plain_text" for t in texts)
+    assert any("<!channel> *x*: 1 row, 10 tokens" in t["text"] for t in texts)
