@@ -154,3 +154,28 @@ def test_the_slack_message_keeps_file_text_inert(capsys: pytest.CaptureFixture[s
     texts = [b["text"] for b in message["blocks"] if b["type"] == "section"]
     assert all(t["type"] == "plain_text" for t in texts)
     assert any("<!channel> *x*: 1 row, 10 tokens" in t["text"] for t in texts)
+
+
+def test_nothing_of_the_file_is_kept(
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    fresh_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The database is byte for byte the same after a reprice, and the file's ids are in no log and in
+    no file the command writes (its cache of the catalog included)."""
+    monkeypatch.setenv("DATABASE_URL", fresh_url)
+    monkeypatch.setenv("MODELCOST_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["reprice", str(FIXTURES / "plain.csv")]) == 0  # the catalog's cache made
+    database = Path(fresh_url.removeprefix("sqlite:///"))
+    before = database.read_bytes()
+    path = tmp_path / "usage.csv"
+    path.write_text("model,input_tokens,output_tokens\ngpt-5.5,1000,10\nsecret-model-zq9,5,5\n")
+    caplog.set_level("DEBUG")
+    assert main(["reprice", str(path)]) == 0
+    assert "secret-model-zq9" in capsys.readouterr().out  # told to the user, and nowhere else:
+    assert database.read_bytes() == before
+    assert "secret-model-zq9" not in caplog.text
+    for kept in (tmp_path / "cache").rglob("*"):
+        assert not kept.is_file() or b"secret-model-zq9" not in kept.read_bytes()
