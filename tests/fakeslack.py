@@ -37,6 +37,7 @@ from urllib.parse import parse_qs, urlsplit
 
 RESPONSE = "response"  # the pseudo-method that response_url posts are recorded and scripted under
 UPLOAD = "upload"  # the pseudo-method of posts to an upload URL (files_upload_v2's second step)
+DOWNLOAD = "files-pri"  # the pseudo-method of a shared file's download (url_private_download)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class FakeSlack:
     _tokens: dict[str, Grant] = field(default_factory=dict)  # bot token issued -> whose
     _refresh_tokens: dict[str, Grant] = field(default_factory=dict)
     _serial: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    _files: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)  # id -> name, bytes, token
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def start(self) -> FakeSlack:
@@ -244,12 +246,12 @@ class FakeSlack:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         if len(parts) == 2 and parts[0] == "api":
             method, response_id = parts[1], None
-        elif len(parts) == 2 and parts[0] in (RESPONSE, UPLOAD):
+        elif len(parts) == 2 and parts[0] in (RESPONSE, UPLOAD, DOWNLOAD):
             method, response_id = parts[0], parts[1]
         else:
             self._send(handler, 404, "not found", {})
             return
-        body = {} if method == UPLOAD else self._body(raw, headers, url.query)  # a file's bytes
+        body = {} if method in (UPLOAD, DOWNLOAD) else self._body(raw, headers, url.query)  # a file's bytes
         call = Call(method, url.path, body, headers, raw, response_id)
         with self._lock:
             self._calls.append(call)
@@ -261,6 +263,8 @@ class FakeSlack:
             self._send(handler, 200, "ok", {})
         elif method == UPLOAD:
             self._send(handler, 200, f"OK - {len(raw)}", {})
+        elif method == DOWNLOAD:
+            self._download(handler, call)
         else:
             self._send(handler, 200, self._default(call), {})
 
@@ -312,6 +316,7 @@ class FakeSlack:
             "views.open": lambda: {"view": self._view(call, "modal")},
             "views.update": lambda: {"view": self._view(call, "modal")},
             "users.info": lambda: self._user_info(call),
+            "files.info": lambda: self._file_info(call),
         }
         make = defaults.get(call.method)
         return {"ok": True, **(make() if make else {})}
@@ -425,6 +430,49 @@ class FakeSlack:
     def _upload_url(self) -> dict[str, Any]:
         file_id = f"F{next(self._ids):08d}"
         return {"upload_url": f"{self.base}/{UPLOAD}/{file_id}", "file_id": file_id}
+
+    def serve_file(self, name: str, content: bytes, *, token: str = "xoxb-fake") -> str:
+        """A file shared with the app: `files.info` describes it, its url_private_download serves its
+        bytes to a request bearing `token` (Slack's rule: the workspace's token). Returns its id."""
+        file_id = f"F{next(self._ids):08d}"
+        with self._lock:
+            self._files[file_id] = (name, content, token)
+        return file_id
+
+    def _file_info(self, call: Call) -> dict[str, Any]:
+        with self._lock:
+            found = self._files.get(str(call.body.get("file")))
+        if found is None:
+            return {"ok": False, "error": "file_not_found"}
+        name, content, _ = found
+        file_id = str(call.body.get("file"))
+        return {
+            "file": {
+                "id": file_id,
+                "name": name,
+                "filetype": name.rsplit(".", 1)[-1],
+                "size": len(content),
+                "url_private_download": f"{self.base}/{DOWNLOAD}/{file_id}",
+            }
+        }
+
+    def _download(self, handler: BaseHTTPRequestHandler, call: Call) -> None:
+        with self._lock:
+            found = self._files.get(call.response_id or "")
+        if found is None:
+            self._send(handler, 404, "not found", {})
+        elif call.token != found[2]:
+            self._send(handler, 302, "", {"Location": f"{self.base}/login"})  # Slack's answer: sign in
+        else:
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/csv")
+            handler.send_header("Content-Length", str(len(found[1])))
+            handler.end_headers()
+            handler.wfile.write(found[1])
+
+    def downloads(self) -> list[Call]:
+        """The shared files' downloads so far (the file id in `response_id`)."""
+        return self.calls(DOWNLOAD)
 
     def uploads(self) -> list[Call]:
         """The files posted to upload URLs so far (the bytes in `raw`, the file id in `response_id`)."""

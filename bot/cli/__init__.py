@@ -56,6 +56,20 @@ def _parser() -> argparse.ArgumentParser:
     aud.add_argument("--team", metavar="T", help="audit one workspace's view (its own prices)")
     aud.set_defaults(func=_audit)
 
+    rep = sub.add_parser(
+        "reprice",
+        help="a usage export (OpenAI, Anthropic, LiteLLM, OpenRouter, plain CSV) at today's prices, "
+        "on comparable open models and on named ones",
+    )
+    rep.add_argument("file", help="the usage file (CSV, 50 MB at most)")
+    rep.add_argument("--on", metavar="MODELS", help="also price all of it on these models (comma-separated)")
+    rep.add_argument(
+        "--for", dest="task", metavar="TASK", help="comparable by this task's score (coding, math…)"
+    )
+    rep.add_argument("--json", action="store_true", help="print the answer as JSON")
+    rep.add_argument("--chart", metavar="PATH", help="also write a bar chart as PNG")
+    rep.set_defaults(func=_reprice)
+
     dbp = sub.add_parser("db", help="database commands")
     dbp.add_argument("action", choices=["upgrade"], help="upgrade: migrate and seed the catalog")
     dbp.set_defaults(func=_db)
@@ -131,6 +145,12 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli import ask
 
     return ask.audit(args, settings)
+
+
+def _reprice(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli import reprice
+
+    return reprice.run(args, settings)
 
 
 def _db(args: argparse.Namespace, settings: Settings) -> int:

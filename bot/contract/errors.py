@@ -115,3 +115,8 @@ def user_message(exc: UserError) -> str:
             return lead + " Did you mean: " + ", ".join(f"{n} (`{i}`)" for i, n in exc.suggestions) + "?"
         return lead + " Try `list` to see the models I know."
     return str(exc)
+
+
+class UsageFileError(UserError, ValueError):
+    """A usage file that can't be re-priced (`modelcost reprice`): not a usage export, malformed, too
+    large; the message says what was wrong and what is read. Nothing of the file is kept."""

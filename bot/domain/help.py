@@ -70,6 +70,11 @@ HELP = [
         "audit",
         "admins: where prices disagree with a second source (LiteLLM), and retired models still listed",
     ),
+    (
+        "modelcost reprice usage.csv",
+        "in the terminal: a usage export (OpenAI, Anthropic, LiteLLM, OpenRouter, plain CSV) at today's "
+        "prices, on comparable open models and on `--on deepseek-v4-pro,kimi-k2.6` (docs/reprice.md)",
+    ),
     ("help", "this help"),
 ]
 HELP_FOOTNOTE = (

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from matplotlib.text import Text
     from matplotlib.typing import RcKeyType
 
-ChartKind = Literal["cost-quality", "workload-cost", "price-history"]
+ChartKind = Literal["cost-quality", "workload-cost", "price-history", "reprice"]
 
 
 @dataclass(frozen=True)
