@@ -2,27 +2,30 @@
 price change, an audit row, a history entry. Renderers show them; nothing here knows how.
 """
 
-# No `from __future__ import annotations` here: pydantic would compile and eval every field's
-# annotation string when the answers' classes are made, a few ms of each cold `modelcost ask`.
+from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
 from bot.contract.actor import Actor
-from bot.contract.base import _Answer
 
 Status = Literal["active", "deprecated", "retired"]  # see bot.domain.lifecycle
 
 
-class WorkloadView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkloadView:
+    """The workload costs are worked out for: the one asked about, or the default."""
+
     input_tokens: int
     output_tokens: int
     cached_share: Decimal
     given: bool  # False: the default workload, used for ranking
 
 
-class SecondOpinion(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SecondOpinion:
     """What the second price source (LiteLLM) lists for an offering, where it differs by more than 1%."""
 
     source: str  # "LiteLLM"
@@ -32,7 +35,8 @@ class SecondOpinion(_Answer):
     fields: list[str]  # the price keys that differ
 
 
-class PriceView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriceView:
     """One host's current prices for a model, USD per 1M tokens, and where they came from."""
 
     provider_id: str
@@ -60,7 +64,8 @@ class PriceView(_Answer):
     second_opinion: SecondOpinion | None = None
 
 
-class QualityView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QualityView:
     """A model's quality score in one category: whose it is, how sure, and as of when."""
 
     score: int
@@ -76,7 +81,11 @@ class QualityView(_Answer):
     floor_from_id: str | None = None
 
 
-class ModelView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelView:
+    """A model as an answer shows it: its price (the lab's own API, else the cheapest host), quality
+    and hosts."""
+
     id: str
     name: str
     lab: str
@@ -95,16 +104,23 @@ class ModelView(_Answer):
     status_date: date | None = None
     successor_id: str | None = None  # the model to use instead, once this one is retired (data/)
     successor_name: str | None = None
-    top_hosts: list[PriceView] = []  # a model card's cheapest live hosts, cheapest first (up to 5, or all)
+    # A model card's cheapest live hosts, cheapest first (up to 5, or all).
+    top_hosts: list[PriceView] = field(default_factory=list)
 
 
-class AlternativeView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlternativeView:
+    """A cheaper model, with its cost for the workload and the saving against the target."""
+
     model: ModelView
     cost: Decimal  # the workload at the cheapest host
     saving_pct: Decimal
 
 
-class ListRow(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListRow:
+    """One model in `list`: its lab and the price at its lab's API (or cheapest host)."""
+
     id: str
     name: str
     lab: str
@@ -116,7 +132,8 @@ class ListRow(_Answer):
     status_date: date | None = None
 
 
-class PriceChangeView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriceChangeView:
     """One offering's price before and after a change, with the % move of each price."""
 
     model_id: str | None
@@ -128,7 +145,8 @@ class PriceChangeView(_Answer):
     pct: dict[str, Decimal | None]
 
 
-class AuditRow(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditRow:
     """One field on which the catalog and the second source disagree, for one offering."""
 
     model_id: str | None
@@ -142,7 +160,8 @@ class AuditRow(_Answer):
     resolved_by_team: bool  # the catalog's price is an admin's: settled for the team
 
 
-class RetiredRow(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetiredRow:
     """An offering the catalog lists although the second source dates its retirement on or before today."""
 
     model_id: str | None
@@ -153,7 +172,10 @@ class RetiredRow(_Answer):
     litellm_key: str
 
 
-class HistoryEntry(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HistoryEntry:
+    """One price change at one host: old -> new, with the % move of each price and who made it."""
+
     at: datetime
     provider_name: str
     old: dict[str, Decimal | None] | None
@@ -162,7 +184,8 @@ class HistoryEntry(_Answer):
     actor: Actor
 
 
-class ScoreEntry(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreEntry:
     """A change of a model's quality score: the leaderboard's moving, or the team setting its own."""
 
     at: datetime
@@ -173,7 +196,10 @@ class ScoreEntry(_Answer):
     actor: Actor
 
 
-class SubscriptionView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubscriptionView:
+    """A channel's subscription: which models (None: every model), from which move, and its state."""
+
     channel_id: str
     model_ids: list[str] | None
     min_change_pct: Decimal | None

@@ -6,6 +6,7 @@ question imports it when a snapshot is ready (the ORM mapping stays unloaded in 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
@@ -32,6 +33,8 @@ from bot.store.prices import current_prices, price_data
 from bot.store.scores import newest_rows
 from bot.store.tables import Alias, Change, Model, Offering, Price, Provider
 from bot.store.version import version_on
+
+_PRICE_VIEW_FIELDS = frozenset(f.name for f in dataclasses.fields(PriceView))
 
 
 def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
@@ -155,7 +158,7 @@ def _host(
     if row.input_mtok is None or row.output_mtok is None or not (row.input_mtok or row.output_mtok):
         return None  # unknown, or a free tier (0 / 0): not a price worth showing
     view = price_view(offering, provider_name, row, on, facts)
-    fields: dict[str, Any] = dict(view)
+    fields: dict[str, Any] = {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
     del fields["workload_cost"]
     # One Actor per source, shared: a snapshot on disk keeps it once, not once per price.
     fields["source"] = actors.setdefault((view.source.kind, view.source.id), view.source)
@@ -201,7 +204,7 @@ def price_view(
         **data.values(),
         offpeak_window=data.offpeak.window if data.offpeak else None,
         # The answer names the off-peak prices it shows (input and output); the others stay in the catalog.
-        **{k: v for k, v in offpeak_columns(data.offpeak).items() if k in PriceView.model_fields},
+        **{k: v for k, v in offpeak_columns(data.offpeak).items() if k in _PRICE_VIEW_FIELDS},
         context_window=window,
         input_limit=limit if limit and (window is None or limit < window) else None,
         changed_on=changed_on,

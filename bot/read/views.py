@@ -6,8 +6,9 @@ from a snapshot whatever the question is worked out once per snapshot and kept w
 from __future__ import annotations
 
 import weakref
+from dataclasses import fields
+from typing import Any  # Any: a ModelView's fields by name
 
-from bot.contract.base import made, replaced
 from bot.contract.errors import NoPriceError
 from bot.contract.requests import Workload
 from bot.contract.views import ModelView, PriceView, QualityView, WorkloadView
@@ -17,12 +18,13 @@ from bot.domain.prices import DEFAULT_WORKLOAD
 from bot.read.model import Candidate, Host, ReadModel, WorkKey, usd, work_key
 
 TOP_HOSTS = 5  # a model card's cheapest hosts; `r1 hosts` lists them all
+# What a model's view takes from the question asked; `_Fixed.model` keeps the rest.
+_PER_QUESTION = frozenset({"price", "cheapest", "status", "status_date", "top_hosts"})
 
 
 def workload_view(workload: Workload | None) -> WorkloadView:
     w = workload or DEFAULT_WORKLOAD
-    return made(
-        WorkloadView,
+    return WorkloadView(
         input_tokens=w.input_tokens,
         output_tokens=w.output_tokens,
         cached_share=w.cached_share,
@@ -75,8 +77,8 @@ def model_views(
                 price if h is primary else fixed.priced(h, h.cost_key(key), den) for h in ranked[:top_hosts]
             ]
         views.append(
-            replaced(
-                fixed.model(catalog, category, model_id, price),
+            ModelView(
+                **fixed.model(catalog, category, model_id, price),
                 price=price,
                 cheapest=cheaper,
                 status=price.status,
@@ -95,8 +97,7 @@ class _Fixed:
     def __init__(self) -> None:
         self._hosts: dict[str, tuple[list[Host], Host | None]] = {}
         self._quality: dict[tuple[str, str], QualityView | None] = {}
-        self._models: dict[tuple[str, str], ModelView] = {}
-        self._prices: dict[int, PriceView] = {}  # id(host): the snapshot holds its hosts while it lives
+        self._models: dict[tuple[str, str], dict[str, Any]] = {}
         self._pools: dict[str, list[tuple[int, int, int, str, Host]]] = {}
         self._comparable: dict[tuple[str, int, int | None], tuple[list[Candidate], list[Candidate]]] = {}
 
@@ -130,20 +131,20 @@ class _Fixed:
         return found
 
     def priced(self, host: Host, cost_key: int, den: int) -> PriceView:
-        """The host's price view, with the workload's cost (`Host.cost_key`, see `usd`): a copy of the
-        one made on first use."""
-        if (view := self._prices.get(id(host))) is None:
-            view = self._prices[id(host)] = host.view(None)
-        return replaced(view, workload_cost=usd(cost_key, den))
+        """The host's price view, with the workload's cost (`Host.cost_key`, see `usd`)."""
+        return host.view(usd(cost_key, den))
 
-    def model(self, catalog: ReadModel, category: Category, model_id: str, price: PriceView) -> ModelView:
-        """The model's view in the category, as made on first use (with `price`, its price then): the
-        caller replaces what depends on the question (its prices and hosts shown)."""
-        if (view := self._models.get((category.name, model_id))) is None:
+    def model(
+        self, catalog: ReadModel, category: Category, model_id: str, price: PriceView
+    ) -> dict[str, Any]:
+        """The fields of the model's view in the category that no question changes, from the view made
+        on first use (with `price`, its price then): the caller adds what depends on the question (its
+        prices and hosts shown, `_PER_QUESTION`)."""
+        if (kept := self._models.get((category.name, model_id))) is None:
             model = catalog.models[model_id]
             live_hosts, own = self.hosts(catalog, model_id)
             successor = catalog.models.get(model.successor_id or "")
-            view = self._models[(category.name, model_id)] = ModelView(
+            view = ModelView(
                 id=model.id,
                 name=model.name,
                 lab=model.lab,
@@ -159,7 +160,10 @@ class _Fixed:
                 successor_id=model.successor_id,
                 successor_name=successor.name if successor else None,
             )
-        return view
+            kept = self._models[(category.name, model_id)] = {
+                f.name: getattr(view, f.name) for f in fields(ModelView) if f.name not in _PER_QUESTION
+            }
+        return kept
 
     def hosts(self, catalog: ReadModel, model_id: str) -> tuple[list[Host], Host | None]:
         """The model's live hosts, and its lab offering (`_lab_offering`)."""
