@@ -28,7 +28,7 @@ from bot import db  # noqa: E402
 from bot.alerts.worker import Worker
 from bot.commands.ask import Context, respond  # noqa: E402
 from bot.feeds.seed import ensure_catalog  # noqa: E402
-from bot.slackapi.clients import slack_client  # noqa: E402
+from bot.slackapi.clients import web_client  # noqa: E402
 from bot.store.tables import Subscription, utcnow  # noqa: E402
 from tests.fakeslack import FakeSlack  # noqa: E402
 
@@ -48,7 +48,7 @@ class SlowSlack(FakeSlack):
 
 def baseline(fake: FakeSlack, channels: int) -> float:
     """Seconds for `channels` bare chat.postMessage calls, one after another."""
-    client = slack_client("xoxb-bench", fake.api_url)
+    client = web_client(fake.api_url, "xoxb-bench", bounded=True)
     start = time.perf_counter()
     for i in range(channels):
         client.chat_postMessage(channel=f"C{i:05}", text="baseline")
@@ -67,7 +67,7 @@ def run(url: str, channels: int, fake: FakeSlack, label: str, base: float) -> No
     respond(engine, "set o1 output 50", Context.slack("UADMIN", "C0", lambda _: True))
     queued = time.perf_counter() - start
     fake.reset()
-    worker = Worker(engine, slack_client("xoxb-bench", fake.api_url), channel_interval=1.0)
+    worker = Worker(engine, web_client(fake.api_url, "xoxb-bench", bounded=True), channel_interval=1.0)
     start = time.perf_counter()
     sent = worker.run_once()
     took = time.perf_counter() - start

@@ -1,9 +1,9 @@
 """Posting one alert to Slack, and what each answer means for the alert.
 
-Every post is bounded (the client is bot.slackapi.clients.slack_client): a connection is retried twice
-(Slack never got the message), a short Retry-After is waited out in place, and a post that gets no
-answer times out after `POST_TIMEOUT_S` and is retried later, so a hung post holds up only the thread
-and the channel it is for.
+Every post is bounded (the client is bot.slackapi.clients.web_client's `bounded` one): a connection
+is retried twice (Slack never got the message), a short Retry-After is waited out in place, and a
+post that gets no answer times out after `POST_TIMEOUT_S` and is retried later, so a hung post holds
+up only the thread and the channel it is for.
 """
 
 from __future__ import annotations

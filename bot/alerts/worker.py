@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bot.alerts.posting import Poster
 from bot.contract.errors import SlackUnavailableError
-from bot.slackapi.clients import slack_client
+from bot.slackapi.clients import web_client
 from bot.store.claims import RELEASE, Claim, Claims, Outcome, UnsureClaimError
 
 log = logging.getLogger(__name__)
@@ -246,7 +246,9 @@ class Worker:
             if poster is None:
                 for old in [k for k in self._posters if k[0] == workspace]:  # a rotated token's
                     del self._posters[old]
-                poster = self._posters[(workspace, token)] = Poster(slack_client(token, self._base_url))
+                poster = self._posters[(workspace, token)] = Poster(
+                    web_client(self._base_url, token, bounded=True)
+                )
         return poster
 
     def settle(self, claim: Claim, outcome: Outcome) -> bool:

@@ -15,7 +15,7 @@ from bot.cli.exits import EXIT_OK
 from bot.config import Settings
 from bot.feeds.registry import sync_due_feeds
 from bot.feeds.seed import ensure_catalog
-from bot.slackapi.clients import slack_client
+from bot.slackapi.clients import web_client
 from bot.slackapi.installs import STATE_PURGE_EVERY_S, Installs, purge_expired_states
 from bot.store.cipher import token_cipher
 
@@ -35,12 +35,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if oauth:
         # Each workspace's alerts go out with its installation's token, refreshed when it rotates.
         tokens = Installs(settings, engine).bot_token
-        worker = Worker(engine, slack_client(None, settings.slack_api_url), lease=args.lease, tokens=tokens)
+        worker = Worker(
+            engine, web_client(settings.slack_api_url, None, bounded=True), lease=args.lease, tokens=tokens
+        )
     else:
         token = settings.slack_bot_token
         assert token is not None  # settings.require above
         worker = Worker(
-            engine, slack_client(token.get_secret_value(), settings.slack_api_url), lease=args.lease
+            engine,
+            web_client(settings.slack_api_url, token.get_secret_value(), bounded=True),
+            lease=args.lease,
         )
     purged_at = float("-inf")
 

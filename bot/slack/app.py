@@ -1,9 +1,12 @@
-"""build_app(settings): the Bolt app, over HTTP (signed requests) or Socket Mode; in single mode (one
-workspace, SLACK_BOT_TOKEN) or oauth mode (installed into many, see bot/slack/oauth.py)."""
+"""build_app(settings): the Slack app, over HTTP (signed requests) or Socket Mode; in single mode (one
+workspace, SLACK_BOT_TOKEN) or oauth mode (installed into many, see bot/slack/oauth.py). It returns a
+SlackApp: the Bolt app with its listeners, and the parts they use, which web.py and Socket Mode take
+from it (no registry on the side)."""
 
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -13,14 +16,20 @@ from bot import db
 from bot.config import ModeMismatchError, Settings
 from bot.domain.workspaces import SHARED
 from bot.read import current
-from bot.slack import charts, listeners, oauth
-from bot.slack.cache import SIZE
+from bot.slack import listeners, oauth
+from bot.slack.acks import ACK_BUDGET_S, CommandAcks
+from bot.slack.cache import SIZE, ReplyCache
+from bot.slack.charts import ChartLinks
+from bot.slack.clicks import Clicks
+from bot.slack.dispatch import run_command
 from bot.slack.gate import CatalogGate
 from bot.slack.logtext import escape_records_of
-from bot.slack.replies import ACK_BUDGET_S, Replier
+from bot.slack.parts import SlackApp
+from bot.slack.replies import Replies
+from bot.slack.uploads import ChartUploads
 from bot.slackapi.clients import web_client
 from bot.slackapi.installs import Installs
-from bot.slackapi.users import AdminCheck, Clients
+from bot.slackapi.users import AdminCheck, Clients, UserInfo
 from bot.store.cipher import token_cipher
 
 # Bolt's messages may quote a request (a listener's error, a payload it could not route): escaped.
@@ -35,6 +44,7 @@ OAUTH_SETTINGS = (
     "MODELCOST_PUBLIC_URL",
     "MODELCOST_TOKEN_KEY",
 )
+WORKERS = 8  # threads making the replies that come after the ack (clicks, uploads, slow commands)
 
 
 def required_settings(settings: Settings, *, socket_mode: bool = False) -> tuple[str, ...]:
@@ -61,7 +71,7 @@ def build_app(
     socket_mode: bool = False,
     ack_budget: float = ACK_BUDGET_S,
     cache_size: int = SIZE,
-) -> App:
+) -> SlackApp:
     """The app; SettingsError, in one line, for settings it can't start with (check_settings).
 
     The catalog is migrated and seeded now if the database answers, and its snapshot built (so the
@@ -78,7 +88,8 @@ def build_app(
     gate.try_prepare()
     secret = settings.slack_signing_secret
     _quiet_token_warning(BOLT_LOGGER)
-    client = client or web_client(settings)
+    installs = Installs(settings, engine)
+    client = client or web_client(settings.slack_api_url, installs.bot_token(SHARED))
     multi = settings.slack_mode == "oauth"
     app = App(
         client=client,
@@ -98,29 +109,43 @@ def build_app(
             "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are in the environment in single mode: "
             "set MODELCOST_SLACK_MODE=oauth, or unset them"
         )
-    installs = Installs(settings, engine)
     clients: Clients = installs.client if multi else (lambda ws: app.client if ws == SHARED else None)
-    replier = Replier(
-        settings,
-        engine,
-        admins=AdminCheck(clients, settings.admin_users, oauth=multi),
-        ack_budget=ack_budget,
-        cache_size=cache_size,
-        gate=gate,
-        clients=clients,
+    admins = AdminCheck(UserInfo(clients), settings.admin_users, oauth=multi)
+    # The catalog's snapshot is kept fresh off the request path (bot.read.current); its version tags
+    # cached replies and chart links. Reading it touches the database only before the first snapshot
+    # or right after a write here, and then through the gate, so an outage is "unavailable", not a 500.
+    version = current.watch(engine)
+    links = ChartLinks(
+        secret.get_secret_value() if secret else "",
         # Socket Mode has no HTTP server to serve chart images from: its charts are uploaded.
-        public_url=None if socket_mode else settings.public_url,
+        None if socket_mode else settings.public_url,
+        answer=lambda text, workspace: gate.run(
+            lambda: run_command(settings, engine, "", "", text, admins, workspace=workspace)
+        ),
+        version=lambda: gate.run(version),
+    )
+    cache = ReplyCache(lambda: gate.run(version), size=cache_size)  # size 0: no cache
+    replies = Replies(settings, engine, gate=gate, cache=cache, links=links, admins=admins, clients=clients)
+    pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="modelcost")
+    slack = SlackApp(
+        bolt=app,
+        settings=settings,
+        replies=replies,
+        acks=CommandAcks(replies, pool, ack_budget=ack_budget),
+        clicks=Clicks(replies, pool),
+        uploads=ChartUploads(replies, pool),
+        links=links,
+        pool=pool,
     )
     if gate.ready:
         try:
             current.current(engine)  # built now, at boot: the first question finds its snapshot ready
         except DBAPIError:
             pass  # the database went away since: built by the first question that finds it back
-    listeners.register(app, replier)
-    charts.register(app, replier.charts)
+    listeners.register(slack)
     if multi:
         oauth.register(app, settings, engine, installs)
-    return app
+    return slack
 
 
 def _quiet_token_warning(bolt_logger: logging.Logger) -> None:

@@ -40,12 +40,11 @@ import sys
 import threading
 import time
 import traceback
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from bot.contract.answers import AlternativesAnswer, Answer, CompareAnswer, HistoryAnswer, has_chart
 from bot.contract.errors import NoChartError, UserError
@@ -53,9 +52,6 @@ from bot.domain.workspaces import SHARED
 from bot.render.charts import charts_for
 from bot.render.plot import canvas
 from bot.slack.limits import Limiter, Rate
-
-if TYPE_CHECKING:
-    from slack_bolt import App  # not loaded by the drawing process, which imports this module
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +133,7 @@ _Key = tuple[str, str, str]
 
 
 class ChartLinks:
-    """Signs chart links and serves their PNGs; one per app (Replier makes it)."""
+    """Signs chart links and serves their PNGs; one per app (build_app makes it, web.py serves it)."""
 
     def __init__(
         self,
@@ -434,15 +430,3 @@ def _wait(fd: int, deadline: float, *, write: bool) -> None:
 def _stamp(version: object) -> str:
     """A short, stable tag of a catalog version (the same in every worker)."""
     return hashlib.sha256(repr(version).encode()).hexdigest()[:16]
-
-
-_LINKS: weakref.WeakKeyDictionary[App, ChartLinks] = weakref.WeakKeyDictionary()
-
-
-def register(app: App, links: ChartLinks) -> None:
-    """Let the WSGI layer (bot.slack.web) find the app's chart links."""
-    _LINKS[app] = links
-
-
-def links_for(app: App) -> ChartLinks | None:
-    return _LINKS.get(app)

@@ -1,7 +1,7 @@
-"""Slack HTTP clients, always at SLACK_API_URL: the Web API client of the app (`web_client`, which waits
-out 429s a couple of times), the alerts worker's (`slack_client`: a post is bounded, a short Retry-After
-waited out in place and a long one left to the worker), and the response_url sender, which checks the
-status Slack answers and logs failures."""
+"""Slack HTTP clients, always at SLACK_API_URL: `web_client`, the one maker of Web API clients (the
+app's, which wait out 429s a couple of times; the alerts worker's, `bounded`: a post is bounded, a
+short Retry-After waited out in place and a long one left to the worker), and the response_url
+sender, which checks the status Slack answers and logs failures."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
-from bot.config import Settings
-
 log = logging.getLogger(__name__)
 # The Web API clients' logger, never below INFO: at DEBUG slack_sdk logs each request's and response's
 # body, and oauth.v2.access carries the client secret, refresh tokens and the new tokens.
@@ -34,16 +32,20 @@ def _retries() -> list[Any]:
     return [ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)]
 
 
-def web_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A Web API client at settings.slack_api_url, with the bot token unless another is given;
-    it waits out 429s (Retry-After) a couple of times before giving up."""
-    if token is None and settings.slack_bot_token is not None:
-        token = settings.slack_bot_token.get_secret_value()
+def web_client(base_url: str, token: str | None, *, bounded: bool = False) -> WebClient:
+    """A Web API client at `base_url` (SLACK_API_URL) with `token` (None: for calls that take none,
+    such as oauth.v2.access). By default it waits out 429s (Retry-After) a couple of times before
+    giving up. `bounded` (the alerts worker): a failure to connect is retried twice; a read timeout
+    (Slack may have the message) is not retried here but recorded, and tried again later; a short
+    Retry-After is waited out in place, a long one is left to the worker to reschedule."""
+    retries = (
+        [ConnectionErrorRetryHandler(max_retry_count=2), ShortRateLimitRetry()] if bounded else _retries()
+    )
     return WebClient(
         token=token,
-        base_url=settings.slack_api_url,
-        timeout=TIMEOUT_S,
-        retry_handlers=_retries(),
+        base_url=base_url,
+        timeout=POST_TIMEOUT_S if bounded else TIMEOUT_S,
+        retry_handlers=retries,
         logger=CLIENT_LOG,
     )
 
@@ -89,17 +91,6 @@ class ShortRateLimitRetry(RateLimitErrorRetryHandler):
         if not super()._can_retry(state=state, request=request, response=response, error=error):
             return False
         return response is not None and retry_after(response.headers) <= self.max_wait
-
-
-def slack_client(token: str | None, base_url: str, *, timeout: int = POST_TIMEOUT_S) -> WebClient:
-    # ConnectionErrorRetryHandler retries only failures to connect or a dropped connection; a read
-    # timeout (Slack may have the message) is not retried here but recorded, and tried again later.
-    return WebClient(
-        token=token,
-        base_url=base_url,
-        timeout=timeout,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), ShortRateLimitRetry()],
-    )
 
 
 def retry_after(headers: Mapping[str, Any]) -> float:

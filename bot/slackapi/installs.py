@@ -52,7 +52,7 @@ def token_rotator(settings: Settings) -> TokenRotator:
     return TokenRotator(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),
-        client=web_client(settings, token=None),
+        client=web_client(settings.slack_api_url, None),
     )
 
 
@@ -111,7 +111,7 @@ class Installs:
     def client(self, workspace: str) -> WebClient | None:
         """A Web API client with the workspace's bot token; None when the app is not installed there."""
         token = self.bot_token(workspace)
-        return None if token is None else web_client(self.settings, token)
+        return None if token is None else web_client(self.settings.slack_api_url, token)
 
     def forget(self, workspace: str) -> None:
         """Delete the workspace's installation and bot rows (its tokens) from the store."""

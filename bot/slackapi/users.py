@@ -1,5 +1,5 @@
-"""Slack users, as users.info tells: who a user is to a workspace (AdminCheck, for the app) and an admin's
-display name (DisplayNames, for the alerts worker).
+"""Slack users, as users.info tells, through one cache of its answers (UserInfo): who a user is to a
+workspace (AdminCheck, for the app) and an admin's display name (DisplayNames, for the alerts worker).
 
 Who a Slack user is to a workspace: one of its admins, one of its members, or an outsider (a user of
 another team, in a channel shared through Slack Connect). Admins change the workspace's prices, scores
@@ -24,11 +24,13 @@ one only; in oauth mode a bare id applies to no workspace (each is one tenant's;
 When Slack can't be asked (an error, a 429 past the retries, no answer), that is not a "no": the check
 raises SlackUnavailableError, whose message tells the user to try again, and nothing runs.
 
-Admins' display names for channel alerts (cached a few minutes): an alert names the admin who made a
-change instead of mentioning them, so it pings nobody. A name that cannot be looked up is None (the
-alert says "an admin"): it never holds up a delivery. The worker posts from several threads: one of
-them asks Slack about a user while the others wait for its answer, and a failed lookup is not repeated
-for `FAILED_TTL_S`, so a hung users.info costs one timeout, not one per thread.
+Admins' display names for channel alerts: an alert names the admin who made a change instead of
+mentioning them, so it pings nobody. A name that cannot be looked up is None (the alert says "an
+admin"): it never holds up a delivery, and the failed lookup is not repeated for `FAILED_TTL_S`.
+
+UserInfo keeps each users.info answer TTL_S per workspace and user. Several threads (the app's
+request threads, the worker's posters) may want the same user at once: one of them asks Slack while
+the others wait for its answer, so a hung users.info costs one timeout, not one per thread.
 """
 
 from __future__ import annotations
@@ -57,13 +59,88 @@ Clients = Callable[[str], WebClient | None]
 Role = Literal["admin", "member", "outsider"]
 
 
-class AdminCheck:
-    def __init__(
-        self, clients: Clients, admin_users: Iterable[str], *, oauth: bool = False, ttl: float = TTL_S
-    ) -> None:
+class UserInfo:
+    """users.info's `user` per workspace and user, kept `ttl` seconds. A failure to ask, or Slack's
+    "no such user", is kept `failed_ttl` seconds (0: not kept, Slack is asked again next time)."""
+
+    def __init__(self, clients: Clients, *, ttl: float = TTL_S, failed_ttl: float = 0.0) -> None:
         self.clients = clients
-        self.oauth = oauth
         self.ttl = ttl
+        self.failed_ttl = failed_ttl
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[str, str], tuple[float, dict[str, Any] | None]] = {}
+        self._failed: dict[tuple[str, str], tuple[float, bool]] = {}  # (when, whether "no such user")
+        self._asking: dict[tuple[str, str], threading.Lock] = {}
+
+    def get(self, user_id: str, workspace: str = SHARED) -> dict[str, Any] | None:
+        """The user as users.info tells; None when Slack says the workspace has no such user
+        (NOT_A_USER); SlackUnavailableError when Slack can't be asked or doesn't answer."""
+        key = (workspace, user_id)
+        hit = self._kept(key)
+        if hit is not None:
+            return hit[0]
+        with self._lock:
+            asking = self._asking.setdefault(key, threading.Lock())
+        with asking:  # one users.info per user at a time: the others take its answer
+            hit = self._kept(key)
+            if hit is not None:
+                return hit[0]
+            return self._ask(key)
+
+    def client(self, workspace: str) -> WebClient:
+        """The workspace's Web API client; SlackUnavailableError when it has no token (uninstalled)."""
+        client = self.clients(workspace)
+        if client is None:  # uninstalled meanwhile: nobody there can be asked about
+            log.warning("no token for %s to check a user with", workspace or "the shared workspace")
+            raise SlackUnavailableError()
+        return client
+
+    def _kept(self, key: tuple[str, str]) -> tuple[dict[str, Any] | None] | None:
+        """(the user kept,) if one is; SlackUnavailableError for a failure kept; None if neither."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+            failed = self._failed.get(key)
+        if hit is not None and now - hit[0] < self.ttl:
+            return (hit[1],)
+        if failed is not None and now - failed[0] < self.failed_ttl:
+            if failed[1]:
+                return (None,)
+            raise SlackUnavailableError()
+        return None
+
+    def _ask(self, key: tuple[str, str]) -> dict[str, Any] | None:
+        workspace, user_id = key
+        now = time.monotonic()
+        try:
+            user: dict[str, Any] = self.client(workspace).users_info(user=user_id).get("user") or {}
+        except SlackApiError as exc:
+            error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+            if error in NOT_A_USER:
+                self._remember_failure(key, absent=True)
+                return None
+            log.warning("users.info for %s failed: %s", user_id, error or f"HTTP {exc.response.status_code}")
+            self._remember_failure(key, absent=False)
+            raise SlackUnavailableError() from None
+        except OSError as exc:  # urllib: refused, reset, timed out (after slack_sdk's retries)
+            log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
+            self._remember_failure(key, absent=False)
+            raise SlackUnavailableError() from None
+        with self._lock:
+            self._cache[key] = (now, user)
+            self._failed.pop(key, None)
+        return user
+
+    def _remember_failure(self, key: tuple[str, str], *, absent: bool) -> None:
+        if self.failed_ttl > 0:
+            with self._lock:
+                self._failed[key] = (time.monotonic(), absent)
+
+
+class AdminCheck:
+    def __init__(self, users: UserInfo, admin_users: Iterable[str], *, oauth: bool = False) -> None:
+        self.users = users
+        self.oauth = oauth
         self.bare: frozenset[str] = frozenset(u for u in admin_users if ":" not in u)
         # user id -> the teams (or enterprises, for org-wide installs) where MODELCOST_ADMIN_USERS says so
         self.scoped: dict[str, frozenset[str]] = {}
@@ -79,8 +156,6 @@ class AdminCheck:
                 "as TEAM:USER (T0123ABC:U0456DEF), or ENTERPRISE:USER for an org-wide install",
                 ", ".join(sorted(self.bare)),
             )
-        self._lock = threading.Lock()
-        self._cache: dict[tuple[str, str], tuple[float, Role]] = {}
         self._home: Scope | None = None  # single mode: the bot token's own workspace
 
     def is_admin(self, user_id: str, *, workspace: str = SHARED) -> bool:
@@ -95,28 +170,8 @@ class AdminCheck:
             return "outsider"  # nobody to ask about
         if self._listed(user_id, workspace):
             return "admin"
-        now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get((workspace, user_id))
-        if hit is not None and now - hit[0] < self.ttl:
-            return hit[1]
-        client = self._client(workspace)
-        try:
-            user = client.users_info(user=user_id).get("user") or {}
-        except SlackApiError as exc:
-            error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
-            if error in NOT_A_USER:
-                return "outsider"
-            # Not cached: Slack may answer next time. Nothing runs meanwhile.
-            log.warning("users.info for %s failed: %s", user_id, error or f"HTTP {exc.response.status_code}")
-            raise SlackUnavailableError() from None
-        except OSError as exc:  # urllib: refused, reset, timed out (after slack_sdk's retries)
-            log.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
-            raise SlackUnavailableError() from None
-        role = role_of(user, self._scope(workspace))
-        with self._lock:
-            self._cache[(workspace, user_id)] = (now, role)
-        return role
+        user = self.users.get(user_id, workspace)
+        return "outsider" if user is None else role_of(user, self._scope(workspace))
 
     def _listed(self, user_id: str, workspace: str) -> bool:
         """Whether MODELCOST_ADMIN_USERS makes the user an admin of this workspace."""
@@ -128,20 +183,13 @@ class AdminCheck:
         where = self._scope(workspace)
         return (where.enterprise_id if where.is_enterprise_install else where.team_id) in teams
 
-    def _client(self, workspace: str) -> WebClient:
-        client = self.clients(workspace)
-        if client is None:  # uninstalled meanwhile: nobody there can be asked about
-            log.warning("no token for %s to check a user with", workspace or "the shared workspace")
-            raise SlackUnavailableError()
-        return client
-
     def _scope(self, workspace: str) -> Scope:
         """The installation's enterprise and team: from its key, or in single mode from auth.test (once)."""
         if workspace != SHARED:
             return scope(workspace)
         if self._home is None:
             try:
-                said = self._client(SHARED).auth_test()
+                said = self.users.client(SHARED).auth_test()
             except (SlackApiError, OSError) as exc:
                 log.warning("auth.test failed: %s", type(exc).__name__)
                 raise SlackUnavailableError() from None
@@ -179,53 +227,19 @@ def role_of(user: dict[str, Any], where: Scope) -> Role:
 
 
 class DisplayNames:
+    """Display names of the users of the workspace `client` posts to."""
+
     def __init__(self, client: WebClient, *, ttl: float = TTL_S) -> None:
-        self.client = client
-        self.ttl = ttl
-        self._lock = threading.Lock()  # the worker delivers from several threads
-        self._cache: dict[str, tuple[float, str | None]] = {}
-        self._failed: dict[str, float] = {}
-        self._asking: dict[str, threading.Lock] = {}
+        self.users = UserInfo(lambda _workspace: client, ttl=ttl, failed_ttl=FAILED_TTL_S)
 
     def get(self, user_id: str) -> str | None:
         """The user's display name, else their real name, else None."""
-        name, known = self._cached(user_id)
-        if known:
-            return name
-        with self._lock:
-            asking = self._asking.setdefault(user_id, threading.Lock())
-        with asking:  # one users.info per user at a time: the others take its answer
-            name, known = self._cached(user_id)
-            if known:
-                return name
-            return self._ask(user_id)
-
-    def _cached(self, user_id: str) -> tuple[str | None, bool]:
-        now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get(user_id)
-            failed = self._failed.get(user_id)
-        if hit is not None and now - hit[0] < self.ttl:
-            return hit[1], True
-        if failed is not None and now - failed < FAILED_TTL_S:
-            return None, True
-        return None, False
-
-    def _ask(self, user_id: str) -> str | None:
-        now = time.monotonic()
         try:
-            user = self.client.users_info(user=user_id).get("user") or {}
-        except (SlackApiError, OSError) as exc:
-            # Remembered briefly: Slack may answer soon. The alert goes out now, saying "an admin".
-            error = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
-            log.warning("users.info for %s failed: %s", user_id, error)
-            with self._lock:
-                self._failed[user_id] = time.monotonic()
+            user = self.users.get(user_id)
+        except SlackUnavailableError:
+            return None  # logged; not asked again for FAILED_TTL_S: the alert says "an admin"
+        if user is None:
             return None
         profile = user.get("profile") or {}
         candidates = (profile.get("display_name"), profile.get("real_name"), user.get("real_name"))
-        name = next((n.strip() for n in candidates if isinstance(n, str) and n.strip()), None)
-        with self._lock:
-            self._cache[user_id] = (now, name)
-            self._failed.pop(user_id, None)
-        return name
+        return next((n.strip() for n in candidates if isinstance(n, str) and n.strip()), None)

@@ -16,6 +16,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 import requests
+from slack_bolt import App
 
 from bot import db
 from bot.config import Settings
@@ -69,17 +70,25 @@ class Served:
 
 @pytest.fixture
 def serve(make_settings: Callable[..., Settings], fake_slack: FakeSlack) -> Iterator[Callable[..., Served]]:
-    """serve(database_url=..., **build_app options) -> the real WSGI app on 127.0.0.1, in a thread."""
+    """serve(database_url=..., settings=..., prepare=..., **build_app options) -> the real WSGI app on
+    127.0.0.1, in a thread; `prepare(app)` is called with the Bolt app before it serves (to add a
+    middleware or an error handler, as a later feature would)."""
     servers: list[WSGIServer] = []
     urls: set[str] = set()
 
     def start(
-        database_url: str | None = None, settings: dict[str, Any] | None = None, **options: Any
+        database_url: str | None = None,
+        settings: dict[str, Any] | None = None,
+        prepare: Callable[[App], object] | None = None,
+        **options: Any,
     ) -> Served:
         overrides = {**({"database_url": database_url} if database_url else {}), **(settings or {})}
         settings_ = make_settings(**overrides)
         urls.add(settings_.database_url)
-        app = wsgi_app(build_app(settings_, **options), settings_)
+        slack_app = build_app(settings_, **options)
+        if prepare is not None:
+            prepare(slack_app.bolt)
+        app = wsgi_app(slack_app, settings_)
         server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
         # A poll of 0.01 s (not the default 0.5) so shutdown() returns at once.
         threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()

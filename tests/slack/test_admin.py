@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 
 from bot import db
 from bot.alerts.worker import Worker
-from bot.slackapi.clients import slack_client
+from bot.slackapi.clients import web_client
 from bot.store.tables import Change, Offering, Price
 from tests.slack.conftest import Served, answer_of, command_body, post_signed, visible_text
 
@@ -77,8 +77,8 @@ def test_an_admin_sets_a_price_and_the_channel_gets_one_alert(app: Served, fresh
     assert "output $60 → $50 (-16.7%)" in shown
     assert f"By <@{ADMIN}>" in context_text(reply)  # the reply to the admin mentions them
     assert o1_output(fresh) == Decimal("50")
-    Worker(fresh, slack_client("xoxb-test", app.fake.api_url), channel_interval=0).run_once()
-    Worker(fresh, slack_client("xoxb-test", app.fake.api_url), channel_interval=0).run_once()
+    Worker(fresh, web_client(app.fake.api_url, "xoxb-test", bounded=True), channel_interval=0).run_once()
+    Worker(fresh, web_client(app.fake.api_url, "xoxb-test", bounded=True), channel_interval=0).run_once()
     [alert] = app.fake.calls("chat.postMessage")
     assert alert.body["channel"] == "C0PRICES"
     assert "$60 → $50" in alert.body["text"] and "Price change by Ada" in alert.body["text"]

@@ -122,7 +122,7 @@ def test_socket_mode_refuses_a_member(
     make_settings: Callable[..., Settings], fake_slack: Any, fresh_url: str, fresh: Engine, text: str
 ) -> None:
     fake_slack.reply("users.info", member(MEMBER))
-    app = build_app(make_settings(database_url=fresh_url), socket_mode=True)
+    app = build_app(make_settings(database_url=fresh_url), socket_mode=True).bolt
     before = dump(fresh)
     body = dict(
         item.split("=", 1)

@@ -16,7 +16,7 @@ from bot import db
 from bot.alerts.worker import Worker
 from bot.commands.ask import Context, respond
 from bot.render.text import to_text
-from bot.slackapi.clients import slack_client
+from bot.slackapi.clients import web_client
 from bot.store.claims import Candidate, Claim, Outcome, UnsureClaimError
 from bot.store.tables import Alert, Subscription, utcnow
 from tests.fakeslack import FakeSlack
@@ -36,7 +36,7 @@ def subscribe(engine: Engine, channel: str, text: str = "subscribe") -> None:
 
 def worker(engine: Engine, slack: FakeSlack, **kw: float) -> Worker:
     kw.setdefault("channel_interval", 0)
-    return Worker(engine, slack_client("xoxb-test", slack.api_url), **kw)  # type: ignore[arg-type]
+    return Worker(engine, web_client(slack.api_url, "xoxb-test", bounded=True), **kw)  # type: ignore[arg-type]
 
 
 def alerts(engine: Engine) -> list[Alert]:
@@ -453,7 +453,7 @@ def test_each_workspace_alerts_are_posted_with_its_own_token(fresh: Engine, slac
     tokens = {"TA": "xoxb-a", "TB": "xoxb-b"}
     respond(fresh, "set o1 output 65", Context.cli())  # shared: every workspace hears it
     respond(fresh, "set o1 output 50", Context.slack("UA", "CA", lambda _: True, workspace="TA"))
-    w = Worker(fresh, slack_client(None, slack.api_url), channel_interval=0, tokens=tokens.get)
+    w = Worker(fresh, web_client(slack.api_url, None, bounded=True), channel_interval=0, tokens=tokens.get)
 
     assert w.run_once() == 3
 

@@ -169,7 +169,7 @@ def test_slack_shows_a_new_price_soon_after_it_changes(
 def test_socket_mode_sends_a_kept_reply_as_a_json_payload(
     make_settings: Callable[..., Settings], catalog_url: str, fake_slack: FakeSlack
 ) -> None:
-    app = build_app(make_settings(database_url=catalog_url), socket_mode=True)
+    app = build_app(make_settings(database_url=catalog_url), socket_mode=True).bolt
     fields = dict(parse_qsl(command_body(fake_slack, "r1 vs o1").decode()))
     sent: list[SocketModeResponse] = []
 

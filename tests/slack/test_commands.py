@@ -16,8 +16,8 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.config import Settings
 from bot.render.kit import COMMAND
+from bot.slack.acks import CommandAcks
 from bot.slack.app import build_app
-from bot.slack.replies import Replier
 from tests.slack.blockkit import assert_valid
 from tests.slack.conftest import (
     SIGNING_SECRET,
@@ -165,8 +165,8 @@ def test_the_signing_secret_and_tokens_never_reach_a_log(
     assert SIGNING_SECRET not in logged and BOT_TOKEN not in logged
 
 
-# -- the slash command answered before Bolt's dispatch (single mode, over HTTP) ----------------------
-def test_only_the_slash_command_skips_bolts_dispatch(
+# -- every request through Bolt's dispatch ----------------------------------------------------------
+def test_every_request_goes_through_bolts_dispatch(
     slack: Served, click: Send, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dispatched: list[str] = []
@@ -181,21 +181,20 @@ def test_only_the_slash_command_skips_bolts_dispatch(
 
     monkeypatch.setattr(App, "dispatch", spied)
     message = reply_of(post_signed(slack.url, command_body(slack.fake, "r1 vs o1")))
-    assert "27.4x" in visible_text(message) and dispatched == []
+    assert "27.4x" in visible_text(message)
 
     assert click(buttons(message)["Share in channel"]).status_code == 200
     other = post_signed(slack.url, command_body(slack.fake, "r1 vs o1").replace(b"%2Fmodelcost", b"%2Fother"))
     ssl_check = urlencode({"ssl_check": "1", "token": "deprecated-verification-token", "command": COMMAND})
     assert post_signed(slack.url, ssl_check.encode()).text == ""  # Bolt's answer to Slack's check
     assert other.status_code == 404  # no listener for it: Bolt's answer
-    assert dispatched == ["block_actions", "/other", "ssl_check"]
+    assert dispatched == ["/modelcost", "block_actions", "/other", "ssl_check"]
 
 
-def test_the_command_is_answered_as_bolts_listener_answers_it(
+def test_the_command_gets_the_same_reply_over_http_and_socket_mode(
     slack: Served, make_settings: Callable[..., Settings]
 ) -> None:
-    """Over HTTP the command skips Bolt's dispatch; through Bolt (Socket Mode) it gets the same reply."""
-    bolt = build_app(make_settings(), socket_mode=True)
+    bolt = build_app(make_settings(), socket_mode=True).bolt
     for text in ("r1 vs o1 for 10M in 2M out", "cheaper sonnet", "gpt5x", "help"):
         body = command_body(slack.fake, text)
         response = post_signed(slack.url, body)
@@ -214,12 +213,12 @@ def test_a_failure_to_answer_is_a_500_with_its_traceback_logged(
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("broken")
 
-    monkeypatch.setattr(Replier, "command", broken)  # it is made never to raise: as Bolt would
+    monkeypatch.setattr(CommandAcks, "command", broken)  # it is made never to raise: Bolt answers 500
     response = signed_request("r1 vs o1")
 
     assert response.status_code == 500 and response.text.strip() == ""
-    [logged] = [r for r in caplog.records if r.exc_info]
-    assert logged.getMessage() == "answering /modelcost failed" and "broken" in str(logged.exc_info[1])
+    [failure] = [r.exc_info[1] for r in caplog.records if r.exc_info]
+    assert str(failure) == "broken"
 
 
 @pytest.mark.parametrize("where", ["text", "channel_name"])

@@ -8,13 +8,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot.config import Settings
 from bot.slackapi.clients import web_client
 from tests.fakeslack import FakeSlack
 
 
 def test_calls_are_recorded_with_body_and_token(fake_slack: FakeSlack) -> None:
-    client = web_client(Settings(slack_bot_token="xoxb-1", slack_api_url=fake_slack.api_url))
+    client = web_client(fake_slack.api_url, "xoxb-1")
     sent = client.chat_postMessage(channel="C1", text="hi", blocks=[{"type": "divider"}])
     client.conversations_join(channel="C1")
     client.users_info(user="U1")

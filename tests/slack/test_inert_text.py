@@ -20,7 +20,7 @@ from bot import db
 from bot.alerts.worker import Worker
 from bot.commands.ask import Context, respond
 from bot.feeds import prices
-from bot.slackapi.clients import slack_client
+from bot.slackapi.clients import web_client
 from bot.store.tables import SyncRun
 from tests.db.dump import dump
 from tests.slack.conftest import (
@@ -89,7 +89,10 @@ def test_a_hostile_model_name_from_the_feed_is_inert_in_the_alert_the_home_and_r
         assert prices.FEED.sync(fresh, URL).added == 1
     app = serve(database_url=fresh_url)
 
-    assert Worker(fresh, slack_client("xoxb-test", app.fake.api_url), channel_interval=0).run_once() == 1
+    assert (
+        Worker(fresh, web_client(app.fake.api_url, "xoxb-test", bounded=True), channel_interval=0).run_once()
+        == 1
+    )
     [alert] = app.fake.calls("chat.postMessage")
     assert_verbatim_and_escaped(alert.body["blocks"], FEED_NAME)
 

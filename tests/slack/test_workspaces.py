@@ -15,7 +15,7 @@ from bot import db
 from bot.alerts.worker import Worker
 from bot.config import Settings
 from bot.feeds import prices
-from bot.slackapi.clients import slack_client
+from bot.slackapi.clients import web_client
 from bot.slackapi.installs import Installs
 from tests.pgcluster import Cluster, throwaway_cluster
 from tests.slack.conftest import Served, answer_of, reply_of, visible_text
@@ -49,7 +49,7 @@ def deliver(
     before = len(app.fake.calls("chat.postMessage"))
     worker = Worker(
         engine,
-        slack_client(None, config.slack_api_url),
+        web_client(config.slack_api_url, None, bounded=True),
         channel_interval=0,
         tokens=Installs(config, engine).bot_token,
     )

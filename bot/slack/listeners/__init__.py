@@ -1,14 +1,13 @@
-"""Listeners, one module per kind, each with `register(app, replier)`."""
+"""Listeners, one module per kind, each with `register(app, slack)`: thin, they hand the request to
+the part of the SlackApp whose job it is."""
 
 from __future__ import annotations
 
-from slack_bolt import App
-
 from bot.slack.listeners import actions, commands, home
-from bot.slack.replies import Replier
+from bot.slack.parts import SlackApp
 
 
-def register(app: App, replier: Replier) -> None:
-    commands.register(app, replier)
-    actions.register(app, replier)
-    home.register(app, replier)
+def register(slack: SlackApp) -> None:
+    commands.register(slack)
+    actions.register(slack)
+    home.register(slack)

@@ -7,26 +7,28 @@ from __future__ import annotations
 import re
 from typing import Any  # Any: Bolt hands listeners decoded JSON payloads
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 
 from bot.render.kit import ACTION_CHART, ACTION_CONFIRM, ACTION_RUN, ACTION_SHARE, ACTION_SUGGEST
-from bot.slack.replies import Replier
+from bot.slack.parts import SlackApp
 from bot.slackapi.installs import workspace_of
 
 
 # Any: Bolt hands listeners the request body as decoded JSON.
-def register(app: App, replier: Replier) -> None:
+def register(slack: SlackApp) -> None:
+    app, settings = slack.bolt, slack.settings
+
     @app.action(ACTION_SHARE)
     def share(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        replier.click(body, share=True, workspace=workspace_of(replier.settings, context))
+        slack.clicks.click(body, share=True, workspace=workspace_of(settings, context))
 
     @app.action(ACTION_CHART)
     def chart(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        replier.upload_chart(body, workspace=workspace_of(replier.settings, context))
+        slack.uploads.upload(body, workspace=workspace_of(settings, context))
 
     @app.action(re.compile(rf"^(?:{ACTION_RUN}|{ACTION_SUGGEST}|{ACTION_CONFIRM})_\d+$"))
     def run(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        replier.click(body, share=False, workspace=workspace_of(replier.settings, context))
+        slack.clicks.click(body, share=False, workspace=workspace_of(settings, context))

@@ -15,7 +15,7 @@ import re
 from typing import Any  # Any: Bolt hands listeners decoded JSON payloads
 from urllib.error import URLError
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -23,18 +23,21 @@ from bot.contract.errors import CatalogUnavailableError
 from bot.read import home as catalog_home
 from bot.render import home as render_home
 from bot.render.kit import Message
-from bot.slack.replies import Replier
+from bot.slack.parts import SlackApp
+from bot.slack.replies import Replies
 from bot.slackapi.installs import workspace_of
 
 log = logging.getLogger(__name__)
 
 
-def _workspace(replier: Replier, context: BoltContext) -> str:
+def _workspace(replies: Replies, context: BoltContext) -> str:
     """Whose Home: the workspace key of the installation serving the request (SHARED in single mode)."""
-    return workspace_of(replier.settings, context)
+    return workspace_of(replies.settings, context)
 
 
-def register(app: App, replier: Replier) -> None:
+def register(slack: SlackApp) -> None:
+    app, replies = slack.bolt, slack.replies
+
     def ack_now(ack: Ack) -> None:
         ack()
 
@@ -43,7 +46,7 @@ def register(app: App, replier: Replier) -> None:
         if event.get("tab") != "home":
             return  # the Messages tab: nothing to publish
         user_id = str(event.get("user") or "")
-        view = home_view(replier, _workspace(replier, context))
+        view = home_view(replies, _workspace(replies, context))
         try:
             client.views_publish(user_id=user_id, view=view)
         except (SlackApiError, URLError, OSError) as exc:
@@ -54,7 +57,7 @@ def register(app: App, replier: Replier) -> None:
         question = str(action.get("value") or "").strip()
         user_id = str((body.get("user") or {}).get("id") or "")
         modal = render_home.answer_modal(
-            question, answer(replier, user_id, question, _workspace(replier, context))
+            question, answer(replies, user_id, question, _workspace(replies, context))
         )
         opened = body.get("view") or {}
         try:
@@ -69,10 +72,10 @@ def register(app: App, replier: Replier) -> None:
     app.action(re.compile(rf"^{render_home.ACTION_ASK}_\d+$"))(ack=ack_now, lazy=[ask])
 
 
-def home_view(replier: Replier, workspace: str) -> render_home.View:
+def home_view(replies: Replies, workspace: str) -> render_home.View:
     """The workspace's Home view; the "unavailable" one when the catalog can't be read."""
     try:
-        answer = replier.gate.run(lambda: catalog_home.home(replier.engine, workspace))
+        answer = replies.gate.run(lambda: catalog_home.home(replies.engine, workspace))
     except CatalogUnavailableError:
         return render_home.unavailable_view()  # the gate logged why
     except Exception:
@@ -81,9 +84,9 @@ def home_view(replier: Replier, workspace: str) -> render_home.View:
     return render_home.home_view(answer)
 
 
-def answer(replier: Replier, user_id: str, question: str, workspace: str) -> Message:
+def answer(replies: Replies, user_id: str, question: str, workspace: str) -> Message:
     """The reply `/modelcost <question>` gives this user (no channel: a Home tab has none); never raises."""
-    return replier.message(user_id, "", question, workspace=workspace)
+    return replies.message(user_id, "", question, workspace=workspace)
 
 
 def _why(exc: Exception) -> str:

@@ -1,0 +1,79 @@
+"""How the app uses Slack's libraries: through their public API only (no module of bot/ imports a
+private module of slack_bolt or slack_sdk, `internals` or a name starting with "_", which an upgrade
+may change without a type error); Web API clients made in one place, users.info asked in one."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import bot
+
+SLACK_LIBRARIES = ("slack_bolt", "slack_sdk")
+
+
+def private_imports(source: str) -> list[str]:
+    """The private modules of Slack's libraries, and private names from them, that `source` imports."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+            names: list[str] = []
+        elif isinstance(node, ast.ImportFrom) and node.module is not None:
+            modules = [node.module]
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for module in modules:
+            if module.split(".")[0] not in SLACK_LIBRARIES:
+                continue
+            parts = module.split(".")
+            if any(p == "internals" or p.startswith("_") for p in parts):
+                found.append(module)
+            found += [f"{module}.{n}" for n in names if n.startswith("_")]
+    return found
+
+
+def test_the_check_finds_a_private_import() -> None:
+    assert private_imports("from slack_bolt.request.internals import parse_body") == [
+        "slack_bolt.request.internals"
+    ]
+    assert private_imports("from slack_sdk.web import _private") == ["slack_sdk.web._private"]
+    assert private_imports("from slack_bolt import App, BoltRequest") == []
+
+
+def test_no_module_of_the_app_imports_private_slack_code() -> None:
+    root = Path(bot.__file__).parent
+    found = {
+        str(path.relative_to(root)): imports
+        for path in sorted(root.rglob("*.py"))
+        if (imports := private_imports(path.read_text()))
+    }
+    assert found == {}
+
+
+def calls_in(name: str) -> dict[str, int]:
+    """The modules of bot/ that call `name` (a function or a method), and how many times."""
+    root = Path(bot.__file__).parent
+    found = {}
+    for path in sorted(root.rglob("*.py")):
+        count = sum(
+            1
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Call)
+            and (
+                (isinstance(node.func, ast.Name) and node.func.id == name)
+                or (isinstance(node.func, ast.Attribute) and node.func.attr == name)
+            )
+        )
+        if count:
+            found[str(path.relative_to(root))] = count
+    return found
+
+
+def test_web_api_clients_are_made_in_one_place() -> None:
+    assert calls_in("WebClient") == {"slackapi/clients.py": 1}
+
+
+def test_users_info_is_asked_in_one_place_its_cache() -> None:
+    assert calls_in("users_info") == {"slackapi/users.py": 1}
