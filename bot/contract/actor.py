@@ -1,22 +1,21 @@
 """Who made a change (an admin, a feed, a snapshot), as data: each surface renders it its own way."""
 
-# No `from __future__ import annotations` here: pydantic would compile and eval every field's
-# annotation string when the answers' classes are made, a few ms of each cold `modelcost ask`.
+from __future__ import annotations
 
-from typing import Any, Literal  # Any: what a pydantic 'before' validator receives
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, get_args
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import model_validator
-
-from bot.contract.base import _Answer
-
 ActorKind = Literal["admin", "feed", "snapshot"]
+KINDS: tuple[ActorKind, ...] = get_args(ActorKind)
 
 
 CLI_USER = "cli"  # the admin id of the terminal operator (`modelcost ask` runs as an admin)
 
 
-class Actor(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Actor:
     """Who made a change, as data; each surface renders it its own way (a mention, a name, plain text).
 
     admin: a Slack user id, or "cli" for the terminal operator; feed: the feed's URL without its
@@ -26,13 +25,21 @@ class Actor(_Answer):
     kind: ActorKind
     id: str
 
-    @model_validator(mode="before")
-    @classmethod
-    def _public_feed_url(cls, data: Any) -> Any:
+    def __post_init__(self) -> None:
         # A feed URL's query string may carry a token: it is never kept, so never stored nor shown.
-        if isinstance(data, dict) and data.get("kind") == "feed" and isinstance(data.get("id"), str):
-            return {**data, "id": public_url(data["id"])}
-        return data
+        # (A frozen dataclass sets a field in __post_init__ through object.__setattr__, as the
+        # dataclasses documentation says.)
+        if self.kind == "feed":
+            object.__setattr__(self, "id", public_url(self.id))
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, object]) -> Actor:
+        """An actor from its stored form, {"kind": "admin", "id": "U123"} (`dataclasses.asdict`'s)."""
+        kind, who = data.get("kind"), data.get("id")
+        for known in KINDS:
+            if kind == known and isinstance(who, str):
+                return cls(kind=known, id=who)
+        raise ValueError(f"not an actor: {dict(data)!r}"[:200])
 
 
 def public_url(url: str) -> str:

@@ -1,25 +1,28 @@
 """The App Home's data (bot.read.home): not the answer to a command, so not part of `Answer`."""
 
-# No `from __future__ import annotations` here: pydantic would compile and eval every field's
-# annotation string when the answers' classes are made, a few ms of each cold `modelcost ask`.
+from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
 from bot.contract.actor import Actor
-from bot.contract.base import _Answer
 
 HomePrices = dict[str, Decimal | None]  # price key -> USD per 1M tokens
 HomeStatus = Literal["active", "broken", "disabled"]
 
 
-class ModelRef(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelRef:
+    """A model by id and name."""
+
     id: str
     name: str
 
 
-class HomeSubscription(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HomeSubscription:
     """One channel's subscription: which models (None: every model), from which move, and its state."""
 
     channel_id: str
@@ -34,7 +37,8 @@ class HomeSubscription(_Answer):
     digest_only: bool = False
 
 
-class HomeChange(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HomeChange:
     """One price change the workspace saw: old -> new at a host, and who or which feed made it."""
 
     at: datetime
@@ -47,7 +51,8 @@ class HomeChange(_Answer):
     own: bool  # the workspace's own admin's (an override), not the shared catalog's
 
 
-class HomePrice(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HomePrice:
     """A current price the workspace's admins set (in single mode: an admin's price in the catalog)."""
 
     model: ModelRef
@@ -57,7 +62,8 @@ class HomePrice(_Answer):
     at: datetime
 
 
-class HomeAlias(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HomeAlias:
     """A name the workspace's admins added (who added it is not recorded, only when)."""
 
     alias: str
@@ -65,7 +71,8 @@ class HomeAlias(_Answer):
     at: datetime
 
 
-class HomeScore(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HomeScore:
     """The team's own quality score for a model in a category, in force in this workspace."""
 
     model: ModelRef
@@ -75,7 +82,11 @@ class HomeScore(_Answer):
     at: datetime
 
 
-class HomeAnswer(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HomeAnswer:
+    """What the App Home shows a workspace: its subscriptions, latest changes, own prices, names and
+    scores."""
+
     kind: Literal["home"] = "home"
     workspace: str
     subscriptions: list[HomeSubscription]  # active first, then broken, then disabled; by channel

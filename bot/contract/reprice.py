@@ -1,15 +1,15 @@
 """The answer to `modelcost reprice FILE`: a usage file's traffic priced today, on open alternatives and
 on named models. Its own answer (not one of `Answer`'s): it answers a file, not a command's text."""
 
-# No `from __future__ import annotations`: pydantic evaluates the annotations (bot.contract.answers).
+from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from bot.contract.base import _Answer
 
-
-class RepricedOn(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RepricedOn:
     """The same traffic on another model, at its cheapest live host for each part of it."""
 
     id: str
@@ -18,10 +18,12 @@ class RepricedOn(_Answer):
     saving: Decimal | None  # today's cost minus this one (negative: dearer)
     saving_pct: Decimal | None
     hosts: list[str]
-    notes: list[str] = []  # what its hosts lack ("no batch price known"), how a missing price was filled
+    # What its hosts lack ("no batch price known"), how a missing price was filled.
+    notes: list[str] = field(default_factory=list)
 
 
-class RepricedModel(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RepricedModel:
     """One model of the file: its traffic, what it costs today, what the file says was billed."""
 
     id: str
@@ -39,17 +41,23 @@ class RepricedModel(_Answer):
     billed: Decimal | None  # as the file says, where it carries it
     billed_difference: Decimal | None  # today's cost minus billed
     alternatives: list[RepricedOn]
-    notes: list[str] = []
+    notes: list[str] = field(default_factory=list)
 
 
-class UnknownId(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnknownId:
+    """An id of the file the catalog does not know: its rows and tokens, and names it might mean."""
+
     written: str
     rows: int
     tokens: int
     suggestions: list[str]
 
 
-class RepriceAnswer(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RepriceAnswer:
+    """A usage file's traffic priced today: per model, on open alternatives, and on named models."""
+
     kind: Literal["reprice"] = "reprice"
     format: str  # "openai", "anthropic", "litellm", "openrouter", "plain"
     format_label: str

@@ -233,8 +233,8 @@ class SyncStatusRequest(_Request):
     kind: Literal["sync-status"] = "sync-status"
 
 
-# Every command there is. `match` over it ends in `assert_never`, so mypy fails wherever a new
-# member is not handled (tests/unit/test_requests.py proves it).
+# Every command there is. `match` over it ends in `assert_never`, so `make lint` fails wherever a new
+# member is not handled (mypy there, and .ci/dispatch.py over the real handlers).
 Request = (
     HelpRequest
     | ListRequest
@@ -260,5 +260,6 @@ Request = (
 
 
 # Questions about prices and models: answered from the in-memory read model (bot.read.current),
-# never from a database session. Each is `cacheable` too (tests/unit/test_requests.py).
+# never from a database session. Each is `cacheable` too (tests/unit/test_requests.py states each
+# type's facts).
 CatalogRead = HelpRequest | ListRequest | ModelRequest | CompareRequest | AlternativesRequest | ChartRequest

@@ -1,12 +1,15 @@
-"""What a sync did, as a typed summary: stored as JSON on its SyncRun, rendered by bot.render.sync."""
+"""What a sync did, as a typed summary: stored as JSON on its SyncRun (bot.contract.base.as_json),
+rendered by bot.render.sync. A feed fills its summary in as it applies (so SyncSummary is not frozen);
+the others are frozen like every answer's parts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from bot.contract.base import AnswerType
 
 Status = Literal["applied", "unchanged", "rejected", "failed"]
 
@@ -14,13 +17,8 @@ Status = Literal["applied", "unchanged", "rejected", "failed"]
 SUCCESS = ("applied", "unchanged")
 
 
-class _Summary(BaseModel):
-    # Schemas are built on first use: a cold `modelcost ask` imports these (they are answers too) but
-    # seldom makes one.
-    model_config = ConfigDict(defer_build=True)
-
-
-class Move(_Summary):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Move:
     """One offering's price move, for the summary: input and output before and after."""
 
     model: str
@@ -33,7 +31,8 @@ class Move(_Summary):
     pct: Decimal | None  # the largest move over all prices, signed; None for a new offering
 
 
-class ScoreChange(_Summary):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreChange:
     """One model's score move in one category, for the summary (old None: its first score)."""
 
     model: str
@@ -43,7 +42,8 @@ class ScoreChange(_Summary):
     new: int | None
 
 
-class FactMove(_Summary):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FactMove:
     """One field of the second source's facts for one offering, before and after (None: not given)."""
 
     offering: str  # "provider:provider_model_id"
@@ -52,14 +52,16 @@ class FactMove(_Summary):
     new: str | None
 
 
-class UnattachedKey(_Summary):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnattachedKey:
     """A leaderboard key the sync did not attach to any model, and why."""
 
     key: str
     reason: str
 
 
-class SyncSummary(_Summary):
+@dataclass(slots=True, kw_only=True)
+class SyncSummary(AnswerType):
     """What a sync did (or, with dry_run, would do). For the quality feed, `changed` and `added` count
     scores (a new score for a model and category, or its first), and the score fields below are set."""
 
@@ -73,24 +75,25 @@ class SyncSummary(_Summary):
     retired: int = 0
     overridden: int = 0  # an admin's price kept although the feed differs
     held: int = 0  # prices the feed would roll back to, kept (see bot.feeds.price_guards)
-    largest_moves: list[Move] = []
-    overrides: list[Move] = []  # old: the admin's price kept; new: the feed's
-    added_examples: list[str] = []
-    retired_examples: list[str] = []
-    held_examples: list[str] = []
+    largest_moves: list[Move] = field(default_factory=list)
+    overrides: list[Move] = field(default_factory=list)  # old: the admin's price kept; new: the feed's
+    added_examples: list[str] = field(default_factory=list)
+    retired_examples: list[str] = field(default_factory=list)
+    held_examples: list[str] = field(default_factory=list)
     alerts_queued: int = 0
     feed_offerings: int | None = None
     # The quality feed only:
-    score_moves: list[ScoreChange] = []  # the largest first
+    score_moves: list[ScoreChange] = field(default_factory=list)  # the largest first
     feed_keys: int | None = None  # model keys in the leaderboard's categories that modelcost reads
     mapped_keys: int | None = None  # of which attached to a catalog model
-    ambiguous_keys: list[UnattachedKey] = []  # listed, not attached: several models could be meant
-    unmapped_keys: list[str] = []  # listed, not attached: no model of the catalog
+    # Listed, not attached: several models could be meant.
+    ambiguous_keys: list[UnattachedKey] = field(default_factory=list)
+    unmapped_keys: list[str] = field(default_factory=list)  # listed, not attached: no model of the catalog
     # The cross-check feed only (`changed` and `added` count offerings whose facts changed or are new;
     # feed_keys and mapped_keys count its token-priced models and the curated offerings they describe):
     removed: int = 0  # offerings the file no longer describes (their lifecycle dates stay as they were)
     lifecycle_changed: int = 0  # offerings whose retirement day or input limit moved
-    fact_moves: list[FactMove] = []
+    fact_moves: list[FactMove] = field(default_factory=list)
     change_id: int | None = None
     sync_run_id: int | None = None
 
@@ -99,7 +102,10 @@ class SyncSummary(_Summary):
         return self.status in SUCCESS
 
 
-class SyncRunView(_Summary):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SyncRunView:
+    """One sync attempt, as `sync status` lists it."""
+
     feed: str = "prices"
     started_at: datetime
     status: str
@@ -110,7 +116,8 @@ class SyncRunView(_Summary):
     removed: int = 0
 
 
-class BoardView(_Summary):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BoardView:
     """The leaderboard the catalog's scores come from: its source, publish date and age in days."""
 
     source: str
@@ -118,7 +125,8 @@ class BoardView(_Summary):
     age_days: int
 
 
-class SyncStatusAnswer(_Summary):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SyncStatusAnswer(AnswerType):
     """The latest sync attempts, newest first: what the worker's scheduled syncs did, and why; and the
     quality board the scores come from (None: a catalog whose scores have no dated board)."""
 

@@ -2,17 +2,16 @@
 price change, an audit row, a history entry. Renderers show them; nothing here knows how.
 """
 
-# No `from __future__ import annotations` here: pydantic would compile and eval every field's
-# annotation string when the answers' classes are made, a few ms of each cold `modelcost ask`.
+from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from bot.contract.actor import Actor
-from bot.contract.base import _Answer
 
 Status = Literal["active", "deprecated", "retired"]  # see bot.domain.lifecycle
 
@@ -22,22 +21,36 @@ def _unset(value: object) -> bool:
     return value is None or value is False or value == 0
 
 
-class WorkloadView(_Answer):
+def _standard(value: object) -> bool:
+    """The standard service tier: not written to the JSON."""
+    return value == "standard"
+
+
+# A field left out of the `--json` form (bot.contract.base.as_json) while it holds its nothing, so that
+# answers without it read as they did before it was added. Pydantic reads the Field in the annotation.
+Unset = Field(exclude_if=_unset)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkloadView:
+    """The workload costs are worked out for: the one asked about, or the default."""
+
     input_tokens: int
     output_tokens: int
     cached_share: Decimal
     given: bool  # False: the default workload, used for ranking
     # Issue 27's parts (bot.contract.requests.Workload says what each means); left out of the JSON
     # when not given, so that answers without them read as before.
-    cache_write_tokens: int = Field(default=0, exclude_if=_unset)
-    cache_write_1h_tokens: int = Field(default=0, exclude_if=_unset)
-    prompt_tokens: int | None = Field(default=None, exclude_if=_unset)
-    service_tier: str = Field(default="standard", exclude_if=lambda v: v == "standard")
-    offpeak: bool = Field(default=False, exclude_if=_unset)
-    team_default: bool = Field(default=False, exclude_if=_unset)  # the team's default workload
+    cache_write_tokens: Annotated[int, Unset] = 0
+    cache_write_1h_tokens: Annotated[int, Unset] = 0
+    prompt_tokens: Annotated[int | None, Unset] = None
+    service_tier: Annotated[str, Field(exclude_if=_standard)] = "standard"
+    offpeak: Annotated[bool, Unset] = False
+    team_default: Annotated[bool, Unset] = False  # the team's default workload
 
 
-class CostPart(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CostPart:
     """One line of a workload's cost: tokens x price (USD per 1M tokens), and whose price it is."""
 
     part: str  # "input", "cache writes", "cache writes (1h)", "cache reads", "output"
@@ -47,7 +60,8 @@ class CostPart(_Answer):
     source: str  # "genai-prices 0.2.3 snapshot", "LiteLLM", "admin"
 
 
-class PricingView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PricingView:
     """How a model's workload cost was worked out (bot.domain.workloads): at which host, with which tiers,
     part by part; or why the model is left out."""
 
@@ -61,7 +75,8 @@ class PricingView(_Answer):
     left_out: str | None = None  # "takes prompts of 200k tokens at most"
 
 
-class SecondOpinion(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SecondOpinion:
     """What the second price source (LiteLLM) lists for an offering, where it differs by more than 1%."""
 
     source: str  # "LiteLLM"
@@ -71,7 +86,8 @@ class SecondOpinion(_Answer):
     fields: list[str]  # the price keys that differ
 
 
-class PriceView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriceView:
     """One host's current prices for a model, USD per 1M tokens, and where they came from."""
 
     provider_id: str
@@ -99,7 +115,8 @@ class PriceView(_Answer):
     second_opinion: SecondOpinion | None = None
 
 
-class QualityView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QualityView:
     """A model's quality score in one category: whose it is, how sure, and as of when."""
 
     score: int
@@ -118,7 +135,8 @@ class QualityView(_Answer):
     variant: str | None = None
 
 
-class ReplacementView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReplacementView:
     """The model to use instead of a retired or retiring one, as its lab names it (data/lifecycle.toml,
     else the catalog), and what the same workload costs there."""
 
@@ -126,10 +144,12 @@ class ReplacementView(_Answer):
     name: str
     # Its price with the workload's cost: at its lab's API, else its cheapest live host; None unpriced.
     price: PriceView | None
-    via: list[str] = []  # names of the retired models the chain of successors passes on the way
+    # Names of the retired models the chain of successors passes on the way.
+    via: list[str] = field(default_factory=list)
 
 
-class ImportedView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportedView:
     """A row genai-prices lists at the model's lab API that is not the lab's own price (another host's,
     copied under the lab's name, or a model the lab does not sell): shown as what it is, never as the
     lab's."""
@@ -142,7 +162,11 @@ class ImportedView(_Answer):
     reason: str
 
 
-class ModelView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelView:
+    """A model as an answer shows it: its price (the lab's own API, else the cheapest host), quality
+    and hosts."""
+
     id: str
     name: str
     lab: str
@@ -170,19 +194,27 @@ class ModelView(_Answer):
     redirect: ReplacementView | None = None
     lifecycle_source: str | None = None  # the lab's deprecation page, when it speaks of this model
     lifecycle_checked: date | None = None  # the day that page was read
-    imported: list[ImportedView] = []  # rows at its lab's API that are not the lab's price
-    top_hosts: list[PriceView] = []  # a model card's cheapest live hosts, cheapest first (up to 5, or all)
+    # Rows at its lab's API that are not the lab's price.
+    imported: list[ImportedView] = field(default_factory=list)
+    # A model card's cheapest live hosts, cheapest first (up to 5, or all).
+    top_hosts: list[PriceView] = field(default_factory=list)
     # How a given workload was priced (issue 27); left out of the JSON when no workload was given.
-    pricing: PricingView | None = Field(default=None, exclude_if=_unset)
+    pricing: Annotated[PricingView | None, Unset] = None
 
 
-class AlternativeView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlternativeView:
+    """A cheaper model, with its cost for the workload and the saving against the target."""
+
     model: ModelView
     cost: Decimal  # the workload at the cheapest host
     saving_pct: Decimal
 
 
-class ListRow(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListRow:
+    """One model in `list`: its lab and the price at its lab's API (or cheapest host)."""
+
     id: str
     name: str
     lab: str
@@ -194,7 +226,8 @@ class ListRow(_Answer):
     status_date: date | None = None
 
 
-class PriceChangeView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriceChangeView:
     """One offering's price before and after a change, with the % move of each price."""
 
     model_id: str | None
@@ -206,7 +239,8 @@ class PriceChangeView(_Answer):
     pct: dict[str, Decimal | None]
 
 
-class AuditRow(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AuditRow:
     """One field on which the catalog and the second source disagree, for one offering."""
 
     model_id: str | None
@@ -220,7 +254,8 @@ class AuditRow(_Answer):
     resolved_by_team: bool  # the catalog's price is an admin's: settled for the team
 
 
-class RetiredRow(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetiredRow:
     """An offering the catalog lists although the second source dates its retirement on or before today."""
 
     model_id: str | None
@@ -231,7 +266,8 @@ class RetiredRow(_Answer):
     litellm_key: str
 
 
-class LifecycleRow(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LifecycleRow:
     """One offering whose lifecycle sources disagree (bot.domain.lifecycle.disagree)."""
 
     model_id: str | None
@@ -242,7 +278,8 @@ class LifecycleRow(_Answer):
     lab_source: str | None = None  # the lab's page, when it speaks
 
 
-class LabPriceRow(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LabPriceRow:
     """A row at a lab's own API that no second source confirms as the lab's price: `imported` (the
     same price as another host's, copied under the lab's name) or `unconfirmed` (no second source, and
     unlike the model's other hosts)."""
@@ -258,7 +295,10 @@ class LabPriceRow(_Answer):
     copied_from: str | None = None  # the host whose price it is, for an imported row
 
 
-class HistoryEntry(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HistoryEntry:
+    """One price change at one host: old -> new, with the % move of each price and who made it."""
+
     at: datetime
     provider_name: str
     old: dict[str, Decimal | None] | None
@@ -267,7 +307,8 @@ class HistoryEntry(_Answer):
     actor: Actor
 
 
-class ScoreEntry(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScoreEntry:
     """A change of a model's quality score: the leaderboard's moving, or the team setting its own."""
 
     at: datetime
@@ -278,7 +319,10 @@ class ScoreEntry(_Answer):
     actor: Actor
 
 
-class SubscriptionView(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubscriptionView:
+    """A channel's subscription: which models (None: every model), from which move, and its state."""
+
     channel_id: str
     model_ids: list[str] | None
     min_change_pct: Decimal | None
@@ -290,7 +334,8 @@ class SubscriptionView(_Answer):
     digest_only: bool = False  # no per-change alerts: the digest only
 
 
-class LifecycleNote(_Answer):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LifecycleNote:
     """A followed model that is deprecated: when its lab retires it, and what to use instead."""
 
     model_id: str

@@ -7,7 +7,7 @@ scored predecessor in its family). Reading and writing score rows is bot.store.s
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Protocol
 
@@ -157,12 +157,11 @@ def with_floors(
     for model_id in model_ids:
         floor = floor_for(model_id, scores, lines)
         if floor is not None:
-            out[model_id] = floor.score.model_copy(
-                update={
-                    "floor_from_id": floor.model_id,
-                    "floor_from": names.get(floor.model_id, floor.model_id),
-                    "low": None,
-                    "high": None,
-                }
+            out[model_id] = replace(
+                floor.score,
+                floor_from_id=floor.model_id,
+                floor_from=names.get(floor.model_id, floor.model_id),
+                low=None,
+                high=None,
             )
     return out

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.contract.actor import Actor
-from bot.contract.base import made
 from bot.contract.requests import ServiceTier, Workload
 from bot.contract.views import WorkloadView
 from bot.domain.prices import DEFAULT_WORKLOAD, MILLION, OffPeak, PriceData
@@ -323,8 +322,7 @@ def workload_cost(price: PriceData, workload: Workload) -> Decimal | None:
 
 def workload_view(workload: Workload | None, *, team_default: bool = False) -> WorkloadView:
     w = workload or DEFAULT_WORKLOAD
-    return made(
-        WorkloadView,
+    return WorkloadView(
         input_tokens=w.input_tokens,
         output_tokens=w.output_tokens,
         cached_share=w.cached_share,

@@ -14,7 +14,7 @@ failures come back as a summary with a reason, not as exceptions.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Generic, TypeVar
 
@@ -94,7 +94,7 @@ def apply(fresh: Fresh, work: Callable[[Session], SyncSummary]) -> SyncSummary:
                 tx.execute(text(f"SELECT pg_advisory_xact_lock({_SYNC_LOCK})"))
             summary = work(tx)
             if fresh.dry_run:  # what would happen; nothing of it is kept
-                raise Rollback(summary.model_copy(update={"change_id": None, "alerts_queued": 0}))
+                raise Rollback(replace(summary, change_id=None, alerts_queued=0))
             add_run(tx, summary, etag=fresh.etag, sha=fresh.sha256, change_id=summary.change_id)
     except Rollback as rollback:
         return record(fresh.engine, rollback.summary, etag=fresh.etag, sha=fresh.sha256)

@@ -9,7 +9,7 @@ reason; an empty catalog is filled from the feed itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -77,20 +77,19 @@ FEED = Feed(PRICES, parse, apply)
 
 def _summarise(base: SyncSummary, result: UpstreamResult, held: list[str]) -> SyncSummary:
     largest = sorted(result.changed, key=lambda m: (-m.largest_pct(), m.model_name, m.provider_name))
-    return base.model_copy(
-        update={
-            "status": "applied",
-            "changed": len(result.changed),
-            "added": len(result.added),
-            "retired": len(result.retired),
-            "overridden": len(result.overridden),
-            "held": len(held),
-            "largest_moves": [_move(m, m.old, m.new) for m in largest[:TOP_MOVES]],
-            "overrides": [_move(m, m.old, feed) for m, feed in result.overridden[:TOP_MOVES]],
-            "added_examples": [f"{m.provider_id}/{m.provider_model_id}" for m in result.added[:EXAMPLES]],
-            "retired_examples": sorted(result.retired)[:EXAMPLES],
-            "held_examples": held[:EXAMPLES],
-        }
+    return replace(
+        base,
+        status="applied",
+        changed=len(result.changed),
+        added=len(result.added),
+        retired=len(result.retired),
+        overridden=len(result.overridden),
+        held=len(held),
+        largest_moves=[_move(m, m.old, m.new) for m in largest[:TOP_MOVES]],
+        overrides=[_move(m, m.old, feed) for m, feed in result.overridden[:TOP_MOVES]],
+        added_examples=[f"{m.provider_id}/{m.provider_model_id}" for m in result.added[:EXAMPLES]],
+        retired_examples=sorted(result.retired)[:EXAMPLES],
+        held_examples=held[:EXAMPLES],
     )
 
 

@@ -42,6 +42,8 @@ from bot.store.tables import Alias, Change, Model, Offering, Price, Provider
 from bot.store.version import version_on
 from bot.store.workloads import team_spec
 
+_PRICE_VIEW_FIELDS = frozenset(f.name for f in dataclasses.fields(PriceView))
+
 
 def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
     """The snapshot of the catalog as `session` sees it, with statuses as of `on`, in a workspace's
@@ -238,7 +240,7 @@ def _host(
     if not (row.input_mtok or row.output_mtok):
         return None  # a free tier (0 / 0)
     view = price_view(offering, provider_name, row, on, facts)
-    fields: dict[str, Any] = dict(view)
+    fields: dict[str, Any] = {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
     del fields["workload_cost"]
     # One Actor per source, shared: a snapshot on disk keeps it once, not once per price.
     fields["source"] = actors.setdefault((view.source.kind, view.source.id), view.source)
@@ -298,7 +300,7 @@ def price_view(
         **data.values(),
         offpeak_window=data.offpeak.window if data.offpeak else None,
         # The answer names the off-peak prices it shows (input and output); the others stay in the catalog.
-        **{k: v for k, v in offpeak_columns(data.offpeak).items() if k in PriceView.model_fields},
+        **{k: v for k, v in offpeak_columns(data.offpeak).items() if k in _PRICE_VIEW_FIELDS},
         context_window=window,
         input_limit=limit if limit and (window is None or limit < window) else None,
         changed_on=changed_on,

@@ -81,7 +81,7 @@ class Host:
         return str(self.fields["provider_name"])
 
     def view(self, workload_cost: Decimal | None) -> PriceView:
-        """The PriceView, made now (validating costs less than pydantic's model_construct here)."""
+        """The PriceView, made now."""
         return PriceView(**self.fields, workload_cost=workload_cost)
 
     def cost_key(self, work: WorkKey) -> int:

@@ -23,7 +23,6 @@ from bot.contract.answers import (
     ListAnswer,
     ModelAnswer,
 )
-from bot.contract.base import made
 from bot.contract.errors import QueryError
 from bot.contract.requests import CatalogRead, Workload
 from bot.contract.views import AlternativeView, ListRow, ModelView
@@ -322,7 +321,7 @@ def _alternatives(
             saving = ((target_cost - cost) / target_cost * 100).quantize(
                 Decimal("0.1"), rounding=ROUND_HALF_UP
             )
-            out.append(made(AlternativeView, model=view, cost=cost, saving_pct=saving))
+            out.append(AlternativeView(model=view, cost=cost, saving_pct=saving))
         return out
 
     return views(chosen), len(order) - len(chosen), views(nearest) if nearest else []

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from bot.contract.base import made
 from bot.contract.errors import UnknownModelError
 from bot.contract.reprice import RepriceAnswer, RepricedModel, RepricedOn, UnknownId
 from bot.contract.requests import ServiceTier, Workload
@@ -74,8 +73,7 @@ def _on(catalog: ReadModel, model_id: str, lines: Sequence[Line], today: Decimal
         if saving is not None and today
         else None
     )
-    return made(
-        RepricedOn,
+    return RepricedOn(
         id=model_id,
         name=catalog.models[model_id].name,
         cost=cost,
@@ -121,8 +119,7 @@ def reprice(catalog: ReadModel, usage: Usage, category: Category, on: Sequence[s
             )
             alternatives = [_on(catalog, a.model.id, lines, cost) for a in found.alternatives[:ALTERNATIVES]]
         models.append(
-            made(
-                RepricedModel,
+            RepricedModel(
                 id=model_id,
                 name=catalog.models[model_id].name,
                 written=sorted({w for w, _, _ in parts}),

@@ -6,9 +6,10 @@ from a snapshot whatever the question is worked out once per snapshot and kept w
 from __future__ import annotations
 
 import weakref
+from dataclasses import fields
 from decimal import Decimal
+from typing import Any  # Any: a ModelView's fields by name
 
-from bot.contract.base import made, replaced
 from bot.contract.errors import NoPriceError
 from bot.contract.requests import Workload
 from bot.contract.views import (
@@ -27,6 +28,10 @@ from bot.domain.workloads import Choice, Priced, choose, price_workload
 from bot.read.model import Candidate, Host, ReadModel, WorkKey, usd, work_key
 
 TOP_HOSTS = 5  # a model card's cheapest hosts; `r1 hosts` lists them all
+# What a model's view takes from the question asked; `_Fixed.model` keeps the rest.
+_PER_QUESTION = frozenset(
+    {"price", "cheapest", "status", "status_date", "top_hosts", "pricing", "replacement", "redirect"}
+)
 
 
 def pricing_view(choice: Choice) -> PricingView:
@@ -35,8 +40,7 @@ def pricing_view(choice: Choice) -> PricingView:
     if best is None:
         too_long = choice.too_long
         left_out = f"takes prompts of {too_long.limit:,} tokens at most" if too_long else "no host prices it"
-        return made(
-            PricingView,
+        return PricingView(
             provider_name=None,
             cost=None,
             tiers=[],
@@ -47,13 +51,12 @@ def pricing_view(choice: Choice) -> PricingView:
             left_out=left_out,
         )
     cheaper = choice.cheaper_without
-    return made(
-        PricingView,
+    return PricingView(
         provider_name=best.host,
         cost=best.total,
         tiers=list(best.tiers),
         parts=[
-            made(CostPart, part=p.name, tokens=p.tokens, mtok=p.mtok, cost=p.cost, source=p.source)
+            CostPart(part=p.name, tokens=p.tokens, mtok=p.mtok, cost=p.cost, source=p.source)
             for p in best.parts
         ],
         lacking=list(best.lacking),
@@ -134,8 +137,8 @@ def model_views(
         facts = catalog.models[model_id]
         going = price.status != "active"
         views.append(
-            replaced(
-                fixed.model(catalog, category, model_id, price),
+            ModelView(
+                **fixed.model(catalog, category, model_id, price),
                 price=price,
                 cheapest=cheaper,
                 status=price.status,
@@ -177,26 +180,25 @@ def _rich_view(
         found = price_workload(host.card, work) if host.card is not None else None
         return found.total if isinstance(found, Priced) else None
 
-    price = replaced(fixed.price(host=primary), workload_cost=cost_at(primary))
+    price = primary.view(cost_at(primary))
     cheaper = None
     if best is not None and best is not primary:
-        cheaper = replaced(fixed.price(host=best), workload_cost=choice.best.total if choice.best else None)
+        cheaper = best.view(choice.best.total if choice.best else None)
     shown = []
     if top_hosts and live_hosts:
         costed = [(c, h) for h in live_hosts if (c := cost_at(h)) is not None]
         costed.sort(key=lambda x: (x[0], x[1].provider_name))
-        shown = [
-            price if h is primary else replaced(fixed.price(host=h), workload_cost=c)
-            for c, h in costed[:top_hosts]
-        ]
-    return replaced(
-        fixed.model(catalog, category, model_id, price),
+        shown = [price if h is primary else h.view(c) for c, h in costed[:top_hosts]]
+    return ModelView(
+        **fixed.model(catalog, category, model_id, price),
         price=price,
         cheapest=cheaper,
         status=price.status,
         status_date=price.status_date,
         top_hosts=shown,
         pricing=pricing_view(choice),
+        replacement=None,
+        redirect=None,
     )
 
 
@@ -242,8 +244,7 @@ class _Fixed:
     def __init__(self) -> None:
         self._hosts: dict[str, tuple[list[Host], Host | None]] = {}
         self._quality: dict[tuple[str, str], QualityView | None] = {}
-        self._models: dict[tuple[str, str], ModelView] = {}
-        self._prices: dict[int, PriceView] = {}  # id(host): the snapshot holds its hosts while it lives
+        self._models: dict[tuple[str, str], dict[str, Any]] = {}
         self._pools: dict[str, list[tuple[int, int, int, str, Host]]] = {}
         self._comparable: dict[tuple[str, int, int | None], tuple[list[Candidate], list[Candidate]]] = {}
 
@@ -277,24 +278,20 @@ class _Fixed:
         return found
 
     def priced(self, host: Host, cost_key: int, den: int) -> PriceView:
-        """The host's price view, with the workload's cost (`Host.cost_key`, see `usd`): a copy of the
-        one made on first use."""
-        return replaced(self.price(host=host), workload_cost=usd(cost_key, den))
+        """The host's price view, with the workload's cost (`Host.cost_key`, see `usd`)."""
+        return host.view(usd(cost_key, den))
 
-    def price(self, *, host: Host) -> PriceView:
-        """The host's price view as made on first use, without a workload cost."""
-        if (view := self._prices.get(id(host))) is None:
-            view = self._prices[id(host)] = host.view(None)
-        return view
-
-    def model(self, catalog: ReadModel, category: Category, model_id: str, price: PriceView) -> ModelView:
-        """The model's view in the category, as made on first use (with `price`, its price then): the
-        caller replaces what depends on the question (its prices and hosts shown)."""
-        if (view := self._models.get((category.name, model_id))) is None:
+    def model(
+        self, catalog: ReadModel, category: Category, model_id: str, price: PriceView
+    ) -> dict[str, Any]:
+        """The fields of the model's view in the category that no question changes, from the view made
+        on first use (with `price`, its price then): the caller adds what depends on the question (its
+        prices and hosts shown, `_PER_QUESTION`)."""
+        if (kept := self._models.get((category.name, model_id))) is None:
             model = catalog.models[model_id]
             live_hosts, own = self.hosts(catalog, model_id)
             successor = catalog.models.get(model.successor_id or "")
-            view = self._models[(category.name, model_id)] = ModelView(
+            view = ModelView(
                 id=model.id,
                 name=model.name,
                 lab=model.lab,
@@ -315,7 +312,10 @@ class _Fixed:
                 lifecycle_checked=model.lifecycle_checked,
                 imported=[_imported(catalog, h) for h in catalog.imported_hosts.get(model_id, ())],
             )
-        return view
+            kept = self._models[(category.name, model_id)] = {
+                f.name: getattr(view, f.name) for f in fields(ModelView) if f.name not in _PER_QUESTION
+            }
+        return kept
 
     def hosts(self, catalog: ReadModel, model_id: str) -> tuple[list[Host], Host | None]:
         """The model's live hosts, and its lab offering (`_lab_offering`)."""

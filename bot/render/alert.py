@@ -109,7 +109,7 @@ def payload_actor(payload: dict[str, Any]) -> Actor:
     """
     raw = payload.get("actor")
     if isinstance(raw, dict):
-        return Actor.model_validate(raw)
+        return Actor.from_data(raw)
     text = str(raw or "")
     if m := _OLD_MENTION.match(text):
         return Actor(kind="admin", id=m.group(1))

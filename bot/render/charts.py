@@ -13,23 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, assert_never
 
-from bot.contract.answers import (
-    AliasAnswer,
-    AlternativesAnswer,
-    Answer,
-    AuditAnswer,
-    CompareAnswer,
-    HelpAnswer,
-    HistoryAnswer,
-    ListAnswer,
-    ModelAnswer,
-    ScoreAnswer,
-    SetPriceAnswer,
-    SubscriptionAnswer,
-    WorkloadSetAnswer,
-)
+from bot.contract.answers import AlternativesAnswer, Answer, Charted, CompareAnswer, HistoryAnswer, has_chart
 from bot.contract.errors import NoChartError
-from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.contract.views import ModelView
 from bot.domain.prices import fmt_cost
 from bot.render import plot, words
@@ -44,7 +29,17 @@ __all__ = ["Chart", "charts_for", "cost_vs_quality", "pareto", "price_history", 
 
 
 def charts_for(answer: Answer) -> list[Chart]:
-    """The charts of an answer, the main one first; NoChartError when it has none."""
+    """The charts of an answer, the main one first; NoChartError when it has none (its type says
+    whether it has: `chart`)."""
+    if not has_chart(answer):
+        raise NoChartError(
+            "This answer has no chart: charts are drawn for `cheaper X`, comparisons (`r1 vs o1`) "
+            "and `history X`."
+        )
+    return _drawn(answer)
+
+
+def _drawn(answer: Charted) -> list[Chart]:
     match answer:
         case AlternativesAnswer():
             return [cost_vs_quality(answer)]
@@ -53,23 +48,6 @@ def charts_for(answer: Answer) -> list[Chart]:
             return ([cost_vs_quality(answer)] if scored else []) + [workload_cost(answer)]
         case HistoryAnswer():
             return [price_history(answer)]
-        case (
-            ModelAnswer()
-            | ListAnswer()
-            | HelpAnswer()
-            | SetPriceAnswer()
-            | ScoreAnswer()
-            | AuditAnswer()
-            | AliasAnswer()
-            | SubscriptionAnswer()
-            | WorkloadSetAnswer()
-            | SyncSummary()
-            | SyncStatusAnswer()
-        ):
-            raise NoChartError(
-                "This answer has no chart: charts are drawn for `cheaper X`, comparisons (`r1 vs o1`) "
-                "and `history X`."
-            )
         case _:
             assert_never(answer)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from bot.contract.base import as_json
 from bot.contract.reprice import RepriceAnswer, RepricedModel, RepricedOn
 from bot.domain.prices import fmt_cost
 from bot.render import plot
@@ -13,7 +14,7 @@ from bot.render.plot import ALT_MAX, INK, Chart
 
 
 def to_json(answer: RepriceAnswer) -> str:
-    return json.dumps(answer.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    return json.dumps(as_json(answer), indent=2, ensure_ascii=False)
 
 
 def _saving(on: RepricedOn) -> str:

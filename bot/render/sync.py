@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 from bot.contract.actor import public_url
@@ -269,5 +270,5 @@ def public_reason(status: str, reason: str | None) -> str | None:
 
 def public_status(answer: SyncStatusAnswer) -> SyncStatusAnswer:
     """`sync status` as shown to someone who is not an admin."""
-    runs = [r.model_copy(update={"reason": public_reason(r.status, r.reason)}) for r in answer.runs]
-    return answer.model_copy(update={"runs": runs})
+    runs = [replace(r, reason=public_reason(r.status, r.reason)) for r in answer.runs]
+    return replace(answer, runs=runs)

@@ -21,6 +21,7 @@ from bot.contract.answers import (
     SubscriptionAnswer,
     WorkloadSetAnswer,
 )
+from bot.contract.base import as_json
 from bot.contract.sync import SyncStatusAnswer, SyncSummary
 from bot.contract.views import AlternativeView, ModelView, PriceView
 from bot.domain.lifecycle import GENAI_PRICES, LAB_PAGE, LITELLM, MODELS_DEV
@@ -31,7 +32,7 @@ from bot.render.sync import status_text, summary_text
 
 
 def to_json(answer: Answer) -> str:
-    return json.dumps(answer.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    return json.dumps(as_json(answer), indent=2, ensure_ascii=False)
 
 
 def to_text(answer: Answer) -> str:

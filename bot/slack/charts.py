@@ -46,7 +46,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.contract.answers import AlternativesAnswer, Answer, CompareAnswer, HistoryAnswer
+from bot.contract.answers import AlternativesAnswer, Answer, CompareAnswer, HistoryAnswer, has_chart
 from bot.contract.errors import NoChartError, UserError
 from bot.domain.workspaces import SHARED
 from bot.render.charts import charts_for
@@ -101,8 +101,8 @@ class Png:
 
 
 def charted(answer: Answer) -> bool:
-    """Whether an answer has a chart (bot.render.charts draws these kinds)."""
-    return isinstance(answer, AlternativesAnswer | CompareAnswer | HistoryAnswer)
+    """Whether an answer has a chart (bot.render.charts draws it): a fact of its type."""
+    return has_chart(answer)
 
 
 def alt_text(answer: Answer) -> str:

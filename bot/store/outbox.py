@@ -5,6 +5,7 @@ change is never announced twice nor lost."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from typing import Any  # Any: the alert payload is JSON
 
 from sqlalchemy import select
@@ -127,7 +128,7 @@ def digest_payload(
     return {
         "change_id": change.id,
         "kind": change.kind,
-        "actor": change.actor.model_dump(),  # {"kind": "admin", "id": "U123"}: data, rendered by the worker
+        "actor": asdict(change.actor),  # {"kind": "admin", "id": "U123"}: data, rendered by the worker
         "at": change.created_at.isoformat(),
         "moves": moves_payload(moves),
         "score_moves": [

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot import db
 from bot.contract.actor import public_url
+from bot.contract.base import as_json
 from bot.contract.sync import SUCCESS, SyncSummary
 from bot.domain.feeds import PRICES
 from bot.domain.reasons import safe_reason
@@ -37,7 +38,7 @@ def add_run(
     session.add(run)
     session.flush()
     summary.sync_run_id = run.id
-    run.summary = summary.model_dump(mode="json")
+    run.summary = as_json(summary)
 
 
 def sync_due(
@@ -79,6 +80,6 @@ def _run(summary: SyncSummary, etag: str | None, sha: str | None, change_id: int
         etag=etag,
         body_sha256=sha,
         change_id=change_id,
-        summary=summary.model_dump(mode="json"),
+        summary=as_json(summary),
         error=summary.reason if summary.status in ("rejected", "failed") else None,
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 
 from bot.cli import main
 from bot.contract.reprice import RepriceAnswer
@@ -147,7 +148,7 @@ def test_the_slack_message_keeps_file_text_inert(capsys: pytest.CaptureFixture[s
     """Model ids come from the file: in Slack they are plain text, never a mention, link or formatting."""
     path = tmp_path / "usage.csv"
     path.write_text("model,input_tokens,output_tokens\ngpt-5.5,1000000,0\n<!channel> *x*,5,5\n")
-    answer = RepriceAnswer.model_validate(reprice_json(capsys, str(path)))
+    answer = TypeAdapter(RepriceAnswer).validate_python(reprice_json(capsys, str(path)))
     message = rendered.message(answer)
     assert_valid(dict(message))
     assert message["text"] == "CSV (model, input_tokens, output_tokens) re-priced: $5.00 today"

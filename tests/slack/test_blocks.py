@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -79,8 +80,8 @@ def test_extreme_answers_are_cut_to_fit(catalog: Engine) -> None:
     base = run_command(Settings(), catalog, "U1", "C1", " vs ".join(ids))
     assert isinstance(base, CompareAnswer)
     long = "Ж<&>" * 400  # 1600 characters, each of them a risk once escaped
-    models = [m.model_copy(update={"name": long + m.name, "lab": long}) for m in base.models]
-    huge_compare = base.model_copy(update={"models": models})
+    models = [replace(m, name=long + m.name, lab=long) for m in base.models]
+    huge_compare = replace(base, models=models)
     row = ListRow(
         id="x" * 300,
         name=long,
@@ -93,9 +94,7 @@ def test_extreme_answers_are_cut_to_fit(catalog: Engine) -> None:
     huge_list = ListAnswer(filter=long, rows=[row] * 200, more=10**6)
     alternatives = run_command(Settings(), catalog, "U1", "C1", "cheaper o1")
     assert isinstance(alternatives, AlternativesAnswer) and alternatives.alternatives
-    many = alternatives.model_copy(
-        update={"alternatives": alternatives.alternatives * 40, "footnote": long * 3}
-    )
+    many = replace(alternatives, alternatives=alternatives.alternatives * 40, footnote=long * 3)
 
     for answer in (huge_compare, huge_list, many):
         for shared_by in (None, "U0ALICE"):
@@ -111,9 +110,7 @@ def test_clip_never_leaves_half_an_entity() -> None:
 def test_a_chart_keeps_the_text_escaped_once(catalog: Engine) -> None:
     answer = run_command(Settings(), catalog, "U1", "C1", "r1 vs o1")
     assert isinstance(answer, CompareAnswer)
-    named = answer.model_copy(
-        update={"models": [m.model_copy(update={"name": "R&D <1>"}) for m in answer.models]}
-    )
+    named = replace(answer, models=[replace(m, name="R&D <1>") for m in answer.models])
     message = blocks.answer_message(named, query="r1 vs o1")
     assert "R&amp;D &lt;1&gt;" in message["text"]
     for offer in (blocks.ChartOffer(None, ""), blocks.ChartOffer("https://x.example/c.png", "a chart")):

@@ -53,7 +53,7 @@ def test_a_channel_alert_says_an_admin_when_the_name_is_unknown_and_escapes_name
 )
 def test_a_feed_actor_never_keeps_credentials_query_or_fragment(url: str, stored: str) -> None:
     assert Actor(kind="feed", id=url).id == stored
-    assert Actor.model_validate({"kind": "feed", "id": url}).id == stored
+    assert Actor.from_data({"kind": "feed", "id": url}).id == stored
 
 
 @pytest.mark.parametrize(

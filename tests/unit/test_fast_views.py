@@ -1,19 +1,17 @@
 """The shortcuts a read answer takes for speed give what the plain ways give: a workload's cost worked
-out from integers, the cheapest host looked for among those that can be cheapest, answers made or
-copied without validation, and a score said once per score."""
+out from integers, the cheapest host looked for among those that can be cheapest, and a score said
+once per score."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
-import pytest
-
 from bot.contract.actor import Actor
-from bot.contract.base import made, replaced
 from bot.contract.requests import Workload
-from bot.contract.views import AlternativeView, ModelView, PriceView, QualityView
+from bot.contract.views import ModelView, PriceView, QualityView
 from bot.domain.prices import PriceData
 from bot.domain.workloads import workload_cost
 from bot.read.model import Host, usd, work_key
@@ -107,26 +105,6 @@ def view() -> ModelView:
     )
 
 
-def test_a_copy_with_fields_replaced_is_the_validated_answer() -> None:
-    v = view()
-    priced = replaced(v.price, workload_cost=D("9.88"))
-    copy = replaced(v, price=priced, status="deprecated", status_date=date(2026, 12, 1))
-    want = v.model_copy(update={"price": priced, "status": "deprecated", "status_date": date(2026, 12, 1)})
-    assert copy == want
-    assert copy.model_dump(mode="json") == ModelView.model_validate(want.model_dump()).model_dump(mode="json")
-    assert v.price.workload_cost is None  # the original is untouched
-
-
-def test_an_answer_made_unvalidated_needs_exactly_its_fields() -> None:
-    v = view()
-    made_view = made(AlternativeView, model=v, cost=D("1.2"), saving_pct=D("91.5"))
-    assert made_view == AlternativeView(model=v, cost=D("1.2"), saving_pct=D("91.5"))
-    with pytest.raises(TypeError, match="cost, saving_pct"):
-        made(AlternativeView, model=v, cost=D("1.2"))
-    with pytest.raises(TypeError):
-        made(AlternativeView, model=v, cost=D("1.2"), saving_pct=D(1), extra=1)
-
-
 def test_each_score_is_said_as_its_own() -> None:
     def scored(score: int, floor: str | None = None) -> ModelView:
         q = QualityView(
@@ -137,7 +115,7 @@ def test_each_score_is_said_as_its_own() -> None:
             as_of=date(2025, 12, 17),
             floor_from=floor,
         )
-        return replaced(view(), quality=q)
+        return replace(view(), quality=q)
 
     a, b, c = scored(1427), scored(1390), scored(1384, "Claude Haiku 4.5")
     for _ in range(2):  # said, then said again from what was kept
