@@ -169,3 +169,15 @@ def test_the_card_says_where_open_weights_come_from_and_who_disagrees(catalog: E
     assert "Weights: LMArena text 2026-08-19 (MIT); models.dev 2026-07-02 (zhipuai) says closed." in card
     mrl = text.to_text(ask(catalog, "mistral-large-2411"))
     assert "open weights, MRL (research only), not for commercial use" in mrl
+
+
+def test_a_model_whose_name_says_no_lab_takes_the_organisation_its_host_names(catalog: Engine) -> None:
+    with db.session_factory(catalog)() as s:
+        aion = s.get_one(Model, "aion-3.5")  # OpenRouter's aion-labs/aion-3.5
+        voyage = s.get_one(Model, "voyage-3.5")  # Voyage AI's own, by its name
+        pointer = s.scalars(
+            select(Offering.model_id).where(Offering.provider_model_id == "~openai/gpt-latest")
+        ).one_or_none()
+    assert (aion.lab, aion.open_weights) == ("aion-labs", None)
+    assert (voyage.lab, voyage.kind) == ("Voyage AI", "embedding")
+    assert pointer is None  # a pointer to each new release is no model
