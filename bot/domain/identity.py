@@ -246,6 +246,11 @@ _LABS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:doubao|seed-)", "ByteDance"),
         (r"^step-?\d", "StepFun"),
         (r"^(?:ling|ring)-\d", "inclusionAI"),
+        (r"^(?:pplx-|sonar)", "Perplexity"),
+        (r"^voyage-", "Voyage AI"),
+        (r"^eleven", "ElevenLabs"),
+        (r"^composer-\d", "Cursor"),
+        (r"^yi-", "01.AI"),
     )
 )
 
@@ -286,6 +291,12 @@ _VENDORS = {
     "inclusionai": "inclusionAI",
     "writer": "Writer",
     "baai": "BAAI",
+    "perplexity": "Perplexity",
+    "bytedance": "ByteDance",
+    "bytedance-seed": "ByteDance",
+    "arcee-ai": "Arcee",
+    "codellama": "Meta",
+    "01-ai": "01.AI",
 }
 
 

@@ -17,6 +17,8 @@ The rules (docs/workloads.md says them to users):
 - a service tier's price is used where the host has one; where no host has one, the standard price,
   marked ("no batch price known"), never a discount made up;
 - off-peak prices apply to the standard tier, where the host has an off-peak window;
+- a host with no prompt-size tiers, for a model another host bills at such a tier for this prompt,
+  is not assumed flat: it lacks the tier ("no above 200k price known"), and a host with it is preferred;
 - a missing cache-read price is the input price; a missing cache-write price is the input price (hosts
   that cache by themselves bill writes as input); a missing 1-hour write price is the 5-minute one,
   said, and the host counts as lacking it (one with a 1-hour price is preferred).
@@ -25,7 +27,7 @@ The rules (docs/workloads.md says them to users):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.contract.actor import Actor
@@ -289,20 +291,30 @@ class Choice:
         return self.best.lacking if self.best else ()
 
 
-def choose(cards: Sequence[RateCard], work: Workload) -> Choice:
-    """The cheapest host (least total, then name, then the cards' order) among those offering what the
-    workload asks; when none offers it, the cheapest of all, marked by what it lacks."""
-    priced: list[tuple[Decimal, str, int, Priced]] = []
+def choose(cards: Sequence[RateCard], work: Workload, prefer: RateCard | None = None) -> Choice:
+    """The cheapest host (least total, then `prefer` (the lab's own offering), then name, then the cards'
+    order) among those offering what the workload asks; when none offers it, the cheapest of all, marked
+    by what it lacks. A host costing the same as the lab is never chosen over it."""
+    priced: list[tuple[Decimal, bool, str, int, Priced]] = []
     too_long: TooLong | None = None
     for n, c in enumerate(cards):
         found = price_workload(c, work)
         if isinstance(found, TooLong):
             too_long = too_long or found
         elif found is not None:
-            priced.append((found.total, found.host, n, found))
+            priced.append((found.total, c is not prefer, found.host, n, found))
     if not priced:
         return Choice(None, too_long=too_long)
-    priced.sort(key=lambda x: x[:3])
+    tier = _prompt_tier(cards, work.prompt_tokens)
+    if tier:
+        # Some source bills this model's prompts of this size at a dearer tier: a host whose card has no
+        # prompt-size tiers at all is not known to be flat (its source may just not list them), so it
+        # lacks the tier, as a host without a batch price lacks batch; one with the tier is preferred.
+        priced = [
+            (t, o, h, n, p if _has_prompt_tiers(p.rates) else replace(p, lacking=(*p.lacking, tier)))
+            for t, o, h, n, p in priced
+        ]
+    priced.sort(key=lambda x: x[:4])
     ordered = tuple(p for *_, p in priced)
     full = [p for p in ordered if not p.lacking]
     if not full:
@@ -312,6 +324,19 @@ def choose(cards: Sequence[RateCard], work: Workload) -> Choice:
     best = full[0]
     cheaper = ordered[0] if ordered[0].lacking and ordered[0].total < best.total else None
     return Choice(best, cheaper_without=cheaper, priced=ordered)
+
+
+def _has_prompt_tiers(rates: RateCard | None) -> bool:
+    return rates is not None and any(k == INPUT and above for k, _, above in rates.rates)
+
+
+def _prompt_tier(cards: Sequence[RateCard], prompt: int | None) -> str:
+    """The dearest prompt-size tier any of the model's hosts bills a prompt of this size at ("above
+    200k"), or "" when none does."""
+    if prompt is None:
+        return ""
+    passed = [above for c in cards for k, _, above in c.rates if k == INPUT and 0 < above < prompt]
+    return tier_label(max(passed)) if passed else ""
 
 
 def workload_cost(price: PriceData, workload: Workload) -> Decimal | None:

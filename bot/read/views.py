@@ -73,9 +73,9 @@ def pricing_view(choice: Choice) -> PricingView:
 def choice_for(catalog: ReadModel, model_id: str, work: Workload) -> Choice:
     """The model's cheapest live host (any host, when none is live) for the workload, all its parts
     priced (bot.domain.workloads.choose)."""
-    live_hosts, _ = fixed_for(catalog).hosts(catalog, model_id)
+    live_hosts, own = fixed_for(catalog).hosts(catalog, model_id)
     pool = live_hosts or list(catalog.hosts.get(model_id, ()))
-    return choose([h.card for h in pool if h.card is not None], work)
+    return choose([h.card for h in pool if h.card is not None], work, own.card if own else None)
 
 
 def model_views(
@@ -171,7 +171,7 @@ def _rich_view(
     fixed = fixed_for(catalog)
     live_hosts, own = fixed.hosts(catalog, model_id)
     pool = live_hosts or list(catalog.hosts[model_id])
-    choice = choose([h.card for h in pool if h.card is not None], work)
+    choice = choose([h.card for h in pool if h.card is not None], work, own.card if own else None)
     by_card = {id(h.card): h for h in pool}
     best = by_card.get(id(choice.best.rates)) if choice.best is not None else None
     primary = own or best or pool[0]

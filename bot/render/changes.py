@@ -88,6 +88,8 @@ def _audit(a: AuditAnswer) -> Message:
             f"{escape(fmt_usd(Decimal(r.input_mtok)))} / {escape(fmt_usd(Decimal(r.output_mtok)))} "
             "is not the lab's own price"
         )
+    if len(a.imported) > 10:
+        lines.append(f"• … and {len(a.imported) - 10} more rows not the lab's own price")
     blocks = [_header("Price audit"), *_sections(lines)]
     blocks.append(
         _context(escape(f"Second source: {a.source}. The full list: `modelcost audit` in a terminal."))

@@ -19,7 +19,7 @@ from bot.domain.overlay import Overlay
 from bot.domain.workspaces import SHARED
 from bot.store.tables import Alias, Model, Offering, Provider, Score, Subscription, utcnow
 
-_VENDOR_LABEL = re.compile(r"^[^:]{1,40}:\s+")
+_VENDOR_LABEL = re.compile(r"^([^:]{1,40}):\s+")
 _ENDPOINT_LABEL = re.compile(r"\s*\((?:Vertex AI MaaS|global|regional)\)$")
 
 
@@ -29,10 +29,11 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
     An offering data/catalog.toml maps goes to its curated model. Any other offering goes to the model
     its id names (bot.domain.identity), made if new, whatever host sells it: `gemma 4 31b` exists once
     Cerebras or Novita price it, with its lab from its name and its open weights, licence, release date
-    and kind from the bundled evidence. Tiers and variants (`:free`, `-high`), fine-tunes and ids
-    whose lab nothing names stay unlinked. A model's lab API is the first of its lab's
-    (Overlay.lab_api_of): Z.ai's is zai, while zhipuai keeps its models as another host.
-    Admin-made aliases are left alone.
+    and kind from the bundled evidence; an id whose name says no lab takes the organisation a host names
+    (`aion-labs/aion-3.5`). Tiers and variants (`:free`, `-high`), fine-tunes, pointers
+    (`~openai/gpt-latest`) and ids that name no organisation at all stay unlinked. A model's lab API is
+    the first of its lab's (Overlay.lab_api_of): Z.ai's is zai, while zhipuai keeps its models as
+    another host. Admin-made aliases are left alone.
     """
     labs = overlay.lab_providers
     providers = {p.id: p for p in session.scalars(select(Provider))}
@@ -80,7 +81,12 @@ def apply_overlay(session: Session, overlay: Overlay) -> None:
         target = mapping.get(key)
         if target is None:
             found = identify(*key)
-            lab = lab_of(found.key, found.vendor) or labs.get(offering.provider_id)
+            lab = (
+                lab_of(found.key, found.vendor)
+                or labs.get(offering.provider_id)
+                or _named_lab(offering)
+                or found.vendor  # the organisation the id names (`aion-labs/aion-3.5`), as written
+            )
             if found.plain and ":" not in found.key and lab is not None:
                 target = taught.get(found.key, found.key)
                 if target not in curated_ids:
@@ -159,8 +165,12 @@ def _from_sources(
     """A model made from the sources: lab from its name (else its hosts'), facts from the evidence."""
     found = evidence_for(model.id)
     first = identify(offerings[0].provider_id, offerings[0].provider_model_id)
-    lab = lab_of(model.id, first.vendor) or next(
-        (labs[o.provider_id] for o in offerings if o.provider_id in labs), model.lab
+    lab = (
+        lab_of(model.id, first.vendor)
+        or next((labs[o.provider_id] for o in offerings if o.provider_id in labs), None)
+        or next((named for o in offerings if (named := _named_lab(o))), None)
+        or first.vendor
+        or model.lab
     )
     api = lab_api(lab)
     # A lower-case id given as a name (`glm-5.3-max`) is no name; `GLM-5.1` is.
@@ -182,6 +192,12 @@ def _from_sources(
     model.release_date = found.release_date
     model.context_window = found.context
     model.kind = found.kind
+
+
+def _named_lab(offering: Offering) -> str | None:
+    """The organisation a host's name for the model puts first (OpenRouter's `Aion Labs: Aion-1.0`)."""
+    found = _VENDOR_LABEL.match(offering.name or "")
+    return found.group(1) if found else None
 
 
 def _plain(name: str) -> str:

@@ -132,7 +132,7 @@ def test_team_must_be_a_workspace_key(team: str, capsys: pytest.CaptureFixture[s
         ("gpt 6 sol", "gpt-6-sol", "GPT-6 Sol"),
         ("gemini 3.5 flash", "gemini-3.5-flash", "Gemini 3.5 Flash"),
         ("gemma 4 31b", "gemma-4-31b", "Gemma 4 31B"),
-        ("qwen3.5 397b", "qwen3.5-397b-a17b", "Qwen3.5-397B-A17B"),
+        ("qwen3.5 397b", "qwen3.5-397b-a17b", "Qwen3.5 397B-A17B"),
         ("deepseek v4 pro", "deepseek-v4-pro", "DeepSeek V4 Pro"),
         ("kimi k2.6", "kimi-k2.6", "Kimi K2.6"),
         ("glm 5.1", "glm-5.1", "GLM-5.1"),

@@ -183,4 +183,7 @@ def test_the_audit_lists_imported_rows_and_unconfirmed_prices_with_totals(catalo
     shown = to_text(result)
     assert f"(imported) ({len(result.imported)}):" in shown
     slack = str(blocks.answer_message(result, query="audit")["blocks"])
-    assert "*gpt-oss-120b* at OpenAI: $0.039 / $0.18 is not the lab's own price" in slack
+    first = result.imported[0]
+    assert f"*{first.model_name}* at {first.host}: " in slack and "is not the lab's own price" in slack
+    assert f"and {len(result.imported) - 10} more rows not the lab's own price" in slack
+    assert "gpt-oss-120b" in imported["openai:gpt-oss-120b"].model_name and "gpt-oss-120b" in shown

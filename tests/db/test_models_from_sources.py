@@ -22,7 +22,7 @@ NAMES = [
     ("gpt 6 sol", "gpt-6-sol", "GPT-6 Sol"),
     ("gemini 3.5 flash", "gemini-3.5-flash", "Gemini 3.5 Flash"),
     ("gemma 4 31b", "gemma-4-31b", "Gemma 4 31B"),
-    ("qwen3.5 397b", "qwen3.5-397b-a17b", "Qwen3.5-397B-A17B"),
+    ("qwen3.5 397b", "qwen3.5-397b-a17b", "Qwen3.5 397B-A17B"),
     ("deepseek v4 pro", "deepseek-v4-pro", "DeepSeek V4 Pro"),
     ("kimi k2.6", "kimi-k2.6", "Kimi K2.6"),
     ("glm 5.1", "glm-5.1", "GLM-5.1"),
@@ -169,3 +169,15 @@ def test_the_card_says_where_open_weights_come_from_and_who_disagrees(catalog: E
     assert "Weights: LMArena text 2026-08-19 (MIT); models.dev 2026-07-02 (zhipuai) says closed." in card
     mrl = text.to_text(ask(catalog, "mistral-large-2411"))
     assert "open weights, MRL (research only), not for commercial use" in mrl
+
+
+def test_a_model_whose_name_says_no_lab_takes_the_organisation_its_host_names(catalog: Engine) -> None:
+    with db.session_factory(catalog)() as s:
+        aion = s.get_one(Model, "aion-3.5")  # OpenRouter's aion-labs/aion-3.5
+        voyage = s.get_one(Model, "voyage-3.5")  # Voyage AI's own, by its name
+        pointer = s.scalars(
+            select(Offering.model_id).where(Offering.provider_model_id == "~openai/gpt-latest")
+        ).one_or_none()
+    assert (aion.lab, aion.open_weights) == ("aion-labs", None)
+    assert (voyage.lab, voyage.kind) == ("Voyage AI", "embedding")
+    assert pointer is None  # a pointer to each new release is no model

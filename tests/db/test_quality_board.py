@@ -75,14 +75,12 @@ def test_cheaper_gpt55_uses_its_own_score_and_every_alternative_meets_the_rule(f
 
 
 def test_cheaper_gpt55_lists_2026_open_models_on_the_catalog_as_shipped(catalog: Engine) -> None:
-    """With the model list's open-weights evidence (issue 25, branch catalog-models) the shipped catalog
-    itself recommends them; until it is merged, the test above shows the same with that evidence applied."""
+    """With the model list's open-weights evidence (issue 25) the shipped catalog itself recommends them."""
     with db.session_factory(catalog)() as s:
         marked = s.scalars(
             select(Model.id).where(Model.id.in_(OPEN_2026), Model.open_weights.is_(True))
         ).all()
-    if len(marked) < 2:
-        pytest.skip("needs the open-weights evidence of issue 25 (catalog-models)")
+    assert len(marked) >= 5, marked
     result = ask(catalog, "cheaper gpt-5.5")
     assert isinstance(result, AlternativesAnswer) and result.target.quality
     assert len({a.model.id for a in result.alternatives} & OPEN_2026) >= 2
@@ -92,8 +90,7 @@ def test_cheaper_gpt55_lists_2026_open_models_on_the_catalog_as_shipped(catalog:
 
 
 def test_cheaper_gpt55_on_the_catalog_as_shipped(catalog: Engine) -> None:
-    """Until the model list marks 2026 open models open (issue 25), none is a candidate; what is shown is
-    either comparable or said to be below the bar, never a 2025 floor."""
+    """What is shown is either comparable or said to be below the bar, never a 2025 floor."""
     result = ask(catalog, "cheaper gpt-5.5")
     assert isinstance(result, AlternativesAnswer) and result.target.quality
     q = result.target.quality

@@ -216,6 +216,32 @@ def test_the_cheapest_host_offering_what_was_asked_and_a_cheaper_one_without_it(
     assert alone.cheaper_without is None
 
 
+def test_a_host_without_prompt_size_tiers_is_not_assumed_flat_above_another_hosts_tier() -> None:
+    # QuickSilver Pro's Gemini 3.1 Pro row in genai-prices 0.2.3: $1.70 / $10.20, no tiers listed.
+    untiered = card("QuickSilver Pro", PriceData(D("1.7"), D("10.2")), GENAI, prompt_limit=1_048_576)
+    long = Workload(10 * M, 2 * M, prompt_tokens=300_000)
+    choice = choose([untiered, GEMINI_31_PRO], long)
+    # Google's $76 above 200k is chosen; QuickSilver Pro's flat $37.40 lacks the tier, said as cheaper still.
+    assert choice.best is not None and (choice.best.host, choice.best.total) == ("Google", D(76))
+    assert choice.cheaper_without is not None and choice.cheaper_without.lacking == ("above 200k",)
+    assert choice.cheaper_without.total == D("37.4")
+    # Alone, no source of the model lists a tier: its price is the only one known, not marked.
+    assert choose([untiered], long).lacking == ()
+    # A prompt under every tier: nothing lacks, the cheaper host wins.
+    short = choose([untiered, GEMINI_31_PRO], Workload(10 * M, 2 * M, prompt_tokens=100_000))
+    assert short.best is not None and short.best.host == "QuickSilver Pro" and short.lacking == ()
+
+
+def test_a_host_costing_the_same_as_the_lab_is_not_chosen_over_it() -> None:
+    # genai-prices 0.2.3 lists GPT-5.5 at GitHub Copilot at OpenAI's prices: a tie goes to the lab.
+    same = card("GitHub Copilot", PriceData(D(5), D(30), D("0.5")), GENAI, prompt_limit=400_000)
+    work = Workload(10 * M, 2 * M)
+    assert choose([same, GPT_55], work).best.host == "GitHub Copilot"  # type: ignore[union-attr]
+    assert choose([same, GPT_55], work, prefer=GPT_55).best.host == "OpenAI"  # type: ignore[union-attr]
+    cheaper = card("Cheap Cloud", PriceData(D(2), D(10), D("0.2")), GENAI)
+    assert choose([cheaper, GPT_55], work, prefer=GPT_55).best.host == "Cheap Cloud"  # type: ignore[union-attr]
+
+
 def test_a_model_no_host_of_which_takes_the_prompt() -> None:
     choice = choose([OPUS_45], Workload(10 * M, 2 * M, prompt_tokens=300_000))
     assert choice.best is None and choice.too_long == TooLong("Anthropic", 300_000, 200_000)
