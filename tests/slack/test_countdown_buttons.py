@@ -49,11 +49,12 @@ def test_the_notices_buttons_compare_and_switch_to_the_successor(
     click(shown["Compare them"])
     compared = _posted(slack)
     assert compared["response_type"] == "ephemeral"
-    assert compared["blocks"][0]["text"]["text"].startswith("o1 vs o3 vs ")
+    assert compared["blocks"][0]["text"]["text"].startswith("o1 vs GPT-5.6 Sol vs ")
 
     slack.fake.reset()
-    click(shown["Follow o3 instead"])
+    # o1's successor: the replacement OpenAI's deprecations page names (data/lifecycle.toml, issue 25).
+    click(shown["Follow GPT-5.6 Sol instead"])
     switched = _posted(slack)
-    assert "Subscribed: this channel gets alerts for o3." in visible_text(switched)
+    assert "Subscribed: this channel gets alerts for gpt-5.6-sol." in visible_text(switched)
     with db.session_factory(fresh)() as s:
-        assert s.scalars(select(Subscription.model_ids)).one() == ["o3"]
+        assert s.scalars(select(Subscription.model_ids)).one() == ["gpt-5.6-sol"]

@@ -76,7 +76,8 @@ def test_30_7_and_1_days_before_each_once_across_two_workers_and_a_restart(
 ) -> None:
     retire(fresh, "openai:o1", RETIRES)
     reply = subscribe(fresh, "subscribe o1")
-    assert f"o1 is deprecated: its lab retires it on {RETIRES.isoformat()}. Successor: o3." in reply
+    # o1's successor is the replacement OpenAI's deprecations page names (data/lifecycle.toml, issue 25).
+    assert f"o1 is deprecated: its lab retires it on {RETIRES.isoformat()}. Successor: GPT-5.6 Sol." in reply
     first, second = worker(fresh, slack), worker(fresh, slack)
     seen: dict[int, list[str]] = {}
     for offset in (0, 1, 2, 23, 24, 25, 29, 30, 31, 32):
@@ -124,12 +125,12 @@ def test_the_notice_names_the_successor_and_the_alternative_with_their_workload_
     [post] = posts(slack)
     assert_valid(post)
     shown = json.dumps(post["blocks"], ensure_ascii=False)
-    assert "Successor o3: $" in shown and "Cheapest comparable open model, " in shown
+    assert "Successor GPT-5.6 Sol: $" in shown and "Cheapest comparable open model, " in shown
     assert "10M input + 2M output tokens" in shown
     actions = next(b for b in post["blocks"] if b["type"] == "actions")["elements"]
-    assert [b["text"]["text"] for b in actions] == ["Compare them", "Follow o3 instead"]
-    assert actions[0]["value"].startswith("o1 vs o3 vs ")
-    assert actions[1]["value"] == "subscribe o3 instead of o1"
+    assert [b["text"]["text"] for b in actions] == ["Compare them", "Follow GPT-5.6 Sol instead"]
+    assert actions[0]["value"].startswith("o1 vs gpt-5.6-sol vs ")
+    assert actions[1]["value"] == "subscribe gpt-5.6-sol instead of o1"
     assert "confirm" in actions[1]
 
 
@@ -168,8 +169,9 @@ def test_a_followed_familys_members_are_counted_down(fresh: Engine) -> None:
 
 
 def test_a_notice_without_a_successor_says_so_and_offers_no_switch(fresh: Engine, slack: FakeSlack) -> None:
-    retire(fresh, "openai:o3", RETIRES)
-    subscribe(fresh, "subscribe o3")
+    # o3 has a lab-named replacement since issue 25 (data/lifecycle.toml); GPT-5.5 has none.
+    retire(fresh, "openai:gpt-5.5", RETIRES)
+    subscribe(fresh, "subscribe gpt-5.5")
     assert countdowns.plan(fresh, at(RETIRES - timedelta(days=1))) == 1
     worker(fresh, slack).run_once()
     [post] = posts(slack)
