@@ -29,12 +29,12 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 
 from bot.config import Settings
 from bot.slack import charts, limits, oauth
@@ -68,7 +68,7 @@ def wsgi_app(slack_app: SlackApp, settings: Settings) -> WSGIApplication:
     # The secret's HMAC, keyed once: each request's copy needs only its own bytes hashed.
     keyed = hmac.new(settings.slack_signing_secret.get_secret_value().encode(), digestmod=hashlib.sha256)
     app, links = slack_app.bolt, slack_app.links
-    slack: Wsgi = _BoltHandler(app, EVENTS_PATH)
+    slack: Wsgi = SlackRequestHandler(app, EVENTS_PATH)  # the install pages, and what else Bolt answers
     install_pages = limits.Limiter(oauth.INSTALL_PAGES_PER_CLIENT, oauth.INSTALL_PAGES_OVERALL)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -89,6 +89,7 @@ def wsgi_app(slack_app: SlackApp, settings: Settings) -> WSGIApplication:
                 status, why = checked
                 log.warning("refused POST %s: %s %s", EVENTS_PATH, status.split()[0], why)
                 return _plain(start_response, status, why)
+            return _respond(start_response, _dispatch(app, checked, environ))
         return slack(environ, start_response)
 
     return application
@@ -240,19 +241,39 @@ def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]
     return [body]
 
 
-class _BoltHandler(SlackRequestHandler):
-    """Bolt's own WSGI adapter, with its requests made by `bolt_request`."""
+def _dispatch(app: App, body: bytes, environ: WSGIEnvironment) -> BoltResponse:
+    """Bolt's dispatch of a signed request, as its WSGI adapter does it, with the request made by
+    `bolt_request`: only Bolt's public API (App.dispatch, BoltRequest, BoltResponse)."""
+    try:
+        bolt = bolt_request(body.decode("utf-8"), environ.get("QUERY_STRING") or "", _headers(environ))
+    except UnicodeDecodeError:
+        log.warning("refused POST %s: 400 the body is not UTF-8", EVENTS_PATH)
+        return BoltResponse(status=400, body="the body is not UTF-8\n")
+    except NotAPayloadError as exc:
+        log.warning("refused POST %s: 400 %s", EVENTS_PATH, exc)
+        return BoltResponse(status=400, body=f"{exc}\n")
+    response: BoltResponse = app.dispatch(bolt)
+    return response
 
-    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
-        try:
-            bolt = bolt_request(request.get_body(), request.query_string, request.get_headers())
-        except UnicodeDecodeError:
-            log.warning("refused POST %s: 400 the body is not UTF-8", EVENTS_PATH)
-            return BoltResponse(status=400, body="the body is not UTF-8\n")
-        except NotAPayloadError as exc:
-            log.warning("refused POST %s: 400 %s", EVENTS_PATH, exc)
-            return BoltResponse(status=400, body=f"{exc}\n")
-        return self.app.dispatch(bolt)
+
+def _headers(environ: WSGIEnvironment) -> dict[str, str]:
+    """The request's headers by their lower-case names, as Bolt's WSGI adapter gives them (PEP 3333)."""
+    headers = {k[5:].lower().replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
+    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        if key in environ:
+            headers[key.lower().replace("_", "-")] = environ[key]
+    return headers
+
+
+def _respond(start_response: StartResponse, response: BoltResponse) -> list[bytes]:
+    body = response.body.encode("utf-8")
+    headers = [(name, value) for name, values in response.headers.items() for value in values]
+    headers = [h for h in headers if h[0].lower() != "content-length"]
+    start_response(
+        f"{response.status} {HTTPStatus(response.status).phrase}",
+        [*headers, ("Content-Length", str(len(body)))],
+    )
+    return [body]
 
 
 class NotAPayloadError(ValueError):
