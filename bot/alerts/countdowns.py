@@ -25,7 +25,7 @@ from bot.read.model import ReadModel
 from bot.store import notices
 from bot.store.subscriptions import family_members, followed
 from bot.store.tables import Alert, Subscription, utcnow
-from bot.store.workload import team_workload
+from bot.store.workloads import team_workload
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from bot.store import digests
 from bot.store.outbox import moves_payload
 from bot.store.subscriptions import family_members, followed
 from bot.store.tables import Alert, Subscription, utcnow
-from bot.store.workload import team_workload
+from bot.store.workloads import team_workload
 
 log = logging.getLogger(__name__)
 

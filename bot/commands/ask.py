@@ -41,7 +41,7 @@ from bot.read.syncs import recent_runs
 from bot.store import edits, notices, scores, subscriptions, workloads
 from bot.store.outbox import queue_alerts
 from bot.store.tables import utcnow
-from bot.store.workload import team_workload
+from bot.store.workloads import team_workload
 
 
 @dataclass(frozen=True)

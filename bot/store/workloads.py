@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.contract.actor import Actor
 from bot.contract.answers import WorkloadSetAnswer
+from bot.contract.requests import Workload
+from bot.domain.prices import DEFAULT_WORKLOAD
 from bot.domain.query import parse_workload
 from bot.domain.workloads import workload_view
 from bot.domain.workspaces import SHARED
@@ -31,6 +33,13 @@ def team_spec(session: Session, workspace: str = SHARED) -> str | None:
         if row is not None:
             return row.spec
     return None
+
+
+def team_workload(session: Session, workspace: str) -> Workload:
+    """The workload a workspace's messages are priced for (countdowns, digests): its own, else the
+    shared catalog's, else the model card's (DEFAULT_WORKLOAD: 10M input and 2M output tokens)."""
+    spec = team_spec(session, workspace)
+    return parse_workload(spec) if spec else DEFAULT_WORKLOAD
 
 
 def set_team_workload(

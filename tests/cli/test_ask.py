@@ -7,6 +7,7 @@ import pytest
 from bot import db
 from bot.cli import main
 from bot.commands.ask import Context, respond
+from tests.db.test_models_from_sources import NAMES  # the 15 names of issue 25
 
 
 @pytest.fixture(autouse=True)
@@ -122,26 +123,7 @@ def test_team_must_be_a_workspace_key(team: str, capsys: pytest.CaptureFixture[s
     assert "--team wants a workspace's key" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize(
-    ("name", "model_id", "model_name"),
-    [
-        ("sonnet 5", "claude-sonnet-5", "Claude Sonnet 5"),
-        ("opus 4.7", "claude-opus-4.7", "Claude Opus 4.7"),
-        ("claude opus 4.7", "claude-opus-4.7", "Claude Opus 4.7"),
-        ("gpt 5.6", "gpt-5.6-sol", "GPT-5.6 Sol"),
-        ("gpt 6 sol", "gpt-6-sol", "GPT-6 Sol"),
-        ("gemini 3.5 flash", "gemini-3.5-flash", "Gemini 3.5 Flash"),
-        ("gemma 4 31b", "gemma-4-31b", "Gemma 4 31B"),
-        ("qwen3.5 397b", "qwen3.5-397b-a17b", "Qwen3.5 397B-A17B"),
-        ("deepseek v4 pro", "deepseek-v4-pro", "DeepSeek V4 Pro"),
-        ("kimi k2.6", "kimi-k2.6", "Kimi K2.6"),
-        ("glm 5.1", "glm-5.1", "GLM-5.1"),
-        ("minimax m2.5", "minimax-m2.5", "MiniMax M2.5"),
-        ("llama 4 maverick", "llama-4-maverick", "Llama 4 Maverick"),
-        ("grok 4.5", "grok-4.5", "Grok 4.5"),
-        ("mistral large 4", "mistral-large-4", "Mistral Large 4"),
-    ],
-)
+@pytest.mark.parametrize(("name", "model_id", "model_name"), NAMES)
 def test_the_names_people_type_answer_in_json(
     capsys: pytest.CaptureFixture[str], name: str, model_id: str, model_name: str
 ) -> None:
