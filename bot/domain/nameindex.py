@@ -12,14 +12,17 @@ can never silently become o1, nor `o3` become o1.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from bot.contract.errors import UnknownModelError
 from bot.domain.identity import Line
 from bot.domain.names import compact, normalise
 from bot.domain.spoken import family_names, label_of, line, newest, same_family, spoken_names, typed_line
+
+_V = TypeVar("_V")
 
 
 @dataclass
@@ -29,9 +32,9 @@ class NameIndex:
     ids: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     forms: dict[str, str] = field(default_factory=dict)  # names and host model ids, normalised
-    compact_forms: dict[str, str] = field(default_factory=dict)
+    compact_forms: Mapping[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # id -> display name
-    ambiguous: dict[str, set[str]] = field(default_factory=dict)
+    ambiguous: Mapping[str, set[str]] = field(default_factory=dict)
     families: dict[str, tuple[str, str, list[str]]] = field(
         default_factory=dict
     )  # name -> label, flagship, members
@@ -41,6 +44,9 @@ class NameIndex:
     _short_choices: list[str] = field(default_factory=list)
     _short_ids: list[str] = field(default_factory=list)
     _widest: int = 1  # the most words a name has
+    # For `with_own`: the families pinned in data/catalog.toml, and the names several forms share.
+    _pinned: frozenset[str] = frozenset()
+    _form_ambiguous: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -88,32 +94,86 @@ class NameIndex:
                     flagship,
                     [m for m in members if m in index.names],
                 )
+        index._pinned = frozenset(index.families)
         index._derive_families(forms, released or {}, listed)
         compacts: dict[str, set[str]] = {}
+        ambiguous: dict[str, set[str]] = {}
+        compact_forms: dict[str, str] = {}
         for key, targets in forms.items():
             if len(targets) == 1:
                 index.forms[key] = next(iter(targets))
             else:
-                index.ambiguous[key] = targets
+                ambiguous[key] = targets
+        index._form_ambiguous = frozenset(ambiguous)
         for key, target in [*index.ids.items(), *index.aliases.items(), *index.forms.items()]:
             compacts.setdefault(compact(key), set()).add(target)
         for key, targets in compacts.items():
             if len(targets) == 1:
-                index.compact_forms[key] = next(iter(targets))
-            elif key not in index.ambiguous:
-                index.ambiguous[key] = targets
+                compact_forms[key] = next(iter(targets))
+            elif key not in ambiguous:
+                ambiguous[key] = targets
+        index.compact_forms, index.ambiguous = compact_forms, ambiguous
         names = [*index.ids, *index.aliases, *index.forms, *index.families]
         index._widest = max((key.count(" ") + 1 for key in names), default=1)
+        index._fill_choices()
+        return index
+
+    def _fill_choices(self) -> None:
+        """The names `suggest` compares a typo with: aliases, then ids, then the other forms."""
         seen: set[str] = set()
-        for key, target in [*index.aliases.items(), *index.ids.items(), *index.forms.items()]:
+        choices: list[str] = []
+        choice_ids: list[str] = []
+        short_choices: list[str] = []
+        short_ids: list[str] = []
+        for key, target in [*self.aliases.items(), *self.ids.items(), *self.forms.items()]:
             if key not in seen:
                 seen.add(key)
-                index._choices.append(key)
-                index._choice_ids.append(target)
+                choices.append(key)
+                choice_ids.append(target)
                 if len(compact(key)) <= 5:
-                    index._short_choices.append(key)
-                    index._short_ids.append(target)
-        return index
+                    short_choices.append(key)
+                    short_ids.append(target)
+        # Filled whole, then published: threads suggesting at once see either none or all of them.
+        self._choice_ids, self._short_choices, self._short_ids = choice_ids, short_choices, short_ids
+        self._choices = choices
+
+    def with_own(self, aliases: Iterable[tuple[str, str]]) -> NameIndex | None:
+        """This index with a workspace's own names (alias, model id) added, as `build` would make it
+        from the shared aliases and these: the shared index's tables kept, the few entries the names
+        change laid over them. None where a name would take a shared alias's place or a name shared by
+        several forms (rare: the caller builds the index whole)."""
+        own = {normalise(a): m for a, m in aliases}
+        if not own:
+            return self
+        if any(k in self.aliases for k in own):
+            return None
+        targets: dict[str, set[str]] = {}
+        for key, model_id in own.items():
+            c = compact(key)
+            if c in self._form_ambiguous:
+                return None
+            if c not in targets:
+                if c in self.compact_forms:
+                    targets[c] = {self.compact_forms[c]}
+                else:
+                    targets[c] = set(self.ambiguous.get(c, ()))
+            targets[c].add(model_id)
+        unique = {c: next(iter(t)) for c, t in targets.items() if len(t) == 1}
+        several = {c: t for c, t in targets.items() if len(t) > 1}
+        return NameIndex(
+            ids=self.ids,
+            aliases={**self.aliases, **own},
+            forms=self.forms,
+            compact_forms=_Over(self.compact_forms, unique, frozenset(several)),
+            names=self.names,
+            ambiguous=_Over(self.ambiguous, several, frozenset()),
+            # A family derived from the listed models yields its name to an alias; a pinned one doesn't.
+            families={k: v for k, v in self.families.items() if k not in own or k in self._pinned},
+            lines=self.lines,
+            _widest=max(self._widest, *(k.count(" ") + 1 for k in own)),
+            _pinned=self._pinned,
+            _form_ambiguous=self._form_ambiguous,
+        )  # its suggestions' choices are made on the first typo (`suggest`)
 
     def _derive_families(
         self, forms: dict[str, set[str]], released: Mapping[str, date | None], listed: Iterable[str] | None
@@ -209,6 +269,8 @@ class NameIndex:
         if (typed := typed_line(key)) is not None and (kin := same_family(typed, self.lines)):
             return self._named(kin[:limit])  # never another family, nor an older generation
         short = len(compact(key)) <= 3
+        if not self._choices:
+            self._fill_choices()
         choices = self._short_choices if short else self._choices
         ids = self._short_ids if short else self._choice_ids
         from rapidfuzz import fuzz, process, utils  # noqa: PLC0415  (rapidfuzz: only for a name that matches nothing)
@@ -227,3 +289,30 @@ class NameIndex:
 
     def _named(self, ids: Iterable[str]) -> list[tuple[str, str]]:
         return [(i, self.names.get(i, i)) for i in ids]
+
+
+class _Over(Mapping[str, _V]):
+    """A shared table with a few entries laid over it (`NameIndex.with_own`): `over` first, then
+    `base` but for the `hidden` keys."""
+
+    __slots__ = ("_base", "_hidden", "_over")
+
+    def __init__(self, base: Mapping[str, _V], over: dict[str, _V], hidden: frozenset[str]) -> None:
+        self._base, self._over, self._hidden = base, over, hidden
+
+    def __getitem__(self, key: str) -> _V:
+        if key in self._over:
+            return self._over[key]
+        if key in self._hidden:
+            raise KeyError(key)
+        return self._base[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._over or (key not in self._hidden and key in self._base)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._over
+        yield from (k for k in self._base if k not in self._over and k not in self._hidden)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any  # Any: a PriceView's fields by name (see readmodel.Host)
+from typing import Any, Protocol  # Any: a PriceView's fields by name (see readmodel.Host)
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,7 +34,7 @@ from bot.domain.workloads import LITELLM, ExtraRate, price_source
 from bot.domain.workloads import card as rate_card
 from bot.domain.workspaces import SHARED
 from bot.read.labprices import judge_lab_rows
-from bot.read.model import Candidate, Host, ModelFacts, Rating, ReadModel, frontier
+from bot.read.model import Candidate, Host, Layering, ModelFacts, Rating, ReadModel, Slot, frontier
 from bot.store.crosscheck import current_facts
 from bot.store.prices import current_prices, price_data
 from bot.store.scores import newest_board, newest_rows
@@ -79,12 +79,15 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
     actors: dict[tuple[str, str], Actor] = {}
     served_by: dict[str, set[str]] = defaultdict(set)
     lab_gone: dict[str, bool] = {}
+    slots: dict[str, list[Slot]] = defaultdict(list)  # kept for workspaces' views (bot.read.layered)
     for o in offerings:
         if o.model_id is None:
             continue
         served_by[o.provider_id].add(o.model_id)
         row = prices.get(o.id)
+        host = None
         if o.retired_at is not None and (row is None or row.workspace == SHARED):
+            slots[o.model_id].append(_slot(o, None))
             continue  # gone from the feed; a workspace's own price there still shows in its view
         model = models[o.model_id]
         if o.provider_id == model.lab_provider_id:
@@ -96,6 +99,7 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
             is not None
         ):
             hosts[o.model_id].append(host)
+        slots[o.model_id].append(_slot(o, host))
 
     overlay = load_overlay()
     # Rows at a lab's API that are another host's price under the lab's name are set aside: never the
@@ -124,7 +128,12 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
         listed=[m.id for m in models.values() if m.kind == "text" and m.id in hosts and m.id not in retired],
     )
     models = _with_successors(models, offerings, retired, overlay.predecessors)
-    quality, candidates = _scores(session, models, hosts, retired, index.names, workspace)
+    quality, candidates, lines = _scores(session, models, hosts, retired, index.names, workspace)
+    layering = (
+        Layering(slots={m: tuple(s) for m, s in slots.items()}, facts=facts, lines=lines)
+        if workspace == SHARED
+        else None
+    )
     return ReadModel(
         version=version,
         workspace=workspace,
@@ -142,6 +151,21 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
         lab_rows={k: j for k, j in judged.items() if j.verdict != "own"},
         imported_hosts={m: tuple(h) for m, h in set_aside.items()},
         default_workload=parse_workload(spec) if (spec := team_spec(session, workspace)) else None,
+        layering=layering,
+    )
+
+
+def _slot(o: Offering, host: Host | None) -> Slot:
+    return Slot(
+        id=o.id,
+        provider_id=o.provider_id,
+        provider_model_id=o.provider_model_id,
+        deprecated=o.deprecated,
+        retires_on=o.retires_on,
+        context_window=o.context_window,
+        max_input_tokens=o.max_input_tokens,
+        retired=o.retired_at is not None,
+        host=host,
     )
 
 
@@ -198,7 +222,7 @@ def _scores(
     retired: frozenset[str],
     names: dict[str, str],
     workspace: str,
-) -> tuple[dict[str, dict[str, Rating]], dict[str, tuple[Candidate, ...]]]:
+) -> tuple[dict[str, dict[str, Rating]], dict[str, tuple[Candidate, ...]], dict[str, tuple[str, ...]]]:
     rows = newest_rows(session, workspace=workspace)
     team_changes = {r.change_id for (_, _, _, origin), r in rows.items() if origin == TEAM}
     actors = (
@@ -223,11 +247,40 @@ def _scores(
         candidates[category.name] = tuple(
             Candidate(m, ratings[m], frontier(h for h in hosts.get(m, ()) if not h.retired)) for m in ranked
         )
-    return quality, candidates
+    return quality, candidates, lines
+
+
+class Listing(Protocol):
+    """What a price's view reads of its offering: an Offering row, or a snapshot's Slot of one."""
+
+    @property
+    def provider_id(self) -> str: ...
+    @property
+    def provider_model_id(self) -> str: ...
+    @property
+    def deprecated(self) -> bool: ...
+    @property
+    def retires_on(self) -> date | None: ...
+    @property
+    def context_window(self) -> int | None: ...
+    @property
+    def max_input_tokens(self) -> int | None: ...
+
+
+def host_of(
+    listing: Listing,
+    provider_name: str,
+    row: Price,
+    on: date,
+    facts: Mapping[Key, Facts],
+    input_only: bool,
+) -> Host | None:
+    """A price row's Host, as `build` makes it (bot.read.layered makes a workspace's own ones)."""
+    return _host(listing, provider_name, row, on, {}, facts, input_only)
 
 
 def _host(
-    offering: Offering,
+    offering: Listing,
     provider_name: str,
     row: Price,
     on: date,
@@ -276,7 +329,7 @@ def _micro(value: Decimal) -> int:
 
 
 def price_view(
-    offering: Offering,
+    offering: Listing,
     provider_name: str,
     row: Price,
     on: date,

@@ -13,8 +13,12 @@ A write made in this process calls `changed(engine)`, so its next read sees the 
 The CLI may also keep snapshots on disk (`use_disk`): see bot.read.snapfile.
 
 Workspaces (bot.domain.workspaces): a workspace with no rows of its own (most) reads the shared
-snapshot; one with its own prices, names or team scores gets its own snapshot of the same version,
-built on its first question after a change and kept for the VIEWS workspaces asked last.
+snapshot; one with its own prices, names, team scores or workload reads the shared snapshot with its
+own rows layered over it (bot.read.layered): its rows are read on its first question after a change
+of its own (bot.store.owned; the watcher rereads those of the workspaces asked lately when theirs
+move), and laid over each new shared snapshot in the time of a few lookups. A shared change builds
+one snapshot per process, never one per workspace; a workspace's change reads only its own rows.
+`builds(engine)` counts what was built, for tests and benchmarks.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import logging
 import threading
 import time
 import weakref
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -36,20 +40,24 @@ from bot.domain import lifecycle
 from bot.domain.workspaces import SHARED
 from bot.read import snapfile
 from bot.read.builder import build
+from bot.read.layered import layer
 from bot.read.model import ReadModel
-from bot.store.version import catalog_version, workspaces_with_rows
+from bot.store.owned import OwnRows, own_rows
+from bot.store.version import SHARED_PART, catalog_version, workspaces_with_rows
 
 log = logging.getLogger(__name__)
 
 POLL_S = 1.0
 IDLE_S = 30.0  # a watcher with no reader for this long stops polling (and restarts on the next read)
-VIEWS = 16  # workspaces' own snapshots kept per database (about 2.5 MB each, built in ~0.4 s)
+VIEWS = 256  # workspaces' layered views kept per database (tens of KB each: the rest is the shared one's)
+OWN_ROWS = 4096  # workspaces' own rows kept per database (a few KB each), the least recently asked dropped
 
 
 class _Holder:
     def __init__(self, engine: Engine) -> None:
         self.engine = weakref.ref(engine)
         self.model: ReadModel | None = None
+        self.seen: tuple[object, ...] | None = None  # the catalog's version last read (shared and own)
         self.dirty = True  # the version must be read before the next answer
         self.unreachable = False  # the last version check could not reach the database
         self.watched = 0
@@ -57,9 +65,14 @@ class _Holder:
         self.last_read = time.monotonic()
         self.disk: Path | None = None
         self.lock = threading.Lock()  # one build at a time; readers never wait for it unless they must
-        # Workspaces with rows of their own, as of a version; and their snapshots, least recent first.
-        self.owners: tuple[tuple[object, ...], frozenset[str]] | None = None
-        self.views: OrderedDict[str, ReadModel] = OrderedDict()
+        # Workspaces with rows of their own and their own versions, as of a catalog version.
+        self.owners: tuple[tuple[object, ...], dict[str, tuple[object, ...]]] | None = None
+        self.own: OrderedDict[str, OwnRows] = OrderedDict()  # their rows, least recently asked first
+        # Their views: (the shared snapshot and own rows it was laid from, the view), least recent first.
+        self.views: OrderedDict[str, tuple[ReadModel, OwnRows, ReadModel]] = OrderedDict()
+        self.whole: set[str] = set()  # workspaces whose rows can't be layered: their views are built whole
+        self.views_lock = threading.Lock()
+        self.built: Counter[str] = Counter()  # shared | layered | whole: see `builds`
 
     def get(self) -> ReadModel:
         self.last_read = time.monotonic()
@@ -72,57 +85,104 @@ class _Holder:
         return self.refresh()
 
     def view(self, workspace: str) -> ReadModel:
-        """The snapshot of a workspace's view: the shared one, unless it has rows of its own."""
+        """The snapshot of a workspace's view: the shared one, with its own rows layered over it."""
         shared = self.get()
-        if workspace == SHARED or workspace not in self._owners(shared):
+        if workspace == SHARED:
             return shared
-        model = self.views.get(workspace)
-        if model is not None and (model.version, model.on) == (shared.version, shared.on):
-            self.views.move_to_end(workspace)
-            return model
-        engine = self.engine()
-        assert engine is not None, "the engine is gone"
-        with self.lock:
-            model = self.views.get(workspace)
-            if model is None or (model.version, model.on) != (shared.version, shared.on):
+        version = self._owners().get(workspace)
+        if version is None:
+            return shared
+        with self.views_lock:
+            own = self.own.get(workspace)
+            if own is None or own.version != version:
+                own = self._load_own(workspace)
+            self.own.move_to_end(workspace)
+            kept = self.views.get(workspace)
+            if kept is not None and kept[0] is shared and kept[1] is own:
+                self.views.move_to_end(workspace)
+                return kept[2]
+            model = layer(shared, own)
+            if model is not None:
+                self.built["layered"] += 1
+                self.whole.discard(workspace)
+            else:
+                engine = self.engine()
+                assert engine is not None, "the engine is gone"
+                self.built["whole"] += 1
+                self.whole.add(workspace)
                 model = _load(engine, shared.version, shared.on, self.disk, workspace)
-            self.views[workspace] = model
+            self.views[workspace] = (shared, own, model)
             self.views.move_to_end(workspace)
             while len(self.views) > VIEWS:
                 self.views.popitem(last=False)
-        return model
+            return model
 
-    def _owners(self, shared: ReadModel) -> frozenset[str]:
+    def _load_own(self, workspace: str) -> OwnRows:
+        """Read a workspace's own rows (the caller holds views_lock)."""
+        engine = self.engine()
+        assert engine is not None, "the engine is gone"
+        with db.read_only(engine) as session:
+            own = self.own[workspace] = own_rows(session, workspace)
+        while len(self.own) > OWN_ROWS:
+            self.own.popitem(last=False)
+        return own
+
+    def _owners(self) -> dict[str, tuple[object, ...]]:
+        """The workspaces with rows of their own, as of the workspaces' part of the version last read
+        (a shared change leaves them as they are)."""
         known = self.owners
-        if known is None or known[0] != shared.version:
+        own_part = (self.seen or ())[SHARED_PART:]
+        if known is None or known[0] != own_part:
             engine = self.engine()
             assert engine is not None, "the engine is gone"
-            known = self.owners = (shared.version, workspaces_with_rows(engine))
+            known = self.owners = (own_part, workspaces_with_rows(engine))
         return known[1]
 
+    def _reload_moved(self) -> None:
+        """Reread the own rows of the workspaces asked lately whose own version moved (off the request
+        path, by the watcher), and forget those of workspaces with no rows left."""
+        owners = self._owners()
+        for workspace in list(self.own):
+            with self.views_lock:
+                own = self.own.get(workspace)
+                if own is None:
+                    continue
+                if workspace not in owners:
+                    self.own.pop(workspace, None)
+                    self.views.pop(workspace, None)
+                elif own.version != owners[workspace]:
+                    self._load_own(workspace)
+
     def version(self) -> tuple[object, ...]:
-        """The version of the snapshot in use; after a write here, the database's (one query), so a
-        reply cache forgets at once while the rebuild waits for the next question."""
+        """The catalog's version as last read (the shared catalog's and the workspaces' own rows'); after
+        a write here, the database's (one query), so a reply cache forgets at once while the rebuild
+        waits for the next question."""
         self.last_read = time.monotonic()
         if self.watched and not self.polling:
             self._start()
-        model = self.model
-        if model is not None and not self.dirty:
-            return model.version
+        seen = self.seen
+        if seen is not None and self.model is not None and not self.dirty:
+            return seen
         engine = self.engine()
         assert engine is not None, "the engine is gone"
         return catalog_version(engine)
 
     def refresh(self) -> ReadModel:
-        """The snapshot for the catalog as it is now: the one held if its version still holds."""
+        """The snapshot for the catalog as it is now: the one held if the shared catalog's part of the
+        version still holds (a workspace's own change leaves it as it is)."""
         engine = self.engine()
         assert engine is not None, "the engine is gone"
         with self.lock:
             self.dirty = False  # cleared first: a write during the read marks it again
             version, on = catalog_version(engine), lifecycle.today()
             model = self.model
-            if model is None or model.version != version or model.on != on:
-                model = self.model = _load(engine, version, on, self.disk)
+            if model is None or model.version[:SHARED_PART] != version[:SHARED_PART] or model.on != on:
+                model = _load(engine, version, on, self.disk)
+                self.built["shared"] += 1
+                with self.views_lock:
+                    self.views.clear()  # laid over the old snapshot: let it go (each laid again when asked)
+                self.model = model
+            self.seen = version
             if not model.models:
                 # A catalog not seeded yet (another process may be seeding it now): ask again next time.
                 self.dirty = True
@@ -142,10 +202,8 @@ class _Holder:
                 if self.engine() is None:
                     return
                 try:
-                    shared = self.refresh()
-                    for workspace in list(self.views):
-                        if self.views.get(workspace, shared).version != shared.version:
-                            self.view(workspace)  # rebuilt here rather than on its next question
+                    self.refresh()
+                    self._reload_moved()  # no workspace's view is built here: each is laid when asked
                     self.unreachable = False
                 except DBAPIError as exc:
                     # The database is away for a moment: keep answering from the snapshot held.
@@ -188,9 +246,10 @@ def current(engine: Engine, workspace: str = SHARED) -> ReadModel:
 
 
 def held(engine: Engine, workspace: str = SHARED) -> bool:
-    """Whether `current(engine, workspace)` would answer from a snapshot in memory now, reading no
-    database (watched, nothing written here since, and the workspace's own snapshot built if it needs
-    one): a question can then be answered where it arrives, with no thread hop."""
+    """Whether `current(engine, workspace)` would answer from memory now, reading no database (watched,
+    nothing written here since, and the workspace's own rows read if it has any): a question can then
+    be answered where it arrives, with no thread hop. Laying a workspace's rows over a new shared
+    snapshot reads nothing and takes a few lookups, so it is held too."""
     holder = _holder(engine)
     model = holder.model
     if not holder.watched or model is None or holder.dirty:
@@ -198,12 +257,23 @@ def held(engine: Engine, workspace: str = SHARED) -> bool:
     if workspace == SHARED:
         return True
     owners = holder.owners
-    if owners is None or owners[0] != model.version:
+    if owners is None or owners[0] != (holder.seen or ())[SHARED_PART:]:
         return False
     if workspace not in owners[1]:
         return True
-    view = holder.views.get(workspace)
-    return view is not None and (view.version, view.on) == (model.version, model.on)
+    own = holder.own.get(workspace)
+    if own is None or own.version != owners[1][workspace]:
+        return False
+    if workspace not in holder.whole:
+        return True
+    kept = holder.views.get(workspace)
+    return kept is not None and kept[0] is model and kept[1] is own
+
+
+def builds(engine: Engine) -> dict[str, int]:
+    """What this process made for this database: `shared` snapshots built, workspaces' views `layered`
+    over one, and views built `whole` (a workspace's rows that can't be layered)."""
+    return dict(_holder(engine).built)
 
 
 def unreachable(engine: Engine) -> bool:

@@ -19,11 +19,11 @@ Decimal order); answer objects are made only for what an answer shows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple  # Any: a PriceView's fields by name, rebuilt into a PriceView when shown
+from typing import TYPE_CHECKING, Any, NamedTuple  # Any: a PriceView's fields by name, rebuilt when shown
 
 from bot.contract.actor import Actor
 from bot.contract.requests import Workload
@@ -33,6 +33,9 @@ from bot.domain.labprice import Judgement
 from bot.domain.nameindex import NameIndex
 from bot.domain.prices import PriceData
 from bot.domain.workloads import RateCard
+
+if TYPE_CHECKING:  # not loaded by a cold `modelcost ask` (its facts come with the snapshot)
+    from bot.domain.crosscheck import Facts, Key
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,34 @@ def frontier(hosts: Iterable[Host]) -> tuple[tuple[int, int, int], ...]:
     return tuple(kept)
 
 
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One offering of a model as the shared snapshot saw it: what a workspace's own price there is
+    made into a Host with (its OfferingFacts), and the shared price's Host (None: retired from the
+    feed, or no usable price)."""
+
+    id: int
+    provider_id: str
+    provider_model_id: str
+    deprecated: bool
+    retires_on: date | None
+    context_window: int | None
+    max_input_tokens: int | None
+    retired: bool  # gone from the feed (`retired_at`): shown only where a workspace prices it
+    host: Host | None
+
+
+@dataclass(frozen=True)
+class Layering:
+    """What the shared snapshot keeps so that a workspace's view is its own rows layered over it
+    (bot.read.layered) instead of a snapshot of its own: each model's offerings in the build's order,
+    LiteLLM's facts as read, and each model's predecessors (for scores' floors)."""
+
+    slots: dict[str, tuple[Slot, ...]]  # model id -> its offerings, by offering id
+    facts: Mapping[Key, Facts]
+    lines: Mapping[str, tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class ReadModel:
     version: tuple[object, ...]
@@ -201,3 +232,5 @@ class ReadModel:
     # What bot.domain.labprice judged of each row at a lab's API that is not plainly the lab's own price.
     lab_rows: dict[tuple[str, str], Judgement] = field(default_factory=dict)
     imported_hosts: dict[str, tuple[Host, ...]] = field(default_factory=dict)  # model id -> rows set aside
+    # The shared snapshot's inputs to workspaces' views (None in a workspace's view, or one from disk).
+    layering: Layering | None = field(default=None, compare=False, repr=False)

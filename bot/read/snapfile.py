@@ -15,6 +15,7 @@ import os
 import pickle
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,7 +83,8 @@ def save(directory: Path, engine: Engine, model: ReadModel) -> None:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".readmodel-")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump((_stamp(), model), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            # Without its layering inputs: a workspace's view over a kept one is built whole (CLI --team).
+            pickle.dump((_stamp(), replace(model, layering=None)), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, _path(directory, engine, model.workspace))
     except OSError:
         return

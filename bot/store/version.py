@@ -23,14 +23,24 @@ if TYPE_CHECKING:
 # loading the mapping (tests/unit/test_version.py keeps the names equal to the ORM's).
 TABLES = ("prices", "changes", "offerings", "aliases", "models", "scores")
 _VERSION_SQL = (
-    "SELECT (SELECT max(id) FROM prices),"
-    " (SELECT max(id) FROM changes), (SELECT count(*) FROM changes),"
+    # The shared catalog's rows: a move here rebuilds the shared read model.
+    "SELECT (SELECT max(id) FROM prices WHERE workspace = ''),"
+    " (SELECT max(id) FROM changes WHERE workspace = ''),"
+    " (SELECT count(*) FROM changes WHERE workspace = ''),"
     " (SELECT max(id) FROM offerings),"
     " (SELECT count(*) FROM offerings WHERE retired_at IS NULL),"
     " (SELECT count(model_id) FROM offerings),"
-    " (SELECT count(*) FROM aliases), (SELECT max(created_at) FROM aliases),"
-    " (SELECT count(*) FROM models)"
+    " (SELECT count(*) FROM aliases WHERE workspace = ''),"
+    " (SELECT max(created_at) FROM aliases WHERE workspace = ''),"
+    " (SELECT count(*) FROM models),"
+    # Workspaces' own rows (every price, score and workload of theirs comes with a change of theirs):
+    # a move here only reloads the rows of the workspaces whose own version moved (bot.read.current).
+    " (SELECT max(id) FROM changes WHERE workspace <> ''),"
+    " (SELECT count(*) FROM changes WHERE workspace <> ''),"
+    " (SELECT count(*) FROM aliases WHERE workspace <> ''),"
+    " (SELECT max(created_at) FROM aliases WHERE workspace <> '')"
 )
+SHARED_PART = 9  # catalog_version(...)[:SHARED_PART]: the shared catalog's own part
 
 
 def catalog_version(engine: Engine) -> tuple[object, ...]:
@@ -55,15 +65,20 @@ def session_version(session: Session) -> tuple[object, ...]:
 
 
 _OWNERS_SQL = (
-    "SELECT DISTINCT workspace FROM changes WHERE workspace <> ''"
-    " UNION SELECT DISTINCT workspace FROM aliases WHERE workspace <> ''"
+    "SELECT workspace, max(id), count(*) FROM changes WHERE workspace <> '' GROUP BY workspace",
+    "SELECT workspace, count(*), max(created_at) FROM aliases WHERE workspace <> '' GROUP BY workspace",
 )
 
 
-def workspaces_with_rows(engine: Engine) -> frozenset[str]:
-    """The workspaces with rows of their own (admin changes, aliases): each needs its own read model."""
+def workspaces_with_rows(engine: Engine) -> dict[str, tuple[object, ...]]:
+    """The workspaces with rows of their own (admin changes, aliases), each with its own version
+    (bot.store.owned.own_version): its view is the shared read model with those rows layered over it."""
     with engine.connect() as conn:
-        return frozenset(w for (w,) in conn.exec_driver_sql(_OWNERS_SQL))
+        changes = {w: (top, n) for w, top, n in conn.exec_driver_sql(_OWNERS_SQL[0])}
+        aliases = {w: (n, newest) for w, n, newest in conn.exec_driver_sql(_OWNERS_SQL[1])}
+    return {
+        w: (*changes.get(w, (None, 0)), *aliases.get(w, (0, None))) for w in changes.keys() | aliases.keys()
+    }
 
 
 def sqlite_version(path: Path) -> tuple[object, ...] | None:
