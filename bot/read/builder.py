@@ -134,6 +134,8 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
         if workspace == SHARED
         else None
     )
+    if layering is not None:
+        layering.model_of, layering.after  # noqa: B018  (worked out here, off a question's path)
     return ReadModel(
         version=version,
         workspace=workspace,

@@ -22,7 +22,8 @@ before (rare: tests/db/test_layered.py compares both on a corpus of questions).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from bot.contract.actor import Actor
@@ -95,12 +96,8 @@ def _hosts(shared: ReadModel, base: Layering, prices: Mapping[int, Price]) -> _H
     """The hosts of the models the workspace prices, as bot.read.builder.build makes them."""
     if not prices:
         return frozenset(), {}, {}, shared.imported, shared.lab_rows
-    by_model: dict[str, list[int]] = {}
-    where = {s.id: m for m, slots in base.slots.items() for s in slots if s.id in prices}
-    for offering_id in prices:
-        if (model_id := where.get(offering_id)) is not None:  # an offering of no model: never shown
-            by_model.setdefault(model_id, []).append(offering_id)
-    touched = frozenset(by_model)
+    model_of = base.model_of
+    touched = frozenset(m for i in prices if (m := model_of.get(i)) is not None)  # else of no model: unshown
     listed: dict[str, list[Host]] = {}
     for model_id in touched:
         model = shared.models[model_id]
@@ -122,7 +119,7 @@ def _hosts(shared: ReadModel, base: Layering, prices: Mapping[int, Price]) -> _H
         if bool(lab_gone) != (model_id in shared.retired_models) or bool(found) != (model_id in shared.hosts):
             return None  # retires or revives the model, or lists one no host priced: the whole build's
         listed[model_id] = found
-    judged = judge_lab_rows(shared.models, listed, base.facts, load_overlay().imported)
+    judged = judge_lab_rows(shared.models, listed, base.facts, _catalog_imported())
     keys = {(s.provider_id, s.provider_model_id) for m in touched for s in base.slots[m]}
     imported = frozenset(
         {k for k in shared.imported if k not in keys}
@@ -165,10 +162,11 @@ def _scores(
                 own[model_id] = Rating.of(_team_view(row, actors, category))
             elif (had := own.get(model_id)) is not None and had.team:
                 return None  # unset over the shared catalog's team score: its source score is the build's
-        scores = {m: r.view(category) for m, r in own.items()}
+        scores = _Views(own, category)
         quality = dict(ratings)
         moved = set(team)
-        for model_id in [*moved, *(m for m, line in base.lines.items() if moved.intersection(line))]:
+        after = base.after
+        for model_id in dict.fromkeys([*moved, *(m for x in moved for m in after.get(x, ()))]):
             if model_id in scores:
                 quality[model_id] = own[model_id]
                 continue
@@ -187,6 +185,30 @@ def _scores(
                 )
         out[category.name] = quality
     return out
+
+
+class _Views(Mapping[str, QualityView]):
+    """Scores as QualityViews, made only for those looked at (floor_for reads a few)."""
+
+    def __init__(self, ratings: dict[str, Rating], category: Category) -> None:
+        self._ratings, self._category = ratings, category
+
+    def __getitem__(self, model_id: str) -> QualityView:
+        return self._ratings[model_id].view(self._category)
+
+    def __contains__(self, model_id: object) -> bool:
+        return model_id in self._ratings
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ratings)
+
+    def __len__(self) -> int:
+        return len(self._ratings)
+
+
+@functools.cache
+def _catalog_imported() -> frozenset[tuple[str, str]]:
+    return frozenset(load_overlay().imported)
 
 
 def _team_view(row: Score, actors: Mapping[int, Actor], category: Category) -> QualityView:
@@ -214,6 +236,8 @@ def _candidates(
 ) -> dict[str, tuple[Candidate, ...]]:
     """Each category's open-weights alternatives, best score first, as `build` ranks them."""
     rescored = set(scored)
+    # Only open-weights models still live at their lab are anyone's alternatives.
+    priced = frozenset(m for m in priced if shared.models[m].open_weights and m not in shared.retired_models)
     if not priced and not rescored:
         return shared.candidates
 
@@ -233,7 +257,7 @@ def _candidates(
                 Candidate(m, own[m], kept[m].prices if m in kept and m not in priced else prices(m))
                 for m in order
             )
-        elif priced.intersection(c.model_id for c in ranked):
+        elif priced and priced.intersection(c.model_id for c in ranked):
             out[name] = tuple(
                 replace(c, prices=prices(c.model_id)) if c.model_id in priced else c for c in ranked
             )

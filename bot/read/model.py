@@ -19,6 +19,7 @@ Decimal order); answer objects are made only for what an answer shows.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -210,6 +211,20 @@ class Layering:
     slots: dict[str, tuple[Slot, ...]]  # model id -> its offerings, by offering id
     facts: Mapping[Key, Facts]
     lines: Mapping[str, tuple[str, ...]]
+
+    @functools.cached_property
+    def after(self) -> dict[str, tuple[str, ...]]:
+        """Model id -> the models it is a predecessor of (whose floor its score may be)."""
+        out: dict[str, list[str]] = {}
+        for model_id, line in self.lines.items():
+            for before in line:
+                out.setdefault(before, []).append(model_id)
+        return {m: tuple(after) for m, after in out.items()}
+
+    @functools.cached_property
+    def model_of(self) -> dict[int, str]:
+        """Offering id -> its model's id (worked out on a workspace's first price, then kept)."""
+        return {s.id: m for m, slots in self.slots.items() for s in slots}
 
 
 @dataclass(frozen=True)
