@@ -344,13 +344,17 @@ def measure_sync(url: str, n: int, own_rows: bool) -> dict[str, Any]:
         ask(engine, "cheaper o1", where)
     gc.collect()
     ready = rss_mb()
+    current.unwatch(engine)  # the new snapshot is built below, timed, rather than by the watcher
     out = run_child("syncwrite", url, n)
     start = time.perf_counter()
-    current.changed(engine)  # what the watcher sees within its second; here, to time it
+    current.changed(engine)
     current.current(engine)
+    out["snapshot_s"] = time.perf_counter() - start
+    current.watch(engine)  # as the app: questions answered from memory (the snapshot is current: no build)
+    start = time.perf_counter()
     for where in active:
         ask(engine, "cheaper o1", where)
-    out["catch_up_s"] = time.perf_counter() - start
+    out["questions_s"] = time.perf_counter() - start
     gc.collect()
     out |= {
         "grew_mb": rss_mb() - ready,
@@ -519,12 +523,15 @@ def report(
             f"  {label}: own rows {s_own[key]:.2f} {unit}, none {s_plain[key]:.2f} {unit}: {ratio:.2f}x  "
             f"(aim <= {AIMS['sync']}x: {verdict(ratio, AIMS['sync'])})"
         )
-    ratio = s_own["catch_up_s"] / s_plain["catch_up_s"]
+    ratio = s_own["snapshot_s"] / s_plain["snapshot_s"]
     print(
-        f"a web worker after it, its new snapshot and one question in each of {s_own['active']:,} active "
-        f"workspaces: own rows {s_own['catch_up_s']:.2f} s, none {s_plain['catch_up_s']:.2f} s: "
-        f"{ratio:.2f}x  "
-        f"(aim <= {AIMS['sync']}x: {verdict(ratio, AIMS['sync'])})"
+        f"a web worker after it: its new shared snapshot in {s_own['snapshot_s']:.2f} s (own rows), "
+        f"{s_plain['snapshot_s']:.2f} s (none): {ratio:.2f}x  (aim <= {AIMS['sync']}x: "
+        f"{verdict(ratio, AIMS['sync'])}); then one question in each of {s_own['active']:,} active "
+        "workspaces: "
+        f"{s_own['questions_s'] / s_own['active'] * 1e3:.2f} ms each with own rows (laid over the new "
+        f"snapshot on its first question), {s_plain['questions_s'] / s_plain['active'] * 1e3:.2f} ms each "
+        "without (one snapshot for all)"
     )
     print(
         f"  its memory: {s_own['ready_mb']:.0f} MB ready, grew {s_own['grew_mb']:.1f} MB (own rows); "

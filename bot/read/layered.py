@@ -47,7 +47,7 @@ def layer(shared: ReadModel, own: OwnRows) -> ReadModel | None:
     if base is None:
         return None  # a snapshot read from disk keeps no layering inputs
     if own.empty:
-        return replace(shared, workspace=own.workspace, layering=None)
+        return replace(shared, workspace=own.workspace, layering=None, under=shared)
     hosts = _hosts(shared, base, own.prices)
     if hosts is None:
         return None
@@ -80,6 +80,7 @@ def layer(shared: ReadModel, own: OwnRows) -> ReadModel | None:
         if has_workload
         else shared.default_workload,
         layering=None,
+        under=shared,
     )
 
 

@@ -249,3 +249,5 @@ class ReadModel:
     imported_hosts: dict[str, tuple[Host, ...]] = field(default_factory=dict)  # model id -> rows set aside
     # The shared snapshot's inputs to workspaces' views (None in a workspace's view, or one from disk).
     layering: Layering | None = field(default=None, compare=False, repr=False)
+    # A workspace's view: the shared snapshot it is laid over (bot.read.layered), whose entries it shares.
+    under: ReadModel | None = field(default=None, compare=False, repr=False)

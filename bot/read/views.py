@@ -239,7 +239,11 @@ def _instead(
 class _Fixed:
     """What a model's views take from a snapshot whatever the question (its live hosts, its lab
     offering, its quality views): worked out on first use, then kept as long as the snapshot, which
-    never changes. Threads may race to fill an entry; they compute the same thing."""
+    never changes. Threads may race to fill an entry; they compute the same thing.
+
+    A workspace's view (bot.read.layered) takes the shared snapshot's entry wherever what the entry is
+    made from is the shared snapshot's own (the same objects: a model's hosts, a category's scores or
+    alternatives), so its questions find them made as the shared snapshot's do."""
 
     def __init__(self) -> None:
         self._hosts: dict[str, tuple[list[Host], Host | None]] = {}
@@ -255,6 +259,9 @@ class _Fixed:
         each best score first (`comparable` reads only the target's score and low bound)."""
         key = (category.name, target.score, target.low)
         if (found := self._comparable.get(key)) is None:
+            if (under := catalog.under) is not None and _same_candidates(catalog, under, category.name):
+                found = self._comparable[key] = fixed_for(under).comparable(under, category, target)
+                return found
             above: list[Candidate] = []
             others: list[Candidate] = []
             for c in catalog.candidates[category.name]:
@@ -266,7 +273,10 @@ class _Fixed:
     def cheapest(self, catalog: ReadModel, model_id: str, key: WorkKey) -> Host:
         """The model's cheapest live host for the workload (any host, when none is live): the least
         (cost, host's name), the first offering on a tie, as sorting its hosts would give first."""
-        if (pool := self._pools.get(model_id)) is None:
+        if (pool := self._pools.get(model_id)) is None and (under := catalog.under) is not None:
+            if _same_model(catalog, under, model_id):
+                pool = self._pools[model_id] = fixed_for(under).pool(under, model_id)
+        if pool is None:
             live_hosts, _ = self.hosts(catalog, model_id)
             pool = self._pools[model_id] = _undominated(live_hosts or list(catalog.hosts[model_id]))
         fresh, cached, out = key
@@ -276,6 +286,13 @@ class _Fixed:
             if least < 0 or cost < least or (cost == least and name < least_name):
                 found, least, least_name = host, cost, name
         return found
+
+    def pool(self, catalog: ReadModel, model_id: str) -> list[tuple[int, int, int, str, Host]]:
+        """The model's hosts that may be the cheapest for some workload (`cheapest`'s)."""
+        if (pool := self._pools.get(model_id)) is None:
+            self.cheapest(catalog, model_id, (0, 0, 0))
+            pool = self._pools[model_id]
+        return pool
 
     def priced(self, host: Host, cost_key: int, den: int) -> PriceView:
         """The host's price view, with the workload's cost (`Host.cost_key`, see `usd`)."""
@@ -287,7 +304,11 @@ class _Fixed:
         """The fields of the model's view in the category that no question changes, from the view made
         on first use (with `price`, its price then): the caller adds what depends on the question (its
         prices and hosts shown, `_PER_QUESTION`)."""
-        if (kept := self._models.get((category.name, model_id))) is None:
+        key = (category.name, model_id)
+        if (kept := self._models.get(key)) is None and (under := catalog.under) is not None:
+            if _same_model(catalog, under, model_id) and _same_scores(catalog, under, category.name):
+                kept = self._models[key] = fixed_for(under).model(under, category, model_id, price)
+        if kept is None:
             model = catalog.models[model_id]
             live_hosts, own = self.hosts(catalog, model_id)
             successor = catalog.models.get(model.successor_id or "")
@@ -319,7 +340,10 @@ class _Fixed:
 
     def hosts(self, catalog: ReadModel, model_id: str) -> tuple[list[Host], Host | None]:
         """The model's live hosts, and its lab offering (`_lab_offering`)."""
-        if (found := self._hosts.get(model_id)) is None:
+        if (found := self._hosts.get(model_id)) is None and (under := catalog.under) is not None:
+            if _same_model(catalog, under, model_id):
+                found = self._hosts[model_id] = fixed_for(under).hosts(under, model_id)
+        if found is None:
             hosts = catalog.hosts.get(model_id, ())
             own = _lab_offering(hosts, catalog.models[model_id].lab_provider_id, catalog.imported)
             found = self._hosts[model_id] = ([h for h in hosts if not h.retired], own)
@@ -327,10 +351,29 @@ class _Fixed:
 
     def quality(self, catalog: ReadModel, category: Category, model_id: str) -> QualityView | None:
         key = (category.name, model_id)
+        if key not in self._quality and (under := catalog.under) is not None:
+            if _same_scores(catalog, under, category.name):
+                self._quality[key] = fixed_for(under).quality(under, category, model_id)
         if key not in self._quality:
             rating = catalog.quality[category.name].get(model_id)
             self._quality[key] = rating.view(category) if rating else None
         return self._quality[key]
+
+
+def _same_model(view: ReadModel, under: ReadModel, model_id: str) -> bool:
+    """Whether a workspace's view holds the shared snapshot's own hosts of the model (its rows priced
+    none of them: the same objects), and so the same lab offering and rows set aside."""
+    return view.hosts.get(model_id) is under.hosts.get(model_id) and view.imported_hosts.get(
+        model_id
+    ) is under.imported_hosts.get(model_id)
+
+
+def _same_scores(view: ReadModel, under: ReadModel, category: str) -> bool:
+    return view.quality[category] is under.quality[category]
+
+
+def _same_candidates(view: ReadModel, under: ReadModel, category: str) -> bool:
+    return view.candidates[category] is under.candidates[category]
 
 
 def _undominated(hosts: list[Host]) -> list[tuple[int, int, int, str, Host]]:
