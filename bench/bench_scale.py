@@ -245,7 +245,7 @@ def measure_questions(url: str, n: int, rounds: int) -> dict[str, Any]:
     layered = current.current(engine, places["own"])
     with db.read_only(engine) as session:
         built = build(session, layered.on, places["own"])
-    requests = [r for t in texts if isinstance(r := query.parse(t), CatalogRead)]
+    requests = [req for t in texts if isinstance(req := query.parse(t), CatalogRead)]
     reads: dict[str, list[float]] = {"layered": [], "whole": []}
     for model in (layered, built):
         for request in requests:
