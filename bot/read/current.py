@@ -85,7 +85,9 @@ class _Holder:
         return self.refresh()
 
     def view(self, workspace: str) -> ReadModel:
-        """The snapshot of a workspace's view: the shared one, with its own rows layered over it."""
+        """The snapshot of a workspace's view: the shared one, with its own rows layered over it.
+        The lock guards the caches only: rows are read and views made outside it (two threads may
+        make the same one; either is kept)."""
         shared = self.get()
         if workspace == SHARED:
             return shared
@@ -94,37 +96,43 @@ class _Holder:
             return shared
         with self.views_lock:
             own = self.own.get(workspace)
-            if own is None or own.version != version:
-                own = self._load_own(workspace)
-            self.own.move_to_end(workspace)
             kept = self.views.get(workspace)
-            if kept is not None and kept[0] is shared and kept[1] is own:
+            if own is not None and own.version == version:
+                self.own.move_to_end(workspace)
+                if kept is not None and kept[0] is shared and kept[1] is own:
+                    self.views.move_to_end(workspace)
+                    return kept[2]
+        if own is None or own.version != version:
+            own = self._load_own(workspace)
+        model = layer(shared, own)
+        if model is not None:
+            self.built["layered"] += 1
+            self.whole.discard(workspace)
+        else:
+            engine = self.engine()
+            assert engine is not None, "the engine is gone"
+            self.built["whole"] += 1
+            self.whole.add(workspace)
+            model = _load(engine, shared.version, shared.on, self.disk, workspace)
+        with self.views_lock:
+            if self.model is shared:  # not laid over a snapshot swapped out meanwhile
+                self.views[workspace] = (shared, own, model)
                 self.views.move_to_end(workspace)
-                return kept[2]
-            model = layer(shared, own)
-            if model is not None:
-                self.built["layered"] += 1
-                self.whole.discard(workspace)
-            else:
-                engine = self.engine()
-                assert engine is not None, "the engine is gone"
-                self.built["whole"] += 1
-                self.whole.add(workspace)
-                model = _load(engine, shared.version, shared.on, self.disk, workspace)
-            self.views[workspace] = (shared, own, model)
-            self.views.move_to_end(workspace)
-            while len(self.views) > VIEWS:
-                self.views.popitem(last=False)
-            return model
+                while len(self.views) > VIEWS:
+                    self.views.popitem(last=False)
+        return model
 
     def _load_own(self, workspace: str) -> OwnRows:
-        """Read a workspace's own rows (the caller holds views_lock)."""
+        """Read a workspace's own rows, and keep them."""
         engine = self.engine()
         assert engine is not None, "the engine is gone"
         with db.read_only(engine) as session:
-            own = self.own[workspace] = own_rows(session, workspace)
-        while len(self.own) > OWN_ROWS:
-            self.own.popitem(last=False)
+            own = own_rows(session, workspace)
+        with self.views_lock:
+            self.own[workspace] = own
+            self.own.move_to_end(workspace)
+            while len(self.own) > OWN_ROWS:
+                self.own.popitem(last=False)
         return own
 
     def _owners(self) -> dict[str, tuple[object, ...]]:
@@ -142,16 +150,15 @@ class _Holder:
         """Reread the own rows of the workspaces asked lately whose own version moved (off the request
         path, by the watcher), and forget those of workspaces with no rows left."""
         owners = self._owners()
-        for workspace in list(self.own):
-            with self.views_lock:
-                own = self.own.get(workspace)
-                if own is None:
-                    continue
-                if workspace not in owners:
+        with self.views_lock:
+            kept = list(self.own.items())
+        for workspace, own in kept:
+            if workspace not in owners:
+                with self.views_lock:
                     self.own.pop(workspace, None)
                     self.views.pop(workspace, None)
-                elif own.version != owners[workspace]:
-                    self._load_own(workspace)
+            elif own.version != owners[workspace]:
+                self._load_own(workspace)
 
     def version(self) -> tuple[object, ...]:
         """The catalog's version as last read (the shared catalog's and the workspaces' own rows'); after
