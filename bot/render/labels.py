@@ -121,7 +121,7 @@ def _scan(
     """The free spot nearest the point on a grid over the whole area (rare: only in a crowded corner).
     The grid holds tens of thousands of spots: those a taken box covers are set aside all at once (numpy,
     which matplotlib brings), and `fits` judges only the rest, nearest first."""
-    import numpy as np
+    import numpy as np  # noqa: PLC0415  (numpy: only for this rare scan while drawing)
 
     xs: list[float] = []
     cx = bounds[0] + w / 2
