@@ -37,7 +37,10 @@ def retired_by(session: Session, on: date) -> tuple[date, ...]:
     the day (bot.read.builder compares each offering's day with it)."""
     return tuple(
         session.scalars(
-            select(Offering.retires_on).where(Offering.retires_on <= on).distinct().order_by(Offering.retires_on)
+            select(Offering.retires_on)
+            .where(Offering.retires_on <= on)
+            .distinct()
+            .order_by(Offering.retires_on)
         )
     )
 
