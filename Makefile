@@ -14,13 +14,19 @@ LOCK_FLAGS ?=
 
 setup: $(STAMP)
 
-# Every package pinned and hashed: pip refuses anything else. The project itself comes after, without
-# its dependencies (they are all in the lock) and built by the locked setuptools.
+# Every package pinned and hashed: the installers refuse anything else. pip installs uv alone, by uv's
+# own hashes in the lock; uv installs the rest (pip asks the index about each of the ~90 packages one
+# after another: about 90 s of a clean clone's CI, against 2 s for uv with a warm cache). The project
+# itself comes after, without its dependencies (they are all in the lock) and built by the locked setuptools.
+UV := $(BIN)/uv
+IN_VENV = --quiet --python $(BIN)/python
 $(STAMP): requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	$(BIN)/python -m pip check || { echo "requirements-dev.lock lacks what pyproject.toml asks for: make lock" >&2; exit 1; }
+	awk '/^uv==/{p=1} p{print} p && !/\\$$/{exit}' requirements-dev.lock >$(VENV)/uv.lock.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(VENV)/uv.lock.txt
+	$(UV) pip sync $(IN_VENV) --require-hashes requirements-dev.lock
+	$(UV) pip install $(IN_VENV) --no-deps --no-build-isolation -e .
+	$(UV) pip check $(IN_VENV) || { echo "requirements-dev.lock lacks what pyproject.toml asks for: make lock" >&2; exit 1; }
 	rm -f $(VENV)/.installed-*
 	touch $@
 

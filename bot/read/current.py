@@ -23,6 +23,7 @@ one snapshot per process, never one per workspace; a workspace's change reads on
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -42,6 +43,7 @@ from bot.read import snapfile
 from bot.read.builder import build
 from bot.read.layered import layer
 from bot.read.model import ReadModel
+from bot.store.lifecycle import retired_by
 from bot.store.owned import OwnRows, own_rows
 from bot.store.version import SHARED_PART, catalog_version, workspaces_with_rows
 
@@ -317,19 +319,25 @@ def use_disk(engine: Engine, directory: Path) -> None:
     _holder(engine).disk = directory
 
 
-_BUILT_FOR: OrderedDict[tuple[str, str, date, tuple[object, ...]], ReadModel] = OrderedDict()
+_BUILT_FOR: OrderedDict[tuple[str, str, tuple[date, ...], tuple[object, ...]], ReadModel] = OrderedDict()
 _BUILT_FOR_LOCK = threading.Lock()
 
 
 def as_of(engine: Engine, on: date, workspace: str = SHARED) -> ReadModel:
     """The read model with lifecycle statuses as of day `on` (`modelcost worker --now`): the current
-    one when `on` is today, else one built for that day, the last few kept while the catalog holds."""
+    one when `on` is today, else one built for that day, the last few kept while the catalog holds.
+
+    A day enters the build only as `retires_on <= on`, so two days with the same retirement days
+    behind them have the same model but for its `on`: one built for either serves both."""
     if on == lifecycle.today():
         return current(engine, workspace)
-    key = (str(engine.url), workspace, on, catalog_version(engine))
+    version = catalog_version(engine)  # first: a change after it makes this key one never asked again
+    with db.read_only(engine) as session:
+        passed = retired_by(session, on)
+    key = (str(engine.url), workspace, passed, version)
     with _BUILT_FOR_LOCK:
         if (model := _BUILT_FOR.get(key)) is not None:
-            return model
+            return model if model.on == on else dataclasses.replace(model, on=on)
     with db.read_only(engine) as session:
         model = build(session, on, workspace)
     with _BUILT_FOR_LOCK:

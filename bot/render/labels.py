@@ -77,8 +77,8 @@ def place_labels(
         # something (in a tight cluster no line gets out cleanly): a crossed line beats covered text.
         spot = (
             _around(x, y, w, h, r, fits)
-            or _scan(x, y, w, h, bounds, fits)
-            or _scan(x, y, w, h, bounds, lambda box, _: free(box))
+            or _scan(x, y, w, h, bounds, taken, pad, fits)
+            or _scan(x, y, w, h, bounds, taken, pad, lambda box, _: free(box))
         )
         if spot is None:  # crowded beyond help: keep it beside its point rather than lose it
             spot = Placed(_box(x, y, w, h, r, GAPS[0], DIRECTIONS[0]), leader=False, free=False)
@@ -109,19 +109,41 @@ def _around(
 
 
 def _scan(
-    x: float, y: float, w: float, h: float, bounds: Box, fits: Callable[[Box, bool], bool]
+    x: float,
+    y: float,
+    w: float,
+    h: float,
+    bounds: Box,
+    taken: Sequence[Box],
+    pad: float,
+    fits: Callable[[Box, bool], bool],
 ) -> Placed | None:
-    """The free spot nearest the point on a grid over the whole area (rare: only in a crowded corner)."""
-    spots: list[tuple[float, Box]] = []
+    """The free spot nearest the point on a grid over the whole area (rare: only in a crowded corner).
+    The grid holds tens of thousands of spots: those a taken box covers are set aside all at once (numpy,
+    which matplotlib brings), and `fits` judges only the rest, nearest first."""
+    import numpy as np  # noqa: PLC0415  (numpy: only for this rare scan while drawing)
+
+    xs: list[float] = []
+    cx = bounds[0] + w / 2
+    while cx + w / 2 <= bounds[2]:
+        xs.append(cx)
+        cx += GRID_STEP
+    ys: list[float] = []
     cy = bounds[1] + h / 2
     while cy + h / 2 <= bounds[3]:
-        cx = bounds[0] + w / 2
-        while cx + w / 2 <= bounds[2]:
-            spots.append(((cx - x) ** 2 + (cy - y) ** 2, (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)))
-            cx += GRID_STEP
+        ys.append(cy)
         cy += GRID_STEP
-    spots.sort(key=lambda s: s[0])
-    for _, box in spots:
+    if not xs or not ys:
+        return None
+    gx, gy = np.meshgrid(np.array(xs), np.array(ys))  # row by row, as the spots are numbered
+    cxs, cys = gx.ravel(), gy.ravel()
+    x0, y0, x1, y1 = cxs - w / 2, cys - h / 2, cxs + w / 2, cys + h / 2
+    clear = np.ones(cxs.shape, dtype=bool)
+    for t in taken:  # overlaps(box, t, pad), for every spot at once
+        clear &= ~((x0 < t[2] + pad) & (t[0] < x1 + pad) & (y0 < t[3] + pad) & (t[1] < y1 + pad))
+    near = np.argsort((cxs - x) ** 2 + (cys - y) ** 2, kind="stable")
+    for i in near[clear[near]]:
+        box = (float(x0[i]), float(y0[i]), float(x1[i]), float(y1[i]))
         if fits(box, True):
             return Placed(box, leader=True)
     return None

@@ -32,6 +32,19 @@ def retired_models(session: Session, on: date) -> set[str]:
     return {m for m, gone in seen.items() if gone}
 
 
+def retired_by(session: Session, on: date) -> tuple[date, ...]:
+    """The retirement days stored on offerings that are on or before `on`: all a read model takes of
+    the day (bot.read.builder compares each offering's day with it)."""
+    return tuple(
+        session.scalars(
+            select(Offering.retires_on)
+            .where(Offering.retires_on <= on)
+            .distinct()
+            .order_by(Offering.retires_on)
+        )
+    )
+
+
 def apply_facts(
     session: Session, facts: Mapping[Key, Facts], lab: Mapping[Key, Retirement] | None = None
 ) -> int:

@@ -6,12 +6,13 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from bot import db
 from bot.commands.ask import answer
 from bot.contract.answers import AlternativesAnswer, AuditAnswer, CompareAnswer, ListAnswer, ModelAnswer
 from bot.domain.lifecycle import Retirement
+from bot.read.current import as_of
 from bot.render import blocks
 from bot.render.text import to_text
 from bot.store.lifecycle import apply_facts
@@ -187,3 +188,20 @@ def test_the_audit_lists_imported_rows_and_unconfirmed_prices_with_totals(catalo
     assert f"*{first.model_name}* at {first.host}: " in slack and "is not the lab's own price" in slack
     assert f"and {len(result.imported) - 10} more rows not the lab's own price" in slack
     assert "gpt-oss-120b" in imported["openai:gpt-oss-120b"].model_name and "gpt-oss-120b" in shown
+
+
+def test_a_model_as_of_a_day_shows_that_days_statuses_shared_only_by_days_alike(fresh: Engine) -> None:
+    """`worker --now` reads the catalog as of a day: a retirement between two days tells them apart;
+    days with the same retirements behind them share one build but each keeps its own date."""
+    with db.transaction(fresh) as s:
+        s.execute(
+            update(Offering)
+            .where(Offering.provider_id == "openai", Offering.provider_model_id == "o1")
+            .values(retires_on=date(2031, 3, 10))
+        )
+    before, eve, after = (as_of(fresh, date(2031, 3, d)) for d in (1, 9, 10))
+    assert [m.on for m in (before, eve, after)] == [date(2031, 3, 1), date(2031, 3, 9), date(2031, 3, 10)]
+    assert before.hosts is eve.hosts  # one build for both: nothing retires between them
+    o1 = [[h.fields["status"] for h in m.hosts["o1"] if h.provider_id == "openai"] for m in (eve, after)]
+    assert o1 == [["deprecated"], ["retired"]]
+    assert "o1" in after.retired_models and "o1" not in eve.retired_models
