@@ -235,8 +235,9 @@ def measure_questions(url: str, n: int, rounds: int) -> dict[str, Any]:
     times: dict[str, list[float]] = {k: [] for k in places}
     order = list(places.items())
     for r in range(rounds):
-        for text in texts:
-            for name, where in order[r % 3 :] + order[: r % 3]:  # each goes first in turn
+        for i, text in enumerate(texts):
+            k = (r + i) % 3  # each goes first in turn, a third of the questions of every round
+            for name, where in order[k:] + order[:k]:
                 start = time.perf_counter()
                 ask(engine, text, where)
                 times[name].append(time.perf_counter() - start)
@@ -251,8 +252,8 @@ def measure_questions(url: str, n: int, rounds: int) -> dict[str, Any]:
         for request in requests:
             read(model, request)
     for r in range(rounds):
-        for request in requests:
-            for name, model in (("layered", layered), ("whole", built))[:: 1 if r % 2 else -1]:
+        for i, request in enumerate(requests):
+            for name, model in (("layered", layered), ("whole", built))[:: 1 if (r + i) % 2 else -1]:
                 start = time.perf_counter()
                 read(model, request)
                 reads[name].append(time.perf_counter() - start)
