@@ -237,8 +237,13 @@ def _candidates(
 ) -> dict[str, tuple[Candidate, ...]]:
     """Each category's open-weights alternatives, best score first, as `build` ranks them."""
     rescored = set(scored)
+
     # Only open-weights models still live at their lab are anyone's alternatives.
-    priced = frozenset(m for m in priced if shared.models[m].open_weights and m not in shared.retired_models)
+    def live_open(model_id: str) -> bool:
+        facts = shared.models.get(model_id)
+        return facts is not None and bool(facts.open_weights) and model_id not in shared.retired_models
+
+    priced = frozenset(m for m in priced if live_open(m))
     if not priced and not rescored:
         return shared.candidates
 
@@ -250,10 +255,7 @@ def _candidates(
         if name in rescored:
             kept = {c.model_id: c for c in ranked}
             own = {m: r for m, r in quality[name].items() if r.floor_from_id is None}
-            order = sorted(
-                (m for m in own if shared.models[m].open_weights and m not in shared.retired_models),
-                key=lambda m: (-own[m].score, m),
-            )
+            order = sorted((m for m in own if live_open(m)), key=lambda m: (-own[m].score, m))
             out[name] = tuple(
                 Candidate(m, own[m], kept[m].prices if m in kept and m not in priced else prices(m))
                 for m in order
