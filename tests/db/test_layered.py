@@ -6,6 +6,7 @@ no workspace's view; a workspace's change reads its own rows and builds nothing 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -240,3 +241,28 @@ def test_a_workspace_own_rows_and_versions(fresh: Engine) -> None:
     assert set(owners) == {"TA", "TB"} and owners["TA"] == version
     respond(fresh, "set o1 output 40", admin("TA"))
     assert workspaces_with_rows(fresh)["TA"] != version
+
+
+def test_a_workspace_change_made_elsewhere_shows_within_the_poll_and_builds_nothing_shared(
+    fresh_url: str,
+) -> None:
+    reader, writer = db.make_engine(fresh_url), db.make_engine(fresh_url)
+    respond(writer, "set o1 output 50", admin("TA"))
+    current.watch(reader)
+    try:
+        assert respond(reader, "o1", member("TA")).model.price.output_mtok == 50
+        shared = current.builds(reader)["shared"]
+        respond(writer, "set o1 output 40", admin("TA"))  # another engine: as another process
+        deadline = time.monotonic() + 30
+        while (
+            respond(reader, "o1", member("TA")).model.price.output_mtok != 40 and time.monotonic() < deadline
+        ):
+            time.sleep(0.1)
+        assert respond(reader, "o1", member("TA")).model.price.output_mtok == 40
+        assert respond(reader, "o1", member("TB")).model.price.output_mtok == 60
+        assert current.builds(reader)["shared"] == shared
+        assert current.held(reader, "TA")  # its next question is answered from memory
+    finally:
+        current.unwatch(reader)
+        reader.dispose()
+        writer.dispose()
