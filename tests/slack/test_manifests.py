@@ -17,7 +17,7 @@ from bot.slack import oauth
 
 MANIFESTS = REPO_DIR / "slack"
 SCHEMA = REPO_DIR.parent / "shared" / "slack" / "manifest.schema.v1.json"
-SCOPES = {"commands", "chat:write", "chat:write.public", "users:read", "files:write"}
+SCOPES = {"commands", "chat:write", "chat:write.public", "users:read", "files:read", "files:write"}
 
 
 def load(name: str) -> dict[str, Any]:
