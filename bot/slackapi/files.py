@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.contract.errors import UsageFileError
-from bot.domain.usage import MAX_BYTES
+from bot.domain.usage import SHARED_MAX_BYTES
 from bot.slackapi.clients import TIMEOUT_S
 
 _CHUNK = 64 * 1024
@@ -75,7 +75,7 @@ def newest_file(client: WebClient, user_id: str, channel_id: str) -> str:
     return str((csv or files)[0]["id"])
 
 
-def shared_file(client: WebClient, file_id: str, *, limit: int = MAX_BYTES) -> SharedFile:
+def shared_file(client: WebClient, file_id: str, *, limit: int = SHARED_MAX_BYTES) -> SharedFile:
     """What files.info says of the file; UsageFileError when Slack won't describe it, it is larger
     than `limit` (said before any byte is fetched), or it lives elsewhere than Slack's host."""
     try:
@@ -98,7 +98,7 @@ def shared_file(client: WebClient, file_id: str, *, limit: int = MAX_BYTES) -> S
     return SharedFile(file_id, name, size, str(url))
 
 
-def download(client: WebClient, file: SharedFile, *, limit: int = MAX_BYTES) -> Iterator[str]:
+def download(client: WebClient, file: SharedFile, *, limit: int = SHARED_MAX_BYTES) -> Iterator[str]:
     """The file's lines, downloaded as they are read with the client's token; UsageFileError when it
     can't be downloaded, grows past `limit`, or isn't UTF-8 text."""
     request = Request(file.url, headers={"Authorization": f"Bearer {client.token}"})
@@ -110,7 +110,7 @@ def download(client: WebClient, file: SharedFile, *, limit: int = MAX_BYTES) -> 
         yield from _lines(response, file.name, limit)
 
 
-def shared_lines(client: WebClient, file_id: str, *, limit: int = MAX_BYTES) -> Iterator[str]:
+def shared_lines(client: WebClient, file_id: str, *, limit: int = SHARED_MAX_BYTES) -> Iterator[str]:
     """The file's lines (`shared_file`, then `download`)."""
     yield from download(client, shared_file(client, file_id, limit=limit), limit=limit)
 
