@@ -23,6 +23,7 @@ from datetime import timedelta
 from sqlalchemy import Engine
 
 from bot.alerts.worker import RETRY_MAX_S, RETRY_MIN_S, Outage, unreachable
+from bot.config import Settings
 from bot.contract.errors import UserError, user_message
 from bot.domain.categories import OVERALL, find_category
 from bot.domain.usage import read_usage
@@ -33,7 +34,8 @@ from bot.render import reprice as rendered
 from bot.render.kit import Message
 from bot.slackapi.clients import post_response, web_client
 from bot.slackapi.files import download, newest_file, shared_file
-from bot.store.reprice_jobs import ClaimedJob, JobQueue, JobSpec
+from bot.slackapi.installs import Installs
+from bot.store.reprice_jobs import ClaimedJob, JobQueue, JobSpec, queue_for
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,17 @@ class Reply:
     message: Message
     visibility: str  # "ephemeral" | "in_channel"
     answered: bool  # an answer, not a refusal
+
+
+def runner_for(settings: Settings, engine: Engine) -> RepriceRunner:
+    """The runner `modelcost worker` starts: files read with each workspace's installation's token
+    (oauth mode) or SLACK_BOT_TOKEN, response_urls decrypted with MODELCOST_TOKEN_KEY when one is set
+    (as the web tier encrypted them)."""
+    jobs = queue_for(settings, engine)
+    if settings.slack_mode == "oauth":
+        return RepriceRunner(engine, jobs, settings.slack_api_url, Installs(settings, engine).bot_token)
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return RepriceRunner(engine, jobs, settings.slack_api_url, lambda workspace: token)
 
 
 class RepriceRunner:

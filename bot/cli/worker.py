@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from bot import db
 from bot.alerts import countdowns, digests
-from bot.alerts.reprice import RepriceRunner
+from bot.alerts.reprice import runner_for as reprice_runner
 from bot.alerts.worker import Worker
 from bot.cli.exits import EXIT_OK
 from bot.config import Settings
@@ -23,8 +23,7 @@ from bot.feeds.registry import sync_due_feeds
 from bot.feeds.seed import ensure_catalog
 from bot.slackapi.clients import web_client
 from bot.slackapi.installs import STATE_PURGE_EVERY_S, Installs, purge_expired_states
-from bot.store.cipher import cipher_of, token_cipher
-from bot.store.reprice_jobs import JobQueue
+from bot.store.cipher import token_cipher
 
 PLAN_EVERY_S = 60.0  # the lifecycle and digest pass: due notices go out within a minute of their time
 
@@ -71,14 +70,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             web_client(settings.slack_api_url, token.get_secret_value(), bounded=True),
             lease=args.lease,
         )
-    bot_token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    key = settings.token_key
-    reprices = RepriceRunner(
-        engine,
-        JobQueue(engine, cipher_of(key.get_secret_value()) if key else None),
-        settings.slack_api_url,
-        Installs(settings, engine).bot_token if oauth else (lambda workspace: bot_token),
-    )
+    reprices = reprice_runner(settings, engine)  # `/modelcost reprice`: jobs the Slack app queues
     purged_at = float("-inf")
 
     def purge() -> None:

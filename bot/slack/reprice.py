@@ -28,19 +28,11 @@ from bot.render.kit import Message
 from bot.slack.cache import ack_json
 from bot.slack.gate import CatalogGate
 from bot.slack.replies import Visibility, post
-from bot.store.cipher import cipher_of
-from bot.store.reprice_jobs import JobQueue, JobSpec
+from bot.store.reprice_jobs import JobSpec, queue_for
 
 log = logging.getLogger(__name__)
 
 _CSV_TYPES = frozenset({"csv", "text", "tsv"})
-
-
-def job_queue(settings: Settings, engine: Engine) -> JobQueue:
-    """The queue, its response_urls encrypted under MODELCOST_TOKEN_KEY when one is set (oauth mode
-    always has one); the worker makes its own the same way."""
-    key = settings.token_key
-    return JobQueue(engine, cipher_of(key.get_secret_value()) if key else None)
 
 
 class Reprices:
@@ -49,7 +41,7 @@ class Reprices:
     def __init__(self, settings: Settings, engine: Engine, gate: CatalogGate, pool: Executor) -> None:
         self.gate = gate
         self.pool = pool
-        self.jobs = job_queue(settings, engine)
+        self.jobs = queue_for(settings, engine)
 
     # Any: Bolt's ack and the command's form fields.
     def command(

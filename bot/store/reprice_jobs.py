@@ -23,7 +23,8 @@ from cryptography.fernet import MultiFernet
 from sqlalchemy import Engine, delete, or_, select, update
 
 from bot import db
-from bot.store.cipher import decrypt, encrypt
+from bot.config import Settings
+from bot.store.cipher import cipher_of, decrypt, encrypt
 from bot.store.tables import RepriceJob, utcnow
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,13 @@ class ClaimedJob:
     spec: JobSpec
     attempts: int  # this claim included: more than one means a worker died running it
     lease_until: datetime
+
+
+def queue_for(settings: Settings, engine: Engine) -> JobQueue:
+    """The queue as the web tier and the worker both open it: response_urls encrypted under
+    MODELCOST_TOKEN_KEY when one is set (oauth mode always has one)."""
+    key = settings.token_key
+    return JobQueue(engine, cipher_of(key.get_secret_value()) if key else None)
 
 
 class JobQueue:

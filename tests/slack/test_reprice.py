@@ -16,9 +16,9 @@ import pytest
 import requests
 
 from bot import db
-from bot.alerts.reprice import RepriceRunner
+from bot.alerts.reprice import RepriceRunner, runner_for
+from bot.config import Settings
 from bot.render.kit import SHORTCUT_REPRICE
-from bot.store.reprice_jobs import JobQueue
 from tests.db.dump import dump
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import (
@@ -32,6 +32,7 @@ from tests.slack.conftest import (
     reply_of,
     visible_text,
 )
+from tests.slack.test_oauth import OAUTH, install
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "usage"
 # What only the file says: an id no catalog knows and a token count, both in the answer (the unknown
@@ -52,10 +53,9 @@ def slack(serve: Callable[..., Served], fresh_url: str) -> Served:
 
 
 @pytest.fixture
-def runner(fresh_url: str, fake_slack: FakeSlack) -> RepriceRunner:
-    """The worker's runner of reprice jobs, on the app's database, with the app's bot token."""
-    engine = db.engine_for(fresh_url)
-    return RepriceRunner(engine, JobQueue(engine), fake_slack.api_url, lambda workspace: BOT_TOKEN)
+def runner(fresh_url: str, make_settings: Callable[..., Settings]) -> RepriceRunner:
+    """The runner `modelcost worker` starts, on the app's database and settings."""
+    return runner_for(make_settings(database_url=fresh_url), db.engine_for(fresh_url))
 
 
 def command(slack: Served, text: str, reply_id: str, *, channel: str = CHANNEL) -> dict[str, Any]:
@@ -236,3 +236,28 @@ def test_the_message_shortcut_reprices_that_messages_file(slack: Served, runner:
     shortcut([], "s2")
     [reply] = [c.body for c in fake.wait_for("response", 3) if c.response_id == "s2"]
     assert "That message has no file" in visible_text(reply)
+
+
+def test_in_oauth_mode_the_file_is_read_with_its_workspaces_token(
+    serve: Callable[..., Served], fresh_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    """Two workspaces installed: the job reads the file with the token of the one that asked, and its
+    response_url is stored encrypted until then."""
+    hosted = serve(database_url=fresh_url, settings=OAUTH)
+    install(hosted, "code-a", "T1")
+    install(hosted, "code-b", "T2")
+    [token_b] = hosted.fake.tokens("T2")
+    hosted.fake.serve_file("usage.csv", FILE, token=token_b)
+    url = hosted.fake.response_url("r1")
+    ack = post_signed(hosted.url, command_body(hosted.fake, "reprice", team="T2", response_url=url))
+    assert "Re-pricing" in reply_of(ack)["text"]
+    [job] = dump(db.engine_for(fresh_url))["reprice_jobs"]
+    assert url not in repr(job) and "/response/r1" not in repr(job)
+
+    runner = runner_for(make_settings(database_url=fresh_url, **OAUTH), db.engine_for(fresh_url))
+    assert runner.run_once() == 1
+    [listed] = hosted.fake.calls("files.list")
+    [download] = hosted.fake.downloads()
+    assert listed.token == token_b and download.token == token_b
+    [answer] = answers(hosted.fake, "r1")
+    assert "Re-priced" in visible_text(answer) and answer["response_type"] == "ephemeral"
