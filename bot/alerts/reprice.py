@@ -19,12 +19,13 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal
 
 from sqlalchemy import Engine
 
 from bot.alerts.worker import RETRY_MAX_S, RETRY_MIN_S, Outage, unreachable
 from bot.config import Settings
-from bot.contract.errors import UserError, user_message
+from bot.contract.errors import CatalogUnavailableError, UserError, user_message
 from bot.domain.categories import OVERALL, find_category
 from bot.domain.usage import read_usage
 from bot.read import current
@@ -46,8 +47,7 @@ MAX_ATTEMPTS = 3  # claims of one job (workers dying on it) before the user is t
 @dataclass(frozen=True)
 class Reply:
     message: Message
-    visibility: str  # "ephemeral" | "in_channel"
-    answered: bool  # an answer, not a refusal
+    visibility: Literal["ephemeral", "in_channel"]  # only an answer is ever posted for the channel
 
 
 def runner_for(settings: Settings, engine: Engine) -> RepriceRunner:
@@ -137,15 +137,18 @@ class RepriceRunner:
         spec = job.spec
         if job.attempts > MAX_ATTEMPTS:
             log.error("reprice job %s: gave up after %d attempts", job.id, job.attempts - 1)
-            return Reply(blocks.failure_message(), "ephemeral", False)
+            return Reply(blocks.failure_message(), "ephemeral")
         try:
             message = self._answer(spec)
         except UserError as exc:  # said to the user alone, never logged: it may quote the file
-            return Reply(rendered.refusal_message(user_message(exc)), "ephemeral", False)
+            return Reply(rendered.refusal_message(user_message(exc)), "ephemeral")
         except Exception as exc:
+            if unreachable(exc):  # the catalog can't be read now: said, as the web tier says it
+                self.outage.down(exc)
+                return Reply(rendered.refusal_message(user_message(CatalogUnavailableError())), "ephemeral")
             log.error("reprice job %s failed: %s", job.id, _frames(exc))
-            return Reply(blocks.failure_message(), "ephemeral", False)
-        return Reply(message, "in_channel" if spec.share else "ephemeral", True)
+            return Reply(blocks.failure_message(), "ephemeral")
+        return Reply(message, "in_channel" if spec.share else "ephemeral")
 
     def _answer(self, spec: JobSpec) -> Message:
         token = self.tokens(spec.workspace)

@@ -68,8 +68,9 @@ def newest_file(client: WebClient, user_id: str, channel_id: str) -> str:
     )
     if not files:
         raise UsageFileError(
-            "I found no file you shared here. Share the usage export (a CSV) in this conversation, or in "
-            "a DM with me, then run `/modelcost reprice` there."
+            "I found no file you shared here that I can see. Share the usage export (a CSV) in this "
+            "conversation (a channel I'm in: `/invite @modelcost` first) or in a DM with me, then run "
+            "`/modelcost reprice` there."
         )
     csv = [f for f in files if _textual(f)]
     return str((csv or files)[0]["id"])

@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from bot import db
+from bot.alerts import reprice as reprice_runner
 from bot.alerts.reprice import RepriceRunner, runner_for
 from bot.config import Settings
 from bot.render.kit import SHORTCUT_REPRICE
@@ -261,3 +262,23 @@ def test_in_oauth_mode_the_file_is_read_with_its_workspaces_token(
     assert listed.token == token_b and download.token == token_b
     [answer] = answers(hosted.fake, "r1")
     assert "Re-priced" in visible_text(answer) and answer["response_type"] == "ephemeral"
+
+
+def test_an_unexpected_error_is_logged_without_its_message(
+    slack: Served, runner: RepriceRunner, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug's message may quote the file: the log has its type and where it was raised, the user
+    "something went wrong", and the job is gone."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError(f"could not price {SECRET_MODEL}")
+
+    monkeypatch.setattr(reprice_runner, "reprice", broken)
+    slack.fake.serve_file("usage.csv", FILE, token=BOT_TOKEN)
+    command(slack, "reprice", "r1")
+    assert runner.run_once() == 1
+    [reply] = answers(slack.fake, "r1")
+    assert "something went wrong" in visible_text(reply)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "bot.alerts.reprice"]
+    assert "ValueError at test_reprice.py" in line and "in _answer" in line
+    assert SECRET_MODEL not in caplog.text
