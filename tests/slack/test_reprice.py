@@ -282,3 +282,13 @@ def test_an_unexpected_error_is_logged_without_its_message(
     [line] = [r.getMessage() for r in caplog.records if r.name == "bot.alerts.reprice"]
     assert "ValueError at test_reprice.py" in line and "in _answer" in line
     assert SECRET_MODEL not in caplog.text
+
+
+def test_a_file_shared_in_a_dm_with_the_app_is_found_there(slack: Served, runner: RepriceRunner) -> None:
+    slack.fake.serve_file("usage.csv", FILE, token=BOT_TOKEN, channel="D0ALICE")
+    command(slack, "reprice", "r1", channel="D0ALICE")
+    assert runner.run_once() == 1
+    [listed] = slack.fake.calls("files.list")
+    assert listed.body["channel"] == "D0ALICE"
+    [reply] = answers(slack.fake, "r1")
+    assert "Re-priced" in visible_text(reply) and "Share in channel" in buttons(reply)
