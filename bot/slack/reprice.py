@@ -2,11 +2,12 @@
 each queues a job (bot.store.reprice_jobs) that `modelcost worker` runs (bot.alerts.reprice), and acks
 at once, the command with "Re-pricing your usage file…".
 
-The web tier never reads the file: re-pricing a 100,000-row export is seconds of CPU, which under
-gevent would stall every request of its worker. The job row holds who, where, which file (by id) and
-the options, never the file or the answer; the worker answers privately through the response_url,
-with a Share button whose click queues the same job again, answered in the channel. Nothing of it
-goes through the reply cache (bot/slack/cache.py): a request that reads a file never reaches it.
+The web tier never reads the file: re-pricing a 100,000-row export is about a second of CPU, which
+under gevent would stall every other request of its worker meanwhile. The job row holds who, where,
+which file (by id) and the options, never the file or the answer; the worker answers privately
+through the response_url, with a Share button whose click queues the same job again, answered in the
+channel. Nothing of it goes through the reply cache (bot/slack/cache.py): a request that reads a file
+never reaches it.
 """
 
 from __future__ import annotations
@@ -28,11 +29,10 @@ from bot.render.kit import Message
 from bot.slack.cache import ack_json
 from bot.slack.gate import CatalogGate
 from bot.slack.replies import Visibility, post
+from bot.slackapi.files import likeliest
 from bot.store.reprice_jobs import JobSpec, queue_for
 
 log = logging.getLogger(__name__)
-
-_CSV_TYPES = frozenset({"csv", "text", "tsv"})
 
 
 class Reprices:
@@ -102,12 +102,11 @@ class Reprices:
             text = "That message has no file. Use the shortcut on the message that shares the usage export."
             self.pool.submit(_say, rendered.refusal_message(text), response_url, "ephemeral")
             return
-        csv = [f for f in files if str(f.get("filetype") or "") in _CSV_TYPES]
         spec = JobSpec(
             workspace=workspace,
             user_id=str((payload.get("user") or {}).get("id") or ""),
             channel_id=str((payload.get("channel") or {}).get("id") or ""),
-            file_id=str((csv or files)[0]["id"]),
+            file_id=str(likeliest(files)["id"]),
             response_url=response_url,
         )
         self.pool.submit(self._queue_later, spec, working=True)

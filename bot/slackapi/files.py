@@ -72,8 +72,12 @@ def newest_file(client: WebClient, user_id: str, channel_id: str) -> str:
             "conversation (a channel I'm in: `/invite @modelcost` first) or in a DM with me, then run "
             "`/modelcost reprice` there."
         )
-    csv = [f for f in files if _textual(f)]
-    return str((csv or files)[0]["id"])
+    return str(likeliest(files)["id"])
+
+
+def likeliest(files: list[dict[str, Any]]) -> dict[str, Any]:
+    """Of a non-empty list of Slack file objects, the first that may be a CSV, else the first."""
+    return next((f for f in files if _textual(f)), files[0])
 
 
 def shared_file(client: WebClient, file_id: str, *, limit: int = SHARED_MAX_BYTES) -> SharedFile:
