@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.render.kit import SHORTCUT_REPRICE
 from tests.db.dump import dump
 from tests.fakeslack import FakeSlack
+from tests.slack.blockkit import assert_valid
 from tests.slack.conftest import (
     BOT_TOKEN,
     CHANNEL,
@@ -66,7 +67,11 @@ def command(slack: Served, text: str, reply_id: str, *, channel: str = CHANNEL) 
 
 
 def answers(fake: FakeSlack, reply_id: str) -> list[dict[str, Any]]:
-    return [c.body for c in fake.responses() if c.response_id == reply_id]
+    """The messages posted to the response_url `reply_id`, each checked against Block Kit's limits."""
+    posted = [c.body for c in fake.responses() if c.response_id == reply_id]
+    for message in posted:
+        assert_valid({k: v for k, v in message.items() if k not in ("response_type", "replace_original")})
+    return posted
 
 
 def click_share(slack: Served, button: dict[str, Any], reply_id: str) -> requests.Response:
