@@ -1,4 +1,5 @@
-"""`modelcost worker`: deliver the alerts, and on each tick sync the feeds whose interval is up (and, in
+"""`modelcost worker`: deliver the alerts, run the reprice jobs the Slack app queues (bot.alerts.reprice),
+and on each tick sync the feeds whose interval is up (and, in
 oauth mode, delete the install states left unused) and, once a minute, queue the lifecycle notices and
 digests that are due; `--once` queues and delivers what is due now and exits (`--now ISO`: due as of
 that time)."""
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 
 from bot import db
 from bot.alerts import countdowns, digests
+from bot.alerts.reprice import runner_for as reprice_runner
 from bot.alerts.worker import Worker
 from bot.cli.exits import EXIT_OK
 from bot.config import Settings
@@ -68,6 +70,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             web_client(settings.slack_api_url, token.get_secret_value(), bounded=True),
             lease=args.lease,
         )
+    reprices = reprice_runner(settings, engine)  # `/modelcost reprice`: jobs the Slack app queues
     purged_at = float("-inf")
 
     def purge() -> None:
@@ -86,6 +89,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         if queued := digests.plan(engine, now or datetime.now(UTC)):
             print(f"queued {queued} digest(s)")
         print(f"sent {worker.run_once()} alert(s)")
+        if answered := reprices.run_once():
+            print(f"answered {answered} reprice job(s)")
         return EXIT_OK
 
     planned_at = float("-inf")
@@ -105,5 +110,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    reprices.run_forever(stop)
     worker.run_forever(stop, tick=tick)
     return EXIT_OK

@@ -53,7 +53,7 @@ log = escape_records_of(logging.getLogger(__name__))
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes, as in slack/manifest.oauth.json (tests/slack/test_manifests.py keeps them equal).
-SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write")
+SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:read", "files:write")
 STATE_EXPIRATION_S = 600
 # Each GET /slack/install writes a state row, which lives STATE_EXPIRATION_S unless an install consumes
 # it, and is then deleted by the worker within STATE_PURGE_EVERY_S (bot.slackapi.installs). Per web

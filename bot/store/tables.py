@@ -334,6 +334,28 @@ class TeamWorkload(Base):
     change: Mapped[Change] = relationship()
 
 
+class RepriceJob(Base):
+    """`/modelcost reprice` waiting for the worker (issue 29): whose file, where and how to answer. Never
+    the file's content, rows or answer: the worker reads the file from Slack when it runs the job, and
+    deletes the row once it has answered (or once its response_url, good for 30 minutes, is dead)."""
+
+    __tablename__ = "reprice_jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace: Mapped[str] = workspace_column()  # its installation's token reads the file
+    user_id: Mapped[str] = mapped_column(String(40))
+    channel_id: Mapped[str] = mapped_column(String(40))
+    file_id: Mapped[str | None] = mapped_column(String(40))  # None: the user's newest file in the channel
+    on_models: Mapped[list[str]] = mapped_column(JSON)  # model names as typed (`--on`)
+    category: Mapped[str | None] = mapped_column(String(40))  # `--for`: a Category.name
+    share: Mapped[bool] = mapped_column(Boolean, default=False)  # the answer goes to the channel
+    # Slack's response_url (a credential for 30 minutes): encrypted under MODELCOST_TOKEN_KEY when set.
+    response_url: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending | running
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)  # running: the lease's end
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class CrosscheckFact(Base):
     """What the second source (LiteLLM's price file) says of one offering, as the last applied
     cross-check sync left it: the whole set is replaced by each applied sync (bot.store.crosscheck).
