@@ -336,7 +336,7 @@ def test_a_metrics_token_is_required_when_set(serve: Callable[..., Served]) -> N
 
 def commands_served(counts: Path) -> float:
     """The commands one worker's file of counts says it served (prometheus_client's multiprocess files)."""
-    for metric in MultiProcessCollector.merge([str(counts)]):
+    for metric in MultiProcessCollector.merge([str(counts)]):  # type: ignore[no-untyped-call]  # untyped there
         for sample in metric.samples:
             if sample.name == "modelcost_requests_total" and sample.labels == {
                 "kind": "command",
