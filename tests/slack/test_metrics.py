@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 from prometheus_client.multiprocess import MultiProcessCollector
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from bot import db
 from bot.commands.ask import Context, respond
@@ -212,11 +212,11 @@ def post_json(url: str, body: bytes) -> requests.Response:
 def test_counts_move_with_requests_replies_and_answers(slack: Served) -> None:
     _, before = scrape(slack.url)
 
-    def ask(text: str) -> None:
-        assert post_signed(slack.url, command_body(slack.fake, text)).status_code == 200
+    def ask(question: str) -> None:
+        assert post_signed(slack.url, command_body(slack.fake, question)).status_code == 200
 
-    for text in ("o1", "o1", "o1", "r1 vs o1", "no-such-model-xyz"):
-        ask(text)  # o1: answered, answered (and kept), then served from the cache
+    for question in ("o1", "o1", "o1", "r1 vs o1", "no-such-model-xyz"):
+        ask(question)  # o1: answered, answered (and kept), then served from the cache
     assert post_signed(slack.url, b"text=o1", signature="v0=" + "0" * 64).status_code == 401
     home = post_json(slack.url, event_body(slack.fake.team_id, "app_home_opened", user=USER, tab="home"))
     assert home.status_code == 200
@@ -377,3 +377,18 @@ def test_gunicorn_sums_every_workers_counts(catalog_url: str, fake_slack: FakeSl
         ]
     assert len(per_worker) == 4 and sum(per_worker.values()) == 11, per_worker  # 2 workers, then 2 more
     assert totals == [11] * 4
+
+
+def test_a_database_that_cannot_answer_leaves_the_counts_and_says_so(
+    serve: Callable[..., Served], fresh_url: str
+) -> None:
+    served = serve(database_url=fresh_url)
+    assert post_signed(served.url, command_body(served.fake, "o1")).status_code == 200
+    with db.engine_for(fresh_url).begin() as conn:
+        conn.execute(text("ALTER TABLE alerts RENAME TO alerts_away"))  # the figures' first query fails
+
+    _, families = scrape(served.url)
+
+    assert value(families, "modelcost_database_up") == 0
+    assert "modelcost_alerts" not in families and "modelcost_feed_syncs_total" not in families
+    assert value(families, "modelcost_requests_total", kind="command", outcome="ok") >= 1
