@@ -1,7 +1,8 @@
 """`modelcost worker`: deliver the alerts, run the reprice jobs the Slack app queues (bot.alerts.reprice),
-and on each tick sync the feeds whose interval is up (and, in
-oauth mode, delete the install states left unused) and, once a minute, queue the lifecycle notices and
-digests that are due; `--once` queues and delivers what is due now and exits (`--now ISO`: due as of
+and on each tick sync the feeds whose interval is up (and, in oauth mode, delete the install states left
+unused) and, once a minute, delete the data of workspaces uninstalled more than MODELCOST_RETENTION_DAYS
+ago (bot.store.retention) and queue the lifecycle notices and digests that are due; `--once` does each of
+those that is due now and exits (`--now ISO`: due as of
 that time)."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.feeds.registry import sync_due_feeds
 from bot.feeds.seed import ensure_catalog
 from bot.slackapi.clients import web_client
 from bot.slackapi.installs import STATE_PURGE_EVERY_S, Installs, purge_expired_states
+from bot.store import retention
 from bot.store.cipher import token_cipher
 
 PLAN_EVERY_S = 60.0  # the lifecycle and digest pass: due notices go out within a minute of their time
@@ -81,8 +83,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 log.info("deleted %d expired install state(s)", purged)
             purged_at = time.monotonic()
 
+    def forget_departed(when: datetime) -> int:
+        """The data of workspaces uninstalled more than MODELCOST_RETENTION_DAYS ago, deleted."""
+        return len(retention.purge_departed(engine, when, settings.retention_days))
+
     if args.once:
         purge()
+        if forgotten := forget_departed(now or datetime.now(UTC)):
+            print(f"deleted the data of {forgotten} uninstalled workspace(s)")
         queued = countdowns.plan(engine, now or datetime.now(UTC))
         if queued:
             print(f"queued {queued} lifecycle notice(s)")
@@ -99,6 +107,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         nonlocal planned_at
         purge()
         if time.monotonic() - planned_at >= PLAN_EVERY_S:
+            forget_departed(datetime.now(UTC))
             if queued := countdowns.plan(engine, datetime.now(UTC)):
                 log.info("queued %d lifecycle notice(s)", queued)
             if queued := digests.plan(engine, datetime.now(UTC)):

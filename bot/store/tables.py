@@ -356,6 +356,16 @@ class RepriceJob(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Departure(Base):
+    """A workspace the app was uninstalled from (or whose bot token was revoked), and when: its rows are
+    deleted MODELCOST_RETENTION_DAYS later (bot/store/retention.py), unless the app is installed there
+    again first, which deletes this row. The first uninstall counts: a second event doesn't postpone it."""
+
+    __tablename__ = "departures"
+    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uninstalled_at: Mapped[datetime]
+
+
 class CrosscheckFact(Base):
     """What the second source (LiteLLM's price file) says of one offering, as the last applied
     cross-check sync left it: the whole set is replaced by each applied sync (bot.store.crosscheck).
