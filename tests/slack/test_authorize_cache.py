@@ -55,7 +55,9 @@ class Worker:
     fake: FakeSlack
     statements: list[str] = field(default_factory=list)
 
-    def request(self, team: str | None, *, enterprise: str | None = None, org_wide: bool = False) -> str | None:
+    def request(
+        self, team: str | None, *, enterprise: str | None = None, org_wide: bool = False
+    ) -> str | None:
         """The token Bolt would serve a request of this workspace with; None: Bolt refuses it ("not
         installed"), and no listener runs."""
         context = BoltContext(
@@ -74,7 +76,9 @@ def workers(fresh_url: str, fake_slack: FakeSlack) -> Iterator[tuple[Worker, Wor
     made = []
     for _ in range(2):
         engine = db.make_engine(fresh_url)  # not engine_for: a pool of its own, as another process has
-        store = EncryptedInstallationStore(CLIENT_ID, engine, cipher_of(TOKEN_KEY), logging.getLogger(__name__))
+        store = EncryptedInstallationStore(
+            CLIENT_ID, engine, cipher_of(TOKEN_KEY), logging.getLogger(__name__)
+        )
         clock = Clock()
         authorize = KeptAuthorize(
             engine=engine,
@@ -153,7 +157,9 @@ def test_an_uninstall_on_another_worker_is_refused_within_the_bound(workers: tup
     assert a.authorize.kept() == 1
 
 
-def test_revoked_tokens_on_another_worker_are_never_used_after_the_bound(workers: tuple[Worker, Worker]) -> None:
+def test_revoked_tokens_on_another_worker_are_never_used_after_the_bound(
+    workers: tuple[Worker, Worker],
+) -> None:
     a, b = workers
     b.store.save(installation("T1", "xoxb-T1-first"))
     a.clock.advance(0.5)
