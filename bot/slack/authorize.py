@@ -53,7 +53,7 @@ log = escape_records_of(logging.getLogger(__name__))
 
 CHECK_EVERY_S = 1.0  # the bound: changes committed this long before a request are seen by it
 MAX_AGE_S = 600.0  # a kept result is read again after 10 minutes (a rotating token's margin is 120)
-SIZE = 10_000  # workspaces kept per process (about 1 KB each), the least recently served dropped first
+SIZE = 10_000  # workspaces kept per process (about 1.7 KB each), the least recently served dropped first
 CACHED_TOKENS = 10_000  # Bolt's auth.test results (one per token; a rotating token is new every 12 h)
 
 Key = tuple[str | None, str | None]  # (enterprise id, team id or None for an org-wide install)
