@@ -11,6 +11,7 @@ from typing import Any  # Any: JSON columns (alert payloads, sync summaries), wr
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -482,4 +483,23 @@ SLACK_OAUTH_STATES = Table(
     C("id", Integer, primary_key=True, autoincrement=True),
     C("state", String(200), nullable=False),
     C("expire_at", DateTime, nullable=False),
+)
+
+# Which installations changed, for the web workers that keep them in memory (bot/slack/authorize.py):
+# every insert, update or delete of a row of slack_installations or slack_bots adds a row here, in the
+# same transaction, by a trigger (migration 0016; bot/store/installations.py says why versions come in
+# commit order, with no gap). INSTALLATION_VERSION holds the last version handed out, in one row.
+INSTALLATION_VERSION = Table(
+    "installation_version",
+    Base.metadata,
+    C("id", Integer, primary_key=True, autoincrement=False),
+    C("version", BigInteger, nullable=False),
+)
+INSTALLATION_CHANGES = Table(
+    "installation_changes",
+    Base.metadata,
+    C("version", BigInteger, primary_key=True, autoincrement=False),
+    C("enterprise_id", String(32)),
+    C("team_id", String(32)),
+    C("changed_at", DateTime, nullable=False),  # naive UTC, as the Slack tables'
 )

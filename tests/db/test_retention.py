@@ -151,6 +151,17 @@ def test_kept_for_the_retention_period_then_every_row_of_the_workspace_is_gone(w
     assert purged.workspace == GONE
     assert not any(owned(workspaces, GONE).values())
     after = dump(workspaces)
+    # The installation rows' deletion is logged (bot/store/installations.py), so that every web worker
+    # drops the workspace's kept authorization: the one kind of row the purge writes.
+    told = [
+        r
+        for r in after.pop("installation_changes")
+        if repr(r) not in {repr(k) for k in kept["installation_changes"]}
+    ]
+    assert {r[2] for r in told} == {GONE}
+    assert len(told) == before["slack_installations"] + before["slack_bots"]
+    [(_, version)] = after.pop("installation_version")  # the log's counter, moved on by as many
+    assert version == kept["installation_version"][0][1] + len(told)
     for table, rows in after.items():
         assert {repr(r) for r in rows} <= {repr(r) for r in kept[table]}, table  # nothing written or changed
         removed = len(kept[table]) - len(rows)
