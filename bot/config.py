@@ -82,6 +82,10 @@ class Settings(BaseModel):
     # images the app serves itself at <public_url>/charts/<id>.png; without it, a button uploads them.
     public_url: str | None = None
     cache_dir: Path = DEFAULT_CACHE_DIR
+    # GET /metrics answers only `Authorization: Bearer <this>` when set; anyone who reaches it otherwise.
+    metrics_token: SecretStr | None = None
+    # Days after an uninstall that a workspace's data is deleted (bot/store/retention.py); 0: at once.
+    retention_days: int = 30
 
     @field_validator("slack_api_url")
     @classmethod
@@ -142,6 +146,14 @@ class Settings(BaseModel):
             values["cache_dir"] = Path(cache)
         if port := get("PORT"):
             values["port"] = int(port)
+        if metrics := get("MODELCOST_METRICS_TOKEN"):
+            values["metrics_token"] = metrics
+        if days := get("MODELCOST_RETENTION_DAYS"):
+            if not days.isdigit():
+                raise SettingsError(
+                    f"MODELCOST_RETENTION_DAYS must be a whole number of days, not {days[:40]!r}"
+                )
+            values["retention_days"] = int(days)
         return cls.model_validate(values)
 
     def require(self, *names: str) -> None:

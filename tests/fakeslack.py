@@ -7,8 +7,11 @@ slack_sdk talks urllib, so `responses` can't intercept it; point `base_url` (SLA
                                defaults for auth.test, chat.postMessage, conversations.join, users.info
                                (a member, not an admin, of the token's team and org),
                                views.publish / views.open / views.update (the view echoed with an id;
-                               `views()` reads back what was sent)
+                               `views()` reads back what was sent), files.info and files.list (the
+                               files `serve_file` shares)
     POST     /response/<id>    response_url posts (slash commands and button clicks): "ok"
+    GET      /files-pri/<id>   a shared file's download (`serve_file`): its bytes for the token it was
+                               served with, a redirect to sign in for any other
     POST     /upload/<file id> the upload URL files.getUploadURLExternal hands out (files_upload_v2
                                posts the file's bytes there, then calls files.completeUploadExternal);
                                recorded as method "upload" with the bytes in `raw`
@@ -103,6 +106,8 @@ class FakeSlack:
     _refresh_tokens: dict[str, Grant] = field(default_factory=dict)
     _serial: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _files: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)  # id -> name, bytes, token
+    _shared: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # id -> user, channel, created
+    _sizes: dict[str, int] = field(default_factory=dict)  # id -> the size files.info says
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def start(self) -> FakeSlack:
@@ -317,6 +322,7 @@ class FakeSlack:
             "views.update": lambda: {"view": self._view(call, "modal")},
             "users.info": lambda: self._user_info(call),
             "files.info": lambda: self._file_info(call),
+            "files.list": lambda: self._file_list(call),
         }
         make = defaults.get(call.method)
         return {"ok": True, **(make() if make else {})}
@@ -384,7 +390,7 @@ class FakeSlack:
             answer: dict[str, Any] = {
                 "access_token": token,
                 "token_type": "bot",
-                "scope": "commands,chat:write,chat:write.public,users:read,files:write",
+                "scope": "commands,chat:write,chat:write.public,users:read,files:read,files:write",
                 "bot_user_id": f"U{grant.key}BOT",
                 "app_id": "A0MODELCOST",
                 "team": {"id": grant.team_id, "name": grant.team_name} if grant.team_id else None,
@@ -431,13 +437,42 @@ class FakeSlack:
         file_id = f"F{next(self._ids):08d}"
         return {"upload_url": f"{self.base}/{UPLOAD}/{file_id}", "file_id": file_id}
 
-    def serve_file(self, name: str, content: bytes, *, token: str = "xoxb-fake") -> str:
-        """A file shared with the app: `files.info` describes it, its url_private_download serves its
-        bytes to a request bearing `token` (Slack's rule: the workspace's token). Returns its id."""
+    def serve_file(
+        self,
+        name: str,
+        content: bytes,
+        *,
+        token: str = "xoxb-fake",
+        user: str = "U0ALICE",
+        channel: str = "C0GENERAL",
+        size: int | None = None,
+    ) -> str:
+        """A file `user` shared in `channel`: `files.list` lists it there (newest first), `files.info`
+        describes it, its url_private_download serves its bytes to a request bearing `token` (Slack's
+        rule: the workspace's token). `size`: what files.info says instead of the bytes' length (a file
+        too large to make). Returns its id."""
         file_id = f"F{next(self._ids):08d}"
         with self._lock:
             self._files[file_id] = (name, content, token)
+            if size is not None:
+                self._sizes[file_id] = size
+            self._shared[file_id] = (user, channel, int(time.time()) * 1000 + len(self._shared))
         return file_id
+
+    def _file_list(self, call: Call) -> dict[str, Any]:
+        """The files shared by `user` in `channel` (when given), newest first, as files.list lists them."""
+        user, channel = call.body.get("user"), call.body.get("channel")
+        with self._lock:
+            found = [
+                (created, file_id, self._files[file_id][0])
+                for file_id, (by, where, created) in self._shared.items()
+                if (user is None or by == user) and (channel is None or where == channel)
+            ]
+        files = [
+            {"id": file_id, "name": name, "filetype": name.rsplit(".", 1)[-1], "created": created // 1000}
+            for created, file_id, name in sorted(found, reverse=True)
+        ]
+        return {"files": files, "paging": {"count": len(files), "total": len(files), "page": 1, "pages": 1}}
 
     def _file_info(self, call: Call) -> dict[str, Any]:
         with self._lock:
@@ -446,12 +481,14 @@ class FakeSlack:
             return {"ok": False, "error": "file_not_found"}
         name, content, _ = found
         file_id = str(call.body.get("file"))
+        with self._lock:
+            size = self._sizes.get(file_id, len(content))
         return {
             "file": {
                 "id": file_id,
                 "name": name,
                 "filetype": name.rsplit(".", 1)[-1],
-                "size": len(content),
+                "size": size,
                 "url_private_download": f"{self.base}/{DOWNLOAD}/{file_id}",
             }
         }

@@ -1,6 +1,8 @@
-"""`modelcost worker`: deliver the alerts, and on each tick sync the feeds whose interval is up (and, in
-oauth mode, delete the install states left unused) and, once a minute, queue the lifecycle notices and
-digests that are due; `--once` queues and delivers what is due now and exits (`--now ISO`: due as of
+"""`modelcost worker`: deliver the alerts, run the reprice jobs the Slack app queues (bot.alerts.reprice),
+and on each tick sync the feeds whose interval is up (and, in oauth mode, delete the install states left
+unused) and, once a minute, delete the data of workspaces uninstalled more than MODELCOST_RETENTION_DAYS
+ago (bot.store.retention) and queue the lifecycle notices and digests that are due; `--once` does each of
+those that is due now and exits (`--now ISO`: due as of
 that time)."""
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import UTC, datetime
 
 from bot import db
 from bot.alerts import countdowns, digests
+from bot.alerts.reprice import runner_for as reprice_runner
 from bot.alerts.worker import Worker
 from bot.cli.exits import EXIT_OK
 from bot.config import Settings
@@ -21,6 +24,7 @@ from bot.feeds.registry import sync_due_feeds
 from bot.feeds.seed import ensure_catalog
 from bot.slackapi.clients import web_client
 from bot.slackapi.installs import STATE_PURGE_EVERY_S, Installs, purge_expired_states
+from bot.store import retention
 from bot.store.cipher import token_cipher
 
 PLAN_EVERY_S = 60.0  # the lifecycle and digest pass: due notices go out within a minute of their time
@@ -68,6 +72,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             web_client(settings.slack_api_url, token.get_secret_value(), bounded=True),
             lease=args.lease,
         )
+    reprices = reprice_runner(settings, engine)  # `/modelcost reprice`: jobs the Slack app queues
     purged_at = float("-inf")
 
     def purge() -> None:
@@ -78,14 +83,22 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 log.info("deleted %d expired install state(s)", purged)
             purged_at = time.monotonic()
 
+    def forget_departed(when: datetime) -> int:
+        """The data of workspaces uninstalled more than MODELCOST_RETENTION_DAYS ago, deleted."""
+        return len(retention.purge_departed(engine, when, settings.retention_days))
+
     if args.once:
         purge()
+        if forgotten := forget_departed(now or datetime.now(UTC)):
+            print(f"deleted the data of {forgotten} uninstalled workspace(s)")
         queued = countdowns.plan(engine, now or datetime.now(UTC))
         if queued:
             print(f"queued {queued} lifecycle notice(s)")
         if queued := digests.plan(engine, now or datetime.now(UTC)):
             print(f"queued {queued} digest(s)")
         print(f"sent {worker.run_once()} alert(s)")
+        if answered := reprices.run_once():
+            print(f"answered {answered} reprice job(s)")
         return EXIT_OK
 
     planned_at = float("-inf")
@@ -94,6 +107,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         nonlocal planned_at
         purge()
         if time.monotonic() - planned_at >= PLAN_EVERY_S:
+            forget_departed(datetime.now(UTC))
             if queued := countdowns.plan(engine, datetime.now(UTC)):
                 log.info("queued %d lifecycle notice(s)", queued)
             if queued := digests.plan(engine, datetime.now(UTC)):
@@ -105,5 +119,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    reprices.run_forever(stop)
     worker.run_forever(stop, tick=tick)
     return EXIT_OK

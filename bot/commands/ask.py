@@ -205,6 +205,12 @@ def handle(session: Session, request: Request, context: Context) -> Answer:
             return subscriptions.unsubscribe(session, _channel(context), workspace)
         case requests.SyncRequest():
             raise NotHereError("`sync` fetches a feed: it runs on its own, not inside a session.")
+        case requests.RepriceRequest():
+            # Slack queues it as a job the worker runs (bot.slack.reprice); it has no file to read here.
+            raise NotHereError(
+                "`reprice` reads a usage file: in Slack, share the file with the app and run "
+                "`/modelcost reprice`; in a terminal, `modelcost reprice usage.csv`."
+            )
         case _:
             assert_never(request)
 

@@ -64,6 +64,9 @@ class _Request(BaseModel):
     # terminal only (see bot.commands.ask.Context.shared_catalog).
     shared: ClassVar[bool] = False
     chart_only: ClassVar[bool] = False  # the reply is the answer's chart, not its text
+    # Answers a file shared in Slack, by a job the worker runs (reprice): queued by the slash command,
+    # answered later through its response_url, never in the ack nor from the reply cache.
+    reads_file: ClassVar[bool] = False
 
 
 class HelpRequest(_Request):
@@ -233,6 +236,17 @@ class SyncStatusRequest(_Request):
     kind: Literal["sync-status"] = "sync-status"
 
 
+class RepriceRequest(_Request):
+    """`reprice --on deepseek-v4-pro,kimi-k2.6 --for coding`, in Slack: the usage file the user shared
+    with the app, re-priced (docs/reprice.md). Read and priced by a job the worker runs, never in the
+    request nor from the reply cache; the terminal has `modelcost reprice FILE` instead."""
+
+    kind: Literal["reprice"] = "reprice"
+    on: list[str] = Field(default=[], max_length=MAX_MODELS)  # names as typed: all the traffic on each
+    category: str | None = None  # Category.name: comparable by this task's score
+    reads_file = True
+
+
 # Every command there is. `match` over it ends in `assert_never`, so `make lint` fails wherever a new
 # member is not handled (mypy there, and .ci/dispatch.py over the real handlers).
 Request = (
@@ -256,6 +270,7 @@ Request = (
     | SyncRequest
     | SyncStatusRequest
     | AuditRequest
+    | RepriceRequest
 )
 
 

@@ -71,9 +71,10 @@ HELP = [
         "admins: where prices disagree with a second source (LiteLLM), and retired models still listed",
     ),
     (
-        "modelcost reprice usage.csv",
-        "in the terminal: a usage export (OpenAI, Anthropic, LiteLLM, OpenRouter, plain CSV) at today's "
-        "prices, on comparable open models and on `--on deepseek-v4-pro,kimi-k2.6` (docs/reprice.md)",
+        "reprice --on deepseek-v4-pro,kimi-k2.6",
+        "the usage export (OpenAI, Anthropic, LiteLLM, OpenRouter, plain CSV) you last shared with the app "
+        "here, at today's prices, on comparable open models and on the `--on` models; privately, with Share "
+        "(in a terminal: `modelcost reprice usage.csv`; docs/reprice.md)",
     ),
     ("help", "this help"),
 ]

@@ -34,6 +34,7 @@ from bot.contract.requests import (
     HistoryRequest,
     ListRequest,
     ModelRequest,
+    RepriceRequest,
     Request,
     ServiceTier,
     SetPriceRequest,
@@ -409,6 +410,40 @@ def _subscribe(rest: str) -> SubscribeRequest | DigestRequest:
     return SubscribeRequest(names=names, min_change_pct=pct, families=families)
 
 
+REPRICE_FORMS = (
+    "Share a usage export (a CSV) with me, here or in a DM, then `/modelcost reprice`; add "
+    "`--on deepseek-v4-pro,kimi-k2.6` for all of it on those models, `--for coding` for alternatives "
+    "comparable at that task."
+)
+_REPRICE_OPTION = re.compile(r"(?:^| )(?:--)?(on|for) ")
+
+
+def _reprice(rest: str) -> RepriceRequest:
+    """`reprice`, `reprice --on a,b --for coding` (`on` and `for` without dashes too)."""
+    found = list(_REPRICE_OPTION.finditer(" " + rest + " "))
+    if rest and (not found or found[0].start() != 0):
+        raise QueryError(f"`reprice` takes `--on` and `--for`. {REPRICE_FORMS}")
+    padded = " " + rest + " "
+    values: dict[str, str] = {}
+    for n, m in enumerate(found):
+        key, end = m.group(1), found[n + 1].start() if n + 1 < len(found) else len(padded)
+        value = padded[m.end() : end].strip()
+        if key in values or not value:
+            raise QueryError(f"Give `--{key}` once, with a value. {REPRICE_FORMS}")
+        values[key] = value
+    on = [_name(n) for n in values.get("on", "").split(",") if n.strip()]
+    if len(on) > MAX_MODELS:
+        raise QueryError(f"`--on` takes at most {MAX_MODELS} models; you gave {len(on)}.")
+    category = None
+    if "for" in values:
+        found_category = find_category(values["for"])
+        if found_category is None:
+            tasks = ", ".join(c.name for c in CATEGORIES)
+            raise QueryError(f"`--for` wants a task: {tasks}; not '{values['for'][:40]}'.")
+        category = found_category.name
+    return RepriceRequest(on=on, category=category)
+
+
 def _no_args(request: Request, usage: str) -> Callable[[str], Request]:
     def parse_it(rest: str) -> Request:
         if rest:
@@ -439,6 +474,7 @@ _VERBS: dict[str, Callable[[str], Request]] = {
     "subscriptions": _no_args(SubscriptionsRequest(), "subscriptions"),
     "sync": _sync,
     "audit": _no_args(AuditRequest(), "audit"),
+    "reprice": _reprice,
 }
 
 

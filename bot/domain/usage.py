@@ -29,6 +29,9 @@ from bot.contract.errors import UsageFileError
 from bot.contract.requests import ServiceTier
 
 MAX_BYTES = 50 * 1024 * 1024  # the largest file read (docs/reprice.md)
+# The largest file read from Slack (`/modelcost reprice`), about 280,000 rows of an OpenAI export: a job
+# answers it within a minute on a busy worker, long before its response_url (30 minutes) expires.
+SHARED_MAX_BYTES = 20 * 1024 * 1024
 MAX_KEYS = 2_000  # distinct model x tier pairs summed: memory stays bounded by this, not by the rows
 
 

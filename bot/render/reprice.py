@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 
 from bot.contract.base import as_json
 from bot.contract.reprice import RepriceAnswer, RepricedModel, RepricedOn
 from bot.domain.prices import fmt_cost
 from bot.render import plot
-from bot.render.kit import Block, Message, _context, _finish, _header, _plain_section, clip
+from bot.render.kit import (
+    ACTION_REPRICE_SHARE,
+    COMMAND,
+    Block,
+    Message,
+    _button,
+    _context,
+    _finish,
+    _header,
+    _plain,
+    _plain_section,
+    _user_id,
+    clip,
+)
 from bot.render.plot import ALT_MAX, INK, Chart
 
 
@@ -42,17 +56,62 @@ def _traffic(m: RepricedModel) -> str:
     return text + (f", {' and '.join(tiers)}" if tiers else "")
 
 
-def message(answer: RepriceAnswer) -> Message:
+def message(
+    answer: RepriceAnswer, *, file_name: str = "", share: str | None = None, shared_by: str | None = None
+) -> Message:
     """The answer as a Slack message: the text answer in plain-text sections (model ids come from the
-    file: plain text can't make them links, mentions or formatting), one section per model."""
+    file: plain text can't make them links, mentions or formatting), one section per model. `share`:
+    the value of a Share button (the private answer); `shared_by`: the user who shared it (the
+    channel's copy, which names the file in plain text)."""
     head, *parts = to_text(answer).rstrip("\n").split("\n\n")
     blocks: list[Block] = [_header(f"Re-priced: {answer.format_label}"), _plain_section(head)]
     blocks += [_plain_section(part) for part in parts]
-    blocks.append(
-        _context("Prices as of today, each model at its cheapest live host. Nothing of the file is kept.")
-    )
+    if share is not None and shared_by is None:
+        button = _button("Share in channel", ACTION_REPRICE_SHARE, share, primary=True)
+        blocks.append({"type": "actions", "elements": [button]})
+    note = "Prices as of today, each model at its cheapest live host. Nothing of the file is kept."
+    if shared_by is not None:
+        credit = f"Shared by <@{_user_id(shared_by)}> with `{COMMAND} reprice` on"
+        blocks.append(_context(credit, _plain(clip(file_name or "a usage file", 200)), _plain(note)))
+    elif file_name:
+        blocks.append(_context("From", _plain(clip(file_name, 200)), _plain(note)))
+    else:
+        blocks.append(_context(note))
     total = f"{answer.format_label} re-priced: {fmt_cost(answer.cost)} today"
     return _finish(blocks, clip(total, 300))
+
+
+def share_value(file_id: str, on: Sequence[str], category: str | None) -> str:
+    """The Share button's value: which file, with which options (never the answer: it is made again)."""
+    return json.dumps({"file": file_id, "on": list(on), "for": category}, separators=(",", ":"))
+
+
+def read_share_value(value: str) -> tuple[str, tuple[str, ...], str | None] | None:
+    """(file id, --on names, --for) from a Share button's value; None if it is of another shape."""
+    try:
+        data = json.loads(value)
+        file_id, on, category = data["file"], data.get("on") or [], data.get("for")
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(file_id, str) or not isinstance(on, list) or not isinstance(category, str | None):
+        return None
+    return file_id, tuple(str(n) for n in on), category
+
+
+def working_message() -> Message:
+    """The ack of `/modelcost reprice`: the file is read by a job; the answer follows, privately."""
+    text = "Re-pricing your usage file… the answer comes here, privately, in a few seconds."
+    return _finish([_context(f":hourglass_flowing_sand: {text}")], text)
+
+
+def refusal_message(text: str) -> Message:
+    """Why a file or a reprice can't be answered (it may quote the file's name or a line of it: plain
+    text), with what works."""
+    blocks: list[Block] = [
+        _plain_section(f"⚠️ {text}"),
+        _context(f"`{COMMAND} help` lists what I understand."),
+    ]
+    return _finish(blocks, text)
 
 
 def to_text(answer: RepriceAnswer) -> str:

@@ -22,6 +22,7 @@ from bot.domain.workspaces import SHARED
 from bot.read import current
 from bot.render import blocks
 from bot.render.kit import Message
+from bot.slack import metrics
 from bot.slack.cache import ack_json
 from bot.slack.dispatch import parsed
 from bot.slack.replies import Replies, post
@@ -52,8 +53,10 @@ class CommandAcks:
                 cached = None  # answered below, from the stale cache or as "unavailable"
             if cached is not None:
                 if current.unreachable(replies.engine):
+                    metrics.replied("stale")
                     ack(ack_json(blocks.possibly_stale(cached.message)))
                 else:
+                    metrics.replied("cached")
                     ack(cached.json)  # encoded once, when it was first served again
                 return
             if (

@@ -26,6 +26,7 @@ from bot.slack.gate import CatalogGate
 from bot.slack.logtext import escape_records_of
 from bot.slack.parts import SlackApp
 from bot.slack.replies import Replies
+from bot.slack.reprice import Reprices
 from bot.slack.uploads import ChartUploads
 from bot.slackapi.clients import web_client
 from bot.slackapi.installs import Installs
@@ -135,6 +136,7 @@ def build_app(
         clicks=Clicks(replies, pool),
         uploads=ChartUploads(replies, pool),
         links=links,
+        reprices=Reprices(settings, engine, gate, pool),
         pool=pool,
     )
     if gate.ready:

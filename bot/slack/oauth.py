@@ -5,7 +5,9 @@ database and in a cookie); GET /slack/oauth_redirect is where Slack sends the in
 checks the state against the cookie and consumes it (once), exchanges the code with oauth.v2.access
 and saves the installation; our pages then say what happened (a known failure in our words, anything
 else as one generic line: the page never repeats what the request said). Requests are authorized from
-the installation store, which also refreshes rotating tokens (ROTATE_WITHIN_MIN before they expire).
+the installation store, which also refreshes rotating tokens (ROTATE_WITHIN_MIN before they expire),
+through bot/slack/authorize.py, which keeps each workspace's authorization in memory and drops it within
+a second of any change to its installation on any worker.
 The install page is rate-limited (INSTALL_PAGES_*, applied by bot/slack/web.py), and the worker deletes
 the states left unused once they expire (bot.slackapi.installs.purge_expired_states).
 `app_uninstalled` and `tokens_revoked` delete the workspace's installation and tokens, then hand
@@ -18,13 +20,10 @@ import html
 import json
 import logging
 import re
-import threading
 from collections.abc import Sequence
 from typing import Any  # Any: Bolt's events and context are untyped dicts
 
 from slack_bolt import App, BoltContext
-from slack_bolt.authorization import AuthorizeResult
-from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -38,9 +37,9 @@ from sqlalchemy.exc import DBAPIError
 from bot.config import Settings
 from bot.contract.errors import CatalogUnavailableError
 from bot.domain import workspaces
-from bot.domain.workspaces import scope
 from bot.render import blocks
 from bot.render.kit import COMMAND
+from bot.slack.authorize import KeptAuthorize
 from bot.slack.limits import Rate
 from bot.slack.logtext import escape_records_of
 from bot.slackapi.installs import ROTATE_WITHIN_MIN, Installs, installation_store, workspace_of
@@ -53,7 +52,7 @@ log = escape_records_of(logging.getLogger(__name__))
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # The bot scopes, as in slack/manifest.oauth.json (tests/slack/test_manifests.py keeps them equal).
-SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write")
+SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:read", "files:write")
 STATE_EXPIRATION_S = 600
 # Each GET /slack/install writes a state row, which lives STATE_EXPIRATION_S unless an install consumes
 # it, and is then deleted by the worker within STATE_PURGE_EVERY_S (bot.slackapi.installs). Per web
@@ -63,7 +62,6 @@ STATE_EXPIRATION_S = 600
 # rows per web worker exist at once, written one a second at most on average.
 INSTALL_PAGES_PER_CLIENT = Rate(per_s=10 / 60, burst=10)
 INSTALL_PAGES_OVERALL = Rate(per_s=1.0, burst=60)
-CACHED_TOKENS = 10_000  # auth.test results kept (one per token; a rotating token is new every 12 h)
 _TEAM = re.compile(r"[A-Z0-9]{1,32}")
 
 # What a user of a workspace that has no installation (any more) reads after a command or a click.
@@ -116,6 +114,18 @@ def oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> OAuthFl
     client_id = settings.slack_client_id
     client_secret = settings.slack_client_secret.get_secret_value()
     store = installation_store(settings, engine)
+    # Bolt's default authorize refreshes tokens with a client at slack.com: this one uses ours.
+    authorize = KeptAuthorize(
+        engine=engine,
+        logger=log,
+        installation_store=store,
+        client_id=client_id,
+        client_secret=client_secret,
+        token_rotation_expiration_minutes=ROTATE_WITHIN_MIN,
+        client=client,
+        # auth.test once per token, not once per read of the installation (a Slack round trip).
+        cache_enabled=True,
+    )
     oauth_settings = OAuthSettings(
         client_id=client_id,
         client_secret=client_secret,
@@ -124,7 +134,9 @@ def oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> OAuthFl
         redirect_uri=f"{settings.public_url}{REDIRECT_PATH}",
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
-        callback_options=CallbackOptions(success=lambda args: _installed(engine, args), failure=_failed),
+        callback_options=CallbackOptions(
+            success=lambda args: _installed(engine, authorize, args), failure=_failed
+        ),
         installation_store=store,
         token_rotation_expiration_minutes=ROTATE_WITHIN_MIN,
         state_store=SQLAlchemyOAuthStateStore(
@@ -133,58 +145,8 @@ def oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> OAuthFl
         state_expiration_seconds=STATE_EXPIRATION_S,
         logger=log,
     )
-    # Bolt's default authorize refreshes tokens with a client at slack.com: this one uses ours.
-    oauth_settings.authorize = KeptAuthorize(
-        logger=log,
-        installation_store=store,
-        client_id=client_id,
-        client_secret=client_secret,
-        token_rotation_expiration_minutes=ROTATE_WITHIN_MIN,
-        client=client,
-        # auth.test once per token, not once per request (a Slack round trip before every ack).
-        cache_enabled=True,
-    )
+    oauth_settings.authorize = authorize
     return _Flow(client=client, logger=log, settings=oauth_settings)
-
-
-class KeptAuthorize(InstallationStoreAuthorize):
-    """Bolt's installation-store authorize, with each workspace's last result kept in memory: while
-    the database can't be read, a workspace served before is served still (its questions are answered
-    from the catalog snapshot, bot.read.current); one never served gets "unavailable" (see
-    `register`), never a 500."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._kept: dict[tuple[str | None, str | None], AuthorizeResult] = {}
-        self._lock = threading.Lock()
-
-    def __call__(
-        self, *, context: BoltContext, enterprise_id: str | None, team_id: str | None, **more: Any
-    ) -> AuthorizeResult | None:
-        key = (enterprise_id, None if context.is_enterprise_install else team_id)
-        try:
-            result = super().__call__(context=context, enterprise_id=enterprise_id, team_id=team_id, **more)
-        except DBAPIError:
-            with self._lock:
-                kept = self._kept.get(key)
-            if kept is None:
-                raise
-            log.warning("installations unavailable: serving %s with the installation kept in memory", key)
-            return kept
-        with self._lock:
-            if result is None:
-                self._kept.pop(key, None)
-            else:
-                self._kept[key] = result
-            if len(self.authorize_result_cache) > CACHED_TOKENS:  # rotated tokens pile up: start afresh
-                self.authorize_result_cache.clear()
-        return result
-
-    def forget(self, key: str) -> None:
-        """An uninstalled workspace is never served from memory."""
-        found = scope(key)
-        with self._lock:
-            self._kept.pop((found.enterprise_id, found.team_id), None)
 
 
 def register(app: App, settings: Settings, engine: Engine, installs: Installs) -> None:
@@ -212,9 +174,9 @@ def register(app: App, settings: Settings, engine: Engine, installs: Installs) -
 
     def forget(context: BoltContext) -> None:
         key = workspace_of(settings, context)
-        if isinstance(authorize, KeptAuthorize):
-            authorize.forget(key)
         installs.forget(key)
+        if isinstance(authorize, KeptAuthorize):  # after the delete: no read here can keep it again
+            authorize.forget(key)
         subscriptions.uninstalled(engine, key)
         log.info("uninstalled from %s: its installation and tokens are deleted", key)
 
@@ -233,12 +195,14 @@ def register(app: App, settings: Settings, engine: Engine, installs: Installs) -
             installs.forget_user(workspace_of(settings, context), str(user_id))
 
 
-def _installed(engine: Engine, args: SuccessArgs) -> BoltResponse:
-    """The installation is saved: what an earlier uninstall disabled there resumes, and the page says so."""
+def _installed(engine: Engine, authorize: KeptAuthorize, args: SuccessArgs) -> BoltResponse:
+    """The installation is saved: what an earlier uninstall disabled there resumes, this worker serves
+    it with its new token at once (the others within a second), and the page says so."""
     installation = args.installation
     key = workspaces.workspace_key(
         installation.enterprise_id, installation.team_id, bool(installation.is_enterprise_install)
     )
+    authorize.forget(key)
     subscriptions.installed(engine, key)
     log.info("installed in %s", key)
     where = installation.team_name or installation.enterprise_name or "your workspace"

@@ -14,6 +14,7 @@ from bot.slack.acks import CommandAcks
 from bot.slack.charts import ChartLinks
 from bot.slack.clicks import Clicks
 from bot.slack.replies import Replies
+from bot.slack.reprice import Reprices
 from bot.slack.uploads import ChartUploads
 
 
@@ -29,6 +30,7 @@ class SlackApp:
     clicks: Clicks  # buttons that run a command
     uploads: ChartUploads  # the "Post chart to channel" button
     links: ChartLinks  # signed chart links and their PNGs
+    reprices: Reprices  # `reprice`: jobs queued for the worker
     pool: ThreadPoolExecutor  # the worker threads of replies made after the ack
 
     def close(self) -> None:

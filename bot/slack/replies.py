@@ -27,7 +27,7 @@ from bot.read import current
 from bot.render import blocks
 from bot.render.blocks import ChartOffer
 from bot.render.kit import Message
-from bot.slack import charts
+from bot.slack import charts, metrics
 from bot.slack.cache import ReplyCache
 from bot.slack.dispatch import cacheable, changes_catalog, parsed, run_command
 from bot.slack.gate import CatalogGate
@@ -65,11 +65,13 @@ class Replies:
 
     def ask(self, user_id: str, channel_id: str, text: str, workspace: str = SHARED) -> Answer:
         """The answer to `text`, through the gate: UserError (CatalogUnavailableError included) as is."""
-        return self.gate.run(
+        answer = self.gate.run(
             lambda: run_command(
                 self.settings, self.engine, user_id, channel_id, text, self.admins, workspace=workspace
             )
         )
+        metrics.answered(answer)
+        return answer
 
     def message(
         self,
@@ -101,12 +103,16 @@ class Replies:
         except CatalogUnavailableError as exc:
             stale = self.cache.stale(query, workspace) if shared_by is None else None
             if stale is not None:
+                metrics.replied("stale")
                 return blocks.possibly_stale(stale), True
+            metrics.replied("unavailable")
             return blocks.error_message(exc, query=query), False
         except UserError as exc:
+            metrics.replied("refused")
             writes = changes_catalog(parsed(query))
             return blocks.error_message(exc, query=query, changes_catalog=writes), False
         except Exception:
+            metrics.replied("failed")
             log.exception("answering %r failed", query[:100])
             return blocks.failure_message(), False
 
@@ -115,11 +121,13 @@ class Replies:
     ) -> Message:
         # Only cacheable commands are ever put in the cache, so a hit needs no parse.
         if shared_by is None and (cached := self.cache.get(query, workspace)) is not None:
+            metrics.replied("cached")
             return cached.message
         reusable = shared_by is None and self.cache.enabled and cacheable(query)
         keep = reusable and self.cache.admit(query, workspace)  # asked before: likely asked again
         before = self.cache.read_version() if keep else None
         answer = self.ask(user_id, channel_id, query, workspace)
+        metrics.replied("answered")
         message = self._with_chart(
             query,
             answer,

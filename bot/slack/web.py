@@ -1,5 +1,7 @@
 """The WSGI application: Bolt's handler at POST /slack/events, GET /healthz for the platform,
-GET /charts/<id>.png, the chart images replies link to (signed ids; see bot/slack/charts.py), and in
+GET /charts/<id>.png, the chart images replies link to (signed ids; see bot/slack/charts.py), GET /metrics
+for Prometheus (bot/slack/metrics.py; only with `Authorization: Bearer MODELCOST_METRICS_TOKEN` when that
+is set), and in
 oauth mode Bolt's install pages, GET /slack/install and GET /slack/oauth_redirect (bot/slack/oauth.py):
 a browser's requests, unsigned by nature, that Bolt's flow checks by their `state`. The install page,
 which writes a state row, is rate-limited per client address (REMOTE_ADDR, as for chart draws) and
@@ -37,7 +39,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.config import Settings
-from bot.slack import charts, limits, oauth
+from bot.slack import charts, limits, metrics, oauth
 from bot.slack.parts import SlackApp
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 # Slack's requests are a few KB (a button's payload carries its message, at most a few tens of KB).
 MAX_BODY_BYTES = 256 * 1024
 # Slack sends the whole body at once; a client still sending after this is let go (gunicorn only).
@@ -70,12 +73,16 @@ def wsgi_app(slack_app: SlackApp, settings: Settings) -> WSGIApplication:
     app, links = slack_app.bolt, slack_app.links
     slack: Wsgi = SlackRequestHandler(app, EVENTS_PATH)  # the install pages, and what else Bolt answers
     install_pages = limits.Limiter(oauth.INSTALL_PAGES_PER_CLIENT, oauth.INSTALL_PAGES_OVERALL)
+    engine = slack_app.replies.engine
+    token = settings.metrics_token.get_secret_value().encode() if settings.metrics_token else None
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "3")])
             return [b"ok\n"]
+        if path == METRICS_PATH and method == "GET":
+            return _metrics(environ, start_response, lambda: metrics.scrape(engine, settings), token)
         if method in ("GET", "HEAD") and (m := charts.PATH.fullmatch(path or "")):
             return _chart(environ, start_response, links, m.group("id"))
         if method == "GET" and path in (oauth.INSTALL_PATH, oauth.REDIRECT_PATH) and app.oauth_flow:
@@ -84,12 +91,16 @@ def wsgi_app(slack_app: SlackApp, settings: Settings) -> WSGIApplication:
             # Everything the flow reads is in the URL and the cookie: a body, if any, stays unread.
             return slack({**environ, "CONTENT_LENGTH": "0", "wsgi.input": io.BytesIO()}, start_response)
         if path == EVENTS_PATH and method == "POST":
+            started = time.perf_counter()
             checked = _check(environ, keyed)
             if isinstance(checked, tuple):
                 status, why = checked
                 log.warning("refused POST %s: %s %s", EVENTS_PATH, status.split()[0], why)
+                metrics.refused()
                 return _plain(start_response, status, why)
-            return _respond(start_response, _dispatch(app, checked, environ))
+            kind, response = _dispatch(app, checked, environ)
+            metrics.served(kind, response.status, started)
+            return _respond(start_response, response)
         return slack(environ, start_response)
 
     return application
@@ -125,6 +136,35 @@ def _chart(
     ]
     start_response("200 OK", headers)
     return [] if environ.get("REQUEST_METHOD") == "HEAD" else [png.data]
+
+
+def _metrics(
+    environ: WSGIEnvironment, start_response: StartResponse, scrape: Callable[[], bytes], token: bytes | None
+) -> list[bytes]:
+    """The scrape (bot/slack/metrics.py); 401 without the bearer token, when one is set."""
+    if token is not None:
+        given = (environ.get("HTTP_AUTHORIZATION") or "").encode()
+        if not hmac.compare_digest(given, b"Bearer " + token):
+            body = b"a bearer token is required (MODELCOST_METRICS_TOKEN)\n"
+            start_response(
+                "401 Unauthorized",
+                [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(body))),
+                    ("WWW-Authenticate", 'Bearer realm="metrics"'),
+                ],
+            )
+            return [body]
+    body = scrape()
+    start_response(
+        "200 OK",
+        [
+            ("Content-Type", metrics.CONTENT_TYPE),
+            ("Content-Length", str(len(body))),
+            ("Cache-Control", "no-store"),
+        ],
+    )
+    return [body]
 
 
 def _check(environ: WSGIEnvironment, keyed: hmac.HMAC) -> bytes | tuple[str, str]:
@@ -241,19 +281,20 @@ def _plain(start_response: StartResponse, status: str, text: str) -> list[bytes]
     return [body]
 
 
-def _dispatch(app: App, body: bytes, environ: WSGIEnvironment) -> BoltResponse:
+def _dispatch(app: App, body: bytes, environ: WSGIEnvironment) -> tuple[str, BoltResponse]:
     """Bolt's dispatch of a signed request, as its WSGI adapter does it, with the request made by
-    `bolt_request`: only Bolt's public API (App.dispatch, BoltRequest, BoltResponse)."""
+    `bolt_request`: only Bolt's public API (App.dispatch, BoltRequest, BoltResponse). With the kind of
+    request it was (bot.slack.metrics.request_kind)."""
     try:
         bolt = bolt_request(body.decode("utf-8"), environ.get("QUERY_STRING") or "", _headers(environ))
     except UnicodeDecodeError:
         log.warning("refused POST %s: 400 the body is not UTF-8", EVENTS_PATH)
-        return BoltResponse(status=400, body="the body is not UTF-8\n")
+        return "other", BoltResponse(status=400, body="the body is not UTF-8\n")
     except NotAPayloadError as exc:
         log.warning("refused POST %s: 400 %s", EVENTS_PATH, exc)
-        return BoltResponse(status=400, body=f"{exc}\n")
+        return "other", BoltResponse(status=400, body=f"{exc}\n")
     response: BoltResponse = app.dispatch(bolt)
-    return response
+    return metrics.request_kind(bolt.body), response
 
 
 def _headers(environ: WSGIEnvironment) -> dict[str, str]:

@@ -19,8 +19,9 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
 log = logging.getLogger(__name__)
-# The Web API clients' logger, never below INFO: at DEBUG slack_sdk logs each request's and response's
-# body, and oauth.v2.access carries the client secret, refresh tokens and the new tokens.
+# The Web API and response_url clients' logger, never below INFO: at DEBUG slack_sdk logs each request's
+# URL and body and each response's, and oauth.v2.access carries the client secret, refresh tokens and the
+# new tokens, a response_url is itself a credential, and a re-priced file's answer quotes the file.
 CLIENT_LOG = logging.getLogger(f"{__name__}.web_api")
 CLIENT_LOG.setLevel(logging.INFO)
 
@@ -56,7 +57,7 @@ def post_response(response_url: str, message: Mapping[str, Any]) -> bool:
     A response_url is itself a credential, so logs name its host only.
     """
     host = urlsplit(response_url).netloc or "?"
-    client = WebhookClient(response_url, timeout=TIMEOUT_S, retry_handlers=_retries())
+    client = WebhookClient(response_url, timeout=TIMEOUT_S, retry_handlers=_retries(), logger=CLIENT_LOG)
     try:
         response = client.send_dict(dict(message))
     except (URLError, OSError) as exc:

@@ -19,7 +19,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from sqlalchemy import Dialect, Engine, Text, TypeDecorator, select, update
 
 from bot.store.cipher import decrypt, encrypt, reencrypt
-from bot.store.tables import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_SECRETS
+from bot.store.tables import INSTALLATION_VERSION, SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_SECRETS
 
 
 class Encrypted(TypeDecorator[str]):
@@ -66,6 +66,9 @@ def rotate(engine: Engine, cipher: MultiFernet) -> Rotated:
     when the app runs with the same list) is left as the app saved it."""
     values = rows = changed = 0
     with engine.begin() as conn:
+        # Each row updated takes the next installation version (migration 0016): taken first, its lock
+        # can't interleave with an app's refresh waiting for it on a row still to be re-encrypted here.
+        conn.execute(select(INSTALLATION_VERSION.c.version).with_for_update())
         for table in (SLACK_INSTALLATIONS, SLACK_BOTS):
             columns = [table.c[name] for name in SLACK_SECRETS[table.name]]
             stored = conn.execute(select(table.c.id, *columns).order_by(table.c.id)).mappings().all()

@@ -19,6 +19,7 @@ from bot.domain.digests import WEEKDAYS, next_instant, period_start
 from bot.domain.families import members, resolve_family
 from bot.domain.overlay import load_overlay
 from bot.domain.workspaces import SHARED
+from bot.store import retention
 from bot.store.names import name_index
 from bot.store.tables import Alert, Subscription, utcnow
 
@@ -224,17 +225,21 @@ def reopen_workspace(session: Session, workspace: str) -> int:
 
 def uninstalled(engine: Engine, key: str) -> None:
     """The app was uninstalled from a workspace (or its tokens revoked): in one transaction its
-    subscriptions are disabled and its pending alerts cancelled; its overrides and history stay."""
+    subscriptions are disabled, its pending alerts cancelled, and the time recorded: its overrides and
+    history stay until the retention period ends (bot.store.retention)."""
     with db.transaction(engine) as session:
         subs, alerts = close_workspace(session, key)
+        retention.departed(session, key, utcnow())
     log.info(
         "workspace %s uninstalled: %d subscriptions disabled, %d pending alerts cancelled", key, subs, alerts
     )
 
 
 def installed(engine: Engine, key: str) -> None:
-    """The app was installed (again) in a workspace: what the uninstall disabled resumes."""
+    """The app was installed (again) in a workspace: what the uninstall disabled resumes, and its data
+    is no longer due for deletion."""
     with db.transaction(engine) as session:
         subs = reopen_workspace(session, key)
+        retention.returned(session, key)
     if subs:
         log.info("workspace %s installed again: %d subscriptions active again", key, subs)

@@ -11,6 +11,7 @@ from typing import Any  # Any: JSON columns (alert payloads, sync summaries), wr
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -334,6 +335,38 @@ class TeamWorkload(Base):
     change: Mapped[Change] = relationship()
 
 
+class RepriceJob(Base):
+    """`/modelcost reprice` waiting for the worker (issue 29): whose file, where and how to answer. Never
+    the file's content, rows or answer: the worker reads the file from Slack when it runs the job, and
+    deletes the row once it has answered (or once its response_url, good for 30 minutes, is dead)."""
+
+    __tablename__ = "reprice_jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace: Mapped[str] = workspace_column()  # its installation's token reads the file
+    user_id: Mapped[str] = mapped_column(String(40))
+    channel_id: Mapped[str] = mapped_column(String(40))
+    file_id: Mapped[str | None] = mapped_column(String(40))  # None: the user's newest file in the channel
+    on_models: Mapped[list[str]] = mapped_column(JSON)  # model names as typed (`--on`)
+    category: Mapped[str | None] = mapped_column(String(40))  # `--for`: a Category.name
+    share: Mapped[bool] = mapped_column(Boolean, default=False)  # the answer goes to the channel
+    # Slack's response_url (a credential for 30 minutes): encrypted under MODELCOST_TOKEN_KEY when set.
+    response_url: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)  # pending | running
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)  # running: the lease's end
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Departure(Base):
+    """A workspace the app was uninstalled from (or whose bot token was revoked), and when: its rows are
+    deleted MODELCOST_RETENTION_DAYS later (bot/store/retention.py), unless the app is installed there
+    again first, which deletes this row. The first uninstall counts: a second event doesn't postpone it."""
+
+    __tablename__ = "departures"
+    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uninstalled_at: Mapped[datetime]
+
+
 class CrosscheckFact(Base):
     """What the second source (LiteLLM's price file) says of one offering, as the last applied
     cross-check sync left it: the whole set is replaced by each applied sync (bot.store.crosscheck).
@@ -450,4 +483,23 @@ SLACK_OAUTH_STATES = Table(
     C("id", Integer, primary_key=True, autoincrement=True),
     C("state", String(200), nullable=False),
     C("expire_at", DateTime, nullable=False),
+)
+
+# Which installations changed, for the web workers that keep them in memory (bot/slack/authorize.py):
+# every insert, update or delete of a row of slack_installations or slack_bots adds a row here, in the
+# same transaction, by a trigger (migration 0016; bot/store/installations.py says why versions come in
+# commit order, with no gap). INSTALLATION_VERSION holds the last version handed out, in one row.
+INSTALLATION_VERSION = Table(
+    "installation_version",
+    Base.metadata,
+    C("id", Integer, primary_key=True, autoincrement=False),
+    C("version", BigInteger, nullable=False),
+)
+INSTALLATION_CHANGES = Table(
+    "installation_changes",
+    Base.metadata,
+    C("version", BigInteger, primary_key=True, autoincrement=False),
+    C("enterprise_id", String(32)),
+    C("team_id", String(32)),
+    C("changed_at", DateTime, nullable=False),  # naive UTC, as the Slack tables'
 )

@@ -180,3 +180,10 @@ def test_nothing_of_the_file_is_kept(
     assert "secret-model-zq9" not in caplog.text
     for kept in (tmp_path / "cache").rglob("*"):
         assert not kept.is_file() or b"secret-model-zq9" not in kept.read_bytes()
+
+
+def test_reprice_typed_into_ask_says_where_it_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """`reprice` is a Slack command (a shared file) and a terminal one (a path), never an `ask`."""
+    assert main(["ask", "reprice --on kimi-k2.6"]) == 2
+    said = capsys.readouterr().err
+    assert "/modelcost reprice" in said and "modelcost reprice usage.csv" in said

@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 
 from bot.config import REPO_DIR
+from bot.render.kit import SHORTCUT_REPRICE
 from bot.slack import oauth
 
 MANIFESTS = REPO_DIR / "slack"
 SCHEMA = REPO_DIR.parent / "shared" / "slack" / "manifest.schema.v1.json"
-SCOPES = {"commands", "chat:write", "chat:write.public", "users:read", "files:write"}
+SCOPES = {"commands", "chat:write", "chat:write.public", "users:read", "files:read", "files:write"}
 
 
 def load(name: str) -> dict[str, Any]:
@@ -34,6 +35,18 @@ def test_both_manifests_have_the_command_scopes_and_interactivity(name: str) -> 
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == SCOPES
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["features"]["bot_user"]["display_name"]
+
+
+@pytest.mark.parametrize("name", ["manifest.http.json", "manifest.socket.json", "manifest.oauth.json"])
+def test_every_manifest_can_take_a_usage_file_and_read_it(name: str) -> None:
+    """`reprice`: a file is shared in a DM with the app (its Messages tab) or a channel, and read with
+    files:read; the message shortcut on a file is the listener's."""
+    manifest = load(name)
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+    assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
+    [shortcut] = manifest["features"]["shortcuts"]
+    assert (shortcut["type"], shortcut["callback_id"]) == ("message", SHORTCUT_REPRICE)
+    assert "files:read" in manifest["oauth_config"]["scopes"]["bot"]
 
 
 @pytest.mark.parametrize("name", ["manifest.http.json", "manifest.socket.json", "manifest.oauth.json"])

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from slack_bolt import App, BoltContext
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import text
 
@@ -25,6 +26,7 @@ from bot.cli import main
 from bot.config import Settings
 from bot.domain import workspaces
 from bot.slack import oauth
+from bot.slack.authorize import CHECK_EVERY_S, KeptAuthorize
 from bot.slackapi.installs import Installs
 from bot.store import subscriptions
 from bot.store.cipher import cipher_of
@@ -318,6 +320,90 @@ def test_revoked_bot_tokens_uninstall_the_workspace(
     assert uninstalled == ["T1"]
     assert {r["team_id"] for r in rows(fresh_url, "slack_installations")} == {"T2"}
     assert {r["team_id"] for r in rows(fresh_url, "slack_bots")} == {"T2"}
+
+
+class Clock:
+    """Monotonic seconds that move only when the test says."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def with_clock(clock: Clock, authorized: list[str | None] | None = None) -> Callable[[App], object]:
+    """serve(prepare=...): the app's kept authorizations (bot/slack/authorize.py) read `clock`; the
+    bot token Bolt authorized each request with (what its listeners' `client` and `say` use) is
+    appended to `authorized`."""
+
+    def prepare(app: App) -> None:
+        assert app.oauth_flow is not None and isinstance(app.oauth_flow.settings.authorize, KeptAuthorize)
+        app.oauth_flow.settings.authorize.clock = clock
+
+        @app.middleware
+        def record(context: BoltContext, next: Callable[[], object]) -> object:
+            if authorized is not None:
+                authorized.append(context.bot_token)
+            return next()
+
+    return prepare
+
+
+@pytest.mark.engines
+def test_an_uninstall_on_one_worker_is_honoured_by_another_within_a_second(
+    serve: Callable[..., Served], fresh_url: str, uninstalled: list[str]
+) -> None:
+    clock = Clock()
+    worker_a = serve(database_url=fresh_url, settings=OAUTH, prepare=with_clock(clock))
+    worker_b = serve(database_url=fresh_url, settings=OAUTH)
+    install(worker_b, "code-a", "T1")
+    install(worker_b, "code-b", "T2")
+    [token] = worker_a.fake.tokens("T1")
+    assert NOT_ADMIN in command(worker_a, "audit", "T1").text  # A serves T1, and keeps its authorization
+    assert NOT_ADMIN in command(worker_a, "audit", "T2").text
+
+    event(worker_b, "app_uninstalled", "T1")  # Slack told B
+    assert uninstalled == ["T1"]
+    worker_a.fake.reset()
+    clock.now += CHECK_EVERY_S
+
+    response_url = worker_a.fake.response_url()
+    refused = command(worker_a, "audit", "T1", response_url=response_url)
+    assert refused.status_code == 200 and NOT_ADMIN not in refused.text
+    [told] = worker_a.fake.wait_for("response")
+    assert "not installed in this workspace" in told.body["text"]
+    assert [c for c in worker_a.fake.calls() if c.token == token] == []  # its token is never used again
+    assert NOT_ADMIN in command(worker_a, "audit", "T2").text  # T2 is served as before
+
+
+@pytest.mark.engines
+def test_a_token_refreshed_or_reinstalled_on_one_worker_is_used_by_another_within_a_second(
+    serve: Callable[..., Served], fresh_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    clock, authorized = Clock(), list[str | None]()
+    worker_a = serve(database_url=fresh_url, settings=OAUTH, prepare=with_clock(clock, authorized))
+    worker_b = serve(database_url=fresh_url, settings=OAUTH)
+    install(worker_b, "code-a", "T1", expires_in=3 * 3600)  # a rotating token, not due yet
+    [first] = worker_a.fake.tokens("T1")
+    assert "27.4x" in command(worker_a, "r1 vs o1", "T1").text
+    assert "27.4x" in command(worker_a, "o1 vs r1", "T1").text
+    assert authorized == [first, first]
+
+    # The alert worker, another process, refreshes the token (its margin is wider than the token's life).
+    refreshed = Installs(make_settings(database_url=fresh_url, **OAUTH), rotate_within_min=240).bot_token(
+        "T1"
+    )
+    assert refreshed not in (None, first)
+    clock.now += CHECK_EVERY_S
+    assert "27.4x" in command(worker_a, "r1 vs o1", "T1").text
+    assert authorized[-1] == refreshed
+
+    install(worker_b, "code-a-again", "T1")  # installed again through B: a new token
+    again = worker_a.fake.tokens("T1")[-1]
+    clock.now += CHECK_EVERY_S
+    assert "27.4x" in command(worker_a, "r1 vs o1", "T1").text
+    assert authorized[-1] == again
 
 
 def test_an_org_wide_install_serves_every_team_of_the_org_with_its_token(

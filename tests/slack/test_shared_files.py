@@ -58,3 +58,11 @@ def test_a_file_the_app_cant_see_or_read(fake_slack: FakeSlack) -> None:
     with pytest.raises(UsageFileError, match="couldn't download usage.csv"):
         list(shared_lines(web_client(fake_slack.api_url, "xoxb-other"), file_id))
     assert len(fake_slack.downloads()) == 1
+
+
+def test_a_file_larger_than_files_info_said_stops_at_the_limit(fake_slack: FakeSlack) -> None:
+    """The limit holds while streaming too, whatever files.info said of the size."""
+    content = b"model,input_tokens,output_tokens\n" + b"gpt-5.5,1,1\n" * 50
+    file_id = fake_slack.serve_file("grown.csv", content, size=10)
+    with pytest.raises(UsageFileError, match="grown.csv is larger than"):
+        list(shared_lines(web_client(fake_slack.api_url, "xoxb-fake"), file_id, limit=200))

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.config import DEFAULT_FEED_URL, DEFAULT_QUALITY_FEED_URL, Settings
+from bot.config import DEFAULT_FEED_URL, DEFAULT_QUALITY_FEED_URL, Settings, SettingsError
 
 
 def test_feed_defaults() -> None:
@@ -50,3 +50,18 @@ def test_a_nonpositive_interval_names_its_variable() -> None:
         Settings.from_env({"MODELCOST_QUALITY_SYNC_INTERVAL": "0d"})
     with pytest.raises(ValueError, match="MODELCOST_CROSSCHECK_SYNC_INTERVAL must be positive"):
         Settings.from_env({"MODELCOST_CROSSCHECK_SYNC_INTERVAL": "-1h"})
+
+
+def test_metrics_token_and_retention_days() -> None:
+    s = Settings.from_env({})
+    assert (s.metrics_token, s.retention_days) == (None, 30)
+    s = Settings.from_env({"MODELCOST_METRICS_TOKEN": "scrape-secret", "MODELCOST_RETENTION_DAYS": "7"})
+    assert s.metrics_token is not None and s.metrics_token.get_secret_value() == "scrape-secret"
+    assert s.retention_days == 7
+    assert "scrape-secret" not in repr(s)
+
+
+@pytest.mark.parametrize("days", ["-1", "30d", "1.5", "thirty"])
+def test_retention_days_must_be_a_whole_number(days: str) -> None:
+    with pytest.raises(SettingsError, match="MODELCOST_RETENTION_DAYS must be a whole number of days"):
+        Settings.from_env({"MODELCOST_RETENTION_DAYS": days})

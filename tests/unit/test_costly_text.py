@@ -100,6 +100,10 @@ CASES = {
     # sync and audit
     "sync dry-run repeated": "sync " + "dry-run " * 100,
     "audit with text after it": "audit " + "x" * 900,
+    # reprice: options split by a pattern; many --on names, many options
+    "reprice with many --on names": "reprice --on " + ",".join(["o1"] * 400),
+    "reprice with options repeated": "reprice " + "--on o1 --for coding " * 100,
+    "reprice with a long --for": "reprice --for " + "coding " * 400,
 }
 
 

@@ -1,5 +1,6 @@
 """The query language: text -> typed requests, and friendly errors for everything else."""
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from bot.contract.requests import (
     HelpRequest,
     ListRequest,
     ModelRequest,
+    RepriceRequest,
     SetWorkloadRequest,
     Workload,
 )
@@ -183,3 +185,34 @@ def test_the_team_default_workload() -> None:
         parse("set workload 50M in")
     with pytest.raises(QueryError, match="set workload 50M in 5M out"):
         parse("set workload")
+
+
+@pytest.mark.parametrize(
+    ("text", "request_"),
+    [
+        ("reprice", RepriceRequest()),
+        ("reprice --on deepseek-v4-pro,kimi-k2.6", RepriceRequest(on=["deepseek-v4-pro", "kimi-k2.6"])),
+        (
+            "Reprice --for Coding --on claude opus 4.5",
+            RepriceRequest(on=["claude opus 4.5"], category="coding"),
+        ),
+        ("reprice on r1, o1 for math", RepriceRequest(on=["r1", "o1"], category="math")),
+    ],
+)
+def test_reprice_options(text: str, request_: RepriceRequest) -> None:
+    assert parse(text) == request_
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("reprice usage.csv", "`reprice` takes `--on` and `--for`"),
+        ("reprice --on", "Give `--on` once, with a value"),
+        ("reprice --for coding --for math", "Give `--for` once"),
+        ("reprice --for knitting", "`--for` wants a task: overall, coding"),
+        ("reprice --on a,b,c,d,e,f,g", "`--on` takes at most 6 models"),
+    ],
+)
+def test_reprice_mistakes_say_what_works(text: str, says: str) -> None:
+    with pytest.raises(QueryError, match=re.escape(says)):
+        parse(text)

@@ -36,6 +36,7 @@ REQUESTS = typing.get_args(requests.Request)
         ("sync", requests.SyncRequest, True, True, False, False),
         ("sync status", requests.SyncStatusRequest, False, False, False, False),
         ("audit", requests.AuditRequest, False, True, False, False),
+        ("reprice --on kimi-k2.6", requests.RepriceRequest, False, False, False, False),
     ],
 )
 def test_each_request_type_states_what_it_needs(
@@ -52,7 +53,13 @@ def test_each_request_type_states_what_it_needs(
 
 
 def test_the_table_above_covers_the_whole_union() -> None:
-    assert len(REQUESTS) == 20  # a new request type: add its row above, then change this count
+    assert len(REQUESTS) == 21  # a new request type: add its row above, then change this count
+
+
+def test_only_reprice_reads_a_shared_file() -> None:
+    """A request that reads a file is a job the worker runs: never answered in the ack, nor cached."""
+    assert [r for r in REQUESTS if r.reads_file] == [requests.RepriceRequest]
+    assert not any(r.reads_file and r.cacheable for r in REQUESTS)
 
 
 def test_requests_are_frozen() -> None:
