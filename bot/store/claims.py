@@ -1,14 +1,22 @@
 """Claims on the outbox: the database side of delivering an alert exactly once.
 
 - claim: in a short transaction, take one due alert, the oldest unfinished one of a channel with nothing
-  in flight and nothing sent too recently, and move it `pending -> sending` under a lease by a
-  conditional UPDATE that only one claimer can win. The lease's end is the claim's token. On
-  PostgreSQL a per-channel advisory lock keeps two claimers off one channel at once; candidate rows are
-  not locked, so concurrent claimers each find a channel of their own.
+  in flight and nothing sent too recently, in a workspace that is not held (bot.store.pacing), and
+  move it `pending -> sending` under a lease by a conditional UPDATE that only one claimer can win;
+  with a workspace pace, the same transaction takes the workspace's turn, holding it for the pace,
+  and a paced workspace has one post in flight at most (its pace counts again from the answer).
+  The lease's end is the claim's token. On PostgreSQL a per-channel advisory lock keeps two claimers
+  off one channel at once; candidate rows are not locked, so concurrent claimers each find a channel
+  (and, when paced, a workspace) of their own.
 - renew: push the lease's end further out, while the claim is still ours.
 - record: write the outcome only while still holding the claim (the token matches), so a worker whose
   lease ran out and was taken over cannot undo another's delivery. A late record still counts when
-  nobody took the alert over: the token is compared, not the clock.
+  nobody took the alert over: the token is compared, not the clock. An outcome of a post holds its
+  workspace again for the pace, or for Slack's Retry-After after a 429 (`limited`), in the same
+  transaction.
+
+On SQLite (one writer at a time) this process's threads take turns at the database: their posts to
+Slack still run at once.
 
 Each method raises the database's errors to the caller (the worker retries them); none posts to Slack.
 """
@@ -19,7 +27,8 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any  # Any: the alert payload is JSON from the outbox
@@ -29,6 +38,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot import db
 from bot.domain.workspaces import SHARED
+from bot.store.pacing import held_workspaces, hold, soonest_release, take_turn
 from bot.store.tables import Alert, Subscription, utcnow
 
 log = logging.getLogger(__name__)
@@ -48,10 +58,11 @@ class Claim:
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # sent | retry | disable | broken | skip | release
+    # sent | retry | disable | broken | skip | release; limited: a 429, Slack pacing us rather than a
+    # failure: no attempt used, and the alert and its whole workspace wait `delay` (the Retry-After)
+    status: str
     error: str | None = None
     delay: float = 0.0
-    counts: bool = True  # a rate limit is Slack pacing us, not a failure: it does not use up an attempt
 
 
 RELEASE = Outcome("release")  # never posted: back to pending at once, no attempt used
@@ -67,7 +78,12 @@ class UnsureClaimError(Exception):
         self.claim = claim
 
 
-Candidate = tuple[int, str, str, datetime, int]  # id, channel, status, next_attempt_at, attempts as read
+# id, channel, workspace, status, next_attempt_at, attempts as read
+Candidate = tuple[int, str, str, str, datetime, int]
+
+
+class _Held(Exception):
+    """The workspace's turn was taken by another claimer: roll the claim back."""
 
 
 class Claims:
@@ -78,16 +94,37 @@ class Claims:
     (finished is final), and the channel's busy check runs again at claim time."""
 
     def __init__(
-        self, engine: Engine, *, channel_interval: float, lease: float, max_attempts: int, batch: int = 64
+        self,
+        engine: Engine,
+        *,
+        channel_interval: float,
+        lease: float,
+        max_attempts: int,
+        batch: int = 64,
+        team_interval: float = 0.0,
     ) -> None:
+        """`team_interval`: the workspace's pace, the least time between two claims (and between an
+        outcome and the next claim) in one workspace; 0: workspaces unpaced (a 429 still holds one)."""
         self.engine = engine
         self.channel_interval = timedelta(seconds=channel_interval)
+        self.team_interval = timedelta(seconds=team_interval)
         self.lease = timedelta(seconds=lease)
         self.max_attempts = max_attempts
         self.batch = batch
         self._candidates: deque[Candidate] = deque()
         self._lock = threading.Lock()  # guards the buffer
         self._finding = threading.Lock()  # one query for candidates at a time; the others wait for it
+        # SQLite has one writer at a time: this process's threads take turns (a second writer would
+        # fail with "database is locked"), while their posts to Slack still run at once.
+        self._one_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        if self._one_writer is None:
+            yield
+            return
+        with self._one_writer:
+            yield
 
     def claim(self, exclude: Collection[int] = ()) -> Claim | None:
         """Take one due alert; None when none is due. `exclude`: alerts this process still holds (a
@@ -110,7 +147,8 @@ class Claims:
 
     def _find(self, exclude: Collection[int]) -> None:
         """Fill the buffer with the oldest due alerts, each the oldest unfinished one of a channel with
-        nothing in flight and nothing sent too recently."""
+        nothing in flight and nothing sent too recently, in a workspace that is not held; when
+        workspaces are paced, one per workspace (its next turn takes one anyway)."""
         with self._finding:
             with self._lock:
                 if self._candidates:  # another thread just found some
@@ -137,24 +175,57 @@ class Claims:
                 )
                 .exists()
             )
-            query = select(
-                Alert.id, Alert.channel_id, Alert.status, Alert.next_attempt_at, Alert.attempts
-            ).where(due, Alert.channel_id.not_in(busy_channels), first_of_channel)
+            columns = (
+                Alert.id,
+                Alert.channel_id,
+                Alert.workspace,
+                Alert.status,
+                Alert.next_attempt_at,
+                Alert.attempts,
+            )
+            query = select(*columns).where(
+                due,
+                Alert.channel_id.not_in(busy_channels),
+                first_of_channel,
+                Alert.workspace.not_in(held_workspaces(now)),
+            )
             if exclude:
                 query = query.where(Alert.id.not_in(list(exclude)))
+            if self.team_interval:
+                # A paced workspace has one post in flight at most: its pace counts from the answer.
+                in_flight = aliased(Alert)
+                query = query.where(
+                    Alert.workspace.not_in(
+                        select(in_flight.workspace).where(
+                            in_flight.status == "sending", in_flight.next_attempt_at > now
+                        )
+                    )
+                )
+                ranked = query.add_columns(
+                    func.row_number().over(partition_by=Alert.workspace, order_by=Alert.id).label("turn")
+                ).subquery()
+                query = select(*(ranked.c[c.key] for c in columns)).where(ranked.c.turn == 1)
             # No row locks (FOR UPDATE SKIP LOCKED made one claimer lock every candidate and the others
             # find none): the advisory lock and the conditional UPDATE decide who gets an alert.
-            with db.session_factory(self.engine)() as session:
-                rows = session.execute(query.order_by(Alert.id).limit(self.batch)).all()
+            with self._turn(), db.session_factory(self.engine)() as session:
+                rows = session.execute(query.order_by(query.selected_columns[0]).limit(self.batch)).all()
             with self._lock:
-                self._candidates.extend((int(r[0]), r[1], r[2], r[3], r[4]) for r in rows)
+                self._candidates.extend((int(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows)
+
+    def next_release(self, within: float) -> float | None:
+        """Seconds until the soonest hold on a workspace with alerts waiting ends, if one ends within
+        `within` seconds: when a worker with nothing to claim should look again."""
+        now = utcnow()
+        with self._turn(), db.session_factory(self.engine)() as session:
+            until = soonest_release(session, now, timedelta(seconds=within))
+        return None if until is None else max(0.0, (until - now).total_seconds())
 
     def _claim_one(self, candidate: Candidate) -> Claim | None:
         """Move one candidate `pending -> sending` under a fresh lease; None if it is not ours to take."""
-        alert_id, channel_id, status, next_at, attempts = candidate
+        alert_id, channel_id, workspace, status, next_at, attempts = candidate
         unsure: Claim | None = None
         try:
-            with db.transaction(self.engine) as session:
+            with self._turn(), db.transaction(self.engine) as session:
                 # One claimer per channel at a time, so the busy check below sees every claim.
                 if self.engine.dialect.name == "postgresql" and not session.scalar(
                     select(func.pg_try_advisory_xact_lock(func.hashtext(channel_id)))
@@ -176,6 +247,12 @@ class Claims:
                 ).rowcount
                 if not won:
                     return None
+                # After the alert's row, as record() takes them: two transactions never wait on each other
+                # in opposite orders.
+                if not take_turn(session, workspace, now, self.team_interval) or (
+                    self.team_interval and self._workspace_in_flight(session, workspace, alert_id, now)
+                ):
+                    raise _Held  # rolls the claim back
                 unsure = Claim(alert_id, channel_id, {}, attempts + 1, False, lease_until, time.monotonic())
                 payload, workspace, sub_status = session.execute(
                     select(Alert.payload, Alert.workspace, Subscription.status)
@@ -185,6 +262,8 @@ class Claims:
                 claimed = replace(
                     unsure, payload=payload, active=sub_status != "disabled", workspace=workspace
                 )
+        except _Held:
+            return None
         except Exception as exc:
             if unsure is not None:
                 raise UnsureClaimError(unsure) from exc
@@ -194,7 +273,7 @@ class Claims:
     def renew(self, claim: Claim) -> Claim | None:
         """The claim with a fresh lease, or None if it was taken over (its lease ran out)."""
         lease_until = utcnow() + self.lease
-        with db.transaction(self.engine) as session:
+        with self._turn(), db.transaction(self.engine) as session:
             won = session.execute(  # type: ignore[attr-defined]  # an UPDATE's Result is a CursorResult: rowcount
                 update(Alert)
                 .where(
@@ -210,6 +289,21 @@ class Claims:
             return None
         return replace(claim, lease_until=lease_until, claimed_at=time.monotonic())
 
+    @staticmethod
+    def _workspace_in_flight(session: Session, workspace: str, alert_id: int, now: datetime) -> bool:
+        """Another of the workspace's alerts is being posted (a paced workspace has one at a time; a
+        claim taking its turn waited for any other claim's, so this sees it)."""
+        return bool(
+            session.scalar(
+                select(func.count()).where(
+                    Alert.workspace == workspace,
+                    Alert.status == "sending",
+                    Alert.next_attempt_at > now,
+                    Alert.id != alert_id,
+                )
+            )
+        )
+
     def _channel_busy(self, session: Session, channel_id: str, now: datetime) -> bool:
         """Another alert to this channel is in flight, or one went out less than the interval ago."""
         in_flight, last = session.execute(
@@ -223,7 +317,7 @@ class Claims:
     def record(self, claim: Claim, outcome: Outcome) -> bool:
         """Write the outcome if this worker still holds the claim; False if it was taken over."""
         now = utcnow()
-        with db.transaction(self.engine) as session:
+        with self._turn(), db.transaction(self.engine) as session:
             alert = session.scalars(
                 select(Alert)
                 .where(
@@ -244,6 +338,12 @@ class Claims:
                 return True
             sub = session.get_one(Subscription, alert.subscription_id)
             alert.last_error = outcome.error
+            if outcome.status != "skip":  # Slack was asked: its workspace waits its pace, or Retry-After
+                wait = max(
+                    self.team_interval, timedelta(seconds=outcome.delay if outcome.status == "limited" else 0)
+                )
+                if wait:
+                    hold(session, alert.workspace, now + wait)
             if outcome.status == "sent":
                 alert.status, alert.sent_at = "sent", now
                 if sub.status == "broken":  # delivering again: the channel has recovered
@@ -263,8 +363,19 @@ class Claims:
                 log.warning(
                     "alert %s to %s: subscription broken: %s", alert.id, alert.channel_id, outcome.error
                 )
+            elif outcome.status == "limited":  # Slack pacing us, not a failure: no attempt used
+                alert.status, alert.attempts = "pending", alert.attempts - 1
+                alert.next_attempt_at = now + timedelta(seconds=outcome.delay)
+                log.info(
+                    "alert %s to %s: %s; workspace %r waits %.0fs",
+                    alert.id,
+                    alert.channel_id,
+                    outcome.error,
+                    alert.workspace,
+                    outcome.delay,
+                )
             else:
-                attempts = alert.attempts if outcome.counts else alert.attempts - 1
+                attempts = alert.attempts
                 if attempts >= self.max_attempts:
                     fail(session, alert.id, f"gave up after {attempts} attempts: {outcome.error}")
                     return True

@@ -304,6 +304,16 @@ class Alert(Base):
     sent_at: Mapped[datetime | None]
 
 
+class Pacing(Base):
+    """Per workspace, the earliest time the alerts worker may post there again (bot.store.pacing): after
+    each post, the workspace's pace; after a 429, Slack's Retry-After. Slack limits chat.postMessage per
+    workspace, so every worker process reads the same row."""
+
+    __tablename__ = "pacing"
+    workspace: Mapped[str] = workspace_column(primary_key=True)
+    not_before: Mapped[datetime]
+
+
 class Notice(Base):
     """What a channel was already told about a model it follows: `deprecated`, a countdown stage
     (`30d:2026-12-11`: 30 days before that retirement day), or a digest period's mark. One row each,

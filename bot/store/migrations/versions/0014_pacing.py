@@ -1,0 +1,31 @@
+"""`pacing`: per workspace, the earliest time the alerts worker may post there again (issue 30): the
+pace after each post, or a 429's Retry-After, shared by every worker process. Empty to start with: a
+workspace without a row may be posted to now.
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-07 23:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0014"
+down_revision: str | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "pacing",
+        sa.Column("workspace", sa.String(length=64), server_default="", nullable=False),
+        sa.Column("not_before", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("workspace", name=op.f("pk_pacing")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("pacing")

@@ -1,0 +1,79 @@
+"""Pacing: per workspace, the earliest time the alerts worker may post there again.
+
+Slack limits chat.postMessage per app and workspace, not per process: "1 message per second to a
+specific channel", and "limits governing your app's relationship with the entire workspace above that,
+limiting posting to several hundred messages per minute" (https://docs.slack.dev/reference/methods/chat.postMessage;
+the tiers, "per API method per workspace/team per app", and the 429 with Retry-After that answers a
+call over them: https://docs.slack.dev/apis/web-api/rate-limits). So the hold is a row every worker
+process reads (`pacing`), moved forward in the transaction that records an outcome: by the pace after
+a post, by Slack's Retry-After after a 429. A held workspace waits; the others go on.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, case, exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.store.tables import Alert, Pacing
+
+
+def hold(session: Session, workspace: str, until: datetime) -> None:
+    """No post to `workspace` before `until`, in the caller's transaction. A hold only ever moves
+    forward: a short pace never cuts a longer Retry-After short. An upsert, so that two workers
+    recording outcomes for one workspace at once never collide on its first row."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(Pacing).values(workspace=workspace, not_before=until)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Pacing.workspace],
+        set_={
+            "not_before": case(
+                (Pacing.not_before > stmt.excluded.not_before, Pacing.not_before),
+                else_=stmt.excluded.not_before,
+            )
+        },
+    )
+    session.execute(stmt)
+
+
+def take_turn(session: Session, workspace: str, now: datetime, pace: timedelta) -> bool:
+    """Take the workspace's turn to post, in the caller's transaction: False if it is held at `now`;
+    else True, and it is held for `pace` (when pace is not zero). One conditional upsert, so that of
+    two workers taking a turn at once only one gets it: the other waits on the row and then finds it
+    held."""
+    if not pace:
+        return held_until(session, workspace, now) is None
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(Pacing).values(workspace=workspace, not_before=now + pace)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Pacing.workspace],
+        set_={"not_before": stmt.excluded.not_before},
+        where=Pacing.not_before <= now,
+    )
+    return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]  # an INSERT's Result is a CursorResult
+
+
+def held_workspaces(now: datetime) -> Select[tuple[str]]:
+    """The workspaces that may not be posted to at `now` (a subquery for the claims' search)."""
+    return select(Pacing.workspace).where(Pacing.not_before > now)
+
+
+def held_until(session: Session, workspace: str, now: datetime) -> datetime | None:
+    """When the workspace's hold ends, if it is held at `now`."""
+    until = session.scalar(select(Pacing.not_before).where(Pacing.workspace == workspace))
+    return until if until is not None and until > now else None
+
+
+def soonest_release(session: Session, now: datetime, within: timedelta) -> datetime | None:
+    """The earliest end, no later than `now + within`, of a hold on a workspace that has alerts waiting
+    for it: when the worker should look again instead of waiting its whole poll."""
+    waiting: ColumnElement[bool] = exists().where(
+        Alert.workspace == Pacing.workspace, Alert.status.in_(("pending", "sending"))
+    )
+    return session.scalar(
+        select(func.min(Pacing.not_before)).where(
+            Pacing.not_before > now, Pacing.not_before <= now + within, waiting
+        )
+    )
