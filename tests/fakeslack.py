@@ -136,7 +136,10 @@ class FakeSlack:
             def log_message(self, format: str, *args: Any) -> None:  # quiet
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 128  # many clients connecting at once (a fan-out) are queued, not reset
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         # A poll of 0.01 s (not the default 0.5) so stop() returns at once.
         threading.Thread(

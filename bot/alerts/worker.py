@@ -112,7 +112,7 @@ class Worker:
             lease=lease,
             max_attempts=max_attempts,
             team_interval=team_interval,
-            batch=max(64, 2 * threads),
+            batch=max(64, 16 * threads),  # a search schedules many turns: fewer searches
         )
         self.team_interval = team_interval
         self.poster = Poster(client)
@@ -193,11 +193,14 @@ class Worker:
                 continue
             wait = RETRY_MIN_S
             if delivered is None:
-                # Nothing to claim: look again when a held workspace with alerts waiting is let go.
+                # Nothing to claim: look again when the next alert found is let go by its workspace's
+                # hold, or else when the soonest hold on a workspace with alerts waiting ends.
                 try:
-                    idle = self.claims.next_release(
-                        max(SHORT_HOLD_S, self.team_interval) if poll is None else poll
-                    )
+                    idle = self.claims.ready_in()
+                    if idle is None:
+                        idle = self.claims.next_release(
+                            max(SHORT_HOLD_S, self.team_interval) if poll is None else poll
+                        )
                 except Exception as exc:
                     if not unreachable(exc):
                         raise

@@ -23,10 +23,10 @@ Each method raises the database's errors to the caller (the worker retries them)
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -38,8 +38,8 @@ from sqlalchemy.orm import Session, aliased
 
 from bot import db
 from bot.domain.workspaces import SHARED
-from bot.store.pacing import held_workspaces, hold, soonest_release, take_turn
-from bot.store.tables import Alert, Subscription, utcnow
+from bot.store.pacing import hold, soonest_release, take_turn
+from bot.store.tables import Alert, Pacing, Subscription, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +111,15 @@ class Claims:
         self.lease = timedelta(seconds=lease)
         self.max_attempts = max_attempts
         self.batch = batch
-        self._candidates: deque[Candidate] = deque()
+        # Workspaces held no longer than this are searched too, each with the time it is let go.
+        self.lookahead = max(2 * self.team_interval, timedelta(seconds=2))
+        # What a search found, in the order it may be claimed: (ready at, time.monotonic(); id; the
+        # candidate). One search schedules a fan-out's next turns in every workspace at once.
+        self._candidates: list[tuple[float, int, Candidate]] = []
+        self._searched_at = float("-inf")
         self._lock = threading.Lock()  # guards the buffer
         self._finding = threading.Lock()  # one query for candidates at a time; the others wait for it
+        self._searches = 0  # how many searches have ended: a thread that waited for one uses its result
         # SQLite has one writer at a time: this process's threads take turns (a second writer would
         # fail with "database is locked"), while their posts to Slack still run at once.
         self._one_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
@@ -132,11 +138,17 @@ class Claims:
         found = False
         while True:
             with self._lock:
-                candidate = self._candidates.popleft() if self._candidates else None
+                head = self._candidates[0] if self._candidates else None
+                ready = head is not None and head[0] <= time.monotonic()
+                candidate = heapq.heappop(self._candidates)[2] if ready else None
+                # Search again when nothing is found yet, or what was found waits on holds and the
+                # search is a second old (new alerts may have been queued since).
+                search = not found and (head is None or time.monotonic() - self._searched_at >= 1.0)
+                searches = self._searches
             if candidate is None:
-                if found:
+                if not search:
                     return None
-                self._find(exclude)
+                self._find(exclude, searches)
                 found = True
                 continue
             if candidate[0] in exclude:
@@ -145,13 +157,23 @@ class Claims:
             if claimed is not None:
                 return claimed
 
-    def _find(self, exclude: Collection[int]) -> None:
-        """Fill the buffer with the oldest due alerts, each the oldest unfinished one of a channel with
-        nothing in flight and nothing sent too recently, in a workspace that is not held; when
-        workspaces are paced, one per workspace (its next turn takes one anyway)."""
+    def ready_in(self) -> float | None:
+        """Seconds until the next alert found is let go by its workspace's hold (None: none found)."""
+        with self._lock:
+            if not self._candidates:
+                return None
+            return max(0.0, self._candidates[0][0] - time.monotonic())
+
+    def _find(self, exclude: Collection[int], searches: int) -> None:
+        """Fill the buffer with the due alerts, each the oldest unfinished one of a channel with nothing
+        in flight and nothing sent too recently, in a workspace not held beyond the lookahead, in the
+        order they may be claimed: when their workspace is let go, then oldest first. When
+        workspaces are paced, one per workspace not posting now (its next turn takes one anyway)."""
         with self._finding:
             with self._lock:
-                if self._candidates:  # another thread just found some
+                # Another thread searched while this one waited: what it found (perhaps nothing) is
+                # as fresh as a search of our own, and a fan-out's idle threads don't search in a row.
+                if self._searches != searches:
                     return
             now = utcnow()
             due = or_(
@@ -182,12 +204,17 @@ class Claims:
                 Alert.status,
                 Alert.next_attempt_at,
                 Alert.attempts,
+                Pacing.not_before,
             )
-            query = select(*columns).where(
-                due,
-                Alert.channel_id.not_in(busy_channels),
-                first_of_channel,
-                Alert.workspace.not_in(held_workspaces(now)),
+            query = (
+                select(*columns)
+                .outerjoin(Pacing, Pacing.workspace == Alert.workspace)
+                .where(
+                    due,
+                    Alert.channel_id.not_in(busy_channels),
+                    first_of_channel,
+                    or_(Pacing.not_before.is_(None), Pacing.not_before <= now + self.lookahead),
+                )
             )
             if exclude:
                 query = query.where(Alert.id.not_in(list(exclude)))
@@ -205,12 +232,27 @@ class Claims:
                     func.row_number().over(partition_by=Alert.workspace, order_by=Alert.id).label("turn")
                 ).subquery()
                 query = select(*(ranked.c[c.key] for c in columns)).where(ranked.c.turn == 1)
+            held, oldest = query.selected_columns[6], query.selected_columns[0]
             # No row locks (FOR UPDATE SKIP LOCKED made one claimer lock every candidate and the others
             # find none): the advisory lock and the conditional UPDATE decide who gets an alert.
             with self._turn(), db.session_factory(self.engine)() as session:
-                rows = session.execute(query.order_by(query.selected_columns[0]).limit(self.batch)).all()
+                rows = session.execute(
+                    query.order_by(held.is_not(None), held, oldest).limit(self.batch)
+                ).all()
+            clock = time.monotonic()
+            found = [
+                (
+                    clock + max(0.0, (r[6] - now).total_seconds()) if r[6] is not None else clock,
+                    int(r[0]),
+                    (int(r[0]), r[1], r[2], r[3], r[4], r[5]),
+                )
+                for r in rows
+            ]
+            heapq.heapify(found)
             with self._lock:
-                self._candidates.extend((int(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows)
+                self._candidates = found
+                self._searched_at = clock
+                self._searches += 1
 
     def next_release(self, within: float) -> float | None:
         """Seconds until the soonest hold on a workspace with alerts waiting ends, if one ends within
@@ -239,29 +281,36 @@ class Claims:
                     fail(session, alert_id, f"gave up after {attempts} attempts: the worker kept dying")
                     return None
                 lease_until = now + self.lease
-                won = session.execute(  # type: ignore[attr-defined]  # an UPDATE's Result is a CursorResult: rowcount
+                won = session.execute(
                     update(Alert)
-                    .where(Alert.id == alert_id, Alert.status == status, Alert.next_attempt_at == next_at)
+                    .where(
+                        Alert.id == alert_id,
+                        Alert.status == status,
+                        Alert.next_attempt_at == next_at,
+                        Alert.subscription_id == Subscription.id,
+                    )
                     .values(status="sending", next_attempt_at=lease_until, attempts=Alert.attempts + 1)
+                    .returning(Alert.payload, Alert.workspace, Subscription.status)
                     .execution_options(synchronize_session=False)
-                ).rowcount
-                if not won:
+                ).one_or_none()
+                if won is None:
                     return None
+                payload, workspace, sub_status = won
                 # After the alert's row, as record() takes them: two transactions never wait on each other
                 # in opposite orders.
-                if not take_turn(session, workspace, now, self.team_interval) or (
-                    self.team_interval and self._workspace_in_flight(session, workspace, alert_id, now)
-                ):
+                if not take_turn(session, workspace, now, self.team_interval, posting=alert_id):
                     raise _Held  # rolls the claim back
-                unsure = Claim(alert_id, channel_id, {}, attempts + 1, False, lease_until, time.monotonic())
-                payload, workspace, sub_status = session.execute(
-                    select(Alert.payload, Alert.workspace, Subscription.status)
-                    .join(Subscription, Alert.subscription_id == Subscription.id)
-                    .where(Alert.id == alert_id)
-                ).one()
-                claimed = replace(
-                    unsure, payload=payload, active=sub_status != "disabled", workspace=workspace
+                claimed = Claim(
+                    alert_id,
+                    channel_id,
+                    payload,
+                    attempts + 1,
+                    sub_status != "disabled",
+                    lease_until,
+                    time.monotonic(),
+                    workspace,
                 )
+                unsure = claimed
         except _Held:
             return None
         except Exception as exc:
@@ -289,21 +338,6 @@ class Claims:
             return None
         return replace(claim, lease_until=lease_until, claimed_at=time.monotonic())
 
-    @staticmethod
-    def _workspace_in_flight(session: Session, workspace: str, alert_id: int, now: datetime) -> bool:
-        """Another of the workspace's alerts is being posted (a paced workspace has one at a time; a
-        claim taking its turn waited for any other claim's, so this sees it)."""
-        return bool(
-            session.scalar(
-                select(func.count()).where(
-                    Alert.workspace == workspace,
-                    Alert.status == "sending",
-                    Alert.next_attempt_at > now,
-                    Alert.id != alert_id,
-                )
-            )
-        )
-
     def _channel_busy(self, session: Session, channel_id: str, now: datetime) -> bool:
         """Another alert to this channel is in flight, or one went out less than the interval ago."""
         in_flight, last = session.execute(
@@ -318,25 +352,26 @@ class Claims:
         """Write the outcome if this worker still holds the claim; False if it was taken over."""
         now = utcnow()
         with self._turn(), db.transaction(self.engine) as session:
-            alert = session.scalars(
-                select(Alert)
+            found = session.execute(
+                select(Alert, Subscription)
+                .join(Subscription, Alert.subscription_id == Subscription.id)
                 .where(
                     Alert.id == claim.id,
                     Alert.status == "sending",
                     Alert.next_attempt_at == claim.lease_until,
                 )
-                .with_for_update()
+                .with_for_update(of=Alert)
             ).one_or_none()
-            if alert is None:
+            if found is None:
                 if outcome.status != "release":  # a release of a claim that never committed: nothing to do
                     log.warning(
                         "alert %s: claim lost before its outcome (%s) was recorded", claim.id, outcome.status
                     )
                 return False
+            alert, sub = found
             if outcome.status == "release":
                 alert.status, alert.attempts, alert.next_attempt_at = "pending", alert.attempts - 1, now
                 return True
-            sub = session.get_one(Subscription, alert.subscription_id)
             alert.last_error = outcome.error
             if outcome.status != "skip":  # Slack was asked: its workspace waits its pace, or Retry-After
                 wait = max(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, select
+from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -38,26 +38,28 @@ def hold(session: Session, workspace: str, until: datetime) -> None:
     session.execute(stmt)
 
 
-def take_turn(session: Session, workspace: str, now: datetime, pace: timedelta) -> bool:
-    """Take the workspace's turn to post, in the caller's transaction: False if it is held at `now`;
-    else True, and it is held for `pace` (when pace is not zero). One conditional upsert, so that of
-    two workers taking a turn at once only one gets it: the other waits on the row and then finds it
-    held."""
+def take_turn(session: Session, workspace: str, now: datetime, pace: timedelta, *, posting: int) -> bool:
+    """Take the workspace's turn to post alert `posting`, in the caller's transaction: False if it is
+    held at `now`, or (when paced) another of its alerts is being posted; else True, and it is held
+    for `pace` (when pace is not zero). One conditional upsert, so that of two workers taking a turn
+    at once only one gets it: the other waits on the row and then finds it held. (A workspace with
+    a post in flight has its row: the turn that post took.)"""
     if not pace:
         return held_until(session, workspace, now) is None
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     stmt = insert(Pacing).values(workspace=workspace, not_before=now + pace)
+    in_flight = exists().where(
+        Alert.workspace == workspace,
+        Alert.status == "sending",
+        Alert.next_attempt_at > now,
+        Alert.id != posting,
+    )
     stmt = stmt.on_conflict_do_update(
         index_elements=[Pacing.workspace],
         set_={"not_before": stmt.excluded.not_before},
-        where=Pacing.not_before <= now,
+        where=(Pacing.not_before <= now) & ~in_flight,
     )
     return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]  # an INSERT's Result is a CursorResult
-
-
-def held_workspaces(now: datetime) -> Select[tuple[str]]:
-    """The workspaces that may not be posted to at `now` (a subquery for the claims' search)."""
-    return select(Pacing.workspace).where(Pacing.not_before > now)
 
 
 def held_until(session: Session, workspace: str, now: datetime) -> datetime | None:

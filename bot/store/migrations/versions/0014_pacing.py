@@ -1,6 +1,9 @@
 """`pacing`: per workspace, the earliest time the alerts worker may post there again (issue 30): the
 pace after each post, or a 429's Retry-After, shared by every worker process. Empty to start with: a
-workspace without a row may be posted to now.
+workspace without a row may be posted to now. And two indexes the claims' search reads on every
+search: `alerts.sent_at`, for the channels sent to too recently (without it, a scan of every alert
+ever sent), and `alerts (channel_id, id)` instead of `channel_id` alone, for "is an older alert of
+this channel unfinished?", asked of every due alert (a fan-out's thousands at once).
 
 Revision ID: 0014
 Revises: 0013
@@ -25,7 +28,15 @@ def upgrade() -> None:
         sa.Column("not_before", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("workspace", name=op.f("pk_pacing")),
     )
+    with op.batch_alter_table("alerts") as batch:
+        batch.create_index(batch.f("ix_alerts_sent_at"), ["sent_at"], unique=False)
+        batch.create_index("ix_alerts_channel_id_id", ["channel_id", "id"], unique=False)
+        batch.drop_index(batch.f("ix_alerts_channel_id"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("alerts") as batch:
+        batch.create_index(batch.f("ix_alerts_channel_id"), ["channel_id"], unique=False)
+        batch.drop_index("ix_alerts_channel_id_id")
+        batch.drop_index(batch.f("ix_alerts_sent_at"))
     op.drop_table("pacing")
