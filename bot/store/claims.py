@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any  # Any: the alert payload is JSON from the outbox
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import Engine, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot import db
@@ -268,9 +268,11 @@ class Claims:
         unsure: Claim | None = None
         try:
             with self._turn(), db.transaction(self.engine) as session:
+                run = session.connection().execute  # Core, with statements built once (_CLAIM)
                 # One claimer per channel at a time, so the busy check below sees every claim.
-                if self.engine.dialect.name == "postgresql" and not session.scalar(
-                    select(func.pg_try_advisory_xact_lock(func.hashtext(channel_id)))
+                if (
+                    self.engine.dialect.name == "postgresql"
+                    and not run(_CLAIM.lock, {"c": channel_id}).scalar()
                 ):
                     return None
                 now = utcnow()
@@ -281,17 +283,9 @@ class Claims:
                     fail(session, alert_id, f"gave up after {attempts} attempts: the worker kept dying")
                     return None
                 lease_until = now + self.lease
-                won = session.execute(
-                    update(Alert)
-                    .where(
-                        Alert.id == alert_id,
-                        Alert.status == status,
-                        Alert.next_attempt_at == next_at,
-                        Alert.subscription_id == Subscription.id,
-                    )
-                    .values(status="sending", next_attempt_at=lease_until, attempts=Alert.attempts + 1)
-                    .returning(Alert.payload, Alert.workspace, Subscription.status)
-                    .execution_options(synchronize_session=False)
+                won = run(
+                    _CLAIM.take,
+                    {"alert": alert_id, "was": status, "next_at": next_at, "lease_until": lease_until},
                 ).one_or_none()
                 if won is None:
                     return None
@@ -338,19 +332,36 @@ class Claims:
             return None
         return replace(claim, lease_until=lease_until, claimed_at=time.monotonic())
 
+    def _record_sent(self, claim: Claim, now: datetime) -> bool:
+        """record() of a delivery, the outcome of nearly every claim, in one conditional UPDATE and
+        the workspace's pace (and, for a subscription shown broken, its mending)."""
+        with self._turn(), db.transaction(self.engine) as session:
+            run = session.connection().execute
+            sent = run(_CLAIM.sent, {"alert": claim.id, "lease": claim.lease_until, "now": now}).one_or_none()
+            if sent is None:
+                log.warning("alert %s: claim lost before its outcome (sent) was recorded", claim.id)
+                return False
+            workspace, sub_id, sub_status = sent
+            if self.team_interval:
+                hold(session, workspace, now + self.team_interval)
+            if sub_status == "broken":  # delivering again: the channel has recovered
+                run(
+                    update(Subscription)
+                    .where(Subscription.id == sub_id)
+                    .values(status="active", status_reason=None)
+                )
+        return True
+
     def _channel_busy(self, session: Session, channel_id: str, now: datetime) -> bool:
         """Another alert to this channel is in flight, or one went out less than the interval ago."""
-        in_flight, last = session.execute(
-            select(
-                func.count().filter(Alert.status == "sending", Alert.next_attempt_at > now),
-                func.max(Alert.sent_at),
-            ).where(Alert.channel_id == channel_id)
-        ).one()
+        in_flight, last = session.connection().execute(_CLAIM.busy, {"c": channel_id, "now": now}).one()
         return bool(in_flight) or (last is not None and now - last < self.channel_interval)
 
     def record(self, claim: Claim, outcome: Outcome) -> bool:
         """Write the outcome if this worker still holds the claim; False if it was taken over."""
         now = utcnow()
+        if outcome.status == "sent":
+            return self._record_sent(claim, now)
         with self._turn(), db.transaction(self.engine) as session:
             found = session.execute(
                 select(Alert, Subscription)
@@ -421,6 +432,50 @@ class Claims:
                     "alert %s to %s: retry in %.0fs (%s)", alert.id, alert.channel_id, delay, outcome.error
                 )
         return True
+
+
+class _Statements:
+    """The claim's statements, built once: a fan-out runs them thousands of times a minute, and
+    building one costs more than running it."""
+
+    def __init__(self) -> None:
+        now = bindparam("now", type_=Alert.next_attempt_at.type)
+        # A subquery, not UPDATE ... FROM: SQLite's RETURNING sees only the table it updates.
+        sub_status = (
+            select(Subscription.status).where(Subscription.id == Alert.subscription_id).scalar_subquery()
+        )
+        self.lock = select(func.pg_try_advisory_xact_lock(func.hashtext(bindparam("c"))))
+        self.busy = select(
+            func.count().filter(Alert.status == "sending", Alert.next_attempt_at > now),
+            func.max(Alert.sent_at),
+        ).where(Alert.channel_id == bindparam("c"))
+        self.take = (
+            update(Alert)
+            .where(
+                Alert.id == bindparam("alert"),
+                Alert.status == bindparam("was"),
+                Alert.next_attempt_at == bindparam("next_at", type_=Alert.next_attempt_at.type),
+            )
+            .values(
+                status="sending",
+                next_attempt_at=bindparam("lease_until", type_=Alert.next_attempt_at.type),
+                attempts=Alert.attempts + 1,
+            )
+            .returning(Alert.payload, Alert.workspace, sub_status)
+        )
+        self.sent = (
+            update(Alert)
+            .where(
+                Alert.id == bindparam("alert"),
+                Alert.status == "sending",
+                Alert.next_attempt_at == bindparam("lease", type_=Alert.next_attempt_at.type),
+            )
+            .values(status="sent", sent_at=now, last_error=None)
+            .returning(Alert.workspace, Alert.subscription_id, sub_status)
+        )
+
+
+_CLAIM = _Statements()
 
 
 def fail(session: Session, alert_id: int, reason: str) -> None:

@@ -12,8 +12,9 @@ a post, by Slack's Retry-After after a 429. A held workspace waits; the others g
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import ColumnElement, Executable, bindparam, case, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -24,18 +25,10 @@ def hold(session: Session, workspace: str, until: datetime) -> None:
     """No post to `workspace` before `until`, in the caller's transaction. A hold only ever moves
     forward: a short pace never cuts a longer Retry-After short. An upsert, so that two workers
     recording outcomes for one workspace at once never collide on its first row."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(Pacing).values(workspace=workspace, not_before=until)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Pacing.workspace],
-        set_={
-            "not_before": case(
-                (Pacing.not_before > stmt.excluded.not_before, Pacing.not_before),
-                else_=stmt.excluded.not_before,
-            )
-        },
+    # Core, on the session's connection (with parameters, the ORM would take it for a bulk insert).
+    session.connection().execute(
+        _statements(session.get_bind().dialect.name)[0], {"w": workspace, "until": until}
     )
-    session.execute(stmt)
 
 
 def take_turn(session: Session, workspace: str, now: datetime, pace: timedelta, *, posting: int) -> bool:
@@ -46,20 +39,40 @@ def take_turn(session: Session, workspace: str, now: datetime, pace: timedelta, 
     a post in flight has its row: the turn that post took.)"""
     if not pace:
         return held_until(session, workspace, now) is None
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(Pacing).values(workspace=workspace, not_before=now + pace)
+    turn = _statements(session.get_bind().dialect.name)[1]
+    values = {"w": workspace, "until": now + pace, "now": now, "posting": posting}
+    return bool(session.connection().execute(turn, values).rowcount)
+
+
+@cache
+def _statements(dialect: str) -> tuple[Executable, Executable]:
+    """hold's and take_turn's upserts, built once per dialect (a fan-out runs them thousands of
+    times; building one costs more than running it)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    until = bindparam("until", type_=Pacing.not_before.type)
+    now = bindparam("now", type_=Pacing.not_before.type)
+    stmt = insert(Pacing).values(workspace=bindparam("w"), not_before=until)
+    held = stmt.on_conflict_do_update(
+        index_elements=[Pacing.workspace],
+        set_={
+            "not_before": case(
+                (Pacing.not_before > stmt.excluded.not_before, Pacing.not_before),
+                else_=stmt.excluded.not_before,
+            )
+        },
+    )
     in_flight = exists().where(
-        Alert.workspace == workspace,
+        Alert.workspace == bindparam("w"),
         Alert.status == "sending",
         Alert.next_attempt_at > now,
-        Alert.id != posting,
+        Alert.id != bindparam("posting"),
     )
-    stmt = stmt.on_conflict_do_update(
+    turn = stmt.on_conflict_do_update(
         index_elements=[Pacing.workspace],
         set_={"not_before": stmt.excluded.not_before},
         where=(Pacing.not_before <= now) & ~in_flight,
     )
-    return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]  # an INSERT's Result is a CursorResult
+    return held, turn
 
 
 def held_until(session: Session, workspace: str, now: datetime) -> datetime | None:
