@@ -84,7 +84,7 @@ class Settings(BaseModel):
     cache_dir: Path = DEFAULT_CACHE_DIR
     # The alerts worker (docs/alerts.md#fan-out-across-workspaces): threads posting at once, and each
     # workspace's pace, the least seconds between two of its posts (0: unpaced).
-    alert_threads: int = 16
+    alert_threads: int = 32
     alert_team_interval: float = 1.0
 
     @field_validator("slack_api_url")

@@ -101,11 +101,12 @@ class Worker:
         threads: int = 4,
         grace: float = SHUTDOWN_GRACE_S,
         tokens: Callable[[str], str | None] | None = None,
-        team_interval: float = 1.0,
+        team_interval: float = 0.0,
     ) -> None:
         """`client` posts every alert (single mode); with `tokens` (OAuth mode), each workspace's alerts
         are posted with its installation's bot token, asked for each post (it may have rotated).
-        `team_interval`: each workspace's pace in seconds (0: unpaced; a 429 still holds it)."""
+        `team_interval`: each workspace's pace in seconds (0: unpaced; a 429 still holds it); the
+        worker command passes MODELCOST_ALERT_TEAM_INTERVAL's, 1 s unless set."""
         self.claims = Claims(
             engine,
             channel_interval=channel_interval,

@@ -36,7 +36,6 @@ def subscribe(engine: Engine, channel: str, text: str = "subscribe") -> None:
 
 def worker(engine: Engine, slack: FakeSlack, **kw: float) -> Worker:
     kw.setdefault("channel_interval", 0)
-    kw.setdefault("team_interval", 0)
     return Worker(engine, web_client(slack.api_url, "xoxb-test", bounded=True), **kw)  # type: ignore[arg-type]
 
 

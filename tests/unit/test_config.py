@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.config import DEFAULT_FEED_URL, DEFAULT_QUALITY_FEED_URL, Settings
+from bot.config import DEFAULT_FEED_URL, DEFAULT_QUALITY_FEED_URL, Settings, SettingsError
 
 
 def test_feed_defaults() -> None:
@@ -50,3 +50,24 @@ def test_a_nonpositive_interval_names_its_variable() -> None:
         Settings.from_env({"MODELCOST_QUALITY_SYNC_INTERVAL": "0d"})
     with pytest.raises(ValueError, match="MODELCOST_CROSSCHECK_SYNC_INTERVAL must be positive"):
         Settings.from_env({"MODELCOST_CROSSCHECK_SYNC_INTERVAL": "-1h"})
+
+
+def test_the_alerts_worker_threads_and_workspace_pace() -> None:
+    assert (Settings.from_env({}).alert_threads, Settings.from_env({}).alert_team_interval) == (32, 1.0)
+    s = Settings.from_env({"MODELCOST_ALERT_THREADS": "64", "MODELCOST_ALERT_TEAM_INTERVAL": "0.25"})
+    assert (s.alert_threads, s.alert_team_interval) == (64, 0.25)
+    assert Settings.from_env({"MODELCOST_ALERT_TEAM_INTERVAL": "0"}).alert_team_interval == 0  # unpaced
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("MODELCOST_ALERT_THREADS", "0", "a whole number from 1 to 256, not '0'"),
+        ("MODELCOST_ALERT_THREADS", "2.5", "a whole number from 1 to 256"),
+        ("MODELCOST_ALERT_TEAM_INTERVAL", "-1", "a number of seconds from 0 to 60, not '-1'"),
+        ("MODELCOST_ALERT_TEAM_INTERVAL", "fast", "a number of seconds from 0 to 60"),
+    ],
+)
+def test_a_bad_alerts_setting_names_its_variable(name: str, value: str, says: str) -> None:
+    with pytest.raises(SettingsError, match=f"{name} must be {says}"):
+        Settings.from_env({name: value})
