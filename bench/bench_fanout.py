@@ -10,7 +10,9 @@ enforced: a team's post arriving less than `--pace` seconds after its previous a
 Reported, in one run: the time from the change to the last post; what Slack's limit allows, computed
 (K posts per workspace, each workspace in parallel: (K - 1) x pace + latency, 4.1 s by default); what
 the pool allows (N x K x latency / threads); the ratios of the measured time to both; and, counted in
-the fake, every channel's alert exactly once and how many 429s were answered.
+the fake, every channel's alert exactly once and how many 429s were answered. Baseline, in the same
+run against the same fake: the same number of bare chat.postMessage calls on as many threads, with no
+outbox (other teams' tokens, taken a round of workspaces at a time, so Slack's limit is not met).
 
 On PostgreSQL when MODELCOST_TEST_POSTGRES_URL is set (the outbox lives there in production), in a
 database of its own; on SQLite otherwise.
@@ -24,12 +26,14 @@ import multiprocessing
 import os
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter, defaultdict
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
@@ -57,14 +61,45 @@ def serve_slack(pipe: Connection, teams: list[str], latency: float, pace: float)
     pipe.send(posts)
 
 
+def bare_posts(api_url: str, tokens: dict[str, str], channels: int, threads: int) -> float:
+    """Seconds for one bare post per channel of each team, `threads` at a time, no outbox."""
+    work = [(token, f"C{team}{i}") for i in range(channels) for team, token in tokens.items()]
+    clients = {token: web_client(api_url, token, bounded=True) for token in tokens.values()}
+    lock = threading.Lock()
+
+    def post() -> None:
+        while True:
+            with lock:
+                if not work:
+                    return
+                token, channel = work.pop()
+            try:
+                clients[token].chat_postMessage(channel=channel, text="baseline")
+            except SlackApiError:  # a 429 (counted in the fake): the baseline takes no turns
+                pass
+
+    start = time.monotonic()
+    pool = [threading.Thread(target=post) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return time.monotonic() - start
+
+
 def run(url: str, args: argparse.Namespace) -> None:
     teams = [f"T{i:05}" for i in range(args.workspaces)]
+    baseline_teams = [f"B{i:05}" for i in range(args.workspaces)]
     ours, theirs = multiprocessing.Pipe()
     slack = multiprocessing.get_context("spawn").Process(
-        target=serve_slack, args=(theirs, teams, args.latency, args.pace), daemon=True
+        target=serve_slack, args=(theirs, teams + baseline_teams, args.latency, args.pace), daemon=True
     )
     slack.start()
-    api_url, tokens = ours.recv()
+    api_url, every_token = ours.recv()
+    tokens = {team: every_token[team] for team in teams}
+    base = bare_posts(
+        api_url, {team: every_token[team] for team in baseline_teams}, args.channels, args.threads
+    )
 
     engine = db.make_engine(url)
     ensure_catalog(engine)
@@ -72,7 +107,12 @@ def run(url: str, args: argparse.Namespace) -> None:
         s.execute(
             insert(Subscription),
             [
-                {"workspace": team, "channel_id": f"C{team}{i}", "created_by": "UBENCH", "created_at": utcnow()}
+                {
+                    "workspace": team,
+                    "channel_id": f"C{team}{i}",
+                    "created_by": "UBENCH",
+                    "created_at": utcnow(),
+                }
                 for team in teams
                 for i in range(args.channels)
             ],
@@ -97,6 +137,8 @@ def run(url: str, args: argparse.Namespace) -> None:
     engine.dispose()
 
     n = args.workspaces * args.channels
+    base_limited = sum(1 for team, *_, status in posts if team.startswith("B") and status == 429)
+    posts = [p for p in posts if p[0].startswith("T")]
     accepted = [(team, channel) for team, channel, _, status in posts if status == 200]
     limited = sum(1 for *_, status in posts if status == 429)
     once = Counter(accepted)
@@ -120,8 +162,11 @@ def run(url: str, args: argparse.Namespace) -> None:
         f"{took / slack_bound:.1f}x, {took - slack_bound:+.1f} s\n"
         f"  {args.threads} threads at {args.latency * 1000:.0f} ms a post allow {pool_bound:.1f} s: "
         f"{took / max(slack_bound, pool_bound):.2f}x the larger bound\n"
+        f"  baseline, {n:,} bare posts on {args.threads} threads, no outbox: {base:.1f} s "
+        f"({base_limited} answered 429): the fan-out took {took / base:.2f}x\n"
         f"  in the fake: {len(once):,} channels, each posted to exactly once; {limited} answered 429; "
-        f"closest two posts to one workspace: {min(gaps):.2f} s apart (pace {args.pace:g} s)"
+        f"closest two posts to one workspace: {min(gaps):.2f} s apart (pace {args.pace:g} s)\n"
+        f"  load average at the end: {os.getloadavg()[0]:.1f}"
     )
 
 
@@ -137,7 +182,7 @@ def main() -> None:
     label = "PostgreSQL" if pg else "SQLite"
     print(
         f"fan-out to {args.workspaces * args.channels:,} channels in {args.workspaces:,} workspaces, "
-        f"{label}, fake Slack at {args.latency * 1000:.0f} ms a post:"
+        f"{label}, fake Slack at {args.latency * 1000:.0f} ms a post (load average {os.getloadavg()[0]:.1f}):"
     )
     if not pg:
         with tempfile.TemporaryDirectory() as tmp:
