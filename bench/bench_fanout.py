@@ -30,6 +30,7 @@ import threading
 import time
 import uuid
 from collections import Counter, defaultdict
+from itertools import pairwise
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -148,7 +149,7 @@ def run(url: str, args: argparse.Namespace) -> None:
     for team, _, at, status in posts:
         if status == 200:
             arrivals[team].append(at)
-    gaps = [b - a for ats in arrivals.values() for a, b in zip(sorted(ats), sorted(ats)[1:], strict=False)]
+    gaps = [b - a for ats in arrivals.values() for a, b in pairwise(sorted(ats))]
     last = max(at for _, _, at, _ in posts) + args.latency - began
 
     slack_bound = (args.channels - 1) * args.pace + args.latency

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -68,7 +70,7 @@ def test_like_slack_it_is_slow_and_limits_each_workspace_on_its_own() -> None:
 
         calls = fake.calls("chat.postMessage")
     assert [(c.team, c.status) for c in calls] == [("TA", 200), ("TA", 429), ("TB", 200), ("TB", 429)]
-    assert all(later.at - earlier.at >= 0.2 for earlier, later in zip(calls, calls[1:]))  # each took 0.2 s
+    assert all(later.at - earlier.at >= 0.2 for earlier, later in pairwise(calls))  # each took 0.2 s
 
 
 def test_response_urls_and_form_posts(fake_slack: FakeSlack) -> None:
