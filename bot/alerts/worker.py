@@ -194,26 +194,34 @@ class Worker:
                 continue
             wait = RETRY_MIN_S
             if delivered is None:
-                # Nothing to claim: look again when the next alert found is let go by its workspace's
-                # hold, or else when the soonest hold on a workspace with alerts waiting ends.
-                try:
-                    idle = self.claims.ready_in()
-                    if idle is None:
-                        idle = self.claims.next_release(
-                            max(SHORT_HOLD_S, self.team_interval) if poll is None else poll
-                        )
-                except Exception as exc:
-                    if not unreachable(exc):
-                        raise
-                    idle = None
+                idle = self._idle(poll)
                 if idle is None:
                     if poll is None:
                         return
                     idle = poll
-                stop.wait(idle)
+                stop.wait(idle if poll is None else min(idle, poll))  # new alerts: within a poll
             elif delivered:
                 with self._lock:
                     sent[0] += 1
+
+    def _idle(self, poll: float | None) -> float | None:
+        """Nothing to claim: seconds until the next alert found is let go by its workspace's hold, or
+        else until the soonest hold on a workspace with alerts waiting ends (None: no such hold)."""
+        try:
+            idle = self.claims.ready_in()
+            if idle is None:
+                idle = self.claims.next_release(
+                    max(SHORT_HOLD_S, self.team_interval) if poll is None else poll
+                )
+        except Exception as exc:
+            if unreachable(exc):
+                self.outage.down(exc)
+                return None
+            if poll is None:
+                raise
+            log.exception("looking for the next alert failed unexpectedly; going on in %.0fs", poll)
+            return None
+        return idle
 
     def _ticks(self, stop: threading.Event, tick: Callable[[], None], poll: float) -> None:
         while not stop.is_set():

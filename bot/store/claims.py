@@ -119,7 +119,10 @@ class Claims:
         self._searched_at = float("-inf")
         self._lock = threading.Lock()  # guards the buffer
         self._finding = threading.Lock()  # one query for candidates at a time; the others wait for it
-        self._searches = 0  # how many searches have ended: a thread that waited for one uses its result
+        # How many searches have begun: a thread that waited while a search began after it asked uses
+        # that search's result (it saw everything the thread had done), so idle threads don't search
+        # in a row; one begun before it asked may have missed its last outcome, and is not enough.
+        self._searches = 0
         # SQLite has one writer at a time: this process's threads take turns (a second writer would
         # fail with "database is locked"), while their posts to Slack still run at once.
         self._one_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
@@ -171,10 +174,9 @@ class Claims:
         workspaces are paced, one per workspace not posting now (its next turn takes one anyway)."""
         with self._finding:
             with self._lock:
-                # Another thread searched while this one waited: what it found (perhaps nothing) is
-                # as fresh as a search of our own, and a fan-out's idle threads don't search in a row.
-                if self._searches != searches:
+                if self._searches != searches:  # one began (and ended) after this thread asked
                     return
+                self._searches += 1
             now = utcnow()
             due = or_(
                 (Alert.status == "pending") & (Alert.next_attempt_at <= now),
@@ -252,7 +254,6 @@ class Claims:
             with self._lock:
                 self._candidates = found
                 self._searched_at = clock
-                self._searches += 1
 
     def next_release(self, within: float) -> float | None:
         """Seconds until the soonest hold on a workspace with alerts waiting ends, if one ends within
