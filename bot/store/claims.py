@@ -119,9 +119,9 @@ class Claims:
         self._searched_at = float("-inf")
         self._lock = threading.Lock()  # guards the buffer
         self._finding = threading.Lock()  # one query for candidates at a time; the others wait for it
-        # How many searches have begun: a thread that waited while a search began after it asked uses
-        # that search's result (it saw everything the thread had done), so idle threads don't search
-        # in a row; one begun before it asked may have missed its last outcome, and is not enough.
+        # How many searches have begun. A thread that needs one uses another's instead if it began after
+        # the thread asked (it saw all the thread had done), so idle threads don't search in a row; one
+        # begun before may have missed the thread's last outcome and what it let go, and is not enough.
         self._searches = 0
         # SQLite has one writer at a time: this process's threads take turns (a second writer would
         # fail with "database is locked"), while their posts to Slack still run at once.
@@ -147,11 +147,11 @@ class Claims:
                 # Search again when nothing is found yet, or what was found waits on holds and the
                 # search is a second old (new alerts may have been queued since).
                 search = not found and (head is None or time.monotonic() - self._searched_at >= 1.0)
-                searches = self._searches
+                since = self._searches
             if candidate is None:
                 if not search:
                     return None
-                self._find(exclude, searches)
+                self._find(exclude, since)
                 found = True
                 continue
             if candidate[0] in exclude:
@@ -167,14 +167,14 @@ class Claims:
                 return None
             return max(0.0, self._candidates[0][0] - time.monotonic())
 
-    def _find(self, exclude: Collection[int], searches: int) -> None:
+    def _find(self, exclude: Collection[int], since: int) -> None:
         """Fill the buffer with the due alerts, each the oldest unfinished one of a channel with nothing
         in flight and nothing sent too recently, in a workspace not held beyond the lookahead, in the
         order they may be claimed: when their workspace is let go, then oldest first. When
         workspaces are paced, one per workspace not posting now (its next turn takes one anyway)."""
         with self._finding:
             with self._lock:
-                if self._searches != searches:  # one began (and ended) after this thread asked
+                if self._searches > since:  # one began (and ended) since: use what it found
                     return
                 self._searches += 1
             now = utcnow()
