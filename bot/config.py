@@ -86,6 +86,10 @@ class Settings(BaseModel):
     metrics_token: SecretStr | None = None
     # Days after an uninstall that a workspace's data is deleted (bot/store/retention.py); 0: at once.
     retention_days: int = 30
+    # The alerts worker (docs/alerts.md#fan-out-across-workspaces): threads posting at once, and each
+    # workspace's pace, the least seconds between two of its posts (0: unpaced).
+    alert_threads: int = 32
+    alert_team_interval: float = 1.0
 
     @field_validator("slack_api_url")
     @classmethod
@@ -154,6 +158,10 @@ class Settings(BaseModel):
                     f"MODELCOST_RETENTION_DAYS must be a whole number of days, not {days[:40]!r}"
                 )
             values["retention_days"] = int(days)
+        if threads := get("MODELCOST_ALERT_THREADS"):
+            values["alert_threads"] = _parse_bounded(threads, "MODELCOST_ALERT_THREADS", 1, 256, whole=True)
+        if pace := get("MODELCOST_ALERT_TEAM_INTERVAL"):
+            values["alert_team_interval"] = _parse_bounded(pace, "MODELCOST_ALERT_TEAM_INTERVAL", 0, 60)
         return cls.model_validate(values)
 
     def require(self, *names: str) -> None:
@@ -213,3 +221,15 @@ def _parse_interval(text: str, name: str) -> timedelta:
     if seconds <= 0:
         raise ValueError(f"{name} must be positive")
     return timedelta(seconds=seconds)
+
+
+def _parse_bounded(text: str, name: str, low: float, high: float, *, whole: bool = False) -> float:
+    """A number from `low` to `high` (`name`: the variable, for the error)."""
+    try:
+        value = int(text) if whole else float(text.removesuffix("s"))
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:  # NaN fails too
+        kind = "a whole number" if whole else "a number of seconds"
+        raise SettingsError(f"{name} must be {kind} from {low:g} to {high:g}, not {text[:20]!r}")
+    return value

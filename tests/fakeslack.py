@@ -23,7 +23,15 @@ auth.test answers with the team of the token it is sent (the default team for an
 
 and can be told to answer the next N calls of a method (or of response URLs, method "response")
 with an error (`fail`), a 429 with Retry-After (`rate_limit`), any HTTP status (`status`) or a
-payload of your own (`reply`). Use it as a context manager, or start()/stop().
+payload of your own (`reply`); a script can be for one team's calls only (`team=`). Use it as a
+context manager, or start()/stop().
+
+Like Slack, it can be slow and enforce a rate limit per workspace: `latency` seconds before every
+Web API answer, and `pace(method, interval)` answers a team's call of that method with a 429 and
+Retry-After when it arrives less than `interval` after the team's previous accepted one. A call's
+team is the team of the token it bears (`install(team)` issues one without the OAuth dance; any other
+token is the default team's); each call records its team, its HTTP status and when it arrived (`at`,
+time.monotonic()), so tests can read order, overlap and spacing per team.
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -53,6 +61,9 @@ class Call:
     headers: dict[str, str]  # lower-case names
     raw: bytes
     response_id: str | None = None  # the <id> of /response/<id>
+    team: str = ""  # whose token it bore (the default team for a token the fake never issued)
+    at: float = 0.0  # time.monotonic() when it arrived
+    status: int = 200  # the HTTP status it was answered with
 
     @property
     def token(self) -> str | None:
@@ -70,6 +81,7 @@ class _Script:
     payload: Any
     headers: dict[str, str]
     times: int | None  # None: every call from now on
+    team: str | None = None  # None: any team's calls
 
 
 @dataclass
@@ -95,6 +107,7 @@ class FakeSlack:
 
     team_id: str = "T0FAKE"
     bot_user_id: str = "U0BOT"
+    latency: float = 0.0  # seconds before every Web API answer, as a real Slack takes
     _calls: list[Call] = field(default_factory=list)
     _scripts: dict[str, list[_Script]] = field(default_factory=dict)
     _lock: threading.Condition = field(default_factory=threading.Condition)
@@ -108,6 +121,8 @@ class FakeSlack:
     _files: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)  # id -> name, bytes, token
     _shared: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # id -> user, channel, created
     _sizes: dict[str, int] = field(default_factory=dict)  # id -> the size files.info says
+    _paces: dict[str, tuple[float, int]] = field(default_factory=dict)  # method -> interval, Retry-After
+    _accepted_at: dict[tuple[str, str], float] = field(default_factory=dict)  # (method, team) -> when
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def start(self) -> FakeSlack:
@@ -126,7 +141,10 @@ class FakeSlack:
             def log_message(self, format: str, *args: Any) -> None:  # quiet
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            request_queue_size = 128  # many clients connecting at once (a fan-out) are queued, not reset
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         # A poll of 0.01 s (not the default 0.5) so stop() returns at once.
         threading.Thread(
@@ -170,24 +188,43 @@ class FakeSlack:
         times: int | None = None,
         status: int = 200,
         headers: dict[str, str] | None = None,
+        team: str | None = None,
     ) -> None:
-        """Answer the next `times` calls of `method` (all of them when None) with this payload."""
+        """Answer the next `times` calls of `method` (all of them when None; only `team`'s when given)
+        with this payload."""
         with self._lock:
-            self._scripts.setdefault(method, []).append(_Script(status, payload, headers or {}, times))
+            self._scripts.setdefault(method, []).append(_Script(status, payload, headers or {}, times, team))
 
     def fail(self, method: str, error: str, *, times: int | None = 1, **extra: Any) -> None:
         """`{"ok": false, "error": error}` (HTTP 200, as Slack does) for the next `times` calls."""
         self.reply(method, {"ok": False, "error": error, **extra}, times=times)
 
-    def rate_limit(self, method: str, *, retry_after: int = 1, times: int | None = 1) -> None:
-        """HTTP 429 with Retry-After for the next `times` calls."""
+    def rate_limit(
+        self, method: str, *, retry_after: int = 1, times: int | None = 1, team: str | None = None
+    ) -> None:
+        """HTTP 429 with Retry-After for the next `times` calls (only `team`'s when given)."""
         self.reply(
             method,
             {"ok": False, "error": "ratelimited"},
             times=times,
             status=429,
             headers={"Retry-After": str(retry_after)},
+            team=team,
         )
+
+    def pace(self, method: str, interval: float, *, retry_after: int = 1) -> None:
+        """Slack's per-workspace limit: a team's call of `method` arriving less than `interval` seconds
+        after its previous accepted one is answered 429 with Retry-After (and not accepted)."""
+        with self._lock:
+            self._paces[method] = (interval, retry_after)
+
+    def install(self, team_id: str) -> str:
+        """A bot token of the team's own, as its installation would have (auth.test answers its team)."""
+        grant = Grant(team_id)
+        with self._lock:
+            token = f"xoxb-{team_id}-{next(self._serial)}"
+            self._tokens[token] = grant
+        return token
 
     def status(self, method: str, status: int, *, times: int | None = 1, body: Any = "error") -> None:
         """Any HTTP status (e.g. 500, or 404 for an expired response_url) for the next `times` calls."""
@@ -243,6 +280,7 @@ class FakeSlack:
         with self._lock:
             self._calls.clear()
             self._scripts.clear()
+            self._accepted_at.clear()
 
     # -- serving -----------------------------------------------------------------------------------
     def _handle(self, handler: BaseHTTPRequestHandler, raw: bytes) -> None:
@@ -257,11 +295,16 @@ class FakeSlack:
             self._send(handler, 404, "not found", {})
             return
         body = {} if method in (UPLOAD, DOWNLOAD) else self._body(raw, headers, url.query)  # a file's bytes
-        call = Call(method, url.path, body, headers, raw, response_id)
+        call = Call(method, url.path, body, headers, raw, response_id, at=time.monotonic())
         with self._lock:
+            grant = self._tokens.get(call.token or "")
+            team = grant.key if grant is not None else self.team_id
+            script = self._next_script(method, team) or self._over_pace(method, team, call.at)
+            call = replace(call, team=team, status=script.status if script is not None else 200)
             self._calls.append(call)
-            script = self._next_script(method)
             self._lock.notify_all()
+        if self.latency and len(parts) == 2 and parts[0] == "api":
+            time.sleep(self.latency)
         if script is not None:
             self._send(handler, script.status, script.payload, script.headers)
         elif method == RESPONSE:
@@ -273,16 +316,29 @@ class FakeSlack:
         else:
             self._send(handler, 200, self._default(call), {})
 
-    def _next_script(self, method: str) -> _Script | None:
-        queue = self._scripts.get(method)
+    def _next_script(self, method: str, team: str) -> _Script | None:
+        queue = [s for s in self._scripts.get(method, ()) if s.team in (None, team)]
         if not queue:
             return None
         script = queue[0]
         if script.times is not None:
             script.times -= 1
             if script.times <= 0:
-                queue.pop(0)
+                self._scripts[method].remove(script)
         return script
+
+    def _over_pace(self, method: str, team: str, at: float) -> _Script | None:
+        """A 429 if this call comes too soon after the team's previous accepted one; else None, and
+        it is the team's latest accepted call."""
+        if method not in self._paces:
+            return None
+        interval, retry_after = self._paces[method]
+        last = self._accepted_at.get((method, team))
+        if last is not None and at - last < interval:
+            headers = {"Retry-After": str(retry_after)}
+            return _Script(429, {"ok": False, "error": "ratelimited"}, headers, None)
+        self._accepted_at[(method, team)] = at
+        return None
 
     @staticmethod
     def _body(raw: bytes, headers: dict[str, str], query: str) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """Posting one alert to Slack, and what each answer means for the alert.
 
 Every post is bounded (the client is bot.slackapi.clients.web_client's `bounded` one): a connection
-is retried twice (Slack never got the message), a short Retry-After is waited out in place, and a
-post that gets no answer times out after `POST_TIMEOUT_S` and is retried later, so a hung post holds
-up only the thread and the channel it is for.
+is retried twice (Slack never got the message), a 429 is never slept on but handed back with its
+Retry-After (the outbox holds the workspace that long), and a post that gets no answer times out
+after `POST_TIMEOUT_S` and is retried later, so a hung post holds up only the thread and the channel
+it is for.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ class Poster:
         except SlackApiError as exc:
             error = str(exc.response.get("error", "")) or f"HTTP {exc.response.status_code}"
             if exc.response.status_code == 429:
-                return Outcome("retry", "rate limited (429)", retry_after(exc.response.headers), counts=False)
+                # The whole workspace waits Retry-After (bot.store.pacing); this thread goes on to others.
+                return Outcome("limited", "rate limited (429)", retry_after(exc.response.headers))
             if error in DISABLING_ERRORS:
                 return Outcome("disable", f"{error}: {DISABLING_ERRORS[error]}")
             if error in BREAKING_ERRORS:

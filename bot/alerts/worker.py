@@ -4,6 +4,14 @@ Each thread loops on its own: claim one due alert (bot.store.claims), post it ou
 transaction (bot.alerts.posting), record the outcome. So N threads post to N channels at once, and
 a slow or hung post holds up only its own thread and channel.
 
+Fan-out across workspaces: Slack limits chat.postMessage per app and workspace (bot.store.pacing
+quotes its pages), so workspaces go in parallel and each is paced: one claim per workspace per
+`team_interval` seconds, counted again from each post's answer, and every worker process reads the
+same holds. A 429 holds its whole workspace for Retry-After, not a thread: the thread goes on to other
+workspaces, and the alert goes out, once, when the hold ends. A thread with nothing to claim looks
+again when the soonest hold on a workspace with alerts waiting ends (or after `poll`), so a paced
+fan-out runs at its pace, not at the poll's.
+
 Faults:
 - The database goes away: claims wait with a short backoff; an outcome that cannot be recorded is
   retried (every <= 2 s) while the thread keeps the claim, renewing its lease when it can, so the
@@ -28,6 +36,7 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from bot.alerts.posting import Poster
 from bot.contract.errors import SlackUnavailableError
@@ -41,12 +50,15 @@ log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_S = 8.0
 # Waiting for the database: short, so that delivery resumes within seconds of its return.
 RETRY_MIN_S, RETRY_MAX_S = 0.25, 2.0
+# `run_once` waits out a workspace's pace and a Retry-After up to this long; a longer hold is left to
+# the next run (a running worker waits out every hold).
+SHORT_HOLD_S = 10.0
 
 
 def unreachable(exc: BaseException) -> bool:
     """The database could not be reached, dropped the connection or asked for a retry: worth waiting
     for. Other database errors are bugs and raise."""
-    return isinstance(exc, (OperationalError, InterfaceError)) or (
+    return isinstance(exc, (OperationalError, InterfaceError, PoolTimeoutError)) or (
         isinstance(exc, DBAPIError) and exc.connection_invalidated
     )
 
@@ -89,20 +101,29 @@ class Worker:
         threads: int = 4,
         grace: float = SHUTDOWN_GRACE_S,
         tokens: Callable[[str], str | None] | None = None,
+        team_interval: float = 0.0,
     ) -> None:
         """`client` posts every alert (single mode); with `tokens` (OAuth mode), each workspace's alerts
-        are posted with its installation's bot token, asked for each post (it may have rotated)."""
+        are posted with its installation's bot token, asked for each post (it may have rotated).
+        `team_interval`: each workspace's pace in seconds (0: unpaced; a 429 still holds it); the
+        worker command passes MODELCOST_ALERT_TEAM_INTERVAL's, 1 s unless set."""
         self.claims = Claims(
-            engine, channel_interval=channel_interval, lease=lease, max_attempts=max_attempts
+            engine,
+            channel_interval=channel_interval,
+            lease=lease,
+            max_attempts=max_attempts,
+            team_interval=team_interval,
+            batch=max(64, 16 * threads),  # a search schedules many turns: fewer searches
         )
+        self.team_interval = team_interval
         self.poster = Poster(client)
         self.tokens = tokens
         self._posters: dict[tuple[str, str], Poster] = {}  # (workspace, token) -> its poster
         self._base_url = client.base_url
         self.lease = lease
         self.grace = grace
-        # SQLite has one writer at a time: concurrent claims would fail with "database is locked".
-        self.threads = 1 if engine.dialect.name == "sqlite" else threads
+        # On SQLite the threads take turns at the database (bot.store.claims); their posts run at once.
+        self.threads = threads
         self.outage = Outage()
         self._lock = threading.Lock()
         self._held: dict[int, str] = {}  # alert id -> channel: claims this process holds right now
@@ -173,12 +194,34 @@ class Worker:
                 continue
             wait = RETRY_MIN_S
             if delivered is None:
-                if poll is None:
-                    return
-                stop.wait(poll)
+                idle = self._idle(poll)
+                if idle is None:
+                    if poll is None:
+                        return
+                    idle = poll
+                stop.wait(idle if poll is None else min(idle, poll))  # new alerts: within a poll
             elif delivered:
                 with self._lock:
                     sent[0] += 1
+
+    def _idle(self, poll: float | None) -> float | None:
+        """Nothing to claim: seconds until the next alert found is let go by its workspace's hold, or
+        else until the soonest hold on a workspace with alerts waiting ends (None: no such hold)."""
+        try:
+            idle = self.claims.ready_in()
+            if idle is None:
+                idle = self.claims.next_release(
+                    max(SHORT_HOLD_S, self.team_interval) if poll is None else poll
+                )
+        except Exception as exc:
+            if unreachable(exc):
+                self.outage.down(exc)
+                return None
+            if poll is None:
+                raise
+            log.exception("looking for the next alert failed unexpectedly; going on in %.0fs", poll)
+            return None
+        return idle
 
     def _ticks(self, stop: threading.Event, tick: Callable[[], None], poll: float) -> None:
         while not stop.is_set():

@@ -62,7 +62,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # Each workspace's alerts go out with its installation's token, refreshed when it rotates.
         tokens = Installs(settings, engine).bot_token
         worker = Worker(
-            engine, web_client(settings.slack_api_url, None, bounded=True), lease=args.lease, tokens=tokens
+            engine,
+            web_client(settings.slack_api_url, None, bounded=True),
+            lease=args.lease,
+            tokens=tokens,
+            threads=settings.alert_threads,
+            team_interval=settings.alert_team_interval,
         )
     else:
         token = settings.slack_bot_token
@@ -71,6 +76,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             engine,
             web_client(settings.slack_api_url, token.get_secret_value(), bounded=True),
             lease=args.lease,
+            threads=settings.alert_threads,
+            team_interval=settings.alert_team_interval,
         )
     reprices = reprice_runner(settings, engine)  # `/modelcost reprice`: jobs the Slack app queues
     purged_at = float("-inf")

@@ -1,6 +1,6 @@
 """Slack HTTP clients, always at SLACK_API_URL: `web_client`, the one maker of Web API clients (the
-app's, which wait out 429s a couple of times; the alerts worker's, `bounded`: a post is bounded, a
-short Retry-After waited out in place and a long one left to the worker), and the response_url
+app's, which wait out 429s a couple of times; the alerts worker's, `bounded`: a post is bounded, and
+a 429 handed back at once, its Retry-After left to the worker), and the response_url
 sender, which checks the status Slack answers and logs failures."""
 
 from __future__ import annotations
@@ -13,9 +13,6 @@ from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
 log = logging.getLogger(__name__)
@@ -37,11 +34,10 @@ def web_client(base_url: str, token: str | None, *, bounded: bool = False) -> We
     """A Web API client at `base_url` (SLACK_API_URL) with `token` (None: for calls that take none,
     such as oauth.v2.access). By default it waits out 429s (Retry-After) a couple of times before
     giving up. `bounded` (the alerts worker): a failure to connect is retried twice; a read timeout
-    (Slack may have the message) is not retried here but recorded, and tried again later; a short
-    Retry-After is waited out in place, a long one is left to the worker to reschedule."""
-    retries = (
-        [ConnectionErrorRetryHandler(max_retry_count=2), ShortRateLimitRetry()] if bounded else _retries()
-    )
+    (Slack may have the message) is not retried here but recorded, and tried again later; a 429 is
+    not waited out on a thread of the worker's pool but handed back, and the worker holds the whole
+    workspace for its Retry-After (bot.store.pacing) while the thread goes on to other workspaces."""
+    retries = [ConnectionErrorRetryHandler(max_retry_count=2)] if bounded else _retries()
     return WebClient(
         token=token,
         base_url=base_url,
@@ -72,26 +68,6 @@ def post_response(response_url: str, message: Mapping[str, Any]) -> bool:
 
 
 POST_TIMEOUT_S = 10  # Slack answers a post in well under a second; a longer wait is a hang
-
-
-class ShortRateLimitRetry(RateLimitErrorRetryHandler):
-    """Honour a short Retry-After in place; a long one is rescheduled by the worker instead of slept."""
-
-    def __init__(self, max_wait: float = 10.0) -> None:
-        super().__init__(max_retry_count=1)
-        self.max_wait = max_wait
-
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if not super()._can_retry(state=state, request=request, response=response, error=error):
-            return False
-        return response is not None and retry_after(response.headers) <= self.max_wait
 
 
 def retry_after(headers: Mapping[str, Any]) -> float:

@@ -32,6 +32,7 @@ from bot.store.tables import (
     Change,
     Departure,
     Notice,
+    Pacing,
     Price,
     RepriceJob,
     Score,
@@ -128,6 +129,7 @@ def _delete_rows(session: Session, workspace: str, uninstalled_at: datetime) -> 
         "aliases": _delete(session, Alias, Alias.workspace == workspace),
         "changes": _delete(session, Change, Change.workspace == workspace),
         "reprice_jobs": _delete(session, RepriceJob, RepriceJob.workspace == workspace),
+        "pacing": _delete(session, Pacing, Pacing.workspace == workspace),
     }
     # Its installation was deleted at the uninstall (bot.slackapi.installs.Installs.forget); what is left
     # from before it (a user's installation rows) goes too, never an install made since.

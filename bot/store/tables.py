@@ -288,12 +288,17 @@ class Alert(Base):
     no change, a lifecycle notice or a periodic digest (payload `type`), queued by the worker's pass."""
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("change_id", "subscription_id"),)
+    __table_args__ = (
+        UniqueConstraint("change_id", "subscription_id"),
+        # A channel's alerts in order: the claims ask, for each due alert, whether an older one of its
+        # channel is unfinished (with a fan-out's thousands due at once, one index probe each).
+        Index("ix_alerts_channel_id_id", "channel_id", "id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"))
     subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id"))
     workspace: Mapped[str] = workspace_column()  # the subscription's: its token posts the alert
-    channel_id: Mapped[str] = mapped_column(String(40), index=True)
+    channel_id: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(
         String(20), default="pending", index=True
@@ -302,7 +307,17 @@ class Alert(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)  # the claims' "sent too recently"
+
+
+class Pacing(Base):
+    """Per workspace, the earliest time the alerts worker may post there again (bot.store.pacing): after
+    each post, the workspace's pace; after a 429, Slack's Retry-After. Slack limits chat.postMessage per
+    workspace, so every worker process reads the same row."""
+
+    __tablename__ = "pacing"
+    workspace: Mapped[str] = workspace_column(primary_key=True)
+    not_before: Mapped[datetime]
 
 
 class Notice(Base):

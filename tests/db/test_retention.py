@@ -24,6 +24,7 @@ from bot.store.tables import (
     Change,
     Departure,
     Notice,
+    Pacing,
     Price,
     RepriceJob,
     Score,
@@ -34,7 +35,7 @@ from tests.db.dump import dump
 
 pytestmark = pytest.mark.engines  # the store: every test on each backend
 
-KEYED = (Change, Price, Score, Alias, Subscription, Alert, TeamWorkload, RepriceJob)
+KEYED = (Change, Price, Score, Alias, Subscription, Alert, TeamWorkload, RepriceJob, Pacing)
 GONE = "TGONE"
 KEPT = ("TKEPT", "E1:")
 
@@ -68,7 +69,8 @@ def install_rows(engine: Engine, workspace: str, at: datetime) -> None:
 
 def populate(engine: Engine, workspace: str, channel: str) -> None:
     """Everything a workspace can own: a subscription, its own price, a team score, a name, a default
-    workload, a reprice job waiting, and (below) the alerts and notices they bring."""
+    workload, a reprice job waiting, the alerts worker's pace, and (below) the alerts and notices they
+    bring."""
     respond(engine, "subscribe o1", member(workspace, channel))
     respond(engine, "set o1 output 50", admin(workspace))
     respond(engine, "set sonnet score 1460", admin(workspace))
@@ -79,6 +81,8 @@ def populate(engine: Engine, workspace: str, channel: str) -> None:
             workspace=workspace, user_id="UMEMBER", channel_id=channel, file_id=None, response_url="https://x"
         )
     )
+    with db.transaction(engine) as s:  # the alerts worker's pace for it (bot.store.pacing)
+        s.add(Pacing(workspace=workspace, not_before=datetime.now(UTC)))
 
 
 def owned(engine: Engine, workspace: str) -> dict[str, int]:
@@ -138,7 +142,8 @@ def test_kept_for_the_retention_period_then_every_row_of_the_workspace_is_gone(w
     before = owned(workspaces, GONE)
     assert all(before[t] for t in ("changes", "prices", "scores", "aliases", "subscriptions", "alerts"))
     assert all(
-        before[t] for t in ("team_workloads", "notices", "slack_installations", "slack_bots", "reprice_jobs")
+        before[t]
+        for t in ("team_workloads", "notices", "slack_installations", "slack_bots", "reprice_jobs", "pacing")
     )
     uninstalled_at = uninstall(workspaces, GONE)
     kept = dump(workspaces)

@@ -143,6 +143,10 @@ def worker(url: str, slack: FakeSlack, log: Path, *args: str) -> Iterator[subpro
         "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_API_URL": slack.api_url,
         "MODELCOST_FEED_URL": slack.base + "/feed.json",  # loopback only: the fake answers 404
+        # Four threads, and one workspace's channels unpaced: these tests are about threads and faults
+        # (tests/slack/test_fanout.py has the pacing).
+        "MODELCOST_ALERT_THREADS": "4",
+        "MODELCOST_ALERT_TEAM_INTERVAL": "0",
     }
     with log.open("ab") as out:
         proc = subprocess.Popen(

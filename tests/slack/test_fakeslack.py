@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -49,6 +51,26 @@ def test_429_with_retry_after_is_honoured_by_slack_sdk(fake_slack: FakeSlack) ->
         WebClient(base_url=fake_slack.api_url).chat_postMessage(channel="C1", text="hi")
     assert raised.value.response.status_code == 429
     assert raised.value.response.headers["Retry-After"] == "7"
+
+
+def test_like_slack_it_is_slow_and_limits_each_workspace_on_its_own() -> None:
+    with FakeSlack(latency=0.2) as fake:
+        fake.pace("chat.postMessage", 60, retry_after=3)
+        a, b = (WebClient(token=fake.install(team), base_url=fake.api_url) for team in ("TA", "TB"))
+        a.chat_postMessage(channel="CA", text="hi")
+        with pytest.raises(SlackApiError) as raised:  # TA again within its limit
+            a.chat_postMessage(channel="CA2", text="hi")
+        assert raised.value.response.status_code == 429
+        assert raised.value.response.headers["Retry-After"] == "3"
+        b.chat_postMessage(channel="CB", text="hi")  # TB is limited on its own
+        fake.rate_limit("chat.postMessage", team="TB")  # a script for one team leaves the others be
+        with pytest.raises(SlackApiError):
+            b.chat_postMessage(channel="CB", text="hi")
+        assert a.auth_test()["team_id"] == "TA"
+
+        calls = fake.calls("chat.postMessage")
+    assert [(c.team, c.status) for c in calls] == [("TA", 200), ("TA", 429), ("TB", 200), ("TB", 429)]
+    assert all(later.at - earlier.at >= 0.2 for earlier, later in pairwise(calls))  # each took 0.2 s
 
 
 def test_response_urls_and_form_posts(fake_slack: FakeSlack) -> None:

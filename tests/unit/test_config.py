@@ -65,3 +65,24 @@ def test_metrics_token_and_retention_days() -> None:
 def test_retention_days_must_be_a_whole_number(days: str) -> None:
     with pytest.raises(SettingsError, match="MODELCOST_RETENTION_DAYS must be a whole number of days"):
         Settings.from_env({"MODELCOST_RETENTION_DAYS": days})
+
+
+def test_the_alerts_worker_threads_and_workspace_pace() -> None:
+    assert (Settings.from_env({}).alert_threads, Settings.from_env({}).alert_team_interval) == (32, 1.0)
+    s = Settings.from_env({"MODELCOST_ALERT_THREADS": "64", "MODELCOST_ALERT_TEAM_INTERVAL": "0.25"})
+    assert (s.alert_threads, s.alert_team_interval) == (64, 0.25)
+    assert Settings.from_env({"MODELCOST_ALERT_TEAM_INTERVAL": "0"}).alert_team_interval == 0  # unpaced
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("MODELCOST_ALERT_THREADS", "0", "a whole number from 1 to 256, not '0'"),
+        ("MODELCOST_ALERT_THREADS", "2.5", "a whole number from 1 to 256"),
+        ("MODELCOST_ALERT_TEAM_INTERVAL", "-1", "a number of seconds from 0 to 60, not '-1'"),
+        ("MODELCOST_ALERT_TEAM_INTERVAL", "fast", "a number of seconds from 0 to 60"),
+    ],
+)
+def test_a_bad_alerts_setting_names_its_variable(name: str, value: str, says: str) -> None:
+    with pytest.raises(SettingsError, match=f"{name} must be {says}"):
+        Settings.from_env({name: value})
