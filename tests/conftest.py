@@ -28,6 +28,8 @@ from sqlalchemy.engine import make_url
 
 from bot import db
 from bot.feeds.seed import ensure_catalog
+from bot.read import current
+from bot.read.model import ReadModel
 
 POSTGRES_URL = os.environ.get("MODELCOST_TEST_POSTGRES_URL")
 # `modelcost ask` keeps read models on disk: the tests' in a directory of their own, never the user's.
@@ -56,6 +58,7 @@ class Databases:
         self.backend = backend
         self.workdir = workdir
         self.template: str | None = None
+        self.model: ReadModel | None = None  # the template's snapshot
         self.shared: str | None = None  # the read-only catalog of `catalog_url`
         self.owned: list[str] = []  # made for the test running now
         self._kept: list[str] = []  # the template, the shared catalog, `seeded(kept=True)`: at the end
@@ -85,6 +88,7 @@ class Databases:
             url = self._create()
             engine = db.make_engine(url)
             ensure_catalog(engine)
+            self.model = current.current(engine)  # each copy starts from it (see `seeded`)
             engine.dispose()
             self._kept.append(url)
             self.template = url
@@ -96,17 +100,24 @@ class Databases:
         self.owned.append(url)
         return url
 
-    def seeded(self, *, kept: bool = False) -> str:
+    def seeded(self, *, kept: bool = False, start: bool = True) -> str:
         """The URL of a new copy of the seeded catalog, this test's own; `kept`, the run's (for a
         fixture of a wider scope: dropped at the end)."""
         url = self._create(self._template())
         (self._kept if kept else self.owned).append(url)
+        if not start:
+            return url
+        _copied[url] = self.model
+        # The process's engine for it (the app's, a worker's) starts from the template's snapshot: a
+        # copy holds the same catalog, so building it again would only repeat the template's build.
+        start_from_template(db.engine_for(url), url)
         return url
 
     def shared_catalog(self) -> str:
         """The URL of the seeded catalog every test that only reads shares."""
         if self.shared is None:
             self.shared = self._create(self._template())
+            _copied[self.shared] = self.model
             self._kept.append(self.shared)
             _session_urls.add(self.shared)
         return self.shared
@@ -131,6 +142,17 @@ class Databases:
         self._drop(self._kept)
         if self._admin is not None:
             self._admin.dispose()
+
+
+_copied: dict[str, ReadModel | None] = {}  # a copy of the seeded catalog -> the template's snapshot
+
+
+def start_from_template(engine: Engine, url: str) -> None:
+    """An engine of a copy of the seeded catalog begins with the template's snapshot (bot.read.current
+    keeps it while the catalog's version holds). A test that changes its copy by hand-written SQL,
+    which moves no version, before the first question asks for `fresh_built` instead."""
+    if (model := _copied.get(url)) is not None:
+        current.start_from(engine, model)
 
 
 def _sqlite_path(url: str) -> str:
@@ -198,7 +220,9 @@ def catalog_url(databases: Databases) -> str:
 
 @pytest.fixture
 def catalog(catalog_url: str) -> Engine:
-    return db.engine_for(catalog_url)
+    engine = db.engine_for(catalog_url)
+    start_from_template(engine, catalog_url)
+    return engine
 
 
 @pytest.fixture
@@ -208,8 +232,18 @@ def fresh_url(databases: Databases) -> str:
 
 
 @pytest.fixture
+def fresh_built(databases: Databases) -> Iterator[Engine]:
+    """A seeded catalog of this test's own whose snapshot is built from it (not the template's): for a
+    test that changes it by hand-written SQL before its first question."""
+    engine = db.make_engine(databases.seeded(start=False))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
 def fresh(fresh_url: str) -> Iterator[Engine]:
     engine = db.make_engine(fresh_url)
+    start_from_template(engine, fresh_url)
     yield engine
     engine.dispose()
 

@@ -61,6 +61,7 @@ class _Holder:
         self.model: ReadModel | None = None
         self.seen: tuple[object, ...] | None = None  # the catalog's version last read (shared and own)
         self.dirty = True  # the version must be read before the next answer
+        self.writes = 0  # writes made in this process (`changed`): a refresh begun before one is not enough
         self.unreachable = False  # the last version check could not reach the database
         self.watched = 0
         self.polling = False
@@ -182,7 +183,9 @@ class _Holder:
         engine = self.engine()
         assert engine is not None, "the engine is gone"
         with self.lock:
-            self.dirty = False  # cleared first: a write during the read marks it again
+            # Dirty until this refresh is done: a reader meanwhile waits for it rather than answer from
+            # the snapshot held, which may not show a write made here (its own, a moment ago).
+            writes = self.writes
             version, on = catalog_version(engine), lifecycle.today()
             model = self.model
             if model is None or model.version[:SHARED_PART] != version[:SHARED_PART] or model.on != on:
@@ -192,8 +195,10 @@ class _Holder:
                     self.views.clear()  # laid over the old snapshot: let it go (each laid again when asked)
                 self.model = model
             self.seen = version
-            if not model.models:
-                # A catalog not seeded yet (another process may be seeding it now): ask again next time.
+            self.dirty = False
+            if self.writes != writes or not model.models:
+                # A write here since the version was read; or a catalog not seeded yet (another process
+                # may be seeding it now): ask again next time.
                 self.dirty = True
             return model
 
@@ -293,7 +298,9 @@ def unreachable(engine: Engine) -> bool:
 
 def changed(engine: Engine) -> None:
     """A write in this process: the next read rereads the version (and so sees the write)."""
-    _holder(engine).dirty = True
+    holder = _holder(engine)
+    holder.writes += 1  # first: a refresh ending now sees it and stays dirty (see `refresh`)
+    holder.dirty = True
 
 
 def watch(engine: Engine) -> Callable[[], object]:
@@ -312,6 +319,17 @@ def unwatch(engine: Engine) -> None:
     holder = _holder(engine)
     with holder.lock:
         holder.watched = max(0, holder.watched - 1)
+
+
+def start_from(engine: Engine, model: ReadModel) -> None:
+    """Begin this engine's snapshot with `model`, built from another database holding the same catalog
+    (a copy of it: each test's copy of the seeded catalog), instead of building it again. Kept, like
+    any snapshot, only while the catalog's version says it holds: a write that moves the version
+    rebuilds it; one that moves none (SQL written by hand, not through the store) is not seen."""
+    holder = _holder(engine)
+    with holder.lock:
+        if holder.model is None:
+            holder.model, holder.dirty = model, True
 
 
 def use_disk(engine: Engine, directory: Path) -> None:

@@ -19,6 +19,13 @@ from tests.slack.blockkit import assert_valid_view
 from tests.slack.conftest import mrkdwn_texts, visible_text
 
 
+@pytest.fixture
+def fresh(fresh_built: Engine) -> Engine:
+    """Retirement days are set here by hand-written SQL before the first question, which moves no
+    catalog version: the snapshot is built from this copy, not taken from the template (conftest)."""
+    return fresh_built
+
+
 def admin(workspace: str, user: str, channel: str = "C0ADMIN") -> Context:
     return Context.slack(user, channel, lambda _: True, workspace=workspace)
 

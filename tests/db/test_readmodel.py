@@ -4,9 +4,11 @@ while they still hold."""
 
 from __future__ import annotations
 
+import threading
 import time
 from decimal import Decimal as D
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -76,3 +78,36 @@ def test_a_damaged_snapshot_is_a_miss(fresh: Engine, tmp_path: Path) -> None:
     for path in tmp_path.glob("readmodel-*.pickle"):
         path.write_bytes(b"not a pickle")
     assert snapfile.load(tmp_path, fresh, model.version, model.on) is None
+
+
+def test_a_question_after_a_write_here_waits_for_the_rebuild_it_needs(
+    fresh: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Watched (as the Slack app is), a question asked while the snapshot is being rebuilt after a
+    write made in this process waits for it: never answered from the snapshot before the write."""
+    current.watch(fresh)
+    try:
+        assert "cheapfour" not in current.current(fresh).index.aliases
+        building, finish = threading.Event(), threading.Event()
+        build = current._load
+
+        def slow_build(*args: Any, **kwargs: Any) -> Any:  # a build that takes a while (a busy machine)
+            building.set()
+            finish.wait(10)
+            return build(*args, **kwargs)
+
+        monkeypatch.setattr(current, "_load", slow_build)
+        respond(fresh, "alias cheapfour gpt-4o", Context.cli())
+        answers: list[Any] = []
+        first = threading.Thread(target=lambda: answers.append(current.current(fresh)))
+        first.start()
+        assert building.wait(10)  # the rebuild the write needs has begun
+        second = threading.Thread(target=lambda: answers.append(current.current(fresh)))
+        second.start()
+        second.join(0.3)  # the second question comes while the build is under way
+        finish.set()
+        first.join(10)
+        second.join(10)
+        assert [a.index.aliases.get("cheapfour") for a in answers] == ["gpt-4o", "gpt-4o"]
+    finally:
+        current.unwatch(fresh)

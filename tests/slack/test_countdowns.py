@@ -32,6 +32,13 @@ RETIRES = TODAY + timedelta(days=31)
 
 
 @pytest.fixture
+def fresh(fresh_built: Engine) -> Engine:
+    """Retirement days are set here by hand-written SQL before the first question, which moves no
+    catalog version: the snapshot is built from this copy, not taken from the template (conftest)."""
+    return fresh_built
+
+
+@pytest.fixture
 def slack() -> Iterator[FakeSlack]:
     with FakeSlack() as fake:
         yield fake
