@@ -45,7 +45,7 @@ PYTEST := $(BIN)/python -m pytest -q
 test: setup
 	@log=$$(mktemp); \
 	$(PYTEST) -m alone --durations=12 -o cache_dir=.pytest_cache/alone >"$$log" 2>&1 & alone=$$!; \
-	nice -n 10 $(PYTEST) -n $(TEST_WORKERS) -m "not alone" --durations=15; shared=$$?; \
+	nice -n 10 $(PYTEST) -n $(TEST_WORKERS) --dist worksteal -m "not alone" --durations=15; shared=$$?; \
 	wait $$alone; alone=$$?; \
 	echo "-- the tests marked alone, run beside the others:"; cat "$$log"; rm -f "$$log"; \
 	test $$shared -eq 0 && test $$alone -eq 0
