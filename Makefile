@@ -37,7 +37,8 @@ demo: setup
 # picked before it is bound, a PostgreSQL server of their own, timing that is their behaviour), which
 # run one after another beside them in a run of their own, first in line for the CPU (the workers are
 # niced: those tests mostly wait, and when they run, their timing is what they check); its log follows
-# the first's. Each names its slowest tests: the suite's time is part of every change's cost. (xdist's
+# the first's (`--dist worksteal`: a worker that runs out takes tests queued for the other). Each names its
+# slowest tests: the suite's time is part of every change's cost. (xdist's
 # `--dist loadgroup` with an xdist_group mark would do this in one run, but under pytest 9.2 it ignores
 # the mark: pytest-dev/pytest-xdist#1386.)
 TEST_WORKERS ?= 2
