@@ -41,6 +41,7 @@ _VERSION_SQL = (
     " (SELECT max(created_at) FROM aliases WHERE workspace <> '')"
 )
 SHARED_PART = 9  # catalog_version(...)[:SHARED_PART]: the shared catalog's own part
+WORKSPACE_CHANGES = 2  # then the workspaces' changes (max id, count), then their names (count, newest)
 
 
 def catalog_version(engine: Engine) -> tuple[object, ...]:
