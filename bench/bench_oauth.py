@@ -141,7 +141,6 @@ def install(url: str, workspaces: int) -> list[str]:
 def apps(url: str, fake: FakeSlack) -> dict[str, Any]:
     from bot.config import Settings  # noqa: PLC0415
     from bot.slack.app import build_app  # noqa: PLC0415
-    from bot.slack.authorize import KeptAuthorize  # noqa: PLC0415
     from bot.slack.web import wsgi_app  # noqa: PLC0415
 
     common = {
@@ -166,9 +165,8 @@ def apps(url: str, fake: FakeSlack) -> dict[str, Any]:
         settings = single if mode == "single" else oauth
         slack = build_app(settings)
         if mode == "oauth, nothing kept":
-            authorize = slack.bolt.oauth_flow.settings.authorize if slack.bolt.oauth_flow else None
-            assert isinstance(authorize, KeptAuthorize)
-            authorize.max_age_s = 0
+            assert slack.authorize is not None
+            slack.authorize.max_age_s = 0
         made[mode] = wsgi_app(slack, settings)
     return made
 

@@ -103,6 +103,17 @@ class SlackUnavailableError(UserError, ConnectionError):
         )
 
 
+class TokenRefreshError(UserError, ConnectionError):
+    """Oauth mode: the workspace's bot token was due for renewal and Slack refused it or did not answer;
+    nothing ran."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Slack did not renew modelcost's access to this workspace just now (it was due), so nothing ran. "
+            "Please try again in a minute."
+        )
+
+
 def user_message(exc: UserError) -> str:
     """The friendly reply for an expected error."""
     if isinstance(exc, UnknownModelError):

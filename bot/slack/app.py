@@ -92,6 +92,7 @@ def build_app(
     installs = Installs(settings, engine)
     client = client or web_client(settings.slack_api_url, installs.bot_token(SHARED))
     multi = settings.slack_mode == "oauth"
+    authorize = oauth.authorize(engine, installs) if multi else None
     app = App(
         client=client,
         signing_secret=secret.get_secret_value() if secret else "",
@@ -101,7 +102,10 @@ def build_app(
         # thread saves Bolt's 10 ms ack polling.
         process_before_response=True,
         logger=BOLT_LOGGER,
-        oauth_flow=oauth.oauth_flow(settings, engine, client) if multi else None,
+        # Oauth mode: an Authorize (bot/slack/authorize.py), which App takes beside the OAuth flow. Bolt
+        # hints Callable[..., AuthorizeResult]; its Authorize interface returns None too ("not installed").
+        authorize=authorize,  # type: ignore[arg-type]
+        oauth_flow=oauth.oauth_flow(settings, engine, client, authorize) if authorize else None,
         user_facing_authorize_error_message=oauth.not_installed(settings) if multi else None,
     )
     if not multi and app.oauth_flow is not None:
@@ -138,6 +142,7 @@ def build_app(
         links=links,
         reprices=Reprices(settings, engine, gate, pool),
         pool=pool,
+        authorize=authorize,
     )
     if gate.ready:
         try:
@@ -145,8 +150,8 @@ def build_app(
         except DBAPIError:
             pass  # the database went away since: built by the first question that finds it back
     listeners.register(slack)
-    if multi:
-        oauth.register(app, settings, engine, installs)
+    if authorize is not None:
+        oauth.register(app, settings, engine, installs, authorize)
     return slack
 
 

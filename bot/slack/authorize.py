@@ -1,11 +1,14 @@
-"""Oauth mode's authorization without a database read per request: Bolt's installation-store authorize
-(built by bot/slack/oauth.py), with each workspace's result kept in this process and dropped as soon as
-this process learns that the workspace's installation changed, on any worker.
+"""Oauth mode's authorization without a database read per request: an implementation of Bolt's `Authorize`
+interface (what `App(authorize=...)` takes beside an OAuth flow: bot/slack/app.py), which reads a
+workspace's installation from slack_sdk's store through bot.slackapi.installs (refreshing a rotating
+token there, as the alert worker does), asks auth.test once per token, and keeps each workspace's result
+in this process, dropped as soon as this process learns that its installation changed, on any worker.
+It implements the interface and extends no Bolt implementation: nothing of Bolt's own authorize (its
+attributes, its cache) is read or written here.
 
 What it keeps: the AuthorizeResult of a workspace (its bot token and ids), keyed by enterprise and team
 as the store looks installations up, for the SIZE workspaces served last. The app asks for no user
-scopes, so a result holds no user token and is the same for every user of the workspace; a result that
-does hold one is never kept (it is the asking user's).
+scopes, so a result holds no user token and is the same for every user of the workspace.
 
 How it stays right (bot/store/installations.py): every change of an installation's rows, an uninstall,
 a token revocation, a token refresh or a re-install, on any worker or process, adds a versioned row to
@@ -19,12 +22,13 @@ no token of its is used; a refreshed or re-installed one is served with its new 
 a worker handles itself drop the workspace at once (`forget`).
 
 Each result is read again after MAX_AGE_S even if nothing changed, so a rotating token handed out from
-memory always has at least ROTATE_WITHIN_MIN minus MAX_AGE_S left (Bolt refreshes it on the read when
-it has less than ROTATE_WITHIN_MIN).
+memory always has at least ROTATE_WITHIN_MIN minus MAX_AGE_S left (the read refreshes it when it has
+less than ROTATE_WITHIN_MIN).
 
 While the database can't be read (the check fails), a workspace served before is served still, from
 what is kept, as its questions are answered from the catalog's snapshot (bot.read.current); one never
-served gets "unavailable" (bot/slack/oauth.py), never a 500. A change committed just before such an
+served gets "unavailable" (bot/slack/oauth.py), never a 500; so does a workspace whose token is due for
+a refresh that Slack refuses or can't be reached for. A change committed just before such an
 outage is seen by the first check that succeeds after it; the bound above holds while the database
 answers. A failed check is tried again CHECK_EVERY_S later, not by every request.
 """
@@ -37,16 +41,18 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any  # Any: Bolt's authorize arguments are untyped
 
 from slack_bolt import BoltContext
 from slack_bolt.authorization import AuthorizeResult
-from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.authorization.authorize import Authorize
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from bot.domain.workspaces import scope
+from bot.contract.errors import SlackUnavailableError, TokenRefreshError
+from bot.domain.workspaces import scope, workspace_key
 from bot.slack.logtext import escape_records_of
+from bot.slackapi.installs import Installs
 from bot.store.installations import InstallationChange, changes_since, latest_version
 
 log = escape_records_of(logging.getLogger(__name__))
@@ -54,7 +60,7 @@ log = escape_records_of(logging.getLogger(__name__))
 CHECK_EVERY_S = 1.0  # the bound: changes committed this long before a request are seen by it
 MAX_AGE_S = 600.0  # a kept result is read again after 10 minutes (a rotating token's margin is 120)
 SIZE = 10_000  # workspaces kept per process (about 1.7 KB each), the least recently served dropped first
-CACHED_TOKENS = 10_000  # Bolt's auth.test results (one per token; a rotating token is new every 12 h)
+TESTED_TOKENS = 10_000  # auth.test results kept, one per token (a rotating token is new every 12 h)
 
 Key = tuple[str | None, str | None]  # (enterprise id, team id or None for an org-wide install)
 
@@ -65,27 +71,28 @@ class _Kept:
     read_at: float  # clock() before it was read from the store
 
 
-class KeptAuthorize(InstallationStoreAuthorize):
-    """Bolt's InstallationStoreAuthorize (its reads, token refresh and auth.test unchanged), with the
-    results kept as the module says. `clock` is monotonic seconds (tests pass their own);
+class KeptAuthorize(Authorize):
+    """Bolt's `Authorize` for oauth mode, with the results kept as the module says. `installs` reads
+    (and refreshes) the installations; `clock` is monotonic seconds (tests pass their own);
     `max_age_s=0` keeps nothing but what an outage needs (the bench's "before")."""
 
     def __init__(
         self,
         *,
         engine: Engine,
+        installs: Installs,
         clock: Callable[[], float] = time.monotonic,
         max_age_s: float = MAX_AGE_S,
         size: int = SIZE,
-        **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
         self.engine = engine
+        self.installs = installs
         self.clock = clock
         self.max_age_s = max_age_s
         self.size = size
         self._kept: OrderedDict[Key, _Kept] = OrderedDict()
-        self._lock = threading.Lock()  # _kept and _drops
+        self._tested: OrderedDict[str, AuthorizeResult] = OrderedDict()  # auth.test's, by token
+        self._lock = threading.Lock()  # _kept, _tested and _drops
         self._drops = 0  # moves whenever a check or `forget` may have dropped something
         self._check_lock = threading.Lock()  # one check at a time
         self._seen: int | None = None  # the last installation version read
@@ -93,9 +100,18 @@ class KeptAuthorize(InstallationStoreAuthorize):
         self._failed_at: float | None = None  # ... and when the last one that failed did
 
     def __call__(
-        self, *, context: BoltContext, enterprise_id: str | None, team_id: str | None, **more: Any
+        self,
+        *,
+        context: BoltContext,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        actor_enterprise_id: str | None = None,
+        actor_team_id: str | None = None,
+        actor_user_id: str | None = None,
     ) -> AuthorizeResult | None:
-        key: Key = (enterprise_id, None if context.is_enterprise_install else team_id)
+        org_wide = bool(context.is_enterprise_install)
+        key: Key = (enterprise_id, None if org_wide else team_id)
         checked = self._check()
         now = self.clock()
         with self._lock:
@@ -109,21 +125,48 @@ class KeptAuthorize(InstallationStoreAuthorize):
             if now - kept.read_at < self.max_age_s:
                 return kept.result
         try:
-            result = super().__call__(context=context, enterprise_id=enterprise_id, team_id=team_id, **more)
-        except DBAPIError:
+            result = self._read(context, workspace_key(enterprise_id, team_id, org_wide))
+        except (DBAPIError, TokenRefreshError):
             if kept is None:
-                raise
+                raise  # "unavailable" (bot/slack/oauth.py)
             return self._outage(key, kept)
         with self._lock:
             if result is None:
                 self._kept.pop(key, None)
-            elif result.user_token is None and drops == self._drops:
+            elif drops == self._drops:
                 # (a check that ran meanwhile may have seen a change our read missed: not kept then)
                 self._kept[key] = _Kept(result, now)
                 while len(self._kept) > self.size:
                     self._kept.popitem(last=False)
-            if len(self.authorize_result_cache) > CACHED_TOKENS:  # rotated tokens pile up: start afresh
-                self.authorize_result_cache.clear()
+        return result
+
+    def _read(self, context: BoltContext, workspace: str) -> AuthorizeResult | None:
+        """The workspace's installation (its token refreshed when due), checked with auth.test once per
+        token; None when it has none, or Slack no longer takes its token (Bolt answers "not installed").
+        TokenRefreshError when its token is due for a refresh that Slack refuses or can't be reached for."""
+        try:
+            installation = self.installs.installation(workspace)
+        except SlackUnavailableError:
+            raise TokenRefreshError() from None
+        if installation is None or installation.bot_token is None:
+            return None
+        token = installation.bot_token
+        with self._lock:
+            result = self._tested.get(token)
+        if result is not None:
+            return result
+        try:
+            response = context.client.auth_test(token=token)
+        except SlackApiError as error:
+            log.info("the bot token of %s is not valid: %s", workspace, error.response.get("error"))
+            return None
+        result = AuthorizeResult.from_auth_test_response(
+            auth_test_response=response, bot_token=token, bot_scopes=installation.bot_scopes
+        )
+        with self._lock:
+            self._tested[token] = result
+            while len(self._tested) > TESTED_TOKENS:
+                self._tested.popitem(last=False)  # the oldest: a rotated token's, most likely
         return result
 
     def forget(self, key: str) -> None:

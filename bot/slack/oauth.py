@@ -6,8 +6,8 @@ checks the state against the cookie and consumes it (once), exchanges the code w
 and saves the installation; our pages then say what happened (a known failure in our words, anything
 else as one generic line: the page never repeats what the request said). Requests are authorized from
 the installation store, which also refreshes rotating tokens (ROTATE_WITHIN_MIN before they expire),
-through bot/slack/authorize.py, which keeps each workspace's authorization in memory and drops it within
-a second of any change to its installation on any worker.
+through bot/slack/authorize.py (the App's `authorize`), which keeps each workspace's authorization in
+memory and drops it within a second of any change to its installation on any worker.
 The install page is rate-limited (INSTALL_PAGES_*, applied by bot/slack/web.py), and the worker deletes
 the states left unused once they expire (bot.slackapi.installs.purge_expired_states).
 `app_uninstalled` and `tokens_revoked` delete the workspace's installation and tokens, then hand
@@ -35,14 +35,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from bot.config import Settings
-from bot.contract.errors import CatalogUnavailableError
+from bot.contract.errors import CatalogUnavailableError, TokenRefreshError
 from bot.domain import workspaces
 from bot.render import blocks
 from bot.render.kit import COMMAND
 from bot.slack.authorize import KeptAuthorize
 from bot.slack.limits import Rate
 from bot.slack.logtext import escape_records_of
-from bot.slackapi.installs import ROTATE_WITHIN_MIN, Installs, installation_store, workspace_of
+from bot.slackapi.installs import ROTATE_WITHIN_MIN, Installs, workspace_of
 from bot.store import subscriptions
 
 # Bolt's flow and slack_sdk's stores log on it too, quoting the request (a `code`, a `state`): every
@@ -107,28 +107,23 @@ class _Flow(OAuthFlow):
         )
 
 
-def oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> OAuthFlow:
+def authorize(engine: Engine, installs: Installs) -> KeptAuthorize:
+    """How App(authorize=...) authorizes each request: from the installation store, with the
+    workspaces' results kept (bot/slack/authorize.py)."""
+    return KeptAuthorize(engine=engine, installs=installs)
+
+
+def oauth_flow(settings: Settings, engine: Engine, client: WebClient, authorize: KeptAuthorize) -> OAuthFlow:
     """The flow for App(oauth_flow=...): stores in our database, every Slack call through `client`
-    (at SLACK_API_URL), and every option given here rather than left to Bolt's environment lookups."""
+    (at SLACK_API_URL), and every option given here rather than left to Bolt's environment lookups.
+    Requests are authorized by `authorize`, given to the App beside it (the flow's own, which Bolt
+    builds with its settings, is never used)."""
     assert settings.slack_client_id and settings.slack_client_secret and settings.public_url
     client_id = settings.slack_client_id
-    client_secret = settings.slack_client_secret.get_secret_value()
-    store = installation_store(settings, engine)
-    # Bolt's default authorize refreshes tokens with a client at slack.com: this one uses ours.
-    authorize = KeptAuthorize(
-        engine=engine,
-        logger=log,
-        installation_store=store,
-        client_id=client_id,
-        client_secret=client_secret,
-        token_rotation_expiration_minutes=ROTATE_WITHIN_MIN,
-        client=client,
-        # auth.test once per token, not once per read of the installation (a Slack round trip).
-        cache_enabled=True,
-    )
+    assert authorize.installs.store is not None  # oauth mode
     oauth_settings = OAuthSettings(
         client_id=client_id,
-        client_secret=client_secret,
+        client_secret=settings.slack_client_secret.get_secret_value(),
         scopes=list(SCOPES),
         user_scopes=[],
         redirect_uri=f"{settings.public_url}{REDIRECT_PATH}",
@@ -137,7 +132,7 @@ def oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> OAuthFl
         callback_options=CallbackOptions(
             success=lambda args: _installed(engine, authorize, args), failure=_failed
         ),
-        installation_store=store,
+        installation_store=authorize.installs.store,
         token_rotation_expiration_minutes=ROTATE_WITHIN_MIN,
         state_store=SQLAlchemyOAuthStateStore(
             expiration_seconds=STATE_EXPIRATION_S, engine=engine, logger=log
@@ -145,25 +140,27 @@ def oauth_flow(settings: Settings, engine: Engine, client: WebClient) -> OAuthFl
         state_expiration_seconds=STATE_EXPIRATION_S,
         logger=log,
     )
-    oauth_settings.authorize = authorize
     return _Flow(client=client, logger=log, settings=oauth_settings)
 
 
-def register(app: App, settings: Settings, engine: Engine, installs: Installs) -> None:
+def register(
+    app: App, settings: Settings, engine: Engine, installs: Installs, authorize: KeptAuthorize
+) -> None:
     """The uninstall listeners (Bolt's own, TokenRevocationListeners, key org-wide installs by the
     requesting team and so miss them: these delete by the installation's scope), and what a command
     gets when its workspace's installation can't be read."""
-    authorize = app.oauth_flow.settings.authorize if app.oauth_flow else None
 
     @app.error
     def unavailable(error: Exception, request: BoltRequest) -> BoltResponse | None:
         """A command whose installation can't be read (the database is down, and the workspace was
-        not served by this worker before) gets the catalog's "unavailable" in its ack, not a 500;
+        not served by this worker before) gets the catalog's "unavailable" in its ack, not a 500, and
+        one whose token is due for a refresh that Slack refuses or can't be reached for says so;
         an event gets the 500, so that Slack sends it again."""
         body = request.body if isinstance(request.body, dict) else {}
-        if isinstance(error, DBAPIError) and body.get("command"):
+        if isinstance(error, DBAPIError | TokenRefreshError) and body.get("command"):
             log.warning("installations unavailable (%s): a command got 'unavailable'", type(error).__name__)
-            message = blocks.error_message(CatalogUnavailableError(), query=str(body.get("text", "")))
+            told = error if isinstance(error, TokenRefreshError) else CatalogUnavailableError()
+            message = blocks.error_message(told, query=str(body.get("text", "")))
             return BoltResponse(
                 status=200,
                 body=json.dumps({"response_type": "ephemeral", **message}),
@@ -175,8 +172,7 @@ def register(app: App, settings: Settings, engine: Engine, installs: Installs) -
     def forget(context: BoltContext) -> None:
         key = workspace_of(settings, context)
         installs.forget(key)
-        if isinstance(authorize, KeptAuthorize):  # after the delete: no read here can keep it again
-            authorize.forget(key)
+        authorize.forget(key)  # after the delete: no read here can keep it again
         subscriptions.uninstalled(engine, key)
         log.info("uninstalled from %s: its installation and tokens are deleted", key)
 

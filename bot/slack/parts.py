@@ -11,6 +11,7 @@ from slack_bolt import App
 from bot.config import Settings
 from bot.read import current
 from bot.slack.acks import CommandAcks
+from bot.slack.authorize import KeptAuthorize
 from bot.slack.charts import ChartLinks
 from bot.slack.clicks import Clicks
 from bot.slack.replies import Replies
@@ -32,6 +33,7 @@ class SlackApp:
     links: ChartLinks  # signed chart links and their PNGs
     reprices: Reprices  # `reprice`: jobs queued for the worker
     pool: ThreadPoolExecutor  # the worker threads of replies made after the ack
+    authorize: KeptAuthorize | None  # oauth mode: each request's workspace authorization, kept
 
     def close(self) -> None:
         """Wait for the replies still being made, and stop keeping the catalog's snapshot fresh."""

@@ -6,8 +6,8 @@ installation's token lives in slack_sdk's SQLAlchemy installation store (tables 
 encrypted (bot/slackapi/tokens.py), looked up by the workspace key's scope (bot.domain.workspaces).
 Tokens that Slack rotates (the app's "token rotation" setting: they expire after 12 hours) are
 refreshed here, with slack_sdk's TokenRotator, when they expire within ROTATE_WITHIN_MIN, and the
-refreshed installation is saved; Bolt's own authorize does the same for the requests it serves
-(bot/slack/oauth.py), with the same margin, so a token handed out here is good for at least that long.
+refreshed installation is saved; the requests' authorize (bot/slack/authorize.py) reads through the same
+code, so a token handed out here is good for at least that long.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any  # Any: Bolt's events and context are untyped dicts
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackTokenRotationError
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine, delete
@@ -85,7 +86,14 @@ class Installs:
         if self.store is None:
             token = self.settings.slack_bot_token
             return token.get_secret_value() if token is not None and workspace == SHARED else None
-        if workspace == SHARED:
+        installed = self.installation(workspace)
+        return None if installed is None else installed.bot_token
+
+    def installation(self, workspace: str) -> Installation | None:
+        """Oauth mode: the workspace's installation with a bot token, refreshed (and saved) first if
+        the token is about to expire; None when the app is not installed there. SlackUnavailableError
+        as for bot_token."""
+        if self.store is None or workspace == SHARED:
             return None  # the shared catalog has no installation: nothing posts as it in oauth mode
         where = scope(workspace)
         installation = self.store.find_installation(
@@ -103,10 +111,10 @@ class Installs:
             log.warning("refreshing the token of %s failed: %s", workspace, type(exc).__name__)
             raise SlackUnavailableError() from None
         if refreshed is None:
-            return installation.bot_token
+            return installation
         self.store.save(refreshed)
         log.info("refreshed the bot token of %s", workspace)
-        return refreshed.bot_token
+        return refreshed
 
     def client(self, workspace: str) -> WebClient | None:
         """A Web API client with the workspace's bot token; None when the app is not installed there."""

@@ -2,9 +2,9 @@
 encrypted under MODELCOST_TOKEN_KEY (bot/store/cipher.py), and the re-encryption that ends a key rotation.
 
 The store is slack_sdk's own, its SQL and its save, save_bot, find_installation, find_bot and deletes
-unchanged, and so are Bolt's authorize and token refresh, which go through them. Only the type of
-the credential columns (bot.store.tables.SLACK_SECRETS) is ours: a value is encrypted as it is
-bound into an INSERT or UPDATE and decrypted as a row is read, whichever path does it. The store
+unchanged, and so are the reads and token refreshes of bot.slackapi.installs, which go through them.
+Only the type of the credential columns (bot.store.tables.SLACK_SECRETS) is ours: a value is encrypted
+as it is bound into an INSERT or UPDATE and decrypted as a row is read, whichever path does it. The store
 never compares those columns with a value (only `IS NOT NULL`), so Fernet's ciphertext, different at
 each encryption, can stand in for them.
 """

@@ -16,11 +16,11 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 import requests
-from slack_bolt import App
 
 from bot import db
 from bot.config import Settings
 from bot.slack.app import build_app
+from bot.slack.parts import SlackApp
 from bot.slack.web import wsgi_app
 from tests.fakeslack import FakeSlack
 from tests.slack.blockkit import assert_valid
@@ -71,15 +71,15 @@ class Served:
 @pytest.fixture
 def serve(make_settings: Callable[..., Settings], fake_slack: FakeSlack) -> Iterator[Callable[..., Served]]:
     """serve(database_url=..., settings=..., prepare=..., **build_app options) -> the real WSGI app on
-    127.0.0.1, in a thread; `prepare(app)` is called with the Bolt app before it serves (to add a
-    middleware or an error handler, as a later feature would)."""
+    127.0.0.1, in a thread; `prepare(slack_app)` is called with what build_app made before it serves
+    (to add a middleware or an error handler to its Bolt app, as a later feature would)."""
     servers: list[WSGIServer] = []
     urls: set[str] = set()
 
     def start(
         database_url: str | None = None,
         settings: dict[str, Any] | None = None,
-        prepare: Callable[[App], object] | None = None,
+        prepare: Callable[[SlackApp], object] | None = None,
         **options: Any,
     ) -> Served:
         overrides = {**({"database_url": database_url} if database_url else {}), **(settings or {})}
@@ -87,7 +87,7 @@ def serve(make_settings: Callable[..., Settings], fake_slack: FakeSlack) -> Iter
         urls.add(settings_.database_url)
         slack_app = build_app(settings_, **options)
         if prepare is not None:
-            prepare(slack_app.bolt)
+            prepare(slack_app)
         app = wsgi_app(slack_app, settings_)
         server = make_server("127.0.0.1", 0, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
         # A poll of 0.01 s (not the default 0.5) so shutdown() returns at once.

@@ -5,9 +5,7 @@ revocation, a token refresh or a re-install made by the other is honoured within
 
 from __future__ import annotations
 
-import base64
-import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,15 +19,16 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
 
 from bot import db
+from bot.config import Settings
 from bot.slack.authorize import CHECK_EVERY_S, MAX_AGE_S, KeptAuthorize
+from bot.slackapi.installs import Installs
 from bot.slackapi.tokens import EncryptedInstallationStore, rotate
 from bot.store.cipher import cipher_of
 from tests.fakeslack import FakeSlack
+from tests.slack.test_oauth import OAUTH, TOKEN_KEY
 
 pytestmark = pytest.mark.engines  # installation changes are the store's: every test on each backend
 
-CLIENT_ID = "1111.2222"
-TOKEN_KEY = base64.urlsafe_b64encode(b"modelcost-test-token-key-32bytes").decode()
 INSTALLED_AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC).timestamp()
 
 
@@ -72,25 +71,18 @@ class Worker:
 
 
 @pytest.fixture
-def workers(fresh_url: str, fake_slack: FakeSlack) -> Iterator[tuple[Worker, Worker]]:
+def workers(
+    fresh_url: str, fake_slack: FakeSlack, make_settings: Callable[..., Settings]
+) -> Iterator[tuple[Worker, Worker]]:
+    settings = make_settings(database_url=fresh_url, **OAUTH)
     made = []
     for _ in range(2):
         engine = db.make_engine(fresh_url)  # not engine_for: a pool of its own, as another process has
-        store = EncryptedInstallationStore(
-            CLIENT_ID, engine, cipher_of(TOKEN_KEY), logging.getLogger(__name__)
-        )
+        installs = Installs(settings, engine)
+        assert isinstance(installs.store, EncryptedInstallationStore)
         clock = Clock()
-        authorize = KeptAuthorize(
-            engine=engine,
-            clock=clock,
-            logger=logging.getLogger(__name__),
-            installation_store=store,
-            client_id=CLIENT_ID,
-            client_secret="test-client-secret-not-real",
-            client=WebClient(base_url=fake_slack.api_url),
-            cache_enabled=True,
-        )
-        worker = Worker(engine, store, authorize, clock, fake_slack)
+        authorize = KeptAuthorize(engine=engine, installs=installs, clock=clock)
+        worker = Worker(engine, installs.store, authorize, clock, fake_slack)
 
         @event.listens_for(engine, "before_cursor_execute")
         def _record(conn: Any, cursor: Any, statement: str, *args: Any, worker: Worker = worker) -> None:
@@ -134,7 +126,7 @@ def test_a_worker_serves_a_workspace_from_memory_and_reads_the_changes_once_a_se
         a.clock.advance(0.125)
 
     assert served == ["xoxb-T1-first"] * 32
-    assert a.reads("slack_installations") == 2  # the first request's: the workspace's and the user's
+    assert a.reads("slack_installations") == 1  # the first request's: the workspace's installation
     # The installation version once a second (the first, the last version; then the changes after it).
     assert a.reads("installation_version") + a.reads("installation_changes") == 4
     assert a.authorize.kept() == 1

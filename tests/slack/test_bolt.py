@@ -8,11 +8,12 @@ from typing import Any  # Any: Bolt hands middleware the request body as decoded
 from urllib.parse import parse_qsl
 
 import pytest
-from slack_bolt import App, BoltRequest
+from slack_bolt import BoltRequest
 
 from bot.config import Settings
 from bot.slack.acks import CommandAcks
 from bot.slack.app import build_app
+from bot.slack.parts import SlackApp
 from bot.slack.web import FORM, NotAPayloadError, bolt_request
 from tests.fakeslack import FakeSlack
 from tests.slack.conftest import Served, command_body, post_signed, reply_of, visible_text
@@ -25,11 +26,11 @@ SAYS_PAYLOAD = (
 )
 
 
-def watching(seen: list[str]) -> Callable[[App], None]:
+def watching(seen: list[str]) -> Callable[[SlackApp], None]:
     """Adds a global middleware, as a later feature would, that notes each request's command or type."""
 
-    def prepare(app: App) -> None:
-        @app.use
+    def prepare(slack: SlackApp) -> None:
+        @slack.bolt.use
         def note(body: dict[str, Any], next: Callable[[], None]) -> None:  # noqa: A002  (Bolt passes it by this name)
             seen.append(str(body.get("command") or body.get("type")))
             next()
@@ -64,8 +65,9 @@ def test_a_global_middleware_sees_the_slash_command_in_socket_mode(
     make_settings: Callable[..., Settings], fake_slack: FakeSlack
 ) -> None:
     seen: list[str] = []
-    app = build_app(make_settings(), socket_mode=True).bolt
-    watching(seen)(app)
+    slack = build_app(make_settings(), socket_mode=True)
+    watching(seen)(slack)
+    app = slack.bolt
     fields = dict(parse_qsl(command_body(fake_slack, "r1 vs o1").decode()))
 
     # What Bolt's Socket Mode adapter hands the app for a slash_commands envelope.
@@ -80,8 +82,8 @@ def test_an_error_handler_sees_a_command_that_fails(
 ) -> None:
     failures: list[str] = []
 
-    def prepare(app: App) -> None:
-        @app.error
+    def prepare(slack: SlackApp) -> None:
+        @slack.bolt.error
         def noted(error: Exception) -> None:
             failures.append(str(error))
 

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from slack_bolt import App, BoltContext
+from slack_bolt import BoltContext
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import text
 
@@ -26,7 +26,8 @@ from bot.cli import main
 from bot.config import Settings
 from bot.domain import workspaces
 from bot.slack import oauth
-from bot.slack.authorize import CHECK_EVERY_S, KeptAuthorize
+from bot.slack.authorize import CHECK_EVERY_S
+from bot.slack.parts import SlackApp
 from bot.slackapi.installs import Installs
 from bot.store import subscriptions
 from bot.store.cipher import cipher_of
@@ -332,16 +333,16 @@ class Clock:
         return self.now
 
 
-def with_clock(clock: Clock, authorized: list[str | None] | None = None) -> Callable[[App], object]:
+def with_clock(clock: Clock, authorized: list[str | None] | None = None) -> Callable[[SlackApp], object]:
     """serve(prepare=...): the app's kept authorizations (bot/slack/authorize.py) read `clock`; the
     bot token Bolt authorized each request with (what its listeners' `client` and `say` use) is
     appended to `authorized`."""
 
-    def prepare(app: App) -> None:
-        assert app.oauth_flow is not None and isinstance(app.oauth_flow.settings.authorize, KeptAuthorize)
-        app.oauth_flow.settings.authorize.clock = clock
+    def prepare(slack: SlackApp) -> None:
+        assert slack.authorize is not None
+        slack.authorize.clock = clock
 
-        @app.middleware
+        @slack.bolt.middleware
         def record(context: BoltContext, next: Callable[[], object]) -> object:
             if authorized is not None:
                 authorized.append(context.bot_token)
@@ -443,6 +444,23 @@ def test_a_token_about_to_expire_is_refreshed_before_a_command_uses_it(
     assert admin_check_tokens(hosted.fake) == [fresh_token]
     [row] = rows(fresh_url, "slack_installations")  # the installation, updated in place
     assert opened(row["bot_token"]) == fresh_token
+
+
+def test_a_command_whose_token_slack_does_not_renew_is_told_to_try_again(
+    hosted: Served, fresh_url: str
+) -> None:
+    install(hosted, "code-a", "T1", expires_in=600)  # due for a refresh at once
+    [first] = hosted.fake.tokens("T1")
+    hosted.fake.fail("oauth.v2.access", "internal_error")
+
+    reply = command(hosted, "r1 vs o1", "T1")
+
+    assert reply.status_code == 200  # Slack shows the reply, not "failed with the error"
+    assert reply.json()["response_type"] == "ephemeral"
+    assert "did not renew modelcost's access" in reply.text and "27.4x" not in reply.text
+    [row] = rows(fresh_url, "slack_installations")
+    assert opened(row["bot_token"]) == first  # nothing saved
+    assert "27.4x" in command(hosted, "r1 vs o1", "T1").text  # Slack renews it the next time
 
 
 @pytest.mark.engines

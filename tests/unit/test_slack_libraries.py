@@ -1,16 +1,30 @@
 """How the app uses Slack's libraries: through their public API only (no module of bot/ imports a
 private module of slack_bolt or slack_sdk, `internals`, an adapter's own modules or a name starting
-with "_", which an upgrade may change without a type error); Web API clients made in one place,
+with "_", which an upgrade may change without a type error; from Bolt, only what its packages export
+and the few names its guides have apps import from a module); Web API clients made in one place,
 users.info asked in one."""
 
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import bot
 
 SLACK_LIBRARIES = ("slack_bolt", "slack_sdk")
+
+# Bolt's public API beyond what its packages export (their __all__): the modules Bolt's own guides have
+# apps import from, with the names they import, and the interface App(authorize=...) takes beside an
+# OAuth flow (App refuses a plain function there). Extending a Bolt implementation (its
+# InstallationStoreAuthorize, say) or importing any other module is refused.
+BOLT_BEYOND_EXPORTS = {
+    # docs.slack.dev/tools/bolt-python/concepts/authenticating-oauth (and its "customizing" part)
+    "slack_bolt.oauth.oauth_settings": {"OAuthSettings"},
+    "slack_bolt.oauth.callback_options": {"CallbackOptions", "SuccessArgs", "FailureArgs"},
+    # The authorize interface: its one method, __call__, is what mypy checks bot/slack/authorize.py against.
+    "slack_bolt.authorization.authorize": {"Authorize"},
+}
 
 
 def private_imports(source: str) -> list[str]:
@@ -47,6 +61,42 @@ def test_the_check_finds_a_private_import() -> None:
     ]
     assert private_imports("from slack_bolt import App, BoltRequest") == []
     assert private_imports("from slack_bolt.adapter.wsgi import SlackRequestHandler") == []
+
+
+def unexported_bolt_imports(source: str) -> list[str]:
+    """The names `source` imports from Bolt that its packages don't export and no guide names."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] == "slack_bolt" and "." in a.name]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "slack_bolt":
+            module = str(node.module)
+            exported = set(getattr(importlib.import_module(module), "__all__", ()))
+            exported |= BOLT_BEYOND_EXPORTS.get(module, set())
+            found += [f"{module}.{a.name}" for a in node.names if a.name not in exported]
+    return found
+
+
+def test_the_check_finds_a_bolt_name_its_package_does_not_export() -> None:
+    assert unexported_bolt_imports(
+        "from slack_bolt.authorization.authorize import InstallationStoreAuthorize"
+    ) == ["slack_bolt.authorization.authorize.InstallationStoreAuthorize"]
+    assert unexported_bolt_imports("from slack_bolt.context.context import BoltContext") == [
+        "slack_bolt.context.context.BoltContext"
+    ]
+    assert unexported_bolt_imports("import slack_bolt.app.app") == ["slack_bolt.app.app"]
+    assert unexported_bolt_imports("from slack_bolt import App, BoltContext") == []
+    assert unexported_bolt_imports("from slack_bolt.oauth.oauth_settings import OAuthSettings") == []
+
+
+def test_the_app_imports_from_bolt_only_what_it_exports_or_its_guides_name() -> None:
+    root = Path(bot.__file__).parent
+    found = {
+        str(path.relative_to(root)): imports
+        for path in sorted(root.rglob("*.py"))
+        if (imports := unexported_bolt_imports(path.read_text()))
+    }
+    assert found == {}
 
 
 def test_no_module_of_the_app_imports_private_slack_code() -> None:
