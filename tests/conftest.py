@@ -25,11 +25,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from bot import db
 from bot.feeds.seed import ensure_catalog
 from bot.read import current
 from bot.read.model import ReadModel
+from bot.store import names
 
 POSTGRES_URL = os.environ.get("MODELCOST_TEST_POSTGRES_URL")
 # `modelcost ask` keeps read models on disk: the tests' in a directory of their own, never the user's.
@@ -59,6 +61,7 @@ class Databases:
         self.workdir = workdir
         self.template: str | None = None
         self.model: ReadModel | None = None  # the template's snapshot
+        self.names: names.Kept = {}  # and its name index, as the writes look names up
         self.shared: str | None = None  # the read-only catalog of `catalog_url`
         self.owned: list[str] = []  # made for the test running now
         self._kept: list[str] = []  # the template, the shared catalog, `seeded(kept=True)`: at the end
@@ -89,6 +92,9 @@ class Databases:
             engine = db.make_engine(url)
             ensure_catalog(engine)
             self.model = current.current(engine)  # each copy starts from it (see `seeded`)
+            with Session(engine) as session:
+                names.name_index(session)
+            self.names = names.kept(str(engine.url))
             engine.dispose()
             self._kept.append(url)
             self.template = url
@@ -107,7 +113,7 @@ class Databases:
         (self._kept if kept else self.owned).append(url)
         if not start:
             return url
-        _copied[url] = self.model
+        _copied[url] = (self.model, self.names)
         # The process's engine for it (the app's, a worker's) starts from the template's snapshot: a
         # copy holds the same catalog, so building it again would only repeat the template's build.
         start_from_template(db.engine_for(url), url)
@@ -117,7 +123,7 @@ class Databases:
         """The URL of the seeded catalog every test that only reads shares."""
         if self.shared is None:
             self.shared = self._create(self._template())
-            _copied[self.shared] = self.model
+            _copied[self.shared] = (self.model, self.names)
             self._kept.append(self.shared)
             _session_urls.add(self.shared)
         return self.shared
@@ -144,15 +150,20 @@ class Databases:
             self._admin.dispose()
 
 
-_copied: dict[str, ReadModel | None] = {}  # a copy of the seeded catalog -> the template's snapshot
+# a copy of the seeded catalog -> the template's snapshot and name index
+_copied: dict[str, tuple[ReadModel | None, names.Kept]] = {}
 
 
 def start_from_template(engine: Engine, url: str) -> None:
     """An engine of a copy of the seeded catalog begins with the template's snapshot (bot.read.current
-    keeps it while the catalog's version holds). A test that changes its copy by hand-written SQL,
-    which moves no version, before the first question asks for `fresh_built` instead."""
-    if (model := _copied.get(url)) is not None:
-        current.start_from(engine, model)
+    keeps it while the catalog's version holds), and the writes' name index with the template's too. A
+    test that changes its copy by hand-written SQL, which moves no version, before the first question
+    asks for `fresh_built` instead."""
+    if url in _copied:
+        model, indexes = _copied[url]
+        if model is not None:
+            current.start_from(engine, model)
+        names.start_from(str(engine.url), indexes)
 
 
 def _sqlite_path(url: str) -> str:

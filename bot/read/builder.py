@@ -26,7 +26,7 @@ from bot.domain.lifecycle import status as lifecycle_status
 from bot.domain.modelsdev import load_extract
 from bot.domain.nameindex import NameIndex
 from bot.domain.overlay import load_overlay
-from bot.domain.prices import offpeak_columns
+from bot.domain.prices import PriceData, offpeak_columns
 from bot.domain.query import parse_workload
 from bot.domain.scores import TEAM, BoardFacts, ScoreRow, predecessors, scores_from_rows, with_floors
 from bot.domain.succession import Known, successor_chain, successors_of
@@ -294,12 +294,12 @@ def _host(
         return None  # unknown: not a price worth showing
     if not (row.input_mtok or row.output_mtok):
         return None  # a free tier (0 / 0)
-    view = price_view(offering, provider_name, row, on, facts)
+    data = price_data(row)
+    view = price_view(offering, provider_name, row, on, facts, data)
     fields: dict[str, Any] = {f.name: getattr(view, f.name) for f in dataclasses.fields(view)}
     del fields["workload_cost"]
     # One Actor per source, shared: a snapshot on disk keeps it once, not once per price.
     fields["source"] = actors.setdefault((view.source.kind, view.source.id), view.source)
-    data = price_data(row)
     assert data.input_mtok is not None
     cache = data.cache_read_mtok if data.cache_read_mtok is not None else data.input_mtok
     theirs = (facts or {}).get((offering.provider_id, offering.provider_model_id))
@@ -336,9 +336,10 @@ def price_view(
     row: Price,
     on: date,
     facts: Mapping[Key, Facts] | None = None,  # LiteLLM's facts as held; None: the bundled extract
+    data: PriceData | None = None,  # price_data(row), where the caller has it already
 ) -> PriceView:
     """The offering's current price as answers show it, as of day `on`, without a workload cost."""
-    data = price_data(row)
+    data = price_data(row) if data is None else data
     # Deprecated: genai-prices' flag, or models.dev's status at the lab's API (data/modelsdev/).
     deprecated = offering.deprecated or load_extract().deprecated(
         offering.provider_id, offering.provider_model_id

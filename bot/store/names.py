@@ -20,6 +20,21 @@ __all__ = ["NameIndex", "UnknownModelError", "compact", "name_index", "normalise
 _cache: dict[tuple[object, ...], NameIndex] = {}
 CACHED = 16  # indexes kept: the shared catalog's and the workspaces' asked lately
 
+Kept = dict[tuple[object, ...], NameIndex]  # (workspace, version of the names) -> the index built for them
+
+
+def kept(url: str) -> Kept:
+    """The indexes kept for the catalog at `url` (str(engine.url)), for `start_from`."""
+    return {stamp[1:]: index for stamp, index in _cache.items() if stamp[0] == url}
+
+
+def start_from(url: str, indexes: Kept) -> None:
+    """Begin the catalog at `url`, a copy of another (each test's copy of the seeded catalog), with the
+    other's indexes instead of building them again. Each is used, like any, only while the copy's
+    version is the one it was built for; one that moves no version (SQL written by hand) is not seen."""
+    for rest, index in indexes.items():
+        _cache.setdefault((url, *rest), index)
+
 
 def name_index(session: Session, workspace: str = SHARED) -> NameIndex:
     """The index for this catalog as a workspace sees it (the shared aliases and its own), rebuilt only
