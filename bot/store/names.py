@@ -13,7 +13,7 @@ from bot.domain.names import compact, normalise
 from bot.domain.overlay import load_overlay
 from bot.domain.workspaces import SHARED
 from bot.store.tables import Alias, Model, Offering
-from bot.store.version import SHARED_PART, WORKSPACE_CHANGES, session_version
+from bot.store.version import names_version, session_version
 
 __all__ = ["NameIndex", "UnknownModelError", "compact", "name_index", "normalise"]
 
@@ -39,12 +39,10 @@ def start_from(url: str, indexes: Kept) -> None:
 def name_index(session: Session, workspace: str = SHARED) -> NameIndex:
     """The index for this catalog as a workspace sees it (the shared aliases and its own), rebuilt only
     when models, aliases or offerings change."""
-    # One cheap query (the catalog's version) decides whether the index built before still holds. Of the
-    # workspaces' part, only their names count: their prices, scores and workloads (their changes) name
-    # nothing, so an admin's edit in a workspace leaves the index as it was.
-    version = session_version(session)
-    names_version = version[:SHARED_PART] + version[SHARED_PART + WORKSPACE_CHANGES :]
-    stamp = (str(getattr(session.get_bind(), "url", "")), workspace, names_version)
+    # One cheap query (the catalog's version) decides whether the index built before still holds. Only
+    # the parts that names depend on count (bot.store.version.names_version): prices, scores and workloads
+    # name nothing, so an admin's price edit, shared or a workspace's, leaves the index as it was.
+    stamp = (str(getattr(session.get_bind(), "url", "")), workspace, names_version(session_version(session)))
     index = _cache.get(stamp)
     if index is None:
         rows = session.execute(select(Model.id, Model.name, Model.release_date, Model.kind)).all()

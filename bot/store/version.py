@@ -42,6 +42,14 @@ _VERSION_SQL = (
 )
 SHARED_PART = 9  # catalog_version(...)[:SHARED_PART]: the shared catalog's own part
 WORKSPACE_CHANGES = 2  # then the workspaces' changes (max id, count), then their names (count, newest)
+# What names depend on: of the shared part, the offerings, aliases and models (prices and change sets name
+# nothing; a model's name or kind changes in place only where offerings are added, in a sync, or at
+# release), and the workspaces' names. bot.store.names keys its index on it.
+SHARED_NAMES = slice(3, SHARED_PART)
+
+
+def names_version(version: tuple[object, ...]) -> tuple[object, ...]:
+    return version[SHARED_NAMES] + version[SHARED_PART + WORKSPACE_CHANGES :]
 
 
 def catalog_version(engine: Engine) -> tuple[object, ...]:

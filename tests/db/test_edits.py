@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func, select
 from bot import db
 from bot.commands.ask import Context, respond
 from bot.contract.errors import EditError
+from bot.store.names import name_index
 from bot.store.tables import Change
 
 pytestmark = pytest.mark.engines  # the store: every test on each backend
@@ -70,3 +71,20 @@ def test_an_alias_never_takes_over_a_name_that_means_another_model(
 )
 def test_subscribing_to_names_of_several_words(fresh: Engine, text: str, models: list[str]) -> None:
     assert respond(fresh, text, CHANNEL).subscription.model_ids == models
+
+
+def test_the_writes_name_index_is_kept_across_price_edits_and_built_again_for_a_new_name(
+    fresh: Engine,
+) -> None:
+    with db.read_only(fresh) as session:
+        before = name_index(session)
+
+    respond(fresh, "set o1 output 50", CLI)
+    with db.read_only(fresh) as session:
+        assert name_index(session) is before  # a price names nothing: nothing to build again
+
+    respond(fresh, "alias house-model r1", CLI)
+    with db.read_only(fresh) as session:
+        after = name_index(session)
+    assert after is not before and after.resolve("house-model") == "deepseek-r1"
+    assert respond(fresh, "set house-model output 3", CLI).change.model_id == "deepseek-r1"  # type: ignore[union-attr]
