@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,9 @@ class Databases:
     databases a test makes for itself, dropped (on PostgreSQL) as soon as it ends (`drop_owned`).
 
     Dropping a PostgreSQL copy right after its test discards its pages unwritten; dropped at the end
-    of the run, a checkpoint first writes every copy's pages to disk (15-30 s)."""
+    of the run, a checkpoint first writes every copy's pages to disk (15-30 s). On PostgreSQL a copy
+    (CREATE DATABASE, about 0.1 s of the server's writing) is made while the test before runs, and the
+    copies a test made are dropped while the next one runs, one after another on a thread of their own."""
 
     def __init__(self, backend: str, workdir: Path) -> None:
         self.backend = backend
@@ -66,6 +69,8 @@ class Databases:
         self.owned: list[str] = []  # made for the test running now
         self._kept: list[str] = []  # the template, the shared catalog, `seeded(kept=True)`: at the end
         self._admin: Engine | None = None
+        self._server = ThreadPoolExecutor(max_workers=1, thread_name_prefix="databases")  # PostgreSQL's
+        self._ahead: Future[str] | None = None  # the next copy of the template, being made
 
     def _admin_engine(self) -> Engine:
         if self._admin is None:
@@ -100,6 +105,15 @@ class Databases:
             self.template = url
         return self.template
 
+    def _copy(self) -> str:
+        """A new copy of the template: on PostgreSQL the one made ahead, and the next one begun."""
+        template = self._template()
+        if self.backend == "sqlite":
+            return self._create(template)
+        url = self._ahead.result() if self._ahead is not None else self._create(template)
+        self._ahead = self._server.submit(self._create, template)
+        return url
+
     def empty(self) -> str:
         """The URL of a new, empty database, this test's own."""
         url = self._create()
@@ -109,7 +123,7 @@ class Databases:
     def seeded(self, *, kept: bool = False, start: bool = True) -> str:
         """The URL of a new copy of the seeded catalog, this test's own; `kept`, the run's (for a
         fixture of a wider scope: dropped at the end)."""
-        url = self._create(self._template())
+        url = self._copy()
         (self._kept if kept else self.owned).append(url)
         if not start:
             return url
@@ -129,9 +143,11 @@ class Databases:
         return self.shared
 
     def drop_owned(self) -> None:
-        """Drop the databases the test that just ended made (its engines are closed by now)."""
+        """Drop the databases the test that just ended made (its engines are closed by now), while the
+        next test runs."""
         urls, self.owned = self.owned, []
-        self._drop(urls)
+        if urls and self.backend != "sqlite":
+            self._server.submit(self._drop, urls)
 
     def _drop(self, urls: list[str]) -> None:
         # SQLite files stay in pytest's temporary folder: a thread still reading one (an app's catalog
@@ -145,6 +161,9 @@ class Databases:
     def close(self) -> None:
         db.dispose_engines()
         self.drop_owned()
+        if self._ahead is not None:
+            self._kept.append(self._ahead.result())
+        self._server.shutdown(wait=True)
         self._drop(self._kept)
         if self._admin is not None:
             self._admin.dispose()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 import bot
@@ -89,24 +90,22 @@ def test_the_check_finds_a_bolt_name_its_package_does_not_export() -> None:
     assert unexported_bolt_imports("from slack_bolt.oauth.oauth_settings import OAuthSettings") == []
 
 
-def test_the_app_imports_from_bolt_only_what_it_exports_or_its_guides_name() -> None:
+def found_in_the_app(check: Callable[[str], list[str]]) -> dict[str, list[str]]:
+    """What `check` finds in each module of bot/ that it finds anything in."""
     root = Path(bot.__file__).parent
-    found = {
-        str(path.relative_to(root)): imports
+    return {
+        str(path.relative_to(root)): found
         for path in sorted(root.rglob("*.py"))
-        if (imports := unexported_bolt_imports(path.read_text()))
+        if (found := check(path.read_text()))
     }
-    assert found == {}
+
+
+def test_the_app_imports_from_bolt_only_what_it_exports_or_its_guides_name() -> None:
+    assert found_in_the_app(unexported_bolt_imports) == {}
 
 
 def test_no_module_of_the_app_imports_private_slack_code() -> None:
-    root = Path(bot.__file__).parent
-    found = {
-        str(path.relative_to(root)): imports
-        for path in sorted(root.rglob("*.py"))
-        if (imports := private_imports(path.read_text()))
-    }
-    assert found == {}
+    assert found_in_the_app(private_imports) == {}
 
 
 def calls_in(name: str) -> dict[str, int]:
