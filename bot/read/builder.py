@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol  # Any: a PriceView's fields by name (see readmodel.Host)
 
@@ -36,9 +36,9 @@ from bot.domain.workspaces import SHARED
 from bot.read.labprices import judge_lab_rows
 from bot.read.model import Candidate, Host, Layering, ModelFacts, Rating, ReadModel, Slot, frontier
 from bot.store.crosscheck import current_facts
-from bot.store.prices import current_prices, price_data
+from bot.store.prices import StoredPrice, current_price_rows, price_data, source_of
 from bot.store.scores import newest_board, newest_rows
-from bot.store.tables import Alias, Change, Model, Offering, Price, Provider
+from bot.store.tables import Alias, Change, Model, Offering, Provider
 from bot.store.version import version_on
 from bot.store.workloads import team_spec
 
@@ -69,10 +69,13 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
             weights_source=m.weights_source,
             context_window=m.context_window,
         )
-        for m in session.scalars(select(Model))
+        for m in session.execute(select(*Model.__table__.c))
     }
-    offerings = list(session.scalars(select(Offering).order_by(Offering.id)))
-    prices = current_prices(session, workspace=workspace)
+    # Plain rows, read-only: ORM objects of every model and offering cost a build more than its reading.
+    offerings: list[StoredOffering] = list(
+        session.execute(select(*Offering.__table__.c).order_by(Offering.__table__.c.id))
+    )
+    prices = current_price_rows(session, workspace=workspace)
 
     facts = current_facts(session)  # LiteLLM's, as the last cross-check sync stored them (else bundled)
     hosts: dict[str, list[Host]] = defaultdict(list)
@@ -157,7 +160,7 @@ def build(session: Session, on: date, workspace: str = SHARED) -> ReadModel:
     )
 
 
-def _slot(o: Offering, host: Host | None) -> Slot:
+def _slot(o: StoredOffering, host: Host | None) -> Slot:
     return Slot(
         id=o.id,
         provider_id=o.provider_id,
@@ -173,7 +176,7 @@ def _slot(o: Offering, host: Host | None) -> Slot:
 
 def _with_successors(
     models: dict[str, ModelFacts],
-    offerings: list[Offering],
+    offerings: list[StoredOffering],
     retired: frozenset[str],
     predecessors: Mapping[str, str],
 ) -> dict[str, ModelFacts]:
@@ -269,10 +272,21 @@ class Listing(Protocol):
     def max_input_tokens(self) -> int | None: ...
 
 
+class StoredOffering(Listing, Protocol):
+    """A row of the offerings table as `build` reads it (a plain row, not an Offering object)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def model_id(self) -> str | None: ...
+    @property
+    def retired_at(self) -> datetime | None: ...
+
+
 def host_of(
     listing: Listing,
     provider_name: str,
-    row: Price,
+    row: StoredPrice,
     on: date,
     facts: Mapping[Key, Facts],
     input_only: bool,
@@ -284,7 +298,7 @@ def host_of(
 def _host(
     offering: Listing,
     provider_name: str,
-    row: Price,
+    row: StoredPrice,
     on: date,
     actors: dict[tuple[str, str], Actor],
     facts: Mapping[Key, Facts] | None = None,
@@ -307,7 +321,7 @@ def _host(
     card = rate_card(
         view.provider_name,
         data,
-        price_source(row.source),
+        price_source(source_of(row)),
         litellm,
         prompt_limit=view.input_limit or view.context_window or (theirs.max_input_tokens if theirs else None),
     )
@@ -333,7 +347,7 @@ def _micro(value: Decimal) -> int:
 def price_view(
     offering: Listing,
     provider_name: str,
-    row: Price,
+    row: StoredPrice,
     on: date,
     facts: Mapping[Key, Facts] | None = None,  # LiteLLM's facts as held; None: the bundled extract
     data: PriceData | None = None,  # price_data(row), where the caller has it already
@@ -360,7 +374,7 @@ def price_view(
         context_window=window,
         input_limit=limit if limit and (window is None or limit < window) else None,
         changed_on=changed_on,
-        source=row.source,
+        source=source_of(row),
         workload_cost=None,
         status=status,
         status_date=status_date,

@@ -10,11 +10,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, Protocol  # Any: _current selects an entity or a table
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from bot.contract.actor import Actor
+from bot.contract.actor import Actor, ActorKind
 from bot.domain.hosts import display_name
 from bot.domain.prices import (
     KEYS,
@@ -73,7 +74,39 @@ def new_change(session: Session, kind: str, actor: Actor, workspace: str = SHARE
     return change
 
 
-def price_data(row: Price) -> PriceData:
+class StoredPrice(Protocol):
+    """What is read of a price row: a Price, or a plain row of the prices table (current_price_rows)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def offering_id(self) -> int: ...
+    @property
+    def input_mtok(self) -> Decimal | None: ...
+    @property
+    def output_mtok(self) -> Decimal | None: ...
+    @property
+    def offpeak_window(self) -> str | None: ...
+    @property
+    def extra_prices(self) -> dict[str, str] | None: ...
+    @property
+    def effective_on(self) -> date | None: ...
+    @property
+    def source_kind(self) -> ActorKind: ...
+    @property
+    def source_id(self) -> str: ...
+    @property
+    def recorded_at(self) -> datetime: ...
+    @property
+    def workspace(self) -> str: ...
+
+
+def source_of(row: StoredPrice) -> Actor:
+    """Who made the price (Price.source, for any StoredPrice)."""
+    return Actor(kind=row.source_kind, id=row.source_id)
+
+
+def price_data(row: StoredPrice) -> PriceData:
     offpeak = None
     if row.offpeak_window:
         off = {k.name: clean(getattr(row, k.offpeak_name)) for k in OFFPEAK_KEYS}
@@ -91,18 +124,25 @@ def current_prices(
     """The current price row of each offering (all offerings, or those given) as a workspace sees it:
     its own newest row where it set one (an override the feeds never replace), else the shared
     catalog's newest. SHARED sees the shared rows only."""
+    return {row.offering_id: row for row in session.scalars(_current(Price, offering_ids, workspace))}
+
+
+def current_price_rows(session: Session, workspace: str = SHARED) -> dict[int, StoredPrice]:
+    """current_prices of every offering as plain rows, read-only: a read model's build reads them all,
+    and ORM objects cost it more than the reading."""
+    return {row.offering_id: row for row in session.execute(_current(Price.__table__, None, workspace))}
+
+
+def _current(what: Any, offering_ids: Iterable[int] | None, workspace: str) -> Select[Any]:
+    """Select `what` (Price, or its columns) of the current rows: for each offering the workspace's
+    newest where it has one, else the shared newest."""
     ids = None if offering_ids is None else list(offering_ids)
-    if ids == []:
-        return {}
-    out: dict[int, Price] = {}
-    for owner in (SHARED, workspace) if workspace != SHARED else (SHARED,):
-        newest = select(func.max(Price.id)).where(Price.workspace == owner).group_by(Price.offering_id)
-        if ids is not None:
-            newest = newest.where(Price.offering_id.in_(ids))
-        out.update(
-            (row.offering_id, row) for row in session.scalars(select(Price).where(Price.id.in_(newest)))
-        )
-    return out
+    newest = select(func.max(Price.id)).where(Price.workspace.in_(sorted({SHARED, workspace})))
+    newest = newest.group_by(Price.offering_id, Price.workspace)
+    if ids is not None:
+        newest = newest.where(Price.offering_id.in_(ids))
+    # Shared rows first, the workspace's after: the dict keeps the last row of each offering.
+    return select(what).where(Price.id.in_(newest)).order_by(Price.workspace != SHARED)
 
 
 def record_price(
