@@ -4,6 +4,8 @@ suggestions (which never pick a model by themselves)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,7 +15,7 @@ from bot.domain.names import compact, normalise
 from bot.domain.overlay import load_overlay
 from bot.domain.workspaces import SHARED
 from bot.store.tables import Alias, Model, Offering
-from bot.store.version import names_version, session_version
+from bot.store.version import SHARED_NAMES, names_version, session_version
 
 __all__ = ["NameIndex", "UnknownModelError", "compact", "name_index", "normalise"]
 
@@ -40,39 +42,58 @@ def name_index(session: Session, workspace: str = SHARED) -> NameIndex:
     """The index for this catalog as a workspace sees it (the shared aliases and its own), rebuilt only
     when models, aliases or offerings change."""
     # One cheap query (the catalog's version) decides whether the index built before still holds. Only
-    # the parts that names depend on count (bot.store.version.names_version): prices, scores and workloads
-    # name nothing, so an admin's price edit, shared or a workspace's, leaves the index as it was.
-    stamp = (str(getattr(session.get_bind(), "url", "")), workspace, names_version(session_version(session)))
+    # the parts that names depend on count (bot.store.version): prices, scores and workloads name
+    # nothing, so an admin's price edit, shared or a workspace's, leaves the index as it was.
+    version = session_version(session)
+    url = str(getattr(session.get_bind(), "url", ""))
+    if workspace == SHARED:
+        return _kept((url, SHARED, version[SHARED_NAMES]), lambda: _build(session, SHARED))
+    shared = name_index(session)
+
+    def layered() -> NameIndex:
+        # The shared index with the workspace's own names laid over it, as bot.read.layered does for
+        # answers; built whole in the rare cases the layering can't say (NameIndex.with_own).
+        own = session.execute(select(Alias.name, Alias.model_id).where(Alias.workspace == workspace)).all()
+        return shared.with_own((a, m) for a, m in own) or _build(session, workspace)
+
+    return _kept((url, workspace, names_version(version)), layered)
+
+
+def _kept(stamp: tuple[object, ...], make: Callable[[], NameIndex]) -> NameIndex:
     index = _cache.get(stamp)
     if index is None:
-        rows = session.execute(select(Model.id, Model.name, Model.release_date, Model.kind)).all()
-        models = [(r.id, r.name) for r in rows]
-        live = set(
-            session.scalars(
-                select(Offering.model_id).where(Offering.model_id.is_not(None), Offering.retired_at.is_(None))
-            )
-        )
-        # The workspace's own names come last, so that one of them wins over a shared one added later.
-        aliases = session.execute(
-            select(Alias.name, Alias.model_id)
-            .where(Alias.workspace.in_(sorted({SHARED, workspace})))
-            .order_by(Alias.workspace != SHARED)
-        )
-        hosts = session.execute(
-            select(Offering.provider_id, Offering.provider_model_id, Offering.model_id).where(
-                Offering.model_id.is_not(None), Offering.retired_at.is_(None)
-            )
-        )
-        families = [(f.name, f.label, f.flagship, f.members) for f in load_overlay().family]
-        index = NameIndex.build(
-            models,
-            aliases,
-            hosts,
-            families,
-            released={r.id: r.release_date for r in rows},
-            listed=[r.id for r in rows if r.kind == "text" and r.id in live],
-        )
+        index = make()
         for old in [k for k in _cache if k[:2] == stamp[:2]] + list(_cache)[: max(0, len(_cache) - CACHED)]:
             _cache.pop(old, None)
         _cache[stamp] = index
     return index
+
+
+def _build(session: Session, workspace: str) -> NameIndex:
+    rows = session.execute(select(Model.id, Model.name, Model.release_date, Model.kind)).all()
+    models = [(r.id, r.name) for r in rows]
+    live = set(
+        session.scalars(
+            select(Offering.model_id).where(Offering.model_id.is_not(None), Offering.retired_at.is_(None))
+        )
+    )
+    # The workspace's own names come last, so that one of them wins over a shared one added later.
+    aliases = session.execute(
+        select(Alias.name, Alias.model_id)
+        .where(Alias.workspace.in_(sorted({SHARED, workspace})))
+        .order_by(Alias.workspace != SHARED)
+    )
+    hosts = session.execute(
+        select(Offering.provider_id, Offering.provider_model_id, Offering.model_id).where(
+            Offering.model_id.is_not(None), Offering.retired_at.is_(None)
+        )
+    )
+    families = [(f.name, f.label, f.flagship, f.members) for f in load_overlay().family]
+    return NameIndex.build(
+        models,
+        aliases,
+        hosts,
+        families,
+        released={r.id: r.release_date for r in rows},
+        listed=[r.id for r in rows if r.kind == "text" and r.id in live],
+    )

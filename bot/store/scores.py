@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from bot.contract.actor import Actor
@@ -83,31 +83,33 @@ def apply_scores(
     current = newest_rows(session)
     names = {model_id: name for model_id, name in session.execute(select(Model.id, Model.name))}
     moves: list[ScoreMove] = []
+    rows: list[dict[str, object]] = []
     for d in data:
         if d.model_id not in names:
             continue
         row = current.get((d.model_id, d.category, d.variant, "source"))
         if row is not None and (row.score, row.score_low, row.score_high) == (d.score, d.low, d.high):
             continue
-        session.add(
-            Score(
-                model_id=d.model_id,
-                category=d.category,
-                variant=d.variant,
-                origin="source",
-                source=source,
-                leaderboard_key=d.key,
-                score=d.score,
-                score_low=d.low,
-                score_high=d.high,
-                as_of=as_of,
-                change_id=change.id,
-                recorded_at=change.created_at,
-            )
+        rows.append(
+            {
+                "model_id": d.model_id,
+                "category": d.category,
+                "variant": d.variant,
+                "origin": "source",
+                "source": source,
+                "leaderboard_key": d.key,
+                "score": d.score,
+                "score_low": d.low,
+                "score_high": d.high,
+                "as_of": as_of,
+                "change_id": change.id,
+                "recorded_at": change.created_at,
+            }
         )
         old = row.score if row is not None else None
         moves.append(ScoreMove(d.model_id, names[d.model_id], d.category, d.variant, old, d.score))
-    session.flush()
+    if rows:  # in bulk: a board brings thousands at once (the seed's), and nothing reads them as objects
+        session.execute(insert(Score), rows)
     return moves
 
 

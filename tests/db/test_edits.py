@@ -8,7 +8,7 @@ from sqlalchemy import Engine, func, select
 
 from bot import db
 from bot.commands.ask import Context, respond
-from bot.contract.errors import EditError
+from bot.contract.errors import EditError, UnknownModelError
 from bot.store.names import name_index
 from bot.store.tables import Change
 
@@ -88,3 +88,18 @@ def test_the_writes_name_index_is_kept_across_price_edits_and_built_again_for_a_
         after = name_index(session)
     assert after is not before and after.resolve("house-model") == "deepseek-r1"
     assert respond(fresh, "set house-model output 3", CLI).change.model_id == "deepseek-r1"  # type: ignore[union-attr]
+
+
+def test_a_workspaces_own_name_serves_its_writes_and_no_other_workspaces(fresh: Engine) -> None:
+    def admin_of(workspace: str) -> Context:
+        return Context.slack("UADMIN", "C1", lambda _: True, workspace=workspace)
+
+    respond(fresh, "alias house-model r1", admin_of("TA"))
+
+    assert respond(fresh, "set house-model output 3", admin_of("TA")).change.model_id == "deepseek-r1"  # type: ignore[union-attr]
+    with pytest.raises(UnknownModelError):
+        respond(fresh, "set house-model output 3", admin_of("TB"))
+    with pytest.raises(UnknownModelError):
+        respond(fresh, "set house-model output 3", CLI)  # the shared catalog's
+    with db.read_only(fresh) as session:  # TB has no names of its own: the shared index serves it as it is
+        assert name_index(session, "TB") is name_index(session)
