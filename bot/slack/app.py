@@ -18,6 +18,7 @@ from bot.domain.workspaces import SHARED
 from bot.read import current
 from bot.slack import listeners, oauth
 from bot.slack.acks import ACK_BUDGET_S, CommandAcks
+from bot.slack.authorize import KeptAuthorize
 from bot.slack.cache import SIZE, ReplyCache
 from bot.slack.charts import ChartLinks
 from bot.slack.clicks import Clicks
@@ -92,7 +93,8 @@ def build_app(
     installs = Installs(settings, engine)
     client = client or web_client(settings.slack_api_url, installs.bot_token(SHARED))
     multi = settings.slack_mode == "oauth"
-    authorize = oauth.authorize(engine, installs) if multi else None
+    # Oauth mode: each request authorized from its workspace's installation, kept (bot/slack/authorize.py).
+    authorize = KeptAuthorize(engine=engine, installs=installs) if multi else None
     app = App(
         client=client,
         signing_secret=secret.get_secret_value() if secret else "",
@@ -102,9 +104,6 @@ def build_app(
         # thread saves Bolt's 10 ms ack polling.
         process_before_response=True,
         logger=BOLT_LOGGER,
-        # Oauth mode: an Authorize (bot/slack/authorize.py), which App takes beside the OAuth flow. Bolt
-        # hints Callable[..., AuthorizeResult]; its Authorize interface returns None too ("not installed").
-        authorize=authorize,  # type: ignore[arg-type]
         oauth_flow=oauth.oauth_flow(settings, engine, client, authorize) if authorize else None,
         user_facing_authorize_error_message=oauth.not_installed(settings) if multi else None,
     )

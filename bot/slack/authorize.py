@@ -1,10 +1,11 @@
-"""Oauth mode's authorization without a database read per request: an implementation of Bolt's `Authorize`
-interface (what `App(authorize=...)` takes beside an OAuth flow: bot/slack/app.py), which reads a
-workspace's installation from slack_sdk's store through bot.slackapi.installs (refreshing a rotating
-token there, as the alert worker does), asks auth.test once per token, and keeps each workspace's result
-in this process, dropped as soon as this process learns that its installation changed, on any worker.
-It implements the interface and extends no Bolt implementation: nothing of Bolt's own authorize (its
-attributes, its cache) is read or written here.
+"""Oauth mode's authorization without a database read per request: the callable Bolt's OAuth flow
+authorizes each request with (its settings' `authorize`, set in bot/slack/oauth.py), called as Bolt calls
+it, `authorize(context=..., enterprise_id=..., team_id=..., user_id=...)`, returning an AuthorizeResult or
+None ("not installed"). It reads a workspace's installation from slack_sdk's store through
+bot.slackapi.installs (refreshing a rotating token there, as the alert worker does), asks auth.test once
+per token, and keeps each workspace's result in this process, dropped as soon as this process learns
+that its installation changed, on any worker. It imports no Bolt module beyond those the package exports,
+and extends no Bolt class.
 
 What it keeps: the AuthorizeResult of a workspace (its bot token and ids), keyed by enterprise and team
 as the store looks installations up, for the SIZE workspaces served last. The app asks for no user
@@ -44,7 +45,6 @@ from dataclasses import dataclass
 
 from slack_bolt import BoltContext
 from slack_bolt.authorization import AuthorizeResult
-from slack_bolt.authorization.authorize import Authorize
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
@@ -71,8 +71,8 @@ class _Kept:
     read_at: float  # clock() before it was read from the store
 
 
-class KeptAuthorize(Authorize):
-    """Bolt's `Authorize` for oauth mode, with the results kept as the module says. `installs` reads
+class KeptAuthorize:
+    """Oauth mode's authorize, with the results kept as the module says. `installs` reads
     (and refreshes) the installations; `clock` is monotonic seconds (tests pass their own);
     `max_age_s=0` keeps nothing but what an outage needs (the bench's "before")."""
 

@@ -107,17 +107,10 @@ class _Flow(OAuthFlow):
         )
 
 
-def authorize(engine: Engine, installs: Installs) -> KeptAuthorize:
-    """How App(authorize=...) authorizes each request: from the installation store, with the
-    workspaces' results kept (bot/slack/authorize.py)."""
-    return KeptAuthorize(engine=engine, installs=installs)
-
-
 def oauth_flow(settings: Settings, engine: Engine, client: WebClient, authorize: KeptAuthorize) -> OAuthFlow:
     """The flow for App(oauth_flow=...): stores in our database, every Slack call through `client`
     (at SLACK_API_URL), and every option given here rather than left to Bolt's environment lookups.
-    Requests are authorized by `authorize`, given to the App beside it (the flow's own, which Bolt
-    builds with its settings, is never used)."""
+    Requests are authorized by `authorize` (bot/slack/authorize.py), the flow's settings' authorize."""
     assert settings.slack_client_id and settings.slack_client_secret and settings.public_url
     client_id = settings.slack_client_id
     assert authorize.installs.store is not None  # oauth mode
@@ -140,6 +133,11 @@ def oauth_flow(settings: Settings, engine: Engine, client: WebClient, authorize:
         state_expiration_seconds=STATE_EXPIRATION_S,
         logger=log,
     )
+    # In place of the one OAuthSettings makes (Bolt's installation-store authorize, which asks auth.test
+    # on every request): App takes the flow's settings' `authorize` and calls it as KeptAuthorize is
+    # called. Bolt types the attribute as its own Authorize class, which lives in a module the package
+    # does not export, hence the ignore; the HTTP tests (tests/slack/test_oauth.py) go through it.
+    oauth_settings.authorize = authorize  # type: ignore[assignment]
     return _Flow(client=client, logger=log, settings=oauth_settings)
 
 

@@ -16,15 +16,12 @@ import bot
 SLACK_LIBRARIES = ("slack_bolt", "slack_sdk")
 
 # Bolt's public API beyond what its packages export (their __all__): the modules Bolt's own guides have
-# apps import from, with the names they import, and the interface App(authorize=...) takes beside an
-# OAuth flow (App refuses a plain function there). Extending a Bolt implementation (its
-# InstallationStoreAuthorize, say) or importing any other module is refused.
+# apps import from, with the names they import. Any other module (its authorization.authorize, say) is
+# refused.
 BOLT_BEYOND_EXPORTS = {
     # docs.slack.dev/tools/bolt-python/concepts/authenticating-oauth (and its "customizing" part)
     "slack_bolt.oauth.oauth_settings": {"OAuthSettings"},
     "slack_bolt.oauth.callback_options": {"CallbackOptions", "SuccessArgs", "FailureArgs"},
-    # The authorize interface: its one method, __call__, is what mypy checks bot/slack/authorize.py against.
-    "slack_bolt.authorization.authorize": {"Authorize"},
 }
 
 
