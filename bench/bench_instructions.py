@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import io
 import os
 import subprocess
 import sys
@@ -24,7 +23,6 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -36,24 +34,6 @@ from tests.fakeslack import FakeSlack  # noqa: E402
 
 WARM_UP = 600
 APPS = ("bare", "modelcost")
-
-
-def _environ(text: str, response_url: str) -> dict[str, Any]:
-    fields = {"command": "/modelcost", "text": text, "user_id": "U1", "channel_id": "C1"}
-    body = urlencode(fields | {"team_id": "T0FAKE", "response_url": response_url}).encode()
-    headers = bench_slack.signed(body)
-    return {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/slack/events",
-        "QUERY_STRING": "",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http",
-        "CONTENT_TYPE": headers["Content-Type"],
-        "CONTENT_LENGTH": str(len(body)),
-        "HTTP_X_SLACK_REQUEST_TIMESTAMP": headers["X-Slack-Request-Timestamp"],
-        "HTTP_X_SLACK_SIGNATURE": headers["X-Slack-Signature"],
-        "wsgi.input": io.BytesIO(body),
-    }
 
 
 def _call(app: Any, environ: dict[str, Any]) -> None:
@@ -89,8 +69,10 @@ def child(app_name: str, mix: str, requests: int, flags: Path) -> None:
             app = wsgi_app(build_app(settings), settings)
         response_url = fake.response_url("bench")
         for _ in range(WARM_UP):
-            _call(app, _environ(bench_slack.distinct_question(), response_url))
-        environs = [_environ(bench_slack.MIXES[mix](), response_url) for _ in range(requests)]
+            _call(app, bench_slack.command_environ(bench_slack.distinct_question(), response_url))
+        environs = [
+            bench_slack.command_environ(bench_slack.MIXES[mix](), response_url) for _ in range(requests)
+        ]
         gc.collect()
         gc.disable()
         (flags / "ready").touch()

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import io
 import logging
 import os
 import random
@@ -34,7 +33,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -49,31 +47,13 @@ TOKEN_KEY = "bW9kZWxjb3N0LWJlbmNoLXRva2VuLWtleS0zMmJ5dGU="  # a Fernet key, for 
 MODES = ("single", "oauth", "oauth, nothing kept")
 
 
-def _environ(text: str, team: str, response_url: str) -> dict[str, Any]:
-    fields = {"command": "/modelcost", "text": text, "user_id": "U1", "channel_id": "C1"}
-    body = urlencode(fields | {"team_id": team, "response_url": response_url}).encode()
-    headers = bench_slack.signed(body)
-    return {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/slack/events",
-        "QUERY_STRING": "",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http",
-        "CONTENT_TYPE": headers["Content-Type"],
-        "CONTENT_LENGTH": str(len(body)),
-        "HTTP_X_SLACK_REQUEST_TIMESTAMP": headers["X-Slack-Request-Timestamp"],
-        "HTTP_X_SLACK_SIGNATURE": headers["X-Slack-Signature"],
-        "wsgi.input": io.BytesIO(body),
-    }
-
-
 def _call(app: Any, environ: dict[str, Any]) -> float:
     """Seconds the app took to answer (the ack), checked to be an answer."""
     statuses: list[str] = []
     started = time.perf_counter()
     body = b"".join(app(environ, lambda status, headers, exc_info=None: statuses.append(status)))
     took = time.perf_counter() - started
-    if not statuses[0].startswith("200") or not bench_slack._answered(body.decode()):
+    if not statuses[0].startswith("200") or not bench_slack.answered(body.decode()):
         raise SystemExit(f"the app answered {statuses[0]}: {body[:300]!r}")
     return took
 
@@ -171,11 +151,6 @@ def apps(url: str, fake: FakeSlack) -> dict[str, Any]:
     return made
 
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
-
-
 def run(backend: str, url: str, args: argparse.Namespace) -> None:
     teams = install(url, args.workspaces)
     with FakeSlack() as fake:
@@ -188,19 +163,21 @@ def run(backend: str, url: str, args: argparse.Namespace) -> None:
 
         for mode, app in served.items():  # warm-up: each workspace served once, the code paths hot
             for team in teams if mode != "single" else ["T0FAKE"] * 300:
-                _call(app, _environ(bench_slack.distinct_question(), team, response_url))
+                _call(app, bench_slack.command_environ(bench_slack.distinct_question(), response_url, team))
         times: dict[str, list[float]] = {mode: [] for mode in served}
         gc.collect()
         for _ in range(args.rounds):
             for mode, app in served.items():
                 for _ in range(args.requests):
-                    environ = _environ(bench_slack.distinct_question(), team_for(mode), response_url)
+                    environ = bench_slack.command_environ(
+                        bench_slack.distinct_question(), response_url, team_for(mode)
+                    )
                     times[mode].append(_call(app, environ))
     single = statistics.median(times["single"])
     runs = f"{args.rounds} x {args.requests} requests a mode"
     print(f"\n{backend}: {args.workspaces} workspaces installed, {runs}")
     for mode, values in times.items():
-        p50, p99 = statistics.median(values), pct(values, 99)
+        p50, p99 = statistics.median(values), bench_slack.pct(values, 99)
         ratio = f"p50 / single {p50 / single:.2f}x"
         print(f"  {mode:<20} p50 {p50 * 1e6:7.0f} µs   p99 {p99 * 1e6:7.0f} µs   {ratio}")
 

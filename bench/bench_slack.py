@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import hmac
+import io
 import itertools
 import os
 import socket
@@ -37,6 +38,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any  # Any: a WSGI environ
 from urllib.parse import urlencode
 
 import requests
@@ -139,6 +141,30 @@ def signed(body: bytes) -> dict[str, str]:
     }
 
 
+def command_body(text: str, response_url: str, team: str = "T0FAKE") -> bytes:
+    """The form body of Slack's POST of `/modelcost text` from a user in a channel of `team`."""
+    fields = {"command": "/modelcost", "text": text, "user_id": "U1", "channel_id": "C1"}
+    return urlencode(fields | {"team_id": team, "response_url": response_url}).encode()
+
+
+def command_environ(text: str, response_url: str, team: str = "T0FAKE") -> dict[str, Any]:
+    """The WSGI environ of that POST, signed: for benches that call the app directly, with no server."""
+    body = command_body(text, response_url, team)
+    headers = signed(body)
+    return {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/slack/events",
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "CONTENT_TYPE": headers["Content-Type"],
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_X_SLACK_REQUEST_TIMESTAMP": headers["X-Slack-Request-Timestamp"],
+        "HTTP_X_SLACK_SIGNATURE": headers["X-Slack-Signature"],
+        "wsgi.input": io.BytesIO(body),
+    }
+
+
 class Load:
     """One client's requests: latencies, and replies that were not an answer (errors)."""
 
@@ -151,24 +177,15 @@ def client(url: str, ask: Callable[[], str], count: int, until: float, response_
     with requests.Session() as session:
         while len(out.latencies) < count and time.perf_counter() < until:
             text = ask()
-            body = urlencode(
-                {
-                    "command": "/modelcost",
-                    "text": text,
-                    "user_id": "U1",
-                    "channel_id": "C1",
-                    "team_id": "T0FAKE",
-                    "response_url": response_url,
-                }
-            ).encode()
+            body = command_body(text, response_url)
             start = time.perf_counter()
             response = session.post(url + "/slack/events", data=body, headers=signed(body), timeout=30)
             out.latencies.append(time.perf_counter() - start)
-            if response.status_code != 200 or not _answered(response.text):
+            if response.status_code != 200 or not answered(response.text):
                 out.errors.append(f"{text!r}: {response.status_code} {response.text[:200]}")
 
 
-def _answered(reply: str) -> bool:
+def answered(reply: str) -> bool:
     """An answer in the ack: not a friendly error, not "working on it", not a failure."""
     if "27.4x" in reply and "blocks" not in reply:
         return True  # the bare app's fixed text

@@ -5,35 +5,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import UTC, datetime
 
 import pytest
-from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import Engine, text
 
 from bot.slackapi.tokens import EncryptedInstallationStore
 from bot.store.cipher import cipher_of, new_key
 from bot.store.installations import changes_since, latest_version
+from tests.installations import installation
 
 pytestmark = pytest.mark.engines  # triggers are written per engine: every test on each backend
 
 
 def store(engine: Engine) -> EncryptedInstallationStore:
     return EncryptedInstallationStore("1111.2222", engine, cipher_of(new_key()), logging.getLogger(__name__))
-
-
-def installation(team: str | None, token: str, enterprise: str | None = None) -> Installation:
-    return Installation(
-        app_id="A0MODELCOST",
-        enterprise_id=enterprise,
-        team_id=team,
-        bot_token=token,
-        bot_id="B1",
-        bot_user_id="U1BOT",
-        user_id="U0INSTALLER",
-        installed_at=datetime(2026, 12, 1, tzinfo=UTC).timestamp(),
-        is_enterprise_install=team is None,
-    )
 
 
 def changed(engine: Engine, since: int) -> list[tuple[str | None, str | None]]:

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from slack_bolt import BoltContext
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import OperationalError
 
@@ -25,11 +23,10 @@ from bot.slackapi.installs import Installs
 from bot.slackapi.tokens import EncryptedInstallationStore, rotate
 from bot.store.cipher import cipher_of
 from tests.fakeslack import FakeSlack
+from tests.installations import installation
 from tests.slack.test_oauth import OAUTH, TOKEN_KEY
 
 pytestmark = pytest.mark.engines  # installation changes are the store's: every test on each backend
-
-INSTALLED_AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC).timestamp()
 
 
 class Clock:
@@ -92,22 +89,6 @@ def workers(
     yield made[0], made[1]
     for worker in made:
         worker.engine.dispose()
-
-
-def installation(team: str | None, token: str, *, enterprise: str | None = None, **more: Any) -> Installation:
-    return Installation(
-        app_id="A0MODELCOST",
-        enterprise_id=enterprise,
-        team_id=team,
-        bot_token=token,
-        bot_id="B1",
-        bot_user_id="U1BOT",
-        bot_scopes="commands,chat:write",
-        user_id="U0INSTALLER",
-        installed_at=INSTALLED_AT,
-        is_enterprise_install=team is None,
-        **more,
-    )
 
 
 def used_tokens(fake: FakeSlack) -> set[str | None]:

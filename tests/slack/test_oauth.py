@@ -97,6 +97,19 @@ def finish_install(app: Served, code: str, state: str, cookie: str) -> requests.
     )
 
 
+def oauth_worker_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+    """The environment of `modelcost worker` in oauth mode, on this database."""
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    for name, value in {
+        "MODELCOST_SLACK_MODE": "oauth",
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "MODELCOST_TOKEN_KEY": TOKEN_KEY,
+        "DATABASE_URL": database_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+
 def install(app: Served, code: str, team: str | None, **grant: Any) -> requests.Response:
     app.fake.grant(code, team, **grant)
     state, cookie = start_install(app)
@@ -575,15 +588,7 @@ def test_the_worker_deletes_expired_install_states(
     # One issued eleven minutes ago, never used: Bolt never deletes it.
     SQLAlchemyOAuthStateStore(expiration_seconds=-60, engine=db.engine_for(fresh_url)).issue()
     assert len(rows(fresh_url, "slack_oauth_states")) == 2
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    for name, value in {
-        "MODELCOST_SLACK_MODE": "oauth",
-        "SLACK_CLIENT_ID": CLIENT_ID,
-        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
-        "MODELCOST_TOKEN_KEY": TOKEN_KEY,
-        "DATABASE_URL": fresh_url,
-    }.items():
-        monkeypatch.setenv(name, value)
+    oauth_worker_env(monkeypatch, fresh_url)
 
     assert main(["worker", "--once"]) == 0
 

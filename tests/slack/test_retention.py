@@ -16,7 +16,7 @@ from bot.commands.ask import Context, respond
 from bot.store.tables import Change, Departure, Subscription
 from tests.slack.conftest import Served
 from tests.slack.test_metrics import scrape, value
-from tests.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, OAUTH, TOKEN_KEY, event, install
+from tests.slack.test_oauth import OAUTH, event, install, oauth_worker_env
 
 
 def rows_of(engine: Engine, workspace: str) -> tuple[int, int]:
@@ -30,15 +30,7 @@ def rows_of(engine: Engine, workspace: str) -> tuple[int, int]:
 @pytest.fixture
 def worker_env(fresh_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """`modelcost worker` in oauth mode, on the app's database."""
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    for name, setting in {
-        "MODELCOST_SLACK_MODE": "oauth",
-        "SLACK_CLIENT_ID": CLIENT_ID,
-        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
-        "MODELCOST_TOKEN_KEY": TOKEN_KEY,
-        "DATABASE_URL": fresh_url,
-    }.items():
-        monkeypatch.setenv(name, setting)
+    oauth_worker_env(monkeypatch, fresh_url)
 
 
 def test_an_uninstalled_workspace_is_forgotten_after_the_period_unless_it_returns(
