@@ -27,8 +27,8 @@ import heapq
 import logging
 import threading
 import time
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any  # Any: the alert payload is JSON from the outbox
@@ -125,15 +125,9 @@ class Claims:
         self._searches = 0
         # SQLite has one writer at a time: this process's threads take turns (a second writer would
         # fail with "database is locked"), while their posts to Slack still run at once.
-        self._one_writer = threading.Lock() if engine.dialect.name == "sqlite" else None
-
-    @contextmanager
-    def _turn(self) -> Iterator[None]:
-        if self._one_writer is None:
-            yield
-            return
-        with self._one_writer:
-            yield
+        self._one_writer: AbstractContextManager[object] = (
+            threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     def claim(self, exclude: Collection[int] = ()) -> Claim | None:
         """Take one due alert; None when none is due. `exclude`: alerts this process still holds (a
@@ -237,7 +231,7 @@ class Claims:
             held, oldest = query.selected_columns[6], query.selected_columns[0]
             # No row locks (FOR UPDATE SKIP LOCKED made one claimer lock every candidate and the others
             # find none): the advisory lock and the conditional UPDATE decide who gets an alert.
-            with self._turn(), db.session_factory(self.engine)() as session:
+            with self._one_writer, db.session_factory(self.engine)() as session:
                 rows = session.execute(
                     query.order_by(held.is_not(None), held, oldest).limit(self.batch)
                 ).all()
@@ -259,7 +253,7 @@ class Claims:
         """Seconds until the soonest hold on a workspace with alerts waiting ends, if one ends within
         `within` seconds: when a worker with nothing to claim should look again."""
         now = utcnow()
-        with self._turn(), db.session_factory(self.engine)() as session:
+        with self._one_writer, db.session_factory(self.engine)() as session:
             until = soonest_release(session, now, timedelta(seconds=within))
         return None if until is None else max(0.0, (until - now).total_seconds())
 
@@ -268,7 +262,7 @@ class Claims:
         alert_id, channel_id, workspace, status, next_at, attempts = candidate
         unsure: Claim | None = None
         try:
-            with self._turn(), db.transaction(self.engine) as session:
+            with self._one_writer, db.transaction(self.engine) as session:
                 run = session.connection().execute  # Core, with statements built once (_CLAIM)
                 # One claimer per channel at a time, so the busy check below sees every claim.
                 if (
@@ -317,7 +311,7 @@ class Claims:
     def renew(self, claim: Claim) -> Claim | None:
         """The claim with a fresh lease, or None if it was taken over (its lease ran out)."""
         lease_until = utcnow() + self.lease
-        with self._turn(), db.transaction(self.engine) as session:
+        with self._one_writer, db.transaction(self.engine) as session:
             won = session.execute(  # type: ignore[attr-defined]  # an UPDATE's Result is a CursorResult: rowcount
                 update(Alert)
                 .where(
@@ -336,7 +330,7 @@ class Claims:
     def _record_sent(self, claim: Claim, now: datetime) -> bool:
         """record() of a delivery, the outcome of nearly every claim, in one conditional UPDATE and
         the workspace's pace (and, for a subscription shown broken, its mending)."""
-        with self._turn(), db.transaction(self.engine) as session:
+        with self._one_writer, db.transaction(self.engine) as session:
             run = session.connection().execute
             sent = run(_CLAIM.sent, {"alert": claim.id, "lease": claim.lease_until, "now": now}).one_or_none()
             if sent is None:
@@ -363,7 +357,7 @@ class Claims:
         now = utcnow()
         if outcome.status == "sent":
             return self._record_sent(claim, now)
-        with self._turn(), db.transaction(self.engine) as session:
+        with self._one_writer, db.transaction(self.engine) as session:
             found = session.execute(
                 select(Alert, Subscription)
                 .join(Subscription, Alert.subscription_id == Subscription.id)
@@ -391,11 +385,7 @@ class Claims:
                 )
                 if wait:
                     hold(session, alert.workspace, now + wait)
-            if outcome.status == "sent":
-                alert.status, alert.sent_at = "sent", now
-                if sub.status == "broken":  # delivering again: the channel has recovered
-                    sub.status, sub.status_reason = "active", None
-            elif outcome.status == "skip":
+            if outcome.status == "skip":  # ("sent" is _record_sent's)
                 alert.status = "skipped"
             elif outcome.status == "disable":
                 alert.status = "failed"

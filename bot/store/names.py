@@ -46,15 +46,18 @@ def name_index(session: Session, workspace: str = SHARED) -> NameIndex:
     # nothing, so an admin's price edit, shared or a workspace's, leaves the index as it was.
     version = session_version(session)
     url = str(getattr(session.get_bind(), "url", ""))
-    if workspace == SHARED:
+
+    def shared() -> NameIndex:
         return _kept((url, SHARED, version[SHARED_NAMES]), lambda: _build(session, SHARED))
-    shared = name_index(session)
+
+    if workspace == SHARED:
+        return shared()
 
     def layered() -> NameIndex:
         # The shared index with the workspace's own names laid over it, as bot.read.layered does for
         # answers; built whole in the rare cases the layering can't say (NameIndex.with_own).
         own = session.execute(select(Alias.name, Alias.model_id).where(Alias.workspace == workspace)).all()
-        return shared.with_own((a, m) for a, m in own) or _build(session, workspace)
+        return shared().with_own((a, m) for a, m in own) or _build(session, workspace)
 
     return _kept((url, workspace, names_version(version)), layered)
 

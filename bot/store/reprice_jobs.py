@@ -16,6 +16,7 @@ to the channel for 30 minutes). Never the file, its rows nor the answer.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +31,7 @@ from bot.store.tables import RepriceJob, utcnow
 log = logging.getLogger(__name__)
 
 RESPONSE_URL_LIFE = timedelta(minutes=30)  # Slack's: a response_url takes posts for 30 minutes
+PURGE_EVERY_S = 60.0  # how often a queue deletes the jobs past it
 _WHERE = "reprice_jobs.response_url"
 
 
@@ -66,6 +68,7 @@ class JobQueue:
     def __init__(self, engine: Engine, cipher: MultiFernet | None = None) -> None:
         self.engine = engine
         self.cipher = cipher
+        self._purge_at = 0.0  # time.monotonic() when jobs past their response_url are next deleted
 
     def queue(self, spec: JobSpec) -> int:
         """Write the job, pending; its id."""
@@ -92,17 +95,21 @@ class JobQueue:
     def claim(self, lease: timedelta) -> ClaimedJob | None:
         """The oldest due job, now running under a lease until `now + lease`; None when none is due."""
         now = utcnow()
-        with db.transaction(self.engine) as session:
-            dead = session.execute(  # type: ignore[attr-defined]  # a DELETE's Result is a CursorResult: rowcount
-                delete(RepriceJob)
-                .where(RepriceJob.created_at < now - RESPONSE_URL_LIFE)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-        if dead:
-            log.warning("deleted %d reprice job(s) never answered while their response_url lived", dead)
+        if time.monotonic() >= self._purge_at:  # a write at most every PURGE_EVERY_S, not at each poll
+            self._purge_at = time.monotonic() + PURGE_EVERY_S
+            with db.transaction(self.engine) as session:
+                dead = session.execute(  # type: ignore[attr-defined]  # a DELETE's Result is a CursorResult: rowcount
+                    delete(RepriceJob)
+                    .where(RepriceJob.created_at < now - RESPONSE_URL_LIFE)
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+            if dead:
+                log.warning("deleted %d reprice job(s) never answered while their response_url lived", dead)
         due = select(RepriceJob.id, RepriceJob.status, RepriceJob.next_attempt_at).where(
             or_(RepriceJob.status == "pending", RepriceJob.status == "running"),
             RepriceJob.next_attempt_at <= now,
+            RepriceJob.created_at
+            >= now - RESPONSE_URL_LIFE,  # never one past its response_url, deleted or not
         )
         with db.session_factory(self.engine)() as session:
             candidates = session.execute(due.order_by(RepriceJob.id).limit(16)).all()
